@@ -1,0 +1,55 @@
+import { UsageError } from './args';
+import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
+import { GENERATE_HELP, MAIN_HELP } from './help';
+
+declare const TURBO_VERSION: string;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+        io.stdout(MAIN_HELP);
+        return command === undefined ? EXIT_USAGE : 0;
+      case '-v':
+      case '--version':
+        io.stdout(`${typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev'}\n`);
+        return 0;
+      case 'help':
+        io.stdout(rest[0] === 'generate' ? GENERATE_HELP : MAIN_HELP);
+        return 0;
+      case 'generate':
+        return await runGenerate(rest, io);
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`turbo: ${err.message}. Run 'turbo --help'.\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`turbo: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    controller.abort();
+  });
+  void main(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    isTTY: Boolean(process.stdout.isTTY),
+    signal: controller.signal,
+  }).then((code) => {
+    process.exitCode = interrupted ? 130 : code;
+  });
+}

@@ -1,0 +1,111 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { CerebrasClient } from '../core/client';
+import { resolveBaseUrl, type EnvLike } from '../core/config';
+import { redactSecrets } from '../core/errors';
+import { FsSink } from '../core/fsSink';
+import { generate, type GenerationReport } from '../core/pipeline';
+import { DEFAULT_MODEL } from '../core/prompt';
+import type { OverwritePolicy } from '../core/sink';
+import { parseArgs, UsageError } from './args';
+import { GENERATE_HELP } from './help';
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: EnvLike;
+  isTTY: boolean;
+  signal?: AbortSignal;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_TRUNCATED = 3;
+
+export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['out', 'model', 'overwrite', 'max-tokens'] });
+  if (args.flags.has('help') || args.flags.has('h')) {
+    io.stdout(GENERATE_HELP);
+    return EXIT_OK;
+  }
+  const [contractFile, ...extra] = args.positionals;
+  if (!contractFile) throw new UsageError('generate needs a CONTRACT_FILE');
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
+  const out = args.flags.get('out');
+  if (typeof out !== 'string' || !out) throw new UsageError('generate needs --out DIR');
+  const overwrite = (args.flags.get('overwrite') ?? 'never') as string;
+  if (overwrite !== 'always' && overwrite !== 'never') throw new UsageError('--overwrite takes always or never');
+  const maxTokensFlag = args.flags.get('max-tokens');
+  const maxTokens = maxTokensFlag === undefined ? undefined : Number(maxTokensFlag);
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError('--max-tokens takes a positive whole number');
+  const json = args.flags.has('json');
+  const quiet = args.flags.has('quiet') || args.flags.has('q');
+  const model = (args.flags.get('model') as string | undefined) || io.env.CEREBRAS_MODEL || DEFAULT_MODEL;
+
+  const apiKey = io.env.CEREBRAS_API_KEY?.trim();
+  if (!apiKey) {
+    io.stderr('turbo: CEREBRAS_API_KEY is not set. Export your key (https://cloud.cerebras.ai) and run again.\n');
+    return EXIT_FAILED;
+  }
+  let contract: string;
+  try {
+    contract = await fs.readFile(contractFile, 'utf8');
+  } catch (err) {
+    io.stderr(`turbo: cannot read ${contractFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    return EXIT_FAILED;
+  }
+  if (!contract.trim()) {
+    io.stderr(`turbo: ${contractFile} is empty; write a contract first.\n`);
+    return EXIT_FAILED;
+  }
+
+  const client = new CerebrasClient({ apiKey, baseUrl: resolveBaseUrl(undefined, io.env), warmConnection: false });
+  const root = path.resolve(out);
+  const showFiles = !quiet && !json;
+  const report = await generate({
+    client,
+    contract,
+    model,
+    maxCompletionTokens: maxTokens,
+    sink: new FsSink(root, overwrite as OverwritePolicy),
+    signal: io.signal,
+    onFile: showFiles ? (f) => io.stdout(`  ${f.overwritten ? '~' : '+'} ${f.path} (${f.lines} lines)\n`) : undefined,
+  });
+
+  if (json) io.stdout(JSON.stringify(toJson(report, apiKey)) + '\n');
+  else if (!quiet) io.stdout(summary(report, root));
+  for (const r of report.rejected) if (!json && !quiet) io.stderr(`turbo: not written: ${r.path} (${r.reason})\n`);
+
+  if (report.error) {
+    const line = redactSecrets(report.error.message, apiKey).replace(/\s*\n\s*/g, ' ');
+    if (report.truncated) {
+      io.stderr(`turbo: truncated: ${line}\n`);
+      return EXIT_TRUNCATED;
+    }
+    io.stderr(`turbo: ${line}\n`);
+    return EXIT_FAILED;
+  }
+  return EXIT_OK;
+}
+
+function summary(report: GenerationReport, root: string): string {
+  const lines = report.files.reduce((n, f) => n + f.lines, 0);
+  const tokens = report.usage?.completion_tokens;
+  return `${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${lines} lines written to ${root}` +
+    `${tokens !== undefined ? `, ${tokens} tokens` : ''} in ${(report.durationMs / 1000).toFixed(2)} s (${report.model})\n`;
+}
+
+export function toJson(report: GenerationReport, apiKey?: string) {
+  return {
+    files: report.files.map(({ path: p, lines, bytes }) => ({ path: p, lines, bytes })),
+    rejected: report.rejected,
+    unfinished: report.unfinished,
+    finish_reason: report.finishReason ?? null,
+    truncated: report.truncated,
+    usage: report.usage ? { prompt_tokens: report.usage.prompt_tokens, completion_tokens: report.usage.completion_tokens } : null,
+    duration_ms: report.durationMs,
+    model: report.model,
+    ...(report.error ? { error: { kind: report.error.kind, message: redactSecrets(report.error.message, apiKey) } } : {}),
+  };
+}

@@ -1,0 +1,47 @@
+import type { ChatRequest } from './client';
+
+export const DEFAULT_MODEL = 'gpt-oss-120b';
+/** Always sent: the service reserves this many tokens against the per-minute quota before it starts. */
+export const DEFAULT_MAX_COMPLETION_TOKENS = 32_768;
+
+/**
+ * The system prompt asks for the same `<FILE path="…">` blocks as the seed's MCP server, so
+ * contracts written for it keep working unchanged.
+ */
+export const SYSTEM_PROMPT = `You are an expert software engineer. Implement exactly what the user's contract specifies.
+
+Output every file of the implementation in this format and nothing else:
+
+<FILE path="relative/path/to/file.ext">
+complete file content
+</FILE>
+
+Rules:
+- One <FILE> block per file, with the full content of that file. No placeholders, no "rest unchanged".
+- Paths are relative to the project root, use forward slashes, and never start with / or contain "..".
+- Do not wrap file content in Markdown code fences.
+- Use exactly the names, fields, types, routes and status codes the contract gives.
+- Include the files needed to run it (for example requirements.txt, package.json, __init__.py).
+- No explanations before, between or after the files.`;
+
+export interface PromptOptions {
+  model?: string;
+  systemPrompt?: string;
+  maxCompletionTokens?: number;
+}
+
+export function buildChatRequest(contract: string, options: PromptOptions = {}): ChatRequest {
+  return {
+    model: options.model || DEFAULT_MODEL,
+    messages: [
+      { role: 'system', content: options.systemPrompt ?? SYSTEM_PROMPT },
+      { role: 'user', content: contract },
+    ],
+    max_completion_tokens: options.maxCompletionTokens ?? DEFAULT_MAX_COMPLETION_TOKENS,
+  };
+}
+
+/** A rough count for progress and status display: about four characters a token for code and English. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+
+const SECRET_KEY = 'turbo.cerebrasApiKey';
+
+export type KeySource = 'secret-storage' | 'environment';
+
+/** The API key lives in SecretStorage; `CEREBRAS_API_KEY` is the fallback. It is never logged. */
+export class ApiKeyStore {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+
+  async get(): Promise<{ key: string; source: KeySource } | undefined> {
+    const stored = (await this.secrets.get(SECRET_KEY))?.trim();
+    if (stored) return { key: stored, source: 'secret-storage' };
+    const env = process.env.CEREBRAS_API_KEY?.trim();
+    return env ? { key: env, source: 'environment' } : undefined;
+  }
+
+  async set(key: string): Promise<void> {
+    await this.secrets.store(SECRET_KEY, key.trim());
+    this.changed.fire();
+  }
+
+  async clear(): Promise<void> {
+    await this.secrets.delete(SECRET_KEY);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { clearApiKey } from './clearApiKey';
+import { generateFromContract } from './generate';
+import { setApiKey } from './setApiKey';
+import { showLog } from './showLog';
+import { undoLastGeneration } from './undoLastGeneration';
+
+/** The registry only registers: each command lives in its own file. */
+export function registerCommands(services: Services): void {
+  const commands: Record<string, (...args: unknown[]) => unknown> = {
+    'turbo.generate': (target) => generateFromContract(services, target),
+    'turbo.setApiKey': (key) => setApiKey(services, key),
+    'turbo.clearApiKey': () => clearApiKey(services),
+    'turbo.undoLastGeneration': () => undoLastGeneration(services),
+    'turbo.showLog': () => showLog(services),
+  };
+  for (const [id, handler] of Object.entries(commands)) {
+    services.context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  }
+}

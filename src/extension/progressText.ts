@@ -1,0 +1,20 @@
+import type { GenerationProgress, GenerationReport } from '../core/pipeline';
+
+const fmt = new Intl.NumberFormat('en-US');
+
+export function progressMessage(p: GenerationProgress): string {
+  const parts = [`${fmt.format(p.tokens)} tokens`];
+  if (p.tokensPerSecond > 0) parts.push(`${fmt.format(Math.round(p.tokensPerSecond))} tok/s`);
+  parts.push(`${p.filesWritten} file${p.filesWritten === 1 ? '' : 's'} written`);
+  if (p.currentFile) parts.push(p.currentFile);
+  return parts.join(' · ');
+}
+
+export function summaryMessage(r: GenerationReport): string {
+  const lines = r.files.reduce((n, f) => n + f.lines, 0);
+  const tokens = r.usage?.completion_tokens;
+  const head = `Turbo wrote ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${fmt.format(lines)} lines`;
+  const tail = `${tokens !== undefined ? `, ${fmt.format(tokens)} tokens` : ''}) in ${(r.durationMs / 1000).toFixed(1)} s with ${r.model}.`;
+  const skipped = r.rejected.length > 0 ? ` ${r.rejected.length} not written: ${r.rejected.map((x) => `${x.path} (${x.reason})`).join(', ')}.` : '';
+  return head + tail + skipped;
+}

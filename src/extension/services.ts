@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { CerebrasClient } from '../core/client';
+import { resolveBaseUrl } from '../core/config';
+import { ApiKeyStore } from './apiKey';
+import { GenerationHistory } from './generationHistory';
+
+/** Everything commands share. Created once by activate(); owns its disposables. */
+export class Services implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  readonly keys: ApiKeyStore;
+  readonly history = new GenerationHistory();
+  private client: { id: string; client: CerebrasClient } | undefined;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('Turbo', { log: true });
+    this.keys = new ApiKeyStore(context.secrets);
+    context.subscriptions.push(this.log, this.keys, this.keys.onDidChange(() => (this.client = undefined)));
+  }
+
+  /** One client per key and base URL: the SDK warms its connection when it is built. */
+  clientFor(apiKey: string, baseUrlSetting: string): CerebrasClient {
+    const baseUrl = resolveBaseUrl(baseUrlSetting, process.env);
+    const id = `${baseUrl ?? ''}\u0000${apiKey}`;
+    if (this.client?.id !== id) this.client = { id, client: new CerebrasClient({ apiKey, baseUrl }) };
+    return this.client.client;
+  }
+
+  dispose(): void {
+    this.client = undefined;
+  }
+}

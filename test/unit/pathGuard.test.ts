@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkRealLocation, checkRelativePath, globMatch } from '../../src/core/pathGuard';
+
+describe('checkRelativePath', () => {
+  const refused: [string, RegExp][] = [
+    ['/etc/passwd', /absolute/],
+    ['C:/Windows/x', /drive/],
+    ['c:evil', /drive/],
+    ['\\\\server\\share\\x', /UNC/],
+    ['//server/share', /UNC/],
+    ['../x', /\.\./],
+    ['a/../../x', /\.\./],
+    ['a\\..\\..\\x', /\.\./],
+    ['a\u0000b', /control/],
+    ['a\nb', /control/],
+    ['.git/config', /\.git/],
+    ['sub/.git/hooks/pre-commit', /\.git/],
+    ['.vscode/settings.json', /deny/],
+    ['node_modules/x/index.js', /deny/],
+    ['', /empty/],
+    ['./', /empty/],
+  ];
+  for (const [p, reason] of refused) {
+    it(`refuses ${JSON.stringify(p)}`, () => {
+      const verdict = checkRelativePath(p);
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.match(verdict.reason, reason);
+    });
+  }
+
+  it('accepts ordinary relative paths and cleans them', () => {
+    assert.deepEqual(checkRelativePath('app/main.py'), { ok: true, path: 'app/main.py' });
+    assert.deepEqual(checkRelativePath('./a/./b.txt'), { ok: true, path: 'a/b.txt' });
+    assert.deepEqual(checkRelativePath('.gitignore'), { ok: true, path: '.gitignore' });
+    assert.deepEqual(checkRelativePath('docs/..notes.md'), { ok: true, path: 'docs/..notes.md' });
+  });
+
+  it('applies a custom deny list', () => {
+    assert.equal(checkRelativePath('secrets/key.pem', ['secrets/**']).ok, false);
+    assert.equal(checkRelativePath('.vscode/settings.json', []).ok, true);
+  });
+
+  it('matches globs', () => {
+    assert.ok(globMatch('**/*.pem', 'a/b/c.pem'));
+    assert.ok(globMatch('**/*.pem', 'c.pem'));
+    assert.ok(!globMatch('*.pem', 'a/c.pem'));
+  });
+});
+
+describe('checkRealLocation', () => {
+  let root: string;
+  let outside: string;
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-guard-'));
+    outside = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-outside-'));
+    await fs.mkdir(path.join(root, 'inside'));
+    await fs.symlink(outside, path.join(root, 'escape'));
+    await fs.symlink(path.join(root, 'inside'), path.join(root, 'alias'));
+  });
+  after(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+    await fs.rm(outside, { recursive: true, force: true });
+  });
+
+  it('refuses a path that leaves the folder through a symlink', async () => {
+    const verdict = await checkRealLocation(root, 'escape/new/file.txt');
+    assert.equal(verdict.ok, false);
+  });
+
+  it('accepts new paths and symlinks that stay inside', async () => {
+    assert.equal((await checkRealLocation(root, 'new/dir/file.txt')).ok, true);
+    assert.equal((await checkRealLocation(root, 'alias/file.txt')).ok, true);
+  });
+});

@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CerebrasClient } from '../../src/core/client';
+import { FsSink } from '../../src/core/fsSink';
+import { generate, type GenerationProgress } from '../../src/core/pipeline';
+import { countLines } from '../../src/core/sink';
+import { CerebrasStandIn, fileBlocks } from '../standin/server';
+
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(dir: string) {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else out.push(path.relative(root, full).split(path.sep).join('/'));
+    }
+  }
+  await walk(root).catch(() => undefined);
+  return out.sort();
+}
+
+const FILES = {
+  'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/tasks")\ndef tasks():\n    return []\n',
+  'app/__init__.py': '',
+  'requirements.txt': 'fastapi\nuvicorn',
+  'tests/test_x.py': 'def test_x():\n\tassert  1 == 1   \n',
+};
+
+describe('generate (core pipeline) with FsSink', () => {
+  const standin = new CerebrasStandIn();
+  let client: CerebrasClient;
+  let root: string;
+  before(async () => {
+    await standin.start();
+    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false, idleTimeoutMs: 400 });
+  });
+  beforeEach(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-gen-'));
+  });
+  afterEach(() => fs.rm(root, { recursive: true, force: true }));
+  after(() => standin.close());
+
+  it('writes every file exactly and reports lines, bytes, usage and finish_reason', async () => {
+    standin.enqueue({ content: fileBlocks(FILES, 'Here you go:\n'), chunkSize: 7 });
+    const progress: GenerationProgress[] = [];
+    const report = await generate({ client, contract: 'Build a task API', sink: new FsSink(root), onProgress: (p) => progress.push(p) });
+    assert.equal(report.error, undefined);
+    assert.equal(report.finishReason, 'stop');
+    assert.equal(report.truncated, false);
+    assert.deepEqual(await listFiles(root), Object.keys(FILES).sort());
+    for (const [p, content] of Object.entries(FILES)) assert.equal(await fs.readFile(path.join(root, p), 'utf8'), content, p);
+    assert.deepEqual(
+      report.files.map((f) => [f.path, f.lines, f.bytes]),
+      Object.entries(FILES).map(([p, c]) => [p, countLines(c), Buffer.byteLength(c)]),
+    );
+    assert.ok(report.usage && report.usage.completion_tokens > 0 && report.usage.prompt_tokens > 0);
+    assert.ok(progress.length > 3);
+    assert.equal(progress.at(-1)?.filesWritten, 4);
+    assert.equal(progress.at(-1)?.tokens, report.usage.completion_tokens);
+  });
+
+  it('rejects hostile paths, writes the rest, and touches nothing outside the folder', async () => {
+    const outside = path.join(path.dirname(root), `turbo-escape-${path.basename(root)}.txt`);
+    standin.enqueue({
+      content: fileBlocks({
+        ['../' + path.basename(outside)]: 'escaped',
+        [outside]: 'absolute',
+        '.git/hooks/pre-commit': 'rm -rf /',
+        'ok.txt': 'fine\n',
+      }),
+    });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.deepEqual(report.files.map((f) => f.path), ['ok.txt']);
+    assert.equal(report.rejected.length, 3);
+    assert.deepEqual(await listFiles(root), ['ok.txt']);
+    await assert.rejects(fs.access(outside));
+  });
+
+  it('never writes a file cut off by finish_reason "length" and says it was truncated', async () => {
+    standin.enqueue({ content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nhalf', finishReason: 'length' });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(report.truncated, true);
+    assert.deepEqual(report.unfinished, ['b.txt']);
+    assert.equal(report.error?.kind, 'incomplete');
+    assert.deepEqual(await listFiles(root), ['a.txt']);
+  });
+
+  it('keeps complete files and leaves no half file when the connection is cut', async () => {
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'A\n', 'b.txt': 'B'.repeat(500) + '\n' }), chunkSize: 10, cutAfterChunks: 8 });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(report.error?.kind, 'network');
+    assert.deepEqual(await listFiles(root), ['a.txt']);
+    assert.deepEqual(report.unfinished, ['b.txt']);
+  });
+
+  it('cancels through the AbortSignal and writes no partial file', async () => {
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'A\n', 'b.txt': 'B'.repeat(20_000) }), chunkSize: 16, tokensPerSecond: 3000 });
+    const controller = new AbortController();
+    const report = await generate({
+      client,
+      contract: 'x',
+      sink: new FsSink(root),
+      signal: controller.signal,
+      onFile: () => setTimeout(() => controller.abort(), 20),
+    });
+    assert.equal(report.error?.kind, 'cancelled');
+    assert.deepEqual(await listFiles(root), ['a.txt']);
+  });
+
+  it('does not overwrite an existing file unless the policy says so', async () => {
+    await fs.writeFile(path.join(root, 'keep.txt'), 'mine\n');
+    standin.enqueue({ content: fileBlocks({ 'keep.txt': 'theirs\n', 'new.txt': 'n\n' }) });
+    const never = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
+    assert.deepEqual(never.rejected, [{ path: 'keep.txt', reason: 'file exists (overwrite policy: never)' }]);
+    assert.equal(await fs.readFile(path.join(root, 'keep.txt'), 'utf8'), 'mine\n');
+
+    standin.enqueue({ content: fileBlocks({ 'keep.txt': 'theirs\n' }) });
+    const always = await generate({ client, contract: 'x', sink: new FsSink(root, 'always') });
+    assert.equal(always.files[0].overwritten, true);
+    assert.equal(await fs.readFile(path.join(root, 'keep.txt'), 'utf8'), 'theirs\n');
+  });
+
+  it('lets a file the model repeats replace its own earlier version', async () => {
+    standin.enqueue({ content: '<FILE path="a.txt">\nv1\n</FILE><FILE path="a.txt">\nv2\n</FILE>' });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
+    assert.deepEqual(report.files.map((f) => f.path), ['a.txt']);
+    assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'v2\n');
+  });
+
+  it('reports a 401 without writing anything', async () => {
+    const wrong = new CerebrasClient({ apiKey: 'wrong-key', baseUrl: standin.url, warmConnection: false });
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'A\n' }) });
+    const report = await generate({ client: wrong, contract: 'x', sink: new FsSink(root) });
+    assert.equal(report.error?.kind, 'auth');
+    assert.deepEqual(await listFiles(root), []);
+    standin.requests.length = 0;
+  });
+
+  it('refuses a symlink planted by the output that points outside', async () => {
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-out-'));
+    await fs.symlink(outside, path.join(root, 'link'));
+    standin.enqueue({ content: fileBlocks({ 'link/pwn.txt': 'x' }) });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(report.rejected[0]?.path, 'link/pwn.txt');
+    assert.deepEqual(await fs.readdir(outside), []);
+    await fs.rm(outside, { recursive: true, force: true });
+  });
+});
+
+describe('countLines', () => {
+  it('counts lines the way editors show them', () => {
+    assert.equal(countLines(''), 0);
+    assert.equal(countLines('a'), 1);
+    assert.equal(countLines('a\n'), 1);
+    assert.equal(countLines('a\nb'), 2);
+    assert.equal(countLines('a\n\n'), 2);
+  });
+});
