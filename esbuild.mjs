@@ -29,7 +29,7 @@ if (!production) {
     ...common,
     entryPoints: { 'integration/index': 'test/integration/index.ts' },
     outdir: 'out/test',
-    external: ['vscode'],
+    external: ['vscode', 'mocha'],
   });
 }
 

@@ -11,7 +11,6 @@ export const DEFAULT_DENY = ['.git/**', '.vscode/**', 'node_modules/**'];
 
 export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT_DENY): PathVerdict {
   if (raw.length === 0) return { ok: false, reason: 'empty path' };
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(raw)) return { ok: false, reason: 'control character in path' };
   const p = raw.replace(/\\/g, '/');
   if (p.startsWith('//')) return { ok: false, reason: 'UNC path' };

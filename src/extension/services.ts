@@ -10,6 +10,8 @@ export class Services implements vscode.Disposable {
   readonly keys: ApiKeyStore;
   readonly history = new GenerationHistory();
   private client: { id: string; client: CerebrasClient } | undefined;
+  /** The generation under way, so "Turbo: Cancel Generation" can stop it. */
+  running: AbortController | undefined;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Turbo', { log: true });
@@ -26,6 +28,7 @@ export class Services implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.running?.abort();
     this.client = undefined;
   }
 }

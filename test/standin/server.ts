@@ -147,13 +147,16 @@ export class CerebrasStandIn {
       res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_standin', choices: [{ index: 0, ...choice }], ...extra })}\n\n`);
 
     send({ delta: { role: 'assistant' }, finish_reason: null });
-    const pieces = [...split(s.reasoning ?? '', s.chunkSize ?? 16).map((t) => ({ reasoning: t })), ...split(s.content ?? '', s.chunkSize ?? 16).map((t) => ({ content: t }))];
+    const pieces: { content?: string; reasoning?: string }[] = [
+      ...split(s.reasoning ?? '', s.chunkSize ?? 16).map((t) => ({ reasoning: t })),
+      ...split(s.content ?? '', s.chunkSize ?? 16).map((t) => ({ content: t })),
+    ];
     const started = performance.now();
     let tokens = 0;
     let contentChunks = 0;
     for (const piece of pieces) {
       if (res.destroyed) return;
-      if ('content' in piece) {
+      if (piece.content !== undefined) {
         if (s.cutAfterChunks !== undefined && contentChunks >= s.cutAfterChunks) {
           // Let what was sent reach the client, then reset the connection mid-body.
           await new Promise<void>((resolve) => res.write('', () => resolve()));

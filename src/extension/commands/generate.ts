@@ -14,6 +14,11 @@ const PROGRESS_INTERVAL_MS = 100;
  * the report so other commands, agents and tests can act on it.
  */
 export async function generateFromContract(services: Services, target?: unknown): Promise<GenerationReport | undefined> {
+  if (services.running) {
+    const cancel = 'Cancel It';
+    void vscode.window.showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel).then((b) => b === cancel && services.running?.abort());
+    return undefined;
+  }
   const document = await contractDocument(target);
   if (!document) {
     void vscode.window.showErrorMessage('Turbo: open a contract file first, then run "Generate from Contract".');
@@ -46,6 +51,8 @@ export async function generateFromContract(services: Services, target?: unknown)
     { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
+      services.running = abort;
+      void vscode.commands.executeCommand('setContext', 'turbo.generating', true);
       const onCancel = token.onCancellationRequested(() => abort.abort());
       let lastShown = 0;
       progress.report({ message: `Sending contract to ${settings.model}…` });
@@ -65,6 +72,8 @@ export async function generateFromContract(services: Services, target?: unknown)
         });
       } finally {
         onCancel.dispose();
+        services.running = undefined;
+        void vscode.commands.executeCommand('setContext', 'turbo.generating', false);
       }
     },
   );

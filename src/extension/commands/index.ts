@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
 import { generateFromContract } from './generate';
 import { setApiKey } from './setApiKey';
@@ -10,6 +11,7 @@ import { undoLastGeneration } from './undoLastGeneration';
 export function registerCommands(services: Services): void {
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'turbo.generate': (target) => generateFromContract(services, target),
+    'turbo.cancelGeneration': () => cancelGeneration(services),
     'turbo.setApiKey': (key) => setApiKey(services, key),
     'turbo.clearApiKey': () => clearApiKey(services),
     'turbo.undoLastGeneration': () => undoLastGeneration(services),

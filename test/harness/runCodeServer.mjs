@@ -1,0 +1,168 @@
+// Runs the integration suites inside a real VS Code 1.100.3 (code-server), driven by headless
+// Chromium through playwright-core, with no network. Usage: node test/harness/runCodeServer.mjs
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as util from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { ensureCodeServer, VSCODE_VERSION } from './codeServer.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SUITE_TIMEOUT_MS = Number(process.env.TURBO_IT_TIMEOUT_MS ?? 10 * 60_000);
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer at ${url}`);
+}
+
+function copyDir(from, to) {
+  fs.cpSync(from, to, { recursive: true });
+}
+
+/** Answers the suites' questions about what is on screen (see helpers.ts, notificationShown). */
+async function answerUiQuery(page, bridgeDir, query) {
+  let found = false;
+  const until = Date.now() + 10_000;
+  while (!found && Date.now() < until) {
+    found = await page.evaluate((text) => {
+      const nodes = document.querySelectorAll('.notifications-center .notification-list-item, .notification-toast');
+      return [...nodes].some((n) => (n.textContent ?? '').includes(text));
+    }, query.text);
+    if (!found) await new Promise((r) => setTimeout(r, 150));
+  }
+  if (!found && process.env.TURBO_IT_DEBUG) {
+    const texts = await page.evaluate(() => [...document.querySelectorAll('.notification-toast, .notifications-toasts, .notification-list-item')].map((n) => n.className + ': ' + n.textContent));
+    console.log('UI query missed', JSON.stringify(query), JSON.stringify(texts));
+    await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `ui-miss-${query.id}.png`) });
+  }
+  fs.writeFileSync(path.join(bridgeDir, `${query.id}.json`), JSON.stringify({ found }));
+}
+
+async function main() {
+  if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: run "apt-get install -y chromium" or set CHROMIUM_PATH.`);
+  const entry = ensureCodeServer(repoRoot);
+  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the build failed');
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-it-'));
+  const workspace = path.join(tmp, 'workspace');
+  const userData = path.join(tmp, 'user-data');
+  const extensions = path.join(tmp, 'extensions');
+  const bridge = path.join(tmp, 'ui-bridge');
+  copyDir(path.join(repoRoot, 'test', 'fixtures', 'workspace'), workspace);
+  for (const d of [path.join(userData, 'User'), extensions, bridge]) fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      'workbench.tips.enabled': false,
+      'chat.disableAIFeatures': true,
+    }),
+  );
+
+  const port = await freePort();
+  const env = { ...process.env, TURBO_UI_BRIDGE: bridge, TURBO_EXPECT_VSCODE: VSCODE_VERSION };
+  // The suites decide which key and service Turbo sees; nothing leaks in from the caller's shell.
+  delete env.CEREBRAS_API_KEY;
+  delete env.CEREBRAS_BASE_URL;
+  delete env.CEREBRAS_URL;
+  const server = spawn(
+    process.execPath,
+    [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
+    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  let serverLog = '';
+  server.stdout.on('data', (d) => (serverLog += d));
+  server.stderr.on('data', (d) => (serverLog += d));
+
+  const started = Date.now();
+  let browser;
+  let code = 1;
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    let resolveExit;
+    const exited = new Promise((resolve) => (resolveExit = resolve));
+    await page.exposeFunction('codeAutomationLog', (_type, args) => {
+      const text = util.format(...(Array.isArray(args) ? args : [args]));
+      const query = /TURBO_UI_QUERY (\{.*\})/.exec(text);
+      if (query) {
+        void answerUiQuery(page, bridge, JSON.parse(query[1]));
+        return;
+      }
+      // The workbench's failed look-up of the extension gallery (no network here) is noise.
+      if (/ENOTFOUND open-vsx\.org/.test(text)) return;
+      process.stdout.write(`${text}\n`);
+    });
+    await page.exposeFunction('codeAutomationExit', (c) => resolveExit(c));
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(repoRoot)],
+      ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'integration', 'index.js'))],
+    ];
+    console.log(`Running the integration suites in VS Code ${VSCODE_VERSION} (code-server, headless Chromium) …`);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
+    const result = await Promise.race([exited, timeout]);
+    if (result === 'timeout') {
+      const shot = path.join(repoRoot, '.vscode-test', 'integration-timeout.png');
+      await page.screenshot({ path: shot }).catch(() => undefined);
+      console.error(`The suites did not finish within ${SUITE_TIMEOUT_MS / 1000} s; screenshot: ${shot}`);
+    } else {
+      code = Number(result);
+    }
+  } finally {
+    await browser?.close().catch(() => undefined);
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    if (code !== 0 && serverLog) console.error(`--- code-server log ---\n${serverLog.slice(-4000)}`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`Integration suites ${code === 0 ? 'passed' : 'FAILED'} in VS Code ${VSCODE_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`integration: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

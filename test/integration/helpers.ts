@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CerebrasStandIn } from '../standin/server';
+
+export const EXTENSION_ID = 'turbo-dev.turbo';
+let standin: CerebrasStandIn | undefined;
+
+/** One stand-in per extension-host run, started in this process: the suite and the extension share it. */
+export async function theStandIn(): Promise<CerebrasStandIn> {
+  if (!standin) {
+    standin = new CerebrasStandIn();
+    await standin.start();
+  }
+  return standin;
+}
+
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the integration suites need a workspace folder');
+  return folder.uri;
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('turbo').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+/** Points Turbo at the stand-in with a valid key and a fresh output folder; returns that folder. */
+export async function useStandIn(outputDirectory: string): Promise<{ standin: CerebrasStandIn; out: vscode.Uri }> {
+  const s = await theStandIn();
+  await setSetting('baseUrl', s.url);
+  await setSetting('outputDirectory', outputDirectory);
+  await setSetting('overwrite', 'never');
+  await vscode.commands.executeCommand('turbo.setApiKey', s.apiKey);
+  return { standin: s, out: vscode.Uri.joinPath(workspaceRoot(), outputDirectory) };
+}
+
+export async function openContract(): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'contracts', 'tasks.contract.md'));
+  return vscode.window.showTextDocument(doc);
+}
+
+export async function readText(uri: vscode.Uri): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+export async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function listTree(root: vscode.Uri, prefix = ''): Promise<string[]> {
+  if (!(await exists(root))) return [];
+  const out: string[] = [];
+  for (const [name, type] of await vscode.workspace.fs.readDirectory(root)) {
+    if (type & vscode.FileType.Directory) out.push(...(await listTree(vscode.Uri.joinPath(root, name), `${prefix}${name}/`)));
+    else out.push(`${prefix}${name}`);
+  }
+  return out.sort();
+}
+
+/** Clears toasts left by earlier tests, so a check sees only what the current one shows. */
+export async function clearNotifications(): Promise<void> {
+  await vscode.commands.executeCommand('notifications.clearAll');
+}
+
+/**
+ * Asks the harness that drives the workbench (code-server + Chromium) whether a notification with
+ * this text was shown: it opens the notification center and reads it off the screen. Returns undefined under hosts without that bridge (desktop VS Code).
+ */
+export async function notificationShown(text: string, timeoutMs = 15_000): Promise<boolean | undefined> {
+  const dir = process.env.TURBO_UI_BRIDGE;
+  if (!dir) return undefined;
+  const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  // Toasts come and go with focus and count; the notification center lists every notification shown.
+  await vscode.commands.executeCommand('notifications.showList');
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'notification', text })}`);
+  const answer = path.join(dir, `${id}.json`);
+  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+    if (fs.existsSync(answer)) {
+      await vscode.commands.executeCommand('notifications.hideList');
+      return (JSON.parse(fs.readFileSync(answer, 'utf8')) as { found: boolean }).found;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the UI bridge did not answer');
+}
+
+export function waitFor<T>(event: vscode.Event<T>, predicate: (e: T) => boolean = () => true, timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error('timed out waiting for an event'));
+    }, timeoutMs);
+    const sub = event((e) => {
+      if (!predicate(e)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(e);
+    });
+  });
+}

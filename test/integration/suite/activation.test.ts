@@ -1,0 +1,30 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID } from '../helpers';
+
+describe('Activation', () => {
+  it('is lazy: not active before a Turbo command runs', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed in the editor`);
+    const events = (ext.packageJSON as { activationEvents: string[] }).activationEvents;
+    assert.ok(!events.includes('*'), 'no "*" activation event');
+    assert.equal(ext.isActive, false);
+  });
+
+  it('activates and registers every command', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['turbo.generate', 'turbo.setApiKey', 'turbo.clearApiKey', 'turbo.undoLastGeneration', 'turbo.cancelGeneration', 'turbo.showLog']) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
+  });
+
+  it('runs in the VS Code version the harness promised', () => {
+    const expected = process.env.TURBO_EXPECT_VSCODE;
+    console.log(`VS Code ${vscode.version}, Node ${process.version}, ${vscode.env.appName}`);
+    if (expected) assert.equal(vscode.version, expected);
+    assert.ok(/^1\.\d+\.\d+/.test(vscode.version));
+  });
+});

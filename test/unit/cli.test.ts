@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli/cli';
+import { CerebrasStandIn, fileBlocks } from '../standin/server';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const FILES = { 'app/main.py': 'print("hi")\n', 'app/__init__.py': '', 'README.md': '# Demo\n\n```sh\nrun\n```\n' };
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function runInProcess(argv: string[], env: Record<string, string | undefined>): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, isTTY: false });
+  return { code, stdout, stderr };
+}
+
+function runProcess(argv: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...argv], { env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('turbo CLI', () => {
+  const standin = new CerebrasStandIn();
+  let dir: string;
+  let contract: string;
+  let env: Record<string, string>;
+  before(async () => {
+    await standin.start();
+    env = { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url };
+  });
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-cli-'));
+    contract = path.join(dir, 'tasks.contract.md');
+    await fs.writeFile(contract, '# Build a task API\n\n## RULES\n- FastAPI\n');
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+  after(() => standin.close());
+
+  it('runs as a real process: writes the files exactly and prints the JSON report', async () => {
+    await fs.access(CLI).catch(() => assert.fail('dist/cli.js is missing: run npm run build first'));
+    standin.enqueue({ content: fileBlocks(FILES, 'Sure!\n'), chunkSize: 9 });
+    const run = await runProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(Object.keys(report).sort(), ['duration_ms', 'files', 'finish_reason', 'model', 'rejected', 'truncated', 'unfinished', 'usage'].sort());
+    assert.deepEqual(report.files, [
+      { path: 'app/main.py', lines: 1, bytes: 12 },
+      { path: 'app/__init__.py', lines: 0, bytes: 0 },
+      { path: 'README.md', lines: 5, bytes: Buffer.byteLength(FILES['README.md']) },
+    ]);
+    assert.equal(report.finish_reason, 'stop');
+    assert.equal(report.truncated, false);
+    assert.equal(report.model, 'gpt-oss-120b');
+    assert.ok(report.usage.prompt_tokens > 0 && report.usage.completion_tokens > 0);
+    assert.equal(typeof report.duration_ms, 'number');
+    for (const [p, c] of Object.entries(FILES)) assert.equal(await fs.readFile(path.join(dir, 'out', p), 'utf8'), c);
+    assert.doesNotMatch(run.stdout + run.stderr, new RegExp(standin.apiKey));
+  });
+
+  it('prints help for every command', async () => {
+    const help = await runInProcess(['--help'], {});
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /turbo generate CONTRACT_FILE --out DIR/);
+    const gen = await runInProcess(['help', 'generate'], {});
+    for (const flag of ['--out', '--model', '--json', '--overwrite', '--max-tokens']) assert.match(gen.stdout, new RegExp(flag));
+  });
+
+  it('uses --model and CEREBRAS_MODEL', async () => {
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'a\n' }) }, { content: fileBlocks({ 'b.txt': 'b\n' }) });
+    const a = await runInProcess(['generate', contract, '--out', dir, '--model', 'llama-3.3-70b', '--json'], env);
+    assert.equal(JSON.parse(a.stdout).model, 'llama-3.3-70b');
+    const b = await runInProcess(['generate', contract, '--out', dir, '--json'], { ...env, CEREBRAS_MODEL: 'qwen-3-32b' });
+    assert.equal(JSON.parse(b.stdout).model, 'qwen-3-32b');
+    const sent = standin.chatRequests.slice(-2).map((r) => (r.body as { model: string }).model);
+    assert.deepEqual(sent, ['llama-3.3-70b', 'qwen-3-32b']);
+  });
+
+  it('fails with one line on stderr and exit 1 for a wrong key, writing nothing', async () => {
+    const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out')], { ...env, CEREBRAS_API_KEY: 'csk-notthekey123' });
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.trim().split('\n').length, 1);
+    assert.match(run.stderr, /rejected the API key/);
+    assert.doesNotMatch(run.stderr, /csk-notthekey123/);
+    await assert.rejects(fs.access(path.join(dir, 'out', 'a.txt')));
+  });
+
+  it('says "truncated" and exits non-zero when the output was cut off', async () => {
+    standin.enqueue({ content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nhal', finishReason: 'length' });
+    const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
+    assert.equal(run.code, 3);
+    assert.match(run.stderr, /truncated/);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.truncated, true);
+    assert.equal(report.finish_reason, 'length');
+    assert.deepEqual(report.unfinished, ['b.txt']);
+    assert.deepEqual(await fs.readdir(path.join(dir, 'out')), ['a.txt']);
+  });
+
+  it('lists refused paths in "rejected"', async () => {
+    standin.enqueue({ content: fileBlocks({ '../escape.txt': 'x', 'ok.txt': 'ok\n' }) });
+    const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
+    assert.equal(run.code, 0);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(report.rejected, [{ path: '../escape.txt', reason: "'..' segment" }]);
+    await assert.rejects(fs.access(path.join(dir, 'escape.txt')));
+  });
+
+  it('explains a missing key, a missing contract and bad flags', async () => {
+    const noKey = await runInProcess(['generate', contract, '--out', dir], { CEREBRAS_BASE_URL: standin.url });
+    assert.equal(noKey.code, 1);
+    assert.match(noKey.stderr, /CEREBRAS_API_KEY is not set/);
+    const missing = await runInProcess(['generate', path.join(dir, 'nope.md'), '--out', dir], env);
+    assert.match(missing.stderr, /cannot read .*nope\.md: ENOENT/);
+    const noOut = await runInProcess(['generate', contract], env);
+    assert.equal(noOut.code, 2);
+    assert.match(noOut.stderr, /--out DIR/);
+    const bad = await runInProcess(['generate', contract, '--out', dir, '--frobnicate'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown option --frobnicate/);
+  });
+});
