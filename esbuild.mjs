@@ -1,7 +1,7 @@
 // Bundles the extension, the CLI and the integration suites. `--production` minifies and drops
 // source maps (vscode:prepublish); `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -31,6 +31,11 @@ if (!production) {
     outdir: 'out/test',
     external: ['vscode', 'mocha'],
   });
+}
+
+if (production && existsSync('dist')) {
+  // Source maps from an earlier development build must not sit beside release bundles.
+  for (const name of readdirSync('dist').filter((n) => n.endsWith('.map'))) rmSync(`dist/${name}`);
 }
 
 if (watch) {

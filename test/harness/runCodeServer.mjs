@@ -74,6 +74,8 @@ async function main() {
   const extensions = path.join(tmp, 'extensions');
   const bridge = path.join(tmp, 'ui-bridge');
   copyDir(path.join(repoRoot, 'test', 'fixtures', 'workspace'), workspace);
+  fs.mkdirSync(path.join(workspace, 'contracts'));
+  fs.copyFileSync(path.join(repoRoot, 'examples', 'tasks.contract.md'), path.join(workspace, 'contracts', 'tasks.contract.md'));
   for (const d of [path.join(userData, 'User'), extensions, bridge]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(
     path.join(userData, 'User', 'settings.json'),
