@@ -11,6 +11,7 @@ export type TurboErrorKind =
   | 'network'
   | 'stalled'
   | 'incomplete'
+  | 'format'
   | 'cancelled'
   | 'config'
   | 'io';

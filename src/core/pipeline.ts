@@ -84,6 +84,8 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
   };
 
   let streamedChars = 0;
+  let contentChars = 0;
+  let filesParsed = 0;
   let firstTokenAt: number | undefined;
   let currentFile: string | undefined;
   const progress = (tokens?: number) => {
@@ -112,7 +114,11 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
       firstTokenAt ??= performance.now();
       streamedChars += event.text.length;
       if (event.type === 'content') {
-        for (const file of parser.push(event.text)) enqueue(file);
+        contentChars += event.text.length;
+        for (const file of parser.push(event.text)) {
+          filesParsed++;
+          enqueue(file);
+        }
         currentFile = parser.currentPath;
       }
       progress();
@@ -130,12 +136,21 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
         'incomplete',
         report.unfinished.length > 0
           ? `The model hit its output limit; ${report.unfinished.join(', ')} was cut off and not written.`
-          : 'The model hit its output limit before it finished.',
+          : contentChars === 0
+            ? 'The model spent its whole output limit reasoning and wrote no files. Raise the token limit or simplify the contract.'
+            : 'The model hit its output limit before it finished.',
       );
     }
   } else if (report.unfinished.length > 0 && !report.error) {
     report.truncated = true;
     report.error = new TurboError('incomplete', `The model stopped inside ${report.unfinished[0]} without closing it; that file was not written.`);
+  } else if (!report.error && filesParsed === 0) {
+    report.error = new TurboError(
+      'format',
+      contentChars === 0
+        ? 'The model returned an empty answer, so nothing was written. Try again, or try another model.'
+        : 'The model answered without any <FILE path="…"> blocks, so nothing was written. Try again, or ask for that format in the contract.',
+    );
   }
 
   await writes;

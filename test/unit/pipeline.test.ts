@@ -129,6 +129,19 @@ describe('generate (core pipeline) with FsSink', () => {
     assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'v2\n');
   });
 
+  it('says so when the model wrote no <FILE> blocks, or only reasoning before its limit', async () => {
+    standin.enqueue({ content: 'Sure! Here is the code:\n```python\nprint(1)\n```\n' });
+    const prose = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(prose.error?.kind, 'format');
+    assert.match(prose.error!.message, /without any <FILE/);
+
+    standin.enqueue({ reasoning: 'thinking '.repeat(50), content: '', finishReason: 'length' });
+    const reasoningOnly = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(reasoningOnly.truncated, true);
+    assert.match(reasoningOnly.error!.message, /reasoning and wrote no files/);
+    assert.deepEqual(await listFiles(root), []);
+  });
+
   it('reports a 401 without writing anything', async () => {
     const wrong = new CerebrasClient({ apiKey: 'wrong-key', baseUrl: standin.url, warmConnection: false });
     standin.enqueue({ content: fileBlocks({ 'a.txt': 'A\n' }) });
