@@ -43,8 +43,19 @@ function copyDir(from, to) {
   fs.cpSync(from, to, { recursive: true });
 }
 
-/** Answers the suites' questions about what is on screen (see helpers.ts, notificationShown). */
+/** Answers the suites' questions about what is on screen, and clicks for them (see helpers.ts). */
 async function answerUiQuery(page, bridgeDir, query) {
+  if (query.kind === 'click') {
+    let found = true;
+    try {
+      const toast = page.locator('.notification-toast', { hasText: query.text });
+      await toast.locator('.monaco-button', { hasText: query.button }).first().click({ timeout: 10_000 });
+    } catch {
+      found = false;
+    }
+    fs.writeFileSync(path.join(bridgeDir, `${query.id}.json`), JSON.stringify({ found }));
+    return;
+  }
   let found = false;
   const until = Date.now() + 10_000;
   while (!found && Date.now() < until) {
@@ -74,7 +85,7 @@ async function main() {
   const extensions = path.join(tmp, 'extensions');
   const bridge = path.join(tmp, 'ui-bridge');
   copyDir(path.join(repoRoot, 'test', 'fixtures', 'workspace'), workspace);
-  fs.mkdirSync(path.join(workspace, 'contracts'));
+  fs.mkdirSync(path.join(workspace, 'contracts'), { recursive: true });
   fs.copyFileSync(path.join(repoRoot, 'examples', 'tasks.contract.md'), path.join(workspace, 'contracts', 'tasks.contract.md'));
   for (const d of [path.join(userData, 'User'), extensions, bridge]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(

@@ -18,7 +18,7 @@ if (build.status !== 0) process.exit(1);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-electron-'));
 const workspace = path.join(tmp, 'workspace');
 fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-fs.mkdirSync(path.join(workspace, 'contracts'));
+fs.mkdirSync(path.join(workspace, 'contracts'), { recursive: true });
 fs.copyFileSync(path.join(repoRoot, 'examples', 'tasks.contract.md'), path.join(workspace, 'contracts', 'tasks.contract.md'));
 const env = { ...process.env };
 delete env.CEREBRAS_API_KEY;

@@ -79,13 +79,30 @@ export async function notificationShown(text: string, timeoutMs = 15_000): Promi
   // Toasts come and go with focus and count; the notification center lists every notification shown.
   await vscode.commands.executeCommand('notifications.showList');
   console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'notification', text })}`);
+  try {
+    return (await bridgeAnswer(dir, id, timeoutMs)).found;
+  } finally {
+    await vscode.commands.executeCommand('notifications.hideList');
+  }
+}
+
+/**
+ * Asks the harness to click a button in the notification toast that shows `text`, as a person
+ * would. Returns undefined under hosts without that bridge.
+ */
+export async function clickNotificationButton(text: string, button: string, timeoutMs = 15_000): Promise<boolean | undefined> {
+  const dir = process.env.TURBO_UI_BRIDGE;
+  if (!dir) return undefined;
+  const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'click', text, button })}`);
+  return (await bridgeAnswer(dir, id, timeoutMs)).found;
+}
+
+async function bridgeAnswer(dir: string, id: string, timeoutMs: number): Promise<{ found: boolean }> {
   const answer = path.join(dir, `${id}.json`);
   for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
-    if (fs.existsSync(answer)) {
-      await vscode.commands.executeCommand('notifications.hideList');
-      return (JSON.parse(fs.readFileSync(answer, 'utf8')) as { found: boolean }).found;
-    }
-    await new Promise((r) => setTimeout(r, 100));
+    if (fs.existsSync(answer)) return JSON.parse(fs.readFileSync(answer, 'utf8')) as { found: boolean };
+    await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the UI bridge did not answer');
 }

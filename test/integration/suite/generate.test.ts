@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/pipeline';
 import { fileBlocks } from '../../standin/server';
-import { clearNotifications, exists, listTree, notificationShown, openContract, readText, setSetting, useStandIn, waitFor } from '../helpers';
+import { clearNotifications, clickNotificationButton, exists, listTree, notificationShown, openContract, readText, setSetting, useStandIn, waitFor } from '../helpers';
 
 const FILES: Record<string, string> = {
   'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.post("/reset")\ndef reset():\n\treturn {"status": "ok"}   \n',
@@ -87,5 +87,23 @@ describe('Generate from Contract', () => {
     assert.deepEqual(await listTree(out), ['first.txt']);
     assert.equal(await readText(vscode.Uri.joinPath(out, 'first.txt')), 'one\n');
     assert.equal(await vscode.commands.executeCommand('turbo.cancelGeneration'), false, 'nothing left to cancel');
+  });
+
+  it("the progress notification's Cancel button aborts the request", async function () {
+    if (!process.env.TURBO_UI_BRIDGE) {
+      // Desktop VS Code has no way to click a notification from the extension host.
+      this.skip();
+    }
+    const { standin, out } = await useStandIn('out-cancel-button');
+    await openContract();
+    await clearNotifications();
+    standin.enqueue({ content: fileBlocks({ 'first.txt': 'one\n', 'second.txt': 'two '.repeat(40_000) + '\n' }), chunkSize: 16, tokensPerSecond: 1500 });
+    const firstWritten = waitFor(vscode.workspace.onDidCreateFiles, (e) => e.files.some((f) => f.path.endsWith('/first.txt')));
+    const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
+    await firstWritten;
+    assert.equal(await clickNotificationButton('tok/s', 'Cancel'), true, 'clicked Cancel on the progress notification');
+    const report = await running;
+    assert.equal(report.error?.kind, 'cancelled');
+    assert.deepEqual(await listTree(out), ['first.txt']);
   });
 });
