@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CerebrasClient } from '../core/client';
+import type { CerebrasClient } from '../core/client';
 import { resolveBaseUrl } from '../core/config';
 import { ApiKeyStore } from './apiKey';
 import { GenerationHistory } from './generationHistory';
@@ -19,11 +19,17 @@ export class Services implements vscode.Disposable {
     context.subscriptions.push(this.log, this.keys, this.keys.onDidChange(() => (this.client = undefined)));
   }
 
-  /** One client per key and base URL: the SDK warms its connection when it is built. */
-  clientFor(apiKey: string, baseUrlSetting: string): CerebrasClient {
+  /**
+   * One client per key and base URL: the SDK warms its connection when it is built. The SDK is
+   * loaded here, on first use, so activation does not pay for it.
+   */
+  async clientFor(apiKey: string, baseUrlSetting: string): Promise<CerebrasClient> {
     const baseUrl = resolveBaseUrl(baseUrlSetting, process.env);
     const id = `${baseUrl ?? ''}\u0000${apiKey}`;
-    if (this.client?.id !== id) this.client = { id, client: new CerebrasClient({ apiKey, baseUrl }) };
+    if (this.client?.id !== id) {
+      const { CerebrasClient } = await import('../core/client');
+      this.client = { id, client: new CerebrasClient({ apiKey, baseUrl }) };
+    }
     return this.client.client;
   }
 

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ParsedFile } from '../core/fileParser';
 import { checkRealLocation } from '../core/pathGuard';
@@ -35,7 +36,7 @@ export class WorkspaceEditSink implements FileSink {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       if (open?.isDirty) return { status: 'skipped', reason: 'open with unsaved changes' };
       if ((await this.overwriteDecision(file.path)) === 'never') return { status: 'skipped', reason: 'file exists (overwrite policy)' };
-      previous = await vscode.workspace.fs.readFile(uri);
+      previous = uri.scheme === 'file' ? await fs.readFile(uri.fsPath) : await vscode.workspace.fs.readFile(uri);
     }
     const newFolders = stat ? [] : await this.missingFolders(uri);
 
@@ -80,9 +81,17 @@ function parent(uri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(uri, '..');
 }
 
-async function statOrUndefined(uri: vscode.Uri): Promise<vscode.FileStat | undefined> {
+type Stat = { type: vscode.FileType };
+
+/**
+ * Local files are looked at with Node's fs: through `workspace.fs` each look is a round trip to the
+ * workbench, and in a remote window that trip crosses the network. Writes still go through applyEdit.
+ */
+async function statOrUndefined(uri: vscode.Uri): Promise<Stat | undefined> {
   try {
-    return await vscode.workspace.fs.stat(uri);
+    if (uri.scheme !== 'file') return await vscode.workspace.fs.stat(uri);
+    const st = await fs.lstat(uri.fsPath);
+    return { type: st.isDirectory() ? vscode.FileType.Directory : st.isSymbolicLink() ? vscode.FileType.SymbolicLink : vscode.FileType.File };
   } catch {
     return undefined;
   }

@@ -46,12 +46,25 @@ function copyDir(from, to) {
 /** Answers the suites' questions about what is on screen, and clicks for them (see helpers.ts). */
 async function answerUiQuery(page, bridgeDir, query) {
   if (query.kind === 'click') {
-    let found = true;
-    try {
-      const toast = page.locator('.notification-toast', { hasText: query.text });
-      await toast.locator('.monaco-button', { hasText: query.button }).first().click({ timeout: 10_000 });
-    } catch {
-      found = false;
+    let found;
+    // One synchronous look-and-click: a progress toast re-renders as its message changes, so a
+    // pointer sequence can start on one button element and end on its replacement.
+    found = false;
+    for (const until = Date.now() + 10_000; !found && Date.now() < until; ) {
+      found = await page.evaluate(({ text, button }) => {
+        const items = document.querySelectorAll('.notifications-center .notification-list-item, .notification-toast');
+        const toast = [...items].find((t) => (t.textContent ?? '').includes(text));
+        const target = toast && [...toast.querySelectorAll('.monaco-button')].find((b) => (b.textContent ?? '').trim() === button);
+        if (!target) return false;
+        target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+        return true;
+      }, query);
+      if (!found) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (process.env.TURBO_IT_DEBUG) {
+      const html = await page.evaluate(() => [...document.querySelectorAll('.notifications-center .notification-list-item, .notification-toast')].map((t) => t.outerHTML.replace(/<style[\s\S]*?<\/style>/g, '')).join('\n----\n'));
+      console.log('CLICK DEBUG', found, html.slice(0, 3000));
+      await page.screenshot({ path: path.join(repoRoot, '.vscode-test', 'click.png') });
     }
     fs.writeFileSync(path.join(bridgeDir, `${query.id}.json`), JSON.stringify({ found }));
     return;
@@ -166,7 +179,8 @@ async function main() {
       // already gone
     }
     if (code !== 0 && serverLog) console.error(`--- code-server log ---\n${serverLog.slice(-4000)}`);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (process.env.TURBO_IT_KEEP) console.log(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`Integration suites ${code === 0 ? 'passed' : 'FAILED'} in VS Code ${VSCODE_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return code;

@@ -87,15 +87,20 @@ export async function notificationShown(text: string, timeoutMs = 15_000): Promi
 }
 
 /**
- * Asks the harness to click a button in the notification toast that shows `text`, as a person
- * would. Returns undefined under hosts without that bridge.
+ * Asks the harness to click a button of the notification that shows `text`, as a person would, in
+ * the notification center (toasts come and go). Returns undefined under hosts without that bridge.
  */
 export async function clickNotificationButton(text: string, button: string, timeoutMs = 15_000): Promise<boolean | undefined> {
   const dir = process.env.TURBO_UI_BRIDGE;
   if (!dir) return undefined;
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  await vscode.commands.executeCommand('notifications.showList');
   console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'click', text, button })}`);
-  return (await bridgeAnswer(dir, id, timeoutMs)).found;
+  try {
+    return (await bridgeAnswer(dir, id, timeoutMs)).found;
+  } finally {
+    await vscode.commands.executeCommand('notifications.hideList');
+  }
 }
 
 async function bridgeAnswer(dir: string, id: string, timeoutMs: number): Promise<{ found: boolean }> {

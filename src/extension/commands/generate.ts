@@ -42,7 +42,7 @@ export async function generateFromContract(services: Services, target?: unknown)
     return undefined;
   }
 
-  const client = services.clientFor(key.key, settings.baseUrl);
+  const client = await services.clientFor(key.key, settings.baseUrl);
   const record = services.history.begin();
   const sink = new WorkspaceEditSink(outputRoot, settings.overwrite, record);
   services.log.info(`Generating from ${document.uri.fsPath || document.uri.toString()} with ${settings.model} into ${outputRoot.fsPath} (key from ${key.source}, ${client.baseUrl}).`);

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
-import { generateFromContract } from './generate';
 import { setApiKey } from './setApiKey';
 import { showLog } from './showLog';
 import { undoLastGeneration } from './undoLastGeneration';
@@ -10,7 +9,8 @@ import { undoLastGeneration } from './undoLastGeneration';
 /** The registry only registers: each command lives in its own file. */
 export function registerCommands(services: Services): void {
   const commands: Record<string, (...args: unknown[]) => unknown> = {
-    'turbo.generate': (target) => generateFromContract(services, target),
+    // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
+    'turbo.generate': async (target) => (await import('./generate')).generateFromContract(services, target),
     'turbo.cancelGeneration': () => cancelGeneration(services),
     'turbo.setApiKey': (key) => setApiKey(services, key),
     'turbo.clearApiKey': () => clearApiKey(services),

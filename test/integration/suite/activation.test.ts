@@ -13,7 +13,9 @@ describe('Activation', () => {
 
   it('activates and registers every command', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const started = performance.now();
     await ext.activate();
+    console.log(`activate() took ${(performance.now() - started).toFixed(1)} ms`);
     assert.equal(ext.isActive, true);
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['turbo.generate', 'turbo.setApiKey', 'turbo.clearApiKey', 'turbo.undoLastGeneration', 'turbo.cancelGeneration', 'turbo.showLog']) {
