@@ -19,6 +19,19 @@ export async function generateFromContract(services: Services, target?: unknown)
     void vscode.window.showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel).then((b) => b === cancel && services.running?.abort());
     return undefined;
   }
+  // Claimed before the first await, so a second invocation cannot slip in while this one prepares.
+  const abort = new AbortController();
+  services.running = abort;
+  void vscode.commands.executeCommand('setContext', 'turbo.generating', true);
+  try {
+    return await generateWith(services, target, abort);
+  } finally {
+    services.running = undefined;
+    void vscode.commands.executeCommand('setContext', 'turbo.generating', false);
+  }
+}
+
+async function generateWith(services: Services, target: unknown, abort: AbortController): Promise<GenerationReport | undefined> {
   const document = await contractDocument(target);
   if (!document) {
     void vscode.window.showErrorMessage('Turbo: open a contract file first, then run "Generate from Contract".');
@@ -50,9 +63,6 @@ export async function generateFromContract(services: Services, target?: unknown)
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
     async (progress, token) => {
-      const abort = new AbortController();
-      services.running = abort;
-      void vscode.commands.executeCommand('setContext', 'turbo.generating', true);
       const onCancel = token.onCancellationRequested(() => abort.abort());
       let lastShown = 0;
       progress.report({ message: `Sending contract to ${settings.model}…` });
@@ -72,8 +82,6 @@ export async function generateFromContract(services: Services, target?: unknown)
         });
       } finally {
         onCancel.dispose();
-        services.running = undefined;
-        void vscode.commands.executeCommand('setContext', 'turbo.generating', false);
       }
     },
   );
