@@ -75,7 +75,10 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
 
   if (json) io.stdout(JSON.stringify(toJson(report, apiKey)) + '\n');
   else if (!quiet) io.stdout(summary(report, root));
-  for (const r of report.rejected) if (!json && !quiet) io.stderr(`turbo: not written: ${r.path} (${r.reason})\n`);
+  if (!json && !quiet) {
+    for (const r of report.rejected) io.stderr(`turbo: not written: ${r.path} (${r.reason})\n`);
+    for (const w of report.warnings) io.stderr(`turbo: warning: ${w}\n`);
+  }
 
   if (report.error) {
     const line = redactSecrets(report.error.message, apiKey).replace(/\s*\n\s*/g, ' ');
@@ -101,6 +104,7 @@ export function toJson(report: GenerationReport, apiKey?: string) {
     files: report.files.map(({ path: p, lines, bytes }) => ({ path: p, lines, bytes })),
     rejected: report.rejected,
     unfinished: report.unfinished,
+    warnings: report.warnings,
     finish_reason: report.finishReason ?? null,
     truncated: report.truncated,
     usage: report.usage ? { prompt_tokens: report.usage.prompt_tokens, completion_tokens: report.usage.completion_tokens } : null,

@@ -1,11 +1,21 @@
 /**
- * Incremental parser for the `<FILE path="relative/path">…</FILE>` format.
+ * Incremental parser for the files in a model's answer.
  *
- * Text arrives in arbitrary pieces (a tag can be split across chunks). Each file is emitted as
- * soon as its closing tag arrives. Content is kept byte for byte, with one exception that is part
- * of the format: the single line break right after the opening tag separates tag from content.
- * Work is linear in the input whatever the chunk size: content is collected in pieces and only
- * the few characters that could start a closing tag are carried from one chunk to the next.
+ * The format Turbo asks for is `<FILE path="relative/path">…</FILE>`. Real models also answer with
+ * Markdown: a `### FILE: path` heading, a `**path**` or `` `path` `` line, or a path in the fence's
+ * info string (```` ```python title="app/main.py" ````, ```` ```python:app/main.py ````), each
+ * followed by a fenced block; and they wrap tagged content in a fence. All of these are accepted.
+ *
+ * Rules (see the README, "How Turbo reads the model's answer"):
+ * - Tagged content is kept byte for byte, but for the one line break right after the opening tag and
+ *   a code fence wrapped around the whole content. The first `</FILE>` ends the file.
+ * - Fenced content is every line between the opening and the closing fence, line endings included.
+ *   In Markdown files, a fence line with an info string opens a nested block that a bare fence closes.
+ * - Code blocks with no path, `<think>` blocks and prose are ignored.
+ * - A file is emitted as soon as its end is seen; one cut off by the end of the stream is reported
+ *   by `finish()` and never emitted.
+ *
+ * Work is linear in the input whatever the chunk size.
  */
 export interface ParsedFile {
   path: string;
@@ -18,25 +28,34 @@ export interface UnfinishedFile {
   partialContent: string;
 }
 
+type Mode =
+  | { kind: 'between' }
+  | { kind: 'think' }
+  | { kind: 'tag'; path: string }
+  /** A fenced block; `path` undefined means a code block that is not a file, skipped whole. */
+  | { kind: 'fence'; path: string | undefined; char: string; length: number; depth: number; markdown: boolean };
+
 const OPEN_RE = /<FILE\s+path\s*=\s*(?:"([^"\r\n]*)"|'([^'\r\n]*)')\s*>/i;
-const OPEN_PREFIX = '<FILE';
-const CLOSE_TAG = '</FILE>';
-/** A tag longer than this is not a tag: stops prose like `<FILE path="…` without `>` from buffering forever. */
-const MAX_OPEN_TAG = 4096;
+const CLOSE_TAGS = ['</FILE>', '</file>'];
+const CLOSE_LEN = 7;
+const FENCE_RE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+/** Past this, a line between files cannot hold a tag or a marker worth keeping whole. */
+const MAX_PROSE_LINE = 1 << 20;
 
 export class FileStreamParser {
-  /** Text between files that may still hold (the start of) an opening tag. */
-  private pending = '';
-  /** Path of the file whose content is being read, or undefined between files. */
-  private current: string | undefined;
+  private mode: Mode = { kind: 'between' };
+  /** The incomplete last line, in the line-based modes. */
+  private line = '';
+  /** A path named by a heading or a bold/backticked line, waiting for its fenced block. */
+  private pendingPath: string | undefined;
   private parts: string[] = [];
-  /** Last characters of the content read so far, which may be the start of `</FILE>`. */
+  /** Tag mode: the last characters read, which may be the start of `</FILE>`. */
   private tail = '';
   private atContentStart = false;
 
   /** The path of the file being streamed now, if any. */
   get currentPath(): string | undefined {
-    return this.current;
+    return this.mode.kind === 'tag' || this.mode.kind === 'fence' ? this.mode.path : undefined;
   }
 
   /** Feeds one piece of streamed text and returns the files it completed. */
@@ -44,58 +63,118 @@ export class FileStreamParser {
     const done: ParsedFile[] = [];
     let rest = text;
     while (rest.length > 0) {
-      if (this.current === undefined) {
-        rest = this.readBetweenFiles(rest);
-      } else {
-        const result = this.readContent(rest);
-        if (!result) break;
-        done.push(result.file);
-        rest = result.rest;
+      if (this.mode.kind === 'tag') {
+        const closed = this.readTagged(rest, this.mode.path);
+        if (!closed) break;
+        done.push(closed.file);
+        rest = closed.rest;
+        continue;
       }
+      const nl = rest.indexOf('\n');
+      if (nl < 0) {
+        this.line += rest;
+        if (this.mode.kind !== 'fence' && this.line.length > MAX_PROSE_LINE) this.line = this.line.slice(-4096);
+        break;
+      }
+      const line = this.line + rest.slice(0, nl + 1);
+      this.line = '';
+      rest = rest.slice(nl + 1);
+      const outcome = this.onLine(line);
+      if (outcome?.file) done.push(outcome.file);
+      if (outcome?.rest) rest = outcome.rest + rest;
     }
     return done;
   }
 
-  /** The file that was open when the stream ended, if any. Resets the parser. */
-  finish(): UnfinishedFile | undefined {
-    const path = this.current;
-    const partialContent = this.parts.join('') + this.tail;
-    this.current = undefined;
-    this.pending = '';
+  /**
+   * Ends the stream: a last line without a line break is read as complete (it may close a fence or
+   * hold a whole one-line file); what is still open is returned as unfinished. Resets the parser.
+   */
+  finish(): { files: ParsedFile[]; unfinished: UnfinishedFile | undefined } {
+    const files: ParsedFile[] = [];
+    let unfinished: UnfinishedFile | undefined;
+    const mode = this.mode;
+    if (mode.kind === 'tag') {
+      unfinished = { path: mode.path, partialContent: this.parts.join('') + this.tail };
+    } else if (mode.kind === 'fence') {
+      // A closing fence may be the last thing sent, without a line break; anything else is cut off.
+      const closed = this.line.length > 0 ? this.onFenceLine(this.line, mode) : undefined;
+      if (closed?.file) files.push(closed.file);
+      else if (this.mode.kind === 'fence' && mode.path !== undefined) unfinished = { path: mode.path, partialContent: this.parts.join('') };
+    } else if (this.line.length > 0) {
+      files.push(...this.push('\n'));
+      if (this.mode.kind === 'tag') unfinished = { path: this.mode.path, partialContent: this.parts.join('') + this.tail };
+    }
+    this.mode = { kind: 'between' };
+    this.line = '';
+    this.pendingPath = undefined;
     this.parts = [];
     this.tail = '';
-    return path === undefined ? undefined : { path, partialContent };
+    return { files, unfinished };
   }
 
-  /** Consumes prose up to and including an opening tag; returns what follows it. */
-  private readBetweenFiles(text: string): string {
-    let buf = this.pending + text;
-    this.pending = '';
-    for (;;) {
-      const lt = buf.indexOf('<');
-      if (lt < 0) return '';
-      buf = buf.slice(lt);
-      const match = OPEN_RE.exec(buf);
-      if (match && match.index === 0) {
-        this.current = normalizeStreamPath(match[1] ?? match[2] ?? '');
-        this.parts = [];
-        this.tail = '';
-        this.atContentStart = true;
-        return buf.slice(match[0].length);
-      }
-      if (match) {
-        buf = buf.slice(match.index);
-        continue;
-      }
-      if (couldStillBecomeOpenTag(buf)) {
-        this.pending = buf;
-        return '';
-      }
-      buf = buf.slice(1);
+  /** Handles one complete line (with its line ending) in the line-based modes. */
+  private onLine(line: string): { file?: ParsedFile; rest?: string } | undefined {
+    const mode = this.mode;
+    if (mode.kind === 'fence') return this.onFenceLine(line, mode);
+    if (mode.kind === 'think') {
+      const end = line.indexOf('</think>');
+      if (end < 0) return undefined;
+      this.mode = { kind: 'between' };
+      return { rest: line.slice(end + '</think>'.length) };
     }
+    const think = line.indexOf('<think>');
+    const open = OPEN_RE.exec(line);
+    if (think >= 0 && (!open || think < open.index)) {
+      this.mode = { kind: 'think' };
+      return { rest: line.slice(think + '<think>'.length) };
+    }
+    if (open) {
+      this.mode = { kind: 'tag', path: normalizeStreamPath(open[1] ?? open[2] ?? '') };
+      this.parts = [];
+      this.tail = '';
+      this.atContentStart = true;
+      this.pendingPath = undefined;
+      return { rest: line.slice(open.index + open[0].length) };
+    }
+    const bare = stripEol(line);
+    const fence = FENCE_RE.exec(bare);
+    if (fence && !(fence[1][0] === '`' && fence[2].includes('`'))) {
+      const raw = pathFromInfo(fence[2]) ?? this.pendingPath;
+      const path = raw === undefined ? undefined : normalizeStreamPath(raw);
+      this.pendingPath = undefined;
+      this.parts = [];
+      this.mode = { kind: 'fence', path, char: fence[1][0], length: fence[1].length, depth: 0, markdown: path !== undefined && /\.(md|markdown|mdx)$/i.test(path) };
+      return undefined;
+    }
+    const marker = pathMarker(bare);
+    if (marker !== undefined) this.pendingPath = marker;
+    else if (bare.trim() !== '') this.pendingPath = undefined;
+    return undefined;
   }
 
-  private readContent(text: string): { file: ParsedFile; rest: string } | undefined {
+  private onFenceLine(line: string, mode: Extract<Mode, { kind: 'fence' }>): { file?: ParsedFile } | undefined {
+    const fence = FENCE_RE.exec(stripEol(line));
+    if (fence && fence[1][0] === mode.char && fence[1].length >= mode.length) {
+      const info = fence[2].trim();
+      if (info === '') {
+        if (mode.depth === 0) {
+          this.mode = { kind: 'between' };
+          const content = this.parts.join('');
+          this.parts = [];
+          return mode.path === undefined ? undefined : { file: { path: mode.path, content } };
+        }
+        mode.depth--;
+      } else if (mode.markdown) {
+        mode.depth++;
+      }
+    }
+    if (mode.path !== undefined) this.parts.push(line);
+    return undefined;
+  }
+
+  /** Reads tagged content up to the closing tag; returns the file and what follows it, or undefined. */
+  private readTagged(text: string, path: string): { file: ParsedFile; rest: string } | undefined {
     let s = this.tail + text;
     if (this.atContentStart) {
       if (s === '\r') {
@@ -106,35 +185,98 @@ export class FileStreamParser {
       else if (s.startsWith('\n')) s = s.slice(1);
       this.atContentStart = false;
     }
-    const end = s.indexOf(CLOSE_TAG);
+    const end = firstCloseTag(s);
     if (end < 0) {
-      const keep = longestCloseTagPrefixAtEnd(s);
+      const keep = closeTagPrefixAtEnd(s);
       if (s.length > keep) this.parts.push(s.slice(0, s.length - keep));
       this.tail = s.slice(s.length - keep);
       return undefined;
     }
     this.parts.push(s.slice(0, end));
-    const file = { path: this.current as string, content: this.parts.join('') };
-    this.current = undefined;
+    const content = stripWrappingFence(this.parts.join(''));
+    this.mode = { kind: 'between' };
     this.parts = [];
     this.tail = '';
-    return { file, rest: s.slice(end + CLOSE_TAG.length) };
+    return { file: { path, content }, rest: s.slice(end + CLOSE_LEN) };
   }
 }
 
-function longestCloseTagPrefixAtEnd(s: string): number {
-  for (let n = Math.min(CLOSE_TAG.length - 1, s.length); n > 0; n--) {
-    if (s.endsWith(CLOSE_TAG.slice(0, n))) return n;
+function stripEol(line: string): string {
+  return line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;
+}
+
+function firstCloseTag(s: string): number {
+  let best = -1;
+  for (const tag of CLOSE_TAGS) {
+    const i = s.indexOf(tag);
+    if (i >= 0 && (best < 0 || i < best)) best = i;
+  }
+  return best;
+}
+
+function closeTagPrefixAtEnd(s: string): number {
+  for (let n = Math.min(CLOSE_LEN - 1, s.length); n > 0; n--) {
+    const end = s.slice(s.length - n);
+    if (CLOSE_TAGS.some((tag) => tag.startsWith(end))) return n;
   }
   return 0;
 }
 
-function couldStillBecomeOpenTag(buf: string): boolean {
-  const head = buf.slice(0, OPEN_PREFIX.length).toUpperCase();
-  if (head !== OPEN_PREFIX.slice(0, head.length)) return false;
-  if (buf.length <= OPEN_PREFIX.length) return true;
-  // A complete tag would have matched already; a '>' or a line break means this is not one.
-  return !/[>\r\n]/.test(buf) && buf.length < MAX_OPEN_TAG;
+/**
+ * Tagged content that is one fenced block (```` ```python\n…\n``` ````) loses the fence: models add
+ * it even when told not to. The line break before the closing fence is the file's final newline.
+ */
+export function stripWrappingFence(content: string): string {
+  const open = /^(`{3,}|~{3,})([^\n]*)\n/.exec(content.slice(0, 1024));
+  if (!open || (open[1][0] === '`' && open[2].includes('`'))) return content;
+  let end = content.length;
+  while (end > 0 && (content[end - 1] === '\n' || content[end - 1] === '\r' || content[end - 1] === ' ' || content[end - 1] === '\t')) end--;
+  const lineStart = content.lastIndexOf('\n', end - 1) + 1;
+  if (lineStart < open[0].length) return content;
+  const last = content.slice(lineStart, end).trim();
+  if (last.length < open[1].length || last !== open[1][0].repeat(last.length)) return content;
+  return content.slice(open[0].length, lineStart);
+}
+
+/** `title="a.py"`, `file=a.py`, `python:a.py`, or a bare `a.py` in a fence's info string. */
+export function pathFromInfo(info: string): string | undefined {
+  const t = info.trim();
+  if (!t) return undefined;
+  const attr = /(?:^|[\s{,])(?:title|file|filename|path|name)\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s"'},]+))/i.exec(t);
+  if (attr) return attr[1] ?? attr[2] ?? attr[3];
+  const colon = /^[\w+#.-]+:(\S+)$/.exec(t);
+  if (colon && looksLikePath(colon[1])) return colon[1];
+  return looksLikePath(t) && /[/\\]|\.\w+$/.test(t) && !/^[\w+#-]+$/.test(t) ? t : undefined;
+}
+
+/** A line that names the file whose fenced block follows: a heading, `**path**`, `` `path` ``, `File: path`. */
+export function pathMarker(line: string): string | undefined {
+  const s = line.trim();
+  let body: string | undefined;
+  let explicit = false;
+  let m: RegExpExecArray | null;
+  if ((m = /^#{1,6}\s+(.*?)\s*#*$/.exec(s))) body = m[1];
+  else if ((m = /^\*\*(.+?)\*\*\s*:?$/.exec(s))) body = m[1];
+  else if ((m = /^`([^`]+)`\s*:?$/.exec(s))) body = m[1];
+  else if ((m = /^(?:file|path|filename)\s*:\s*(.+)$/i.exec(s))) {
+    body = m[1];
+    explicit = true;
+  }
+  if (body === undefined) return undefined;
+  body = body.trim();
+  const named = /^(?:file|path|filename)\s*:\s*(.+)$/i.exec(body);
+  if (named) {
+    body = named[1].trim();
+    explicit = true;
+  }
+  body = body.replace(/^\*\*(.*)\*\*$/, '$1').replace(/^`(.*)`$/, '$1').replace(/:$/, '').trim();
+  if (!body || /\s/.test(body)) return undefined;
+  return explicit || looksLikePath(body) ? body : undefined;
+}
+
+function looksLikePath(s: string): boolean {
+  if (!s || s.length > 512 || /\s/.test(s) || /^[a-z]+:\/\//i.test(s) || /^\.+$/.test(s)) return false;
+  return /[/\\]/.test(s) || /\.[A-Za-z0-9_-]{1,12}$/.test(s) || /^(Makefile|Dockerfile|LICENSE|Procfile|Gemfile|Rakefile)$/i.test(s);
 }
 
 /** `./a/b`, `a\\b` and `a//b` all name `a/b`; the path guard decides whether it is allowed. */

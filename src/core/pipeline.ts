@@ -32,6 +32,8 @@ export interface GenerationReport {
   model: string;
   files: WrittenFile[];
   rejected: RejectedFile[];
+  /** Things worth telling that did not stop the generation, e.g. a file the model wrote twice. */
+  warnings: string[];
   /** Files the stream cut off before their closing tag; never written. */
   unfinished: string[];
   finishReason: string | undefined;
@@ -69,6 +71,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
     model: request.model,
     files: [],
     rejected: [],
+    warnings: [],
     unfinished: [],
     finishReason: undefined,
     truncated: false,
@@ -127,8 +130,12 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
     report.error = mapError(err);
   }
 
-  const unfinished = parser.finish();
-  if (unfinished) report.unfinished.push(unfinished.path);
+  const end = parser.finish();
+  for (const file of end.files) {
+    filesParsed++;
+    enqueue(file);
+  }
+  if (end.unfinished) report.unfinished.push(end.unfinished.path);
   if (report.finishReason === 'length') {
     report.truncated = true;
     if (!report.error) {
@@ -149,7 +156,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
       'format',
       contentChars === 0
         ? 'The model returned an empty answer, so nothing was written. Try again, or try another model.'
-        : 'The model answered without any <FILE path="…"> blocks, so nothing was written. Try again, or ask for that format in the contract.',
+        : 'The model answered without any file Turbo could read (a <FILE path="…"> block, or a fenced block with a path), so nothing was written. Try again, or try another model.',
     );
   }
 
@@ -170,7 +177,10 @@ async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readon
     const outcome = await options.sink.write(guarded);
     if (!('reason' in outcome)) {
       const previous = report.files.findIndex((f) => f.path === guarded.path);
-      if (previous >= 0) report.files.splice(previous, 1);
+      if (previous >= 0) {
+        report.files.splice(previous, 1);
+        report.warnings.push(`${guarded.path} appeared more than once; the last version was kept.`);
+      }
       const written = { path: guarded.path, lines: countLines(file.content), bytes: bytesOf(file.content), overwritten: outcome.status === 'overwritten' };
       report.files.push(written);
       options.onFile?.(written);

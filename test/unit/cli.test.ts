@@ -53,7 +53,7 @@ describe('turbo CLI', () => {
     const run = await runProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(report).sort(), ['duration_ms', 'files', 'finish_reason', 'model', 'rejected', 'truncated', 'unfinished', 'usage'].sort());
+    assert.deepEqual(Object.keys(report).sort(), ['duration_ms', 'files', 'finish_reason', 'model', 'rejected', 'truncated', 'unfinished', 'usage', 'warnings'].sort());
     assert.deepEqual(report.files, [
       { path: 'app/main.py', lines: 1, bytes: 12 },
       { path: 'app/__init__.py', lines: 0, bytes: 0 },

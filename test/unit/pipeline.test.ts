@@ -127,13 +127,27 @@ describe('generate (core pipeline) with FsSink', () => {
     const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
     assert.deepEqual(report.files.map((f) => f.path), ['a.txt']);
     assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'v2\n');
+    assert.deepEqual(report.warnings, ['a.txt appeared more than once; the last version was kept.']);
   });
 
-  it('says so when the model wrote no <FILE> blocks, or only reasoning before its limit', async () => {
+  it('writes the files of a Markdown-style answer exactly', async () => {
+    standin.enqueue({
+      content: 'Here you go.\n\n### FILE: app/main.py\n```python\nprint("hi")\n```\n\n**app/__init__.py**\n```python\n```\n```text title="notes.txt"\n\ttabbed  \n```\n',
+      chunkSize: 5,
+    });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(report.error, undefined);
+    assert.deepEqual(await listFiles(root), ['app/__init__.py', 'app/main.py', 'notes.txt']);
+    assert.equal(await fs.readFile(path.join(root, 'app/main.py'), 'utf8'), 'print("hi")\n');
+    assert.equal(await fs.readFile(path.join(root, 'app/__init__.py'), 'utf8'), '');
+    assert.equal(await fs.readFile(path.join(root, 'notes.txt'), 'utf8'), '\ttabbed  \n');
+  });
+
+  it('says so when the model wrote no files, or only reasoning before its limit', async () => {
     standin.enqueue({ content: 'Sure! Here is the code:\n```python\nprint(1)\n```\n' });
     const prose = await generate({ client, contract: 'x', sink: new FsSink(root) });
     assert.equal(prose.error?.kind, 'format');
-    assert.match(prose.error!.message, /without any <FILE/);
+    assert.match(prose.error!.message, /without any file Turbo could read/);
 
     standin.enqueue({ reasoning: 'thinking '.repeat(50), content: '', finishReason: 'length' });
     const reasoningOnly = await generate({ client, contract: 'x', sink: new FsSink(root) });

@@ -46,13 +46,19 @@ describe('progress and summary text', () => {
   });
 
   it('summarises files, lines, tokens, seconds and what was not written', () => {
-    const report = {
+    const report: GenerationReport = {
       model: 'gpt-oss-120b',
+      unfinished: [],
+      finishReason: 'stop',
+      truncated: false,
+      timeInfo: undefined,
+      error: undefined,
       files: [{ path: 'a', lines: 10, bytes: 1, overwritten: false }, { path: 'b', lines: 5, bytes: 1, overwritten: false }],
       rejected: [{ path: '../x', reason: "'..' segment" }],
+      warnings: [],
       usage: { prompt_tokens: 1, completion_tokens: 980, total_tokens: 981 },
       durationMs: 640,
-    } as GenerationReport;
+    };
     assert.equal(summaryMessage(report), "Turbo wrote 2 files (15 lines, 980 tokens) in 0.6 s with gpt-oss-120b. 1 not written: ../x ('..' segment).");
   });
 });

@@ -87,6 +87,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
   );
   services.history.commit(record);
   report.rejected.forEach((r) => services.log.warn(`Not written: ${r.path} (${r.reason}).`));
+  report.warnings.forEach((w) => services.log.warn(w));
   if (report.unfinished.length > 0) services.log.warn(`Cut off, not written: ${report.unfinished.join(', ')}.`);
   services.log.info(
     `Finished: ${report.files.length} files, finish_reason ${report.finishReason ?? 'none'}, ` +
