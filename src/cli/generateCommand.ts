@@ -5,6 +5,7 @@ import { resolveBaseUrl, type EnvLike } from '../core/config';
 import { redactSecrets } from '../core/errors';
 import { FsSink } from '../core/fsSink';
 import { generate, type GenerationReport } from '../core/pipeline';
+import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
 import type { OverwritePolicy } from '../core/sink';
 import { parseArgs, UsageError } from './args';
@@ -24,7 +25,7 @@ export const EXIT_USAGE = 2;
 export const EXIT_TRUNCATED = 3;
 
 export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['out', 'model', 'overwrite', 'max-tokens'] });
+  const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['out', 'model', 'overwrite', 'max-tokens', 'max-continuations', 'idle-timeout'] });
   if (args.flags.has('help') || args.flags.has('h')) {
     io.stdout(GENERATE_HELP);
     return EXIT_OK;
@@ -39,6 +40,8 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
   const maxTokensFlag = args.flags.get('max-tokens');
   const maxTokens = maxTokensFlag === undefined ? undefined : Number(maxTokensFlag);
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError('--max-tokens takes a positive whole number');
+  const maxContinuations = wholeNumber(args.flags.get('max-continuations'), '--max-continuations', 0);
+  const idleTimeout = wholeNumber(args.flags.get('idle-timeout'), '--idle-timeout', 1);
   const json = args.flags.has('json');
   const quiet = args.flags.has('quiet') || args.flags.has('q');
   const model = (args.flags.get('model') as string | undefined) || io.env.CEREBRAS_MODEL || DEFAULT_MODEL;
@@ -60,7 +63,12 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
     return EXIT_FAILED;
   }
 
-  const client = new CerebrasClient({ apiKey, baseUrl: resolveBaseUrl(undefined, io.env), warmConnection: false });
+  const client = new CerebrasClient({
+    apiKey,
+    baseUrl: resolveBaseUrl(undefined, io.env),
+    warmConnection: false,
+    idleTimeoutMs: (idleTimeout ?? 60) * 1000,
+  });
   const root = path.resolve(out);
   const showFiles = !quiet && !json;
   const report = await generate({
@@ -68,9 +76,11 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
     contract,
     model,
     maxCompletionTokens: maxTokens,
+    maxContinuations,
     sink: new FsSink(root, overwrite as OverwritePolicy),
     signal: io.signal,
     onFile: showFiles ? (f) => io.stdout(`  ${f.overwritten ? '~' : '+'} ${f.path} (${f.lines} lines)\n`) : undefined,
+    onNotice: quiet ? undefined : (message) => io.stderr(`turbo: ${redactSecrets(message, apiKey)}\n`),
   });
 
   if (json) io.stdout(JSON.stringify(toJson(report, apiKey)) + '\n');
@@ -92,11 +102,18 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
   return EXIT_OK;
 }
 
+function wholeNumber(value: string | true | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} takes a whole number of at least ${min}`);
+  return n;
+}
+
 function summary(report: GenerationReport, root: string): string {
   const lines = report.files.reduce((n, f) => n + f.lines, 0);
   const tokens = report.usage?.completion_tokens;
   return `${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${lines} lines written to ${root}` +
-    `${tokens !== undefined ? `, ${tokens} tokens` : ''} in ${(report.durationMs / 1000).toFixed(2)} s (${report.model})\n`;
+    `${tokens !== undefined ? `, ${tokens} tokens` : ''} in ${(report.durationMs / 1000).toFixed(2)} s (${report.model}, ${formatCost(report.costUsd)})\n`;
 }
 
 export function toJson(report: GenerationReport, apiKey?: string) {
@@ -105,11 +122,13 @@ export function toJson(report: GenerationReport, apiKey?: string) {
     rejected: report.rejected,
     unfinished: report.unfinished,
     warnings: report.warnings,
+    continuations: report.continuations,
     finish_reason: report.finishReason ?? null,
     truncated: report.truncated,
     usage: report.usage ? { prompt_tokens: report.usage.prompt_tokens, completion_tokens: report.usage.completion_tokens } : null,
     duration_ms: report.durationMs,
     model: report.model,
+    cost_usd: report.costUsd ?? null,
     ...(report.error ? { error: { kind: report.error.kind, message: redactSecrets(report.error.message, apiKey) } } : {}),
   };
 }

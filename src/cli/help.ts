@@ -22,13 +22,17 @@ export const GENERATE_HELP = `turbo generate CONTRACT_FILE --out DIR [options]
 Sends the contract in CONTRACT_FILE to the model, streams the answer, and writes each
 <FILE path="..."> block into DIR as soon as it is complete. Paths that would leave DIR,
 or land in .git, .vscode or node_modules, are refused. A file cut off by the end of the
-stream is never written.
+stream is never written: Turbo first asks the model to continue it (see
+--max-continuations) and stitches the rest on.
 
 Options:
   --out DIR                  output folder (created when missing)            [required]
   --model M                  model id (default: $CEREBRAS_MODEL or gpt-oss-120b)
   --overwrite always|never   replace files that already exist in DIR         [default: never]
-  --max-tokens N             cap on completion tokens                         [default: 32768]
+  --max-tokens N             cap on completion tokens per request             [default: 32768]
+  --max-continuations N      follow-up requests when the answer is cut off;
+                             0 turns continuation off                         [default: 2]
+  --idle-timeout S           abort when the stream sends nothing for S seconds [default: 60]
   --json                     print one JSON object with the result on stdout
   -q, --quiet                print nothing but errors (and the JSON with --json)
   -h, --help                 show this help
@@ -37,13 +41,14 @@ Exit status:
   0  the generation completed and its files were written
   1  the generation failed (API key, network, rate limit, server); the message says what to do
   2  the command line was wrong
-  3  the output was truncated (the model stopped before closing every file)
+  3  the output was truncated: a file was still cut off after the continuations
 
 JSON output (--json):
   {"files":[{"path":"app/main.py","lines":8,"bytes":190}],
-   "rejected":[{"path":"../x","reason":"'..' segment"}],
+   "rejected":[{"path":"../x","reason":"'..' segment","status":"rejected"}],
    "finish_reason":"stop","truncated":false,
    "usage":{"prompt_tokens":412,"completion_tokens":980},
-   "duration_ms":640,"model":"gpt-oss-120b"}
+   "unfinished":[],"warnings":[],"continuations":0,
+   "duration_ms":640,"model":"gpt-oss-120b","cost_usd":0.00088}
   On failure an "error":{"kind":"auth","message":"..."} member is added.
 `;

@@ -30,6 +30,13 @@ export interface ChatRequest {
   messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
   max_completion_tokens?: number;
   temperature?: number;
+  reasoning_effort?: 'low' | 'medium' | 'high';
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** Told before each retry: which attempt comes next, how long it waits, and why. */
+  onRetry?: (info: { attempt: number; waitMs: number; reason: string }) => void;
 }
 
 export interface Usage {
@@ -105,7 +112,8 @@ export class CerebrasClient {
    * Streams one chat completion. The iterable ends with exactly one `end` event, or throws a
    * TurboError: a stream that closes without `finish_reason` is `incomplete`, never a silent success.
    */
-  async *stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<StreamEvent, void, undefined> {
+  async *stream(request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
+    const { signal } = options;
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort();
     if (signal?.aborted) throw new TurboError('cancelled', 'Generation cancelled.');
@@ -125,7 +133,7 @@ export class CerebrasClient {
         : new TurboError('cancelled', 'Generation cancelled.');
 
     try {
-      const sdkStream = await this.openWithRetries(request, controller.signal, cancelledOrStalled);
+      const sdkStream = await this.openWithRetries(request, controller.signal, cancelledOrStalled, options.onRetry);
       let finishReason: string | undefined;
       let usage: Usage | undefined;
       let timeInfo: TimeInfo | undefined;
@@ -178,7 +186,7 @@ export class CerebrasClient {
     }
   }
 
-  private async openWithRetries(request: ChatRequest, signal: AbortSignal, aborted: () => TurboError) {
+  private async openWithRetries(request: ChatRequest, signal: AbortSignal, aborted: () => TurboError, onRetry: StreamOptions['onRetry']) {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.sdk.chat.completions.create({ ...request, stream: true }, { signal });
@@ -194,6 +202,7 @@ export class CerebrasClient {
             { status: mapped.status, cause: err },
           );
         }
+        onRetry?.({ attempt: attempt + 2, waitMs: wait, reason: mapped.message });
         await sleep(wait, signal);
         if (signal.aborted) throw aborted();
       }

@@ -86,6 +86,15 @@ export class FileStreamParser {
     return done;
   }
 
+  /** Drops the file being read (its restart is coming), keeping everything already emitted. */
+  abandon(): void {
+    this.mode = { kind: 'between' };
+    this.line = '';
+    this.pendingPath = undefined;
+    this.parts = [];
+    this.tail = '';
+  }
+
   /**
    * Ends the stream: a last line without a line break is read as complete (it may close a fence or
    * hold a whole one-line file); what is still open is returned as unfinished. Resets the parser.

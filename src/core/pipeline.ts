@@ -1,10 +1,14 @@
-import type { CerebrasClient, TimeInfo, Usage } from './client';
+import type { CerebrasClient, ChatRequest, TimeInfo, Usage } from './client';
 import { mapError } from './client';
+import { classifyContinuation, continuationRequest } from './continuation';
 import { TurboError } from './errors';
 import { FileStreamParser, type ParsedFile } from './fileParser';
+import { costOf } from './models';
 import { checkRelativePath, DEFAULT_DENY } from './pathGuard';
 import { buildChatRequest, type PromptOptions } from './prompt';
 import { countLines, type FileSink } from './sink';
+
+export type FileStatus = 'created' | 'overwritten' | 'skipped' | 'rejected';
 
 export interface WrittenFile {
   path: string;
@@ -16,6 +20,8 @@ export interface WrittenFile {
 export interface RejectedFile {
   path: string;
   reason: string;
+  /** `skipped`: the sink chose not to write it (an existing file); `rejected`: not allowed at all. */
+  status?: 'skipped' | 'rejected';
 }
 
 export interface GenerationProgress {
@@ -34,12 +40,17 @@ export interface GenerationReport {
   rejected: RejectedFile[];
   /** Things worth telling that did not stop the generation, e.g. a file the model wrote twice. */
   warnings: string[];
-  /** Files the stream cut off before their closing tag; never written. */
+  /** Files the stream cut off before their end; never written. */
   unfinished: string[];
   finishReason: string | undefined;
   truncated: boolean;
+  /** Follow-up requests made because an answer was cut off. */
+  continuations: number;
+  /** Summed over the first request and its continuations. */
   usage: Usage | undefined;
   timeInfo: TimeInfo | undefined;
+  /** Dollars, from the price table; undefined for a model Turbo has no price for. */
+  costUsd: number | undefined;
   durationMs: number;
   /** Set when the generation did not complete: network, auth, cancellation, a stalled stream. */
   error: TurboError | undefined;
@@ -51,46 +62,56 @@ export interface GenerateOptions extends PromptOptions {
   sink: FileSink;
   signal?: AbortSignal;
   deny?: readonly string[];
+  /** Follow-up requests when the answer is cut off (default 2; 0 turns continuation off). */
+  maxContinuations?: number;
   onProgress?: (progress: GenerationProgress) => void;
   onFile?: (file: WrittenFile) => void;
+  /** Retries, continuations: short lines a face may show beside the progress. */
+  onNotice?: (message: string) => void;
 }
 
 const bytesOf = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /**
  * contract → prompt → stream → parsed files → guard → sink → report. Files are handed to the sink
- * as they complete, while the stream goes on; the report is returned when both have finished.
+ * as they complete, while the stream goes on; the report is returned when both have finished. An
+ * answer cut off by the output limit is continued, and the continuation stitched onto the open file.
  * It never throws for a failed generation: the report's `error` says why, and lists what landed.
  */
 export async function generate(options: GenerateOptions): Promise<GenerationReport> {
   const started = performance.now();
-  const request = buildChatRequest(options.contract, options);
+  const base = buildChatRequest(options.contract, options);
   const parser = new FileStreamParser();
   const deny = options.deny ?? DEFAULT_DENY;
+  const maxContinuations = options.maxContinuations ?? 2;
   const report: GenerationReport = {
-    model: request.model,
+    model: base.model,
     files: [],
     rejected: [],
     warnings: [],
     unfinished: [],
     finishReason: undefined,
     truncated: false,
+    continuations: 0,
     usage: undefined,
     timeInfo: undefined,
+    costUsd: undefined,
     durationMs: 0,
     error: undefined,
   };
 
   let writes: Promise<void> = Promise.resolve();
-  const enqueue = (file: ParsedFile) => {
-    writes = writes.then(() => writeOne(file, options, deny, report));
+  let filesParsed = 0;
+  const enqueue = (files: ParsedFile[]) => {
+    for (const file of files) {
+      filesParsed++;
+      writes = writes.then(() => writeOne(file, options, deny, report));
+    }
   };
 
   let streamedChars = 0;
   let contentChars = 0;
-  let filesParsed = 0;
   let firstTokenAt: number | undefined;
-  let currentFile: string | undefined;
   const progress = (tokens?: number) => {
     if (!options.onProgress) return;
     const now = performance.now();
@@ -101,57 +122,90 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
       tokensPerSecond: genMs > 50 ? (est * 1000) / genMs : 0,
       filesWritten: report.files.length,
       elapsedMs: now - started,
-      currentFile,
+      currentFile: parser.currentPath,
     });
   };
 
-  try {
-    for await (const event of options.client.stream(request, options.signal)) {
-      if (event.type === 'end') {
-        report.finishReason = event.finishReason;
-        report.usage = event.usage;
-        report.timeInfo = event.timeInfo;
-        if (event.model) report.model = event.model;
-        break;
-      }
-      firstTokenAt ??= performance.now();
-      streamedChars += event.text.length;
-      if (event.type === 'content') {
-        contentChars += event.text.length;
-        for (const file of parser.push(event.text)) {
-          filesParsed++;
-          enqueue(file);
+  /** Everything the model said so far, sent back as its own turn when asking it to continue. */
+  let answer = '';
+  let request: ChatRequest = base;
+  for (let round = 0; ; round++) {
+    const openPath = parser.currentPath;
+    // A continuation's first characters tell whether it resumes the open file or starts it again.
+    let undecided = round > 0 && openPath !== undefined ? '' : undefined;
+    const feed = (text: string) => {
+      if (undecided !== undefined) {
+        undecided += text;
+        const how = classifyContinuation(undecided, openPath as string);
+        if (!how) return;
+        if (how === 'restart') {
+          parser.abandon();
+          options.onNotice?.(`The model restarted ${openPath}.`);
         }
-        currentFile = parser.currentPath;
+        text = undecided;
+        undecided = undefined;
       }
-      progress();
+      enqueue(parser.push(text));
+    };
+    try {
+      for await (const event of options.client.stream(request, {
+        signal: options.signal,
+        onRetry: ({ attempt, waitMs, reason }) => options.onNotice?.(`${reason} Retrying (attempt ${attempt}) in ${(waitMs / 1000).toFixed(1)} s…`),
+      })) {
+        if (event.type === 'end') {
+          report.finishReason = event.finishReason;
+          report.usage = addUsage(report.usage, event.usage);
+          report.timeInfo = event.timeInfo;
+          if (event.model) report.model = event.model;
+          break;
+        }
+        firstTokenAt ??= performance.now();
+        streamedChars += event.text.length;
+        if (event.type === 'content') {
+          contentChars += event.text.length;
+          answer += event.text;
+          feed(event.text);
+        }
+        progress();
+      }
+      if (undecided !== undefined) enqueue(parser.push(undecided));
+    } catch (err) {
+      report.error = mapError(err);
+      break;
     }
-  } catch (err) {
-    report.error = mapError(err);
+    const cutOff = report.finishReason === 'length' || parser.currentPath !== undefined;
+    if (!cutOff || round >= maxContinuations || contentChars === 0) break;
+    report.continuations++;
+    const open = parser.currentPath;
+    options.onNotice?.(open ? `The answer was cut off inside ${open}; asking the model to continue…` : 'The answer was cut off; asking the model for the rest…');
+    request = continuationRequest(base, answer, open);
   }
 
   const end = parser.finish();
-  for (const file of end.files) {
-    filesParsed++;
-    enqueue(file);
-  }
+  enqueue(end.files);
   if (end.unfinished) report.unfinished.push(end.unfinished.path);
-  if (report.finishReason === 'length') {
+  if (!report.error) checkCompleteness(report, contentChars, filesParsed);
+
+  await writes;
+  report.costUsd = costOf(report.model, report.usage);
+  report.durationMs = Math.round(performance.now() - started);
+  progress(report.usage?.completion_tokens);
+  return report;
+}
+
+function checkCompleteness(report: GenerationReport, contentChars: number, filesParsed: number): void {
+  const continued = report.continuations > 0 ? ` after ${report.continuations} continuation${report.continuations === 1 ? '' : 's'}` : '';
+  if (report.finishReason === 'length' || report.unfinished.length > 0) {
     report.truncated = true;
-    if (!report.error) {
-      report.error = new TurboError(
-        'incomplete',
-        report.unfinished.length > 0
-          ? `The model hit its output limit; ${report.unfinished.join(', ')} was cut off and not written.`
-          : contentChars === 0
-            ? 'The model spent its whole output limit reasoning and wrote no files. Raise the token limit or simplify the contract.'
-            : 'The model hit its output limit before it finished.',
-      );
-    }
-  } else if (report.unfinished.length > 0 && !report.error) {
-    report.truncated = true;
-    report.error = new TurboError('incomplete', `The model stopped inside ${report.unfinished[0]} without closing it; that file was not written.`);
-  } else if (!report.error && filesParsed === 0) {
+    report.error = new TurboError(
+      'incomplete',
+      report.unfinished.length > 0
+        ? `The model's answer was cut off${continued}; ${report.unfinished.join(', ')} was not finished and not written.`
+        : contentChars === 0
+          ? 'The model spent its whole output limit reasoning and wrote no files. Raise the token limit or simplify the contract.'
+          : `The model hit its output limit${continued}; files after the last complete one may be missing.`,
+    );
+  } else if (filesParsed === 0) {
     report.error = new TurboError(
       'format',
       contentChars === 0
@@ -159,17 +213,22 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
         : 'The model answered without any file Turbo could read (a <FILE path="…"> block, or a fenced block with a path), so nothing was written. Try again, or try another model.',
     );
   }
+}
 
-  await writes;
-  report.durationMs = Math.round(performance.now() - started);
-  progress(report.usage?.completion_tokens);
-  return report;
+function addUsage(total: Usage | undefined, more: Usage | undefined): Usage | undefined {
+  if (!more) return total;
+  if (!total) return { ...more };
+  return {
+    prompt_tokens: total.prompt_tokens + more.prompt_tokens,
+    completion_tokens: total.completion_tokens + more.completion_tokens,
+    total_tokens: total.total_tokens + more.total_tokens,
+  };
 }
 
 async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readonly string[], report: GenerationReport) {
   const verdict = checkRelativePath(file.path, deny);
   if (!verdict.ok) {
-    report.rejected.push({ path: file.path, reason: verdict.reason });
+    report.rejected.push({ path: file.path, reason: verdict.reason, status: 'rejected' });
     return;
   }
   const guarded = { path: verdict.path, content: file.content };
@@ -185,10 +244,10 @@ async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readon
       report.files.push(written);
       options.onFile?.(written);
     } else {
-      report.rejected.push({ path: guarded.path, reason: outcome.reason });
+      report.rejected.push({ path: guarded.path, reason: outcome.reason, status: outcome.status });
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    report.rejected.push({ path: guarded.path, reason: `write failed${code ? ` (${code})` : ''}: ${err instanceof Error ? err.message : String(err)}` });
+    report.rejected.push({ path: guarded.path, reason: `write failed${code ? ` (${code})` : ''}: ${err instanceof Error ? err.message : String(err)}`, status: 'rejected' });
   }
 }

@@ -28,6 +28,9 @@ export interface PromptOptions {
   model?: string;
   systemPrompt?: string;
   maxCompletionTokens?: number;
+  temperature?: number;
+  /** gpt-oss only; other models reject it, so it is sent only when set. */
+  reasoningEffort?: 'low' | 'medium' | 'high';
 }
 
 export function buildChatRequest(contract: string, options: PromptOptions = {}): ChatRequest {
@@ -38,6 +41,8 @@ export function buildChatRequest(contract: string, options: PromptOptions = {}):
       { role: 'user', content: contract },
     ],
     max_completion_tokens: options.maxCompletionTokens ?? DEFAULT_MAX_COMPLETION_TOKENS,
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.reasoningEffort ? { reasoning_effort: options.reasoningEffort } : {}),
   };
 }
 

@@ -53,7 +53,7 @@ describe('turbo CLI', () => {
     const run = await runProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(report).sort(), ['duration_ms', 'files', 'finish_reason', 'model', 'rejected', 'truncated', 'unfinished', 'usage', 'warnings'].sort());
+    assert.deepEqual(Object.keys(report).sort(), ['continuations', 'cost_usd', 'duration_ms', 'files', 'finish_reason', 'model', 'rejected', 'truncated', 'unfinished', 'usage', 'warnings'].sort());
     assert.deepEqual(report.files, [
       { path: 'app/main.py', lines: 1, bytes: 12 },
       { path: 'app/__init__.py', lines: 0, bytes: 0 },
@@ -64,6 +64,8 @@ describe('turbo CLI', () => {
     assert.equal(report.model, 'gpt-oss-120b');
     assert.ok(report.usage.prompt_tokens > 0 && report.usage.completion_tokens > 0);
     assert.equal(typeof report.duration_ms, 'number');
+    const expectedCost = (report.usage.prompt_tokens * 0.35 + report.usage.completion_tokens * 0.75) / 1e6;
+    assert.ok(Math.abs(report.cost_usd - expectedCost) < 1e-12);
     for (const [p, c] of Object.entries(FILES)) assert.equal(await fs.readFile(path.join(dir, 'out', p), 'utf8'), c);
     assert.doesNotMatch(run.stdout + run.stderr, new RegExp(standin.apiKey));
   });
@@ -95,9 +97,11 @@ describe('turbo CLI', () => {
     await assert.rejects(fs.access(path.join(dir, 'out', 'a.txt')));
   });
 
-  it('says "truncated" and exits non-zero when the output was cut off', async () => {
+  it('says "truncated" and exits non-zero when the output was cut off and continuation is off', async () => {
     standin.enqueue({ content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nhal', finishReason: 'length' });
-    const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
+    const before = standin.chatRequests.length;
+    const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json', '--max-continuations', '0'], env);
+    assert.equal(standin.chatRequests.length, before + 1);
     assert.equal(run.code, 3);
     assert.match(run.stderr, /truncated/);
     const report = JSON.parse(run.stdout);
@@ -107,12 +111,34 @@ describe('turbo CLI', () => {
     assert.deepEqual(await fs.readdir(path.join(dir, 'out')), ['a.txt']);
   });
 
+  it('continues a cut-off answer and stitches the file together', async () => {
+    standin.enqueue(
+      { content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nfirst half, ', finishReason: 'length' },
+      { content: 'second half\n</FILE>\n<FILE path="c.txt">\nC\n</FILE>\n' },
+    );
+    const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.continuations, 1);
+    assert.equal(report.truncated, false);
+    assert.equal(await fs.readFile(path.join(dir, 'out', 'b.txt'), 'utf8'), 'first half, second half\n');
+    assert.deepEqual((await fs.readdir(path.join(dir, 'out'))).sort(), ['a.txt', 'b.txt', 'c.txt']);
+    assert.match(run.stderr, /cut off inside b\.txt/);
+  });
+
+  it('rejects bad numbers for --max-continuations and --idle-timeout', async () => {
+    for (const args of [['--max-continuations', '-1'], ['--idle-timeout', '0'], ['--max-continuations', 'two']]) {
+      const run = await runInProcess(['generate', contract, '--out', dir, ...args], env);
+      assert.equal(run.code, 2, args.join(' '));
+    }
+  });
+
   it('lists refused paths in "rejected"', async () => {
     standin.enqueue({ content: fileBlocks({ '../escape.txt': 'x', 'ok.txt': 'ok\n' }) });
     const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
     assert.equal(run.code, 0);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(report.rejected, [{ path: '../escape.txt', reason: "'..' segment" }]);
+    assert.deepEqual(report.rejected, [{ path: '../escape.txt', reason: "'..' segment", status: 'rejected' }]);
     await assert.rejects(fs.access(path.join(dir, 'escape.txt')));
   });
 

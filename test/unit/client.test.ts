@@ -6,7 +6,7 @@ import { CerebrasStandIn } from '../standin/server';
 
 async function collect(client: CerebrasClient, signal?: AbortSignal): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
-  for await (const e of client.stream(buildChatRequest('contract'), signal)) events.push(e);
+  for await (const e of client.stream(buildChatRequest('contract'), { signal })) events.push(e);
   return events;
 }
 
@@ -76,9 +76,15 @@ describe('CerebrasClient against the stand-in', () => {
 
   it('retries a 429 with a short retry-after and then succeeds', async () => {
     standin.enqueue({ status: 429, headers: { 'retry-after': '0' } }, { content: 'ok' });
-    const events = await collect(client);
+    const retries: { attempt: number; waitMs: number; reason: string }[] = [];
+    const events: StreamEvent[] = [];
+    for await (const e of client.stream(buildChatRequest('c'), { onRetry: (r) => retries.push(r) })) events.push(e);
     assert.equal(events.at(-1)?.type, 'end');
     assert.equal(standin.chatRequests.length, 2);
+    assert.equal(retries.length, 1);
+    assert.equal(retries[0].attempt, 2);
+    assert.equal(retries[0].waitMs, 0);
+    assert.match(retries[0].reason, /rate limit/);
   });
 
   it('fails fast on a 429 that asks to wait a day', async () => {
@@ -136,7 +142,7 @@ describe('CerebrasClient against the stand-in', () => {
     const controller = new AbortController();
     const events: StreamEvent[] = [];
     const err = await failure((async () => {
-      for await (const e of client.stream(buildChatRequest('c'), controller.signal)) {
+      for await (const e of client.stream(buildChatRequest('c'), { signal: controller.signal })) {
         events.push(e);
         if (events.length === 3) controller.abort();
       }

@@ -80,7 +80,7 @@ describe('generate (core pipeline) with FsSink', () => {
 
   it('never writes a file cut off by finish_reason "length" and says it was truncated', async () => {
     standin.enqueue({ content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nhalf', finishReason: 'length' });
-    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root), maxContinuations: 0 });
     assert.equal(report.truncated, true);
     assert.deepEqual(report.unfinished, ['b.txt']);
     assert.equal(report.error?.kind, 'incomplete');
@@ -113,7 +113,7 @@ describe('generate (core pipeline) with FsSink', () => {
     await fs.writeFile(path.join(root, 'keep.txt'), 'mine\n');
     standin.enqueue({ content: fileBlocks({ 'keep.txt': 'theirs\n', 'new.txt': 'n\n' }) });
     const never = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
-    assert.deepEqual(never.rejected, [{ path: 'keep.txt', reason: 'file exists (overwrite policy: never)' }]);
+    assert.deepEqual(never.rejected, [{ path: 'keep.txt', reason: 'file exists (overwrite policy: never)', status: 'skipped' }]);
     assert.equal(await fs.readFile(path.join(root, 'keep.txt'), 'utf8'), 'mine\n');
 
     standin.enqueue({ content: fileBlocks({ 'keep.txt': 'theirs\n' }) });
@@ -173,6 +173,105 @@ describe('generate (core pipeline) with FsSink', () => {
     assert.equal(report.rejected[0]?.path, 'link/pwn.txt');
     assert.deepEqual(await fs.readdir(outside), []);
     await fs.rm(outside, { recursive: true, force: true });
+  });
+});
+
+describe('generate: continuation after a cut-off answer', () => {
+  const standin = new CerebrasStandIn();
+  let client: CerebrasClient;
+  let root: string;
+  before(async () => {
+    await standin.start();
+    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
+  });
+  beforeEach(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-cont-'));
+    standin.requests.length = 0;
+  });
+  afterEach(() => fs.rm(root, { recursive: true, force: true }));
+  after(() => standin.close());
+
+  const read = (p: string) => fs.readFile(path.join(root, p), 'utf8');
+
+  it('resumes mid-file, even with the closing tag split across the two answers', async () => {
+    standin.enqueue(
+      { content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.py">\ndef f():\n    return 1\n</FI', finishReason: 'length', chunkSize: 3 },
+      { content: 'LE>\n<FILE path="c.txt">\nC\n</FILE>\n', chunkSize: 2 },
+    );
+    const notices: string[] = [];
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root), onNotice: (m) => notices.push(m) });
+    assert.equal(report.error, undefined);
+    assert.equal(report.continuations, 1);
+    assert.equal(await read('b.py'), 'def f():\n    return 1\n');
+    assert.deepEqual(await listFiles(root), ['a.txt', 'b.py', 'c.txt']);
+    const second = standin.chatRequests[1].body as { messages: { role: string; content: string }[] };
+    assert.equal(second.messages.length, 4);
+    assert.equal(second.messages[2].role, 'assistant');
+    assert.match(second.messages[2].content, /return 1\n<\/FI$/);
+    assert.match(second.messages[3].content, /cut off inside the file b\.py/);
+    const first = standin.chatRequests[0].body as { messages: unknown[] };
+    assert.equal(first.messages.length, 2);
+    assert.ok(report.usage && report.usage.completion_tokens > 0);
+    assert.ok(notices.some((n) => /cut off inside b\.py/.test(n)));
+  });
+
+  it('keeps leading whitespace of a resumed file', async () => {
+    standin.enqueue({ content: '<FILE path="b.py">\ndef f():\n', finishReason: 'length' }, { content: '    return 2\n</FILE>' });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(report.error, undefined);
+    assert.equal(await read('b.py'), 'def f():\n    return 2\n');
+  });
+
+  it('takes a restarted file from its opening tag instead of the cut-off part', async () => {
+    standin.enqueue(
+      { content: '<FILE path="b.py">\ndef f():\n    ret', finishReason: 'length' },
+      { content: '\n<FILE path="b.py">\ndef f():\n    return 3\n</FILE>\n' },
+    );
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(report.error, undefined);
+    assert.equal(await read('b.py'), 'def f():\n    return 3\n');
+    assert.deepEqual(report.warnings, []);
+  });
+
+  it('restarts a Markdown-style file from its heading', async () => {
+    standin.enqueue(
+      { content: '### FILE: app/x.py\n```python\nx = ', finishReason: 'length' },
+      { content: '### FILE: app/x.py\n```python\nx = 1\n```\n' },
+    );
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(report.error, undefined);
+    assert.equal(await read('app/x.py'), 'x = 1\n');
+  });
+
+  it('gives up after maxContinuations and reports the file as truncated, never writing it', async () => {
+    standin.enqueue(
+      { content: '<FILE path="big.txt">\none ', finishReason: 'length' },
+      { content: 'two ', finishReason: 'length' },
+      { content: 'three ', finishReason: 'length' },
+    );
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root), maxContinuations: 2 });
+    assert.equal(report.continuations, 2);
+    assert.equal(report.truncated, true);
+    assert.equal(report.error?.kind, 'incomplete');
+    assert.match(report.error!.message, /after 2 continuations; big\.txt was not finished/);
+    assert.deepEqual(report.unfinished, ['big.txt']);
+    assert.deepEqual(await listFiles(root), []);
+    assert.equal(standin.chatRequests.length, 3);
+  });
+
+  it('continues when the stream stops inside a file even with finish_reason "stop"', async () => {
+    standin.enqueue({ content: '<FILE path="a.txt">\nA' }, { content: '\n</FILE>' });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.equal(report.error, undefined);
+    assert.equal(await read('a.txt'), 'A\n');
+  });
+
+  it('adds up usage and prices the run from the model table', async () => {
+    standin.enqueue({ content: '<FILE path="a.txt">\nA', finishReason: 'length' }, { content: '\n</FILE>' });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
+    assert.ok(report.usage);
+    const expected = (report.usage.prompt_tokens * 0.35 + report.usage.completion_tokens * 0.75) / 1e6;
+    assert.ok(report.costUsd !== undefined && Math.abs(report.costUsd - expected) < 1e-12);
   });
 });
 

@@ -49,6 +49,8 @@ describe('progress and summary text', () => {
     const report: GenerationReport = {
       model: 'gpt-oss-120b',
       unfinished: [],
+      continuations: 0,
+      costUsd: 0.00088,
       finishReason: 'stop',
       truncated: false,
       timeInfo: undefined,
