@@ -274,6 +274,13 @@ export function mapError(err: unknown): TurboError {
     if (status === 429) {
       return new TurboError('rate_limit', `Cerebras rate limit or quota reached (429).${said} Wait a moment or check your plan's limits.`, { status, cause: err });
     }
+    if (status === 404 && (err.error as { code?: unknown } | undefined)?.code === 'model_not_found') {
+      return new TurboError(
+        'model_unavailable',
+        `${detail ?? 'That model is not available.'} Cerebras does not offer it to your key (it may have been retired): pick another model ("Turbo: Select Model", or --model).`,
+        { status, cause: err },
+      );
+    }
     if (status === 404) {
       return new TurboError('not_found', `Not found (404).${said} Check the model name and the base URL.`, { status, cause: err });
     }

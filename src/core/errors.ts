@@ -7,6 +7,7 @@ export type TurboErrorKind =
   | 'rate_limit'
   | 'bad_request'
   | 'not_found'
+  | 'model_unavailable'
   | 'server'
   | 'network'
   | 'stalled'

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { DEFAULT_DENY } from '../core/pathGuard';
+import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/prompt';
 
 export type OverwriteSetting = 'ask' | 'always' | 'never';
 
@@ -7,16 +9,36 @@ export interface TurboSettings {
   baseUrl: string;
   outputDirectory: string;
   overwrite: OverwriteSetting;
+  previewBeforeWrite: boolean;
+  maxContinuations: number;
+  maxCompletionTokens: number;
+  temperature: number | undefined;
+  reasoningEffort: 'low' | 'medium' | 'high' | undefined;
+  streamIdleTimeoutMs: number;
+  denyPatterns: string[];
 }
 
 /** The one place settings are read; everything else receives a typed snapshot. */
 export function readSettings(scope?: vscode.ConfigurationScope): TurboSettings {
   const c = vscode.workspace.getConfiguration('turbo', scope);
   const overwrite = c.get<string>('overwrite', 'ask');
+  const effort = c.get<string>('reasoningEffort', '');
+  const temperature = c.get<number | null>('temperature', null);
   return {
-    model: c.get<string>('model', '').trim() || 'gpt-oss-120b',
+    model: c.get<string>('model', '').trim() || DEFAULT_MODEL,
     baseUrl: c.get<string>('baseUrl', '').trim(),
     outputDirectory: c.get<string>('outputDirectory', '').trim(),
     overwrite: overwrite === 'always' || overwrite === 'never' ? overwrite : 'ask',
+    previewBeforeWrite: c.get<boolean>('previewBeforeWrite', false),
+    maxContinuations: clamp(c.get<number>('maxContinuations', 2), 0, 10),
+    maxCompletionTokens: clamp(c.get<number>('maxCompletionTokens', DEFAULT_MAX_COMPLETION_TOKENS), 256, 1_000_000),
+    temperature: typeof temperature === 'number' ? clamp(temperature, 0, 2) : undefined,
+    reasoningEffort: effort === 'low' || effort === 'medium' || effort === 'high' ? effort : undefined,
+    streamIdleTimeoutMs: clamp(c.get<number>('streamIdleTimeout', 60), 5, 3600) * 1000,
+    denyPatterns: c.get<string[]>('denyPatterns', [...DEFAULT_DENY]).filter((p) => typeof p === 'string' && p.trim() !== ''),
   };
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : min;
 }

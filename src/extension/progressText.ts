@@ -1,3 +1,4 @@
+import { formatCost } from '../core/models';
 import type { GenerationProgress, GenerationReport } from '../core/pipeline';
 
 const fmt = new Intl.NumberFormat('en-US');
@@ -14,7 +15,9 @@ export function summaryMessage(r: GenerationReport): string {
   const lines = r.files.reduce((n, f) => n + f.lines, 0);
   const tokens = r.usage?.completion_tokens;
   const head = `Turbo wrote ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${fmt.format(lines)} lines`;
-  const tail = `${tokens !== undefined ? `, ${fmt.format(tokens)} tokens` : ''}) in ${(r.durationMs / 1000).toFixed(1)} s with ${r.model}.`;
+  const rate = tokens !== undefined && r.timeInfo?.completion_time ? `, ${fmt.format(Math.round(tokens / r.timeInfo.completion_time))} tok/s` : '';
+  const tail = `${tokens !== undefined ? `, ${fmt.format(tokens)} tokens` : ''}${rate}) in ${(r.durationMs / 1000).toFixed(1)} s with ${r.model}, ${formatCost(r.costUsd)}.`;
   const skipped = r.rejected.length > 0 ? ` ${r.rejected.length} not written: ${r.rejected.map((x) => `${x.path} (${x.reason})`).join(', ')}.` : '';
-  return head + tail + skipped;
+  const continued = r.continuations > 0 ? ` Continued ${r.continuations}× after the output limit.` : '';
+  return head + tail + skipped + continued;
 }

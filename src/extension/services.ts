@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CerebrasClient } from '../core/client';
 import { resolveBaseUrl } from '../core/config';
 import { ApiKeyStore } from './apiKey';
+import type { TurboSettings } from './config';
 import { GenerationHistory } from './generationHistory';
 
 /** Everything commands share. Created once by activate(); owns its disposables. */
@@ -10,27 +11,49 @@ export class Services implements vscode.Disposable {
   readonly keys: ApiKeyStore;
   readonly history = new GenerationHistory();
   private client: { id: string; client: CerebrasClient } | undefined;
+  private models: { client: CerebrasClient; ids: string[]; at: number } | undefined;
   /** The generation under way, so "Turbo: Cancel Generation" can stop it. */
   running: AbortController | undefined;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Turbo', { log: true });
     this.keys = new ApiKeyStore(context.secrets);
-    context.subscriptions.push(this.log, this.keys, this.keys.onDidChange(() => (this.client = undefined)));
+    context.subscriptions.push(this.log, this.keys, this.costChanged, this.keys.onDidChange(() => (this.client = undefined)));
+  }
+
+  /** Dollars spent by generations in this window, for the status bar. */
+  sessionCostUsd = 0;
+  private readonly costChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCost = this.costChanged.event;
+
+  addCost(dollars: number | undefined): void {
+    if (dollars === undefined) return;
+    this.sessionCostUsd += dollars;
+    this.costChanged.fire();
   }
 
   /**
-   * One client per key and base URL: the SDK warms its connection when it is built. The SDK is
-   * loaded here, on first use, so activation does not pay for it.
+   * One client per key, base URL and idle timeout: the SDK warms its connection when it is built.
+   * The SDK is loaded here, on first use, so activation does not pay for it.
    */
-  async clientFor(apiKey: string, baseUrlSetting: string): Promise<CerebrasClient> {
-    const baseUrl = resolveBaseUrl(baseUrlSetting, process.env);
-    const id = `${baseUrl ?? ''}\u0000${apiKey}`;
+  async clientFor(apiKey: string, settings: Pick<TurboSettings, 'baseUrl' | 'streamIdleTimeoutMs'>): Promise<CerebrasClient> {
+    const baseUrl = resolveBaseUrl(settings.baseUrl, process.env);
+    const id = `${baseUrl ?? ''}\u0000${settings.streamIdleTimeoutMs}\u0000${apiKey}`;
     if (this.client?.id !== id) {
       const { CerebrasClient } = await import('../core/client');
-      this.client = { id, client: new CerebrasClient({ apiKey, baseUrl }) };
+      this.client = { id, client: new CerebrasClient({ apiKey, baseUrl, idleTimeoutMs: settings.streamIdleTimeoutMs }) };
+      this.models = undefined;
     }
     return this.client.client;
+  }
+
+  /** Model ids the service lists for this key, cached for ten minutes. */
+  async listModels(apiKey: string, settings: TurboSettings): Promise<string[]> {
+    const client = await this.clientFor(apiKey, settings);
+    if (this.models && this.models.client === client && Date.now() - this.models.at < 10 * 60_000) return this.models.ids;
+    const ids = await client.listModels();
+    this.models = { client, ids, at: Date.now() };
+    return ids;
   }
 
   dispose(): void {

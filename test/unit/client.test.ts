@@ -111,12 +111,13 @@ describe('CerebrasClient against the stand-in', () => {
     assert.equal(err.kind, 'bad_request');
   });
 
-  it('reports an unknown model as not found', async () => {
+  it('reports a model the service does not offer as unavailable, not a raw 404', async () => {
     const err = await failure((async () => {
       for await (const _ of client.stream({ ...buildChatRequest('x'), model: 'nope-1b' })) void _;
     })());
-    assert.equal(err.kind, 'not_found');
+    assert.equal(err.kind, 'model_unavailable');
     assert.match(err.message, /nope-1b does not exist/);
+    assert.match(err.message, /pick another model/);
   });
 
   it('turns a socket cut mid-stream into a network error', async () => {

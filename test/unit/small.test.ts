@@ -53,7 +53,7 @@ describe('progress and summary text', () => {
       costUsd: 0.00088,
       finishReason: 'stop',
       truncated: false,
-      timeInfo: undefined,
+      timeInfo: { completion_time: 0.49 },
       error: undefined,
       files: [{ path: 'a', lines: 10, bytes: 1, overwritten: false }, { path: 'b', lines: 5, bytes: 1, overwritten: false }],
       rejected: [{ path: '../x', reason: "'..' segment" }],
@@ -61,6 +61,6 @@ describe('progress and summary text', () => {
       usage: { prompt_tokens: 1, completion_tokens: 980, total_tokens: 981 },
       durationMs: 640,
     };
-    assert.equal(summaryMessage(report), "Turbo wrote 2 files (15 lines, 980 tokens) in 0.6 s with gpt-oss-120b. 1 not written: ../x ('..' segment).");
+    assert.equal(summaryMessage(report), "Turbo wrote 2 files (15 lines, 980 tokens, 2,000 tok/s) in 0.6 s with gpt-oss-120b, $0.0009. 1 not written: ../x ('..' segment).");
   });
 });

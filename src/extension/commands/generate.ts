@@ -55,7 +55,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
     return undefined;
   }
 
-  const client = await services.clientFor(key.key, settings.baseUrl);
+  const client = await services.clientFor(key.key, settings);
   const record = services.history.begin();
   const sink = new WorkspaceEditSink(outputRoot, settings.overwrite, record);
   services.log.info(`Generating from ${document.uri.fsPath || document.uri.toString()} with ${settings.model} into ${outputRoot.fsPath} (key from ${key.source}, ${client.baseUrl}).`);
@@ -71,8 +71,17 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
           client,
           contract,
           model: settings.model,
+          maxCompletionTokens: settings.maxCompletionTokens,
+          maxContinuations: settings.maxContinuations,
+          temperature: settings.temperature,
+          reasoningEffort: settings.reasoningEffort,
+          deny: settings.denyPatterns,
           sink,
           signal: abort.signal,
+          onNotice: (message) => {
+            services.log.info(message);
+            progress.report({ message });
+          },
           onProgress: (p) => {
             if (p.elapsedMs - lastShown < PROGRESS_INTERVAL_MS) return;
             lastShown = p.elapsedMs;
@@ -86,6 +95,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
     },
   );
   services.history.commit(record);
+  services.addCost(report.costUsd);
   report.rejected.forEach((r) => services.log.warn(`Not written: ${r.path} (${r.reason}).`));
   report.warnings.forEach((w) => services.log.warn(w));
   if (report.unfinished.length > 0) services.log.warn(`Cut off, not written: ${report.unfinished.join(', ')}.`);
@@ -110,11 +120,13 @@ async function showOutcome(services: Services, report: GenerationReport, apiKey:
     return;
   }
   services.log.error(message);
-  const buttons = report.error.kind === 'auth' ? ['Set API Key', openLog] : [openLog];
+  const fix = report.error.kind === 'auth' ? 'Set API Key' : report.error.kind === 'model_unavailable' ? 'Select Model' : undefined;
+  const buttons = fix ? [fix, openLog] : [openLog];
   const kept = report.files.length > 0 ? ` ${report.files.length} complete file(s) were written.` : '';
   const answer = await vscode.window.showErrorMessage(`Turbo: ${message}${kept}`, ...buttons);
   if (answer === openLog) services.log.show();
   else if (answer === 'Set API Key') await vscode.commands.executeCommand('turbo.setApiKey');
+  else if (answer === 'Select Model') await vscode.commands.executeCommand('turbo.selectModel');
 }
 
 async function contractDocument(target: unknown): Promise<vscode.TextDocument | undefined> {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
+import { selectModel } from './selectModel';
 import { setApiKey } from './setApiKey';
 import { showLog } from './showLog';
 import { undoLastGeneration } from './undoLastGeneration';
@@ -12,6 +13,7 @@ export function registerCommands(services: Services): void {
     // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
     'turbo.generate': async (target) => (await import('./generate')).generateFromContract(services, target),
     'turbo.cancelGeneration': () => cancelGeneration(services),
+    'turbo.selectModel': (model) => selectModel(services, model),
     'turbo.setApiKey': (key) => setApiKey(services, key),
     'turbo.clearApiKey': () => clearApiKey(services),
     'turbo.undoLastGeneration': () => undoLastGeneration(services),

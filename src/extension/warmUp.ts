@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import { readSettings } from './config';
+import type { Services } from './services';
+
+const isContract = (doc: vscode.TextDocument) => /\.contract\.md$/i.test(doc.uri.path) || doc.languageId === 'turbo-contract';
+
+/**
+ * When a contract is opened, build the client: the SDK then opens its connection to Cerebras
+ * (`/v1/tcp_warming`), so the first token of the next generation comes sooner.
+ */
+export function warmOnContractOpen(services: Services): vscode.Disposable {
+  const warm = async (doc: vscode.TextDocument) => {
+    if (!isContract(doc)) return;
+    const key = await services.keys.get();
+    if (key) await services.clientFor(key.key, readSettings(doc.uri));
+  };
+  const run = (doc: vscode.TextDocument) => void warm(doc).catch((err) => services.log.debug(`Warm-up skipped: ${String(err)}`));
+  vscode.workspace.textDocuments.forEach(run);
+  return vscode.workspace.onDidOpenTextDocument(run);
+}
