@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { UsageError } from './args';
 import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
 import { GENERATE_HELP, MAIN_HELP } from './help';
@@ -47,7 +48,15 @@ if (require.main === module) {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
-    isTTY: Boolean(process.stdout.isTTY),
+    isTTY: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    prompt: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
     signal: controller.signal,
   }).then((code) => {
     process.exitCode = interrupted ? 130 : code;

@@ -7,7 +7,7 @@ import { FsSink } from '../core/fsSink';
 import { generate, type GenerationReport } from '../core/pipeline';
 import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
-import type { OverwritePolicy } from '../core/sink';
+import type { OverwritePolicy, OverwriteQuestion } from '../core/sink';
 import { parseArgs, UsageError } from './args';
 import { GENERATE_HELP } from './help';
 
@@ -15,7 +15,10 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: EnvLike;
+  /** True when a person is at the terminal (stdin and stderr are TTYs), so `--overwrite ask` can ask. */
   isTTY: boolean;
+  /** Asks a question on the terminal and returns the answer line. */
+  prompt?: (question: string) => Promise<string>;
   signal?: AbortSignal;
 }
 
@@ -35,8 +38,8 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
   const out = args.flags.get('out');
   if (typeof out !== 'string' || !out) throw new UsageError('generate needs --out DIR');
-  const overwrite = (args.flags.get('overwrite') ?? 'never') as string;
-  if (overwrite !== 'always' && overwrite !== 'never') throw new UsageError('--overwrite takes always or never');
+  const overwrite = (args.flags.get('overwrite') ?? 'ask') as string;
+  if (overwrite !== 'ask' && overwrite !== 'always' && overwrite !== 'never') throw new UsageError('--overwrite takes ask, always or never');
   const maxTokensFlag = args.flags.get('max-tokens');
   const maxTokens = maxTokensFlag === undefined ? undefined : Number(maxTokensFlag);
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError('--max-tokens takes a positive whole number');
@@ -77,7 +80,7 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
     model,
     maxCompletionTokens: maxTokens,
     maxContinuations,
-    sink: new FsSink(root, overwrite as OverwritePolicy),
+    sink: new FsSink(root, overwrite as OverwritePolicy, io.isTTY && io.prompt && !json ? askOnTerminal(io, io.prompt) : undefined),
     signal: io.signal,
     onFile: showFiles ? (f) => io.stdout(`  ${f.overwritten ? '~' : '+'} ${f.path} (${f.lines} lines)\n`) : undefined,
     onNotice: quiet ? undefined : (message) => io.stderr(`turbo: ${redactSecrets(message, apiKey)}\n`),
@@ -100,6 +103,14 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
     return EXIT_FAILED;
   }
   return EXIT_OK;
+}
+
+function askOnTerminal(io: CliIO, prompt: NonNullable<CliIO['prompt']>): OverwriteQuestion {
+  return async (existing) => {
+    io.stderr(`These ${existing.length} generated file(s) already exist:\n${existing.map((p) => `  ${p}`).join('\n')}\n`);
+    const answer = (await prompt('Overwrite them? [y]es / [n]o, skip them / [d]iscard the whole generation: ')).trim().toLowerCase();
+    return answer.startsWith('y') ? 'overwrite' : answer.startsWith('d') ? 'discard' : 'skip';
+  };
 }
 
 function wholeNumber(value: string | true | undefined, flag: string, min: number): number | undefined {

@@ -28,7 +28,10 @@ stream is never written: Turbo first asks the model to continue it (see
 Options:
   --out DIR                  output folder (created when missing)            [required]
   --model M                  model id (default: $CEREBRAS_MODEL or gpt-oss-120b)
-  --overwrite always|never   replace files that already exist in DIR         [default: never]
+  --overwrite ask|always|never
+                             files that already exist in DIR: ask once at the end
+                             (only at a terminal; otherwise keep them), always
+                             replace them, or never                           [default: ask]
   --max-tokens N             cap on completion tokens per request             [default: 32768]
   --max-continuations N      follow-up requests when the answer is cut off;
                              0 turns continuation off                         [default: 2]

@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ParsedFile } from './fileParser';
 import { checkRealLocation } from './pathGuard';
-import type { FileSink, OverwritePolicy, WriteOutcome } from './sink';
+import type { FileSink, OverwritePolicy, OverwriteQuestion, Settlement, WriteOutcome } from './sink';
 
 /**
  * Writes files under `root` on disk. Each file is written to a temporary name beside its target
@@ -12,10 +12,12 @@ import type { FileSink, OverwritePolicy, WriteOutcome } from './sink';
 export class FsSink implements FileSink {
   /** Paths this sink wrote, so a file the model repeats replaces its own earlier version. */
   private readonly written = new Set<string>();
+  private readonly deferred = new Map<string, ParsedFile>();
 
   constructor(
     readonly root: string,
     private readonly overwrite: OverwritePolicy = 'never',
+    private readonly ask?: OverwriteQuestion,
   ) {}
 
   async write(file: ParsedFile): Promise<WriteOutcome> {
@@ -25,13 +27,44 @@ export class FsSink implements FileSink {
     const target = path.join(this.root, file.path);
     const existing = await fs.lstat(target).catch(() => undefined);
     if (existing?.isDirectory()) return { status: 'rejected', reason: 'a folder has that name' };
-    if (existing && this.overwrite === 'never' && !this.written.has(file.path)) {
-      return { status: 'skipped', reason: 'file exists (overwrite policy: never)' };
+    if (existing && !this.written.has(file.path)) {
+      if (this.overwrite === 'ask' && this.ask) {
+        this.deferred.set(file.path, file);
+        return { status: 'deferred' };
+      }
+      if (this.overwrite !== 'always') return { status: 'skipped', reason: 'file exists (overwrite policy: never)' };
     }
+    await this.put(file, target);
+    return { status: existing ? 'overwritten' : 'created' };
+  }
+
+  async settle(): Promise<Settlement> {
+    const files = [...this.deferred.values()];
+    this.deferred.clear();
+    if (files.length === 0 || !this.ask) return { files: [], discarded: false };
+    const answer = await this.ask(files.map((f) => f.path));
+    if (answer !== 'overwrite') {
+      const reason = answer === 'discard' ? 'generation discarded' : 'file exists (you chose to skip existing files)';
+      return { files: files.map((file) => ({ file, outcome: { status: 'skipped', reason } })), discarded: answer === 'discard' };
+    }
+    const settled = [];
+    for (const file of files) {
+      // Checked again: the folder may have changed while the question was open.
+      const where = await checkRealLocation(this.root, file.path);
+      if (!where.ok) settled.push({ file, outcome: { status: 'rejected' as const, reason: where.reason } });
+      else {
+        await this.put(file, path.join(this.root, file.path));
+        settled.push({ file, outcome: { status: 'overwritten' as const } });
+      }
+    }
+    return { files: settled, discarded: false };
+  }
+
+  private async put(file: ParsedFile, target: string): Promise<void> {
     await fs.mkdir(path.dirname(target), { recursive: true });
     // The parent may have been created through a symlink planted by an earlier file: check again.
     const again = await checkRealLocation(this.root, file.path);
-    if (!again.ok) return { status: 'rejected', reason: again.reason };
+    if (!again.ok) throw Object.assign(new Error(again.reason), { code: 'EGUARD' });
     const temp = path.join(path.dirname(target), `.${path.basename(target)}.turbo-${randomBytes(4).toString('hex')}`);
     try {
       await fs.writeFile(temp, file.content, { flag: 'wx' });
@@ -41,6 +74,5 @@ export class FsSink implements FileSink {
       throw err;
     }
     this.written.add(file.path);
-    return { status: existing ? 'overwritten' : 'created' };
   }
 }

@@ -6,7 +6,7 @@ import { FileStreamParser, type ParsedFile } from './fileParser';
 import { costOf } from './models';
 import { checkRelativePath, DEFAULT_DENY } from './pathGuard';
 import { buildChatRequest, type PromptOptions } from './prompt';
-import { countLines, type FileSink } from './sink';
+import { countLines, type FileSink, type Settlement, type WriteOutcome } from './sink';
 
 export type FileStatus = 'created' | 'overwritten' | 'skipped' | 'rejected';
 
@@ -187,6 +187,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
   if (!report.error) checkCompleteness(report, contentChars, filesParsed);
 
   await writes;
+  await settle(options, report);
   report.costUsd = costOf(report.model, report.usage);
   report.durationMs = Math.round(performance.now() - started);
   progress(report.usage?.completion_tokens);
@@ -232,22 +233,47 @@ async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readon
     return;
   }
   const guarded = { path: verdict.path, content: file.content };
+  let outcome: WriteOutcome;
   try {
-    const outcome = await options.sink.write(guarded);
-    if (!('reason' in outcome)) {
-      const previous = report.files.findIndex((f) => f.path === guarded.path);
-      if (previous >= 0) {
-        report.files.splice(previous, 1);
-        report.warnings.push(`${guarded.path} appeared more than once; the last version was kept.`);
-      }
-      const written = { path: guarded.path, lines: countLines(file.content), bytes: bytesOf(file.content), overwritten: outcome.status === 'overwritten' };
-      report.files.push(written);
-      options.onFile?.(written);
-    } else {
-      report.rejected.push({ path: guarded.path, reason: outcome.reason, status: outcome.status });
-    }
+    outcome = await options.sink.write(guarded);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    report.rejected.push({ path: guarded.path, reason: `write failed${code ? ` (${code})` : ''}: ${err instanceof Error ? err.message : String(err)}`, status: 'rejected' });
+    outcome = writeFailure(err);
   }
+  record(guarded, outcome, options, report);
+}
+
+function writeFailure(err: unknown): WriteOutcome {
+  const code = (err as NodeJS.ErrnoException).code;
+  const message = err instanceof Error ? err.message : String(err);
+  return { status: 'rejected', reason: code === 'EGUARD' ? message : `write failed${code ? ` (${code})` : ''}: ${message}` };
+}
+
+function record(file: ParsedFile, outcome: WriteOutcome, options: GenerateOptions, report: GenerationReport): void {
+  if (outcome.status === 'deferred') return;
+  if (outcome.status === 'skipped' || outcome.status === 'rejected') {
+    report.rejected.push({ path: file.path, reason: outcome.reason, status: outcome.status });
+    return;
+  }
+  const previous = report.files.findIndex((f) => f.path === file.path);
+  if (previous >= 0) {
+    report.files.splice(previous, 1);
+    report.warnings.push(`${file.path} appeared more than once; the last version was kept.`);
+  }
+  const written = { path: file.path, lines: countLines(file.content), bytes: bytesOf(file.content), overwritten: outcome.status === 'overwritten' };
+  report.files.push(written);
+  options.onFile?.(written);
+}
+
+/** Lets the sink settle what it held back (one question about existing files, or a preview). */
+async function settle(options: GenerateOptions, report: GenerationReport): Promise<void> {
+  if (!options.sink.settle) return;
+  let settlement: Settlement;
+  try {
+    settlement = await options.sink.settle();
+  } catch (err) {
+    report.error ??= mapError(err);
+    return;
+  }
+  for (const { file, outcome } of settlement.files) record(file, outcome, options, report);
+  if (settlement.discarded) report.error = new TurboError('cancelled', 'Generation discarded: no existing file was replaced.');
 }

@@ -2,18 +2,37 @@ import type { ParsedFile } from './fileParser';
 
 export type WriteOutcome =
   | { status: 'created' | 'overwritten' }
-  | { status: 'skipped' | 'rejected'; reason: string };
+  | { status: 'skipped' | 'rejected'; reason: string }
+  /** Held back until the stream ends, when `settle()` decides (e.g. one question about all existing files). */
+  | { status: 'deferred' };
+
+export interface SettledFile {
+  file: ParsedFile;
+  outcome: WriteOutcome;
+}
+
+export interface Settlement {
+  files: SettledFile[];
+  /** The person chose to discard the whole generation. */
+  discarded: boolean;
+}
 
 /**
  * Where finished files go: the file system for the CLI and MCP server, a WorkspaceEdit in the
  * editor. The pipeline has already applied the pure path checks; a sink adds what depends on its
- * target (symlinks, existing files, open documents).
+ * target (symlinks, existing files, open documents, the person's answer).
  */
 export interface FileSink {
   write(file: ParsedFile): Promise<WriteOutcome>;
+  /** Called once after the stream ended, for the files `write` deferred. */
+  settle?(): Promise<Settlement>;
 }
 
-export type OverwritePolicy = 'always' | 'never';
+/** `ask` defers existing files to one question at the end; without a way to ask it means `never`. */
+export type OverwritePolicy = 'ask' | 'always' | 'never';
+
+/** Answers the question about existing files: which to replace, or `discard` for the whole run. */
+export type OverwriteQuestion = (existing: string[]) => Promise<'overwrite' | 'skip' | 'discard'>;
 
 export function countLines(content: string): number {
   if (content.length === 0) return 0;

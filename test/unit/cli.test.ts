@@ -15,11 +15,13 @@ interface Run {
   stderr: string;
 }
 
-async function runInProcess(argv: string[], env: Record<string, string | undefined>): Promise<Run> {
+async function runInProcess(argv: string[], env: Record<string, string | undefined>, answer?: string): Promise<Run & { questions: string[] }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, isTTY: false });
-  return { code, stdout, stderr };
+  const questions: string[] = [];
+  const tty = answer === undefined ? {} : { prompt: async (q: string) => (questions.push(q), answer) };
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, isTTY: answer !== undefined, ...tty });
+  return { code, stdout, stderr, questions };
 }
 
 function runProcess(argv: string[], env: Record<string, string>): Promise<Run> {
@@ -131,6 +133,24 @@ describe('turbo CLI', () => {
       const run = await runInProcess(['generate', contract, '--out', dir, ...args], env);
       assert.equal(run.code, 2, args.join(' '));
     }
+  });
+
+  it('--overwrite ask asks at a terminal and keeps existing files otherwise', async () => {
+    const out = path.join(dir, 'out');
+    await fs.mkdir(out);
+    await fs.writeFile(path.join(out, 'a.txt'), 'mine\n');
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'theirs\n' }) });
+    const piped = await runInProcess(['generate', contract, '--out', out], env);
+    assert.equal(piped.code, 0);
+    assert.equal(await fs.readFile(path.join(out, 'a.txt'), 'utf8'), 'mine\n');
+    assert.match(piped.stderr, /not written: a\.txt/);
+
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'theirs\n' }) });
+    const atTerminal = await runInProcess(['generate', contract, '--out', out], env, 'y');
+    assert.equal(atTerminal.code, 0);
+    assert.equal(atTerminal.questions.length, 1);
+    assert.match(atTerminal.stderr, /already exist:\n  a\.txt/);
+    assert.equal(await fs.readFile(path.join(out, 'a.txt'), 'utf8'), 'theirs\n');
   });
 
   it('lists refused paths in "rejected"', async () => {

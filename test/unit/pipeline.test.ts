@@ -122,6 +122,38 @@ describe('generate (core pipeline) with FsSink', () => {
     assert.equal(await fs.readFile(path.join(root, 'keep.txt'), 'utf8'), 'theirs\n');
   });
 
+  it('asks once, after the stream, about every existing file: overwrite, skip or discard', async () => {
+    await fs.writeFile(path.join(root, 'a.txt'), 'mine a\n');
+    await fs.writeFile(path.join(root, 'b.txt'), 'mine b\n');
+    const answer = fileBlocks({ 'a.txt': 'new a\n', 'new.txt': 'n\n', 'b.txt': 'new b\n' });
+    const asked: string[][] = [];
+    for (const choice of ['skip', 'overwrite', 'discard'] as const) {
+      standin.enqueue({ content: answer });
+      const report = await generate({
+        client,
+        contract: 'x',
+        sink: new FsSink(root, 'ask', async (existing) => {
+          asked.push(existing);
+          return choice;
+        }),
+      });
+      if (choice === 'skip') {
+        assert.equal(report.error, undefined);
+        assert.deepEqual(report.files.map((f) => f.path), ['new.txt']);
+        assert.deepEqual(report.rejected.map((r) => [r.path, r.status]), [['a.txt', 'skipped'], ['b.txt', 'skipped']]);
+        assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'mine a\n');
+      } else if (choice === 'overwrite') {
+        assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]).sort(), [['a.txt', true], ['b.txt', true], ['new.txt', true]]);
+        assert.equal(await fs.readFile(path.join(root, 'b.txt'), 'utf8'), 'new b\n');
+      } else {
+        assert.equal(report.error?.kind, 'cancelled');
+        assert.match(report.error!.message, /discarded/);
+      }
+    }
+    assert.deepEqual(asked[0], ['a.txt', 'b.txt']);
+    assert.deepEqual(asked[1], ['a.txt', 'new.txt', 'b.txt'], 'new.txt existed by then, so it is asked about too');
+  });
+
   it('lets a file the model repeats replace its own earlier version', async () => {
     standin.enqueue({ content: '<FILE path="a.txt">\nv1\n</FILE><FILE path="a.txt">\nv2\n</FILE>' });
     const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
