@@ -14,6 +14,7 @@ export type TurboErrorKind =
   | 'incomplete'
   | 'format'
   | 'cancelled'
+  | 'discarded'
   | 'config'
   | 'io';
 

@@ -13,6 +13,8 @@ export class FsSink implements FileSink {
   /** Paths this sink wrote, so a file the model repeats replaces its own earlier version. */
   private readonly written = new Set<string>();
   private readonly deferred = new Map<string, ParsedFile>();
+  /** Files that did not exist before this run, removed again if the person discards it. */
+  private readonly created: string[] = [];
 
   constructor(
     readonly root: string,
@@ -35,6 +37,7 @@ export class FsSink implements FileSink {
       if (this.overwrite !== 'always') return { status: 'skipped', reason: 'file exists (overwrite policy: never)' };
     }
     await this.put(file, target);
+    if (!existing) this.created.push(target);
     return { status: existing ? 'overwritten' : 'created' };
   }
 
@@ -43,6 +46,7 @@ export class FsSink implements FileSink {
     this.deferred.clear();
     if (files.length === 0 || !this.ask) return { files: [], discarded: false };
     const answer = await this.ask(files.map((f) => f.path));
+    if (answer === 'discard') await Promise.all(this.created.map((f) => fs.rm(f, { force: true })));
     if (answer !== 'overwrite') {
       const reason = answer === 'discard' ? 'generation discarded' : 'file exists (you chose to skip existing files)';
       return { files: files.map((file) => ({ file, outcome: { status: 'skipped', reason } })), discarded: answer === 'discard' };

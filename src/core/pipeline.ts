@@ -271,9 +271,9 @@ async function settle(options: GenerateOptions, report: GenerationReport): Promi
   try {
     settlement = await options.sink.settle();
   } catch (err) {
-    report.error ??= mapError(err);
+    report.error ??= new TurboError('io', `Could not finish writing the generated files: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     return;
   }
   for (const { file, outcome } of settlement.files) record(file, outcome, options, report);
-  if (settlement.discarded) report.error = new TurboError('cancelled', 'Generation discarded: no existing file was replaced.');
+  if (settlement.discarded) report.error = new TurboError('discarded', 'Generation discarded: no existing file was replaced.');
 }

@@ -4,13 +4,20 @@ import { Services } from './services';
 import { createStatusBar } from './statusBar';
 import { warmOnContractOpen } from './warmUp';
 
+/** What other extensions (and the integration suites) may use. */
+export interface TurboApi {
+  /** Folder of Turbo's log files; the "Turbo" channel writes `Turbo.log` there. */
+  logUri: vscode.Uri;
+}
+
 /** Only wires: services first, then commands. Heavy work waits for the first command. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): TurboApi {
   try {
     const services = new Services(context);
     context.subscriptions.push(services);
     registerCommands(services);
     context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services));
+    return { logUri: context.logUri };
   } catch (err) {
     // VS Code would only log a failed activation; tell the person.
     void vscode.window.showErrorMessage(`Turbo failed to start: ${err instanceof Error ? err.message : String(err)}`);

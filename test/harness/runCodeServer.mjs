@@ -45,27 +45,29 @@ function copyDir(from, to) {
 
 /** Answers the suites' questions about what is on screen, and clicks for them (see helpers.ts). */
 async function answerUiQuery(page, bridgeDir, query) {
+  if (query.kind === 'screenshot') {
+    // A picture of what a person would see, for debugging a suite (TURBO_IT_DEBUG).
+    await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `${query.text}.png`) });
+    fs.writeFileSync(path.join(bridgeDir, `${query.id}.json`), JSON.stringify({ found: true }));
+    return;
+  }
   if (query.kind === 'click') {
-    let found;
     // One synchronous look-and-click: a progress toast re-renders as its message changes, so a
     // pointer sequence can start on one button element and end on its replacement.
-    found = false;
+    let found = false;
     for (const until = Date.now() + 10_000; !found && Date.now() < until; ) {
-      found = await page.evaluate(({ text, button }) => {
-        const items = document.querySelectorAll('.notifications-center .notification-list-item, .notification-toast');
-        const toast = [...items].find((t) => (t.textContent ?? '').includes(text));
-        const target = toast && [...toast.querySelectorAll('.monaco-button')].find((b) => (b.textContent ?? '').trim() === button);
-        if (!target) return false;
-        target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+      found = await page.evaluate(({ text, button, scope, target }) => {
+        const containers = document.querySelectorAll(scope ?? '.notifications-center .notification-list-item, .notification-toast');
+        const container = [...containers].find((t) => (t.textContent ?? '').includes(text));
+        const candidates = container ? [...container.querySelectorAll(target ?? '.monaco-button')] : [];
+        const el = button === undefined ? candidates[0] : candidates.find((b) => (b.textContent ?? '').trim() === button);
+        if (!el) return false;
+        el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
         return true;
       }, query);
       if (!found) await new Promise((r) => setTimeout(r, 100));
     }
-    if (process.env.TURBO_IT_DEBUG) {
-      const html = await page.evaluate(() => [...document.querySelectorAll('.notifications-center .notification-list-item, .notification-toast')].map((t) => t.outerHTML.replace(/<style[\s\S]*?<\/style>/g, '')).join('\n----\n'));
-      console.log('CLICK DEBUG', found, html.slice(0, 3000));
-      await page.screenshot({ path: path.join(repoRoot, '.vscode-test', 'click.png') });
-    }
+    if (!found && process.env.TURBO_IT_DEBUG) await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `click-miss-${query.id}.png`) });
     fs.writeFileSync(path.join(bridgeDir, `${query.id}.json`), JSON.stringify({ found }));
     return;
   }

@@ -112,6 +112,37 @@ async function bridgeAnswer(dir: string, id: string, timeoutMs: number): Promise
   throw new Error('the UI bridge did not answer');
 }
 
+/**
+ * Asks the harness to click, inside the first element matching `scope` whose text includes `text`,
+ * the first `target` (default: a button labelled `button`). Undefined under hosts without the bridge.
+ */
+export async function clickIn(query: { scope: string; text: string; target?: string; button?: string }, timeoutMs = 20_000): Promise<boolean | undefined> {
+  const dir = process.env.TURBO_UI_BRIDGE;
+  if (!dir) return undefined;
+  const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'click', ...query })}`);
+  return (await bridgeAnswer(dir, id, timeoutMs)).found;
+}
+
+/** The "Turbo" log as written to disk so far (the extension exports where its logs live). */
+export async function turboLog(): Promise<string> {
+  const api = vscode.extensions.getExtension<{ logUri: vscode.Uri }>(EXTENSION_ID)!.exports;
+  try {
+    return await readText(vscode.Uri.joinPath(api.logUri, 'Turbo.log'));
+  } catch {
+    return '';
+  }
+}
+
+/** Waits until the log has a line matching `pattern` that it did not have `after` characters in. */
+export async function waitForLog(pattern: RegExp, after = 0, timeoutMs = 20_000): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+    if (pattern.test((await turboLog()).slice(after))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the Turbo log never showed ${pattern}`);
+}
+
 export function waitFor<T>(event: vscode.Event<T>, predicate: (e: T) => boolean = () => true, timeoutMs = 20_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -7,6 +7,8 @@ import { mocha } from './mochaSetup';
 import './suite/activation.test';
 import './suite/generate.test';
 import './suite/errors.test';
+import './suite/overwrite.test';
+import './suite/engine.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -146,12 +146,17 @@ describe('generate (core pipeline) with FsSink', () => {
         assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]).sort(), [['a.txt', true], ['b.txt', true], ['new.txt', true]]);
         assert.equal(await fs.readFile(path.join(root, 'b.txt'), 'utf8'), 'new b\n');
       } else {
-        assert.equal(report.error?.kind, 'cancelled');
+        assert.equal(report.error?.kind, 'discarded');
         assert.match(report.error!.message, /discarded/);
+        assert.deepEqual(await listFiles(root), ['a.txt', 'b.txt', 'new.txt'], 'new.txt existed before this run, so it stays');
       }
     }
     assert.deepEqual(asked[0], ['a.txt', 'b.txt']);
     assert.deepEqual(asked[1], ['a.txt', 'new.txt', 'b.txt'], 'new.txt existed by then, so it is asked about too');
+    await fs.rm(path.join(root, 'new.txt'));
+    standin.enqueue({ content: answer });
+    await generate({ client, contract: 'x', sink: new FsSink(root, 'ask', async () => 'discard') });
+    assert.deepEqual(await listFiles(root), ['a.txt', 'b.txt'], 'discarding removes the files the run created');
   });
 
   it('lets a file the model repeats replace its own earlier version', async () => {

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
 import { generate as runPipeline, type GenerationReport } from '../../core/pipeline';
 import { readSettings } from '../config';
+import { askAboutExisting } from '../overwritePrompt';
+import { revertGeneration } from '../revert';
 import { progressMessage, summaryMessage } from '../progressText';
 import type { Services } from '../services';
 import { WorkspaceEditSink } from '../workspaceEditSink';
@@ -57,7 +59,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
 
   const client = await services.clientFor(key.key, settings);
   const record = services.history.begin();
-  const sink = new WorkspaceEditSink(outputRoot, settings.overwrite, record);
+  const sink = new WorkspaceEditSink(outputRoot, settings.overwrite, record, settings.previewBeforeWrite, (paths) => askAboutExisting(paths, services.log), (m) => services.log.info(m));
   services.log.info(`Generating from ${document.uri.fsPath || document.uri.toString()} with ${settings.model} into ${outputRoot.fsPath} (key from ${key.source}, ${client.baseUrl}).`);
 
   const report = await vscode.window.withProgress(
@@ -94,7 +96,14 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
       }
     },
   );
-  services.history.commit(record);
+  if (report.error?.kind === 'discarded') {
+    // Cancel in the overwrite dialog: the files this run already created go too.
+    const reverted = await revertGeneration(record);
+    services.log.info(`Generation discarded; removed ${reverted?.removed ?? 0} file(s) it had created.`);
+    report.files = [];
+  } else {
+    services.history.commit(record);
+  }
   services.addCost(report.costUsd);
   report.rejected.forEach((r) => services.log.warn(`Not written: ${r.path} (${r.reason}).`));
   report.warnings.forEach((w) => services.log.warn(w));
@@ -114,6 +123,10 @@ async function showOutcome(services: Services, report: GenerationReport, apiKey:
     return;
   }
   const message = redactSecrets(report.error.message, apiKey);
+  if (report.error.kind === 'discarded') {
+    void vscode.window.showInformationMessage('Turbo: generation discarded. No file was changed.');
+    return;
+  }
   if (report.error.kind === 'cancelled') {
     services.log.info(`Cancelled after ${report.files.length} complete file(s).`);
     void vscode.window.showInformationMessage(`Turbo: generation cancelled. ${report.files.length} complete file(s) kept; no partial file was written.`);

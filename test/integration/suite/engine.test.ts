@@ -1,0 +1,131 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { GenerationReport } from '../../../src/core/pipeline';
+import type { Scenario } from '../../standin/server';
+import { fileBlocks } from '../../standin/server';
+import { clickIn, listTree, openContract, readText, setSetting, turboLog, useStandIn, waitForLog } from '../helpers';
+
+const FILES = { 'a.txt': 'A\n', 'b.py': 'def f():\n    return "b"\n' };
+
+async function generateWith(folder: string, ...scenarios: Scenario[]): Promise<{ report: GenerationReport; out: vscode.Uri; key: string }> {
+  const { standin, out } = await useStandIn(folder);
+  await openContract();
+  standin.enqueue(...scenarios);
+  const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
+  return { report, out, key: standin.apiKey };
+}
+
+describe('Generation engine in the editor: faults, continuation, models', () => {
+  afterEach(async () => {
+    await setSetting('maxContinuations', undefined);
+    await setSetting('previewBeforeWrite', undefined);
+    await setSetting('model', undefined);
+  });
+
+  it('429 with retry-after, then success: retried, all files written', async () => {
+    const { report, out } = await generateWith('out-429', { status: 429, headers: { 'retry-after': '0' } }, { content: fileBlocks(FILES) });
+    assert.equal(report.error, undefined);
+    assert.deepEqual(await listTree(out), ['a.txt', 'b.py']);
+    assert.match(await turboLog(), /rate limit.*Retrying \(attempt 2\)/);
+  });
+
+  it('500, then success', async () => {
+    const { report, out } = await generateWith('out-500', { status: 500, headers: { 'retry-after-ms': '10' } }, { content: fileBlocks(FILES) });
+    assert.equal(report.error, undefined);
+    assert.equal(await readText(vscode.Uri.joinPath(out, 'b.py')), FILES['b.py']);
+  });
+
+  it('a connection cut mid-stream keeps complete files and leaves no partial one', async () => {
+    const { report, out } = await generateWith('out-cut', { content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(4000) }), chunkSize: 20, cutAfterChunks: 30 });
+    assert.equal(report.error?.kind, 'network');
+    assert.deepEqual(await listTree(out), ['a.txt']);
+  });
+
+  it('a stalled stream is aborted after turbo.streamIdleTimeout', async () => {
+    await setSetting('streamIdleTimeout', 5);
+    try {
+      const { report, out } = await generateWith('out-stall', { content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(4000) }), chunkSize: 20, stallAfterChunks: 30 });
+      assert.equal(report.error?.kind, 'stalled');
+      assert.deepEqual(await listTree(out), ['a.txt']);
+    } finally {
+      await setSetting('streamIdleTimeout', undefined);
+    }
+  });
+
+  it('finish_reason "length" is continued and the file stitched together', async () => {
+    const { report, out } = await generateWith(
+      'out-continue',
+      { content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.py">\ndef f():\n', finishReason: 'length' },
+      { content: '    return "b"\n</FILE>\n' },
+    );
+    assert.equal(report.error, undefined);
+    assert.equal(report.continuations, 1);
+    assert.equal(await readText(vscode.Uri.joinPath(out, 'b.py')), FILES['b.py']);
+  });
+
+  it('with continuation off, a cut-off file is reported and not written', async () => {
+    await setSetting('maxContinuations', 0);
+    const { report, out } = await generateWith('out-length', { content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.py">\ndef f():\n', finishReason: 'length' });
+    assert.equal(report.truncated, true);
+    assert.deepEqual(report.unfinished, ['b.py']);
+    assert.deepEqual(await listTree(out), ['a.txt']);
+  });
+
+  it('the API key appears nowhere in the log', async () => {
+    const { key } = await generateWith('out-key', { content: fileBlocks(FILES) });
+    const log = await turboLog();
+    assert.match(log, /Finished: 2 files/);
+    assert.ok(!log.includes(key), 'the key is not in Turbo.log');
+  });
+
+  it('Select Model sets turbo.model; a model the service does not offer gets a clear message', async () => {
+    await useStandIn('out-model');
+    assert.equal(await vscode.commands.executeCommand('turbo.selectModel', 'llama-3.3-70b'), 'llama-3.3-70b');
+    assert.equal(vscode.workspace.getConfiguration('turbo').get('model'), 'llama-3.3-70b');
+    await vscode.workspace.getConfiguration('turbo').update('model', 'retired-model-1b', vscode.ConfigurationTarget.Global);
+    const { report } = await generateWith('out-model');
+    assert.equal(report.error?.kind, 'model_unavailable');
+    assert.match(report.error!.message, /retired-model-1b does not exist.*pick another model/);
+    await vscode.workspace.getConfiguration('turbo').update('model', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('the summary prices the run from the model table', async () => {
+    const { report } = await generateWith('out-cost', { content: fileBlocks(FILES) });
+    assert.ok(report.usage);
+    const expected = (report.usage.prompt_tokens * 0.35 + report.usage.completion_tokens * 0.75) / 1e6;
+    assert.ok(report.costUsd !== undefined && Math.abs(report.costUsd - expected) < 1e-12);
+  });
+
+  it('preview mode: nothing is written until the Refactor Preview is decided; Discard writes nothing', async () => {
+    const { standin, out } = await useStandIn('out-preview-discard');
+    await setSetting('previewBeforeWrite', true);
+    await openContract();
+    const logBefore = (await turboLog()).length;
+    standin.enqueue({ content: fileBlocks(FILES) });
+    const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
+    await waitForLog(/Showing 2 file\(s\) in the Refactor Preview/, logBefore);
+    assert.deepEqual(await listTree(out), []);
+    await vscode.commands.executeCommand('refactorPreview.discard');
+    const report = await running;
+    assert.deepEqual(await listTree(out), []);
+    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['a.txt', 'preview discarded'], ['b.py', 'preview discarded']]);
+  });
+
+  it('preview mode: only the files ticked in the Refactor Preview are written', async function () {
+    if (!process.env.TURBO_UI_BRIDGE) this.skip(); // ticking needs a click in the workbench
+    const { standin, out } = await useStandIn('out-preview-apply');
+    await setSetting('previewBeforeWrite', true);
+    await openContract();
+    const logBefore = (await turboLog()).length;
+    standin.enqueue({ content: fileBlocks(FILES) });
+    const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
+    await waitForLog(/Showing 2 file\(s\) in the Refactor Preview/, logBefore);
+    assert.equal(await clickIn({ scope: '.monaco-list-row', text: 'b.py', target: 'input[type=checkbox]' }), true, 'ticked b.py');
+    await vscode.commands.executeCommand('refactorPreview.apply');
+    const report = await running;
+    assert.equal(report.error, undefined);
+    assert.deepEqual(await listTree(out), ['b.py']);
+    assert.equal(await readText(vscode.Uri.joinPath(out, 'b.py')), FILES['b.py']);
+    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['a.txt', 'unticked in the preview']]);
+  });
+});
