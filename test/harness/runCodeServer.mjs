@@ -74,10 +74,10 @@ async function answerUiQuery(page, bridgeDir, query) {
   let found = false;
   const until = Date.now() + 10_000;
   while (!found && Date.now() < until) {
-    found = await page.evaluate((text) => {
-      const nodes = document.querySelectorAll('.notifications-center .notification-list-item, .notification-toast');
+    found = await page.evaluate(({ text, scope }) => {
+      const nodes = document.querySelectorAll(scope ?? '.notifications-center .notification-list-item, .notification-toast');
       return [...nodes].some((n) => (n.textContent ?? '').includes(text));
-    }, query.text);
+    }, query);
     if (!found) await new Promise((r) => setTimeout(r, 150));
   }
   if (!found && process.env.TURBO_IT_DEBUG) {

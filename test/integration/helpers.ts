@@ -63,6 +63,15 @@ export async function listTree(root: vscode.Uri, prefix = ''): Promise<string[]>
   return out.sort();
 }
 
+/** Whether an element matching `scope` shows `text` on screen; undefined without the UI bridge. */
+export async function screenShows(scope: string, text: string, timeoutMs = 15_000): Promise<boolean | undefined> {
+  const dir = process.env.TURBO_UI_BRIDGE;
+  if (!dir) return undefined;
+  const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text })}`);
+  return (await bridgeAnswer(dir, id, timeoutMs)).found;
+}
+
 /** Clears toasts left by earlier tests, so a check sees only what the current one shows. */
 export async function clearNotifications(): Promise<void> {
   await vscode.commands.executeCommand('notifications.clearAll');

@@ -153,6 +153,31 @@ describe('turbo CLI', () => {
     assert.equal(await fs.readFile(path.join(out, 'a.txt'), 'utf8'), 'theirs\n');
   });
 
+  describe('faults through the real CLI process: no partial file, no key in any output', () => {
+    const cases: { name: string; scenarios: import('../standin/server').Scenario[]; args?: string[]; code: number; stderr: RegExp; files: string[] }[] = [
+      { name: '429 then success', scenarios: [{ status: 429, headers: { 'retry-after': '0' } }, { content: fileBlocks(FILES) }], code: 0, stderr: /Retrying \(attempt 2\)/, files: ['README.md', 'app/__init__.py', 'app/main.py'] },
+      { name: '500 then success', scenarios: [{ status: 500, headers: { 'retry-after-ms': '5' } }, { content: fileBlocks(FILES) }], code: 0, stderr: /server error \(500\)/, files: ['README.md', 'app/__init__.py', 'app/main.py'] },
+      { name: 'a cut connection', scenarios: [{ content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(3000) }), chunkSize: 20, cutAfterChunks: 20 }], code: 1, stderr: /connection to Cerebras failed/, files: ['a.txt'] },
+      { name: 'a stalled stream', scenarios: [{ content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(3000) }), chunkSize: 20, stallAfterChunks: 20 }], args: ['--idle-timeout', '1'], code: 1, stderr: /stopped sending for 1 s/, files: ['a.txt'] },
+      { name: 'finish_reason "length" with continuation off', scenarios: [{ content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nB', finishReason: 'length' }], args: ['--max-continuations', '0'], code: 3, stderr: /truncated/, files: ['a.txt'] },
+      { name: 'a wrong key', scenarios: [{ content: fileBlocks(FILES) }], code: 1, stderr: /rejected the API key/, files: [] },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        standin.enqueue(...c.scenarios);
+        const out = path.join(dir, 'out');
+        const key = c.name === 'a wrong key' ? 'csk-wrongkeywrongkey' : standin.apiKey;
+        const run = await runProcess(['generate', contract, '--out', out, ...(c.args ?? [])], { ...env, CEREBRAS_API_KEY: key });
+        assert.equal(run.code, c.code, run.stderr);
+        assert.match(run.stderr, c.stderr);
+        const written = await fs.readdir(out, { recursive: true, withFileTypes: true }).catch(() => []);
+        const files = written.filter((e) => e.isFile()).map((e) => path.relative(out, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort();
+        assert.deepEqual(files, c.files, 'only complete files, and no temporary file, are on disk');
+        assert.ok(!(run.stdout + run.stderr).includes(key), 'the key is in no output');
+      });
+    }
+  });
+
   it('lists refused paths in "rejected"', async () => {
     standin.enqueue({ content: fileBlocks({ '../escape.txt': 'x', 'ok.txt': 'ok\n' }) });
     const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);

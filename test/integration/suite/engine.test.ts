@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/pipeline';
 import type { Scenario } from '../../standin/server';
 import { fileBlocks } from '../../standin/server';
-import { clickIn, listTree, openContract, readText, setSetting, turboLog, useStandIn, waitForLog } from '../helpers';
+import { clickIn, listTree, openContract, readText, screenShows, setSetting, turboLog, useStandIn, waitForLog, workspaceRoot } from '../helpers';
 
 const FILES = { 'a.txt': 'A\n', 'b.py': 'def f():\n    return "b"\n' };
 
@@ -89,11 +89,47 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
     await vscode.workspace.getConfiguration('turbo').update('model', undefined, vscode.ConfigurationTarget.Global);
   });
 
-  it('the summary prices the run from the model table', async () => {
+  it('the summary prices the run from the model table, and the status bar shows model and session cost', async () => {
     const { report } = await generateWith('out-cost', { content: fileBlocks(FILES) });
     assert.ok(report.usage);
     const expected = (report.usage.prompt_tokens * 0.35 + report.usage.completion_tokens * 0.75) / 1e6;
     assert.ok(report.costUsd !== undefined && Math.abs(report.costUsd - expected) < 1e-12);
+    const shown = await screenShows('.statusbar', 'gpt-oss-120b · $');
+    if (shown !== undefined) assert.equal(shown, true, 'the status bar shows the model and the cost so far');
+  });
+
+  it('sends the generation settings: max tokens, temperature, reasoning effort', async () => {
+    await setSetting('maxCompletionTokens', 4096);
+    await setSetting('temperature', 0.2);
+    await setSetting('reasoningEffort', 'low');
+    try {
+      const { standin } = await useStandIn('out-settings');
+      await generateWith('out-settings', { content: fileBlocks(FILES) });
+      const body = standin.chatRequests.at(-1)!.body as Record<string, unknown>;
+      assert.equal(body.max_completion_tokens, 4096);
+      assert.equal(body.temperature, 0.2);
+      assert.equal(body.reasoning_effort, 'low');
+    } finally {
+      await setSetting('maxCompletionTokens', undefined);
+      await setSetting('temperature', undefined);
+      await setSetting('reasoningEffort', undefined);
+    }
+  });
+
+  it('opening a contract warms the connection (GET /v1/tcp_warming)', async () => {
+    const { standin } = await useStandIn('out-warm');
+    // A new idle timeout means a new client, which warms its connection when it is built.
+    await setSetting('streamIdleTimeout', 61);
+    try {
+      const before = standin.requests.filter((r) => r.path === '/v1/tcp_warming').length;
+      const other = vscode.Uri.joinPath(workspaceRoot(), 'contracts', 'warm.contract.md');
+      await vscode.workspace.fs.writeFile(other, new TextEncoder().encode('## RULES\n- x\n'));
+      await vscode.workspace.openTextDocument(other);
+      for (let i = 0; i < 100 && standin.requests.filter((r) => r.path === '/v1/tcp_warming').length === before; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(standin.requests.filter((r) => r.path === '/v1/tcp_warming').length, before + 1);
+    } finally {
+      await setSetting('streamIdleTimeout', undefined);
+    }
   });
 
   it('preview mode: nothing is written until the Refactor Preview is decided; Discard writes nothing', async () => {
