@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CerebrasClient } from '../core/client';
+import type { GenerationReport } from '../core/pipeline';
 import { resolveBaseUrl } from '../core/config';
 import { ApiKeyStore } from './apiKey';
 import type { TurboSettings } from './config';
@@ -12,6 +13,8 @@ export class Services implements vscode.Disposable {
   readonly history = new GenerationHistory();
   private client: { id: string; client: CerebrasClient } | undefined;
   private models: { client: CerebrasClient; ids: string[]; at: number } | undefined;
+  /** The last generation's report and contract, for the commands that follow up on it. */
+  lastRun: { report: GenerationReport; contract: vscode.Uri; outputRoot: vscode.Uri } | undefined;
   /** The generation under way, so "Turbo: Cancel Generation" can stop it. */
   running: AbortController | undefined;
 

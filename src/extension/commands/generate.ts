@@ -105,6 +105,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
     services.history.commit(record);
   }
   services.addCost(report.costUsd);
+  services.lastRun = { report, contract: document.uri, outputRoot };
   report.rejected.forEach((r) => services.log.warn(`Not written: ${r.path} (${r.reason}).`));
   report.warnings.forEach((w) => services.log.warn(w));
   if (report.unfinished.length > 0) services.log.warn(`Cut off, not written: ${report.unfinished.join(', ')}.`);
