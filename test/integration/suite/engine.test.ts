@@ -15,6 +15,18 @@ async function generateWith(folder: string, ...scenarios: Scenario[]): Promise<{
   return { report, out, key: standin.apiKey };
 }
 
+/** Starts a generation in preview mode and waits until the Refactor Preview shows its files. */
+async function generateIntoPreview(folder: string): Promise<{ out: vscode.Uri; running: Thenable<GenerationReport> }> {
+  const { standin, out } = await useStandIn(folder);
+    await setSetting('previewBeforeWrite', true);
+    await openContract();
+    const logBefore = (await turboLog()).length;
+    standin.enqueue({ content: fileBlocks(FILES) });
+    const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
+    await waitForLog(/Showing 2 file\(s\) in the Refactor Preview/, logBefore);
+  return { out, running };
+}
+
 describe('Generation engine in the editor: faults, continuation, models', () => {
   afterEach(async () => {
     await setSetting('maxContinuations', undefined);
@@ -133,13 +145,7 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
   });
 
   it('preview mode: nothing is written until the Refactor Preview is decided; Discard writes nothing', async () => {
-    const { standin, out } = await useStandIn('out-preview-discard');
-    await setSetting('previewBeforeWrite', true);
-    await openContract();
-    const logBefore = (await turboLog()).length;
-    standin.enqueue({ content: fileBlocks(FILES) });
-    const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
-    await waitForLog(/Showing 2 file\(s\) in the Refactor Preview/, logBefore);
+    const { out, running } = await generateIntoPreview('out-preview-discard');
     assert.deepEqual(await listTree(out), []);
     await vscode.commands.executeCommand('refactorPreview.discard');
     const report = await running;
@@ -149,13 +155,7 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
 
   it('preview mode: only the files ticked in the Refactor Preview are written', async function () {
     if (!process.env.TURBO_UI_BRIDGE) this.skip(); // ticking needs a click in the workbench
-    const { standin, out } = await useStandIn('out-preview-apply');
-    await setSetting('previewBeforeWrite', true);
-    await openContract();
-    const logBefore = (await turboLog()).length;
-    standin.enqueue({ content: fileBlocks(FILES) });
-    const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
-    await waitForLog(/Showing 2 file\(s\) in the Refactor Preview/, logBefore);
+    const { out, running } = await generateIntoPreview('out-preview-apply');
     assert.equal(await clickIn({ scope: '.monaco-list-row', text: 'b.py', target: 'input[type=checkbox]' }), true, 'ticked b.py');
     await vscode.commands.executeCommand('refactorPreview.apply');
     const report = await running;
