@@ -22,6 +22,7 @@ const common = {
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { mcp: 'src/mcp/entry.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 if (!production) {
   // The integration suites run inside the editor's extension host, which loads plain CommonJS.

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from './args';
 import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
-import { GENERATE_HELP, MAIN_HELP } from './help';
+import { GENERATE_HELP, MAIN_HELP, MCP_HELP } from './help';
 
 declare const TURBO_VERSION: string;
 
@@ -19,10 +22,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         io.stdout(`${typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev'}\n`);
         return 0;
       case 'help':
-        io.stdout(rest[0] === 'generate' ? GENERATE_HELP : MAIN_HELP);
+        io.stdout(rest[0] === 'generate' ? GENERATE_HELP : rest[0] === 'mcp' ? MCP_HELP : MAIN_HELP);
         return 0;
       case 'generate':
         return await runGenerate(rest, io);
+      case 'mcp':
+        if (rest.length > 0 && !['-h', '--help'].includes(rest[0])) throw new UsageError(`unexpected argument ${rest[0]}`);
+        if (rest.length > 0) {
+          io.stdout(MCP_HELP);
+          return 0;
+        }
+        return await serveMcpBeside();
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -34,6 +44,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`turbo: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILED;
   }
+}
+
+/**
+ * `turbo mcp` runs dist/mcp.js, the bundle beside this one, so the CLI does not carry the MCP SDK.
+ * The server runs until the client closes stdin.
+ */
+async function serveMcpBeside(): Promise<number> {
+  const entry = path.join(__dirname, 'mcp.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build"`);
+  createRequire(__filename)(entry);
+  return new Promise<number>(() => undefined);
 }
 
 if (require.main === module) {

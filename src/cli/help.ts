@@ -2,11 +2,13 @@ export const MAIN_HELP = `turbo — contract-driven code generation on Cerebras 
 
 Usage:
   turbo generate CONTRACT_FILE --out DIR [options]
+  turbo mcp
   turbo help [COMMAND]
   turbo --version
 
 Commands:
   generate   Stream an implementation of CONTRACT_FILE from the model and write its files into DIR.
+  mcp        Serve the MCP tools (generate, generate_and_write_files, check_status) over stdio.
   help       Show help for a command.
 
 Environment:
@@ -54,4 +56,23 @@ JSON output (--json):
    "unfinished":[],"warnings":[],"continuations":0,
    "duration_ms":640,"model":"gpt-oss-120b","cost_usd":0.00088}
   On failure an "error":{"kind":"auth","message":"..."} member is added.
+`;
+
+export const MCP_HELP = `turbo mcp
+
+Serves Turbo as an MCP server over stdio (the same as \`node dist/mcp.js\`), for coding agents.
+Tools, with the seed's names and arguments:
+  generate(prompt, system_prompt?, max_tokens?)             the model's text answer
+  generate_and_write_files(prompt, output_dir, system_prompt?)
+                                                            writes the files; returns metadata only
+  check_status()                                            configuration and the models your key has
+
+Environment:
+  CEREBRAS_API_KEY                  your API key (required for the tools that call the model)
+  CEREBRAS_MODEL                    model id (default gpt-oss-120b)
+  CEREBRAS_BASE_URL / CEREBRAS_URL  API base URL (CEREBRAS_URL may include /v1)
+  TURBO_OVERWRITE                   always (default) or never: files that already exist in output_dir
+  TURBO_MAX_CONTINUATIONS           follow-up requests for a cut-off answer (default 2)
+
+Relative output_dir values resolve against the server's working directory.
 `;

@@ -1,0 +1,34 @@
+import * as path from 'node:path';
+import { redactSecrets } from '../core/errors';
+import type { GenerationReport } from '../core/pipeline';
+
+/**
+ * The seed's `generate_and_write_files` result (status, model, generation_time_ms, files_written,
+ * total_files, total_lines, errors) plus Turbo's extras. Metadata only: no file content.
+ */
+export function metadataResult(report: GenerationReport, root: string, apiKey: string | undefined) {
+  const errors: string[] = [
+    ...report.rejected.map((r) => `${r.status === 'skipped' ? 'skipped' : 'rejected'} ${r.path}: ${r.reason}`),
+    ...report.unfinished.map((p) => `truncated: ${p} was cut off and not written`),
+    ...report.warnings.map((w) => `warning: ${w}`),
+    ...(report.error ? [redactSecrets(report.error.message, apiKey)] : []),
+  ];
+  const completion = report.usage?.completion_tokens;
+  const seconds = report.timeInfo?.completion_time ?? report.durationMs / 1000;
+  return {
+    status: report.error ? (report.files.length > 0 ? 'partial' : 'error') : 'success',
+    model: report.model,
+    generation_time_ms: report.durationMs,
+    files_written: report.files.map((f) => ({ path: path.join(root, f.path), filename: f.path, lines: f.lines })),
+    total_files: report.files.length,
+    total_lines: report.files.reduce((n, f) => n + f.lines, 0),
+    errors,
+    output_dir: root,
+    usage: report.usage ? { prompt_tokens: report.usage.prompt_tokens, completion_tokens: report.usage.completion_tokens } : null,
+    cost_usd: report.costUsd ?? null,
+    tokens_per_second: completion !== undefined && seconds > 0 ? Math.round(completion / seconds) : null,
+    finish_reason: report.finishReason ?? null,
+    truncated: report.truncated,
+    continuations: report.continuations,
+  };
+}

@@ -1,0 +1,128 @@
+import * as path from 'node:path';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { CerebrasClient, DEFAULT_BASE_URL, normalizeBaseUrl, type ChatRequest } from '../core/client';
+import { completeText } from '../core/complete';
+import { resolveBaseUrl, type EnvLike } from '../core/config';
+import { redactSecrets, TurboError } from '../core/errors';
+import { FsSink } from '../core/fsSink';
+import { KNOWN_MODELS } from '../core/models';
+import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL, SYSTEM_PROMPT } from '../core/prompt';
+import { generate } from '../core/pipeline';
+import type { OverwritePolicy } from '../core/sink';
+import { metadataResult } from './result';
+
+declare const TURBO_VERSION: string;
+
+export interface McpOptions {
+  env: EnvLike;
+  /** Relative `output_dir`s resolve against this folder (the server's working directory). */
+  cwd: string;
+}
+
+type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
+
+const text = (t: string, isError = false): ToolResult => ({ content: [{ type: 'text', text: t }], ...(isError ? { isError: true } : {}) });
+
+/**
+ * The MCP face of Turbo: the seed's three tools with the seed's names and arguments, served from the
+ * same engine as the editor and the CLI. Results carry metadata only, never file content.
+ */
+export function createMcpServer(options: McpOptions): McpServer {
+  const { env } = options;
+  const server = new McpServer({ name: 'turbo', version: typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev' });
+  const model = () => env.CEREBRAS_MODEL?.trim() || DEFAULT_MODEL;
+  const baseUrl = () => resolveBaseUrl(undefined, env);
+  let cached: { key: string; client: CerebrasClient } | undefined;
+  const client = (): CerebrasClient => {
+    const key = env.CEREBRAS_API_KEY?.trim();
+    if (!key) {
+      throw new TurboError('config', 'CEREBRAS_API_KEY is not set. Add it to the "env" of the turbo entry in your MCP client configuration, then restart the server.');
+    }
+    if (cached?.key !== key) cached = { key, client: new CerebrasClient({ apiKey: key, baseUrl: baseUrl(), warmConnection: false }) };
+    return cached.client;
+  };
+  const failure = (err: unknown): ToolResult => text(redactSecrets(err instanceof Error ? err.message : String(err), env.CEREBRAS_API_KEY), true);
+
+  server.registerTool(
+    'generate',
+    {
+      description: 'Send a prompt to the Cerebras model and return its text answer.',
+      inputSchema: {
+        prompt: z.string().describe('The prompt'),
+        system_prompt: z.string().optional().describe('Optional system prompt'),
+        max_tokens: z.number().int().positive().optional().describe('Cap on completion tokens'),
+      },
+    },
+    async ({ prompt, system_prompt, max_tokens }) => {
+      try {
+        const request: ChatRequest = {
+          model: model(),
+          messages: [...(system_prompt ? [{ role: 'system' as const, content: system_prompt }] : []), { role: 'user' as const, content: prompt }],
+          max_completion_tokens: max_tokens ?? DEFAULT_MAX_COMPLETION_TOKENS,
+        };
+        const answer = await completeText(client(), request);
+        return text(answer.text);
+      } catch (err) {
+        return failure(err);
+      }
+    },
+  );
+
+  server.registerTool(
+    'generate_and_write_files',
+    {
+      description:
+        'Implement a contract prompt with the Cerebras model and write the files into output_dir. Returns metadata only ' +
+        '(files written, line counts, errors, usage, cost), never the code. Paths that would leave output_dir are refused.',
+      inputSchema: {
+        prompt: z.string().describe('The contract prompt: data models, API routes, algorithm, rules'),
+        output_dir: z.string().describe('Folder to write into; relative paths resolve against the server\'s working directory'),
+        system_prompt: z.string().optional().describe('Optional system prompt (default: Turbo\'s <FILE> format prompt)'),
+      },
+    },
+    async ({ prompt, output_dir, system_prompt }) => {
+      try {
+        const root = path.resolve(options.cwd, output_dir);
+        const overwrite = (['always', 'never'].includes(env.TURBO_OVERWRITE ?? '') ? env.TURBO_OVERWRITE : 'always') as OverwritePolicy;
+        const report = await generate({
+          client: client(),
+          contract: prompt,
+          model: model(),
+          systemPrompt: system_prompt ?? SYSTEM_PROMPT,
+          sink: new FsSink(root, overwrite),
+          maxContinuations: env.TURBO_MAX_CONTINUATIONS === undefined ? undefined : Number(env.TURBO_MAX_CONTINUATIONS),
+        });
+        const result = metadataResult(report, root, env.CEREBRAS_API_KEY);
+        return text(JSON.stringify(result, null, 2), result.status === 'error');
+      } catch (err) {
+        return failure(err);
+      }
+    },
+  );
+
+  server.registerTool(
+    'check_status',
+    { description: 'Show Turbo\'s configuration (never the key) and the models the Cerebras API lists for the key.' },
+    async () => {
+      const status: Record<string, unknown> = {
+        server: 'turbo',
+        version: typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev',
+        api_key_set: Boolean(env.CEREBRAS_API_KEY?.trim()),
+        model: model(),
+        base_url: normalizeBaseUrl(baseUrl()) ?? DEFAULT_BASE_URL,
+        known_models: KNOWN_MODELS.map((m) => ({ id: m.id, input_per_million: m.inputPerMillion, output_per_million: m.outputPerMillion })),
+      };
+      try {
+        status.models = await client().listModels();
+        status.status = (status.models as string[]).includes(model()) ? 'ok' : 'model_unavailable';
+      } catch (err) {
+        status.status = 'error';
+        status.error = redactSecrets(err instanceof Error ? err.message : String(err), env.CEREBRAS_API_KEY);
+      }
+      return text(JSON.stringify(status, null, 2), status.status === 'error');
+    },
+  );
+
+  return server;
+}
