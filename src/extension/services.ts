@@ -14,7 +14,7 @@ export class Services implements vscode.Disposable {
   private client: { id: string; client: CerebrasClient } | undefined;
   private models: { client: CerebrasClient; ids: string[]; at: number } | undefined;
   /** The last generation's report and contract, for the commands that follow up on it. */
-  lastRun: { report: GenerationReport; contract: vscode.Uri; outputRoot: vscode.Uri } | undefined;
+  lastRun: { report: GenerationReport; contract: vscode.Uri | undefined; outputRoot: vscode.Uri } | undefined;
   /** The generation under way, so "Turbo: Cancel Generation" can stop it. */
   running: AbortController | undefined;
 
@@ -57,6 +57,23 @@ export class Services implements vscode.Disposable {
     const ids = await client.listModels();
     this.models = { client, ids, at: Date.now() };
     return ids;
+  }
+
+  /**
+   * Runs `work` as the one generation under way (so Cancel Generation can stop it), or returns
+   * 'busy' when another is running. The slot is claimed before the first await.
+   */
+  async exclusive<T>(work: (abort: AbortController) => Promise<T>): Promise<T | 'busy'> {
+    if (this.running) return 'busy';
+    const abort = new AbortController();
+    this.running = abort;
+    void vscode.commands.executeCommand('setContext', 'turbo.generating', true);
+    try {
+      return await work(abort);
+    } finally {
+      this.running = undefined;
+      void vscode.commands.executeCommand('setContext', 'turbo.generating', false);
+    }
   }
 
   dispose(): void {

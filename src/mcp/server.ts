@@ -10,7 +10,7 @@ import { KNOWN_MODELS } from '../core/models';
 import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL, SYSTEM_PROMPT } from '../core/prompt';
 import { generate } from '../core/pipeline';
 import type { OverwritePolicy } from '../core/sink';
-import { metadataResult } from './result';
+import { metadataResult } from '../core/agentResult';
 
 declare const TURBO_VERSION: string;
 

@@ -9,6 +9,7 @@ import './suite/generate.test';
 import './suite/errors.test';
 import './suite/overwrite.test';
 import './suite/engine.test';
+import './suite/lmTool.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

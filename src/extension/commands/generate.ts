@@ -1,13 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
-import { generate as runPipeline, type GenerationReport } from '../../core/pipeline';
+import type { GenerationReport } from '../../core/pipeline';
 import { readSettings } from '../config';
-import { askAboutExisting } from '../overwritePrompt';
-import { revertGeneration } from '../revert';
 import { progressMessage, summaryMessage } from '../progressText';
+import { runGeneration } from '../runGeneration';
 import type { Services } from '../services';
-import { WorkspaceEditSink } from '../workspaceEditSink';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -16,21 +14,11 @@ const PROGRESS_INTERVAL_MS = 100;
  * the report so other commands, agents and tests can act on it.
  */
 export async function generateFromContract(services: Services, target?: unknown): Promise<GenerationReport | undefined> {
-  if (services.running) {
-    const cancel = 'Cancel It';
-    void vscode.window.showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel).then((b) => b === cancel && services.running?.abort());
-    return undefined;
-  }
-  // Claimed before the first await, so a second invocation cannot slip in while this one prepares.
-  const abort = new AbortController();
-  services.running = abort;
-  void vscode.commands.executeCommand('setContext', 'turbo.generating', true);
-  try {
-    return await generateWith(services, target, abort);
-  } finally {
-    services.running = undefined;
-    void vscode.commands.executeCommand('setContext', 'turbo.generating', false);
-  }
+  const result = await services.exclusive((abort) => generateWith(services, target, abort));
+  if (result !== 'busy') return result;
+  const cancel = 'Cancel It';
+  void vscode.window.showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel).then((b) => b === cancel && services.running?.abort());
+  return undefined;
 }
 
 async function generateWith(services: Services, target: unknown, abort: AbortController): Promise<GenerationReport | undefined> {
@@ -57,11 +45,6 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
     return undefined;
   }
 
-  const client = await services.clientFor(key.key, settings);
-  const record = services.history.begin();
-  const sink = new WorkspaceEditSink(outputRoot, settings.overwrite, record, settings.previewBeforeWrite, (paths) => askAboutExisting(paths, services.log), (m) => services.log.info(m));
-  services.log.info(`Generating from ${document.uri.fsPath || document.uri.toString()} with ${settings.model} into ${outputRoot.fsPath} (key from ${key.source}, ${client.baseUrl}).`);
-
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
     async (progress, token) => {
@@ -69,49 +52,24 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
       let lastShown = 0;
       progress.report({ message: `Sending contract to ${settings.model}…` });
       try {
-        return await runPipeline({
-          client,
+        return await runGeneration(services, {
           contract,
-          model: settings.model,
-          maxCompletionTokens: settings.maxCompletionTokens,
-          maxContinuations: settings.maxContinuations,
-          temperature: settings.temperature,
-          reasoningEffort: settings.reasoningEffort,
-          deny: settings.denyPatterns,
-          sink,
+          contractUri: document.uri,
+          outputRoot,
+          settings,
+          apiKey: key,
           signal: abort.signal,
-          onNotice: (message) => {
-            services.log.info(message);
-            progress.report({ message });
-          },
+          onNotice: (message) => progress.report({ message }),
           onProgress: (p) => {
             if (p.elapsedMs - lastShown < PROGRESS_INTERVAL_MS) return;
             lastShown = p.elapsedMs;
             progress.report({ message: progressMessage(p) });
           },
-          onFile: (f) => services.log.info(`${f.overwritten ? 'Replaced' : 'Wrote'} ${f.path} (${f.lines} lines, ${f.bytes} bytes).`),
         });
       } finally {
         onCancel.dispose();
       }
     },
-  );
-  if (report.error?.kind === 'discarded') {
-    // Cancel in the overwrite dialog: the files this run already created go too.
-    const reverted = await revertGeneration(record);
-    services.log.info(`Generation discarded; removed ${reverted?.removed ?? 0} file(s) it had created.`);
-    report.files = [];
-  } else {
-    services.history.commit(record);
-  }
-  services.addCost(report.costUsd);
-  services.lastRun = { report, contract: document.uri, outputRoot };
-  report.rejected.forEach((r) => services.log.warn(`Not written: ${r.path} (${r.reason}).`));
-  report.warnings.forEach((w) => services.log.warn(w));
-  if (report.unfinished.length > 0) services.log.warn(`Cut off, not written: ${report.unfinished.join(', ')}.`);
-  services.log.info(
-    `Finished: ${report.files.length} files, finish_reason ${report.finishReason ?? 'none'}, ` +
-      `usage ${JSON.stringify(report.usage ?? null)}, time_info ${JSON.stringify(report.timeInfo ?? null)}, ${report.durationMs} ms.`,
   );
   void showOutcome(services, report, key.key);
   return report;

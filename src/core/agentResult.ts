@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { redactSecrets } from '../core/errors';
-import type { GenerationReport } from '../core/pipeline';
+import { redactSecrets } from './errors';
+import type { GenerationReport } from './pipeline';
 
 /**
  * The seed's `generate_and_write_files` result (status, model, generation_time_ms, files_written,

@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import { metadataResult } from '../core/agentResult';
+import { isInside } from '../core/pathGuard';
+import { readSettings } from './config';
+import { runGeneration } from './runGeneration';
+import type { Services } from './services';
+
+export const TOOL_NAME = 'turbo_generate_and_write_files';
+
+export interface GenerateFilesInput {
+  prompt: string;
+  output_dir: string;
+}
+
+/**
+ * `turbo_generate_and_write_files` for Copilot's agent mode: the MCP tool's contract, with files
+ * written through the same WorkspaceEdit path as "Generate from Contract". The agent sees metadata only.
+ */
+export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFilesInput> {
+  constructor(private readonly services: Services) {}
+
+  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<GenerateFilesInput>): vscode.PreparedToolInvocation {
+    const { model } = readSettings();
+    const target = describeTarget(options.input.output_dir);
+    return {
+      invocationMessage: `Generating into ${target} with ${model}`,
+      confirmationMessages: {
+        title: 'Turbo: generate and write files',
+        message: new vscode.MarkdownString(
+          `Send this contract (${options.input.prompt.length.toLocaleString()} characters) to **${model}** and write the files it returns into **${target}**?`,
+        ),
+      },
+    };
+  }
+
+  async invoke(options: vscode.LanguageModelToolInvocationOptions<GenerateFilesInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+    const { prompt, output_dir } = options.input;
+    if (!prompt?.trim()) throw new Error('The prompt is empty: pass the contract (data models, routes, rules) as "prompt".');
+    const outputRoot = resolveOutput(output_dir);
+    const key = await this.services.keys.get();
+    if (!key) throw new Error('No Cerebras API key is set. Ask the user to run "Turbo: Set API Key".');
+    const result = await this.services.exclusive(async (abort) => {
+      const onCancel = token.onCancellationRequested(() => abort.abort());
+      try {
+        return await runGeneration(this.services, {
+          contract: prompt,
+          contractUri: undefined,
+          outputRoot,
+          settings: readSettings(outputRoot),
+          apiKey: key,
+          signal: abort.signal,
+        });
+      } finally {
+        onCancel.dispose();
+      }
+    });
+    if (result === 'busy') throw new Error('Turbo is already generating; try again when it has finished.');
+    const meta = metadataResult(result, outputRoot.fsPath, key.key);
+    return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(meta, null, 2))]);
+  }
+}
+
+function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('Open a folder first: Turbo writes generated files into the workspace.');
+  return folder.uri;
+}
+
+/** output_dir is relative to the first workspace folder and must stay inside it. */
+function resolveOutput(outputDir: string): vscode.Uri {
+  const root = workspaceRoot();
+  const parts = (outputDir ?? '').split(/[\\/]+/).filter((p) => p && p !== '.');
+  if (/^([a-zA-Z]:|[\\/])/.test(outputDir ?? '') || parts.includes('..')) {
+    throw new Error(`output_dir must be a folder inside the workspace, relative to it (got "${outputDir}").`);
+  }
+  const target = vscode.Uri.joinPath(root, ...parts);
+  if (parts.length > 0 && root.scheme === 'file' && !isInside(root.fsPath, target.fsPath)) throw new Error(`output_dir "${outputDir}" leaves the workspace.`);
+  return target;
+}
+
+function describeTarget(outputDir: string): string {
+  try {
+    return vscode.workspace.asRelativePath(resolveOutput(outputDir), true) || outputDir;
+  } catch {
+    return outputDir;
+  }
+}
+
+export function registerLanguageModelTool(services: Services): vscode.Disposable {
+  return vscode.lm.registerTool(TOOL_NAME, new GenerateFilesTool(services));
+}

@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import { generate, type GenerationProgress, type GenerationReport } from '../core/pipeline';
+import type { TurboSettings } from './config';
+import { askAboutExisting } from './overwritePrompt';
+import { revertGeneration } from './revert';
+import type { Services } from './services';
+import { WorkspaceEditSink } from './workspaceEditSink';
+
+export interface RunRequest {
+  contract: string;
+  /** Where the contract came from, when it is a document (the fix loop follows up on it). */
+  contractUri: vscode.Uri | undefined;
+  outputRoot: vscode.Uri;
+  settings: TurboSettings;
+  apiKey: { key: string; source: string };
+  signal: AbortSignal;
+  onProgress?: (progress: GenerationProgress) => void;
+  onNotice?: (message: string) => void;
+}
+
+/**
+ * One generation in the editor, shared by the command and the language-model tool: the engine's
+ * pipeline into a WorkspaceEdit sink, then the bookkeeping (undo record, cost, last run, log).
+ */
+export async function runGeneration(services: Services, req: RunRequest): Promise<GenerationReport> {
+  const { settings, outputRoot } = req;
+  const client = await services.clientFor(req.apiKey.key, settings);
+  const record = services.history.begin();
+  const sink = new WorkspaceEditSink(outputRoot, settings.overwrite, record, settings.previewBeforeWrite, (paths) => askAboutExisting(paths, services.log), (m) =>
+    services.log.info(m),
+  );
+  services.log.info(`Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${client.baseUrl}).`);
+  const report = await generate({
+    client,
+    contract: req.contract,
+    model: settings.model,
+    maxCompletionTokens: settings.maxCompletionTokens,
+    maxContinuations: settings.maxContinuations,
+    temperature: settings.temperature,
+    reasoningEffort: settings.reasoningEffort,
+    deny: settings.denyPatterns,
+    sink,
+    signal: req.signal,
+    onNotice: (message) => {
+      services.log.info(message);
+      req.onNotice?.(message);
+    },
+    onProgress: req.onProgress,
+    onFile: (f) => services.log.info(`${f.overwritten ? 'Replaced' : 'Wrote'} ${f.path} (${f.lines} lines, ${f.bytes} bytes).`),
+  });
+  if (report.error?.kind === 'discarded') {
+    // Cancel in the overwrite question: the files this run already created go too.
+    const reverted = await revertGeneration(record);
+    services.log.info(`Generation discarded; removed ${reverted?.removed ?? 0} file(s) it had created.`);
+    report.files = [];
+  } else {
+    services.history.commit(record);
+  }
+  services.addCost(report.costUsd);
+  services.lastRun = { report, contract: req.contractUri, outputRoot };
+  report.rejected.forEach((r) => services.log.warn(`Not written: ${r.path} (${r.reason}).`));
+  report.warnings.forEach((w) => services.log.warn(w));
+  if (report.unfinished.length > 0) services.log.warn(`Cut off, not written: ${report.unfinished.join(', ')}.`);
+  services.log.info(
+    `Finished: ${report.files.length} files, finish_reason ${report.finishReason ?? 'none'}, ` +
+      `usage ${JSON.stringify(report.usage ?? null)}, time_info ${JSON.stringify(report.timeInfo ?? null)}, ${report.durationMs} ms.`,
+  );
+  return report;
+}
