@@ -1,0 +1,86 @@
+import { modelNames, parseContract, typeNames, type ContractDoc, type SectionKind, type Span } from './contract';
+
+export type CheckCode = 'empty-contract' | 'missing-section' | 'placeholder' | 'undeclared-type' | 'duplicate-route' | 'field-without-type';
+
+export interface ContractIssue {
+  code: CheckCode;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  span: Span;
+  /** What a quick fix needs: the missing section, or the model to declare. */
+  section?: SectionKind;
+  model?: string;
+}
+
+export const SECTION_HEADINGS: Record<'data' | 'api' | 'rules', string> = {
+  data: '## DATA CONTRACT (use exactly these models):',
+  api: '## API CONTRACT (use exactly these routes):',
+  rules: '## RULES:',
+};
+
+const SERVICE_WORDS = /\b(API|REST|HTTP|endpoints?|routes?|FastAPI|Flask|Django|Express|Fastify|Koa|NestJS|Gin|Echo|Axum|Actix|web ?service|server)\b/i;
+
+/** Everything the contract checks find, in document order. Never throws. */
+export function checkContract(text: string, doc: ContractDoc = parseContract(text)): ContractIssue[] {
+  const issues: ContractIssue[] = [];
+  const top: Span = { line: 0, start: 0, end: Math.min(text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'), 200) };
+  if (!doc.hasBody) {
+    issues.push({ code: 'empty-contract', severity: 'info', message: 'The contract is empty: describe the data models, the routes and the rules (type "contract" for a skeleton).', span: top });
+    return issues;
+  }
+
+  const describesService = doc.routes.length > 0 || doc.sections.some((s) => s.kind === 'api') || SERVICE_WORDS.test(text);
+  if (describesService) {
+    for (const kind of ['data', 'api', 'rules'] as const) {
+      if (doc.sections.some((s) => s.kind === kind)) continue;
+      const name = SECTION_HEADINGS[kind].replace(/^## /, '').replace(/ \(.*|:$/g, '');
+      issues.push({
+        code: 'missing-section',
+        severity: 'warning',
+        message: `This contract describes a service but has no ${name} section: without it the model guesses ${kind === 'data' ? 'the models' : kind === 'api' ? 'the routes' : 'the framework, storage and status codes'}.`,
+        span: top,
+        section: kind,
+      });
+    }
+  }
+
+  for (const p of doc.placeholders) {
+    issues.push({ code: 'placeholder', severity: 'warning', message: `Unfilled placeholder ${p.text}: replace it with the real value.`, span: p.span });
+  }
+
+  const declared = modelNames(doc);
+  const seen = new Map<string, number>();
+  for (const route of doc.routes) {
+    const key = `${route.method} ${normalizePath(route.path)}`;
+    if (seen.has(key)) {
+      issues.push({ code: 'duplicate-route', severity: 'error', message: `Duplicate route ${route.method} ${route.path} (also on line ${(seen.get(key) as number) + 1}).`, span: route.span });
+    } else {
+      seen.set(key, route.span.line);
+    }
+    if (!route.returnType || !route.typeSpan) continue;
+    for (const name of typeNames(route.returnType)) {
+      if (declared.has(name)) continue;
+      const at = route.returnType.indexOf(name);
+      issues.push({
+        code: 'undeclared-type',
+        severity: 'error',
+        message: `${route.method} ${route.path} returns ${name}, which the DATA CONTRACT does not declare.`,
+        span: { line: route.typeSpan.line, start: route.typeSpan.start + at, end: route.typeSpan.start + at + name.length },
+        model: name,
+      });
+    }
+  }
+
+  for (const model of doc.models) {
+    for (const field of model.fields) {
+      if (field.type) continue;
+      issues.push({ code: 'field-without-type', severity: 'warning', message: `Field ${model.name}.${field.name} has no type: give it one so the model cannot guess.`, span: field.span });
+    }
+  }
+  return issues.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+}
+
+/** `/tasks/{id}`, `/tasks/:id` and `/tasks/<id>/` are the same route. */
+export function normalizePath(p: string): string {
+  return p.replace(/\{[^}]*\}|:[A-Za-z_]\w*|<[^>]*>/g, '{}').replace(/\/+$/, '') || '/';
+}
