@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { registerContractEditor } from './contract/register';
 import { registerLanguageModelTool } from './lmTool';
 import { Services } from './services';
 import { createStatusBar } from './statusBar';
@@ -17,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
     const services = new Services(context);
     context.subscriptions.push(services);
     registerCommands(services);
-    context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services), registerLanguageModelTool(services));
+    context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services), registerLanguageModelTool(services), registerContractEditor());
     return { logUri: context.logUri };
   } catch (err) {
     // VS Code would only log a failed activation; tell the person.

@@ -10,6 +10,7 @@ import './suite/errors.test';
 import './suite/overwrite.test';
 import './suite/engine.test';
 import './suite/lmTool.test';
+import './suite/contract.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
+import { newContract, type NewContractOptions } from './newContract';
 import { selectModel } from './selectModel';
 import { setApiKey } from './setApiKey';
 import { showLog } from './showLog';
@@ -13,6 +14,7 @@ export function registerCommands(services: Services): void {
     // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
     'turbo.generate': async (target) => (await import('./generate')).generateFromContract(services, target),
     'turbo.cancelGeneration': () => cancelGeneration(services),
+    'turbo.newContract': (folder, options) => newContract(services, folder, (options ?? {}) as NewContractOptions),
     'turbo.selectModel': (model) => selectModel(services, model),
     'turbo.setApiKey': (key) => setApiKey(services, key),
     'turbo.clearApiKey': () => clearApiKey(services),

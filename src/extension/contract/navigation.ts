@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { typeNames } from '../../core/contract';
+import { contractOf, toRange } from './documents';
+
+/** Outline: sections, with the models and routes inside them. */
+export class ContractSymbolProvider implements vscode.DocumentSymbolProvider {
+  provideDocumentSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
+    const doc = contractOf(document);
+    const roots: vscode.DocumentSymbol[] = [];
+    const sectionSymbols = doc.sections.map((s) => {
+      const end = document.lineAt(Math.max(s.heading.line, s.endLine)).range.end;
+      const symbol = new vscode.DocumentSymbol(s.title || '(untitled)', s.kind === 'other' ? '' : s.kind.toUpperCase(), vscode.SymbolKind.Namespace, new vscode.Range(s.heading.line, 0, end.line, end.character), toRange(s.heading));
+      return { s, symbol };
+    });
+    // Nest sections by heading level.
+    const stack: { level: number; symbol: vscode.DocumentSymbol }[] = [];
+    for (const { s, symbol } of sectionSymbols) {
+      while (stack.length > 0 && stack[stack.length - 1].level >= s.level) stack.pop();
+      (stack.length > 0 ? stack[stack.length - 1].symbol.children : roots).push(symbol);
+      stack.push({ level: s.level, symbol });
+    }
+    const container = (line: number) => {
+      let found: vscode.DocumentSymbol | undefined;
+      for (const { s, symbol } of sectionSymbols) if (s.heading.line <= line && line <= s.endLine) found = symbol;
+      return found ? found.children : roots;
+    };
+    for (const m of doc.models) {
+      const end = document.lineAt(Math.max(m.span.line, m.endLine)).range.end;
+      const symbol = new vscode.DocumentSymbol(m.name, `${m.language} model`, vscode.SymbolKind.Class, new vscode.Range(m.span.line, 0, end.line, end.character), toRange(m.span));
+      symbol.children = m.fields.map((f) => new vscode.DocumentSymbol(f.name, f.type ?? '(no type)', vscode.SymbolKind.Field, toRange(f.span), toRange(f.span)));
+      container(m.span.line).push(symbol);
+    }
+    for (const r of doc.routes) {
+      const name = `${r.method} ${r.path}`;
+      container(r.span.line).push(new vscode.DocumentSymbol(name, r.returnType ? `-> ${r.returnType}` : '', vscode.SymbolKind.Method, toRange(r.span), toRange(r.pathSpan)));
+    }
+    const byPosition = (a: vscode.DocumentSymbol, b: vscode.DocumentSymbol) => a.range.start.compareTo(b.range.start);
+    const sortAll = (list: vscode.DocumentSymbol[]) => {
+      list.sort(byPosition);
+      list.forEach((s) => sortAll(s.children));
+    };
+    sortAll(roots);
+    return roots;
+  }
+}
+
+/** One fold per section. */
+export class ContractFoldingProvider implements vscode.FoldingRangeProvider {
+  provideFoldingRanges(document: vscode.TextDocument): vscode.FoldingRange[] {
+    return contractOf(document)
+      .sections.filter((s) => s.endLine > s.heading.line)
+      .map((s) => {
+        let end = s.endLine;
+        while (end > s.heading.line && document.lineAt(end).isEmptyOrWhitespace) end--;
+        return new vscode.FoldingRange(s.heading.line, end, vscode.FoldingRangeKind.Region);
+      })
+      .filter((r) => r.end > r.start);
+  }
+}
+
+/** From a type in a route (or a field) to the model that declares it. */
+export class ContractDefinitionProvider implements vscode.DefinitionProvider {
+  provideDefinition(document: vscode.TextDocument, position: vscode.Position): vscode.Location | undefined {
+    const range = document.getWordRangeAtPosition(position, /[A-Za-z_][\w]*/);
+    if (!range) return undefined;
+    const word = document.getText(range);
+    if (typeNames(word).length === 0) return undefined;
+    const model = contractOf(document).models.find((m) => m.name === word);
+    return model ? new vscode.Location(document.uri, toRange(model.span)) : undefined;
+  }
+}
