@@ -101,7 +101,7 @@ async function main() {
   const bridge = path.join(tmp, 'ui-bridge');
   copyDir(path.join(repoRoot, 'test', 'fixtures', 'workspace'), workspace);
   fs.mkdirSync(path.join(workspace, 'contracts'), { recursive: true });
-  fs.copyFileSync(path.join(repoRoot, 'examples', 'tasks.contract.md'), path.join(workspace, 'contracts', 'tasks.contract.md'));
+  fs.copyFileSync(path.join(repoRoot, 'media', 'templates', 'fastapi.contract.md'), path.join(workspace, 'contracts', 'tasks.contract.md'));
   for (const d of [path.join(userData, 'User'), extensions, bridge]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(
     path.join(userData, 'User', 'settings.json'),

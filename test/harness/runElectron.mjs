@@ -19,7 +19,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-electron-'));
 const workspace = path.join(tmp, 'workspace');
 fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
 fs.mkdirSync(path.join(workspace, 'contracts'), { recursive: true });
-fs.copyFileSync(path.join(repoRoot, 'examples', 'tasks.contract.md'), path.join(workspace, 'contracts', 'tasks.contract.md'));
+fs.copyFileSync(path.join(repoRoot, 'media', 'templates', 'fastapi.contract.md'), path.join(workspace, 'contracts', 'tasks.contract.md'));
 const env = { ...process.env };
 delete env.CEREBRAS_API_KEY;
 delete env.CEREBRAS_BASE_URL;

@@ -4,7 +4,7 @@ import { checkContract } from '../../src/core/contractChecks';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-const EXAMPLE = readFileSync(path.resolve(__dirname, '../../examples/tasks.contract.md'), 'utf8');
+const EXAMPLE = readFileSync(path.resolve(__dirname, '../../media/templates/fastapi.contract.md'), 'utf8');
 const codes = (text: string) => checkContract(text).map((i) => i.code);
 
 describe('contract parser', () => {
