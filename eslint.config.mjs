@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/results*'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/results*', 'test/fixtures/**', 'demo-output/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -1,0 +1,67 @@
+import * as path from 'node:path';
+
+/** A place in a file: absolute path, 1-based line and column. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface TestFailure {
+  location: SourceLocation;
+  /** Short: the assertion or error, with expected/received values when the runner gives them. */
+  message: string;
+  test: string | undefined;
+  /** Other frames worth seeing, e.g. the line in project code that raised. */
+  related: (SourceLocation & { message: string })[];
+}
+
+export type RunnerName = 'unittest' | 'node' | 'tsc';
+
+export interface ParsedTestOutput {
+  runner: RunnerName;
+  failures: TestFailure[];
+  passed: number | undefined;
+  failed: number | undefined;
+}
+
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+/** Frames in installed packages, the standard library or the runner itself are not the project's. */
+export function isProjectFile(file: string, root: string): boolean {
+  if (/^(node:|internal\/|<)/.test(file)) return false;
+  const abs = path.resolve(root, file);
+  const rel = path.relative(root, abs);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  return !/(^|[\\/])(node_modules|site-packages|dist-packages|\.venv|venv|__pypackages__)([\\/]|$)/.test(rel);
+}
+
+export function resolveIn(root: string, file: string): string {
+  return path.resolve(root, file);
+}
+
+export function isTestFile(file: string): boolean {
+  return /(^|[\\/])(tests?|__tests__|spec)[\\/]|(^|[\\/_.-])(test|spec)[^\\/]*$|_test\.(go|py)$/i.test(file);
+}
+
+/**
+ * Chooses where a failure is shown from its project frames (outermost first): the frame in a test
+ * file (the assertion), with the deepest frame elsewhere (where it raised) as related.
+ */
+export function placeFailure(frames: SourceLocation[], message: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
+  if (frames.length === 0) return undefined;
+  const testFrames = frames.filter((f) => isTestFile(f.file));
+  const location = testFrames.at(-1) ?? frames.at(-1)!;
+  const deepest = frames.at(-1)!;
+  const related = deepest !== location ? [{ ...deepest, message: `raised here: ${message}` }] : [];
+  return { location, related };
+}
+
+export function shorten(text: string, max = 300): string {
+  const t = text.trim().replace(/\n{3,}/g, '\n\n');
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
