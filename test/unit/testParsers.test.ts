@@ -7,6 +7,7 @@ import { runTestCommand } from '../../src/core/testRunner';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/projects');
 const TSC = path.resolve(__dirname, '../../node_modules/typescript/bin/tsc');
+const MOCHA = path.resolve(__dirname, '../../node_modules/mocha/bin/mocha.js');
 
 /** Copies a failing sample project to a temporary folder and runs its real test tool there. */
 async function runFixture(name: string, command: string): Promise<{ root: string; output: string }> {
@@ -59,6 +60,19 @@ describe('test output parsers, fed real output from the real tools', () => {
       ]);
     });
   }
+
+  it('mocha (spec reporter): suite and test title, expected/actual, and the raising line', async () => {
+    const { root, output } = await runFixture('mocha-test', `"${process.execPath}" "${MOCHA}" --no-config "test/*.spec.js"`);
+    roots.push(root);
+    assert.equal(detectRunner(output), 'mocha');
+    const r = parseTestOutput(output, root)!;
+    assert.equal(r.passed, 1);
+    assert.equal(r.failed, 2);
+    assert.deepEqual(where(root, r), [
+      { test: 'lib slugify joins words with dashes', at: 'test/lib.spec.js:6:12', message: "AssertionError: expected 'hello-world', got 'hello_world'", related: [] },
+      { test: 'lib total of missing items', at: 'test/lib.spec.js:14:18', message: "TypeError: Cannot read properties of undefined (reading 'reduce')", related: ['lib.js:6:16'] },
+    ]);
+  });
 
   for (const pretty of [false, true]) {
     it(`tsc diagnostics (${pretty ? 'pretty' : 'plain'})`, async () => {

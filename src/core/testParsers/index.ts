@@ -1,3 +1,4 @@
+import { parseMocha } from './mocha';
 import { parseNodeTest } from './nodeTest';
 import { parseTsc } from './tsc';
 import { stripAnsi, type ParsedTestOutput, type RunnerName } from './types';
@@ -8,6 +9,7 @@ export type { ParsedTestOutput, RunnerName, SourceLocation, TestFailure } from '
 const PARSERS: Record<RunnerName, (output: string, root: string) => ParsedTestOutput> = {
   unittest: parseUnittest,
   node: parseNodeTest,
+  mocha: parseMocha,
   tsc: parseTsc,
 };
 
@@ -15,6 +17,7 @@ const PARSERS: Record<RunnerName, (output: string, root: string) => ParsedTestOu
 export function detectRunner(raw: string): RunnerName | undefined {
   const output = stripAnsi(raw);
   if (/^Ran \d+ tests? in /m.test(output) || /^(FAIL|ERROR): \S+ \(/m.test(output)) return 'unittest';
+  if (/^\s+\d+ passing \(\d+m?s\)$/m.test(output)) return 'mocha';
   if (/^# (?:pass|fail) \d+$/m.test(output) || /^ℹ (?:pass|fail) \d+$/m.test(output)) return 'node';
   if (/\(\d+,\d+\): error TS\d+:/.test(output) || /:\d+:\d+ - error TS\d+:/.test(output)) return 'tsc';
   return undefined;

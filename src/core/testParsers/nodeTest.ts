@@ -1,16 +1,5 @@
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure } from './types';
-
-const STACK_FRAME = /(?:\bat\s+)?(?:[^(\s][^(]*\s)?\(?((?:\/|[A-Za-z]:\\|\.{1,2}\/)[^():]+|[^():\s]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?\s*$/;
-
-function frames(stack: string[], root: string): SourceLocation[] {
-  const found: SourceLocation[] = [];
-  for (const line of stack) {
-    const m = STACK_FRAME.exec(line.trim());
-    if (m && isProjectFile(m[1], root)) found.push({ file: resolveIn(root, m[1]), line: Number(m[2]), column: Number(m[3]) });
-  }
-  // Stacks list the innermost frame first; failures are placed from the outermost.
-  return found.reverse();
-}
+import { frames } from './stack';
+import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type TestFailure } from './types';
 
 /** Node's own test runner: the TAP reporter (default without a TTY) and the spec reporter. */
 export function parseNodeTest(output: string, root: string): ParsedTestOutput {

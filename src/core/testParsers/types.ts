@@ -16,7 +16,7 @@ export interface TestFailure {
   related: (SourceLocation & { message: string })[];
 }
 
-export type RunnerName = 'unittest' | 'node' | 'tsc';
+export type RunnerName = 'unittest' | 'node' | 'mocha' | 'tsc';
 
 export interface ParsedTestOutput {
   runner: RunnerName;

@@ -1,0 +1,33 @@
+import { frames } from './stack';
+import { placeFailure, shorten, type ParsedTestOutput, type TestFailure } from './types';
+
+/** mocha's spec reporter: the numbered failure blocks after "N failing", and the totals. */
+export function parseMocha(output: string, root: string): ParsedTestOutput {
+  const lines = output.split(/\r?\n/);
+  const start = lines.findIndex((l) => /^\s*\d+ failing\s*$/.test(l));
+  const failures: TestFailure[] = [];
+  for (let i = start < 0 ? lines.length : start + 1; i < lines.length; i++) {
+    const head = /^ {2}(\d+)\) (.*)$/.exec(lines[i]);
+    if (!head) continue;
+    const block: string[] = [];
+    for (i++; i < lines.length && !/^ {2}\d+\) /.test(lines[i]); i++) block.push(lines[i]);
+    i--;
+    // The title runs over the lines up to the one that ends with ':'.
+    const titleEnd = block.findIndex((l) => /:\s*$/.test(l) && /^\s{5,}\S/.test(l));
+    const title = [head[2], ...block.slice(0, titleEnd + 1).map((l) => l.trim())].join(' ').replace(/:\s*$/, '');
+    const rest = block.slice(titleEnd + 1);
+    const errorLine = rest.find((l) => l.trim() !== '')?.trim().replace(/ \[\w+\]:/, ':') ?? 'test failed';
+    const diff = rest.findIndex((l) => l.trim() === '+ actual - expected');
+    const actual = diff >= 0 ? rest.slice(diff + 1).find((l) => l.startsWith('+ '))?.slice(2) : undefined;
+    const expected = diff >= 0 ? rest.slice(diff + 1).find((l) => l.startsWith('- '))?.slice(2) : undefined;
+    const name = /^(\w*Error)\b/.exec(errorLine)?.[1] ?? 'AssertionError';
+    const message = shorten(actual !== undefined && expected !== undefined ? `${name}: expected ${expected}, got ${actual}` : errorLine);
+    const placed = placeFailure(frames(rest, root), message);
+    if (placed) failures.push({ ...placed, message, test: title });
+  }
+  const count = (word: string) => {
+    const m = new RegExp(`^\\s*(\\d+) ${word}\\b`, 'm').exec(output);
+    return m ? Number(m[1]) : undefined;
+  };
+  return { runner: 'mocha', failures, passed: count('passing') ?? 0, failed: count('failing') ?? 0 };
+}
