@@ -30,10 +30,6 @@ export class TurboError extends Error {
   }
 }
 
-export function isCancellation(err: unknown): boolean {
-  return err instanceof TurboError && err.kind === 'cancelled';
-}
-
 /** Removes anything that looks like a bearer token or an API key from text meant for logs. */
 export function redactSecrets(text: string, ...secrets: (string | undefined)[]): string {
   let out = text;

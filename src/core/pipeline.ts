@@ -8,8 +8,6 @@ import { checkRelativePath, DEFAULT_DENY } from './pathGuard';
 import { buildChatRequest, type PromptOptions } from './prompt';
 import { countLines, type FileSink, type Settlement, type WriteOutcome } from './sink';
 
-export type FileStatus = 'created' | 'overwritten' | 'skipped' | 'rejected';
-
 export interface WrittenFile {
   path: string;
   lines: number;

@@ -25,8 +25,4 @@ export class GenerationHistory {
     this.last = undefined;
     return record;
   }
-
-  get hasLast(): boolean {
-    return this.last !== undefined;
-  }
 }

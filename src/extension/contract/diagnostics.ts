@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { dominantLanguage, sectionAt, type ModelLanguage } from '../../core/contract';
+import { dominantLanguage, type ModelLanguage } from '../../core/contract';
 import { checkContract, SECTION_HEADINGS, type CheckCode } from '../../core/contractChecks';
 import { CONTRACT_LANGUAGE, contractOf, toRange } from './documents';
 
@@ -35,7 +35,8 @@ export function registerContractDiagnostics(): vscode.Disposable {
   return vscode.Disposable.from(
     collection,
     vscode.workspace.onDidOpenTextDocument(refresh),
-    vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
+    // Only contracts get a timer: other files change on every keystroke too.
+    vscode.workspace.onDidChangeTextDocument((e) => e.document.languageId === CONTRACT_LANGUAGE && schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
@@ -97,7 +98,7 @@ export class ContractCodeActionProvider implements vscode.CodeActionProvider {
     if (data) {
       let line = data.endLine;
       while (line > data.heading.line && document.lineAt(line).isEmptyOrWhitespace) line--;
-      const inFence = sectionAt(doc, line) && /^\s*(```|~~~)\s*$/.test(document.lineAt(line).text);
+      const inFence = /^\s*(```|~~~)\s*$/.test(document.lineAt(line).text);
       const at = inFence ? new vscode.Position(line, 0) : document.lineAt(line).range.end;
       edit.insert(document.uri, at, inFence ? `\n${skeleton}` : `\n\n${skeleton.replace(/\n$/, '')}`);
     } else {
