@@ -4,16 +4,31 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectRunner, parseTestOutput, type ParsedTestOutput } from '../../src/core/testParsers';
 import { runTestCommand } from '../../src/core/testRunner';
+import { spawnSync } from 'node:child_process';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/projects');
 const TSC = path.resolve(__dirname, '../../node_modules/typescript/bin/tsc');
 const MOCHA = path.resolve(__dirname, '../../node_modules/mocha/bin/mocha.js');
+const JEST = path.resolve(__dirname, '../../node_modules/jest/bin/jest.js');
+const JEST_JUNIT = path.resolve(__dirname, '../../node_modules/jest-junit');
+const VITEST = path.resolve(__dirname, '../../node_modules/vitest/vitest.mjs');
+const NODE = `"${process.execPath}"`;
+
+/** The Python that has pytest: the one on PATH, or Debian's (`python3-pytest`), which .ci/run installs. */
+function pytestCommand(): string {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    if (spawnSync(python, ['-c', 'import pytest']).status === 0) return `${python} -m pytest -p no:cacheprovider`;
+  }
+  throw new Error('pytest is not installed: .ci/run installs Debian\'s python3-pytest');
+}
 
 /** Copies a failing sample project to a temporary folder and runs its real test tool there. */
-async function runFixture(name: string, command: string): Promise<{ root: string; output: string }> {
-  const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), `turbo-${name}-`)));
-  await fs.cp(path.join(FIXTURES, name), root, { recursive: true });
-  const run = await runTestCommand({ cwd: root, command, timeoutMs: 60_000 });
+async function runFixture(name: string, command: string, env?: Record<string, string>, root?: string): Promise<{ root: string; output: string }> {
+  if (!root) {
+    root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), `turbo-${name}-`)));
+    await fs.cp(path.join(FIXTURES, name), root, { recursive: true });
+  }
+  const run = await runTestCommand({ cwd: root, command, timeoutMs: 180_000, env });
   assert.notEqual(run.exitCode, 0, `the ${name} sample fails its tests:\n${run.output}`);
   return { root, output: run.output };
 }
@@ -86,6 +101,140 @@ describe('test output parsers, fed real output from the real tools', () => {
       );
     });
   }
+
+  const sortByTest = (rows: ReturnType<typeof where>) => rows.sort((a, b) => (a.test ?? '').localeCompare(b.test ?? ''));
+
+  it('pytest: the assertion with its explanation, and the raising line in project code', async function () {
+    this.timeout(60_000);
+    const { root, output } = await runFixture('py-pytest', pytestCommand());
+    roots.push(root);
+    assert.equal(detectRunner(output), 'pytest');
+    const r = parseTestOutput(output, root)!;
+    assert.deepEqual([r.passed, r.failed], [1, 2]);
+    assert.deepEqual(where(root, r), [
+      { test: 'tests/test_calc.py::test_add', at: 'tests/test_calc.py:5:1', message: 'assert 4 == 5\n+  where 4 = add(2, 2)', related: [] },
+      { test: 'tests/test_calc.py::test_mean_of_nothing', at: 'tests/test_calc.py:9:1', message: 'ZeroDivisionError: division by zero', related: ['calc.py:6:1'] },
+    ]);
+  });
+
+  it('pytest: a collection error from a SyntaxError in an imported module points at the module line and column', async function () {
+    this.timeout(60_000);
+    const { root, output } = await runFixture('py-pytest-syntax', pytestCommand());
+    roots.push(root);
+    assert.equal(detectRunner(output), 'pytest');
+    const r = parseTestOutput(output, root)!;
+    assert.equal(r.failed, 1);
+    assert.deepEqual(where(root, r), [
+      { test: 'tests/test_models.py', at: 'tests/test_models.py:1:1', message: "SyntaxError: expected ':'", related: ['models.py:5:19'] },
+    ]);
+  });
+
+  it('jest: expected/received, the assertion column, and the raising line', async function () {
+    this.timeout(60_000);
+    const { root, output } = await runFixture('jest-test', `${NODE} "${JEST}" --ci`);
+    roots.push(root);
+    assert.equal(detectRunner(output), 'jest');
+    const r = parseTestOutput(output, root)!;
+    assert.deepEqual([r.passed, r.failed], [1, 2]);
+    assert.deepEqual(where(root, r), [
+      { test: 'lib slugify joins words with dashes', at: 'test/lib.test.js:5:36', message: 'expect(received).toBe(expected) // Object.is equality\nExpected: "hello-world"\nReceived: "hello_world"', related: [] },
+      { test: 'lib total of missing items', at: 'test/lib.test.js:13:12', message: "TypeError: Cannot read properties of undefined (reading 'reduce')", related: ['lib.js:6:16'] },
+    ]);
+  });
+
+  it('vitest: expected/received, the assertion column, and the raising line', async function () {
+    this.timeout(60_000);
+    const { root, output } = await runFixture('vitest-test', `${NODE} "${VITEST}" run --globals`);
+    roots.push(root);
+    assert.equal(detectRunner(output), 'vitest');
+    const r = parseTestOutput(output, root)!;
+    assert.deepEqual([r.passed, r.failed], [1, 2]);
+    assert.deepEqual(where(root, r), [
+      { test: 'lib slugify joins words with dashes', at: 'test/lib.test.js:5:36', message: "AssertionError: expected 'hello_world' to be 'hello-world' // Object.is equality\nExpected: \"hello-world\"\nReceived: \"hello_world\"", related: [] },
+      { test: 'lib total of missing items', at: 'test/lib.test.js:13:12', message: "TypeError: Cannot read properties of undefined (reading 'reduce')", related: ['lib.js:6:16'] },
+    ]);
+  });
+
+  for (const verbose of [false, true]) {
+    it(`go test${verbose ? ' -v' : ''}: t.Errorf lines resolved against the package folder, and a panic's frames`, async function () {
+      this.timeout(180_000);
+      const { root, output } = await runFixture('go-test', `go test${verbose ? ' -v' : ''} ./...`, { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' });
+      roots.push(root);
+      assert.equal(detectRunner(output), 'go');
+      const r = parseTestOutput(output, root)!;
+      assert.equal(r.failed, 2);
+      assert.deepEqual(where(root, r), [
+        { test: 'TestAdd', at: 'pkg/calc/calc_test.go:7:1', message: 'Add(2, 2) = 4, want 5', related: [] },
+        { test: 'TestFirstOfNothing', at: 'pkg/calc/calc_test.go:12:1', message: 'panic: runtime error: index out of range [0] with length 0', related: ['pkg/calc/calc.go:10:1'] },
+      ]);
+    });
+  }
+
+  it('cargo test: the panic site, and with RUST_BACKTRACE the test line with the panic in project code as related', async function () {
+    this.timeout(180_000);
+    const plain = await runFixture('cargo-test', 'cargo test --offline', { RUST_BACKTRACE: '0' });
+    roots.push(plain.root);
+    assert.equal(detectRunner(plain.output), 'cargo');
+    const r = parseTestOutput(plain.output, plain.root)!;
+    assert.deepEqual([r.passed, r.failed], [1, 2]);
+    assert.deepEqual(sortByTest(where(plain.root, r)), [
+      { test: 'tests::adds', at: 'src/lib.rs:17:9', message: 'assertion `left == right` failed\n  left: 2\n right: 3', related: [] },
+      { test: 'tests::first_of_nothing', at: 'src/lib.rs:6:5', message: 'index out of bounds: the len is 0 but the index is 0', related: [] },
+    ]);
+    const traced = await runFixture('cargo-test', 'cargo test --offline', { RUST_BACKTRACE: '1' }, plain.root);
+    const t = parseTestOutput(traced.output, traced.root)!;
+    assert.deepEqual(where(traced.root, t).find((x) => x.test === 'tests::first_of_nothing'), { test: 'tests::first_of_nothing', at: 'src/lib.rs:22:20', message: 'index out of bounds: the len is 0 but the index is 0', related: ['src/lib.rs:6:5'] });
+  });
+
+  describe('JUnit XML, read with an XML parser', () => {
+    const junit = async (name: string, command: string, file: string, env?: Record<string, string>) => {
+      const { root } = await runFixture(name, command, env);
+      roots.push(root);
+      const xml = await fs.readFile(path.join(root, file), 'utf8');
+      assert.equal(detectRunner(xml), 'junit');
+      return { root, r: parseTestOutput(xml, root)! };
+    };
+    const totalOf = (rows: ReturnType<typeof where>) => rows.map((x) => `${x.at} ${x.related.join(',')}`);
+
+    it('pytest --junitxml', async function () {
+      this.timeout(60_000);
+      const { root, r } = await junit('py-pytest', `${pytestCommand()} --junitxml=report.xml`, 'report.xml');
+      assert.deepEqual([r.passed, r.failed], [1, 2]);
+      assert.deepEqual(sortByTest(where(root, r)), [
+        { test: 'tests.test_calc.test_add', at: 'tests/test_calc.py:5:1', message: 'assert 4 == 5', related: [] },
+        { test: 'tests.test_calc.test_mean_of_nothing', at: 'tests/test_calc.py:9:1', message: 'ZeroDivisionError: division by zero', related: ['calc.py:6:1'] },
+      ]);
+    });
+
+    it('jest-junit', async function () {
+      this.timeout(60_000);
+      const { root, r } = await junit('jest-test', `${NODE} "${JEST}" --ci --reporters=default --reporters="${JEST_JUNIT}"`, 'junit.xml', { JEST_JUNIT_OUTPUT_FILE: 'junit.xml' });
+      assert.deepEqual([r.passed, r.failed], [1, 2]);
+      assert.deepEqual(totalOf(where(root, r)), ['test/lib.test.js:5:36 ', 'test/lib.test.js:13:12 lib.js:6:16']);
+      assert.match(r.failures[0].message, /Expected: "hello-world"\nReceived: "hello_world"/);
+    });
+
+    it("vitest's junit reporter", async function () {
+      this.timeout(60_000);
+      const { root, r } = await junit('vitest-test', `${NODE} "${VITEST}" run --globals --reporter=junit --outputFile=junit.xml`, 'junit.xml');
+      assert.deepEqual([r.passed, r.failed], [1, 2]);
+      assert.deepEqual(totalOf(where(root, r)), ['test/lib.test.js:5:36 ', 'test/lib.test.js:13:12 lib.js:6:16']);
+      assert.equal(r.failures[1].message, "TypeError: Cannot read properties of undefined (reading 'reduce')");
+    });
+
+    it("mocha's xunit reporter (entities decoded)", async function () {
+      this.timeout(60_000);
+      const { root, r } = await junit('mocha-test', `${NODE} "${MOCHA}" --no-config --reporter xunit --reporter-option output=xunit.xml "test/*.spec.js"`, 'xunit.xml');
+      assert.deepEqual([r.passed, r.failed], [1, 2]);
+      assert.deepEqual(totalOf(where(root, r)), ['test/lib.spec.js:6:12 ', 'test/lib.spec.js:14:18 lib.js:6:16']);
+      assert.equal(r.failures[0].message, "AssertionError: expected 'hello-world', got 'hello_world'");
+    });
+
+    it('malformed XML parses to nothing rather than throwing', () => {
+      assert.doesNotThrow(() => parseTestOutput('<testsuite><testcase name="x"><failure>', '/tmp', 'junit'));
+      assert.doesNotThrow(() => parseTestOutput('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><testsuites/>', '/tmp', 'junit'));
+    });
+  });
 
   it('unknown output parses to nothing rather than throwing', () => {
     assert.equal(parseTestOutput('hello\nworld\n', '/tmp'), undefined);

@@ -1,26 +1,49 @@
+import { parseCargo } from './cargo';
+import { parseGo } from './go';
+import { parseJest } from './jest';
+import { parseJunit } from './junit';
 import { parseMocha } from './mocha';
 import { parseNodeTest } from './nodeTest';
+import { parsePytest } from './pytest';
 import { parseTsc } from './tsc';
 import { stripAnsi, type ParsedTestOutput, type RunnerName } from './types';
 import { parseUnittest } from './unittest';
+import { parseVitest } from './vitest';
 
 export type { ParsedTestOutput, RunnerName, SourceLocation, TestFailure } from './types';
+export { RUNNER_NAMES } from './types';
 
 const PARSERS: Record<RunnerName, (output: string, root: string) => ParsedTestOutput> = {
+  pytest: parsePytest,
   unittest: parseUnittest,
-  node: parseNodeTest,
+  jest: parseJest,
+  vitest: parseVitest,
   mocha: parseMocha,
+  node: parseNodeTest,
+  go: parseGo,
+  cargo: parseCargo,
   tsc: parseTsc,
+  junit: parseJunit,
 };
+
+/** Tell-tale lines of each runner, tried in this order (pytest before unittest, jest before tsc …). */
+const TELLS: [RunnerName, RegExp[]][] = [
+  ['junit', [/^\s*(<\?xml[^>]*>\s*)?<testsuites?[\s>]/]],
+  ['pytest', [/^=+ test session starts =+$/m, /^=+ (FAILURES|ERRORS|short test summary info) =+$/m]],
+  ['unittest', [/^Ran \d+ tests? in /m, /^(FAIL|ERROR): \S+ \(/m]],
+  ['jest', [/^Tests:\s+\d+ /m, /^Test Suites:\s+\d+ /m]],
+  ['vitest', [/^\s+Test Files\s+\d+ /m, /^ FAIL {1,2}\S.* > /m]],
+  ['mocha', [/^\s+\d+ passing \(\d+m?s\)$/m]],
+  ['node', [/^# (?:pass|fail) \d+$/m, /^ℹ (?:pass|fail) \d+$/m]],
+  ['cargo', [/^test result: (?:ok|FAILED)\. /m, /^---- \S+ stdout ----$/m]],
+  ['go', [/^\s*--- FAIL: /m, /^(?:ok|FAIL)\s+\S+\s+(?:[\d.]+s|\(cached\))$/m, /^FAIL\s+\S+ \[build failed\]$/m]],
+  ['tsc', [/\(\d+,\d+\): error TS\d+:/, /:\d+:\d+ - error TS\d+:/]],
+];
 
 /** Which runner printed this output, from its tell-tale lines. */
 export function detectRunner(raw: string): RunnerName | undefined {
   const output = stripAnsi(raw);
-  if (/^Ran \d+ tests? in /m.test(output) || /^(FAIL|ERROR): \S+ \(/m.test(output)) return 'unittest';
-  if (/^\s+\d+ passing \(\d+m?s\)$/m.test(output)) return 'mocha';
-  if (/^# (?:pass|fail) \d+$/m.test(output) || /^ℹ (?:pass|fail) \d+$/m.test(output)) return 'node';
-  if (/\(\d+,\d+\): error TS\d+:/.test(output) || /:\d+:\d+ - error TS\d+:/.test(output)) return 'tsc';
-  return undefined;
+  return TELLS.find(([, tells]) => tells.some((t) => t.test(output)))?.[0];
 }
 
 /** Parses a test run's output; `runner` 'auto' (the default) detects it. Never throws. */

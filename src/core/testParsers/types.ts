@@ -16,7 +16,9 @@ export interface TestFailure {
   related: (SourceLocation & { message: string })[];
 }
 
-export type RunnerName = 'unittest' | 'node' | 'mocha' | 'tsc';
+export const RUNNER_NAMES = ['pytest', 'unittest', 'jest', 'vitest', 'mocha', 'node', 'go', 'cargo', 'tsc', 'junit'] as const;
+
+export type RunnerName = (typeof RUNNER_NAMES)[number];
 
 export interface ParsedTestOutput {
   runner: RunnerName;

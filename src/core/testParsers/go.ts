@@ -1,0 +1,104 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure } from './types';
+
+interface Pending {
+  test: string;
+  messages: { file: string; line: number; text: string }[];
+  panic?: string;
+  frames: SourceLocation[];
+}
+
+/**
+ * `go test` output (plain or -v): `--- FAIL: TestX` with `file_test.go:10: message` lines that are
+ * relative to the package folder (known only from the `FAIL <import path>` line that ends the
+ * package), panics with their goroutine traces, and build errors.
+ */
+export function parseGo(output: string, root: string): ParsedTestOutput {
+  const lines = output.split(/\r?\n/);
+  const failures: TestFailure[] = [];
+  const module = goModule(root);
+  let pending: Pending[] = [];
+  let current: Pending | undefined;
+  let passed = 0;
+  let inPanic = false;
+  const byName = (name: string) => {
+    let p = pending.find((x) => x.test === name);
+    if (!p) pending.push((p = { test: name, messages: [], frames: [] }));
+    return p;
+  };
+  const flush = (importPath: string) => {
+    const dir = packageDir(importPath, module, root);
+    for (const p of pending) {
+      const located = p.messages.map((m) => ({ file: path.join(dir, m.file), line: m.line, column: 1 }));
+      const message = shorten(p.panic ?? (p.messages.map((m) => m.text).join('\n') || `${p.test} failed`));
+      const placed = placeFailure(located.length ? [...p.frames, ...located] : p.frames, message);
+      if (placed) failures.push({ ...placed, message, test: p.test });
+    }
+    pending = [];
+    current = undefined;
+  };
+  for (const line of lines) {
+    let m: RegExpExecArray | null;
+    if ((m = /^=== (?:RUN|CONT|PAUSE)\s+(\S+)/.exec(line))) {
+      current = undefined;
+      if (!line.startsWith('=== RUN')) continue;
+      current = { test: m[1], messages: [], frames: [] };
+      continue;
+    }
+    if ((m = /^\s*--- (FAIL|PASS|SKIP): (\S+)/.exec(line))) {
+      if (m[1] === 'PASS') passed++;
+      if (m[1] !== 'FAIL') continue;
+      const p = byName(m[2]);
+      if (current?.test === m[2]) p.messages.push(...current.messages);
+      current = p;
+      continue;
+    }
+    if ((m = /^(?:FAIL|ok)\s+(\S+)\s+(?:[\d.]+s|\(cached\))/.exec(line)) || (m = /^FAIL\s+(\S+) \[(?:build|setup) failed\]/.exec(line))) {
+      flush(m[1]);
+      inPanic = false;
+      continue;
+    }
+    if ((m = /^panic: (.*?)(?: \[recovered\])?$/.exec(line)) && !inPanic) {
+      inPanic = true;
+      const p = current ?? pending.at(-1);
+      if (p) p.panic = `panic: ${m[1]}`;
+      continue;
+    }
+    if (inPanic) {
+      // Goroutine frames: a tab, the absolute file, its line and an offset. Innermost first.
+      const frame = /^\t(\/.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line);
+      const p = current ?? pending.at(-1);
+      if (frame && p && isProjectFile(frame[1], root)) p.frames.unshift({ file: frame[1], line: Number(frame[2]), column: 1 });
+      continue;
+    }
+    if ((m = /^ {4,}([\w.-]+\.go):(\d+): (.*)$/.exec(line)) && current) {
+      current.messages.push({ file: m[1], line: Number(m[2]), text: m[3] });
+      continue;
+    }
+    if ((m = /^ {8,}(.*)$/.exec(line)) && current?.messages.length) {
+      current.messages[current.messages.length - 1].text += `\n${m[1]}`;
+      continue;
+    }
+    // A build error: `pkg/calc/calc.go:10:2: undefined: x`, relative to where go ran.
+    if ((m = /^(\.?\.?\/?[\w./-]+\.go):(\d+):(\d+): (.*)$/.exec(line)) && isProjectFile(m[1], root)) {
+      failures.push({ location: { file: resolveIn(root, m[1]), line: Number(m[2]), column: Number(m[3]) }, message: shorten(m[4]), test: undefined, related: [] });
+    }
+  }
+  if (pending.length) flush(module ?? '');
+  return { runner: 'go', failures, passed: passed || undefined, failed: failures.length };
+}
+
+function goModule(root: string): string | undefined {
+  try {
+    return /^module\s+(\S+)/m.exec(fs.readFileSync(path.join(root, 'go.mod'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The folder of a package from its import path and the module path in go.mod. */
+function packageDir(importPath: string, module: string | undefined, root: string): string {
+  if (module && (importPath === module || importPath.startsWith(`${module}/`))) return path.join(root, importPath.slice(module.length));
+  return root;
+}

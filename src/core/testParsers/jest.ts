@@ -1,0 +1,32 @@
+import { expectMessage } from './jsExpect';
+import { frames } from './stack';
+import { isProjectFile, placeFailure, resolveIn, type ParsedTestOutput, type TestFailure } from './types';
+
+const CODE_FRAME = /^\s*(?:>\s*)?\d+ \|/;
+
+/** jest's default reporter: `● suite › test` blocks with the error, a code frame and the stack. */
+export function parseJest(output: string, root: string): ParsedTestOutput {
+  const lines = output.split(/\r?\n/);
+  const failures: TestFailure[] = [];
+  let file: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const suite = /^FAIL (\S.*?)(?: \(\d.*\))?$/.exec(lines[i]);
+    if (suite) file = suite[1].trim();
+    const head = /^ {2}● (.+)$/.exec(lines[i]);
+    if (!head) continue;
+    const block: string[] = [];
+    for (i++; i < lines.length && !/^ {2}● /.test(lines[i]) && !/^(FAIL|PASS|Test Suites:) /.test(lines[i]); i++) block.push(lines[i]);
+    i--;
+    const messageLines = block.slice(0, block.findIndex((l) => CODE_FRAME.test(l) || /^\s+at /.test(l)) >>> 0);
+    const message = expectMessage(messageLines);
+    const stack = block.filter((l) => /^\s+at /.test(l));
+    // A suite that failed to run ("Test suite failed to run") may have no stack: its file is the place.
+    const placed =
+      placeFailure(frames(stack, root), message) ??
+      (file && isProjectFile(file, root) ? { location: { file: resolveIn(root, file), line: 1, column: 1 }, related: [] } : undefined);
+    if (placed) failures.push({ ...placed, message, test: head[1].replace(/ › /g, ' ') });
+  }
+  const tests = /^Tests:\s+(.*)$/m.exec(output)?.[1] ?? '';
+  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
+  return { runner: 'jest', failures, passed: tests ? count('passed') : undefined, failed: tests ? count('failed') : failures.length };
+}
