@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from './args';
 import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
-import { GENERATE_HELP, MAIN_HELP, MCP_HELP } from './help';
+import { FIX_HELP, GENERATE_HELP, MAIN_HELP, MCP_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
+import { runFixCli, runParseOutputCli, runTestCli } from './testCommands';
 
 declare const TURBO_VERSION: string;
 
@@ -22,10 +23,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         io.stdout(`${typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev'}\n`);
         return 0;
       case 'help':
-        io.stdout(rest[0] === 'generate' ? GENERATE_HELP : rest[0] === 'mcp' ? MCP_HELP : MAIN_HELP);
+        io.stdout(HELP[rest[0]] ?? MAIN_HELP);
         return 0;
       case 'generate':
         return await runGenerate(rest, io);
+      case 'test':
+        return await runTestCli(rest, io);
+      case 'parse-output':
+        return await runParseOutputCli(rest, io, io.readStdin ?? readProcessStdin);
+      case 'fix':
+        return await runFixCli(rest, io);
       case 'mcp':
         if (rest.length > 0 && !['-h', '--help'].includes(rest[0])) throw new UsageError(`unexpected argument ${rest[0]}`);
         if (rest.length > 0) {
@@ -44,6 +51,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`turbo: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILED;
   }
+}
+
+const HELP: Record<string, string> = { generate: GENERATE_HELP, test: TEST_HELP, 'parse-output': PARSE_OUTPUT_HELP, fix: FIX_HELP, mcp: MCP_HELP };
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
 }
 
 /**

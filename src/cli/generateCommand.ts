@@ -20,6 +20,8 @@ export interface CliIO {
   /** Asks a question on the terminal and returns the answer line. */
   prompt?: (question: string) => Promise<string>;
   signal?: AbortSignal;
+  /** Standard input, read whole (parse-output); the process's stdin when absent. */
+  readStdin?: () => Promise<string>;
 }
 
 export const EXIT_OK = 0;

@@ -2,13 +2,20 @@ export const MAIN_HELP = `turbo — contract-driven code generation on Cerebras 
 
 Usage:
   turbo generate CONTRACT_FILE --out DIR [options]
+  turbo test [--cwd DIR] [--cmd "..."] [--json]
+  turbo parse-output [--cwd DIR] [--runner R] [--json] < OUTPUT_FILE
+  turbo fix [--cwd DIR] [--rounds N] [--json]
   turbo mcp
   turbo help [COMMAND]
   turbo --version
 
 Commands:
   generate   Stream an implementation of CONTRACT_FILE from the model and write its files into DIR.
-  mcp        Serve the MCP tools (generate, generate_and_write_files, check_status) over stdio.
+  test       Run the folder's tests and print the failures as file:line:col diagnostics.
+  parse-output
+             Read captured test output (or a JUnit XML file) and print its failures.
+  fix        Run the tests, ask the model for surgical SEARCH/REPLACE fixes, re-test until green.
+  mcp        Serve the MCP tools (generate, generate_and_write_files, run_tests, check_status) over stdio.
   help       Show help for a command.
 
 Environment:
@@ -16,7 +23,7 @@ Environment:
   CEREBRAS_BASE_URL   API base URL (default https://api.cerebras.ai); CEREBRAS_URL is accepted too
   CEREBRAS_MODEL      default model when --model is not given (default gpt-oss-120b)
 
-Run 'turbo help generate' for the options of generate.
+Run 'turbo help COMMAND' for a command's options.
 `;
 
 export const GENERATE_HELP = `turbo generate CONTRACT_FILE --out DIR [options]
@@ -75,4 +82,81 @@ Environment:
   TURBO_MAX_CONTINUATIONS           follow-up requests for a cut-off answer (default 2)
 
 Relative output_dir values resolve against the server's working directory.
+`;
+
+const RUNNERS = 'pytest, unittest, jest, vitest, mocha, node, go, cargo, tsc, junit';
+
+const DIAGNOSTICS_JSON = `  {"diagnostics":[{"file":"tests/test_x.py","line":7,"column":1,"message":"assert 4 == 5",
+     "severity":"error","test":"tests/test_x.py::test_add",
+     "related":[{"file":"calc.py","line":6,"column":1,"message":"raised here: ..."}]}],
+   "runner":"pytest","passed":1,"failed":2}
+  "file" is relative to the folder when it lies inside it. "passed" is null when the
+  runner does not print it (go test without -v).`;
+
+export const TEST_HELP = `turbo test [--cwd DIR] [--cmd "..."] [options]
+
+Runs the tests of DIR and prints each failure as file:line:col: error: message, with the
+related lines (for example where the exception was raised) as notes. Without --cmd the
+command is detected: npm test (package.json with a test script), pytest (pytest.ini,
+pyproject.toml, setup.cfg, tox.ini or tests/*.py), go test ./... (go.mod), cargo test
+(Cargo.toml). Colour is turned off through NO_COLOR, FORCE_COLOR=0, CARGO_TERM_COLOR and CI.
+
+Options:
+  --cwd DIR        folder to run in                                      [default: .]
+  --cmd "..."      test command line (run by the shell)
+  --runner R       read the output as: auto, ${RUNNERS}                  [default: auto]
+  --timeout S      stop the run (and every process it started) after S seconds [default: 300]
+  --json           print one JSON object on stdout (the output is not echoed)
+  -q, --quiet      do not echo the test output to stderr
+  -h, --help       show this help
+
+Exit status: 0 the tests pass; 1 they fail, time out or cannot run; 2 wrong command line.
+
+JSON output (--json): the parse-output object plus "command", "exit_code", "timed_out",
+"duration_ms" and "green":
+${DIAGNOSTICS_JSON}
+`;
+
+export const PARSE_OUTPUT_HELP = `turbo parse-output [--cwd DIR] [--runner R] [--json] [FILE] < OUTPUT_FILE
+turbo parse-output --junit REPORT.xml [--cwd DIR] [--json]
+
+Reads test output captured from a runner (from FILE or standard input) and prints its
+failures as file:line:col: error: message. Relative paths resolve against --cwd. Frames in
+installed packages, the standard library or the runner are skipped.
+
+Options:
+  --cwd DIR        the folder the tests ran in                           [default: .]
+  --runner R       auto, ${RUNNERS}                                      [default: auto]
+  --junit FILE     read a JUnit XML report (pytest --junitxml, jest-junit, vitest or
+                   mocha junit/xunit reporters)
+  --json           print one JSON object on stdout
+  -h, --help       show this help
+
+Exit status: 0 no failures; 1 failures found, or the runner could not be told; 2 wrong command line.
+
+JSON output (--json):
+${DIAGNOSTICS_JSON}
+`;
+
+export const FIX_HELP = `turbo fix [--cwd DIR] [--rounds N] [options]
+
+The test loop, headless: runs the tests, sends the failures, the test output and the files
+they point at to the model, asks for minimal SEARCH/REPLACE edits, applies them (each SEARCH
+must match exactly once; a fix applies whole or not at all; files are replaced atomically),
+and re-runs the tests. It stops when the tests pass, when a round does not reduce the
+failures, or after N rounds.
+
+Options:
+  --cwd DIR        project folder                                        [default: .]
+  --cmd "..."      test command line (default: detected, as for turbo test)
+  --rounds N       at most N fix rounds, 1-20                            [default: 3]
+  --contract FILE  the contract the code implements (sent as the source of truth)
+  --model M        model id (default: $CEREBRAS_MODEL or gpt-oss-120b)
+  --timeout S      per test run, in seconds                              [default: 300]
+  --json           print one JSON object: outcome, rounds (changed files, cost), final run
+  -q, --quiet      print only the summary
+  -h, --help       show this help
+
+Exit status: 0 the tests pass at the end; 1 otherwise; 2 wrong command line.
+Needs CEREBRAS_API_KEY (and optionally CEREBRAS_BASE_URL), as turbo generate.
 `;

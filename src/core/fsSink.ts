@@ -69,14 +69,19 @@ export class FsSink implements FileSink {
     // The parent may have been created through a symlink planted by an earlier file: check again.
     const again = await checkRealLocation(this.root, file.path);
     if (!again.ok) throw Object.assign(new Error(again.reason), { code: 'EGUARD' });
-    const temp = path.join(path.dirname(target), `.${path.basename(target)}.turbo-${randomBytes(4).toString('hex')}`);
-    try {
-      await fs.writeFile(temp, file.content, { flag: 'wx' });
-      await fs.rename(temp, target);
-    } catch (err) {
-      await fs.rm(temp, { force: true });
-      throw err;
-    }
+    await atomicWrite(target, file.content);
     this.written.add(file.path);
+  }
+}
+
+/** Writes to a temporary name beside the target, then renames it into place. */
+export async function atomicWrite(target: string, content: string): Promise<void> {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.turbo-${randomBytes(4).toString('hex')}`);
+  try {
+    await fs.writeFile(temp, content, { flag: 'wx' });
+    await fs.rename(temp, target);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    throw err;
   }
 }

@@ -220,3 +220,9 @@ function json(res: http.ServerResponse, status: number, body: unknown, headers: 
 export function fileBlocks(files: Record<string, string>, prose = ''): string {
   return prose + Object.entries(files).map(([p, c]) => `<FILE path="${p}">\n${c}</FILE>\n`).join('');
 }
+
+/** A fix answer as a model writes it: SEARCH/REPLACE blocks, each after its file's path. */
+export function editBlocks(edits: { file: string; search: string; replace: string }[], prose = ''): string {
+  const body = edits.map((e) => `${e.file}\n<<<<<<< SEARCH\n${e.search}\n=======\n${e.replace}\n>>>>>>> REPLACE\n`).join('\n');
+  return prose + body;
+}

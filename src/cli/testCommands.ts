@@ -1,0 +1,208 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { CerebrasClient } from '../core/client';
+import { resolveBaseUrl } from '../core/config';
+import { redactSecrets, TurboError } from '../core/errors';
+import { atomicWrite } from '../core/fsSink';
+import { formatCost } from '../core/models';
+import { DEFAULT_MODEL } from '../core/prompt';
+import { detectTestCommand } from '../core/testDetect';
+import { countsText, diagnosticsJson, diagnosticsText } from '../core/testJson';
+import { fixUntilGreen, runTests, type FixLoopReport, type TestReport } from '../core/testLoop';
+import { parseTestOutput, RUNNER_NAMES, type RunnerName } from '../core/testParsers';
+import { parseArgs, UsageError } from './args';
+import { EXIT_FAILED, EXIT_OK, type CliIO } from './generateCommand';
+import { FIX_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
+
+function wantsHelp(flags: Map<string, string | true>, io: CliIO, text: string): boolean {
+  if (!flags.has('help') && !flags.has('h')) return false;
+  io.stdout(text);
+  return true;
+}
+
+async function folder(flag: string | true | undefined): Promise<string> {
+  const cwd = path.resolve(typeof flag === 'string' ? flag : '.');
+  const stat = await fs.stat(cwd).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new UsageError(`--cwd ${cwd} is not a folder`);
+  return cwd;
+}
+
+async function commandFor(cwd: string, flag: string | true | undefined, io: CliIO, quiet: boolean): Promise<string> {
+  if (typeof flag === 'string' && flag.trim()) return flag;
+  const detected = await detectTestCommand(cwd);
+  if (!detected) throw new UsageError(`no test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml); pass --cmd "..."`);
+  if (!quiet) io.stderr(`turbo: running "${detected.command}" (${detected.reason})\n`);
+  return detected.command;
+}
+
+function timeoutMs(flag: string | true | undefined): number {
+  if (flag === undefined) return 300_000;
+  const s = Number(flag);
+  if (!(s > 0)) throw new UsageError('--timeout takes a number of seconds');
+  return s * 1000;
+}
+
+function runnerFlag(flag: string | true | undefined): RunnerName | 'auto' {
+  const value = typeof flag === 'string' ? flag : 'auto';
+  if (value !== 'auto' && !(RUNNER_NAMES as readonly string[]).includes(value)) throw new UsageError(`--runner takes auto, ${RUNNER_NAMES.join(', ')}`);
+  return value as RunnerName | 'auto';
+}
+
+export function testJson(report: TestReport) {
+  return {
+    command: report.command,
+    exit_code: report.exitCode,
+    timed_out: report.timedOut,
+    duration_ms: report.durationMs,
+    runner: report.runner ?? null,
+    passed: report.passed ?? null,
+    failed: report.failed ?? null,
+    green: report.green,
+    diagnostics: diagnosticsJson(report.cwd, report.failures),
+  };
+}
+
+function printReport(io: CliIO, report: TestReport): void {
+  io.stdout(diagnosticsText(report.cwd, report.failures));
+  const why = report.timedOut ? ' — timed out' : report.cancelled ? ' — cancelled' : !report.green && report.failures.length === 0 ? ` — exit code ${report.exitCode}; no failure could be located in the output` : '';
+  io.stdout(`${countsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s${why}\n`);
+}
+
+/** `turbo test`: runs the folder's tests and prints the failures as diagnostics. */
+export async function runTestCli(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['cwd', 'cmd', 'runner', 'timeout'] });
+  if (wantsHelp(args.flags, io, TEST_HELP)) return EXIT_OK;
+  if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
+  const json = args.flags.has('json');
+  const quiet = json || args.flags.has('quiet') || args.flags.has('q');
+  const cwd = await folder(args.flags.get('cwd'));
+  const report = await runTests({
+    cwd,
+    command: await commandFor(cwd, args.flags.get('cmd'), io, quiet),
+    runner: runnerFlag(args.flags.get('runner')),
+    timeoutMs: timeoutMs(args.flags.get('timeout')),
+    signal: io.signal,
+    onOutput: quiet ? undefined : (t) => io.stderr(t),
+  });
+  if (json) io.stdout(JSON.stringify(testJson(report)) + '\n');
+  else printReport(io, report);
+  return report.green ? EXIT_OK : EXIT_FAILED;
+}
+
+/** `turbo parse-output`: reads captured output (stdin or a file) or a JUnit XML report. */
+export async function runParseOutputCli(argv: string[], io: CliIO, readStdin: () => Promise<string>): Promise<number> {
+  const args = parseArgs(argv, { boolean: ['json', 'help', 'h'], value: ['cwd', 'runner', 'junit'] });
+  if (wantsHelp(args.flags, io, PARSE_OUTPUT_HELP)) return EXIT_OK;
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${args.positionals[1]}`);
+  const cwd = await folder(args.flags.get('cwd'));
+  const junit = args.flags.get('junit');
+  let runner = runnerFlag(args.flags.get('runner'));
+  let text: string;
+  const file = typeof junit === 'string' ? junit : args.positionals[0];
+  if (typeof junit === 'string') runner = 'junit';
+  try {
+    text = file && file !== '-' ? await fs.readFile(file, 'utf8') : await readStdin();
+  } catch (err) {
+    io.stderr(`turbo: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    return EXIT_FAILED;
+  }
+  const parsed = parseTestOutput(text, cwd, runner);
+  if (!parsed) {
+    io.stderr(`turbo: could not tell which test runner wrote this output; pass --runner ${RUNNER_NAMES.join('|')}\n`);
+    return EXIT_FAILED;
+  }
+  if (args.flags.has('json')) {
+    io.stdout(JSON.stringify({ diagnostics: diagnosticsJson(cwd, parsed.failures), runner: parsed.runner, passed: parsed.passed ?? null, failed: parsed.failed ?? null }) + '\n');
+  } else {
+    io.stdout(diagnosticsText(cwd, parsed.failures));
+    io.stdout(`${countsText({ ...parsed, green: parsed.failures.length === 0 })}\n`);
+  }
+  return parsed.failures.length === 0 && !parsed.failed ? EXIT_OK : EXIT_FAILED;
+}
+
+/** `turbo fix`: test → fix → re-test in a folder, headless. Files change in place, atomically. */
+export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['cwd', 'cmd', 'rounds', 'contract', 'model', 'timeout'] });
+  if (wantsHelp(args.flags, io, FIX_HELP)) return EXIT_OK;
+  if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
+  const json = args.flags.has('json');
+  const quiet = json || args.flags.has('quiet') || args.flags.has('q');
+  const roundsFlag = args.flags.get('rounds');
+  const rounds = roundsFlag === undefined ? 3 : Number(roundsFlag);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new UsageError('--rounds takes a whole number from 1 to 20');
+  const cwd = await folder(args.flags.get('cwd'));
+  const apiKey = io.env.CEREBRAS_API_KEY?.trim();
+  if (!apiKey) {
+    io.stderr('turbo: CEREBRAS_API_KEY is not set. Export your key (https://cloud.cerebras.ai) and run again.\n');
+    return EXIT_FAILED;
+  }
+  const contractFile = args.flags.get('contract');
+  const contract = typeof contractFile === 'string' ? await fs.readFile(contractFile, 'utf8') : undefined;
+  const command = await commandFor(cwd, args.flags.get('cmd'), io, quiet);
+  const client = new CerebrasClient({ apiKey, baseUrl: resolveBaseUrl(undefined, io.env), warmConnection: false });
+  let report: FixLoopReport;
+  try {
+    report = await fixUntilGreen({
+      client,
+      root: cwd,
+      command,
+      rounds,
+      contract,
+      model: (args.flags.get('model') as string | undefined) || io.env.CEREBRAS_MODEL || DEFAULT_MODEL,
+      timeoutMs: timeoutMs(args.flags.get('timeout')),
+      signal: io.signal,
+      readFile: (abs) => fs.readFile(abs, 'utf8').catch(() => undefined),
+      applyChanges: async (changes) => {
+        for (const c of changes) {
+          await fs.mkdir(path.dirname(c.absPath), { recursive: true });
+          await atomicWrite(c.absPath, c.after);
+        }
+      },
+      onProgress: quiet ? undefined : (p) => io.stderr(`turbo: round ${p.round}/${p.rounds} · ${p.phase}${p.failing !== undefined ? ` · ${p.failing} failing` : ''}\n`),
+    });
+  } catch (err) {
+    const message = redactSecrets(err instanceof Error ? err.message : String(err), apiKey);
+    if (json) io.stdout(JSON.stringify({ outcome: 'error', error: { kind: err instanceof TurboError ? err.kind : 'unknown', message } }) + '\n');
+    io.stderr(`turbo: ${message}\n`);
+    return EXIT_FAILED;
+  }
+  if (json) io.stdout(JSON.stringify(fixJson(report)) + '\n');
+  else {
+    for (const r of report.rounds) io.stdout(roundLine(r));
+    printReport(io, report.final);
+    io.stdout(`${OUTCOME_TEXT[report.outcome]} (${report.rounds.length} round${report.rounds.length === 1 ? '' : 's'}, ${formatCost(report.costUsd)})\n`);
+  }
+  return report.outcome === 'green' ? EXIT_OK : EXIT_FAILED;
+}
+
+export const OUTCOME_TEXT: Record<FixLoopReport['outcome'], string> = {
+  green: 'All tests pass',
+  no_progress: 'Stopped: the last round did not reduce the failures',
+  rounds_exhausted: 'Stopped: no rounds left',
+  edits_refused: 'Stopped: the model’s edits did not apply, and nothing was changed',
+  unreadable: 'Stopped: the tests fail but Turbo could not locate the failures in the output',
+  cancelled: 'Cancelled',
+};
+
+export function roundLine(r: FixLoopReport['rounds'][number]): string {
+  const changed = r.changes.length ? r.changes.map((c) => c.file).join(', ') : 'nothing';
+  const problems = r.problems.length ? `\n  not applied: ${r.problems.join('; ')}` : '';
+  return `round ${r.round}: ${r.failingBefore} → ${r.failingAfter} failing · changed ${changed} · ${formatCost(r.costUsd)}${problems}\n`;
+}
+
+export function fixJson(report: FixLoopReport) {
+  return {
+    outcome: report.outcome,
+    rounds: report.rounds.map((r) => ({
+      round: r.round,
+      failing_before: r.failingBefore,
+      failing_after: r.failingAfter,
+      changed: r.changes.map((c) => c.file),
+      problems: r.problems,
+      usage: r.usage ? { prompt_tokens: r.usage.prompt_tokens, completion_tokens: r.usage.completion_tokens } : null,
+      cost_usd: r.costUsd ?? null,
+    })),
+    cost_usd: report.costUsd ?? null,
+    final: testJson(report.final),
+  };
+}

@@ -1,0 +1,233 @@
+import * as path from 'node:path';
+import type { ChatRequest } from './client';
+import { checkRealLocation, checkRelativePath, DEFAULT_DENY } from './pathGuard';
+import { DEFAULT_MODEL, type PromptOptions } from './prompt';
+import type { TestFailure } from './testParsers';
+
+/**
+ * Surgical fixes: the model answers with SEARCH/REPLACE blocks; each SEARCH must occur exactly once
+ * in its file, and a fix applies whole or not at all.
+ */
+export const FIX_SYSTEM_PROMPT = `You fix failing tests with the smallest possible change to the code.
+
+Answer only with edits in this exact format, one block per change, and nothing else:
+
+path/to/file.ext
+<<<<<<< SEARCH
+exact lines copied from the current file
+=======
+the replacement lines
+>>>>>>> REPLACE
+
+Rules:
+- The path is relative to the project root, on its own line right before the block.
+- SEARCH must copy the current file's lines exactly, including indentation, and must match exactly one place in the file: include enough surrounding lines to make it unique.
+- Keep edits small: change only the lines that cause the failure. Do not reformat or rewrite files.
+- The contract, when given, is the source of truth: fix the implementation to satisfy it. Change a test only when the test contradicts the contract.
+- To create a new file, leave SEARCH empty.
+- No explanations.`;
+
+export interface SearchReplace {
+  file: string;
+  search: string;
+  replace: string;
+}
+
+const SEARCH = /^<{5,9} ?SEARCH\s*$/;
+const DIVIDER = /^={5,9}\s*$/;
+const REPLACE = /^>{5,9} ?REPLACE\s*$/;
+
+/** Reads SEARCH/REPLACE blocks from a model's answer; what cannot be read is listed in `problems`. */
+export function parseEdits(answer: string): { edits: SearchReplace[]; problems: string[] } {
+  const lines = answer.replace(/\r\n/g, '\n').split('\n');
+  const edits: SearchReplace[] = [];
+  const problems: string[] = [];
+  let lastFile: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    if (!SEARCH.test(lines[i])) continue;
+    const file = fileBefore(lines, i) ?? lastFile;
+    const search: string[] = [];
+    const replace: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length && !DIVIDER.test(lines[j]); j++) search.push(lines[j]);
+    let k = j + 1;
+    for (; k < lines.length && !REPLACE.test(lines[k]); k++) replace.push(lines[k]);
+    if (j >= lines.length || k >= lines.length) {
+      problems.push(`an edit${file ? ` to ${file}` : ''} is not closed (no ======= or >>>>>>> REPLACE)`);
+      break;
+    }
+    if (!file) problems.push('an edit does not say which file it changes');
+    else edits.push({ file, search: joinLines(search), replace: joinLines(replace) });
+    lastFile = file;
+    i = k;
+  }
+  if (edits.length === 0 && problems.length === 0) problems.push('the answer holds no SEARCH/REPLACE edit');
+  return { edits, problems };
+}
+
+const joinLines = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` : '');
+
+/** The file name on the nearest line above a block, without fences, backticks or a `File:` label. */
+function fileBefore(lines: string[], index: number): string | undefined {
+  for (let i = index - 1; i >= 0 && i >= index - 3; i--) {
+    const line = lines[i].trim();
+    if (line === '' || /^```\w*$/.test(line)) continue;
+    if (REPLACE.test(line)) return undefined;
+    const name = line.replace(/^```\w*\s*/, '').replace(/^(#+|\/\/|File:|Path:)\s*/i, '').replace(/^[`*"']+|[`*"':]+$/g, '').trim();
+    return /^[\w./\\@+-][\w./\\@+ -]*$/.test(name) && /[./]/.test(name) ? name : undefined;
+  }
+  return undefined;
+}
+
+/** One file's change, as the whole text before and after and the smallest range that differs. */
+export interface FileChange {
+  /** Relative to the root, forward slashes. */
+  file: string;
+  absPath: string;
+  /** Undefined for a file the fix creates. */
+  before: string | undefined;
+  after: string;
+  /** Offsets into `before`, and the text that replaces that range. */
+  range: { start: number; end: number; text: string };
+}
+
+export type FixPlan = { ok: true; changes: FileChange[] } | { ok: false; problems: string[] };
+
+/**
+ * Checks every edit against the current files (read through `readFile`, which the editor answers
+ * from open documents) and returns the changes only when all of them apply.
+ */
+export async function planEdits(root: string, edits: SearchReplace[], readFile: (absPath: string) => Promise<string | undefined>, deny: readonly string[] = DEFAULT_DENY): Promise<FixPlan> {
+  const problems: string[] = [];
+  const texts = new Map<string, { absPath: string; before: string | undefined; now: string }>();
+  for (const edit of edits) {
+    const verdict = checkRelativePath(edit.file, deny);
+    if (!verdict.ok) {
+      problems.push(`${edit.file}: refused (${verdict.reason})`);
+      continue;
+    }
+    const rel = verdict.path;
+    const real = await checkRealLocation(root, rel);
+    if (!real.ok) {
+      problems.push(`${rel}: refused (${real.reason})`);
+      continue;
+    }
+    let entry = texts.get(rel);
+    if (!entry) {
+      const absPath = path.join(root, rel);
+      const before = await readFile(absPath);
+      entry = { absPath, before, now: before ?? '' };
+      texts.set(rel, entry);
+    }
+    if (entry.before === undefined && entry.now === '' && edit.search === '') {
+      entry.now = edit.replace;
+      continue;
+    }
+    if (entry.before === undefined && entry.now === '') {
+      problems.push(`${rel}: the file does not exist`);
+      continue;
+    }
+    const crlf = entry.now.includes('\r\n');
+    let search = crlf ? edit.search.replace(/\n/g, '\r\n') : edit.search;
+    let replace = crlf ? edit.replace.replace(/\n/g, '\r\n') : edit.replace;
+    let count = search === '' ? 0 : occurrences(entry.now, search);
+    // The blocks end every line with a newline; the file's last line may have none.
+    const eol = crlf ? '\r\n' : '\n';
+    if (count === 0 && search.endsWith(eol) && entry.now.endsWith(search.slice(0, -eol.length))) {
+      search = search.slice(0, -eol.length);
+      replace = replace.endsWith(eol) ? replace.slice(0, -eol.length) : replace;
+      count = occurrences(entry.now, search);
+    }
+    if (count !== 1) {
+      problems.push(`${rel}: the SEARCH text ${count === 0 ? 'does not occur in the file' : `occurs ${count} times, not once`}: ${preview(edit.search)}`);
+      continue;
+    }
+    entry.now = entry.now.replace(search, () => replace);
+  }
+  if (problems.length) return { ok: false, problems };
+  const changes: FileChange[] = [];
+  for (const [file, { absPath, before, now }] of texts) {
+    if (before === now) continue;
+    changes.push({ file, absPath, before, after: now, range: smallestChange(before ?? '', now) });
+  }
+  if (changes.length === 0) return { ok: false, problems: ['the edits change nothing'] };
+  return { ok: true, changes };
+}
+
+function occurrences(text: string, search: string): number {
+  let count = 0;
+  for (let at = text.indexOf(search); at >= 0 && count < 2; at = text.indexOf(search, at + 1)) count++;
+  return count;
+}
+
+const preview = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 59)}…` : text);
+
+/** The range of `before` that differs from `after` (common prefix and suffix left alone). */
+export function smallestChange(before: string, after: string): FileChange['range'] {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, end: before.length - tail, text: after.slice(start, after.length - tail) };
+}
+
+export interface FixRequestInput extends PromptOptions {
+  failures: TestFailure[];
+  root: string;
+  /** The test run's output; its tail is sent. */
+  output: string;
+  command: string;
+  /** The contract of the last generation, when known. */
+  contract?: string;
+  files: { path: string; content: string }[];
+}
+
+const OUTPUT_TAIL = 12_000;
+
+export function buildFixRequest(input: FixRequestInput): ChatRequest {
+  const rel = (f: string) => path.relative(input.root, f).split(path.sep).join('/');
+  const failures = input.failures
+    .map((f) => {
+      const related = f.related.map((r) => `\n  related: ${rel(r.file)}:${r.line} ${r.message}`).join('');
+      return `- ${f.test ?? 'failure'} at ${rel(f.location.file)}:${f.location.line}:${f.location.column}\n  ${f.message.replace(/\n/g, '\n  ')}${related}`;
+    })
+    .join('\n');
+  const output = input.output.length > OUTPUT_TAIL ? `…\n${input.output.slice(-OUTPUT_TAIL)}` : input.output;
+  const files = input.files.map((f) => `${f.path}\n\`\`\`\n${f.content}${f.content.endsWith('\n') ? '' : '\n'}\`\`\``).join('\n\n');
+  const parts = [
+    input.contract ? `## Contract\n\n${input.contract.trim()}` : undefined,
+    `## Failing tests (\`${input.command}\`)\n\n${failures}`,
+    `## Test output (tail)\n\n\`\`\`\n${output.trim()}\n\`\`\``,
+    `## Current files\n\n${files}`,
+  ].filter(Boolean);
+  return {
+    model: input.model || DEFAULT_MODEL,
+    messages: [
+      { role: 'system', content: input.systemPrompt ?? FIX_SYSTEM_PROMPT },
+      { role: 'user', content: parts.join('\n\n') },
+    ],
+    max_completion_tokens: input.maxCompletionTokens ?? 8192,
+    ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+    ...(input.reasoningEffort ? { reasoning_effort: input.reasoningEffort } : {}),
+  };
+}
+
+const MAX_FILES = 8;
+const MAX_FILE_BYTES = 100_000;
+
+/** The files a fix needs to see: each failure's location and related frames, in that order, deduplicated. */
+export async function gatherFiles(root: string, failures: TestFailure[], readFile: (absPath: string) => Promise<string | undefined>): Promise<{ path: string; content: string }[]> {
+  const wanted: string[] = [];
+  for (const f of failures) for (const loc of [f.location, ...f.related]) if (!wanted.includes(loc.file)) wanted.push(loc.file);
+  const files: { path: string; content: string }[] = [];
+  for (const abs of wanted) {
+    if (files.length >= MAX_FILES) break;
+    const rel = path.relative(root, abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const content = await readFile(abs);
+    if (content === undefined || content.length > MAX_FILE_BYTES) continue;
+    files.push({ path: rel.split(path.sep).join('/'), content });
+  }
+  return files;
+}

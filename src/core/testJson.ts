@@ -1,0 +1,39 @@
+import * as path from 'node:path';
+import type { TestFailure } from './testParsers';
+
+/** A file as shown to people and agents: relative to the folder when inside it, with forward slashes. */
+export function displayPath(root: string, file: string): string {
+  const rel = path.relative(root, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+}
+
+/** The `diagnostics` array of `turbo test --json`, `turbo parse-output --json` and the MCP `run_tests` tool. */
+export function diagnosticsJson(root: string, failures: TestFailure[]) {
+  return failures.map((f) => ({
+    file: displayPath(root, f.location.file),
+    line: f.location.line,
+    column: f.location.column,
+    message: f.message,
+    severity: 'error' as const,
+    test: f.test ?? null,
+    related: f.related.map((r) => ({ file: displayPath(root, r.file), line: r.line, column: r.column, message: r.message })),
+  }));
+}
+
+/** Compiler-style lines (`file:line:col: error: message`) that terminals and editors link. */
+export function diagnosticsText(root: string, failures: TestFailure[]): string {
+  return failures
+    .map((f) => {
+      const head = `${displayPath(root, f.location.file)}:${f.location.line}:${f.location.column}: error: ${f.message.replace(/\n/g, '\n    ')}${f.test ? ` [${f.test}]` : ''}`;
+      const related = f.related.map((r) => `\n${displayPath(root, r.file)}:${r.line}:${r.column}: note: ${r.message.replace(/\n/g, ' ')}`).join('');
+      return head + related + '\n';
+    })
+    .join('');
+}
+
+export function countsText(r: { passed: number | undefined; failed: number | undefined; runner: string | undefined; green?: boolean }): string {
+  const failed = r.failed ?? 0;
+  const passed = r.passed !== undefined ? `${r.passed} passed` : undefined;
+  if (failed === 0 && r.green !== false) return `✓ ${passed ?? 'no failures'}${r.runner ? ` (${r.runner})` : ''}`;
+  return `✗ ${failed} failed${passed ? `, ${passed}` : ''}${r.runner ? ` (${r.runner})` : ''}`;
+}

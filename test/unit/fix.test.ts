@@ -1,0 +1,202 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CerebrasClient } from '../../src/core/client';
+import { parseEdits, planEdits, smallestChange } from '../../src/core/fix';
+import { atomicWrite } from '../../src/core/fsSink';
+import { fixUntilGreen, runTests } from '../../src/core/testLoop';
+import { CerebrasStandIn, editBlocks } from '../standin/server';
+
+const FIXTURE = path.resolve(__dirname, '../fixtures/projects/node-test');
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const NODE_TEST = `"${process.execPath}" --test`;
+const read = (abs: string) => fs.readFile(abs, 'utf8').catch(() => undefined);
+
+/** The two edits that make the node-test sample pass. */
+const GOOD_FIX = [
+  { file: 'lib.js', search: "  return text.toLowerCase().replace(/ /g, '_');", replace: "  return text.toLowerCase().replace(/ /g, '-');" },
+  { file: 'lib.js', search: 'function total(items) {', replace: 'function total(items = []) {' },
+];
+
+describe('SEARCH/REPLACE edits', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-edits-')));
+    await fs.writeFile(path.join(root, 'a.py'), 'def f():\n    return 1\n\n\ndef g():\n    return 1\n');
+    await fs.writeFile(path.join(root, 'crlf.txt'), 'one\r\ntwo\r\nthree');
+  });
+  afterEach(() => fs.rm(root, { recursive: true, force: true }));
+
+  it('reads blocks after a path line, in fences, with File: labels, and reuses the last path', () => {
+    const answer = 'Here you go:\n\n```python\na.py\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n```\n\n<<<<<<< SEARCH\nz\n=======\n>>>>>>> REPLACE\n\nFile: `src/b.ts`\n<<<<<<< SEARCH\n=======\nnew\n>>>>>>> REPLACE\n';
+    const { edits, problems } = parseEdits(answer);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(edits, [
+      { file: 'a.py', search: 'x\n', replace: 'y\n' },
+      { file: 'a.py', search: 'z\n', replace: '' },
+      { file: 'src/b.ts', search: '', replace: 'new\n' },
+    ]);
+  });
+
+  it('reports an unclosed block, a block without a file, and an answer with no edit', () => {
+    assert.match(parseEdits('a.py\n<<<<<<< SEARCH\nx\n=======\ny\n').problems[0], /not closed/);
+    assert.match(parseEdits('<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n').problems[0], /which file/);
+    assert.match(parseEdits('I think the bug is in a.py').problems[0], /no SEARCH\/REPLACE/);
+  });
+
+  it('applies edits that each match exactly once, as the smallest changed range', async () => {
+    const plan = await planEdits(root, [{ file: 'a.py', search: 'def g():\n    return 1\n', replace: 'def g():\n    return 2\n' }], read);
+    assert.ok(plan.ok);
+    assert.equal(plan.changes[0].after, 'def f():\n    return 1\n\n\ndef g():\n    return 2\n');
+    const at = plan.changes[0].before!.lastIndexOf('1');
+    assert.deepEqual(plan.changes[0].range, { start: at, end: at + 1, text: '2' });
+  });
+
+  it('refuses the whole fix when any SEARCH is missing or ambiguous, and names why', async () => {
+    const plan = await planEdits(root, [
+      { file: 'a.py', search: 'def f():\n', replace: 'def f(x):\n' },
+      { file: 'a.py', search: '    return 1\n', replace: '    return 3\n' },
+      { file: 'a.py', search: 'nothing like this\n', replace: '' },
+      { file: 'missing.py', search: 'x\n', replace: 'y\n' },
+    ], read);
+    assert.equal(plan.ok, false);
+    assert.ok(!plan.ok);
+    assert.deepEqual(plan.problems.map((p) => p.replace(/:.*$/, '') + ' ' + /(occurs 2 times|does not occur|does not exist)/.exec(p)?.[1]), [
+      'a.py occurs 2 times',
+      'a.py does not occur',
+      'missing.py does not exist',
+    ]);
+  });
+
+  it('refuses paths outside the folder or in .git, matches CRLF files and a last line without newline', async () => {
+    const bad = await planEdits(root, [{ file: '../etc/passwd', search: 'x\n', replace: 'y\n' }, { file: '.git/config', search: '', replace: 'x' }], read);
+    assert.ok(!bad.ok);
+    assert.equal(bad.problems.length, 2);
+    const crlf = await planEdits(root, [{ file: 'crlf.txt', search: 'two\nthree\n', replace: 'TWO\nthree\n' }], read);
+    assert.ok(crlf.ok);
+    assert.equal(crlf.changes[0].after, 'one\r\nTWO\r\nthree');
+  });
+
+  it('creates a new file from an empty SEARCH', async () => {
+    const plan = await planEdits(root, [{ file: 'pkg/new.py', search: '', replace: 'X = 1\n' }], read);
+    assert.ok(plan.ok);
+    assert.equal(plan.changes[0].before, undefined);
+    assert.equal(plan.changes[0].after, 'X = 1\n');
+  });
+
+  it('smallestChange keeps the common prefix and suffix', () => {
+    assert.deepEqual(smallestChange('abcdef', 'abXYef'), { start: 2, end: 4, text: 'XY' });
+    assert.deepEqual(smallestChange('aaa', 'aaaa'), { start: 3, end: 3, text: 'a' });
+    assert.deepEqual(smallestChange('', 'x'), { start: 0, end: 0, text: 'x' });
+  });
+});
+
+describe('the fix loop, on real failing tests, with the stand-in answering', () => {
+  const standin = new CerebrasStandIn();
+  let root: string;
+  let client: CerebrasClient;
+  before(async () => {
+    await standin.start();
+    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
+  });
+  beforeEach(async () => {
+    root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-fixloop-')));
+    await fs.cp(FIXTURE, root, { recursive: true });
+    standin.requests.length = 0;
+  });
+  afterEach(() => fs.rm(root, { recursive: true, force: true }));
+  after(() => standin.close());
+
+  const loop = (extra: Partial<Parameters<typeof fixUntilGreen>[0]> = {}) =>
+    fixUntilGreen({
+      client,
+      root,
+      command: NODE_TEST,
+      rounds: 3,
+      readFile: read,
+      applyChanges: async (changes) => {
+        for (const c of changes) await atomicWrite(c.absPath, c.after);
+      },
+      ...extra,
+    });
+
+  it('runs the tests, sends failures and files, applies the edits and ends green in one round', async () => {
+    standin.enqueue({ content: editBlocks(GOOD_FIX, 'The slug uses underscores and total has no default.\n\n') });
+    const progress: string[] = [];
+    const report = await loop({ contract: '# Contract\n\nslugify joins words with dashes.', onProgress: (p) => progress.push(`${p.round}/${p.rounds} ${p.phase} ${p.failing ?? ''}`.trim()) });
+    assert.equal(report.outcome, 'green');
+    assert.equal(report.rounds.length, 1);
+    assert.deepEqual(report.rounds[0].changes, [{ file: 'lib.js', created: false }]);
+    assert.deepEqual([report.rounds[0].failingBefore, report.rounds[0].failingAfter], [2, 0]);
+    assert.ok(report.costUsd! > 0);
+    assert.deepEqual(progress, ['1/3 testing', '1/3 fixing 2', '2/3 testing']);
+    assert.equal(report.final.green, true);
+    const sent = JSON.stringify(standin.chatRequests[0].body);
+    for (const piece of ['slugify joins words with dashes.', 'test/lib.test.js:6:10', "expected 'hello-world', got 'hello_world'", 'lib.js:6:16', 'function total(items)', 'SEARCH']) assert.ok(sent.includes(piece.replace(/'/g, "'")), `the fix request holds ${piece}`);
+  });
+
+  it('refuses edits that do not apply and leaves every file byte-identical', async () => {
+    const before = await fs.readFile(path.join(root, 'lib.js'), 'utf8');
+    standin.enqueue({ content: editBlocks([GOOD_FIX[0], { file: 'lib.js', search: 'function totally(items) {', replace: 'x' }]) });
+    const report = await loop();
+    assert.equal(report.outcome, 'edits_refused');
+    assert.match(report.rounds[0].problems.join('\n'), /lib\.js: the SEARCH text does not occur/);
+    assert.deepEqual(report.rounds[0].changes, []);
+    assert.equal(await fs.readFile(path.join(root, 'lib.js'), 'utf8'), before);
+  });
+
+  it('stops when a round does not reduce the failures', async () => {
+    standin.enqueue({ content: editBlocks([{ file: 'lib.js', search: 'function slugify(text) {', replace: '// Turns text into a slug.\nfunction slugify(text) {' }]) });
+    const report = await loop();
+    assert.equal(report.outcome, 'no_progress');
+    assert.equal(report.rounds.length, 1);
+    assert.equal(standin.chatRequests.length, 1);
+  });
+
+  it('stops after the rounds it was given', async () => {
+    standin.enqueue({ content: editBlocks([GOOD_FIX[0]]) }, { content: editBlocks([GOOD_FIX[1]]) });
+    const one = await loop({ rounds: 1 });
+    assert.equal(one.outcome, 'rounds_exhausted');
+    assert.deepEqual([one.rounds[0].failingBefore, one.rounds[0].failingAfter], [2, 1]);
+    const two = await loop({ rounds: 1, initial: one.final });
+    assert.equal(two.outcome, 'green');
+  });
+
+  it('turbo test --json and turbo fix --json, as real processes', async () => {
+    await fs.access(CLI).catch(() => assert.fail('dist/cli.js is missing: run npm run build first'));
+    const env = { PATH: process.env.PATH ?? '', CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url };
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, [CLI, ...args], { env }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+      );
+    const test = await run(['test', '--cwd', root, '--cmd', NODE_TEST, '--json']);
+    assert.equal(test.code, 1, test.stderr);
+    const json = JSON.parse(test.stdout);
+    assert.equal(json.runner, 'node');
+    assert.deepEqual([json.passed, json.failed, json.green], [1, 2, false]);
+    assert.deepEqual(json.diagnostics.map((d: { file: string; line: number; column: number }) => `${d.file}:${d.line}:${d.column}`), ['test/lib.test.js:6:10', 'test/lib.test.js:14:16']);
+    assert.deepEqual(json.diagnostics[1].related.map((r: { file: string; line: number }) => `${r.file}:${r.line}`), ['lib.js:6']);
+    assert.equal(json.diagnostics[0].severity, 'error');
+
+    standin.enqueue({ content: editBlocks(GOOD_FIX) });
+    const fix = await run(['fix', '--cwd', root, '--cmd', NODE_TEST, '--json']);
+    assert.equal(fix.code, 0, fix.stderr);
+    const fixed = JSON.parse(fix.stdout);
+    assert.equal(fixed.outcome, 'green');
+    assert.deepEqual(fixed.rounds.map((r: { changed: string[] }) => r.changed), [['lib.js']]);
+    assert.equal(fixed.final.green, true);
+    assert.doesNotMatch(test.stdout + test.stderr + fix.stdout + fix.stderr, new RegExp(standin.apiKey));
+
+    const again = await run(['test', '--cwd', root, '--cmd', NODE_TEST]);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /✓ 3 passed \(node\)/);
+  });
+
+  it('runTests reports a timeout as not green, with the process tree gone', async () => {
+    const report = await runTests({ cwd: root, command: 'sleep 30', timeoutMs: 300 });
+    assert.equal(report.timedOut, true);
+    assert.equal(report.green, false);
+  });
+});
