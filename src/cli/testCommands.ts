@@ -7,7 +7,7 @@ import { atomicWrite } from '../core/fsSink';
 import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
 import { detectTestCommand } from '../core/testDetect';
-import { countsText, diagnosticsJson, diagnosticsText } from '../core/testJson';
+import { countsText, diagnosticsJson, diagnosticsText, OUTCOME_TEXT } from '../core/testJson';
 import { fixUntilGreen, runTests, type FixLoopReport, type TestReport } from '../core/testLoop';
 import { parseTestOutput, RUNNER_NAMES, type RunnerName } from '../core/testParsers';
 import { parseArgs, UsageError } from './args';
@@ -175,14 +175,6 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   return report.outcome === 'green' ? EXIT_OK : EXIT_FAILED;
 }
 
-export const OUTCOME_TEXT: Record<FixLoopReport['outcome'], string> = {
-  green: 'All tests pass',
-  no_progress: 'Stopped: the last round did not reduce the failures',
-  rounds_exhausted: 'Stopped: no rounds left',
-  edits_refused: 'Stopped: the model’s edits did not apply, and nothing was changed',
-  unreadable: 'Stopped: the tests fail but Turbo could not locate the failures in the output',
-  cancelled: 'Cancelled',
-};
 
 export function roundLine(r: FixLoopReport['rounds'][number]): string {
   const changed = r.changes.length ? r.changes.map((c) => c.file).join(', ') : 'nothing';

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChatRequest } from './client';
 import { checkRealLocation, checkRelativePath, DEFAULT_DENY } from './pathGuard';
@@ -216,18 +217,64 @@ export function buildFixRequest(input: FixRequestInput): ChatRequest {
 const MAX_FILES = 8;
 const MAX_FILE_BYTES = 100_000;
 
-/** The files a fix needs to see: each failure's location and related frames, in that order, deduplicated. */
+/**
+ * The files a fix needs to see: each failure's location and related frames, then the project files
+ * the failing test files import (the implementation under test), deduplicated, at most MAX_FILES.
+ */
 export async function gatherFiles(root: string, failures: TestFailure[], readFile: (absPath: string) => Promise<string | undefined>): Promise<{ path: string; content: string }[]> {
   const wanted: string[] = [];
   for (const f of failures) for (const loc of [f.location, ...f.related]) if (!wanted.includes(loc.file)) wanted.push(loc.file);
   const files: { path: string; content: string }[] = [];
-  for (const abs of wanted) {
-    if (files.length >= MAX_FILES) break;
+  const seen = new Set<string>();
+  for (let i = 0; i < wanted.length && files.length < MAX_FILES; i++) {
+    const abs = wanted[i];
+    if (seen.has(abs)) continue;
+    seen.add(abs);
     const rel = path.relative(root, abs);
     if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
     const content = await readFile(abs);
     if (content === undefined || content.length > MAX_FILE_BYTES) continue;
     files.push({ path: rel.split(path.sep).join('/'), content });
+    for (const candidates of localImports(abs, content, root)) {
+      for (const candidate of candidates) {
+        if (seen.has(candidate) || wanted.includes(candidate)) break;
+        if ((await readFile(candidate)) !== undefined) {
+          wanted.push(candidate);
+          break;
+        }
+      }
+    }
   }
   return files;
+}
+
+const JS_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.js'];
+
+/** Where a file's local imports may live: one list of candidate paths per import, most likely first. */
+export function localImports(file: string, content: string, root: string): string[][] {
+  const dir = path.dirname(file);
+  const out: string[][] = [];
+  if (/\.[cm]?[jt]sx?$/.test(file)) {
+    for (const m of content.matchAll(/(?:require\(\s*|import\s*\(\s*|from\s+|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const base = path.resolve(dir, m[1]);
+      // `./x.js` in TypeScript ESM names `./x.ts`.
+      out.push(path.extname(base) ? [base, base.replace(/\.[cm]?js$/, '.ts')] : JS_EXTENSIONS.map((ext) => base + ext));
+    }
+  } else if (file.endsWith('.py')) {
+    for (const m of content.matchAll(/^\s*(?:from\s+(\.*[\w.]*)\s+import|import\s+([\w.]+))/gm)) {
+      const name = m[1] ?? m[2];
+      const dots = /^\.*/.exec(name)![0].length;
+      const parts = name.slice(dots).split('.').filter(Boolean);
+      const bases = dots ? [path.resolve(dir, ...Array(dots - 1).fill('..'))] : [root, path.join(root, 'src'), dir];
+      out.push(bases.flatMap((b) => [path.join(b, ...parts) + '.py', path.join(b, ...parts, '__init__.py')]));
+    }
+  } else if (file.endsWith('_test.go')) {
+    // A Go test sees its whole package: the folder's other .go files.
+    try {
+      for (const name of fs.readdirSync(dir).sort()) if (name.endsWith('.go') && !name.endsWith('_test.go')) out.push([path.join(dir, name)]);
+    } catch {
+      // An unreadable folder adds nothing.
+    }
+  }
+  return out;
 }

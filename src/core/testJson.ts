@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { FixLoopOutcome } from './testLoop';
 import type { TestFailure } from './testParsers';
 
 /** A file as shown to people and agents: relative to the folder when inside it, with forward slashes. */
@@ -37,3 +38,12 @@ export function countsText(r: { passed: number | undefined; failed: number | und
   if (failed === 0 && r.green !== false) return `✓ ${passed ?? 'no failures'}${r.runner ? ` (${r.runner})` : ''}`;
   return `✗ ${failed} failed${passed ? `, ${passed}` : ''}${r.runner ? ` (${r.runner})` : ''}`;
 }
+
+export const OUTCOME_TEXT: Record<FixLoopOutcome, string> = {
+  green: 'All tests pass',
+  no_progress: 'Stopped: the last round did not reduce the failures',
+  rounds_exhausted: 'Stopped: no rounds left',
+  edits_refused: 'Stopped: the model’s edits did not apply, and nothing was changed',
+  unreadable: 'Stopped: the tests fail but Turbo could not locate the failures in the output',
+  cancelled: 'Cancelled',
+};

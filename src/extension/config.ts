@@ -16,6 +16,10 @@ export interface TurboSettings {
   reasoningEffort: 'low' | 'medium' | 'high' | undefined;
   streamIdleTimeoutMs: number;
   denyPatterns: string[];
+  /** Empty: detect from the folder (confirmed once per folder). */
+  testCommand: string;
+  testTimeoutMs: number;
+  maxFixRounds: number;
 }
 
 /** The one place settings are read; everything else receives a typed snapshot. */
@@ -36,6 +40,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): TurboSettings {
     reasoningEffort: effort === 'low' || effort === 'medium' || effort === 'high' ? effort : undefined,
     streamIdleTimeoutMs: clamp(c.get<number>('streamIdleTimeout', 60), 5, 3600) * 1000,
     denyPatterns: c.get<string[]>('denyPatterns', [...DEFAULT_DENY]).filter((p) => typeof p === 'string' && p.trim() !== ''),
+    testCommand: c.get<string>('testCommand', '').trim(),
+    testTimeoutMs: clamp(c.get<number>('testTimeout', 300), 1, 86_400) * 1000,
+    maxFixRounds: Math.round(clamp(c.get<number>('maxFixRounds', 3), 1, 20)),
   };
 }
 

@@ -11,6 +11,7 @@ import './suite/overwrite.test';
 import './suite/engine.test';
 import './suite/lmTool.test';
 import './suite/contract.test';
+import './suite/testLoop.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CerebrasClient } from '../../src/core/client';
-import { parseEdits, planEdits, smallestChange } from '../../src/core/fix';
+import { gatherFiles, parseEdits, planEdits, smallestChange } from '../../src/core/fix';
 import { atomicWrite } from '../../src/core/fsSink';
 import { fixUntilGreen, runTests } from '../../src/core/testLoop';
 import { CerebrasStandIn, editBlocks } from '../standin/server';
@@ -198,5 +198,29 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
     const report = await runTests({ cwd: root, command: 'sleep 30', timeoutMs: 300 });
     assert.equal(report.timedOut, true);
     assert.equal(report.green, false);
+  });
+});
+
+describe('the files sent with a fix', () => {
+  it('adds the implementation a failing test imports (JavaScript, TypeScript ESM, Python, Go)', async () => {
+    const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-gather-')));
+    const files: Record<string, string> = {
+      'test/a.test.js': "const { f } = require('../lib');\nimport x from 'node:fs';\n",
+      'lib.js': 'module.exports = {};\n',
+      'test/b.test.ts': "import { g } from '../src/g.js';\n",
+      'src/g.ts': 'export const g = 1;\n',
+      'tests/test_c.py': 'from calc import add\nimport os\n',
+      'calc.py': 'def add(a, b): return a + b\n',
+      'pkg/d_test.go': 'package d\n',
+      'pkg/d.go': 'package d\n',
+    };
+    for (const [p, c] of Object.entries(files)) {
+      await fs.mkdir(path.dirname(path.join(root, p)), { recursive: true });
+      await fs.writeFile(path.join(root, p), c);
+    }
+    const at = (p: string) => ({ location: { file: path.join(root, p), line: 1, column: 1 }, message: 'x', test: 't', related: [] });
+    const sent = await gatherFiles(root, ['test/a.test.js', 'test/b.test.ts', 'tests/test_c.py', 'pkg/d_test.go'].map(at), read);
+    assert.deepEqual(sent.map((f) => f.path), ['test/a.test.js', 'test/b.test.ts', 'tests/test_c.py', 'pkg/d_test.go', 'lib.js', 'src/g.ts', 'calc.py', 'pkg/d.go']);
+    await fs.rm(root, { recursive: true, force: true });
   });
 });

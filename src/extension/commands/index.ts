@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import type { TestLoop } from '../tests/service';
+import { fixFailure, folderArgument } from './tests';
 import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
 import { newContract, type NewContractOptions } from './newContract';
@@ -9,7 +11,7 @@ import { showLog } from './showLog';
 import { undoLastGeneration } from './undoLastGeneration';
 
 /** The registry only registers: each command lives in its own file. */
-export function registerCommands(services: Services): void {
+export function registerCommands(services: Services, tests: TestLoop): void {
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
     'turbo.generate': async (target) => (await import('./generate')).generateFromContract(services, target),
@@ -20,6 +22,12 @@ export function registerCommands(services: Services): void {
     'turbo.clearApiKey': () => clearApiKey(services),
     'turbo.undoLastGeneration': () => undoLastGeneration(services),
     'turbo.showLog': () => showLog(services),
+    'turbo.runTests': (target) => tests.runTests(target),
+    'turbo.rerunTests': () => tests.runTests(tests.lastFolder),
+    'turbo.fixFailure': (uri, range, message) => fixFailure(tests, uri, range, message),
+    'turbo.fixAllFailures': (folder) => tests.fix(folderArgument(folder)),
+    'turbo.fixUntilGreen': (target) => tests.fixUntilGreen(target),
+    'turbo.showTestOutput': () => tests.showOutput(),
   };
   for (const [id, handler] of Object.entries(commands)) {
     services.context.subscriptions.push(vscode.commands.registerCommand(id, handler));

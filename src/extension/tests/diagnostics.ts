@@ -1,0 +1,57 @@
+import * as fs from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { TestFailure } from '../../core/testParsers';
+
+/** Where diagnostics come from, and what the code actions look for. */
+export const TURBO_SOURCE = 'turbo';
+
+/** A diagnostic Turbo made for a failure, with the failure behind it (VS Code drops extra fields). */
+export interface FailureDiagnostic {
+  uri: vscode.Uri;
+  diagnostic: vscode.Diagnostic;
+  failure: TestFailure;
+}
+
+/**
+ * Each failure becomes an error at its location (the test's assertion) with the other frames as
+ * related information; the line that raised in project code gets its own error too, so the file
+ * that most likely needs the fix shows it.
+ */
+export async function failureDiagnostics(failures: TestFailure[]): Promise<FailureDiagnostic[]> {
+  const lines = new Map<string, Promise<string[] | undefined>>();
+  const linesOf = (file: string) => {
+    let p = lines.get(file);
+    if (!p) lines.set(file, (p = fs.readFile(file, 'utf8').then((t) => t.split(/\r?\n/), () => undefined)));
+    return p;
+  };
+  const out: FailureDiagnostic[] = [];
+  for (const failure of failures) {
+    const uri = vscode.Uri.file(failure.location.file);
+    const diagnostic = new vscode.Diagnostic(rangeAt(await linesOf(failure.location.file), failure.location.line, failure.location.column), failure.message, vscode.DiagnosticSeverity.Error);
+    diagnostic.source = TURBO_SOURCE;
+    if (failure.test) diagnostic.code = failure.test;
+    diagnostic.relatedInformation = failure.related.map(
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), new vscode.Position(r.line - 1, r.column - 1)), r.message),
+    );
+    out.push({ uri, diagnostic, failure });
+    for (const r of failure.related) {
+      const at = new vscode.Diagnostic(rangeAt(await linesOf(r.file), r.line, r.column), r.message, vscode.DiagnosticSeverity.Error);
+      at.source = TURBO_SOURCE;
+      if (failure.test) at.code = failure.test;
+      at.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, diagnostic.range), `failing test${failure.test ? ` ${failure.test}` : ''}: ${failure.message.split('\n')[0]}`)];
+      out.push({ uri: vscode.Uri.file(r.file), diagnostic: at, failure });
+    }
+  }
+  return out;
+}
+
+/** From the column to the end of the line's code (the whole line's code when the column is 1). */
+function rangeAt(lines: string[] | undefined, line: number, column: number): vscode.Range {
+  const l = Math.max(0, line - 1);
+  const text = lines?.[l];
+  if (text === undefined) return new vscode.Range(l, Math.max(0, column - 1), l, Math.max(0, column - 1) + 1);
+  const first = text.search(/\S/);
+  const start = column > 1 ? Math.min(column - 1, text.length) : Math.max(0, first);
+  const end = text.trimEnd().length;
+  return new vscode.Range(l, start, l, Math.max(end, start + 1));
+}
