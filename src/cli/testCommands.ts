@@ -7,7 +7,7 @@ import { atomicWrite } from '../core/fsSink';
 import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
 import { detectTestCommand } from '../core/testDetect';
-import { countsText, diagnosticsJson, diagnosticsText, OUTCOME_TEXT } from '../core/testJson';
+import { countsText, diagnosticsJson, diagnosticsText, OUTCOME_TEXT, testJson } from '../core/testJson';
 import { fixUntilGreen, runTests, type FixLoopReport, type TestReport } from '../core/testLoop';
 import { parseTestOutput, RUNNER_NAMES, type RunnerName } from '../core/testParsers';
 import { parseArgs, UsageError } from './args';
@@ -48,19 +48,6 @@ function runnerFlag(flag: string | true | undefined): RunnerName | 'auto' {
   return value as RunnerName | 'auto';
 }
 
-export function testJson(report: TestReport) {
-  return {
-    command: report.command,
-    exit_code: report.exitCode,
-    timed_out: report.timedOut,
-    duration_ms: report.durationMs,
-    runner: report.runner ?? null,
-    passed: report.passed ?? null,
-    failed: report.failed ?? null,
-    green: report.green,
-    diagnostics: diagnosticsJson(report.cwd, report.failures),
-  };
-}
 
 function printReport(io: CliIO, report: TestReport): void {
   io.stdout(diagnosticsText(report.cwd, report.failures));

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FixLoopOutcome } from './testLoop';
+import type { FixLoopOutcome, TestReport } from './testLoop';
 import type { TestFailure } from './testParsers';
 
 /** A file as shown to people and agents: relative to the folder when inside it, with forward slashes. */
@@ -47,3 +47,18 @@ export const OUTCOME_TEXT: Record<FixLoopOutcome, string> = {
   unreadable: 'Stopped: the tests fail but Turbo could not locate the failures in the output',
   cancelled: 'Cancelled',
 };
+
+/** `turbo test --json` and the MCP `run_tests` result. */
+export function testJson(report: TestReport) {
+  return {
+    command: report.command,
+    exit_code: report.exitCode,
+    timed_out: report.timedOut,
+    duration_ms: report.durationMs,
+    runner: report.runner ?? null,
+    passed: report.passed ?? null,
+    failed: report.failed ?? null,
+    green: report.green,
+    diagnostics: diagnosticsJson(report.cwd, report.failures),
+  };
+}

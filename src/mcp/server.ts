@@ -11,6 +11,9 @@ import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL, SYSTEM_PROMPT } from '../
 import { generate } from '../core/pipeline';
 import type { OverwritePolicy } from '../core/sink';
 import { metadataResult } from '../core/agentResult';
+import { detectTestCommand } from '../core/testDetect';
+import { testJson } from '../core/testJson';
+import { runTests } from '../core/testLoop';
 
 declare const TURBO_VERSION: string;
 
@@ -95,6 +98,33 @@ export function createMcpServer(options: McpOptions): McpServer {
         });
         const result = metadataResult(report, root, env.CEREBRAS_API_KEY);
         return text(JSON.stringify(result, null, 2), result.status === 'error');
+      } catch (err) {
+        return failure(err);
+      }
+    },
+  );
+
+  server.registerTool(
+    'run_tests',
+    {
+      description:
+        "Run a project's tests and return the failures as diagnostics (file relative to project_dir, 1-based line and column, " +
+        'message, test name, related locations such as the line that raised), with passed/failed counts. The command is ' +
+        'detected (npm test, pytest, go test ./..., cargo test) unless given.',
+      inputSchema: {
+        project_dir: z.string().describe("Project folder; relative paths resolve against the server's working directory"),
+        command: z.string().optional().describe('Test command line, run by the shell in project_dir (default: detected)'),
+        timeout_seconds: z.number().positive().max(86_400).optional().describe('Stop the run and every process it started after this long (default 300)'),
+      },
+    },
+    async ({ project_dir, command, timeout_seconds }) => {
+      try {
+        const cwd = path.resolve(options.cwd, project_dir);
+        const detected = command?.trim() ? undefined : await detectTestCommand(cwd);
+        const cmd = command?.trim() || detected?.command;
+        if (!cmd) return text(`No test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml). Pass "command".`, true);
+        const report = await runTests({ cwd, command: cmd, timeoutMs: (timeout_seconds ?? 300) * 1000 });
+        return text(JSON.stringify(testJson(report), null, 2));
       } catch (err) {
         return failure(err);
       }

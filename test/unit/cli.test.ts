@@ -4,6 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/cli';
+import { runTestCommand } from '../../src/core/testRunner';
 import { CerebrasStandIn, fileBlocks } from '../standin/server';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -72,10 +73,40 @@ describe('turbo CLI', () => {
     assert.doesNotMatch(run.stdout + run.stderr, new RegExp(standin.apiKey));
   });
 
+  it('parse-output reads real captured output from stdin, or a JUnit file, and prints diagnostics', async () => {
+    const project = path.join(dir, 'proj');
+    await fs.cp(path.resolve(__dirname, '../fixtures/projects/node-test'), project, { recursive: true });
+    const run = await runTestCommand({ cwd: project, command: `"${process.execPath}" --test --test-reporter=junit --test-reporter-destination=report.xml --test-reporter=tap --test-reporter-destination=stdout` });
+    let stdout = '';
+    const io = { stdout: (t: string) => (stdout += t), stderr: () => undefined, env: {}, isTTY: false, readStdin: async () => run.output };
+    assert.equal(await main(['parse-output', '--cwd', project, '--json'], io), 1);
+    const json = JSON.parse(stdout);
+    assert.deepEqual([json.runner, json.passed, json.failed], ['node', 1, 2]);
+    assert.deepEqual(json.diagnostics.map((d: { file: string; line: number; column: number }) => `${d.file}:${d.line}:${d.column}`), ['test/lib.test.js:6:10', 'test/lib.test.js:14:16']);
+    stdout = '';
+    assert.equal(await main(['parse-output', '--cwd', project], io), 1);
+    assert.match(stdout, /^test\/lib\.test\.js:14:16: error: TypeError: Cannot read properties of undefined \(reading 'reduce'\) \[total of missing items\]\nlib\.js:6:16: note: raised here/m);
+    stdout = '';
+    assert.equal(await main(['parse-output', '--cwd', project, '--junit', path.join(project, 'report.xml'), '--json'], io), 1);
+    const junit = JSON.parse(stdout);
+    assert.equal(junit.runner, 'junit');
+    assert.deepEqual(junit.diagnostics.map((d: { file: string; line: number }) => `${d.file}:${d.line}`), ['test/lib.test.js:6', 'test/lib.test.js:14']);
+    let stderr = '';
+    const quiet = { ...io, stderr: (t: string) => (stderr += t), readStdin: async () => 'hello\nworld\n' };
+    assert.equal(await main(['parse-output'], quiet), 1);
+    assert.match(stderr, /could not tell which test runner/);
+    assert.equal(await main(['parse-output', '--runner', 'nose'], quiet), 2);
+  });
+
   it('prints help for every command', async () => {
     const help = await runInProcess(['--help'], {});
     assert.equal(help.code, 0);
     assert.match(help.stdout, /turbo generate CONTRACT_FILE --out DIR/);
+    for (const command of ['test', 'parse-output', 'fix']) {
+      const h = await runInProcess(['help', command], {});
+      assert.match(h.stdout, new RegExp(`^turbo ${command} `));
+      assert.match(h.stdout, /Exit status/);
+    }
     const gen = await runInProcess(['help', 'generate'], {});
     for (const flag of ['--out', '--model', '--json', '--overwrite', '--max-tokens']) assert.match(gen.stdout, new RegExp(flag));
   });

@@ -39,10 +39,11 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   });
   after(() => standin.close());
 
-  it('lists the seed\'s three tools with the seed\'s argument names', async () => {
+  it('lists the seed\'s three tools with the seed\'s argument names, and run_tests', async () => {
     const { tools } = await client.listTools();
     const byName = Object.fromEntries(tools.map((t) => [t.name, t.inputSchema as { properties?: Record<string, unknown>; required?: string[] }]));
-    assert.deepEqual(Object.keys(byName).sort(), ['check_status', 'generate', 'generate_and_write_files']);
+    assert.deepEqual(Object.keys(byName).sort(), ['check_status', 'generate', 'generate_and_write_files', 'run_tests']);
+    assert.deepEqual(byName.run_tests.required, ['project_dir']);
     assert.deepEqual(Object.keys(byName.generate.properties ?? {}).sort(), ['max_tokens', 'prompt', 'system_prompt']);
     assert.deepEqual(byName.generate.required, ['prompt']);
     assert.deepEqual(Object.keys(byName.generate_and_write_files.properties ?? {}).sort(), ['output_dir', 'prompt', 'system_prompt']);
@@ -96,6 +97,19 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
     const body = standin.chatRequests.at(-1)!.body as { messages: { role: string }[]; max_completion_tokens: number };
     assert.deepEqual(body.messages.map((m) => m.role), ['user']);
     assert.equal(body.max_completion_tokens, 100);
+  });
+
+  it('run_tests runs the real tests of a project and returns located failures', async () => {
+    await fs.cp(path.resolve(__dirname, '../fixtures/projects/node-test'), path.join(cwd, 'proj'), { recursive: true });
+    const result = await call(client, 'run_tests', { project_dir: 'proj', command: `"${process.execPath}" --test` });
+    assert.equal(result.isError, undefined, result.content[0].text);
+    const report = JSON.parse(result.content[0].text);
+    assert.deepEqual([report.runner, report.passed, report.failed, report.green], ['node', 1, 2, false]);
+    assert.deepEqual(report.diagnostics.map((d: { file: string; line: number }) => `${d.file}:${d.line}`), ['test/lib.test.js:6', 'test/lib.test.js:14']);
+    assert.deepEqual(report.diagnostics[1].related.map((r: { file: string; line: number }) => `${r.file}:${r.line}`), ['lib.js:6']);
+    const none = await call(client, 'run_tests', { project_dir: '.' });
+    assert.equal(none.isError, true);
+    assert.match(none.content[0].text, /No test command found/);
   });
 
   it('check_status shows the configuration and the models, never the key', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { detectRunner, parseTestOutput, type ParsedTestOutput } from '../../src/core/testParsers';
+import { detectRunner, parseTestOutput, RUNNER_NAMES, type ParsedTestOutput } from '../../src/core/testParsers';
 import { runTestCommand } from '../../src/core/testRunner';
 import { spawnSync } from 'node:child_process';
 
@@ -234,6 +234,20 @@ describe('test output parsers, fed real output from the real tools', () => {
       assert.doesNotThrow(() => parseTestOutput('<testsuite><testcase name="x"><failure>', '/tmp', 'junit'));
       assert.doesNotThrow(() => parseTestOutput('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><testsuites/>', '/tmp', 'junit'));
     });
+  });
+
+  it('every parser survives hostile output: one 2 MB line, invalid UTF-8, half-written blocks', () => {
+    const hostile = [
+      'x'.repeat(2_000_000),
+      Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0x0a]).toString('utf8').repeat(10_000),
+      '=== FAILURES ===\n___ t ___\nE ' + 'a:'.repeat(100_000),
+      '  ● suite › test\n' + '    at '.repeat(50_000),
+      ' FAIL  a.test.js > b\n ❯ ' + ':1:'.repeat(50_000),
+      '--- FAIL: TestX (0.00s)\npanic: x\n\t' + '/a.go:'.repeat(50_000),
+      '---- t stdout ----\nthread \'t\' panicked at ' + 'src/lib.rs:'.repeat(50_000),
+      '<testsuites><testcase name="a"><failure>' + '&amp;'.repeat(50_000),
+    ];
+    for (const runner of RUNNER_NAMES) for (const text of hostile) assert.doesNotThrow(() => parseTestOutput(text, '/tmp', runner), runner);
   });
 
   it('unknown output parses to nothing rather than throwing', () => {

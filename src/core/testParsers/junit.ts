@@ -14,7 +14,7 @@ const LISTS = new Set(['testsuites', 'testsuite', 'testcase', 'failure', 'error'
 export function parseJunit(xml: string, root: string): ParsedTestOutput {
   const parser = new XMLParser({
     ignoreAttributes: false,
-    attributeNamePrefix: '',
+    attributeNamePrefix: '@_',
     textNodeName: '#text',
     isArray: (name) => LISTS.has(name),
     processEntities: true,
@@ -30,16 +30,16 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
   for (const testcase of cases(doc)) {
     const problems = [...list(testcase.failure), ...list(testcase.error)];
     if (problems.length === 0) {
-      if (testcase.skipped === undefined) passed++;
+      if (testcase.skipped === undefined && testcase['@_skipped'] === undefined) passed++;
       continue;
     }
     failed++;
     const problem = problems[0];
     const text = typeof problem === 'string' ? problem : String((problem as Node)['#text'] ?? '');
-    const attr = typeof problem === 'object' ? String((problem as Node).message ?? '') : '';
-    const type = typeof problem === 'object' ? String((problem as Node).type ?? '') : '';
+    const attr = typeof problem === 'object' ? String((problem as Node)['@_message'] ?? '') : '';
+    const type = typeof problem === 'object' ? String((problem as Node)['@_type'] ?? '') : '';
     const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, text));
-    const test = testName(String(testcase.classname ?? ''), String(testcase.name ?? ''));
+    const test = testName(String(testcase['@_classname'] ?? ''), String(testcase['@_name'] ?? ''));
     const placed = placeFailure(locate(text, root), message) ?? fromAttributes(testcase, root);
     if (placed) failures.push({ ...placed, message, test });
   }
@@ -99,9 +99,10 @@ export function locate(text: string, root: string): SourceLocation[] {
 }
 
 function fromAttributes(testcase: Node, root: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
-  const file = testcase.file ? String(testcase.file) : /[\\/]|\.[cm]?[jt]sx?$/.test(String(testcase.classname ?? '')) ? String(testcase.classname) : undefined;
+  const classname = String(testcase['@_classname'] ?? '');
+  const file = testcase['@_file'] ? String(testcase['@_file']) : /[\\/]|\.[cm]?[jt]sx?$/.test(classname) ? classname : undefined;
   if (!file || !isProjectFile(file, root)) return undefined;
   // pytest's xunit1 `line` attribute is 0-based.
-  const line = testcase.line !== undefined ? Number(testcase.line) + 1 : 1;
+  const line = testcase['@_line'] !== undefined ? Number(testcase['@_line']) + 1 : 1;
   return { location: { file: resolveIn(root, file), line: Number.isFinite(line) ? line : 1, column: 1 }, related: [] };
 }
