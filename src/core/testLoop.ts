@@ -145,7 +145,13 @@ export async function fixUntilGreen(options: FixLoopOptions): Promise<FixLoopRep
     if (round > options.rounds) return done('rounds_exhausted');
     const before = report.failures.length;
     options.onProgress?.({ round, rounds: options.rounds, phase: 'fixing', failing: before });
-    const attempt = await fixFailures(options, report);
+    let attempt: FixAttempt;
+    try {
+      attempt = await fixFailures(options, report);
+    } catch (err) {
+      if (options.signal?.aborted) return done('cancelled');
+      throw err;
+    }
     const entry: FixRound = { round, failingBefore: before, failingAfter: before, changes: attempt.changes, problems: attempt.problems, usage: attempt.usage, costUsd: attempt.costUsd };
     rounds.push(entry);
     if (attempt.changes.length === 0) return done('edits_refused');

@@ -194,6 +194,15 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
     assert.match(again.stdout, /✓ 3 passed \(node\)/);
   });
 
+  it('cancelling while the model answers stops the loop and changes nothing', async () => {
+    const before = await fs.readFile(path.join(root, 'lib.js'), 'utf8');
+    standin.enqueue({ content: editBlocks(GOOD_FIX) + '\n'.repeat(4000), chunkSize: 4, tokensPerSecond: 200 });
+    const abort = new AbortController();
+    const report = await loop({ signal: abort.signal, onProgress: (p) => p.phase === 'fixing' && setTimeout(() => abort.abort(), 100) });
+    assert.equal(report.outcome, 'cancelled');
+    assert.equal(await fs.readFile(path.join(root, 'lib.js'), 'utf8'), before);
+  });
+
   it('runTests reports a timeout as not green, with the process tree gone', async () => {
     const report = await runTests({ cwd: root, command: 'sleep 30', timeoutMs: 300 });
     assert.equal(report.timedOut, true);
