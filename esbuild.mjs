@@ -28,7 +28,7 @@ if (!production) {
   // The integration suites run inside the editor's extension host, which loads plain CommonJS.
   builds.push({
     ...common,
-    entryPoints: { 'integration/index': 'test/integration/index.ts' },
+    entryPoints: { 'integration/index': 'test/integration/index.ts', 'integration/untrusted': 'test/integration/untrusted.ts' },
     outdir: 'out/test',
     external: ['vscode', 'mocha'],
   });

@@ -35,6 +35,7 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
 
   async invoke(options: vscode.LanguageModelToolInvocationOptions<GenerateFilesInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
     const { prompt, output_dir } = options.input;
+    if (!vscode.workspace.isTrusted) throw new Error('The workspace is in Restricted Mode: Turbo writes no files until the user trusts it (Manage Workspace Trust).');
     if (!prompt?.trim()) throw new Error('The prompt is empty: pass the contract (data models, routes, rules) as "prompt".');
     const outputRoot = resolveOutput(output_dir);
     const key = await this.services.keys.get();

@@ -10,7 +10,8 @@ const isContract = (doc: vscode.TextDocument) => /\.contract\.md$/i.test(doc.uri
  */
 export function warmOnContractOpen(services: Services): vscode.Disposable {
   const warm = async (doc: vscode.TextDocument) => {
-    if (!isContract(doc)) return;
+    // No network on behalf of a workspace that is not trusted.
+    if (!isContract(doc) || !vscode.workspace.isTrusted) return;
     const key = await services.keys.get();
     if (key) await services.clientFor(key.key, readSettings(doc.uri));
   };

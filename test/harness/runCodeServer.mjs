@@ -93,7 +93,14 @@ async function main() {
   const entry = ensureCodeServer(repoRoot);
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('the build failed');
+  // TURBO_IT_ONLY=untrusted runs only the Restricted Mode suite (while working on it).
+  const code = process.env.TURBO_IT_ONLY === 'untrusted' ? 0 : await runSuites(entry, { suite: 'index.js', trusted: true, title: 'the integration suites' });
+  if (code !== 0) return code;
+  // A second editor with workspace trust on and the folder not trusted (Restricted Mode).
+  return runSuites(entry, { suite: 'untrusted.js', trusted: false, title: 'the Restricted Mode suite' });
+}
 
+async function runSuites(entry, { suite, trusted, title }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-it-'));
   const workspace = path.join(tmp, 'workspace');
   const userData = path.join(tmp, 'user-data');
@@ -113,6 +120,7 @@ async function main() {
       'update.mode': 'none',
       'workbench.tips.enabled': false,
       'chat.disableAIFeatures': true,
+      ...(trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }),
     }),
   );
 
@@ -125,7 +133,7 @@ async function main() {
   const server = spawn(
     process.execPath,
     [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
+      ...(trusted ? ['--disable-workspace-trust'] : []), '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let serverLog = '';
@@ -160,9 +168,9 @@ async function main() {
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
       ['extensionDevelopmentPath', remote(repoRoot)],
-      ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'integration', 'index.js'))],
+      ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'integration', suite))],
     ];
-    console.log(`Running the integration suites in VS Code ${VSCODE_VERSION} (code-server, headless Chromium) …`);
+    console.log(`Running ${title} in VS Code ${VSCODE_VERSION} (code-server, headless Chromium) …`);
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
     const result = await Promise.race([exited, timeout]);
@@ -184,7 +192,7 @@ async function main() {
     if (process.env.TURBO_IT_KEEP) console.log(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`Integration suites ${code === 0 ? 'passed' : 'FAILED'} in VS Code ${VSCODE_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${title[0].toUpperCase()}${title.slice(1)} ${code === 0 ? 'passed' : 'FAILED'} in VS Code ${VSCODE_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return code;
 }
 

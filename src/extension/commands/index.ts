@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { TestLoop } from '../tests/service';
 import { fixFailure, folderArgument } from './tests';
+import { requireTrust } from '../trust';
 import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
 import { newContract, type NewContractOptions } from './newContract';
@@ -14,7 +15,7 @@ import { undoLastGeneration } from './undoLastGeneration';
 export function registerCommands(services: Services, tests: TestLoop): void {
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
-    'turbo.generate': async (target) => (await import('./generate')).generateFromContract(services, target),
+    'turbo.generate': async (target) => (requireTrust(services, 'generate') ? (await import('./generate')).generateFromContract(services, target) : undefined),
     'turbo.cancelGeneration': () => cancelGeneration(services),
     'turbo.newContract': (folder, options) => newContract(services, folder, (options ?? {}) as NewContractOptions),
     'turbo.selectModel': (model) => selectModel(services, model),
@@ -22,11 +23,11 @@ export function registerCommands(services: Services, tests: TestLoop): void {
     'turbo.clearApiKey': () => clearApiKey(services),
     'turbo.undoLastGeneration': () => undoLastGeneration(services),
     'turbo.showLog': () => showLog(services),
-    'turbo.runTests': (target) => tests.runTests(target),
-    'turbo.rerunTests': () => tests.runTests(tests.lastFolder),
-    'turbo.fixFailure': (uri, range, message) => fixFailure(tests, uri, range, message),
-    'turbo.fixAllFailures': (folder) => tests.fix(folderArgument(folder)),
-    'turbo.fixUntilGreen': (target) => tests.fixUntilGreen(target),
+    'turbo.runTests': (target) => (requireTrust(services, 'run tests') ? tests.runTests(target) : undefined),
+    'turbo.rerunTests': () => (requireTrust(services, 'run tests') ? tests.runTests(tests.lastFolder) : undefined),
+    'turbo.fixFailure': (uri, range, message) => (requireTrust(services, 'fix') ? fixFailure(tests, uri, range, message) : undefined),
+    'turbo.fixAllFailures': (folder) => (requireTrust(services, 'fix') ? tests.fix(folderArgument(folder)) : undefined),
+    'turbo.fixUntilGreen': (target) => (requireTrust(services, 'fix until green') ? tests.fixUntilGreen(target) : undefined),
     'turbo.showTestOutput': () => tests.showOutput(),
   };
   for (const [id, handler] of Object.entries(commands)) {
