@@ -129,51 +129,86 @@ export class CerebrasClient {
     };
     const cancelledOrStalled = () =>
       stalled
-        ? new TurboError('stalled', `The model stopped sending for ${Math.round(this.idleTimeoutMs / 1000)} s. Try again.`)
+        ? new TurboError('stalled', `The model stopped sending for ${formatWait(this.idleTimeoutMs)}. Try again.`)
         : new TurboError('cancelled', 'Generation cancelled.');
 
+    let yielded = false;
     try {
-      const sdkStream = await this.openWithRetries(request, controller.signal, cancelledOrStalled, options.onRetry);
-      let finishReason: string | undefined;
-      let usage: Usage | undefined;
-      let timeInfo: TimeInfo | undefined;
-      let model: string | undefined;
-      armIdle();
-      try {
-        for await (const chunk of sdkStream) {
-          armIdle();
-          if ('error' in chunk && chunk.error) {
-            throw new TurboError('server', `Cerebras reported an error mid-stream: ${chunk.error.message ?? 'unknown error'}.`);
+      for (let retry = 0; ; retry++) {
+        try {
+          for await (const event of this.once(request, controller, armIdle, cancelledOrStalled, options.onRetry)) {
+            if (event.type !== 'end') yielded = true;
+            yield event;
           }
-          if (!('choices' in chunk)) continue;
-          model ??= chunk.model;
-          if (chunk.usage) usage = chunk.usage as Usage;
-          if (chunk.time_info) timeInfo = chunk.time_info;
-          const choice = chunk.choices?.[0];
-          if (!choice) continue;
-          const delta = 'delta' in choice ? choice.delta : undefined;
-          if (delta?.reasoning) yield { type: 'reasoning', text: delta.reasoning };
-          if (delta?.content) yield { type: 'content', text: delta.content };
-          if (choice.finish_reason) finishReason = choice.finish_reason;
+          return;
+        } catch (err) {
+          // A stream that broke before sending anything is safe to open again.
+          const again = !yielded && !controller.signal.aborted && err instanceof TurboError && (err.kind === 'network' || err.kind === 'incomplete') && retry < this.maxRetries;
+          if (!again) throw err;
+          const wait = 500 * 2 ** retry;
+          if (idleTimer) clearTimeout(idleTimer);
+          options.onRetry?.({ attempt: retry + 2, waitMs: wait, reason: err.message });
+          await sleep(wait, controller.signal);
+          if (controller.signal.aborted) throw cancelledOrStalled();
         }
-      } catch (err) {
-        if (err instanceof TurboError) throw err;
-        if (controller.signal.aborted) throw cancelledOrStalled();
-        throw mapError(err);
       }
-      // An aborted stream and a server that hangs up early both end the loop without an error.
-      if (controller.signal.aborted) throw cancelledOrStalled();
-      if (!finishReason) {
-        throw new TurboError(
-          'incomplete',
-          'The connection to Cerebras closed before the model finished. Files completed so far were kept; try again.',
-        );
-      }
-      yield { type: 'end', finishReason, usage, timeInfo, model };
     } finally {
       if (idleTimer) clearTimeout(idleTimer);
       signal?.removeEventListener('abort', onOuterAbort);
     }
+  }
+
+  /** One request: opens the stream (with retries for failed opens) and reads it to its end. */
+  private async *once(
+    request: ChatRequest,
+    controller: AbortController,
+    armIdle: () => void,
+    cancelledOrStalled: () => TurboError,
+    onRetry: StreamOptions['onRetry'],
+  ): AsyncGenerator<StreamEvent, void, undefined> {
+    const sdkStream = await this.openWithRetries(request, controller.signal, cancelledOrStalled, onRetry);
+    let finishReason: string | undefined;
+    let usage: Usage | undefined;
+    let timeInfo: TimeInfo | undefined;
+    let model: string | undefined;
+    armIdle();
+    try {
+      for await (const chunk of sdkStream) {
+        armIdle();
+        if ('error' in chunk && chunk.error) {
+          throw new TurboError('server', `Cerebras reported an error mid-stream: ${chunk.error.message ?? 'unknown error'}.`);
+        }
+        if (!('choices' in chunk)) continue;
+        model ??= chunk.model;
+        if (chunk.usage) usage = chunk.usage as Usage;
+        if (chunk.time_info) timeInfo = chunk.time_info;
+        const choice = chunk.choices?.[0];
+        if (!choice) continue;
+        const delta = 'delta' in choice ? choice.delta : undefined;
+        if (delta?.reasoning) yield { type: 'reasoning', text: delta.reasoning };
+        if (delta?.content) yield { type: 'content', text: delta.content };
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+    } catch (err) {
+      if (err instanceof TurboError) throw err;
+      if (controller.signal.aborted) throw cancelledOrStalled();
+      // Mid-stream, a cut socket is a plain Error; the SDK raises an `event: error` as APIConnectionError.
+      if (err instanceof APIConnectionError && !(err instanceof APIConnectionTimeoutError)) {
+        const said = (err.cause as { message?: unknown } | undefined)?.message;
+        const detail = typeof said === 'string' && said && said !== 'undefined' && !said.startsWith('[object') ? `: "${said}"` : '';
+        throw new TurboError('server', `Cerebras reported an error in the middle of the answer${detail}. Files completed so far were kept; try again.`, { cause: err });
+      }
+      throw mapError(err);
+    }
+    // An aborted stream and a server that hangs up early both end the loop without an error.
+    if (controller.signal.aborted) throw cancelledOrStalled();
+    if (!finishReason) {
+      throw new TurboError(
+        'incomplete',
+        'The connection to Cerebras closed before the model finished. Files completed so far were kept; try again.',
+      );
+    }
+    yield { type: 'end', finishReason, usage, timeInfo, model };
   }
 
   /** Lists model ids from `GET /v1/models`. */
@@ -238,6 +273,7 @@ function backoff(attempt: number): number {
 }
 
 function formatWait(ms: number): string {
+  if (ms < 10_000) return `${Number((ms / 1000).toFixed(1))} s`;
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;

@@ -52,6 +52,10 @@ export class FileStreamParser {
   /** Tag mode: the last characters read, which may be the start of `</FILE>`. */
   private tail = '';
   private atContentStart = false;
+  /** The tagged file closed last, until a new file opens: a second `</FILE>` after it is suspicious. */
+  private lastClosed: string | undefined;
+  /** Things worth telling that do not stop parsing, e.g. a stray `</FILE>` after a file. */
+  readonly warnings: string[] = [];
 
   /** The path of the file being streamed now, if any. */
   get currentPath(): string | undefined {
@@ -139,12 +143,19 @@ export class FileStreamParser {
       return { rest: line.slice(think + '<think>'.length) };
     }
     if (open) {
+      this.lastClosed = undefined;
       this.mode = { kind: 'tag', path: normalizeStreamPath(open[1] ?? open[2] ?? '') };
       this.parts = [];
       this.tail = '';
       this.atContentStart = true;
       this.pendingPath = undefined;
       return { rest: line.slice(open.index + open[0].length) };
+    }
+    if (this.lastClosed !== undefined && CLOSE_TAGS.some((tag) => line.includes(tag))) {
+      this.warnings.push(
+        `${this.lastClosed}: another </FILE> follows its end. The first </FILE> ends a file, so if its text contains "</FILE>" it was cut short there; ask for that file in a fenced block instead.`,
+      );
+      this.lastClosed = undefined;
     }
     const bare = stripEol(line);
     const fence = FENCE_RE.exec(bare);
@@ -206,6 +217,7 @@ export class FileStreamParser {
     this.mode = { kind: 'between' };
     this.parts = [];
     this.tail = '';
+    this.lastClosed = path;
     return { file: { path, content }, rest: s.slice(end + CLOSE_LEN) };
   }
 }

@@ -15,6 +15,9 @@ export class FsSink implements FileSink {
   private readonly deferred = new Map<string, ParsedFile>();
   /** Files that did not exist before this run, removed again if the person discards it. */
   private readonly created: string[] = [];
+  /** Folders (relative) this sink has made sure exist and lead nowhere outside the root. */
+  private readonly verified = new Set<string>();
+  private rootReady = false;
 
   constructor(
     readonly root: string,
@@ -23,11 +26,17 @@ export class FsSink implements FileSink {
   ) {}
 
   async write(file: ParsedFile): Promise<WriteOutcome> {
-    await fs.mkdir(this.root, { recursive: true });
-    const where = await checkRealLocation(this.root, file.path);
-    if (!where.ok) return { status: 'rejected', reason: where.reason };
+    if (!this.rootReady) {
+      await fs.mkdir(this.root, { recursive: true });
+      this.rootReady = true;
+    }
     const target = path.join(this.root, file.path);
     const existing = await fs.lstat(target).catch(() => undefined);
+    // A folder already checked in this run needs no new walk, unless the name itself is a link.
+    if (!this.verified.has(path.posix.dirname(file.path)) || existing?.isSymbolicLink()) {
+      const where = await checkRealLocation(this.root, file.path);
+      if (!where.ok) return { status: 'rejected', reason: where.reason };
+    }
     if (existing?.isDirectory()) return { status: 'rejected', reason: 'a folder has that name' };
     if (existing && !this.written.has(file.path)) {
       if (this.overwrite === 'ask' && this.ask) {
@@ -65,10 +74,14 @@ export class FsSink implements FileSink {
   }
 
   private async put(file: ParsedFile, target: string): Promise<void> {
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    // The parent may have been created through a symlink planted by an earlier file: check again.
-    const again = await checkRealLocation(this.root, file.path);
-    if (!again.ok) throw Object.assign(new Error(again.reason), { code: 'EGUARD' });
+    const parent = path.posix.dirname(file.path);
+    if (!this.verified.has(parent)) {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      // The parent may have been created through a symlink planted by an earlier file: check again.
+      const again = await checkRealLocation(this.root, file.path);
+      if (!again.ok) throw Object.assign(new Error(again.reason), { code: 'EGUARD' });
+      this.verified.add(parent);
+    }
     await atomicWrite(target, file.content);
     this.written.add(file.path);
   }

@@ -181,6 +181,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
 
   const end = parser.finish();
   enqueue(end.files);
+  report.warnings.push(...parser.warnings);
   if (end.unfinished) report.unfinished.push(end.unfinished.path);
   if (!report.error) checkCompleteness(report, contentChars, filesParsed);
 

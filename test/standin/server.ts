@@ -30,6 +30,10 @@ export interface Scenario {
   errorEventAfterChunks?: number;
   /** Leave out the final `data: [DONE]` (seen on the live service). */
   omitDone?: boolean;
+  /** Write these raw lines into the event stream after this many content chunks, then go on. */
+  malformed?: { afterChunks: number; lines: string[] };
+  /** Filled as content leaves: the content length sent so far and `performance.now()` at that write. */
+  timeline?: { end: number; at: number }[];
 }
 
 export interface RecordedRequest {
@@ -58,6 +62,11 @@ export class CerebrasStandIn {
   private readonly queue: Scenario[] = [];
   private server: http.Server | undefined;
   private readonly sockets = new Set<import('node:net').Socket>();
+
+  /** Forgets scenarios queued but not used (a test that failed early leaves none for the next). */
+  clearQueue(): void {
+    this.queue.length = 0;
+  }
 
   /** The next chat request gets this scenario; later ones the next queued, then the default. */
   enqueue(...scenarios: Scenario[]): void {
@@ -154,6 +163,7 @@ export class CerebrasStandIn {
     const started = performance.now();
     let tokens = 0;
     let contentChunks = 0;
+    let sent = 0;
     for (const piece of pieces) {
       if (res.destroyed) return;
       if (piece.content !== undefined) {
@@ -165,13 +175,18 @@ export class CerebrasStandIn {
         }
         if (s.stallAfterChunks !== undefined && contentChunks >= s.stallAfterChunks) return;
         if (s.errorEventAfterChunks !== undefined && contentChunks >= s.errorEventAfterChunks) {
-          res.write(`event: error\ndata: ${JSON.stringify({ message: 'Internal server error', type: 'server_error', code: 'internal_error' })}\n\n`);
+          res.write(`event: error\ndata: ${JSON.stringify({ error: { message: 'Internal server error', type: 'server_error', code: 'internal_error' }, status_code: 500 })}\n\n`);
           res.end();
           return;
         }
+        if (s.malformed && contentChunks === s.malformed.afterChunks) res.write(s.malformed.lines.map((l) => `${l}\n\n`).join(''));
         contentChunks++;
       }
       const flowing = send({ delta: piece, finish_reason: null });
+      if (piece.content !== undefined && s.timeline) {
+        sent += piece.content.length;
+        s.timeline.push({ end: sent, at: performance.now() });
+      }
       tokens += Math.max(1, Math.ceil((piece.content ?? piece.reasoning ?? '').length / 4));
       if (s.tokensPerSecond) {
         const due = started + (tokens * 1000) / s.tokensPerSecond;
