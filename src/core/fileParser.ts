@@ -42,6 +42,9 @@ const FENCE_RE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 /** Past this, a line between files cannot hold a tag or a marker worth keeping whole. */
 const MAX_PROSE_LINE = 1 << 20;
 
+/** Returned when a piece completes no file; never modified. */
+const NOTHING: ParsedFile[] = [];
+
 export class FileStreamParser {
   private mode: Mode = { kind: 'between' };
   /** The incomplete last line, in the line-based modes. */
@@ -64,6 +67,11 @@ export class FileStreamParser {
 
   /** Feeds one piece of streamed text and returns the files it completed. */
   push(text: string): ParsedFile[] {
+    // Most pieces complete nothing: answer those without allocating.
+    if (this.mode.kind === 'tag' && !this.atContentStart && this.tail === '' && text.indexOf('<') < 0) {
+      this.parts.push(text);
+      return NOTHING;
+    }
     const done: ParsedFile[] = [];
     let rest = text;
     while (rest.length > 0) {
@@ -195,6 +203,11 @@ export class FileStreamParser {
 
   /** Reads tagged content up to the closing tag; returns the file and what follows it, or undefined. */
   private readTagged(text: string, path: string): { file: ParsedFile; rest: string } | undefined {
+    // Fast path for small pieces (a streamed token): nothing that could start a closing tag.
+    if (!this.atContentStart && this.tail === '' && text.indexOf('<') < 0) {
+      this.parts.push(text);
+      return undefined;
+    }
     let s = this.tail + text;
     if (this.atContentStart) {
       if (s === '\r') {

@@ -32,8 +32,10 @@ export interface Scenario {
   omitDone?: boolean;
   /** Write these raw lines into the event stream after this many content chunks, then go on. */
   malformed?: { afterChunks: number; lines: string[] };
-  /** Filled as content leaves: the content length sent so far and `performance.now()` at that write. */
+  /** Filled as content leaves: the content length sent so far and the time of that write (epoch ms, sub-ms). */
   timeline?: { end: number; at: number }[];
+  /** Called when the answer has been sent. */
+  onEnd?: () => void;
 }
 
 export interface RecordedRequest {
@@ -185,7 +187,7 @@ export class CerebrasStandIn {
       const flowing = send({ delta: piece, finish_reason: null });
       if (piece.content !== undefined && s.timeline) {
         sent += piece.content.length;
-        s.timeline.push({ end: sent, at: performance.now() });
+        s.timeline.push({ end: sent, at: performance.timeOrigin + performance.now() });
       }
       tokens += Math.max(1, Math.ceil((piece.content ?? piece.reasoning ?? '').length / 4));
       if (s.tokensPerSecond) {
@@ -204,6 +206,7 @@ export class CerebrasStandIn {
     send({ delta: {}, finish_reason: s.finishReason ?? 'stop' }, { usage: usage(promptTokens, completionTokens), time_info: timeInfo(completionTokens, s.tokensPerSecond) });
     if (!s.omitDone) res.write('data: [DONE]\n\n');
     res.end();
+    s.onEnd?.();
   }
 }
 

@@ -1,36 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectRunner, parseTestOutput, RUNNER_NAMES, type ParsedTestOutput } from '../../src/core/testParsers';
-import { runTestCommand } from '../../src/core/testRunner';
-import { spawnSync } from 'node:child_process';
+import { GO_ENV, JEST, JEST_JUNIT, MOCHA, NODE, pytestCommand, runSample, TSC, VITEST } from '../support/sampleRuns';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/projects');
-const TSC = path.resolve(__dirname, '../../node_modules/typescript/bin/tsc');
-const MOCHA = path.resolve(__dirname, '../../node_modules/mocha/bin/mocha.js');
-const JEST = path.resolve(__dirname, '../../node_modules/jest/bin/jest.js');
-const JEST_JUNIT = path.resolve(__dirname, '../../node_modules/jest-junit');
-const VITEST = path.resolve(__dirname, '../../node_modules/vitest/vitest.mjs');
-const NODE = `"${process.execPath}"`;
-
-/** The Python that has pytest: the one on PATH, or Debian's (`python3-pytest`), which .ci/run installs. */
-function pytestCommand(): string {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import pytest']).status === 0) return `${python} -m pytest -p no:cacheprovider`;
-  }
-  throw new Error('pytest is not installed: .ci/run installs Debian\'s python3-pytest');
-}
-
-/** Copies a failing sample project to a temporary folder and runs its real test tool there. */
-async function runFixture(name: string, command: string, env?: Record<string, string>, root?: string): Promise<{ root: string; output: string }> {
-  if (!root) {
-    root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), `turbo-${name}-`)));
-    await fs.cp(path.join(FIXTURES, name), root, { recursive: true });
-  }
-  const run = await runTestCommand({ cwd: root, command, timeoutMs: 180_000, env });
-  assert.notEqual(run.exitCode, 0, `the ${name} sample fails its tests:\n${run.output}`);
-  return { root, output: run.output };
+/** Runs a sample's real tool; the sample must fail, or there is nothing to parse. */
+async function runFixture(...args: Parameters<typeof runSample>): Promise<{ root: string; output: string }> {
+  const run = await runSample(...args);
+  assert.notEqual(run.exitCode, 0, `the ${args[0]} sample fails its tests:\n${run.output}`);
+  return run;
 }
 
 const where = (root: string, r: ParsedTestOutput) =>
@@ -63,7 +41,7 @@ describe('test output parsers, fed real output from the real tools', () => {
 
   for (const reporter of ['tap', 'spec']) {
     it(`Node's test runner (${reporter} reporter): assertion with expected/actual, and the raising line`, async () => {
-      const { root, output } = await runFixture('node-test', `"${process.execPath}" --test --test-reporter=${reporter}`);
+      const { root, output } = await runFixture('node-test', `${NODE} --test --test-reporter=${reporter}`);
       roots.push(root);
       assert.equal(detectRunner(output), 'node');
       const r = parseTestOutput(output, root)!;
@@ -77,7 +55,7 @@ describe('test output parsers, fed real output from the real tools', () => {
   }
 
   it('mocha (spec reporter): suite and test title, expected/actual, and the raising line', async () => {
-    const { root, output } = await runFixture('mocha-test', `"${process.execPath}" "${MOCHA}" --no-config "test/*.spec.js"`);
+    const { root, output } = await runFixture('mocha-test', `${MOCHA} --no-config "test/*.spec.js"`);
     roots.push(root);
     assert.equal(detectRunner(output), 'mocha');
     const r = parseTestOutput(output, root)!;
@@ -91,7 +69,7 @@ describe('test output parsers, fed real output from the real tools', () => {
 
   for (const pretty of [false, true]) {
     it(`tsc diagnostics (${pretty ? 'pretty' : 'plain'})`, async () => {
-      const { root, output } = await runFixture('ts-errors', `"${process.execPath}" "${TSC}" -p . --pretty ${pretty}`);
+      const { root, output } = await runFixture('ts-errors', `${TSC} -p . --pretty ${pretty}`);
       roots.push(root);
       assert.equal(detectRunner(output), 'tsc');
       const r = parseTestOutput(output, root)!;
@@ -131,7 +109,7 @@ describe('test output parsers, fed real output from the real tools', () => {
 
   it('jest: expected/received, the assertion column, and the raising line', async function () {
     this.timeout(60_000);
-    const { root, output } = await runFixture('jest-test', `${NODE} "${JEST}" --ci`);
+    const { root, output } = await runFixture('jest-test', `${JEST} --ci`);
     roots.push(root);
     assert.equal(detectRunner(output), 'jest');
     const r = parseTestOutput(output, root)!;
@@ -144,7 +122,7 @@ describe('test output parsers, fed real output from the real tools', () => {
 
   it('vitest: expected/received, the assertion column, and the raising line', async function () {
     this.timeout(60_000);
-    const { root, output } = await runFixture('vitest-test', `${NODE} "${VITEST}" run --globals`);
+    const { root, output } = await runFixture('vitest-test', `${VITEST} run --globals`);
     roots.push(root);
     assert.equal(detectRunner(output), 'vitest');
     const r = parseTestOutput(output, root)!;
@@ -158,7 +136,7 @@ describe('test output parsers, fed real output from the real tools', () => {
   for (const verbose of [false, true]) {
     it(`go test${verbose ? ' -v' : ''}: t.Errorf lines resolved against the package folder, and a panic's frames`, async function () {
       this.timeout(180_000);
-      const { root, output } = await runFixture('go-test', `go test${verbose ? ' -v' : ''} ./...`, { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' });
+      const { root, output } = await runFixture('go-test', `go test${verbose ? ' -v' : ''} ./...`, GO_ENV);
       roots.push(root);
       assert.equal(detectRunner(output), 'go');
       const r = parseTestOutput(output, root)!;
@@ -208,7 +186,7 @@ describe('test output parsers, fed real output from the real tools', () => {
 
     it('jest-junit', async function () {
       this.timeout(60_000);
-      const { root, r } = await junit('jest-test', `${NODE} "${JEST}" --ci --reporters=default --reporters="${JEST_JUNIT}"`, 'junit.xml', { JEST_JUNIT_OUTPUT_FILE: 'junit.xml' });
+      const { root, r } = await junit('jest-test', `${JEST} --ci --reporters=default --reporters="${JEST_JUNIT}"`, 'junit.xml', { JEST_JUNIT_OUTPUT_FILE: 'junit.xml' });
       assert.deepEqual([r.passed, r.failed], [1, 2]);
       assert.deepEqual(totalOf(where(root, r)), ['test/lib.test.js:5:36 ', 'test/lib.test.js:13:12 lib.js:6:16']);
       assert.match(r.failures[0].message, /Expected: "hello-world"\nReceived: "hello_world"/);
@@ -216,7 +194,7 @@ describe('test output parsers, fed real output from the real tools', () => {
 
     it("vitest's junit reporter", async function () {
       this.timeout(60_000);
-      const { root, r } = await junit('vitest-test', `${NODE} "${VITEST}" run --globals --reporter=junit --outputFile=junit.xml`, 'junit.xml');
+      const { root, r } = await junit('vitest-test', `${VITEST} run --globals --reporter=junit --outputFile=junit.xml`, 'junit.xml');
       assert.deepEqual([r.passed, r.failed], [1, 2]);
       assert.deepEqual(totalOf(where(root, r)), ['test/lib.test.js:5:36 ', 'test/lib.test.js:13:12 lib.js:6:16']);
       assert.equal(r.failures[1].message, "TypeError: Cannot read properties of undefined (reading 'reduce')");
@@ -224,7 +202,7 @@ describe('test output parsers, fed real output from the real tools', () => {
 
     it("mocha's xunit reporter (entities decoded)", async function () {
       this.timeout(60_000);
-      const { root, r } = await junit('mocha-test', `${NODE} "${MOCHA}" --no-config --reporter xunit --reporter-option output=xunit.xml "test/*.spec.js"`, 'xunit.xml');
+      const { root, r } = await junit('mocha-test', `${MOCHA} --no-config --reporter xunit --reporter-option output=xunit.xml "test/*.spec.js"`, 'xunit.xml');
       assert.deepEqual([r.passed, r.failed], [1, 2]);
       assert.deepEqual(totalOf(where(root, r)), ['test/lib.spec.js:6:12 ', 'test/lib.spec.js:14:18 lib.js:6:16']);
       assert.equal(r.failures[0].message, "AssertionError: expected 'hello-world', got 'hello_world'");

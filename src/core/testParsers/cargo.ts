@@ -1,4 +1,4 @@
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure } from './types';
+import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 /**
  * `cargo test`: each `---- name stdout ----` block holds the panic (`panicked at src/lib.rs:17:9:`
@@ -6,7 +6,7 @@ import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput,
  * with RUST_BACKTRACE, the frames. Compile errors (`error[E0308]: …` then ` --> src/lib.rs:3:5`) too.
  */
 export function parseCargo(output: string, root: string): ParsedTestOutput {
-  const lines = output.split(/\r?\n/);
+  const lines = splitLines(output);
   const failures: TestFailure[] = [];
   for (let i = 0; i < lines.length; i++) {
     const head = /^---- (\S+) stdout ----$/.exec(lines[i]);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure } from './types';
+import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 interface Pending {
   test: string;
@@ -15,7 +15,7 @@ interface Pending {
  * package), panics with their goroutine traces, and build errors.
  */
 export function parseGo(output: string, root: string): ParsedTestOutput {
-  const lines = output.split(/\r?\n/);
+  const lines = splitLines(output);
   const failures: TestFailure[] = [];
   const module = goModule(root);
   let pending: Pending[] = [];
@@ -40,13 +40,15 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
   };
   for (const line of lines) {
     let m: RegExpExecArray | null;
-    if ((m = /^=== (?:RUN|CONT|PAUSE)\s+(\S+)/.exec(line))) {
+    // Cheap checks first: most lines of a long run are none of these.
+    const goFile = line.includes('.go:');
+    if (line.startsWith('=== ') && (m = /^=== (?:RUN|CONT|PAUSE)\s+(\S+)/.exec(line))) {
       current = undefined;
       if (!line.startsWith('=== RUN')) continue;
       current = { test: m[1], messages: [], frames: [] };
       continue;
     }
-    if ((m = /^\s*--- (FAIL|PASS|SKIP): (\S+)/.exec(line))) {
+    if (line.includes('--- ') && (m = /^\s*--- (FAIL|PASS|SKIP): (\S+)/.exec(line))) {
       if (m[1] === 'PASS') passed++;
       if (m[1] !== 'FAIL') continue;
       const p = byName(m[2]);
@@ -54,12 +56,12 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
       current = p;
       continue;
     }
-    if ((m = /^(?:FAIL|ok)\s+(\S+)\s+(?:[\d.]+s|\(cached\))/.exec(line)) || (m = /^FAIL\s+(\S+) \[(?:build|setup) failed\]/.exec(line))) {
+    if ((line.startsWith('FAIL') || line.startsWith('ok')) && ((m = /^(?:FAIL|ok)\s+(\S+)\s+(?:[\d.]+s|\(cached\))/.exec(line)) || (m = /^FAIL\s+(\S+) \[(?:build|setup) failed\]/.exec(line)))) {
       flush(m[1]);
       inPanic = false;
       continue;
     }
-    if ((m = /^panic: (.*?)(?: \[recovered\])?$/.exec(line)) && !inPanic) {
+    if (!inPanic && line.startsWith('panic: ') && (m = /^panic: (.*?)(?: \[recovered\])?$/.exec(line))) {
       inPanic = true;
       const p = current ?? pending.at(-1);
       if (p) p.panic = `panic: ${m[1]}`;
@@ -67,21 +69,21 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
     }
     if (inPanic) {
       // Goroutine frames: a tab, the absolute file, its line and an offset. Innermost first.
-      const frame = /^\t(\/.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line);
+      const frame = goFile && line.startsWith('\t') ? /^\t(\/.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line) : null;
       const p = current ?? pending.at(-1);
       if (frame && p && isProjectFile(frame[1], root)) p.frames.unshift({ file: frame[1], line: Number(frame[2]), column: 1 });
       continue;
     }
-    if ((m = /^ {4,}([\w.-]+\.go):(\d+): (.*)$/.exec(line)) && current) {
+    if (goFile && current && (m = /^ {4,}([\w.-]+\.go):(\d+): (.*)$/.exec(line))) {
       current.messages.push({ file: m[1], line: Number(m[2]), text: m[3] });
       continue;
     }
-    if ((m = /^ {8,}(.*)$/.exec(line)) && current?.messages.length) {
+    if (current?.messages.length && line.startsWith('        ') && (m = /^ {8,}(.*)$/.exec(line))) {
       current.messages[current.messages.length - 1].text += `\n${m[1]}`;
       continue;
     }
     // A build error: `pkg/calc/calc.go:10:2: undefined: x`, relative to where go ran.
-    if ((m = /^(\.?\.?\/?[\w./-]+\.go):(\d+):(\d+): (.*)$/.exec(line)) && isProjectFile(m[1], root)) {
+    if (goFile && (m = /^(\.?\.?\/?[\w./-]+\.go):(\d+):(\d+): (.*)$/.exec(line)) && isProjectFile(m[1], root)) {
       failures.push({ location: { file: resolveIn(root, m[1]), line: Number(m[2]), column: Number(m[3]) }, message: shorten(m[4]), test: undefined, related: [] });
     }
   }

@@ -1,12 +1,12 @@
 import { expectMessage } from './jsExpect';
 import { frames } from './stack';
-import { isProjectFile, placeFailure, resolveIn, type ParsedTestOutput, type TestFailure } from './types';
+import { isProjectFile, placeFailure, resolveIn, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 const CODE_FRAME = /^\s*(?:>\s*)?\d+ \|/;
 
 /** jest's default reporter: `● suite › test` blocks with the error, a code frame and the stack. */
 export function parseJest(output: string, root: string): ParsedTestOutput {
-  const lines = output.split(/\r?\n/);
+  const lines = splitLines(output);
   const failures: TestFailure[] = [];
   let file: string | undefined;
   for (let i = 0; i < lines.length; i++) {

@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { frames as jsFrames } from './stack';
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure } from './types';
+import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 type Node = Record<string, unknown>;
 
@@ -66,7 +66,7 @@ function testName(classname: string, name: string): string {
 }
 
 function messageOf(attr: string, text: string): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  const lines = splitLines(text).map((l) => l.trim());
   const errorLine = lines.find((l) => /^[A-Z]\w*(Error|Exception)\b.*:/.test(l));
   const head = attr.split('\n')[0].trim() || errorLine || lines.find((l) => l !== '') || 'test failed';
   const expected = lines.find((l) => /^Expected(?: \w+)?: /.test(l));
@@ -83,7 +83,7 @@ function messageOf(attr: string, text: string): string {
 
 /** Project frames in a failure's text, outermost first, whichever runner wrote it. */
 export function locate(text: string, root: string): SourceLocation[] {
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   const js = jsFrames(lines.filter((l) => /^\s*(at|❯) /.test(l)).map((l) => l.replace('❯', 'at')), root);
   if (js.length) return js;
   const found: SourceLocation[] = [];

@@ -1,13 +1,13 @@
 import { frames } from './stack';
-import { placeFailure, shorten, type ParsedTestOutput, type TestFailure } from './types';
+import { placeFailure, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 /** mocha's spec reporter: the numbered failure blocks after "N failing", and the totals. */
 export function parseMocha(output: string, root: string): ParsedTestOutput {
-  const lines = output.split(/\r?\n/);
+  const lines = splitLines(output);
   const start = lines.findIndex((l) => /^\s*\d+ failing\s*$/.test(l));
   const failures: TestFailure[] = [];
   for (let i = start < 0 ? lines.length : start + 1; i < lines.length; i++) {
-    const head = /^ {2}(\d+)\) (.*)$/.exec(lines[i]);
+    const head = lines[i].startsWith('  ') ? /^ {2}(\d+)\) (.*)$/.exec(lines[i]) : null;
     if (!head) continue;
     const block: string[] = [];
     for (i++; i < lines.length && !/^ {2}\d+\) /.test(lines[i]); i++) block.push(lines[i]);
@@ -25,9 +25,14 @@ export function parseMocha(output: string, root: string): ParsedTestOutput {
     const placed = placeFailure(frames(rest, root), message);
     if (placed) failures.push({ ...placed, message, test: title });
   }
+  // The summary: the last "N passing" line and the "N failing" after it.
   const count = (word: string) => {
-    const m = new RegExp(`^\\s*(\\d+) ${word}\\b`, 'm').exec(output);
-    return m ? Number(m[1]) : undefined;
+    const pattern = new RegExp(`^\\s*(\\d+) ${word}\\b`);
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const m = lines[i].includes(word) ? pattern.exec(lines[i]) : null;
+      if (m) return Number(m[1]);
+    }
+    return undefined;
   };
   return { runner: 'mocha', failures, passed: count('passing') ?? 0, failed: count('failing') ?? 0 };
 }

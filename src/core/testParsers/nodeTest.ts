@@ -1,5 +1,5 @@
 import { frames } from './stack';
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type TestFailure } from './types';
+import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 /** Node's own test runner: the TAP reporter (default without a TTY) and the spec reporter. */
 export function parseNodeTest(output: string, root: string): ParsedTestOutput {
@@ -12,7 +12,7 @@ export function parseNodeTest(output: string, root: string): ParsedTestOutput {
 }
 
 function parseTap(output: string, root: string): TestFailure[] {
-  const lines = output.split(/\r?\n/);
+  const lines = splitLines(output);
   const failures: TestFailure[] = [];
   for (let i = 0; i < lines.length; i++) {
     const head = /^(\s*)not ok \d+ - (.*?)(?:\s+#.*)?$/.exec(lines[i]);
@@ -43,7 +43,7 @@ function parseTap(output: string, root: string): TestFailure[] {
 }
 
 function parseSpec(output: string, root: string): TestFailure[] {
-  const lines = output.split(/\r?\n/);
+  const lines = splitLines(output);
   const failures: TestFailure[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < lines.length; i++) {

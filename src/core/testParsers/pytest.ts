@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure } from './types';
+import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 /** A traceback entry line: `tests/test_x.py:5: AssertionError` (long) or `tests/test_x.py:5: in test_x` (short). */
 const ENTRY = /^(\S[^:]*\.py):(\d+):(?: (.*))?$/;
@@ -13,7 +13,7 @@ const SECTION = /^={3,} (.+?) ={3,}$/;
  * an imported module's `SyntaxError`), the short summary's node ids, and the final totals line.
  */
 export function parsePytest(output: string, root: string): ParsedTestOutput {
-  const lines = output.split(/\r?\n/);
+  const lines = splitLines(output);
   const failures: TestFailure[] = [];
   const nodeIds = new Map<string, string>();
   for (const line of lines) {
@@ -36,7 +36,7 @@ export function parsePytest(output: string, root: string): ParsedTestOutput {
     const failure = readBlock(head[1], block, root, nodeIds);
     if (failure) failures.push(failure);
   }
-  return { runner: 'pytest', failures, ...totals(output) };
+  return { runner: 'pytest', failures, ...totals(lines) };
 }
 
 function readBlock(title: string, block: string[], root: string, nodeIds: Map<string, string>): TestFailure | undefined {
@@ -79,9 +79,12 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
   return placed ? { ...placed, message, test } : undefined;
 }
 
-function totals(output: string): Pick<ParsedTestOutput, 'passed' | 'failed'> {
-  const lines = output.split(/\r?\n/).filter((l) => /^=+ .*\bin [\d.]+s\b.* =+$/.test(l) || /^\d+ (passed|failed|errors?)\b.* in [\d.]+s/.test(l));
-  const last = lines.at(-1);
+function totals(lines: string[]): Pick<ParsedTestOutput, 'passed' | 'failed'> {
+  let last: string | undefined;
+  for (let i = lines.length - 1; i >= 0 && last === undefined; i--) {
+    const l = lines[i];
+    if ((l.startsWith('=') && /^=+ .*\bin [\d.]+s\b.* =+$/.test(l)) || /^\d+ (passed|failed|errors?)\b.* in [\d.]+s/.test(l)) last = l;
+  }
   if (!last) return { passed: undefined, failed: undefined };
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(last)?.[1] ?? 0);
   return { passed: count('passed'), failed: count('failed') + count('errors?') };

@@ -30,11 +30,29 @@ export interface ParsedTestOutput {
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
+  return text.includes('\u001b') ? text.replace(ANSI, '') : text;
 }
+
+/** The lines of an output, without their line endings (faster than splitting on a pattern). */
+export function splitLines(text: string): string[] {
+  return (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n');
+}
+
+const projectFiles = new Map<string, boolean>();
 
 /** Frames in installed packages, the standard library or the runner itself are not the project's. */
 export function isProjectFile(file: string, root: string): boolean {
+  // Long outputs name the same few files thousands of times.
+  const key = `${root}\u0000${file}`;
+  let known = projectFiles.get(key);
+  if (known === undefined) {
+    if (projectFiles.size > 10_000) projectFiles.clear();
+    projectFiles.set(key, (known = checkProjectFile(file, root)));
+  }
+  return known;
+}
+
+function checkProjectFile(file: string, root: string): boolean {
   if (/^(node:|internal\/|<)/.test(file)) return false;
   const abs = path.resolve(root, file);
   const rel = path.relative(root, abs);

@@ -1,11 +1,11 @@
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure } from './types';
+import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 const HEADER = /^(FAIL|ERROR): (\S+) \(([^)]*)\)/;
 const FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
 
 /** Python `unittest` output: FAIL/ERROR blocks with tracebacks, then "Ran N tests" and the totals. */
 export function parseUnittest(output: string, root: string): ParsedTestOutput {
-  const lines = output.split(/\r?\n/);
+  const lines = splitLines(output);
   const failures: TestFailure[] = [];
   for (let i = 0; i < lines.length; i++) {
     const header = HEADER.exec(lines[i]);

@@ -1,12 +1,12 @@
 import { expectMessage } from './jsExpect';
 import { frames } from './stack';
-import { placeFailure, type ParsedTestOutput, type TestFailure } from './types';
+import { placeFailure, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 const RULE = /^⎯{3,}/;
 
 /** vitest's default reporter: ` FAIL  file > suite > test` blocks, with `❯ file:line:col` frames. */
 export function parseVitest(output: string, root: string): ParsedTestOutput {
-  const lines = output.split(/\r?\n/);
+  const lines = splitLines(output);
   const failures: TestFailure[] = [];
   for (let i = 0; i < lines.length; i++) {
     const head = /^ FAIL {1,2}(\S.*)$/.exec(lines[i]);

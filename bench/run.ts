@@ -1,0 +1,260 @@
+/**
+ * `npm run bench`: what Turbo adds on top of the model's own speed, measured side by side in one run.
+ * Not part of `npm test`: figures, not pass/fail. Prints a table and writes bench/results.json.
+ *
+ *   npm run bench               everything (about 3 minutes)
+ *   npm run bench -- --quick    fewer runs, no VS Code
+ */
+import { fork, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Cerebras from '@cerebras/cerebras_cloud_sdk';
+import { CerebrasClient } from '../src/core/client';
+import { FileStreamParser } from '../src/core/fileParser';
+import { FsSink } from '../src/core/fsSink';
+import { generate } from '../src/core/pipeline';
+import { buildChatRequest } from '../src/core/prompt';
+import { parseTestOutput, type RunnerName } from '../src/core/testParsers';
+import { fileBlocks, type Scenario } from '../test/standin/server';
+import { runSample, sampleRuns } from '../test/support/sampleRuns';
+
+const repo = path.resolve(__dirname, '..');
+const quick = process.argv.includes('--quick');
+const CONTRACT = 'Build the project described here.';
+
+interface Row {
+  section: string;
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
+const rows: Row[] = [];
+const add = (row: Row) => {
+  rows.push(row);
+  const mark = row.ok === undefined ? '' : row.ok ? ' ✓' : ' ✗';
+  console.log(`  ${row.section.padEnd(12)} ${row.name.padEnd(46)} ${fmt(row.value).padStart(10)} ${row.unit.padEnd(6)} ${row.target ?? ''}${mark}`);
+};
+const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const now = () => performance.timeOrigin + performance.now();
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+
+/** A generated project of `n` files of about 300 characters each. */
+function answerOf(n: number): string {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < n; i++) {
+    files[`pkg/m${i}.py`] = `"""Module ${i}."""\n\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass Item${i}:\n    id: int\n    name: str\n    done: bool = False\n\n\ndef make_${i}(name: str) -> Item${i}:\n    return Item${i}(id=${i}, name=name.strip())\n`;
+  }
+  return fileBlocks(files, 'Here is the implementation.\n\n');
+}
+
+/** The stand-in in its own process; `serve` queues one answer and resolves with its timeline once sent. */
+async function startStandIn() {
+  const child = fork(path.join(__dirname, 'standinProcess.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await new Promise<{ ready: string; apiKey: string }>((resolve) => child.once('message', (m) => resolve(m as { ready: string; apiKey: string })));
+  let next = 0;
+  const waiting = new Map<number, (t: { end: number; at: number }[]) => void>();
+  child.on('message', (m: { id?: number; timeline?: { end: number; at: number }[] }) => {
+    if (m.id !== undefined) waiting.get(m.id)?.(m.timeline ?? []);
+  });
+  return {
+    url: ready.ready,
+    apiKey: ready.apiKey,
+    serve(scenario: Scenario): Promise<{ end: number; at: number }[]> {
+      const id = next++;
+      const done = new Promise<{ end: number; at: number }[]>((resolve) => waiting.set(id, resolve));
+      child.send({ id, scenario });
+      return done;
+    },
+    stop: () => child.disconnect(),
+  };
+}
+
+async function generation(standin: Awaited<ReturnType<typeof startStandIn>>) {
+  const contractFile = path.join(os.tmpdir(), `turbo-bench-${process.pid}.contract.md`);
+  await fs.writeFile(contractFile, CONTRACT);
+  const request = buildChatRequest(CONTRACT);
+  for (const rate of [0, 3000]) {
+    for (const n of [5, 40, 200]) {
+      const content = answerOf(n);
+      const scenario: Scenario = { content, chunkSize: 16, tokensPerSecond: rate || undefined };
+      const runs = quick ? 2 : rate ? 3 : 7;
+      const drain: number[] = [];
+      const core: number[] = [];
+      const cli: number[] = [];
+      const firstFile: number[] = [];
+      const closeAt = content.indexOf('</FILE>') + '</FILE>'.length;
+      for (let r = 0; r < runs + 1; r++) {
+        // The first round warms up and is not counted.
+        const keep = r > 0;
+        {
+          const sdk = new Cerebras({ apiKey: standin.apiKey, baseURL: standin.url, maxRetries: 0, warmTCPConnection: false, fetch: globalThis.fetch as never });
+          const served = standin.serve(scenario);
+          const t = performance.now();
+          let text = '';
+          for await (const chunk of await sdk.chat.completions.create({ ...request, stream: true })) {
+            const delta = (chunk as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content;
+            if (delta) text += delta;
+          }
+          if (keep) drain.push(performance.now() - t);
+          await served;
+          if (text.length !== content.length) throw new Error('the drain lost content');
+        }
+        {
+          const out = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-bench-core-'));
+          const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
+          const served = standin.serve(scenario);
+          let first: number | undefined;
+          const t = performance.now();
+          const report = await generate({ client, contract: CONTRACT, sink: new FsSink(out, 'always'), onFile: () => (first ??= now()) });
+          const elapsed = performance.now() - t;
+          const timeline = await served;
+          if (report.error || report.files.length !== n) throw new Error(`core run failed: ${report.error?.message ?? report.files.length}`);
+          if (keep) {
+            core.push(elapsed);
+            const sentAt = timeline.find((e) => e.end >= closeAt)!.at;
+            firstFile.push(first! - sentAt);
+          }
+          await fs.rm(out, { recursive: true, force: true });
+        }
+        {
+          const out = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-bench-cli-'));
+          const served = standin.serve(scenario);
+          const t = performance.now();
+          const code = await new Promise<number>((resolve) => {
+            const p = spawn(process.execPath, [path.join(repo, 'dist/cli.js'), 'generate', contractFile, '--out', out, '--overwrite', 'always', '-q'], {
+              env: { PATH: process.env.PATH, CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url },
+              stdio: 'inherit',
+            });
+            p.on('exit', (c) => resolve(c ?? 1));
+          });
+          if (keep) cli.push(performance.now() - t);
+          await served;
+          if (code !== 0) throw new Error(`the CLI exited with ${code}`);
+          await fs.rm(out, { recursive: true, force: true });
+        }
+      }
+      const label = `${n} files, ${rate ? `${rate} tok/s` : 'unthrottled'}`;
+      const d = median(drain);
+      add({ section: 'generation', name: `${label}: bare SDK drain`, value: d, unit: 'ms' });
+      const coreRatio = median(core) / d;
+      add({ section: 'generation', name: `${label}: core in-process / drain`, value: coreRatio, unit: '×', target: '≤ 1.02', ok: coreRatio <= 1.02 });
+      const cliRatio = median(cli) / d;
+      add({ section: 'generation', name: `${label}: CLI process / drain`, value: cliRatio, unit: '×', target: '≤ 1.10', ok: cliRatio <= 1.1 });
+      const ff = median(firstFile);
+      add({ section: 'first file', name: `${label}: closing tag sent → file on disk`, value: ff, unit: 'ms', target: '≤ 10', ok: ff <= 10 });
+    }
+  }
+  await fs.rm(contractFile, { force: true });
+}
+
+function fileParser() {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 2000; i++) files[`src/f${i}.ts`] = `export const value${i} = ${i};\n`.repeat(150);
+  const answer = fileBlocks(files);
+  for (const [size, label] of [[16 * 1024, '16 KB'], [64, '64 B'], [1, '1 B']] as const) {
+    // 1-byte chunks: a function call per character; 1 MB of the answer is enough to time it.
+    const text = size === 1 ? answer.slice(0, 1_000_000) : answer.slice(0, 10_000_000);
+    const times: number[] = [];
+    for (let r = 0; r < (quick ? 1 : 3); r++) {
+      const parser = new FileStreamParser();
+      const t = performance.now();
+      for (let i = 0; i < text.length; i += size) parser.push(text.slice(i, i + size));
+      parser.finish();
+      times.push(performance.now() - t);
+    }
+    const mbs = text.length / 1e6 / (median(times) / 1000);
+    add({ section: 'file parser', name: `${(text.length / 1e6).toFixed(0)} MB answer in ${label} chunks`, value: mbs, unit: 'MB/s', target: '≥ 100', ok: mbs >= 100 });
+  }
+}
+
+async function testParsers() {
+  for (const run of sampleRuns()) {
+    const { root, output } = await runSample(run.sample, run.command, run.env);
+    let one = run.report ? await fs.readFile(path.join(root, run.report), 'utf8') : output;
+    let text: string;
+    if (run.runner === 'junit') {
+      const suite = /<testsuite[\s>][\s\S]*<\/testsuite>/.exec(one)![0];
+      text = `<?xml version="1.0"?><testsuites>${suite.repeat(Math.ceil(10e6 / suite.length))}</testsuites>`;
+    } else {
+      one = one.endsWith('\n') ? one : `${one}\n`;
+      text = one.repeat(Math.ceil(10e6 / one.length));
+    }
+    const found = parseTestOutput(one, root, run.runner as RunnerName)?.failures.length ?? 0;
+    if (found === 0) throw new Error(`the ${run.runner} sample gave no failures to parse`);
+    const times: number[] = [];
+    for (let r = 0; r < (quick ? 1 : 3); r++) {
+      const t = performance.now();
+      parseTestOutput(text, root, run.runner as RunnerName);
+      times.push(performance.now() - t);
+    }
+    const mbs = text.length / 1e6 / (median(times) / 1000);
+    add({ section: 'test parser', name: `${run.runner} (10 MB of real output)`, value: mbs, unit: 'MB/s', target: '≥ 50', ok: mbs >= 50 });
+    await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+async function inVsCode() {
+  const out = path.join(os.tmpdir(), `turbo-bench-vscode-${process.pid}.json`);
+  const run = spawnSync(process.execPath, [path.join(repo, 'test/harness/runCodeServer.mjs')], {
+    cwd: repo,
+    env: { ...process.env, TURBO_IT_ONLY: 'bench', TURBO_BENCH_OUT: out },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`the VS Code bench failed:\n${run.stdout}\n${run.stderr}`);
+  const r = JSON.parse(await fs.readFile(out, 'utf8')) as { activationMs: number[]; generateMs: Record<string, number[]>; vscode: string };
+  await fs.rm(out, { force: true });
+  const act = median(r.activationMs);
+  add({ section: 'VS Code', name: `activation (bundle load + activate, ${r.vscode})`, value: act, unit: 'ms', target: '≤ 30', ok: act <= 30 });
+  for (const [label, times] of Object.entries(r.generateMs)) add({ section: 'VS Code', name: `turbo.generate, ${label}`, value: median(times), unit: 'ms' });
+}
+
+async function sizes() {
+  const build = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repo, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(build.stderr);
+  for (const bundle of ['extension.js', 'cli.js', 'mcp.js']) {
+    add({ section: 'size', name: `dist/${bundle} (minified)`, value: (await fs.stat(path.join(repo, 'dist', bundle))).size / 1024, unit: 'KB' });
+  }
+  const vsix = path.join(os.tmpdir(), `turbo-bench-${process.pid}.vsix`);
+  const pack = spawnSync(path.join(repo, 'node_modules/.bin/vsce'), ['package', '--out', vsix], { cwd: repo, encoding: 'utf8' });
+  if (pack.status !== 0) throw new Error(pack.stderr || pack.stdout);
+  const kb = (await fs.stat(vsix)).size / 1024;
+  add({ section: 'size', name: '.vsix', value: kb, unit: 'KB', target: '≤ 500', ok: kb <= 500 });
+  await fs.rm(vsix, { force: true });
+  // Leave the development build (with source maps) the tests expect.
+  spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo });
+}
+
+async function main() {
+  const machine = `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+  console.log(`Turbo benchmark — ${machine}${quick ? ' (quick)' : ''}\n`);
+  const started = performance.now();
+  await sizes();
+  const standin = await startStandIn();
+  try {
+    await generation(standin);
+  } finally {
+    standin.stop();
+  }
+  fileParser();
+  await testParsers();
+  add({ section: 'memory', name: 'peak RSS of the bench process', value: peakRss / 2 ** 20, unit: 'MiB' });
+  if (!quick) await inVsCode();
+  clearInterval(sampler);
+  const missed = rows.filter((r) => r.ok === false);
+  console.log(`\n${rows.filter((r) => r.ok).length} targets met, ${missed.length} missed; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  await fs.writeFile(path.join(__dirname, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, quick, rows }, null, 2) + '\n');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});
