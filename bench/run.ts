@@ -203,18 +203,28 @@ async function testParsers() {
 }
 
 async function inVsCode() {
-  const out = path.join(os.tmpdir(), `turbo-bench-vscode-${process.pid}.json`);
-  const run = spawnSync(process.execPath, [path.join(repo, 'test/harness/runCodeServer.mjs')], {
-    cwd: repo,
-    env: { ...process.env, TURBO_IT_ONLY: 'bench', TURBO_BENCH_OUT: out },
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`the VS Code bench failed:\n${run.stdout}\n${run.stderr}`);
-  const r = JSON.parse(await fs.readFile(out, 'utf8')) as { activationMs: number[]; generateMs: Record<string, number[]>; vscode: string };
-  await fs.rm(out, { force: true });
-  const act = median(r.activationMs);
-  add({ section: 'VS Code', name: `activation (bundle load + activate, ${r.vscode})`, value: act, unit: 'ms', target: '≤ 30', ok: act <= 30 });
-  for (const [label, times] of Object.entries(r.generateMs)) add({ section: 'VS Code', name: `turbo.generate, ${label}`, value: median(times), unit: 'ms' });
+  const activation: number[] = [];
+  const generateMs: Record<string, number[]> = {};
+  let version = '';
+  // Activation happens once per editor start: three starts, against the minified bundle that ships.
+  for (let start = 0; start < 3; start++) {
+    const out = path.join(os.tmpdir(), `turbo-bench-vscode-${process.pid}-${start}.json`);
+    const run = spawnSync(process.execPath, [path.join(repo, 'test/harness/runCodeServer.mjs')], {
+      cwd: repo,
+      env: { ...process.env, TURBO_IT_ONLY: 'bench', TURBO_IT_PRODUCTION: '1', TURBO_BENCH_OUT: out },
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`the VS Code bench failed:\n${run.stdout}\n${run.stderr}`);
+    const r = JSON.parse(await fs.readFile(out, 'utf8')) as { activationMs: number[]; generateMs: Record<string, number[]>; vscode: string };
+    await fs.rm(out, { force: true });
+    activation.push(...r.activationMs);
+    for (const [label, times] of Object.entries(r.generateMs)) (generateMs[label] ??= []).push(...times);
+    version = r.vscode;
+  }
+  const act = median(activation);
+  add({ section: 'VS Code', name: `activation (load + activate, ${version})`, value: act, unit: 'ms', target: '≤ 30', ok: act <= 30 });
+  for (const [label, times] of Object.entries(generateMs)) add({ section: 'VS Code', name: `turbo.generate, ${label}`, value: median(times), unit: 'ms' });
+  spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo });
 }
 
 async function sizes() {

@@ -1,3 +1,6 @@
+// The SDK's web shims: Node 20 has fetch, streams, FormData and Blob built in, so node-fetch and its
+// polyfills (most of the SDK's weight) stay out of the bundles. Must come before the SDK itself.
+import '@cerebras/cerebras_cloud_sdk/shims/web';
 import Cerebras, {
   APIConnectionError,
   APIConnectionTimeoutError,

@@ -1,3 +1,4 @@
+import { vscodeLoadedAt } from './loadMark';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { registerContractEditor } from './contract/register';
@@ -8,16 +9,25 @@ import { TestFailureActions } from './tests/codeActions';
 import { TestLoop } from './tests/service';
 import { warmOnContractOpen } from './warmUp';
 
+declare const TURBO_LOAD_START: number | undefined;
+declare const TURBO_LOAD_END: number | undefined;
+
 /** What other extensions (and the integration suites) may use. */
 export interface TurboApi {
   /** Folder of Turbo's log files; the "Turbo" channel writes `Turbo.log` there. */
   logUri: vscode.Uri;
   /** Fires after every test run Turbo makes, with its report. */
   onDidRunTests: vscode.Event<import('../core/testLoop').TestReport>;
+  /**
+   * What activation cost, in milliseconds: evaluating the bundle, VS Code's own work between loading
+   * it and calling activate() (the extension context, its storage), and activate() itself.
+   */
+  activation: { loadMs: number | undefined; vscodeApiMs: number | undefined; hostMs: number | undefined; activateMs: number };
 }
 
 /** Only wires: services first, then commands. Heavy work waits for the first command. */
 export function activate(context: vscode.ExtensionContext): TurboApi {
+  const started = performance.now();
   try {
     const services = new Services(context);
     context.subscriptions.push(services);
@@ -25,7 +35,15 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
     context.subscriptions.push(tests, vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new TestFailureActions(tests), { providedCodeActionKinds: TestFailureActions.kinds }));
     registerCommands(services, tests);
     context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services), registerLanguageModelTool(services), registerContractEditor());
-    return { logUri: context.logUri, onDidRunTests: tests.onDidRun };
+    const loaded = typeof TURBO_LOAD_START === 'number' && typeof TURBO_LOAD_END === 'number';
+    const activation = {
+      loadMs: loaded ? TURBO_LOAD_END! - TURBO_LOAD_START! : undefined,
+      vscodeApiMs: typeof TURBO_LOAD_START === 'number' ? vscodeLoadedAt - TURBO_LOAD_START : undefined,
+      hostMs: loaded ? started - TURBO_LOAD_END! : undefined,
+      activateMs: performance.now() - started,
+    };
+    services.log.debug(`Activated: bundle ${activation.loadMs?.toFixed(1) ?? '?'} ms, VS Code ${activation.hostMs?.toFixed(1) ?? '?'} ms, activate() ${activation.activateMs.toFixed(1)} ms.`);
+    return { logUri: context.logUri, onDidRunTests: tests.onDidRun, activation };
   } catch (err) {
     // VS Code would only log a failed activation; tell the person.
     void vscode.window.showErrorMessage(`Turbo failed to start: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { metadataResult } from '../core/agentResult';
 import { isInside } from '../core/pathGuard';
 import { readSettings } from './config';
-import { runGeneration } from './runGeneration';
 import type { Services } from './services';
 
 export const TOOL_NAME = 'turbo_generate_and_write_files';
@@ -43,6 +42,8 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
     const result = await this.services.exclusive(async (abort) => {
       const onCancel = token.onCancellationRequested(() => abort.abort());
       try {
+        // Loaded on first use: it pulls in the Cerebras SDK, which activation does not need.
+        const { runGeneration } = await import('./runGeneration');
         return await runGeneration(this.services, {
           contract: prompt,
           contractUri: undefined,

@@ -93,6 +93,10 @@ async function main() {
   const entry = ensureCodeServer(repoRoot);
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('the build failed');
+  // TURBO_IT_PRODUCTION=1: the suites run against the minified bundles that ship (the benchmark's case).
+  if (process.env.TURBO_IT_PRODUCTION && spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
+  // TURBO_IT_ONLY=bench: the editor figures for `npm run bench`, nothing else.
+  if (process.env.TURBO_IT_ONLY === 'bench') return runSuites(entry, { suite: 'bench.js', trusted: true, title: 'the editor benchmark' });
   // TURBO_IT_ONLY=untrusted runs only the Restricted Mode suite (while working on it).
   const code = process.env.TURBO_IT_ONLY === 'untrusted' ? 0 : await runSuites(entry, { suite: 'index.js', trusted: true, title: 'the integration suites' });
   if (code !== 0) return code;
