@@ -9,6 +9,8 @@ import { fork, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+// As src/core/client.ts: the SDK's web runtime, selected before the SDK loads.
+import '@cerebras/cerebras_cloud_sdk/shims/web';
 import Cerebras from '@cerebras/cerebras_cloud_sdk';
 import { CerebrasClient } from '../src/core/client';
 import { FileStreamParser } from '../src/core/fileParser';

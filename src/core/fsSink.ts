@@ -10,9 +10,13 @@ import type { FileSink, OverwritePolicy, OverwriteQuestion, Settlement, WriteOut
  * and renamed into place, so a crash or a full disk never leaves half a file under the real name.
  */
 export class FsSink implements FileSink {
+  /** File system calls run on libuv's thread pool: several files in flight hide their latency. */
+  readonly concurrency = 8;
   /** Paths this sink wrote, so a file the model repeats replaces its own earlier version. */
   private readonly written = new Set<string>();
-  private readonly deferred = new Map<string, ParsedFile>();
+  private readonly deferred = new Map<string, { file: ParsedFile; order: number }>();
+  /** Writes run several at once: the question lists files in the order they arrived. */
+  private arrived = 0;
   /** Files that did not exist before this run, removed again if the person discards it. */
   private readonly created: string[] = [];
   /** Folders (relative) this sink has made sure exist and lead nowhere outside the root. */
@@ -26,6 +30,7 @@ export class FsSink implements FileSink {
   ) {}
 
   async write(file: ParsedFile): Promise<WriteOutcome> {
+    const order = this.arrived++;
     if (!this.rootReady) {
       await fs.mkdir(this.root, { recursive: true });
       this.rootReady = true;
@@ -40,7 +45,7 @@ export class FsSink implements FileSink {
     if (existing?.isDirectory()) return { status: 'rejected', reason: 'a folder has that name' };
     if (existing && !this.written.has(file.path)) {
       if (this.overwrite === 'ask' && this.ask) {
-        this.deferred.set(file.path, file);
+        this.deferred.set(file.path, { file, order });
         return { status: 'deferred' };
       }
       if (this.overwrite !== 'always') return { status: 'skipped', reason: 'file exists (overwrite policy: never)' };
@@ -51,7 +56,7 @@ export class FsSink implements FileSink {
   }
 
   async settle(): Promise<Settlement> {
-    const files = [...this.deferred.values()];
+    const files = [...this.deferred.values()].sort((a, b) => a.order - b.order).map((d) => d.file);
     this.deferred.clear();
     if (files.length === 0 || !this.ask) return { files: [], discarded: false };
     const answer = await this.ask(files.map((f) => f.path));

@@ -98,12 +98,21 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
     error: undefined,
   };
 
+  // Files are written as they complete, up to the sink's concurrency at once (a repeated path waits
+  // for its earlier version); outcomes are recorded in stream order.
   let writes: Promise<void> = Promise.resolve();
   let filesParsed = 0;
+  const slots = semaphore(options.sink.concurrency ?? 1);
+  const byPath = new Map<string, Promise<unknown>>();
+  let queued = 0;
   const enqueue = (files: ParsedFile[]) => {
     for (const file of files) {
+      queued++;
       filesParsed++;
-      writes = writes.then(() => writeOne(file, options, deny, report));
+      const before = byPath.get(file.path) ?? Promise.resolve();
+      const done = before.then(() => slots.run(() => writeOne(file, options, deny)));
+      byPath.set(file.path, done.catch(() => undefined));
+      writes = writes.then(async () => record(await done, options, report));
     }
   };
 
@@ -162,7 +171,11 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
         if (event.type === 'content') {
           contentChars += event.text.length;
           answer += event.text;
+          const before = queued;
           feed(event.text);
+          // A stream that arrives faster than it is read keeps the loop in microtasks: let the file
+          // system's callbacks in, so a finished file lands now rather than after the whole answer.
+          if (queued !== before) await new Promise<void>((resolve) => setImmediate(resolve));
         }
         progress();
       }
@@ -225,20 +238,34 @@ function addUsage(total: Usage | undefined, more: Usage | undefined): Usage | un
   };
 }
 
-async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readonly string[], report: GenerationReport) {
+async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readonly string[]): Promise<{ file: ParsedFile; outcome: WriteOutcome }> {
   const verdict = checkRelativePath(file.path, deny);
-  if (!verdict.ok) {
-    report.rejected.push({ path: file.path, reason: verdict.reason, status: 'rejected' });
-    return;
-  }
+  if (!verdict.ok) return { file, outcome: { status: 'rejected', reason: verdict.reason } };
   const guarded = { path: verdict.path, content: file.content };
-  let outcome: WriteOutcome;
   try {
-    outcome = await options.sink.write(guarded);
+    return { file: guarded, outcome: await options.sink.write(guarded) };
   } catch (err) {
-    outcome = writeFailure(err);
+    return { file: guarded, outcome: writeFailure(err) };
   }
-  record(guarded, outcome, options, report);
+}
+
+/** At most `limit` tasks at once; a finished task hands its slot straight to the next in line. */
+function semaphore(limit: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run<T>(task: () => Promise<T>): Promise<T> {
+      if (active < limit) active++;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        return await task();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else active--;
+      }
+    },
+  };
 }
 
 function writeFailure(err: unknown): WriteOutcome {
@@ -247,7 +274,7 @@ function writeFailure(err: unknown): WriteOutcome {
   return { status: 'rejected', reason: code === 'EGUARD' ? message : `write failed${code ? ` (${code})` : ''}: ${message}` };
 }
 
-function record(file: ParsedFile, outcome: WriteOutcome, options: GenerateOptions, report: GenerationReport): void {
+function record({ file, outcome }: { file: ParsedFile; outcome: WriteOutcome }, options: GenerateOptions, report: GenerationReport): void {
   if (outcome.status === 'deferred') return;
   if (outcome.status === 'skipped' || outcome.status === 'rejected') {
     report.rejected.push({ path: file.path, reason: outcome.reason, status: outcome.status });
@@ -273,6 +300,6 @@ async function settle(options: GenerateOptions, report: GenerationReport): Promi
     report.error ??= new TurboError('io', `Could not finish writing the generated files: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     return;
   }
-  for (const { file, outcome } of settlement.files) record(file, outcome, options, report);
+  for (const settled of settlement.files) record(settled, options, report);
   if (settlement.discarded) report.error = new TurboError('discarded', 'Generation discarded: no existing file was replaced.');
 }

@@ -24,6 +24,8 @@ export interface Settlement {
  */
 export interface FileSink {
   write(file: ParsedFile): Promise<WriteOutcome>;
+  /** How many writes may run at once (default 1). Writes to the same path never overlap. */
+  readonly concurrency?: number;
   /** Called once after the stream ended, for the files `write` deferred. */
   settle?(): Promise<Settlement>;
 }

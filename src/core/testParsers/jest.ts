@@ -10,12 +10,13 @@ export function parseJest(output: string, root: string): ParsedTestOutput {
   const failures: TestFailure[] = [];
   let file: string | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const suite = /^FAIL (\S.*?)(?: \(\d.*\))?$/.exec(lines[i]);
+    const line = lines[i];
+    const suite = line.startsWith('FAIL ') ? /^FAIL (\S.*?)(?: \(\d.*\))?$/.exec(line) : null;
     if (suite) file = suite[1].trim();
-    const head = /^ {2}● (.+)$/.exec(lines[i]);
+    const head = line.startsWith('  ● ') ? /^ {2}● (.+)$/.exec(line) : null;
     if (!head) continue;
     const block: string[] = [];
-    for (i++; i < lines.length && !/^ {2}● /.test(lines[i]) && !/^(FAIL|PASS|Test Suites:) /.test(lines[i]); i++) block.push(lines[i]);
+    for (i++; i < lines.length && !lines[i].startsWith('  ● ') && !/^(FAIL|PASS|Test Suites:) /.test(lines[i]); i++) block.push(lines[i]);
     i--;
     const messageLines = block.slice(0, block.findIndex((l) => CODE_FRAME.test(l) || /^\s+at /.test(l)) >>> 0);
     const message = expectMessage(messageLines);

@@ -60,8 +60,16 @@ function checkProjectFile(file: string, root: string): boolean {
   return !/(^|[\\/])(node_modules|site-packages|dist-packages|\.venv|venv|__pypackages__)([\\/]|$)/.test(rel);
 }
 
+const resolved = new Map<string, string>();
+
 export function resolveIn(root: string, file: string): string {
-  return path.resolve(root, file);
+  const key = `${root}\u0000${file}`;
+  let abs = resolved.get(key);
+  if (abs === undefined) {
+    if (resolved.size > 10_000) resolved.clear();
+    resolved.set(key, (abs = path.resolve(root, file)));
+  }
+  return abs;
 }
 
 export function isTestFile(file: string): boolean {

@@ -9,10 +9,10 @@ export function parseVitest(output: string, root: string): ParsedTestOutput {
   const lines = splitLines(output);
   const failures: TestFailure[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const head = /^ FAIL {1,2}(\S.*)$/.exec(lines[i]);
+    const head = lines[i].startsWith(' FAIL ') ? /^ FAIL {1,2}(\S.*)$/.exec(lines[i]) : null;
     if (!head) continue;
     const block: string[] = [];
-    for (i++; i < lines.length && !RULE.test(lines[i]) && !/^ FAIL /.test(lines[i]); i++) block.push(lines[i]);
+    for (i++; i < lines.length && !(lines[i].startsWith('⎯') && RULE.test(lines[i])) && !lines[i].startsWith(' FAIL '); i++) block.push(lines[i]);
     i--;
     const firstFrame = block.findIndex((l) => /^\s*❯ /.test(l));
     const message = expectMessage(firstFrame >= 0 ? block.slice(0, firstFrame) : block);
