@@ -38,6 +38,7 @@ type Mode =
 const OPEN_RE = /<FILE\s+path\s*=\s*(?:"([^"\r\n]*)"|'([^'\r\n]*)')\s*>/i;
 const CLOSE_TAGS = ['</FILE>', '</file>'];
 const CLOSE_LEN = 7;
+const LT = 0x3c;
 const FENCE_RE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 /** Past this, a line between files cannot hold a tag or a marker worth keeping whole. */
 const MAX_PROSE_LINE = 1 << 20;
@@ -51,10 +52,12 @@ export class FileStreamParser {
   private line = '';
   /** A path named by a heading or a bold/backticked line, waiting for its fenced block. */
   private pendingPath: string | undefined;
-  private parts: string[] = [];
+  private parts = new TextCollector();
   /** Tag mode: the last characters read, which may be the start of `</FILE>`. */
   private tail = '';
   private atContentStart = false;
+  /** Reading tagged content with nothing held back: a piece without a `<` is content, whole. */
+  private inContent = false;
   /** The tagged file closed last, until a new file opens: a second `</FILE>` after it is suspicious. */
   private lastClosed: string | undefined;
   /** Things worth telling that do not stop parsing, e.g. a stray `</FILE>` after a file. */
@@ -68,10 +71,23 @@ export class FileStreamParser {
   /** Feeds one piece of streamed text and returns the files it completed. */
   push(text: string): ParsedFile[] {
     // Most pieces complete nothing: answer those without allocating.
-    if (this.mode.kind === 'tag' && !this.atContentStart && this.tail === '' && text.indexOf('<') < 0) {
-      this.parts.push(text);
-      return NOTHING;
+    if (this.inContent) {
+      if (text.length === 1) {
+        const unit = text.charCodeAt(0);
+        if (unit !== LT) {
+          this.parts.addUnit(unit);
+          return NOTHING;
+        }
+      } else if (text.indexOf('<') < 0) {
+        this.parts.add(text);
+        return NOTHING;
+      }
     }
+    return this.read(text);
+  }
+
+  /** The general case, kept out of `push` so that the per-piece path above stays small and inlined. */
+  private read(text: string): ParsedFile[] {
     const done: ParsedFile[] = [];
     let rest = text;
     while (rest.length > 0) {
@@ -101,9 +117,10 @@ export class FileStreamParser {
   /** Drops the file being read (its restart is coming), keeping everything already emitted. */
   abandon(): void {
     this.mode = { kind: 'between' };
+    this.inContent = false;
     this.line = '';
     this.pendingPath = undefined;
-    this.parts = [];
+    this.parts.clear();
     this.tail = '';
   }
 
@@ -116,20 +133,21 @@ export class FileStreamParser {
     let unfinished: UnfinishedFile | undefined;
     const mode = this.mode;
     if (mode.kind === 'tag') {
-      unfinished = { path: mode.path, partialContent: this.parts.join('') + this.tail };
+      unfinished = { path: mode.path, partialContent: this.parts.take() + this.tail };
     } else if (mode.kind === 'fence') {
       // A closing fence may be the last thing sent, without a line break; anything else is cut off.
       const closed = this.line.length > 0 ? this.onFenceLine(this.line, mode) : undefined;
       if (closed?.file) files.push(closed.file);
-      else if (this.mode.kind === 'fence' && mode.path !== undefined) unfinished = { path: mode.path, partialContent: this.parts.join('') };
+      else if (this.mode.kind === 'fence' && mode.path !== undefined) unfinished = { path: mode.path, partialContent: this.parts.take() };
     } else if (this.line.length > 0) {
       files.push(...this.push('\n'));
-      if (this.mode.kind === 'tag') unfinished = { path: this.mode.path, partialContent: this.parts.join('') + this.tail };
+      if (this.mode.kind === 'tag') unfinished = { path: this.mode.path, partialContent: this.parts.take() + this.tail };
     }
     this.mode = { kind: 'between' };
+    this.inContent = false;
     this.line = '';
     this.pendingPath = undefined;
-    this.parts = [];
+    this.parts.clear();
     this.tail = '';
     return { files, unfinished };
   }
@@ -153,9 +171,10 @@ export class FileStreamParser {
     if (open) {
       this.lastClosed = undefined;
       this.mode = { kind: 'tag', path: normalizeStreamPath(open[1] ?? open[2] ?? '') };
-      this.parts = [];
+      this.parts.clear();
       this.tail = '';
       this.atContentStart = true;
+      this.inContent = false;
       this.pendingPath = undefined;
       return { rest: line.slice(open.index + open[0].length) };
     }
@@ -171,7 +190,7 @@ export class FileStreamParser {
       const raw = pathFromInfo(fence[2]) ?? this.pendingPath;
       const path = raw === undefined ? undefined : normalizeStreamPath(raw);
       this.pendingPath = undefined;
-      this.parts = [];
+      this.parts.clear();
       this.mode = { kind: 'fence', path, char: fence[1][0], length: fence[1].length, depth: 0, markdown: path !== undefined && /\.(md|markdown|mdx)$/i.test(path) };
       return undefined;
     }
@@ -188,8 +207,8 @@ export class FileStreamParser {
       if (info === '') {
         if (mode.depth === 0) {
           this.mode = { kind: 'between' };
-          const content = this.parts.join('');
-          this.parts = [];
+          const content = this.parts.take();
+          this.parts.clear();
           return mode.path === undefined ? undefined : { file: { path: mode.path, content } };
         }
         mode.depth--;
@@ -197,15 +216,15 @@ export class FileStreamParser {
         mode.depth++;
       }
     }
-    if (mode.path !== undefined) this.parts.push(line);
+    if (mode.path !== undefined) this.parts.add(line);
     return undefined;
   }
 
   /** Reads tagged content up to the closing tag; returns the file and what follows it, or undefined. */
   private readTagged(text: string, path: string): { file: ParsedFile; rest: string } | undefined {
     // Fast path for small pieces (a streamed token): nothing that could start a closing tag.
-    if (!this.atContentStart && this.tail === '' && text.indexOf('<') < 0) {
-      this.parts.push(text);
+    if (this.inContent && text.indexOf('<') < 0) {
+      this.parts.add(text);
       return undefined;
     }
     let s = this.tail + text;
@@ -221,19 +240,81 @@ export class FileStreamParser {
     const end = firstCloseTag(s);
     if (end < 0) {
       const keep = closeTagPrefixAtEnd(s);
-      if (s.length > keep) this.parts.push(s.slice(0, s.length - keep));
+      if (s.length > keep) this.parts.add(s.slice(0, s.length - keep));
       this.tail = s.slice(s.length - keep);
+      this.inContent = keep === 0;
       return undefined;
     }
-    this.parts.push(s.slice(0, end));
-    const content = stripWrappingFence(this.parts.join(''));
+    this.parts.add(s.slice(0, end));
+    const content = stripWrappingFence(this.parts.take());
     this.mode = { kind: 'between' };
-    this.parts = [];
+    this.inContent = false;
+    this.parts.clear();
     this.tail = '';
     this.lastClosed = path;
     return { file: { path, content }, rest: s.slice(end + CLOSE_LEN) };
   }
 }
+
+/**
+ * A file's text as it arrives. Streams in 1-character pieces would cost an array slot and a string
+ * each; single characters go into a code-unit buffer instead, turned into one string per 1,024.
+ */
+const UNITS = 1024;
+
+class TextCollector {
+  private parts: string[] = [];
+  private readonly units = new Uint16Array(UNITS);
+  private count = 0;
+  private surrogates = false;
+
+  add(text: string): void {
+    if (text.length === 1) {
+      this.addUnit(text.charCodeAt(0));
+    } else if (text.length > 0) {
+      if (this.count > 0) this.flushUnits();
+      this.parts.push(text);
+    }
+  }
+
+  addUnit(unit: number): void {
+    // Kept tiny so that it is inlined into the parser's per-piece path.
+    if (this.count !== UNITS && (unit & 0xf800) !== 0xd800) this.units[this.count++] = unit;
+    else this.addUnitRarely(unit);
+  }
+
+  private addUnitRarely(unit: number): void {
+    if (this.count === UNITS) this.flushUnits();
+    if ((unit & 0xf800) === 0xd800) this.surrogates = true;
+    this.units[this.count++] = unit;
+  }
+
+  /** Everything collected, as one string; the collector is empty afterwards. */
+  take(): string {
+    if (this.count > 0) this.flushUnits();
+    const text = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
+    this.parts = [];
+    return text;
+  }
+
+  clear(): void {
+    this.parts = [];
+    this.count = 0;
+    this.surrogates = false;
+  }
+
+  private flushUnits(): void {
+    const units = this.units.subarray(0, this.count);
+    // The decoder is the fast way, but it would replace a surrogate half (a pair split across two
+    // flushes, or a lone one the model sent) with U+FFFD; fromCharCode keeps every unit as it came.
+    this.parts.push(this.surrogates ? String.fromCharCode.apply(null, units as unknown as number[]) : UTF16.decode(units));
+    this.count = 0;
+    this.surrogates = false;
+  }
+}
+
+// ignoreBOM: a U+FEFF at the start of a piece is content, not a marker to drop.
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
 
 function stripEol(line: string): string {
   return line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;

@@ -87,6 +87,32 @@ describe('FileStreamParser: the <FILE> format', () => {
     assert.deepEqual(parser.push('LE>\n<FILE path="b.txt">\nB'), [{ path: 'a.txt', content: 'A\n' }]);
     assert.equal(parser.currentPath, 'b.txt');
   });
+
+  it('keeps every UTF-16 unit when fed one character at a time: pairs split at any boundary, lone halves, a BOM', () => {
+    // Pieces of one character are buffered as code units, 1,024 at a time: place pairs across that
+    // boundary, and lone halves (which a decoder would turn into U+FFFD) before and after it.
+    for (const lead of [0, 1, 1021, 1022, 1023, 1024, 2047]) {
+      const content = '\uFEFF' + 'x'.repeat(lead) + '😀é\uD800 ok \uDC00' + '😀'.repeat(700) + 'end\n';
+      const got = parse(`<FILE path="u.txt">\n${content}</FILE>\n<FILE path="v.txt">\n\uFEFFsecond\n</FILE>`, 1);
+      assert.equal(got.files.length, 2);
+      assert.ok(got.files[0].content === content, `lead ${lead}: content differs`);
+      assert.equal(got.files[1].content, '\uFEFFsecond\n');
+    }
+    // The same file in mixed piece sizes: single characters and longer pieces interleaved.
+    const content = 'a😀'.repeat(3000) + '\n';
+    const text = `<FILE path="m.txt">\n${content}</FILE>`;
+    const parser = new FileStreamParser();
+    const files: ParsedFile[] = [];
+    for (let i = 0, step = 1; i < text.length; i += step, step = (step % 5) + 1) files.push(...parser.push(text.slice(i, i + step)));
+    files.push(...parser.finish().files);
+    assert.deepEqual(files, [{ path: 'm.txt', content }]);
+  });
+
+  it('reports what arrived of a file cut off mid-stream, fed one character at a time', () => {
+    const got = parse('<FILE path="cut.txt">\n' + 'y'.repeat(5000) + '😀', 1);
+    assert.deepEqual(got.files, []);
+    assert.deepEqual(got.unfinished, { path: 'cut.txt', partialContent: 'y'.repeat(5000) + '😀' });
+  });
 });
 
 describe('FileStreamParser: Markdown answers', () => {
