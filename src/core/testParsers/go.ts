@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 interface Pending {
   test: string;
@@ -33,7 +33,7 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
       const located = p.messages.map((m) => ({ file: path.join(dir, m.file), line: m.line, column: 1 }));
       const message = shorten(p.panic ?? (p.messages.map((m) => m.text).join('\n') || `${p.test} failed`));
       const placed = placeFailure(located.length ? [...p.frames, ...located] : p.frames, message);
-      if (placed) failures.push({ ...placed, message, test: p.test });
+      if (placed) failures.push(failureAt(placed, message, p.test));
     }
     pending = [];
     current = undefined;

@@ -1,6 +1,6 @@
 import { expectMessage } from './jsExpect';
 import { frames } from './stack';
-import { isProjectFile, placeFailure, resolveIn, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { isProjectFile, failureAt, placeFailure, resolveIn, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 const CODE_FRAME = /^\s*(?:>\s*)?\d+ \|/;
 
@@ -25,7 +25,7 @@ export function parseJest(output: string, root: string): ParsedTestOutput {
     const placed =
       placeFailure(frames(stack, root), message) ??
       (file && isProjectFile(file, root) ? { location: { file: resolveIn(root, file), line: 1, column: 1 }, related: [] } : undefined);
-    if (placed) failures.push({ ...placed, message, test: head[1].replace(/ › /g, ' ') });
+    if (placed) failures.push(failureAt(placed, message, head[1].replace(/ › /g, ' ')));
   }
   const tests = /^Tests:\s+(.*)$/m.exec(output)?.[1] ?? '';
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);

@@ -1,72 +1,101 @@
-import { XMLParser } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import { frames as jsFrames } from './stack';
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
-type Node = Record<string, unknown>;
-
-const LISTS = new Set(['testsuites', 'testsuite', 'testcase', 'failure', 'error']);
+/** A `<testcase>` as read: its attributes, its first `<failure>`/`<error>`, whether it was skipped. */
+interface TestCase {
+  attrs: Record<string, string>;
+  problem?: { attrs: Record<string, string>; text: string[] };
+  skipped: boolean;
+}
 
 /**
  * JUnit XML as written by pytest `--junitxml`, jest-junit, vitest's and mocha's junit/xunit
  * reporters: every `<testcase>` with a `<failure>` or `<error>` becomes a failure placed from the
  * stack or traceback in its text, else from the case's `file`/`line` attributes.
+ *
+ * Read with a streaming XML parser (saxes): entities and character references are decoded, a DTD
+ * defines nothing, and a report cut short (a run killed while writing it) still yields every case
+ * that was complete. Malformed XML is read as far as it goes, never thrown.
  */
 export function parseJunit(xml: string, root: string): ParsedTestOutput {
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    textNodeName: '#text',
-    isArray: (name) => LISTS.has(name),
-    processEntities: true,
-    htmlEntities: true,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: false,
-  });
-  const doc = parser.parse(xml) as Node;
   const failures: TestFailure[] = [];
   let passed = 0;
   let failed = 0;
-  for (const testcase of cases(doc)) {
-    const problems = [...list(testcase.failure), ...list(testcase.error)];
-    if (problems.length === 0) {
-      if (testcase.skipped === undefined && testcase['@_skipped'] === undefined) passed++;
+  for (const testcase of readCases(xml)) {
+    const problem = testcase.problem;
+    if (!problem) {
+      if (!testcase.skipped && testcase.attrs.skipped === undefined) passed++;
       continue;
     }
     failed++;
-    const problem = problems[0];
-    const text = typeof problem === 'string' ? problem : String((problem as Node)['#text'] ?? '');
-    const attr = typeof problem === 'object' ? String((problem as Node)['@_message'] ?? '') : '';
-    const type = typeof problem === 'object' ? String((problem as Node)['@_type'] ?? '') : '';
-    const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, text));
-    const test = testName(String(testcase['@_classname'] ?? ''), String(testcase['@_name'] ?? ''));
-    const placed = placeFailure(locate(text, root), message) ?? fromAttributes(testcase, root);
-    if (placed) failures.push({ ...placed, message, test });
+    const lines = splitLines(problem.text.join(''));
+    const attr = problem.attrs.message ?? '';
+    const type = problem.attrs.type ?? '';
+    const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines));
+    const test = testName(testcase.attrs.classname ?? '', testcase.attrs.name ?? '');
+    const placed = placeFailure(locate(lines, root), message) ?? fromAttributes(testcase.attrs, root);
+    if (placed) failures.push(failureAt(placed, message, test));
   }
   return { runner: 'junit', failures, passed, failed };
 }
 
-function* cases(node: unknown): Generator<Node> {
-  if (Array.isArray(node)) {
-    for (const n of node) yield* cases(n);
-    return;
+/** Every complete `<testcase>`, wherever it is nested (testsuites → testsuite → testsuite …). */
+function readCases(xml: string): TestCase[] {
+  const cases: TestCase[] = [];
+  let current: TestCase | undefined;
+  /** The text of the `<failure>`/`<error>` being read, when it is the case's first. */
+  let text: string[] | undefined;
+  let depth = 0;
+  let caseDepth = -1;
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  parser.on('opentag', (tag) => {
+    depth++;
+    const attrs = tag.attributes as Record<string, string>;
+    if (tag.name === 'testcase') {
+      current = { attrs, skipped: false };
+      caseDepth = depth;
+    } else if (current && depth === caseDepth + 1) {
+      if ((tag.name === 'failure' || tag.name === 'error') && !current.problem) {
+        current.problem = { attrs, text: [] };
+        text = current.problem.text;
+      } else if (tag.name === 'skipped') current.skipped = true;
+    }
+  });
+  parser.on('text', (t) => text?.push(t));
+  parser.on('cdata', (t) => text?.push(t));
+  parser.on('closetag', (tag) => {
+    if (current && depth === caseDepth) {
+      if (tag.name === 'testcase') cases.push(current);
+      current = undefined;
+      caseDepth = -1;
+    } else if (current && depth === caseDepth + 1) text = undefined;
+    depth--;
+  });
+  // Keep reading past an error (an undefined entity, a stray character); stop at the first few
+  // hundred, which is not a report any more.
+  let errors = 0;
+  parser.on('error', () => {
+    if (++errors > 200) throw new StopReading();
+  });
+  try {
+    parser.write(xml);
+    parser.close();
+  } catch (err) {
+    if (!(err instanceof StopReading)) throw err;
   }
-  if (!node || typeof node !== 'object') return;
-  const n = node as Node;
-  for (const c of list(n.testcase)) if (c && typeof c === 'object') yield c as Node;
-  yield* cases(n.testsuites);
-  yield* cases(n.testsuite);
+  return cases;
 }
 
-const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+class StopReading extends Error {}
 
 function testName(classname: string, name: string): string {
   if (!classname || name.startsWith(classname) || /[\\/]|\.[cm]?[jt]sx?$/.test(classname)) return name;
   return `${classname}${/^\w+$/.test(name) ? '.' : ' '}${name}`;
 }
 
-function messageOf(attr: string, text: string): string {
-  const lines = splitLines(text).map((l) => l.trim());
+function messageOf(attr: string, textLines: string[]): string {
+  const lines = textLines.map(trim);
   const errorLine = lines.find((l) => /^[A-Z]\w*(Error|Exception)\b.*:/.test(l));
   const head = attr.split('\n')[0].trim() || errorLine || lines.find((l) => l !== '') || 'test failed';
   const expected = lines.find((l) => /^Expected(?: \w+)?: /.test(l));
@@ -81,28 +110,34 @@ function messageOf(attr: string, text: string): string {
   return head;
 }
 
-/** Project frames in a failure's text, outermost first, whichever runner wrote it. */
-export function locate(text: string, root: string): SourceLocation[] {
-  const lines = splitLines(text);
-  const js = jsFrames(lines.filter((l) => /^\s*(at|❯) /.test(l)).map((l) => l.replace('❯', 'at')), root);
+const trim = (l: string): string => l.trim();
+
+/** Project frames in a failure's text (its lines), outermost first, whichever runner wrote it. */
+function locate(lines: string[], root: string): SourceLocation[] {
+  const stack: string[] = [];
+  for (const l of lines) {
+    if ((l.includes('at ') || l.includes('❯ ')) && /^\s*(at|❯) /.test(l)) stack.push(l.replace('❯', 'at'));
+  }
+  const js = stack.length ? jsFrames(stack, root) : [];
   if (js.length) return js;
   const found: SourceLocation[] = [];
   for (const line of lines) {
+    // Cheap checks first: most lines of a traceback are code and messages, not locations.
     const m =
-      /^\s*File "(.+?)", line (\d+)/.exec(line) ??
-      /^(\S[^:\s]*\.py):(\d+):(?: .*)?$/.exec(line) ??
-      /panicked at (?:'.*', )?(.+?\.rs):(\d+):(\d+)/.exec(line) ??
-      /^\s*(\S+\.go):(\d+)(?::|\s|$)/.exec(line);
+      (line.includes('File "') ? /^\s*File "(.+?)", line (\d+)/.exec(line) : null) ??
+      (line.includes('.py:') ? /^(\S[^:\s]*\.py):(\d+):(?: .*)?$/.exec(line) : null) ??
+      (line.includes('panicked at') ? /panicked at (?:'.*', )?(.+?\.rs):(\d+):(\d+)/.exec(line) : null) ??
+      (line.includes('.go:') ? /^\s*(\S+\.go):(\d+)(?::|\s|$)/.exec(line) : null);
     if (m && isProjectFile(m[1], root)) found.push({ file: resolveIn(root, m[1]), line: Number(m[2]), column: m[3] ? Number(m[3]) : 1 });
   }
   return found;
 }
 
-function fromAttributes(testcase: Node, root: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
-  const classname = String(testcase['@_classname'] ?? '');
-  const file = testcase['@_file'] ? String(testcase['@_file']) : /[\\/]|\.[cm]?[jt]sx?$/.test(classname) ? classname : undefined;
+function fromAttributes(attrs: Record<string, string>, root: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
+  const classname = attrs.classname ?? '';
+  const file = attrs.file ? attrs.file : /[\\/]|\.[cm]?[jt]sx?$/.test(classname) ? classname : undefined;
   if (!file || !isProjectFile(file, root)) return undefined;
   // pytest's xunit1 `line` attribute is 0-based.
-  const line = testcase['@_line'] !== undefined ? Number(testcase['@_line']) + 1 : 1;
+  const line = attrs.line !== undefined ? Number(attrs.line) + 1 : 1;
   return { location: { file: resolveIn(root, file), line: Number.isFinite(line) ? line : 1, column: 1 }, related: [] };
 }

@@ -1,5 +1,5 @@
 import { frames } from './stack';
-import { placeFailure, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { failureAt, placeFailure, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 /** mocha's spec reporter: the numbered failure blocks after "N failing", and the totals. */
 export function parseMocha(output: string, root: string): ParsedTestOutput {
@@ -10,7 +10,7 @@ export function parseMocha(output: string, root: string): ParsedTestOutput {
     const head = lines[i].startsWith('  ') ? /^ {2}(\d+)\) (.*)$/.exec(lines[i]) : null;
     if (!head) continue;
     const block: string[] = [];
-    for (i++; i < lines.length && !/^ {2}\d+\) /.test(lines[i]); i++) block.push(lines[i]);
+    for (i++; i < lines.length && !isHead(lines[i]); i++) block.push(lines[i]);
     i--;
     // The title runs over the lines up to the one that ends with ':'.
     const titleEnd = block.findIndex((l) => /:\s*$/.test(l) && /^\s{5,}\S/.test(l));
@@ -23,7 +23,7 @@ export function parseMocha(output: string, root: string): ParsedTestOutput {
     const name = /^(\w*Error)\b/.exec(errorLine)?.[1] ?? 'AssertionError';
     const message = shorten(actual !== undefined && expected !== undefined ? `${name}: expected ${expected}, got ${actual}` : errorLine);
     const placed = placeFailure(frames(rest, root), message);
-    if (placed) failures.push({ ...placed, message, test: title });
+    if (placed) failures.push(failureAt(placed, message, title));
   }
   // The summary: the last "N passing" line and the "N failing" after it.
   const count = (word: string) => {
@@ -35,4 +35,10 @@ export function parseMocha(output: string, root: string): ParsedTestOutput {
     return undefined;
   };
   return { runner: 'mocha', failures, passed: count('passing') ?? 0, failed: count('failing') ?? 0 };
+}
+
+/** `  3) suite`: a failure block's first line (checked by hand first: it runs on every line). */
+function isHead(line: string): boolean {
+  const c = line.charCodeAt(2);
+  return line.startsWith('  ') && c >= 48 && c <= 57 && /^ {2}\d+\) /.test(line);
 }

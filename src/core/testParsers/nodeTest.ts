@@ -1,5 +1,5 @@
 import { frames } from './stack';
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 /** Node's own test runner: the TAP reporter (default without a TTY) and the spec reporter. */
 export function parseNodeTest(output: string, root: string): ParsedTestOutput {
@@ -37,7 +37,7 @@ function parseTap(output: string, root: string): TestFailure[] {
     );
     const stack = yamlValue(yaml, 'stack')?.split('\n') ?? [];
     const placed = placeFailure(frames(stack, root), message) ?? fromLocation(yamlValue(yaml, 'location'), root, message);
-    if (placed) failures.push({ ...placed, message, test: head[2] });
+    if (placed) failures.push(failureAt(placed, message, head[2]));
   }
   return failures;
 }
@@ -65,7 +65,7 @@ function parseSpec(output: string, root: string): TestFailure[] {
     const key = `${head[2]}@${placed.location.file}:${placed.location.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    failures.push({ ...placed, message, test: head[2] });
+    failures.push(failureAt(placed, message, head[2]));
   }
   return failures;
 }

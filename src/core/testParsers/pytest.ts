@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 /** A traceback entry line: `tests/test_x.py:5: AssertionError` (long) or `tests/test_x.py:5: in test_x` (short). */
 const ENTRY = /^(\S[^:]*\.py):(\d+):(?: (.*))?$/;
@@ -76,7 +76,7 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
   const test = collecting ? collecting[1] : nodeIds.get(title.replace(/^ERROR at (?:setup|teardown) of /, '')) ?? title;
   // A collection error's raising line (a SyntaxError in an imported module) comes after the test file's frame.
   const placed = placeFailure(frames, message);
-  return placed ? { ...placed, message, test } : undefined;
+  return placed ? failureAt(placed, message, test) : undefined;
 }
 
 function totals(lines: string[]): Pick<ParsedTestOutput, 'passed' | 'failed'> {

@@ -33,7 +33,7 @@ export function frames(stack: string[], root: string): SourceLocation[] {
   const found: SourceLocation[] = [];
   for (const line of stack) {
     const at = frameLocation(line);
-    if (at && isProjectFile(at.file, root)) found.push({ ...at, file: resolveIn(root, at.file) });
+    if (at && isProjectFile(at.file, root)) found.push({ file: resolveIn(root, at.file), line: at.line, column: at.column });
   }
   // Stacks list the innermost frame first; failures are placed from the outermost.
   return found.reverse();

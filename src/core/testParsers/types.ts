@@ -38,18 +38,27 @@ export function splitLines(text: string): string[] {
   return (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n');
 }
 
-const projectFiles = new Map<string, boolean>();
+/**
+ * What is known of the files a long output names, for the folder read last: outputs name the same
+ * few files thousands of times. Bounded, and started afresh for another folder.
+ */
+let known = { root: '', project: new Map<string, boolean>(), resolved: new Map<string, string>() };
+const testFiles = new Map<string, boolean>();
+const KNOWN_MAX = 10_000;
+
+function forRoot(root: string): typeof known {
+  if (known.root !== root || known.project.size > KNOWN_MAX || known.resolved.size > KNOWN_MAX) {
+    known = { root, project: new Map(), resolved: new Map() };
+  }
+  return known;
+}
 
 /** Frames in installed packages, the standard library or the runner itself are not the project's. */
 export function isProjectFile(file: string, root: string): boolean {
-  // Long outputs name the same few files thousands of times.
-  const key = `${root}\u0000${file}`;
-  let known = projectFiles.get(key);
-  if (known === undefined) {
-    if (projectFiles.size > 10_000) projectFiles.clear();
-    projectFiles.set(key, (known = checkProjectFile(file, root)));
-  }
-  return known;
+  const cache = forRoot(root).project;
+  let answer = cache.get(file);
+  if (answer === undefined) cache.set(file, (answer = checkProjectFile(file, root)));
+  return answer;
 }
 
 function checkProjectFile(file: string, root: string): boolean {
@@ -60,20 +69,21 @@ function checkProjectFile(file: string, root: string): boolean {
   return !/(^|[\\/])(node_modules|site-packages|dist-packages|\.venv|venv|__pypackages__)([\\/]|$)/.test(rel);
 }
 
-const resolved = new Map<string, string>();
-
 export function resolveIn(root: string, file: string): string {
-  const key = `${root}\u0000${file}`;
-  let abs = resolved.get(key);
-  if (abs === undefined) {
-    if (resolved.size > 10_000) resolved.clear();
-    resolved.set(key, (abs = path.resolve(root, file)));
-  }
+  const cache = forRoot(root).resolved;
+  let abs = cache.get(file);
+  if (abs === undefined) cache.set(file, (abs = path.resolve(root, file)));
   return abs;
 }
 
 export function isTestFile(file: string): boolean {
-  return /(^|[\\/])(tests?|__tests__|spec)[\\/]|(^|[\\/_.-])(test|spec)[^\\/]*$|_test\.(go|py)$/i.test(file);
+  let answer = testFiles.get(file);
+  if (answer === undefined) {
+    if (testFiles.size > KNOWN_MAX) testFiles.clear();
+    answer = /(^|[\\/])(tests?|__tests__|spec)[\\/]|(^|[\\/_.-])(test|spec)[^\\/]*$|_test\.(go|py)$/i.test(file);
+    testFiles.set(file, answer);
+  }
+  return answer;
 }
 
 /**
@@ -85,8 +95,13 @@ export function placeFailure(frames: SourceLocation[], message: string): { locat
   const testFrames = frames.filter((f) => isTestFile(f.file));
   const location = testFrames.at(-1) ?? frames.at(-1)!;
   const deepest = frames.at(-1)!;
-  const related = deepest !== location ? [{ ...deepest, message: `raised here: ${message}` }] : [];
+  const related = deepest !== location ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];
   return { location, related };
+}
+
+/** A failure, built with one object shape for every parser (a spread makes a new one per call). */
+export function failureAt(placed: { location: SourceLocation; related: TestFailure['related'] }, message: string, test: string | undefined): TestFailure {
+  return { location: placed.location, message, test, related: placed.related };
 }
 
 export function shorten(text: string, max = 300): string {

@@ -1,4 +1,4 @@
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 const HEADER = /^(FAIL|ERROR): (\S+) \(([^)]*)\)/;
 const FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
@@ -30,7 +30,7 @@ export function parseUnittest(output: string, root: string): ParsedTestOutput {
     }
     const message = shorten(lastLine || `${header[1]} in ${header[2]}`);
     const placed = placeFailure(frames, message);
-    if (placed) failures.push({ ...placed, message, test });
+    if (placed) failures.push(failureAt(placed, message, test));
     i = j - 1;
   }
   const ran = /^Ran (\d+) tests?/m.exec(output);

@@ -1,6 +1,6 @@
 import { expectMessage } from './jsExpect';
 import { frames } from './stack';
-import { placeFailure, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { failureAt, placeFailure, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 const RULE = /^⎯{3,}/;
 
@@ -19,7 +19,7 @@ export function parseVitest(output: string, root: string): ParsedTestOutput {
     const stack = block.filter((l) => /^\s*❯ /.test(l)).map((l) => l.replace('❯', 'at'));
     const placed = placeFailure(frames(stack, root), message);
     const [file, ...names] = head[1].split(' > ');
-    if (placed) failures.push({ ...placed, message, test: names.length ? names.join(' ') : file });
+    if (placed) failures.push(failureAt(placed, message, names.length ? names.join(' ') : file));
   }
   const tests = /^\s+Tests\s+(.*)$/m.exec(output)?.[1] ?? '';
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
