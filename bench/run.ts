@@ -225,6 +225,7 @@ async function testParsers() {
 
 async function inVsCode() {
   const activation: number[] = [];
+  const parts: { loadMs: number; vscodeApiMs: number; hostMs: number; activateMs: number }[] = [];
   const generateMs: Record<string, number[]> = {};
   let version = '';
   // Activation happens once per editor start: three starts, against the minified bundle that ships.
@@ -236,14 +237,23 @@ async function inVsCode() {
       encoding: 'utf8',
     });
     if (run.status !== 0) throw new Error(`the VS Code bench failed:\n${run.stdout}\n${run.stderr}`);
-    const r = JSON.parse(await fs.readFile(out, 'utf8')) as { activationMs: number[]; generateMs: Record<string, number[]>; vscode: string };
+    const r = JSON.parse(await fs.readFile(out, 'utf8')) as { activationMs: number[]; parts: (typeof parts)[number]; generateMs: Record<string, number[]>; vscode: string };
     await fs.rm(out, { force: true });
     activation.push(...r.activationMs);
+    parts.push(r.parts);
     for (const [label, times] of Object.entries(r.generateMs)) (generateMs[label] ??= []).push(...times);
     version = r.vscode;
   }
-  const act = median(activation);
-  add({ section: 'VS Code', name: `activation (load + activate, ${version})`, value: act, unit: 'ms', target: '≤ 30', ok: act <= 30 });
+  // VS Code loads the bundle and, at the same time, prepares the extension's context (its storage,
+  // over IPC); activate() runs when both are done. What the extension costs is the loading and
+  // activate() (what VS Code's Running Extensions view shows); the wait for the context is VS Code's
+  // and is the same for every extension.
+  const part = (key: keyof (typeof parts)[number]) => median(parts.map((p) => p[key]));
+  const own = median(parts.map((p) => p.loadMs + p.activateMs));
+  add({ section: 'VS Code', name: `activation: bundle load + activate() (${version})`, value: own, unit: 'ms', target: '≤ 30', ok: own <= 30 });
+  add({ section: 'VS Code', name: '  of which require("vscode") (VS Code builds the API object)', value: part('vscodeApiMs'), unit: 'ms' });
+  add({ section: 'VS Code', name: '  of which activate()', value: part('activateMs'), unit: 'ms' });
+  add({ section: 'VS Code', name: 'activation end to end (+ VS Code preparing the context)', value: median(activation), unit: 'ms' });
   for (const [label, times] of Object.entries(generateMs)) add({ section: 'VS Code', name: `turbo.generate, ${label}`, value: median(times), unit: 'ms' });
   spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo });
 }
@@ -281,7 +291,8 @@ async function main() {
     fileParser();
     await testParsers();
   }
-  add({ section: 'memory', name: 'peak RSS of the bench process', value: peakRss / 2 ** 20, unit: 'MiB' });
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  if (only('generation') || only('parsers')) add({ section: 'memory', name: 'peak RSS of the bench process', value: peakRss / 2 ** 20, unit: 'MiB' });
   if (!quick && only('vscode')) await inVsCode();
   clearInterval(sampler);
   const missed = rows.filter((r) => r.ok === false);

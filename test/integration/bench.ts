@@ -15,7 +15,7 @@ export async function run(): Promise<void> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
   if (extension.isActive) throw new Error('Turbo was already active: activation cannot be timed');
   const t = performance.now();
-  const api = (await extension.activate()) as { activation: { loadMs: number; activateMs: number } };
+  const api = (await extension.activate()) as { activation: { loadMs: number; vscodeApiMs: number; hostMs: number; activateMs: number } };
   const activationMs = performance.now() - t;
 
   const answer = fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/tasks.answer.txt'), 'utf8');
