@@ -29,10 +29,11 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
       continue;
     }
     failed++;
-    const lines = splitLines(problem.text.join(''));
+    const text = problem.text.join('');
+    const lines = splitLines(text);
     const attr = problem.attrs.message ?? '';
     const type = problem.attrs.type ?? '';
-    const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines));
+    const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines, text));
     const test = testName(testcase.attrs.classname ?? '', testcase.attrs.name ?? '');
     const placed = placeFailure(locate(lines, root), message) ?? fromAttributes(testcase.attrs, root);
     if (placed) failures.push(failureAt(placed, message, test));
@@ -94,10 +95,13 @@ function testName(classname: string, name: string): string {
   return `${classname}${/^\w+$/.test(name) ? '.' : ' '}${name}`;
 }
 
-function messageOf(attr: string, textLines: string[]): string {
+function messageOf(attr: string, textLines: string[], text: string): string {
+  // The common case: the `message` attribute says it, and no expected/received values to add.
+  const attrHead = attr.split('\n', 1)[0].trim();
+  if (attrHead && !text.includes('Expected') && !text.includes('+ actual - expected')) return attrHead;
   const lines = textLines.map(trim);
   const errorLine = lines.find((l) => /^[A-Z]\w*(Error|Exception)\b.*:/.test(l));
-  const head = attr.split('\n')[0].trim() || errorLine || lines.find((l) => l !== '') || 'test failed';
+  const head = attrHead || errorLine || lines.find((l) => l !== '') || 'test failed';
   const expected = lines.find((l) => /^Expected(?: \w+)?: /.test(l));
   const received = lines.find((l) => /^Received(?: \w+)?: /.test(l));
   if (expected && received) return `${head}\n${expected}\n${received}`;
