@@ -41,7 +41,7 @@ const rows: Row[] = [];
 const add = (row: Row) => {
   rows.push(row);
   const mark = row.ok === undefined ? '' : row.ok ? ' ✓' : ' ✗';
-  console.log(`  ${row.section.padEnd(12)} ${row.name.padEnd(46)} ${fmt(row.value).padStart(10)} ${row.unit.padEnd(6)} ${row.target ?? ''}${mark}`);
+  console.log(`  ${row.section.padEnd(12)} ${row.name.padEnd(60)} ${fmt(row.value).padStart(10)} ${row.unit.padEnd(6)} ${row.target ?? ''}${mark}`);
 };
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const median = (xs: number[]) => {
