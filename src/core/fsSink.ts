@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ParsedFile } from './fileParser';
+import { ASYNC_IO, ioFor, type FsIo } from './fsIo';
 import { checkRealLocation } from './pathGuard';
 import type { FileSink, OverwritePolicy, OverwriteQuestion, Settlement, WriteOutcome } from './sink';
 
@@ -31,15 +31,17 @@ export class FsSink implements FileSink {
 
   async write(file: ParsedFile): Promise<WriteOutcome> {
     const order = this.arrived++;
+    // Small files are written synchronously (see fsIo.ts): they land before the next chunk is read.
+    const io = ioFor(file.content);
     if (!this.rootReady) {
-      await fs.mkdir(this.root, { recursive: true });
+      await io.mkdirp(this.root);
       this.rootReady = true;
     }
     const target = path.join(this.root, file.path);
-    const existing = await fs.lstat(target).catch(() => undefined);
+    const existing = await io.lstat(target);
     // A folder already checked in this run needs no new walk, unless the name itself is a link.
     if (!this.verified.has(path.posix.dirname(file.path)) || existing?.isSymbolicLink()) {
-      const where = await checkRealLocation(this.root, file.path);
+      const where = await checkRealLocation(this.root, file.path, io);
       if (!where.ok) return { status: 'rejected', reason: where.reason };
     }
     if (existing?.isDirectory()) return { status: 'rejected', reason: 'a folder has that name' };
@@ -50,7 +52,7 @@ export class FsSink implements FileSink {
       }
       if (this.overwrite !== 'always') return { status: 'skipped', reason: 'file exists (overwrite policy: never)' };
     }
-    await this.put(file, target);
+    await this.put(file, target, io);
     if (!existing) this.created.push(target);
     return { status: existing ? 'overwritten' : 'created' };
   }
@@ -60,7 +62,7 @@ export class FsSink implements FileSink {
     this.deferred.clear();
     if (files.length === 0 || !this.ask) return { files: [], discarded: false };
     const answer = await this.ask(files.map((f) => f.path));
-    if (answer === 'discard') await Promise.all(this.created.map((f) => fs.rm(f, { force: true })));
+    if (answer === 'discard') await Promise.all(this.created.map((f) => ASYNC_IO.remove(f)));
     if (answer !== 'overwrite') {
       const reason = answer === 'discard' ? 'generation discarded' : 'file exists (you chose to skip existing files)';
       return { files: files.map((file) => ({ file, outcome: { status: 'skipped', reason } })), discarded: answer === 'discard' };
@@ -71,35 +73,35 @@ export class FsSink implements FileSink {
       const where = await checkRealLocation(this.root, file.path);
       if (!where.ok) settled.push({ file, outcome: { status: 'rejected' as const, reason: where.reason } });
       else {
-        await this.put(file, path.join(this.root, file.path));
+        await this.put(file, path.join(this.root, file.path), ioFor(file.content));
         settled.push({ file, outcome: { status: 'overwritten' as const } });
       }
     }
     return { files: settled, discarded: false };
   }
 
-  private async put(file: ParsedFile, target: string): Promise<void> {
+  private async put(file: ParsedFile, target: string, io: FsIo): Promise<void> {
     const parent = path.posix.dirname(file.path);
     if (!this.verified.has(parent)) {
-      await fs.mkdir(path.dirname(target), { recursive: true });
+      await io.mkdirp(path.dirname(target));
       // The parent may have been created through a symlink planted by an earlier file: check again.
-      const again = await checkRealLocation(this.root, file.path);
+      const again = await checkRealLocation(this.root, file.path, io);
       if (!again.ok) throw Object.assign(new Error(again.reason), { code: 'EGUARD' });
       this.verified.add(parent);
     }
-    await atomicWrite(target, file.content);
+    await atomicWrite(target, file.content, io);
     this.written.add(file.path);
   }
 }
 
 /** Writes to a temporary name beside the target, then renames it into place. */
-export async function atomicWrite(target: string, content: string): Promise<void> {
+export async function atomicWrite(target: string, content: string, io: FsIo = ioFor(content)): Promise<void> {
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.turbo-${randomBytes(4).toString('hex')}`);
   try {
-    await fs.writeFile(temp, content, { flag: 'wx' });
-    await fs.rename(temp, target);
+    await io.writeNew(temp, content);
+    await io.rename(temp, target);
   } catch (err) {
-    await fs.rm(temp, { force: true });
+    await io.remove(temp);
     throw err;
   }
 }

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { ASYNC_IO, type FsIo } from './fsIo';
 
 /**
  * Every path a model names is untrusted. `checkRelativePath` is the pure part every sink applies
@@ -32,22 +32,21 @@ export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT
  * Resolves `rel` inside `root`, following any symlinks that already exist on the way, and refuses
  * the path when its real location is not inside the real root.
  */
-export async function checkRealLocation(root: string, rel: string): Promise<PathVerdict> {
-  const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
+export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo, 'realpath'> = ASYNC_IO): Promise<PathVerdict> {
+  const realRoot = (await io.realpath(root)) ?? path.resolve(root);
   let probe = path.resolve(root, rel);
   const missing: string[] = [];
   // Walk up to the deepest part that exists, then ask the file system where it really is.
   for (;;) {
-    try {
-      const real = await fs.realpath(probe);
+    const real = await io.realpath(probe);
+    if (real !== undefined) {
       const full = path.join(real, ...missing.reverse());
       return isInside(realRoot, full) ? { ok: true, path: rel } : { ok: false, reason: 'leaves the output folder through a symbolic link' };
-    } catch {
-      const parent = path.dirname(probe);
-      if (parent === probe) return { ok: false, reason: 'cannot resolve path' };
-      missing.push(path.basename(probe));
-      probe = parent;
     }
+    const parent = path.dirname(probe);
+    if (parent === probe) return { ok: false, reason: 'cannot resolve path' };
+    missing.push(path.basename(probe));
+    probe = parent;
   }
 }
 
