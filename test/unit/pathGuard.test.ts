@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ASYNC_IO, SYNC_IO } from '../../src/core/fsIo';
 import { checkRealLocation, checkRelativePath, globMatch } from '../../src/core/pathGuard';
 
 describe('checkRelativePath', () => {
@@ -65,13 +66,17 @@ describe('checkRealLocation', () => {
     await fs.rm(outside, { recursive: true, force: true });
   });
 
-  it('refuses a path that leaves the folder through a symlink', async () => {
-    const verdict = await checkRealLocation(root, 'escape/new/file.txt');
-    assert.equal(verdict.ok, false);
-  });
+  // The file-system sink checks small files with synchronous calls and large ones through the
+  // thread pool: both must give the same verdicts.
+  for (const [name, io] of [['thread pool', ASYNC_IO], ['synchronous', SYNC_IO]] as const) {
+    it(`refuses a path that leaves the folder through a symlink (${name} calls)`, async () => {
+      assert.deepEqual(await checkRealLocation(root, 'escape/new/file.txt', io), { ok: false, reason: 'leaves the output folder through a symbolic link' });
+      assert.equal((await checkRealLocation(root, 'escape', io)).ok, false);
+    });
 
-  it('accepts new paths and symlinks that stay inside', async () => {
-    assert.equal((await checkRealLocation(root, 'new/dir/file.txt')).ok, true);
-    assert.equal((await checkRealLocation(root, 'alias/file.txt')).ok, true);
-  });
+    it(`accepts new paths and symlinks that stay inside (${name} calls)`, async () => {
+      assert.equal((await checkRealLocation(root, 'new/dir/file.txt', io)).ok, true);
+      assert.equal((await checkRealLocation(root, 'alias/file.txt', io)).ok, true);
+    });
+  }
 });
