@@ -67,6 +67,40 @@ export function normalizeBaseUrl(raw: string | undefined): string | undefined {
   return trimmed.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 
+/**
+ * Calls `onIdle` once nothing has touched it for `ms`. A stream touches it for every chunk, hundreds
+ * of times a second: one timer that re-arms itself for the time left, not a new timer per chunk.
+ */
+class IdleWatch {
+  private last = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly ms: number,
+    private readonly onIdle: () => void,
+  ) {}
+
+  touch(): void {
+    this.last = performance.now();
+    if (!this.timer) this.arm(this.ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(delay: number): void {
+    this.timer = setTimeout(() => {
+      const quiet = performance.now() - this.last;
+      if (quiet >= this.ms) {
+        this.timer = undefined;
+        this.onIdle();
+      } else this.arm(this.ms - quiet);
+    }, delay);
+  }
+}
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
@@ -122,14 +156,11 @@ export class CerebrasClient {
     if (signal?.aborted) throw new TurboError('cancelled', 'Generation cancelled.');
     signal?.addEventListener('abort', onOuterAbort, { once: true });
     let stalled = false;
-    let idleTimer: ReturnType<typeof setTimeout> | undefined;
-    const armIdle = () => {
-      if (idleTimer) clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        stalled = true;
-        controller.abort();
-      }, this.idleTimeoutMs);
-    };
+    const idle = new IdleWatch(this.idleTimeoutMs, () => {
+      stalled = true;
+      controller.abort();
+    });
+    const armIdle = () => idle.touch();
     const cancelledOrStalled = () =>
       stalled
         ? new TurboError('stalled', `The model stopped sending for ${formatWait(this.idleTimeoutMs)}. Try again.`)
@@ -149,14 +180,14 @@ export class CerebrasClient {
           const again = !yielded && !controller.signal.aborted && err instanceof TurboError && (err.kind === 'network' || err.kind === 'incomplete') && retry < this.maxRetries;
           if (!again) throw err;
           const wait = 500 * 2 ** retry;
-          if (idleTimer) clearTimeout(idleTimer);
+          idle.stop();
           options.onRetry?.({ attempt: retry + 2, waitMs: wait, reason: err.message });
           await sleep(wait, controller.signal);
           if (controller.signal.aborted) throw cancelledOrStalled();
         }
       }
     } finally {
-      if (idleTimer) clearTimeout(idleTimer);
+      idle.stop();
       signal?.removeEventListener('abort', onOuterAbort);
     }
   }

@@ -94,9 +94,13 @@ export class FsSink implements FileSink {
   }
 }
 
+/** Temporary names: unique to this process (random once, then counted); `wx` refuses any clash. */
+const tempPrefix = `turbo-${randomBytes(4).toString('hex')}-`;
+let tempCount = 0;
+
 /** Writes to a temporary name beside the target, then renames it into place. */
 export async function atomicWrite(target: string, content: string, io: FsIo = ioFor(content)): Promise<void> {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.turbo-${randomBytes(4).toString('hex')}`);
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${tempPrefix}${(tempCount++).toString(36)}`);
   try {
     await io.writeNew(temp, content);
     await io.rename(temp, target);

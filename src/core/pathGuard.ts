@@ -55,8 +55,19 @@ export function isInside(root: string, candidate: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
+const globs = new Map<string, RegExp>();
+
 /** Minimal glob: `**` any number of segments, `*` within a segment, `?` one character. */
 export function globMatch(glob: string, p: string): boolean {
+  let re = globs.get(glob);
+  if (!re) {
+    if (globs.size > 1000) globs.clear();
+    globs.set(glob, (re = globToRegExp(glob)));
+  }
+  return re.test(p);
+}
+
+function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -68,5 +79,5 @@ export function globMatch(glob: string, p: string): boolean {
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`, 'i').test(p);
+  return new RegExp(`^${re}$`, 'i');
 }

@@ -138,6 +138,16 @@ describe('CerebrasClient against the stand-in', () => {
     assert.equal(err.kind, 'stalled');
   });
 
+  it('lets a slow but steady stream run past the idle timeout: only silence counts', async () => {
+    // ~1.2 s of answer at 100 tokens/s, a chunk every ~100 ms, against a 400 ms idle timeout.
+    standin.enqueue({ content: 'y'.repeat(480), chunkSize: 40, tokensPerSecond: 100 });
+    const started = performance.now();
+    const events = await collect(client);
+    assert.ok(performance.now() - started > 800, 'the stream lasted longer than the idle timeout');
+    assert.equal(events.filter((e) => e.type === 'content').map((e) => (e as { text: string }).text).join(''), 'y'.repeat(480));
+    assert.equal(events.at(-1)?.type, 'end');
+  });
+
   it('turns an abort mid-stream into a cancellation, not a silent end', async () => {
     standin.enqueue({ content: 'x'.repeat(4000), chunkSize: 10, tokensPerSecond: 2000 });
     const controller = new AbortController();
