@@ -160,7 +160,6 @@ export class CerebrasClient {
       stalled = true;
       controller.abort();
     });
-    const armIdle = () => idle.touch();
     const cancelledOrStalled = () =>
       stalled
         ? new TurboError('stalled', `The model stopped sending for ${formatWait(this.idleTimeoutMs)}. Try again.`)
@@ -170,7 +169,7 @@ export class CerebrasClient {
     try {
       for (let retry = 0; ; retry++) {
         try {
-          for await (const event of this.once(request, controller, armIdle, cancelledOrStalled, options.onRetry)) {
+          for await (const event of this.once(request, controller, idle, cancelledOrStalled, options.onRetry)) {
             if (event.type !== 'end') yielded = true;
             yield event;
           }
@@ -196,7 +195,7 @@ export class CerebrasClient {
   private async *once(
     request: ChatRequest,
     controller: AbortController,
-    armIdle: () => void,
+    idle: IdleWatch,
     cancelledOrStalled: () => TurboError,
     onRetry: StreamOptions['onRetry'],
   ): AsyncGenerator<StreamEvent, void, undefined> {
@@ -205,10 +204,10 @@ export class CerebrasClient {
     let usage: Usage | undefined;
     let timeInfo: TimeInfo | undefined;
     let model: string | undefined;
-    armIdle();
+    idle.touch();
     try {
       for await (const chunk of sdkStream) {
-        armIdle();
+        idle.touch();
         if ('error' in chunk && chunk.error) {
           throw new TurboError('server', `Cerebras reported an error mid-stream: ${chunk.error.message ?? 'unknown error'}.`);
         }

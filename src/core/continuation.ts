@@ -1,5 +1,5 @@
 import type { ChatRequest } from './client';
-import { normalizeStreamPath, pathFromInfo, pathMarker } from './fileParser';
+import { normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
 
 /**
  * Asks the model to go on after its answer was cut off. The answer so far goes back as the

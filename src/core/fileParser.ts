@@ -17,6 +17,9 @@
  *
  * Work is linear in the input whatever the chunk size.
  */
+import { normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
+import { TextCollector } from './textCollector';
+
 export interface ParsedFile {
   path: string;
   content: string;
@@ -256,66 +259,6 @@ export class FileStreamParser {
   }
 }
 
-/**
- * A file's text as it arrives. Streams in 1-character pieces would cost an array slot and a string
- * each; single characters go into a code-unit buffer instead, turned into one string per 1,024.
- */
-const UNITS = 1024;
-
-class TextCollector {
-  private parts: string[] = [];
-  private readonly units = new Uint16Array(UNITS);
-  private count = 0;
-  private surrogates = false;
-
-  add(text: string): void {
-    if (text.length === 1) {
-      this.addUnit(text.charCodeAt(0));
-    } else if (text.length > 0) {
-      if (this.count > 0) this.flushUnits();
-      this.parts.push(text);
-    }
-  }
-
-  addUnit(unit: number): void {
-    // Kept tiny so that it is inlined into the parser's per-piece path.
-    if (this.count !== UNITS && (unit & 0xf800) !== 0xd800) this.units[this.count++] = unit;
-    else this.addUnitRarely(unit);
-  }
-
-  private addUnitRarely(unit: number): void {
-    if (this.count === UNITS) this.flushUnits();
-    if ((unit & 0xf800) === 0xd800) this.surrogates = true;
-    this.units[this.count++] = unit;
-  }
-
-  /** Everything collected, as one string; the collector is empty afterwards. */
-  take(): string {
-    if (this.count > 0) this.flushUnits();
-    const text = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
-    this.parts = [];
-    return text;
-  }
-
-  clear(): void {
-    this.parts = [];
-    this.count = 0;
-    this.surrogates = false;
-  }
-
-  private flushUnits(): void {
-    const units = this.units.subarray(0, this.count);
-    // The decoder is the fast way, but it would replace a surrogate half (a pair split across two
-    // flushes, or a lone one the model sent) with U+FFFD; fromCharCode keeps every unit as it came.
-    this.parts.push(this.surrogates ? String.fromCharCode.apply(null, units as unknown as number[]) : UTF16.decode(units));
-    this.count = 0;
-    this.surrogates = false;
-  }
-}
-
-// ignoreBOM: a U+FEFF at the start of a piece is content, not a marker to drop.
-const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
-
 function stripEol(line: string): string {
   return line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;
 }
@@ -351,52 +294,4 @@ export function stripWrappingFence(content: string): string {
   const last = content.slice(lineStart, end).trim();
   if (last.length < open[1].length || last !== open[1][0].repeat(last.length)) return content;
   return content.slice(open[0].length, lineStart);
-}
-
-/** `title="a.py"`, `file=a.py`, `python:a.py`, or a bare `a.py` in a fence's info string. */
-export function pathFromInfo(info: string): string | undefined {
-  const t = info.trim();
-  if (!t) return undefined;
-  const attr = /(?:^|[\s{,])(?:title|file|filename|path|name)\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s"'},]+))/i.exec(t);
-  if (attr) return attr[1] ?? attr[2] ?? attr[3];
-  const colon = /^[\w+#.-]+:(\S+)$/.exec(t);
-  if (colon && looksLikePath(colon[1])) return colon[1];
-  return looksLikePath(t) && /[/\\]|\.\w+$/.test(t) && !/^[\w+#-]+$/.test(t) ? t : undefined;
-}
-
-/** A line that names the file whose fenced block follows: a heading, `**path**`, `` `path` ``, `File: path`. */
-export function pathMarker(line: string): string | undefined {
-  const s = line.trim();
-  let body: string | undefined;
-  let explicit = false;
-  let m: RegExpExecArray | null;
-  if ((m = /^#{1,6}\s+(.*?)\s*#*$/.exec(s))) body = m[1];
-  else if ((m = /^\*\*(.+?)\*\*\s*:?$/.exec(s))) body = m[1];
-  else if ((m = /^`([^`]+)`\s*:?$/.exec(s))) body = m[1];
-  else if ((m = /^(?:file|path|filename)\s*:\s*(.+)$/i.exec(s))) {
-    body = m[1];
-    explicit = true;
-  }
-  if (body === undefined) return undefined;
-  body = body.trim();
-  const named = /^(?:file|path|filename)\s*:\s*(.+)$/i.exec(body);
-  if (named) {
-    body = named[1].trim();
-    explicit = true;
-  }
-  body = body.replace(/^\*\*(.*)\*\*$/, '$1').replace(/^`(.*)`$/, '$1').replace(/:$/, '').trim();
-  if (!body || /\s/.test(body)) return undefined;
-  return explicit || looksLikePath(body) ? body : undefined;
-}
-
-function looksLikePath(s: string): boolean {
-  if (!s || s.length > 512 || /\s/.test(s) || /^[a-z]+:\/\//i.test(s) || /^\.+$/.test(s)) return false;
-  return /[/\\]/.test(s) || /\.[A-Za-z0-9_-]{1,12}$/.test(s) || /^(Makefile|Dockerfile|LICENSE|Procfile|Gemfile|Rakefile)$/i.test(s);
-}
-
-/** `./a/b`, `a\\b` and `a//b` all name `a/b`; the path guard decides whether it is allowed. */
-export function normalizeStreamPath(raw: string): string {
-  let p = raw.trim().replace(/\\/g, '/').replace(/\/{2,}/g, '/');
-  while (p.startsWith('./')) p = p.slice(2);
-  return p.replace(/\/(\.\/)+/g, '/').replace(/\/\.$/, '').replace(/\/$/, '');
 }

@@ -104,10 +104,8 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
   let filesParsed = 0;
   const slots = semaphore(options.sink.concurrency ?? 1);
   const byPath = new Map<string, Promise<unknown>>();
-  let queued = 0;
   const enqueue = (files: ParsedFile[]) => {
     for (const file of files) {
-      queued++;
       filesParsed++;
       const before = byPath.get(file.path) ?? Promise.resolve();
       const done = before.then(() => slots.run(() => writeOne(file, options, deny)));
@@ -171,11 +169,11 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
         if (event.type === 'content') {
           contentChars += event.text.length;
           answer += event.text;
-          const before = queued;
+          const before = filesParsed;
           feed(event.text);
           // A stream that arrives faster than it is read keeps the loop in microtasks: let the file
           // system's callbacks in, so a finished file lands now rather than after the whole answer.
-          if (queued !== before) await new Promise<void>((resolve) => setImmediate(resolve));
+          if (filesParsed !== before) await new Promise<void>((resolve) => setImmediate(resolve));
         }
         progress();
       }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { FileStreamParser, normalizeStreamPath, pathFromInfo, pathMarker, stripWrappingFence, type ParsedFile, type UnfinishedFile } from '../../src/core/fileParser';
+import { normalizeStreamPath, pathFromInfo, pathMarker } from '../../src/core/answerPaths';
+import { FileStreamParser, stripWrappingFence, type ParsedFile, type UnfinishedFile } from '../../src/core/fileParser';
 
 function parse(text: string, size = text.length || 1): { files: ParsedFile[]; unfinished: UnfinishedFile | undefined } {
   const parser = new FileStreamParser();
