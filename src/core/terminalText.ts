@@ -1,0 +1,34 @@
+/**
+ * Text from outside (model-chosen paths, server messages, test output, file names) may hold escape
+ * sequences that move the cursor, rewrite earlier lines, retitle the window or set the clipboard
+ * (OSC 52). Every line a face prints or logs goes through `safeText` first.
+ */
+
+// C0 controls except tab and newline, DEL, C1 controls (0x80–0x9f, e.g. CSI as one character), and
+// the characters that reorder or hide text: bidirectional overrides/isolates and zero-width ones.
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+
+/** Escapes control and invisible characters as `\x1b` / `\u202e`; tabs and newlines stay. */
+export function safeText(text: string): string {
+  return text.replace(UNSAFE, escapeChar);
+}
+
+/** As safeText, and newlines and tabs too: for one value inside one line (a path, a name). */
+export function safeInline(text: string): string {
+  return text.replace(/[\t\n]/g, escapeChar).replace(UNSAFE, escapeChar);
+}
+
+/** True when the text holds a character safeText would escape. */
+export function hasUnsafeChars(text: string): boolean {
+  UNSAFE.lastIndex = 0;
+  const found = UNSAFE.test(text);
+  UNSAFE.lastIndex = 0;
+  return found;
+}
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  if (c === '\n') return '\\n';
+  if (c === '\t') return '\\t';
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}

@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import { TurboError } from '../../../src/core/errors';
+import { clampTimerMs, MAX_TIMER_MS, optionalChoice, optionalNumber, parseChoice, parseNumber } from '../../../src/core/inputs';
+import { hasUnsafeChars, safeInline, safeText } from '../../../src/core/terminalText';
+
+describe('validated inputs', () => {
+  const rule = { min: 0, max: 10 };
+  it('accepts plain whole numbers in range', () => {
+    assert.equal(parseNumber('3', 'X', rule), 3);
+    assert.equal(parseNumber(' 10 ', 'X', rule), 10);
+    assert.equal(parseNumber(0, 'X', rule), 0);
+  });
+  for (const bad of ['abc', '', 'NaN', 'Infinity', '1e3', '0x5', '2.5', '-1', '11', '1e400']) {
+    it(`refuses ${JSON.stringify(bad)} and names the source`, () => {
+      assert.throws(() => parseNumber(bad, 'TURBO_MAX_CONTINUATIONS', rule), (err: unknown) => err instanceof TurboError && err.kind === 'config' && /TURBO_MAX_CONTINUATIONS takes a whole number from 0 to 10/.test(err.message));
+    });
+  }
+  it('refuses non-finite numbers given as numbers', () => {
+    assert.throws(() => parseNumber(Infinity, 'turbo.testTimeout', { min: 1, max: 86_400 }), /turbo.testTimeout/);
+    assert.throws(() => parseNumber(NaN, 'turbo.testTimeout', { min: 1, max: 86_400 }), /turbo.testTimeout/);
+  });
+  it('reads decimals when asked', () => {
+    assert.equal(parseNumber('0.5', 'T', { min: 0, max: 2, integer: false }), 0.5);
+    assert.throws(() => parseNumber('.', 'T', { min: 0, max: 2, integer: false }));
+  });
+  it('gives the fallback only for absent or blank values', () => {
+    assert.equal(optionalNumber(undefined, 'X', rule, 2), 2);
+    assert.equal(optionalNumber('  ', 'X', rule, 2), 2);
+    assert.throws(() => optionalNumber('abc', 'X', rule, 2));
+  });
+  it('takes choices exactly', () => {
+    const allowed = ['always', 'never'] as const;
+    assert.equal(parseChoice('never', 'TURBO_OVERWRITE', allowed), 'never');
+    for (const bad of ['Never', 'no', 'yes', ' never']) assert.throws(() => parseChoice(bad, 'TURBO_OVERWRITE', allowed), /TURBO_OVERWRITE takes always, never/);
+    assert.equal(optionalChoice(undefined, 'TURBO_OVERWRITE', allowed, 'always'), 'always');
+    assert.throws(() => optionalChoice('Never', 'TURBO_OVERWRITE', allowed, 'always'));
+  });
+  it('clamps timers to what Node can hold', () => {
+    assert.equal(clampTimerMs(2_200_000_000), MAX_TIMER_MS);
+    assert.equal(clampTimerMs(Infinity), MAX_TIMER_MS);
+    assert.equal(clampTimerMs(-5), 0);
+    assert.equal(clampTimerMs(1500.4), 1500);
+  });
+});
+
+describe('terminal-safe text', () => {
+  it('escapes escape sequences, C1 controls and bidi or zero-width characters', () => {
+    const osc52 = 'a\u001b]52;c;Y3VybCB4IHwgc2g=\u0007b';
+    assert.equal(safeText(osc52), 'a\\x1b]52;c;Y3VybCB4IHwgc2g=\\x07b');
+    assert.equal(safeText('x\u009b31my'), 'x\\x9b31my');
+    assert.equal(safeText('evil\u202etxt.js'), 'evil\\u202etxt.js');
+    assert.equal(safeText('a\u200bb'), 'a\\u200bb');
+    assert.equal(safeText('a\rb'), 'a\\x0db');
+  });
+  it('keeps tabs, newlines and ordinary Unicode', () => {
+    assert.equal(safeText('a\tb\nc ✓ é 日本'), 'a\tb\nc ✓ é 日本');
+  });
+  it('escapes newlines and tabs inside one value', () => {
+    assert.equal(safeInline('a\nb\tc'), 'a\\nb\\tc');
+  });
+  it('tells whether text holds unsafe characters', () => {
+    assert.equal(hasUnsafeChars('plain/path.js'), false);
+    assert.equal(hasUnsafeChars('x\u001b[2J'), true);
+    assert.equal(hasUnsafeChars('x\u2066y'), true);
+  });
+});
