@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ASYNC_IO, type FsIo } from './fsIo';
+import { hasUnsafeChars } from './terminalText';
 
 /**
  * Every path a model names is untrusted. `checkRelativePath` is the pure part every sink applies
@@ -7,11 +8,77 @@ import { ASYNC_IO, type FsIo } from './fsIo';
  */
 export type PathVerdict = { ok: true; path: string } | { ok: false; reason: string };
 
-export const DEFAULT_DENY = ['.git/**', '.vscode/**', 'node_modules/**'];
+/**
+ * Refused by default at any depth: files that run code without anyone asking to run anything (on
+ * opening the folder, installing packages, starting a shell, committing, pushing) and files that
+ * hold secrets (a model could overwrite real keys or plant its own, e.g. when the output folder is
+ * a home folder). The `turbo.denyPatterns` default in package.json is this list, word for word.
+ */
+export const DEFAULT_DENY: readonly string[] = Object.freeze([
+  // Always refused anyway (any case, any Windows alias); listed so the setting shows it.
+  '.git/**',
+  // Run on opening the folder or installing: tasks and settings, package scripts and binaries,
+  // container set-up commands, direnv, package-manager configuration (script-shell, yarnPath,
+  // pnpm hooks), git hooks, CI with the repository's secrets.
+  '.vscode/**',
+  'node_modules/**',
+  '.devcontainer/**',
+  '.envrc',
+  '.npmrc',
+  '.yarnrc',
+  '.yarnrc.yml',
+  '.pnpmfile.cjs',
+  '.husky/**',
+  '.github/workflows/**',
+  // Read by git and shells from a home folder: fsmonitor/hooksPath commands, start-up scripts.
+  '.gitconfig',
+  '.config/git/**',
+  '.bashrc',
+  '.bash_profile',
+  '.bash_login',
+  '.bash_logout',
+  '.profile',
+  '.zshrc',
+  '.zshenv',
+  '.zprofile',
+  '.zlogin',
+  '.zlogout',
+  '.cshrc',
+  '.tcshrc',
+  '.login',
+  '.kshrc',
+  '.config/fish/**',
+  // Secrets: environment files, private keys and key stores, credentials of common tools.
+  '.env*',
+  '*.pem',
+  '*.key',
+  '*.p12',
+  '*.pfx',
+  '*.jks',
+  '*.keystore',
+  'id_rsa*',
+  'id_dsa*',
+  'id_ecdsa*',
+  'id_ed25519*',
+  '.ssh/**',
+  '.gnupg/**',
+  '.netrc',
+  '.pypirc',
+  '.git-credentials',
+  '.aws/**',
+  '.docker/config.json',
+  '.kube/config',
+]);
 
+/**
+ * `deny` extends DEFAULT_DENY (it never replaces it): a pattern matches at any depth unless it
+ * starts with `/`, and `!pattern` re-allows what it matches. `.git`, Windows aliases, control and
+ * invisible characters are refused whatever the list says.
+ */
 export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT_DENY): PathVerdict {
   if (raw.length === 0) return { ok: false, reason: 'empty path' };
   if (/[\u0000-\u001f\u007f]/.test(raw)) return { ok: false, reason: 'control character in path' };
+  if (hasUnsafeChars(raw)) return { ok: false, reason: 'bidirectional, zero-width or control character in path (it could disguise the name)' };
   const p = raw.replace(/\\/g, '/');
   if (p.startsWith('//')) return { ok: false, reason: 'UNC path' };
   if (p.startsWith('/')) return { ok: false, reason: 'absolute path' };
@@ -21,9 +88,11 @@ export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT
   if (segments.length === 0) return { ok: false, reason: 'empty path' };
   if (segments.some((s) => s === '..')) return { ok: false, reason: "'..' segment" };
   if (segments.some((s) => s.length > 255)) return { ok: false, reason: 'name too long' };
-  const clean = segments.join('/');
   if (segments.some((s) => s.toLowerCase() === '.git')) return { ok: false, reason: 'inside .git' };
-  const denied = deny.find((glob) => globMatch(glob, clean));
+  const clean = segments.join('/');
+  const alias = windowsAlias(clean);
+  if (alias) return { ok: false, reason: alias };
+  const denied = denyMatcher(deny).match(clean);
   if (denied) return { ok: false, reason: `matches deny pattern ${denied}` };
   return { ok: true, path: clean };
 }
@@ -55,19 +124,91 @@ export function isInside(root: string, candidate: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
+// Whole-path forms of per-name rules (a name runs from the start or a `/` to a `/` or the end):
+// one regular expression per rule is far cheaper than one per name.
+const TRAILING_DOT_OR_SPACE = /[. ](?:\/|$)/;
+const RESERVED_DEVICE = /(?:^|\/)(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$) *(?:\.[^/]*)?(?:\/|$)/i;
+// At most 8 characters, `~` and digits ending the base, at most 3 after one dot: `GIT~1`, `NODE_M~1`, `GI7EBA~1`.
+const SHORT_NAME = /(?:^|\/)(?=[^./]{1,8}(?:\.[^./]{0,3})?(?:\/|$))[^./~]*~[0-9]+(?:\.[^./]{0,3})?(?:\/|$)/;
+
+/**
+ * Names Windows reads as another name or as a device, refused on every platform because the folder
+ * may be shared with, synced to or checked out on Windows. 8.3 short names are refused as a kind:
+ * the hashed forms (`GI7EBA~1`) depend on the volume, so which protected name one aliases cannot
+ * be known here.
+ */
+function windowsAlias(p: string): string | undefined {
+  if (p.includes(':')) return 'colon in a name (an NTFS alternate data stream on Windows)';
+  if (TRAILING_DOT_OR_SPACE.test(p)) return 'name ends with a dot or space (Windows drops them, so it could alias another name)';
+  if (RESERVED_DEVICE.test(p)) return 'reserved device name on Windows';
+  if (p.includes('~') && SHORT_NAME.test(p)) return 'looks like a Windows 8.3 short name (it could alias .git or node_modules)';
+  return undefined;
+}
+
+interface DenyMatcher {
+  /** The first deny pattern the path matches, unless an allow pattern matches it too. */
+  match(p: string): string | undefined;
+}
+
+// Lists are compiled once per array (the pipeline checks every file against the same one); pass a
+// new array rather than changing one in place.
+const matchers = new WeakMap<readonly string[], DenyMatcher>();
+
+function denyMatcher(extra: readonly string[]): DenyMatcher {
+  let m = matchers.get(extra);
+  if (!m) matchers.set(extra, (m = compileDeny(extra)));
+  return m;
+}
+
+function compileDeny(extra: readonly string[]): DenyMatcher {
+  const all = [...new Set([...DEFAULT_DENY, ...extra.filter((g) => typeof g === 'string').map((g) => g.trim())])];
+  const deny = all.filter((g) => !g.startsWith('!'));
+  const allow = all.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  const anyDeny = anyOf(deny);
+  const anyAllow = anyOf(allow);
+  const each = deny.map((glob) => ({ glob, test: anyOf([glob]) }));
+  return {
+    match(p) {
+      if (!anyDeny(p) || anyAllow(p)) return undefined;
+      return each.find((d) => d.test(p))?.glob;
+    },
+  };
+}
+
+/**
+ * gitignore-like: `a/**` matches `a/x` at any depth, `/a/**` only at the top; `dir/` means
+ * everything inside `dir`. Backslashes are separators, as in the paths checked. The any-depth
+ * prefix is shared by all patterns: written once per pattern, the engine backtracks through every
+ * `/` of the path for each of them (ten times slower with the default list).
+ */
+function anyOf(globs: readonly string[]): (p: string) => boolean {
+  const anywhere: string[] = [];
+  const top: string[] = [];
+  for (const glob of globs) {
+    let g = glob.trim().replace(/\\/g, '/');
+    const anchored = g.startsWith('/');
+    g = g.replace(/^\/+/, '');
+    if (g.endsWith('/')) g += '**';
+    if (g) (anchored ? top : anywhere).push(globSource(g));
+  }
+  const inner = anywhere.length ? new RegExp(`(?:^|/)(?:${anywhere.join('|')})$`, 'i') : undefined;
+  const outer = top.length ? new RegExp(`^(?:${top.join('|')})$`, 'i') : undefined;
+  return (p) => (inner?.test(p) ?? false) || (outer?.test(p) ?? false);
+}
+
 const globs = new Map<string, RegExp>();
 
-/** Minimal glob: `**` any number of segments, `*` within a segment, `?` one character. */
+/** Minimal glob, matched against the whole path: `**` any number of segments, `*` within a segment, `?` one character. */
 export function globMatch(glob: string, p: string): boolean {
   let re = globs.get(glob);
   if (!re) {
     if (globs.size > 1000) globs.clear();
-    globs.set(glob, (re = globToRegExp(glob)));
+    globs.set(glob, (re = new RegExp(`^${globSource(glob)}$`, 'i')));
   }
   return re.test(p);
 }
 
-function globToRegExp(glob: string): RegExp {
+function globSource(glob: string): string {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -79,5 +220,5 @@ function globToRegExp(glob: string): RegExp {
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`, 'i');
+  return re;
 }

@@ -39,11 +39,17 @@ export function readSettings(scope?: vscode.ConfigurationScope): TurboSettings {
     temperature: typeof temperature === 'number' ? clamp(temperature, 0, 2) : undefined,
     reasoningEffort: effort === 'low' || effort === 'medium' || effort === 'high' ? effort : undefined,
     streamIdleTimeoutMs: clamp(c.get<number>('streamIdleTimeout', 60), 5, 3600) * 1000,
-    denyPatterns: c.get<string[]>('denyPatterns', [...DEFAULT_DENY]).filter((p) => typeof p === 'string' && p.trim() !== ''),
+    denyPatterns: denyPatterns(c.get<unknown>('denyPatterns')),
     testCommand: c.get<string>('testCommand', '').trim(),
     testTimeoutMs: clamp(c.get<number>('testTimeout', 300), 1, 86_400) * 1000,
     maxFixRounds: Math.round(clamp(c.get<number>('maxFixRounds', 3), 1, 20)),
   };
+}
+
+/** The person's list adds to DEFAULT_DENY (the path guard applies both); a hand-edited non-list means none. */
+function denyPatterns(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : [];
+  return [...DEFAULT_DENY, ...list.filter((p): p is string => typeof p === 'string' && p.trim() !== '')];
 }
 
 function clamp(n: number, min: number, max: number): number {

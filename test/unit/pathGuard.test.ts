@@ -39,9 +39,10 @@ describe('checkRelativePath', () => {
     assert.deepEqual(checkRelativePath('docs/..notes.md'), { ok: true, path: 'docs/..notes.md' });
   });
 
-  it('applies a custom deny list', () => {
-    assert.equal(checkRelativePath('secrets/key.pem', ['secrets/**']).ok, false);
-    assert.equal(checkRelativePath('.vscode/settings.json', []).ok, true);
+  it('applies a custom deny list on top of the defaults', () => {
+    assert.equal(checkRelativePath('secrets/key.txt', ['secrets/**']).ok, false);
+    assert.equal(checkRelativePath('.vscode/settings.json', []).ok, false);
+    assert.equal(checkRelativePath('.vscode/settings.json', ['!.vscode/settings.json']).ok, true);
   });
 
   it('matches globs', () => {
