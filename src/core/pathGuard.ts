@@ -185,7 +185,8 @@ function anyOf(globs: readonly string[]): (p: string) => boolean {
   const anywhere: string[] = [];
   const top: string[] = [];
   for (const glob of globs) {
-    let g = glob.trim().replace(/\\/g, '/');
+    // Repeated `**/` mean nothing more and would make the engine backtrack polynomially.
+    let g = glob.trim().replace(/\\/g, '/').replace(/(?:\*\*\/)+/g, '**/');
     const anchored = g.startsWith('/');
     g = g.replace(/^\/+/, '');
     if (g.endsWith('/')) g += '**';
