@@ -17,10 +17,11 @@ export interface Harness {
  * The real server and the MCP SDK's own client, linked in memory. `roots` makes the client declare
  * the roots capability and answer roots/list with those folders.
  */
-export async function connectInProcess(standin: CerebrasStandIn, cwd: string, options: { env?: Record<string, string>; roots?: string[] } = {}): Promise<Harness> {
+export async function connectInProcess(standin: CerebrasStandIn, cwd: string, options: { env?: Record<string, string>; roots?: string[]; rootsUnanswered?: boolean } = {}): Promise<Harness> {
   const env = { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_URL: `${standin.url}/v1`, ...options.env };
   const server = createMcpServer({ env, cwd });
-  const client = new Client({ name: 'turbo-security-test', version: '0.0.0' }, options.roots ? { capabilities: { roots: { listChanged: true } } } : {});
+  const declares = options.roots !== undefined || options.rootsUnanswered;
+  const client = new Client({ name: 'turbo-security-test', version: '0.0.0' }, declares ? { capabilities: { roots: { listChanged: true } } } : {});
   if (options.roots) {
     const roots = options.roots;
     client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: r })) }));

@@ -80,6 +80,19 @@ describe('MCP writes only inside the allowed roots', () => {
     assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }), standin, /outside the allowed folders.*turbo-roots-out-/s);
   });
 
+  it('an empty roots list leaves the working directory allowed', async () => {
+    const m = await connect({ roots: [] });
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'A\n' }) });
+    assert.equal((await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' })).isError, undefined);
+    assert.equal(await fs.readFile(path.join(cwd, 'out', 'a.txt'), 'utf8'), 'A\n');
+  });
+
+  it('a client that declares roots but does not list them gets an error, not the working directory', async () => {
+    const m = await connect({ rootsUnanswered: true });
+    assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }), standin, /declares roots but did not list them/);
+    await assert.rejects(fs.access(path.join(cwd, 'out')));
+  });
+
   it('TURBO_ALLOWED_DIRS adds folders beside the working directory', async () => {
     const m = await connect({ env: { TURBO_ALLOWED_DIRS: [outside, ''].join(path.delimiter) } });
     standin.enqueue({ content: fileBlocks({ 'a.txt': 'A\n' }) }, { content: fileBlocks({ 'b.txt': 'B\n' }) });
