@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+
 export const MAIN_HELP = `turbo — contract-driven code generation on Cerebras Inference
 
 Usage:
@@ -72,16 +74,27 @@ Tools, with the seed's names and arguments:
   generate(prompt, system_prompt?, max_tokens?)             the model's text answer
   generate_and_write_files(prompt, output_dir, system_prompt?)
                                                             writes the files; returns metadata only
+  run_tests(project_dir, command?, timeout_seconds?)        located test failures as JSON
   check_status()                                            configuration and the models your key has
 
 Environment:
   CEREBRAS_API_KEY                  your API key (required for the tools that call the model)
   CEREBRAS_MODEL                    model id (default gpt-oss-120b)
   CEREBRAS_BASE_URL / CEREBRAS_URL  API base URL (CEREBRAS_URL may include /v1)
-  TURBO_OVERWRITE                   always (default) or never: files that already exist in output_dir
-  TURBO_MAX_CONTINUATIONS           follow-up requests for a cut-off answer (default 2)
+  TURBO_OVERWRITE                   always (default) or never, exactly: files that already exist
+                                    in output_dir (each written file says overwritten true/false)
+  TURBO_MAX_CONTINUATIONS           follow-up requests for a cut-off answer, 0 to 10 (default 2)
+  TURBO_ALLOWED_DIRS                more folders agents may write into and run tests in: absolute,
+                                    existing, separated by "${path.delimiter}"
+  A wrong value is an error on every generate_and_write_files and run_tests call (and in
+  check_status), never a silent default.
 
-Relative output_dir values resolve against the server's working directory.
+Where agents may write: output_dir and project_dir must lie inside the client's MCP roots when
+it lists any (they replace the working directory), else inside the server's working directory,
+or inside a TURBO_ALLOWED_DIRS folder. Real paths are compared, so a symlink that leads out is
+outside. Relative values resolve against the working directory; "" and ~ are refused.
+Prompt and system_prompt together are limited to 2 MB; a message over the stdio transport's
+10 MiB is dropped and answered with an error.
 `;
 
 const RUNNERS = 'pytest, unittest, jest, vitest, mocha, node, go, cargo, tsc, junit';

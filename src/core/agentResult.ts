@@ -19,7 +19,9 @@ export function metadataResult(report: GenerationReport, root: string, apiKey: s
     status: report.error ? (report.files.length > 0 ? 'partial' : 'error') : 'success',
     model: report.model,
     generation_time_ms: report.durationMs,
-    files_written: report.files.map((f) => ({ path: path.join(root, f.path), filename: f.path, lines: f.lines })),
+    files_written: report.files.map((f) => ({ path: path.join(root, f.path), filename: f.path, lines: f.lines, overwritten: f.overwritten })),
+    // Replacing a file is the one write an agent cannot take back: named apart so it is not missed.
+    files_replaced: report.files.filter((f) => f.overwritten).map((f) => path.join(root, f.path)),
     total_files: report.files.length,
     total_lines: report.files.reduce((n, f) => n + f.lines, 0),
     errors,

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { CerebrasClient, DEFAULT_BASE_URL, normalizeBaseUrl, type ChatRequest } from '../core/client';
@@ -9,17 +8,21 @@ import { FsSink } from '../core/fsSink';
 import { KNOWN_MODELS } from '../core/models';
 import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL, SYSTEM_PROMPT } from '../core/prompt';
 import { generate } from '../core/pipeline';
-import type { OverwritePolicy } from '../core/sink';
 import { metadataResult } from '../core/agentResult';
 import { detectTestCommand } from '../core/testDetect';
 import { testJson } from '../core/testJson';
 import { runTests } from '../core/testLoop';
+import { allowedRoots, confine } from './allowedRoots';
+import { checkPromptSize, MAX_PROMPT_BYTES, readSettings } from './settings';
 
 declare const TURBO_VERSION: string;
 
 export interface McpOptions {
   env: EnvLike;
-  /** Relative `output_dir`s resolve against this folder (the server's working directory). */
+  /**
+   * Relative `output_dir`s and `project_dir`s resolve against this folder (the server's working
+   * directory), which is also the allowed root when the client lists no MCP roots.
+   */
   cwd: string;
 }
 
@@ -45,26 +48,44 @@ export function createMcpServer(options: McpOptions): McpServer {
     if (cached?.key !== key) cached = { key, client: new CerebrasClient({ apiKey: key, baseUrl: baseUrl(), warmConnection: false }) };
     return cached.client;
   };
-  const failure = (err: unknown): ToolResult => text(redactSecrets(err instanceof Error ? err.message : String(err), env.CEREBRAS_API_KEY), true);
+  const message = (err: unknown) => redactSecrets(err instanceof Error ? err.message : String(err), env.CEREBRAS_API_KEY);
+  const failure = (err: unknown): ToolResult => text(message(err), true);
+  // Tools whose results are JSON keep that shape when they fail, so an agent reads one format.
+  const jsonFailure = (err: unknown): ToolResult => text(JSON.stringify({ status: 'error', message: message(err) }, null, 2), true);
+  /** Resolves an agent's folder argument inside the roots allowed for this call, or throws. */
+  const confined = async (argName: string, value: string, allowedDirs: readonly string[], signal: AbortSignal) => {
+    const roots = await allowedRoots(
+      {
+        clientDeclaresRoots: () => Boolean(server.server.getClientCapabilities()?.roots),
+        listRoots: (opts) => server.server.listRoots(undefined, opts),
+      },
+      options.cwd,
+      allowedDirs,
+      signal,
+    );
+    return confine(argName, value, options.cwd, roots);
+  };
+  const promptText = (what: string) => z.string().max(MAX_PROMPT_BYTES, `${what} is over ${MAX_PROMPT_BYTES.toLocaleString('en-US')} characters, the server's limit (2 MB); shorten it or split the work`);
 
   server.registerTool(
     'generate',
     {
       description: 'Send a prompt to the Cerebras model and return its text answer.',
       inputSchema: {
-        prompt: z.string().describe('The prompt'),
-        system_prompt: z.string().optional().describe('Optional system prompt'),
+        prompt: promptText('prompt').describe('The prompt (at most 2 MB together with system_prompt)'),
+        system_prompt: promptText('system_prompt').optional().describe('Optional system prompt'),
         max_tokens: z.number().int().positive().optional().describe('Cap on completion tokens'),
       },
     },
-    async ({ prompt, system_prompt, max_tokens }) => {
+    async ({ prompt, system_prompt, max_tokens }, extra) => {
       try {
+        checkPromptSize(prompt, system_prompt);
         const request: ChatRequest = {
           model: model(),
           messages: [...(system_prompt ? [{ role: 'system' as const, content: system_prompt }] : []), { role: 'user' as const, content: prompt }],
           max_completion_tokens: max_tokens ?? DEFAULT_MAX_COMPLETION_TOKENS,
         };
-        const answer = await completeText(client(), request);
+        const answer = await completeText(client(), request, extra.signal);
         return text(answer.text);
       } catch (err) {
         return failure(err);
@@ -77,29 +98,33 @@ export function createMcpServer(options: McpOptions): McpServer {
     {
       description:
         'Implement a contract prompt with the Cerebras model and write the files into output_dir. Returns metadata only ' +
-        '(files written, line counts, errors, usage, cost), never the code. Paths that would leave output_dir are refused.',
+        '(files written, each with overwritten true/false, files replaced, line counts, errors, usage, cost), never the code. ' +
+        "output_dir must lie inside the client's MCP roots (else the server's working directory) or TURBO_ALLOWED_DIRS; " +
+        'paths that would leave output_dir are refused.',
       inputSchema: {
-        prompt: z.string().describe('The contract prompt: data models, API routes, algorithm, rules'),
-        output_dir: z.string().describe('Folder to write into; relative paths resolve against the server\'s working directory'),
-        system_prompt: z.string().optional().describe('Optional system prompt (default: Turbo\'s <FILE> format prompt)'),
+        prompt: promptText('prompt').describe('The contract prompt: data models, API routes, algorithm, rules (at most 2 MB together with system_prompt)'),
+        output_dir: z.string().describe("Folder to write into, inside the allowed roots; relative paths resolve against the server's working directory; no ~"),
+        system_prompt: promptText('system_prompt').optional().describe('Optional system prompt (default: Turbo\'s <FILE> format prompt)'),
       },
     },
-    async ({ prompt, output_dir, system_prompt }) => {
+    async ({ prompt, output_dir, system_prompt }, extra) => {
       try {
-        const root = path.resolve(options.cwd, output_dir);
-        const overwrite = (['always', 'never'].includes(env.TURBO_OVERWRITE ?? '') ? env.TURBO_OVERWRITE : 'always') as OverwritePolicy;
+        checkPromptSize(prompt, system_prompt);
+        const settings = await readSettings(env);
+        const root = await confined('output_dir', output_dir, settings.allowedDirs, extra.signal);
         const report = await generate({
           client: client(),
           contract: prompt,
           model: model(),
           systemPrompt: system_prompt ?? SYSTEM_PROMPT,
-          sink: new FsSink(root, overwrite),
-          maxContinuations: env.TURBO_MAX_CONTINUATIONS === undefined ? undefined : Number(env.TURBO_MAX_CONTINUATIONS),
+          sink: new FsSink(root, settings.overwrite),
+          maxContinuations: settings.maxContinuations,
+          signal: extra.signal,
         });
         const result = metadataResult(report, root, env.CEREBRAS_API_KEY);
         return text(JSON.stringify(result, null, 2), result.status === 'error');
       } catch (err) {
-        return failure(err);
+        return jsonFailure(err);
       }
     },
   );
@@ -112,21 +137,22 @@ export function createMcpServer(options: McpOptions): McpServer {
         'message, test name, related locations such as the line that raised), with passed/failed counts. The command is ' +
         'detected (npm test, pytest, go test ./..., cargo test) unless given.',
       inputSchema: {
-        project_dir: z.string().describe("Project folder; relative paths resolve against the server's working directory"),
+        project_dir: z.string().describe("Project folder, inside the allowed roots (as output_dir); relative paths resolve against the server's working directory"),
         command: z.string().optional().describe('Test command line, run by the shell in project_dir (default: detected)'),
         timeout_seconds: z.number().positive().max(86_400).optional().describe('Stop the run and every process it started after this long (default 300)'),
       },
     },
-    async ({ project_dir, command, timeout_seconds }) => {
+    async ({ project_dir, command, timeout_seconds }, extra) => {
       try {
-        const cwd = path.resolve(options.cwd, project_dir);
+        const settings = await readSettings(env);
+        const cwd = await confined('project_dir', project_dir, settings.allowedDirs, extra.signal);
         const detected = command?.trim() ? undefined : await detectTestCommand(cwd);
         const cmd = command?.trim() || detected?.command;
-        if (!cmd) return text(`No test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml). Pass "command".`, true);
-        const report = await runTests({ cwd, command: cmd, timeoutMs: (timeout_seconds ?? 300) * 1000 });
+        if (!cmd) return jsonFailure(`No test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml). Pass "command".`);
+        const report = await runTests({ cwd, command: cmd, timeoutMs: (timeout_seconds ?? 300) * 1000, signal: extra.signal });
         return text(JSON.stringify(testJson(report), null, 2));
       } catch (err) {
-        return failure(err);
+        return jsonFailure(err);
       }
     },
   );
@@ -144,11 +170,15 @@ export function createMcpServer(options: McpOptions): McpServer {
         known_models: KNOWN_MODELS.map((m) => ({ id: m.id, input_per_million: m.inputPerMillion, output_per_million: m.outputPerMillion })),
       };
       try {
+        const settings = await readSettings(env);
+        status.overwrite = settings.overwrite;
+        status.allowed_dirs = settings.allowedDirs;
+        status.max_prompt_bytes = MAX_PROMPT_BYTES;
         status.models = await client().listModels();
         status.status = (status.models as string[]).includes(model()) ? 'ok' : 'model_unavailable';
       } catch (err) {
         status.status = 'error';
-        status.error = redactSecrets(err instanceof Error ? err.message : String(err), env.CEREBRAS_API_KEY);
+        status.error = message(err);
       }
       return text(JSON.stringify(status, null, 2), status.status === 'error');
     },

@@ -131,7 +131,7 @@ describe('MCP server without a key', () => {
     try {
       const result = await call(client, 'generate_and_write_files', { prompt: 'x', output_dir: 'out' });
       assert.equal(result.isError, true);
-      assert.match(result.content[0].text, /CEREBRAS_API_KEY is not set.*"env"/);
+      assert.match(JSON.parse(result.content[0].text).message, /CEREBRAS_API_KEY is not set.*"env"/);
       const status = JSON.parse((await call(client, 'check_status')).content[0].text);
       assert.equal(status.api_key_set, false);
       await assert.rejects(fs.access(path.join(cwd, 'out')));
