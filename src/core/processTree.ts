@@ -66,3 +66,21 @@ export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void
     }
   }
 }
+
+/** Running, as opposed to gone or a zombie waiting for its parent (or init) to reap it. */
+async function running(pid: number): Promise<boolean> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat !== '' && !'ZX'.includes(stat.slice(stat.lastIndexOf(')') + 2)[0]);
+}
+
+/** Waits (at most `ms`) until the signalled processes have died, so "stopped" means stopped. */
+export async function waitStopped(pids: readonly number[], ms = 1000): Promise<void> {
+  if (!canScanProcesses()) return;
+  const deadline = performance.now() + ms;
+  let left = [...pids];
+  while (left.length && performance.now() < deadline) {
+    const states = await Promise.all(left.map(running));
+    left = left.filter((_, i) => states[i]);
+    if (left.length) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

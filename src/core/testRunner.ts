@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { redactSecrets } from './errors';
 import { clampTimerMs } from './inputs';
-import { canScanProcesses, RUN_MARKER_ENV, runProcesses, signalAll } from './processTree';
+import { canScanProcesses, RUN_MARKER_ENV, runProcesses, signalAll, waitStopped } from './processTree';
 import { SecretStream, testEnvironment, trimCutFront, uniqueSecrets } from './testEnv';
 
 export interface TestRunOptions {
@@ -60,8 +60,10 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
   let kept = 0;
   let dropped = 0;
   const decoder = new TextDecoder('utf-8', { fatal: false });
-  const emit = (text: string) => {
-    if (text && options.onOutput) options.onOutput(text);
+  const emit = (text: () => string) => {
+    if (!options.onOutput) return;
+    const shown = text();
+    if (shown) options.onOutput(shown);
   };
 
   return new Promise((resolve) => {
@@ -91,10 +93,12 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
     const escaped = () => (canScanProcesses() ? runProcesses(marker, exit === undefined ? child.pid : undefined) : Promise.resolve([]));
     const killAll = async (sig: NodeJS.Signals) => {
       // Parent links are read before the group dies; what was re-parented meanwhile carries the marker.
-      const before = await escaped();
+      const before = exit === undefined ? await escaped() : [];
       killGroup(sig);
       signalAll(before, sig);
-      signalAll(await escaped(), sig);
+      const after = await escaped();
+      signalAll(after, sig);
+      return [...before, ...after];
     };
     const stop = () => {
       void killAll('SIGTERM');
@@ -126,7 +130,7 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
           dropped += over;
         }
       }
-      emit(redactor.push(decoder.decode(data, { stream: true })));
+      emit(() => redactor.push(decoder.decode(data, { stream: true })));
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
@@ -136,19 +140,20 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
       finished = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      emit(redactor.push(decoder.decode()) + redactor.end());
+      emit(() => redactor.push(decoder.decode()) + redactor.end());
+      const durationMs = Math.round(performance.now() - started);
       // Whatever the command left running, in its group or out of it, goes too.
-      await killAll('SIGKILL');
-      const kept = keptOutput(chunks, dropped, secrets);
+      await waitStopped(await killAll('SIGKILL'));
+      const tail = keptOutput(chunks, dropped, secrets);
       resolve({
         command: options.command,
         exitCode: exit?.code ?? null,
         signal: exit?.signal ?? null,
         timedOut,
         cancelled,
-        output: kept.output,
-        droppedBytes: kept.dropped,
-        durationMs: Math.round(performance.now() - started),
+        output: tail.output,
+        droppedBytes: tail.dropped,
+        durationMs,
       });
     };
     child.on('error', (err) => {

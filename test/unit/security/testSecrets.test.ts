@@ -95,6 +95,14 @@ describe('secrets stay out of test runs', () => {
     assert.equal(r.output, joined);
   });
 
+  it('a secret cut in two by the output cap leaves no piece in the kept tail', async () => {
+    const secret = 'capped-secret-0123456789';
+    // The cap keeps the last 10 bytes: the secret's last 4 characters, then the last line.
+    const r = await runTestCommand({ cwd: dir, command: node(`process.stdout.write(${JSON.stringify(secret)} + "\\nTAIL\\n")`), secrets: [secret], maxOutputBytes: 10 });
+    assert.equal(r.output, 'TAIL\n');
+    assert.equal(r.droppedBytes, secret.length + 1);
+  });
+
   it('turbo test, plain and --json, does not print the key (the CLI driven in-process)', async () => {
     const cliKey = 'cli-key-read-from-a-file-99';
     await fs.writeFile(path.join(dir, 'key.txt'), cliKey);
