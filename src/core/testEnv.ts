@@ -76,14 +76,7 @@ export class SecretStream {
 /** The largest index at which `text` can be split without splitting a secret or a key-like token. */
 export function safeCut(text: string, secrets: readonly string[]): number {
   let cut = text.length;
-  for (const s of secrets) {
-    for (let k = Math.min(s.length - 1, text.length); k > 0; k--) {
-      if (text.endsWith(s.slice(0, k))) {
-        cut = Math.min(cut, text.length - k);
-        break;
-      }
-    }
-  }
+  for (const s of secrets) cut = Math.min(cut, text.length - startedAtEnd(text, s));
   for (let moved = true; moved && cut > 0; ) {
     moved = false;
     const before = cut;
@@ -97,6 +90,15 @@ export function safeCut(text: string, secrets: readonly string[]): number {
     moved = cut !== before;
   }
   return cut;
+}
+
+/** The length of the longest end of `text` that is the start of `secret` (a secret in the making). */
+function startedAtEnd(text: string, secret: string): number {
+  const first = secret.charCodeAt(0);
+  for (let i = Math.max(0, text.length - secret.length + 1); i < text.length; i++) {
+    if (text.charCodeAt(i) === first && secret.startsWith(text.slice(i))) return text.length - i;
+  }
+  return 0;
 }
 
 /** Moves a cut inside a token-like run (or right after `Bearer `) to where that run starts. */
