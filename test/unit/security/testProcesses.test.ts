@@ -68,11 +68,13 @@ describe('children that leave the process group (Linux /proc)', () => {
 
   it('stops a setsid child on cancel', async () => {
     const controller = new AbortController();
+    let seen = '';
     const r = await runTestCommand({
       cwd,
       command: "setsid sh -c 'echo escaped $$; exec sleep 30' & sleep 30",
       signal: controller.signal,
-      onOutput: (t) => t.includes('escaped') && controller.abort(),
+      onOutput: (t) => /escaped \d+\n/.test((seen += t)) && controller.abort(),
+      timeoutMs: 20_000,
     });
     assert.equal(r.cancelled, true);
     await check(r.output, 1);
