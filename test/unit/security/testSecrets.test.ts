@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { main } from '../../../src/cli/cli';
 import { buildFixRequest } from '../../../src/core/fix';
 import { testJson } from '../../../src/core/testJson';
@@ -123,6 +125,30 @@ describe('secrets stay out of test runs', () => {
     assert.match(plain.text, /undefined \[redacted\]/);
     assert.match(JSON.parse(json.stdout).diagnostics[0].message, /undefined \[redacted\]/);
     for (const secret of [KEY, cliKey]) assert.ok(!(plain.text + json.text).includes(secret), `${secret} leaked`);
+  });
+});
+
+describe('the MCP run_tests result (dist/mcp.js)', () => {
+  it('holds neither the key from the server environment nor pieces of it', async () => {
+    const mcp = path.resolve(__dirname, '../../../dist/mcp.js');
+    await fs.access(mcp).catch(() => assert.fail('dist/mcp.js is missing: run npm run build first'));
+    const dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-secrets-mcp-')));
+    await fs.writeFile(path.join(dir, 'key.txt'), KEY);
+    await fs.writeFile(
+      path.join(dir, 'key.test.js'),
+      "require('node:test')('leaks', () => { require('node:assert').equal(process.env.CEREBRAS_API_KEY + ' ' + require('node:fs').readFileSync(__dirname + '/key.txt', 'utf8'), 'nothing'); });\n",
+    );
+    const client = new Client({ name: 'turbo-test', version: '0.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [mcp], env: { PATH: process.env.PATH ?? '', CEREBRAS_API_KEY: KEY }, cwd: dir, stderr: 'pipe' }));
+    try {
+      const result = (await client.callTool({ name: 'run_tests', arguments: { project_dir: '.', command: `"${process.execPath}" --test key.test.js` } })) as { content: { text: string }[] };
+      const text = result.content[0].text;
+      assert.match(JSON.parse(text).diagnostics[0].message, /undefined \[redacted\]/);
+      assert.ok(!text.includes(KEY), text);
+    } finally {
+      await client.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
