@@ -90,7 +90,7 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
       }
     };
     // The shell's pid names its tree only until it is reaped; after that only the marker is safe.
-    const escaped = () => (canScanProcesses() ? runProcesses(marker, exit === undefined ? child.pid : undefined) : Promise.resolve([]));
+    const escaped = () => (canScanProcesses() ? runProcesses(marker, exit === undefined ? child.pid : undefined).catch(() => []) : Promise.resolve([]));
     const killAll = async (sig: NodeJS.Signals) => {
       // Parent links are read before the group dies; what was re-parented meanwhile carries the marker.
       const before = exit === undefined ? await escaped() : [];
