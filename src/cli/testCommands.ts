@@ -70,6 +70,8 @@ export async function runTestCli(argv: string[], io: CliIO): Promise<number> {
     timeoutMs: timeoutMs(args.flags.get('timeout')),
     signal: io.signal,
     onOutput: quiet ? undefined : (t) => io.stderr(t),
+    // The command never sees the key (it is removed from its environment); this redacts it should it print it anyway.
+    secrets: [io.env.CEREBRAS_API_KEY],
   });
   if (json) io.stdout(JSON.stringify(testJson(report)) + '\n');
   else printReport(io, report);
@@ -138,6 +140,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
       model: (args.flags.get('model') as string | undefined) || io.env.CEREBRAS_MODEL || DEFAULT_MODEL,
       timeoutMs: timeoutMs(args.flags.get('timeout')),
       signal: io.signal,
+      secrets: [apiKey, io.env.CEREBRAS_API_KEY],
       readFile: (abs) => fs.readFile(abs, 'utf8').catch(() => undefined),
       applyChanges: async (changes) => {
         for (const c of changes) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChatRequest } from './client';
-import { checkRealLocation, checkRelativePath, DEFAULT_DENY } from './pathGuard';
+import { checkRealLocation, checkRelativePath, DEFAULT_DENY, isInside } from './pathGuard';
 import { DEFAULT_MODEL, type PromptOptions } from './prompt';
 import type { TestFailure } from './testParsers';
 
@@ -220,8 +220,16 @@ const MAX_FILE_BYTES = 100_000;
 /**
  * The files a fix needs to see: each failure's location and related frames, then the project files
  * the failing test files import (the implementation under test), deduplicated, at most MAX_FILES.
+ * Only files whose real location is inside the real root, and that the deny list allows by their
+ * name and by their real name, are read and sent: a symlink must not carry an outside file to the model.
  */
-export async function gatherFiles(root: string, failures: TestFailure[], readFile: (absPath: string) => Promise<string | undefined>): Promise<{ path: string; content: string }[]> {
+export async function gatherFiles(
+  root: string,
+  failures: TestFailure[],
+  readFile: (absPath: string) => Promise<string | undefined>,
+  deny: readonly string[] = DEFAULT_DENY,
+): Promise<{ path: string; content: string }[]> {
+  const admit = admission(root, deny);
   const wanted: string[] = [];
   for (const f of failures) for (const loc of [f.location, ...f.related]) if (!wanted.includes(loc.file)) wanted.push(loc.file);
   const files: { path: string; content: string }[] = [];
@@ -230,15 +238,15 @@ export async function gatherFiles(root: string, failures: TestFailure[], readFil
     const abs = wanted[i];
     if (seen.has(abs)) continue;
     seen.add(abs);
-    const rel = path.relative(root, abs);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const rel = await admit(abs);
+    if (rel === undefined) continue;
     const content = await readFile(abs);
     if (content === undefined || content.length > MAX_FILE_BYTES) continue;
-    files.push({ path: rel.split(path.sep).join('/'), content });
+    files.push({ path: rel, content });
     for (const candidates of localImports(abs, content, root)) {
       for (const candidate of candidates) {
         if (seen.has(candidate) || wanted.includes(candidate)) break;
-        if ((await readFile(candidate)) !== undefined) {
+        if ((await admit(candidate)) !== undefined && (await readFile(candidate)) !== undefined) {
           wanted.push(candidate);
           break;
         }
@@ -246,6 +254,22 @@ export async function gatherFiles(root: string, failures: TestFailure[], readFil
     }
   }
   return files;
+}
+
+/** The project-relative path to send a file under, or undefined when it must not be read at all. */
+function admission(root: string, deny: readonly string[]): (abs: string) => Promise<string | undefined> {
+  let realRoot: Promise<string | undefined> | undefined;
+  return async (abs) => {
+    const rel = path.relative(root, abs);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    const named = checkRelativePath(rel, deny);
+    if (!named.ok) return undefined;
+    realRoot ??= fs.promises.realpath(root).catch(() => undefined);
+    const [base, real] = await Promise.all([realRoot, fs.promises.realpath(abs).catch(() => undefined)]);
+    if (base === undefined || real === undefined || !isInside(base, real)) return undefined;
+    // A link inside the folder may point at a denied file (config.js -> .env).
+    return checkRelativePath(path.relative(base, real), deny).ok ? named.path : undefined;
+  };
 }
 
 const JS_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.js'];
@@ -276,5 +300,6 @@ export function localImports(file: string, content: string, root: string): strin
       // An unreadable folder adds nothing.
     }
   }
-  return out;
+  // `../../x` and Python's relative imports can name files above the root: never candidates.
+  return out.map((list) => list.filter((candidate) => isInside(root, candidate))).filter((list) => list.length > 0);
 }

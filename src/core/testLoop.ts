@@ -3,6 +3,7 @@ import { completeText } from './complete';
 import { TurboError } from './errors';
 import { buildFixRequest, gatherFiles, parseEdits, planEdits, type FileChange } from './fix';
 import { costOf } from './models';
+import { DEFAULT_DENY } from './pathGuard';
 import type { PromptOptions } from './prompt';
 import { parseTestOutput, type RunnerName, type TestFailure } from './testParsers';
 import { runTestCommand } from './testRunner';
@@ -31,11 +32,23 @@ export interface RunTestsOptions {
   signal?: AbortSignal;
   onOutput?: (text: string) => void;
   runner?: RunnerName | 'auto';
+  /** Variables the command must not see besides CEREBRAS_API_KEY (e.g. `turbo.testEnvDeny`). */
+  denyEnv?: readonly string[];
+  /** Values redacted from the output and the report, such as a key that is not in the environment. */
+  secrets?: readonly (string | undefined)[];
 }
 
 /** Runs the test command and reads its failures. */
 export async function runTests(options: RunTestsOptions): Promise<TestReport> {
-  const run = await runTestCommand({ cwd: options.cwd, command: options.command, timeoutMs: options.timeoutMs, signal: options.signal, onOutput: options.onOutput });
+  const run = await runTestCommand({
+    cwd: options.cwd,
+    command: options.command,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    onOutput: options.onOutput,
+    denyEnv: options.denyEnv,
+    secrets: options.secrets,
+  });
   const parsed = parseTestOutput(run.output, options.cwd, options.runner);
   const green = run.exitCode === 0 && !run.timedOut && !run.cancelled;
   return {
@@ -81,7 +94,7 @@ export interface FixAttempt {
 
 /** Asks the model for SEARCH/REPLACE edits for these failures and applies them whole, or not at all. */
 export async function fixFailures(ctx: FixContext, report: Pick<TestReport, 'failures' | 'output' | 'command'>, failures = report.failures): Promise<FixAttempt> {
-  const files = await gatherFiles(ctx.root, failures, ctx.readFile);
+  const files = await gatherFiles(ctx.root, failures, ctx.readFile, ctx.deny ?? DEFAULT_DENY);
   if (files.length === 0) throw new TurboError('format', 'None of the failing locations is a readable file in the project, so there is nothing to send for a fix.');
   const request = buildFixRequest({ ...ctx, failures, root: ctx.root, output: report.output, command: report.command, files });
   const answer = await completeText(ctx.client, request, ctx.signal);

@@ -1,4 +1,9 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { redactSecrets } from './errors';
+import { clampTimerMs } from './inputs';
+import { canScanProcesses, RUN_MARKER_ENV, runProcesses, signalAll, waitStopped } from './processTree';
+import { SecretStream, testEnvironment, trimCutFront, uniqueSecrets } from './testEnv';
 
 export interface TestRunOptions {
   cwd: string;
@@ -9,9 +14,13 @@ export interface TestRunOptions {
   signal?: AbortSignal;
   /** Only the last this-many bytes of output are kept (default 5 MB). */
   maxOutputBytes?: number;
-  /** Output as it arrives, decoded (invalid UTF-8 becomes U+FFFD). */
+  /** Output as it arrives, decoded (invalid UTF-8 becomes U+FFFD), with secrets redacted. */
   onOutput?: (text: string) => void;
   env?: Record<string, string | undefined>;
+  /** Variables removed from the command's environment besides CEREBRAS_API_KEY (their values are redacted too). */
+  denyEnv?: readonly string[];
+  /** Values redacted from the output (e.g. the editor's key, which is not in the environment). */
+  secrets?: readonly (string | undefined)[];
 }
 
 export interface TestRunResult {
@@ -21,7 +30,7 @@ export interface TestRunResult {
   signal: string | null;
   timedOut: boolean;
   cancelled: boolean;
-  /** stdout and stderr interleaved as they arrived; the tail when the output was longer than the cap. */
+  /** stdout and stderr interleaved as they arrived, secrets redacted; the tail when the output was longer than the cap. */
   output: string;
   /** Bytes dropped from the front to stay under the cap. */
   droppedBytes: number;
@@ -35,23 +44,34 @@ const KILL_GRACE_MS = 2000;
 
 /**
  * Runs a test command in its own process group and captures its output. On timeout or cancel the
- * whole tree is ended (SIGTERM, then SIGKILL), including children that forked away from the shell.
+ * whole tree is ended (SIGTERM, then SIGKILL), including children that forked away from the shell
+ * and, on Linux, children that left the group (`setsid`). The command runs without Turbo's key, and
+ * secrets are redacted from the output as it streams and from what is kept.
  * Never rejects: the result says what happened.
  */
 export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> {
   const started = performance.now();
   const max = options.maxOutputBytes ?? 5 * 1024 * 1024;
+  const marker = randomUUID();
+  const prepared = testEnvironment(process.env, { ...NO_COLOUR_ENV, ...options.env, [RUN_MARKER_ENV]: marker }, options.denyEnv);
+  const secrets = uniqueSecrets([...prepared.secrets, ...(options.secrets ?? [])]);
+  const redactor = new SecretStream(secrets);
   const chunks: Buffer[] = [];
   let kept = 0;
   let dropped = 0;
   const decoder = new TextDecoder('utf-8', { fatal: false });
+  const emit = (text: () => string) => {
+    if (!options.onOutput) return;
+    const shown = text();
+    if (shown) options.onOutput(shown);
+  };
 
   return new Promise((resolve) => {
     const child = spawn(options.command, {
       cwd: options.cwd,
       shell: true,
       detached: process.platform !== 'win32',
-      env: { ...process.env, ...NO_COLOUR_ENV, ...options.env },
+      env: prepared.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
@@ -60,7 +80,7 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
     let exit: { code: number | null; signal: string | null } | undefined;
     let finished = false;
 
-    const killTree = (sig: NodeJS.Signals) => {
+    const killGroup = (sig: NodeJS.Signals) => {
       if (child.pid === undefined) return;
       try {
         if (process.platform === 'win32') spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true });
@@ -69,14 +89,25 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
         // Already gone.
       }
     };
+    // The shell's pid names its tree only until it is reaped; after that only the marker is safe.
+    const escaped = () => (canScanProcesses() ? runProcesses(marker, exit === undefined ? child.pid : undefined).catch(() => []) : Promise.resolve([]));
+    const killAll = async (sig: NodeJS.Signals) => {
+      // Parent links are read before the group dies; what was re-parented meanwhile carries the marker.
+      const before = exit === undefined ? await escaped() : [];
+      killGroup(sig);
+      signalAll(before, sig);
+      const after = await escaped();
+      signalAll(after, sig);
+      return [...before, ...after];
+    };
     const stop = () => {
-      killTree('SIGTERM');
-      setTimeout(() => killTree('SIGKILL'), KILL_GRACE_MS).unref();
+      void killAll('SIGTERM');
+      setTimeout(() => void killAll('SIGKILL'), KILL_GRACE_MS).unref();
     };
     const timer = setTimeout(() => {
       timedOut = true;
       stop();
-    }, options.timeoutMs ?? 300_000);
+    }, clampTimerMs(options.timeoutMs ?? 300_000));
     const onAbort = () => {
       cancelled = true;
       stop();
@@ -85,6 +116,7 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
     else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     const collect = (data: Buffer) => {
+      if (finished) return;
       chunks.push(data);
       kept += data.length;
       while (kept > max && chunks.length > 0) {
@@ -98,38 +130,52 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
           dropped += over;
         }
       }
-      options.onOutput?.(decoder.decode(data, { stream: true }));
+      emit(() => redactor.push(decoder.decode(data, { stream: true })));
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
 
-    const finish = () => {
+    const finish = async () => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      // Whatever the command left running in its group goes too.
-      killTree('SIGKILL');
+      emit(() => redactor.push(decoder.decode()) + redactor.end());
+      const durationMs = Math.round(performance.now() - started);
+      // Whatever the command left running, in its group or out of it, goes too.
+      await waitStopped(await killAll('SIGKILL'));
+      const tail = keptOutput(chunks, dropped, secrets);
       resolve({
         command: options.command,
         exitCode: exit?.code ?? null,
         signal: exit?.signal ?? null,
         timedOut,
         cancelled,
-        output: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)),
-        droppedBytes: dropped,
-        durationMs: Math.round(performance.now() - started),
+        output: tail.output,
+        droppedBytes: tail.dropped,
+        durationMs,
       });
     };
     child.on('error', (err) => {
       chunks.push(Buffer.from(`\n${err.message}\n`));
-      finish();
+      void finish();
     });
     child.on('exit', (code, signal) => {
       exit = { code, signal };
       // A child that forked away may keep the pipes open: do not wait for it for long.
-      setTimeout(finish, 500).unref();
+      setTimeout(() => void finish(), 500).unref();
     });
-    child.on('close', finish);
+    child.on('close', () => void finish());
   });
+}
+
+/** The kept tail, decoded and redacted; a tail cut mid-line starts at the next line (the cut may fall inside a secret). */
+function keptOutput(chunks: Buffer[], dropped: number, secrets: readonly string[]): { output: string; dropped: number } {
+  let output = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+  if (dropped > 0) {
+    const trimmed = trimCutFront(output, secrets);
+    dropped += Buffer.byteLength(output) - Buffer.byteLength(trimmed);
+    output = trimmed;
+  }
+  return { output: redactSecrets(output, ...secrets), dropped };
 }

@@ -19,6 +19,8 @@ export interface TurboSettings {
   /** Empty: detect from the folder (confirmed once per folder). */
   testCommand: string;
   testTimeoutMs: number;
+  /** Variables removed from test commands' environment, besides CEREBRAS_API_KEY. */
+  testEnvDeny: string[];
   maxFixRounds: number;
 }
 
@@ -42,14 +44,19 @@ export function readSettings(scope?: vscode.ConfigurationScope): TurboSettings {
     denyPatterns: denyPatterns(c.get<unknown>('denyPatterns')),
     testCommand: c.get<string>('testCommand', '').trim(),
     testTimeoutMs: clamp(c.get<number>('testTimeout', 300), 1, 86_400) * 1000,
+    testEnvDeny: stringList(c.get<unknown>('testEnvDeny', [])),
     maxFixRounds: Math.round(clamp(c.get<number>('maxFixRounds', 3), 1, 20)),
   };
 }
 
 /** The person's list adds to DEFAULT_DENY (the path guard applies both); a hand-edited non-list means none. */
 function denyPatterns(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : [];
-  return [...DEFAULT_DENY, ...list.filter((p): p is string => typeof p === 'string' && p.trim() !== '')];
+  return [...DEFAULT_DENY, ...stringList(value)];
+}
+
+/** A setting that should be a list of names: anything else in it is dropped, not turned into text. */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
 }
 
 function clamp(n: number, min: number, max: number): number {

@@ -149,7 +149,7 @@ export function createMcpServer(options: McpOptions): McpServer {
         const detected = command?.trim() ? undefined : await detectTestCommand(cwd);
         const cmd = command?.trim() || detected?.command;
         if (!cmd) return jsonFailure(`No test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml). Pass "command".`);
-        const report = await runTests({ cwd, command: cmd, timeoutMs: (timeout_seconds ?? 300) * 1000, signal: extra.signal });
+        const report = await runTests({ cwd, command: cmd, timeoutMs: (timeout_seconds ?? 300) * 1000, signal: extra.signal, secrets: [env.CEREBRAS_API_KEY] });
         return text(JSON.stringify(testJson(report), null, 2));
       } catch (err) {
         return jsonFailure(err);

@@ -12,6 +12,7 @@ import './suite/engine.test';
 import './suite/lmTool.test';
 import './suite/contract.test';
 import './suite/testLoop.test';
+import './suite/security.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

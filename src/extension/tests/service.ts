@@ -155,7 +155,9 @@ export class TestLoop implements vscode.Disposable {
     this.status.tooltip = `Turbo: running ${command} in ${folder}`;
     this.status.show();
     this.output.appendLine(`\n> ${command}   (in ${folder}, ${new Date().toLocaleTimeString()})`);
-    const report = await runTests({ cwd: folder, command, timeoutMs: settings.testTimeoutMs, signal, onOutput: (t) => this.output.append(t) });
+    // The key from secret storage is not in the environment; should a test print it, it is redacted.
+    const key = (await this.services.keys.get())?.key;
+    const report = await runTests({ cwd: folder, command, timeoutMs: settings.testTimeoutMs, signal, onOutput: (t) => this.output.append(t), denyEnv: settings.testEnvDeny, secrets: [key] });
     this.output.appendLine(`\n[${report.timedOut ? `timed out after ${settings.testTimeoutMs / 1000} s` : report.cancelled ? 'cancelled' : `exit code ${report.exitCode}`} · ${(report.durationMs / 1000).toFixed(1)} s · ${countsText(report)}]`);
     await this.show(folder, command, report);
     this.changed.fire(report);
@@ -299,6 +301,8 @@ export class TestLoop implements vscode.Disposable {
             command,
             rounds: settings.maxFixRounds,
             timeoutMs: settings.testTimeoutMs,
+            denyEnv: settings.testEnvDeny,
+            secrets: [made.key],
             initial: known && known.command === command && !known.report.cancelled ? known.report : undefined,
             onOutput: (t) => this.output.append(t),
             onProgress: (p) => progress.report({ message: `round ${p.round}/${p.rounds}${p.failing !== undefined ? ` · ${p.failing} failing` : ''} · ${p.phase === 'testing' ? 'running tests' : `asking ${made.ctx.model}`}` }),

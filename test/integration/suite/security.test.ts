@@ -1,0 +1,45 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TestReport } from '../../../src/core/testLoop';
+import { setSetting, useStandIn } from '../helpers';
+
+/**
+ * The key stays home in the editor too: a test command runs without the key or the variables the
+ * person lists in turbo.testEnvDeny, and the key from secret storage is redacted from what Turbo keeps.
+ */
+describe('Security: test runs in the editor', () => {
+  const secretName = 'TURBO_IT_DEPLOY_TOKEN';
+  const secretValue = 'deploy-token-7f3a9c2e51b8';
+  const saved = { key: process.env.CEREBRAS_API_KEY, secret: process.env[secretName] };
+
+  after(async () => {
+    for (const [name, value] of [['CEREBRAS_API_KEY', saved.key], [secretName, saved.secret]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await setSetting('testCommand', undefined);
+    await setSetting('testEnvDeny', undefined);
+  });
+
+  it('runs the tests without CEREBRAS_API_KEY or a denied variable, and redacts the stored key from the output', async () => {
+    const { standin, out } = await useStandIn('out-secrets');
+    // The extension host's environment holds the key (as when VS Code is started from a shell that has it).
+    process.env.CEREBRAS_API_KEY = standin.apiKey;
+    process.env[secretName] = secretValue;
+    await vscode.workspace.fs.createDirectory(out);
+    // A file in the project holds the key the person stored with Set API Key (a test that prints config).
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, 'leak.txt'), new TextEncoder().encode(`stored=${standin.apiKey}\n`));
+    await setSetting('testEnvDeny', [secretName]);
+    await setSetting(
+      'testCommand',
+      `node -e "console.log('key=' + process.env.CEREBRAS_API_KEY); console.log('token=' + process.env.${secretName}); console.log(require('fs').readFileSync('leak.txt', 'utf8')); process.exit(1)"`,
+    );
+    const report = (await vscode.commands.executeCommand('turbo.runTests', out)) as TestReport;
+    assert.ok(report, 'the run happened');
+    assert.match(report.output, /key=undefined/, 'the key is not in the test environment');
+    assert.match(report.output, /token=undefined/, 'the denied variable is not in the test environment');
+    assert.match(report.output, /stored=/, 'the file was printed');
+    assert.ok(!report.output.includes(standin.apiKey), 'the stored key is redacted from the output Turbo keeps');
+    assert.ok(!report.output.includes(secretValue));
+  });
+});
