@@ -58,6 +58,16 @@ describe('the files sent with a fix stay inside the project', () => {
     assert.deepEqual(sent.map((f) => f.path), ['a.test.js', 'lib.js']);
   });
 
+  it('with no list given, the defaults keep .env files and private keys out, also behind a link', async () => {
+    await write('project/.env.local', 'TOKEN=DEFAULT-DENIED\n');
+    await write('project/certs/server.key', '-----BEGIN PRIVATE KEY-----\nDEFAULT-DENIED\n');
+    await fs.symlink('.env.local', path.join(root, 'config.js'));
+    await write('project/a.test.js', "require('./config.js');\nrequire('./lib');\n");
+    const sent = await gatherFiles(root, [at('a.test.js'), at('.env.local'), at('certs/server.key')], read);
+    assert.deepEqual(sent.map((f) => f.path), ['a.test.js', 'lib.js']);
+    assert.ok(!JSON.stringify(sent).includes('DEFAULT-DENIED'));
+  });
+
   it('fixFailures applies the context deny list: the request body holds no denied file', async () => {
     const standin = new CerebrasStandIn();
     await standin.start();
