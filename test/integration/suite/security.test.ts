@@ -30,9 +30,11 @@ describe('Security: test runs in the editor', () => {
     // A file in the project holds the key the person stored with Set API Key (a test that prints config).
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, 'leak.txt'), new TextEncoder().encode(`stored=${standin.apiKey}\n`));
     await setSetting('testEnvDeny', [secretName]);
+    // A set test command runs in the workspace folder: the file is named by its absolute path.
+    const leak = vscode.Uri.joinPath(out, 'leak.txt').fsPath.replace(/\\/g, '/');
     await setSetting(
       'testCommand',
-      `node -e "console.log('key=' + process.env.CEREBRAS_API_KEY); console.log('token=' + process.env.${secretName}); console.log(require('fs').readFileSync('leak.txt', 'utf8')); process.exit(1)"`,
+      `node -e "console.log('key=' + process.env.CEREBRAS_API_KEY); console.log('token=' + process.env.${secretName}); console.log(require('fs').readFileSync('${leak}', 'utf8')); process.exit(1)"`,
     );
     const report = (await vscode.commands.executeCommand('turbo.runTests', out)) as TestReport;
     assert.ok(report, 'the run happened');
