@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { TurboError } from '../core/errors';
 import { UsageError } from './args';
 import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
 import { FIX_HELP, GENERATE_HELP, MAIN_HELP, MCP_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
@@ -46,6 +47,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`turbo: ${err.message}. Run 'turbo --help'.\n`);
+      return EXIT_USAGE;
+    }
+    // A flag or variable that failed the shared checks: the message already names it.
+    if (err instanceof TurboError && err.kind === 'config') {
+      io.stderr(`turbo: ${err.message} Run 'turbo --help'.\n`);
       return EXIT_USAGE;
     }
     io.stderr(`turbo: ${err instanceof Error ? err.message : String(err)}\n`);

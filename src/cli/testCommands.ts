@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CerebrasClient } from '../core/client';
-import { resolveBaseUrl } from '../core/config';
+import { resolveBaseUrl, resolveModel } from '../core/config';
 import { redactSecrets, TurboError } from '../core/errors';
 import { atomicWrite } from '../core/fsSink';
 import { formatCost } from '../core/models';
@@ -10,7 +10,7 @@ import { detectTestCommand } from '../core/testDetect';
 import { countsText, diagnosticsJson, diagnosticsText, OUTCOME_TEXT, testJson } from '../core/testJson';
 import { fixUntilGreen, runTests, type FixLoopReport, type TestReport } from '../core/testLoop';
 import { parseTestOutput, RUNNER_NAMES, type RunnerName } from '../core/testParsers';
-import { parseArgs, UsageError } from './args';
+import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
 import { EXIT_FAILED, EXIT_OK, type CliIO } from './generateCommand';
 import { FIX_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
 
@@ -35,19 +35,14 @@ async function commandFor(cwd: string, flag: string | true | undefined, io: CliI
   return detected.command;
 }
 
-function timeoutMs(flag: string | true | undefined): number {
-  if (flag === undefined) return 300_000;
-  const s = Number(flag);
-  if (!(s > 0)) throw new UsageError('--timeout takes a number of seconds');
-  return s * 1000;
+/** Seconds, up to a day: the runner's timer can hold it, and a longer test run is a mistake. */
+function timeoutFlag(flags: Map<string, string | true>): number {
+  return numberFlag(flags, 'timeout', { min: 1, max: 86_400, integer: false }, 300) * 1000;
 }
 
-function runnerFlag(flag: string | true | undefined): RunnerName | 'auto' {
-  const value = typeof flag === 'string' ? flag : 'auto';
-  if (value !== 'auto' && !(RUNNER_NAMES as readonly string[]).includes(value)) throw new UsageError(`--runner takes auto, ${RUNNER_NAMES.join(', ')}`);
-  return value as RunnerName | 'auto';
+function runnerFlag(flags: Map<string, string | true>): RunnerName | 'auto' {
+  return choiceFlag<RunnerName | 'auto'>(flags, 'runner', ['auto', ...RUNNER_NAMES], 'auto');
 }
-
 
 function printReport(io: CliIO, report: TestReport): void {
   io.stdout(diagnosticsText(report.cwd, report.failures));
@@ -62,12 +57,14 @@ export async function runTestCli(argv: string[], io: CliIO): Promise<number> {
   if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
   const json = args.flags.has('json');
   const quiet = json || args.flags.has('quiet') || args.flags.has('q');
+  const runner = runnerFlag(args.flags);
+  const timeoutMs = timeoutFlag(args.flags);
   const cwd = await folder(args.flags.get('cwd'));
   const report = await runTests({
     cwd,
     command: await commandFor(cwd, args.flags.get('cmd'), io, quiet),
-    runner: runnerFlag(args.flags.get('runner')),
-    timeoutMs: timeoutMs(args.flags.get('timeout')),
+    runner,
+    timeoutMs,
     signal: io.signal,
     onOutput: quiet ? undefined : (t) => io.stderr(t),
   });
@@ -83,7 +80,7 @@ export async function runParseOutputCli(argv: string[], io: CliIO, readStdin: ()
   if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${args.positionals[1]}`);
   const cwd = await folder(args.flags.get('cwd'));
   const junit = args.flags.get('junit');
-  let runner = runnerFlag(args.flags.get('runner'));
+  let runner = runnerFlag(args.flags);
   let text: string;
   const file = typeof junit === 'string' ? junit : args.positionals[0];
   if (typeof junit === 'string') runner = 'junit';
@@ -114,9 +111,10 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
   const json = args.flags.has('json');
   const quiet = json || args.flags.has('quiet') || args.flags.has('q');
-  const roundsFlag = args.flags.get('rounds');
-  const rounds = roundsFlag === undefined ? 3 : Number(roundsFlag);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new UsageError('--rounds takes a whole number from 1 to 20');
+  const rounds = numberFlag(args.flags, 'rounds', { min: 1, max: 20 }, 3);
+  const timeoutMs = timeoutFlag(args.flags);
+  const model = resolveModel(args.flags.get('model') as string | undefined, io.env, DEFAULT_MODEL);
+  const baseUrl = resolveBaseUrl(undefined, io.env);
   const cwd = await folder(args.flags.get('cwd'));
   const apiKey = io.env.CEREBRAS_API_KEY?.trim();
   if (!apiKey) {
@@ -126,7 +124,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   const contractFile = args.flags.get('contract');
   const contract = typeof contractFile === 'string' ? await fs.readFile(contractFile, 'utf8') : undefined;
   const command = await commandFor(cwd, args.flags.get('cmd'), io, quiet);
-  const client = new CerebrasClient({ apiKey, baseUrl: resolveBaseUrl(undefined, io.env), warmConnection: false });
+  const client = new CerebrasClient({ apiKey, baseUrl, warmConnection: false });
   let report: FixLoopReport;
   try {
     report = await fixUntilGreen({
@@ -135,8 +133,8 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
       command,
       rounds,
       contract,
-      model: (args.flags.get('model') as string | undefined) || io.env.CEREBRAS_MODEL || DEFAULT_MODEL,
-      timeoutMs: timeoutMs(args.flags.get('timeout')),
+      model,
+      timeoutMs,
       signal: io.signal,
       readFile: (abs) => fs.readFile(abs, 'utf8').catch(() => undefined),
       applyChanges: async (changes) => {
