@@ -5,6 +5,7 @@ import { resolveBaseUrl, resolveModel, type EnvLike } from '../core/config';
 import { redactSecrets } from '../core/errors';
 import { FsSink } from '../core/fsSink';
 import { generate, type GenerationReport } from '../core/pipeline';
+import { safeInline, safeJson } from '../core/terminalText';
 import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
 import type { OverwritePolicy, OverwriteQuestion } from '../core/sink';
@@ -82,15 +83,15 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
     maxContinuations,
     sink: new FsSink(root, overwrite, io.isTTY && io.prompt && !json ? askOnTerminal(io, io.prompt) : undefined),
     signal: io.signal,
-    onFile: showFiles ? (f) => io.stdout(`  ${f.overwritten ? '~' : '+'} ${f.path} (${f.lines} lines)\n`) : undefined,
-    onNotice: quiet ? undefined : (message) => io.stderr(`turbo: ${redactSecrets(message, apiKey)}\n`),
+    onFile: showFiles ? (f) => io.stdout(`  ${f.overwritten ? '~' : '+'} ${safeInline(f.path)} (${f.lines} lines)\n`) : undefined,
+    onNotice: quiet ? undefined : (message) => io.stderr(`turbo: ${safeInline(redactSecrets(message, apiKey))}\n`),
   });
 
-  if (json) io.stdout(JSON.stringify(toJson(report, apiKey)) + '\n');
+  if (json) io.stdout(safeJson(toJson(report, apiKey)) + '\n');
   else if (!quiet) io.stdout(summary(report, root));
   if (!json && !quiet) {
-    for (const r of report.rejected) io.stderr(`turbo: not written: ${r.path} (${r.reason})\n`);
-    for (const w of report.warnings) io.stderr(`turbo: warning: ${w}\n`);
+    for (const r of report.rejected) io.stderr(`turbo: not written: ${safeInline(r.path)} (${safeInline(r.reason)})\n`);
+    for (const w of report.warnings) io.stderr(`turbo: warning: ${safeInline(w)}\n`);
   }
 
   if (report.error) {
@@ -107,7 +108,7 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
 
 function askOnTerminal(io: CliIO, prompt: NonNullable<CliIO['prompt']>): OverwriteQuestion {
   return async (existing) => {
-    io.stderr(`These ${existing.length} generated file(s) already exist:\n${existing.map((p) => `  ${p}`).join('\n')}\n`);
+    io.stderr(`These ${existing.length} generated file(s) already exist:\n${existing.map((p) => `  ${safeInline(p)}`).join('\n')}\n`);
     const answer = (await prompt('Overwrite them? [y]es / [n]o, skip them / [d]iscard the whole generation: ')).trim().toLowerCase();
     return answer.startsWith('y') ? 'overwrite' : answer.startsWith('d') ? 'discard' : 'skip';
   };

@@ -6,6 +6,7 @@ import { redactSecrets, TurboError } from '../core/errors';
 import { atomicWrite } from '../core/fsSink';
 import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
+import { safeInline, safeJson, safeStream } from '../core/terminalText';
 import { detectTestCommand } from '../core/testDetect';
 import { countsText, diagnosticsJson, diagnosticsText, OUTCOME_TEXT, testJson } from '../core/testJson';
 import { fixUntilGreen, runTests, type FixLoopReport, type TestReport } from '../core/testLoop';
@@ -31,7 +32,7 @@ async function commandFor(cwd: string, flag: string | true | undefined, io: CliI
   if (typeof flag === 'string' && flag.trim()) return flag;
   const detected = await detectTestCommand(cwd);
   if (!detected) throw new UsageError(`no test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml); pass --cmd "..."`);
-  if (!quiet) io.stderr(`turbo: running "${detected.command}" (${detected.reason})\n`);
+  if (!quiet) io.stderr(`turbo: running "${safeInline(detected.command)}" (${detected.reason})\n`);
   return detected.command;
 }
 
@@ -66,9 +67,9 @@ export async function runTestCli(argv: string[], io: CliIO): Promise<number> {
     runner,
     timeoutMs,
     signal: io.signal,
-    onOutput: quiet ? undefined : (t) => io.stderr(t),
+    onOutput: quiet ? undefined : (t) => io.stderr(safeStream(t)),
   });
-  if (json) io.stdout(JSON.stringify(testJson(report)) + '\n');
+  if (json) io.stdout(safeJson(testJson(report)) + '\n');
   else printReport(io, report);
   return report.green ? EXIT_OK : EXIT_FAILED;
 }
@@ -96,7 +97,7 @@ export async function runParseOutputCli(argv: string[], io: CliIO, readStdin: ()
     return EXIT_FAILED;
   }
   if (args.flags.has('json')) {
-    io.stdout(JSON.stringify({ diagnostics: diagnosticsJson(cwd, parsed.failures), runner: parsed.runner, passed: parsed.passed ?? null, failed: parsed.failed ?? null }) + '\n');
+    io.stdout(safeJson({ diagnostics: diagnosticsJson(cwd, parsed.failures), runner: parsed.runner, passed: parsed.passed ?? null, failed: parsed.failed ?? null }) + '\n');
   } else {
     io.stdout(diagnosticsText(cwd, parsed.failures));
     io.stdout(`${countsText({ ...parsed, green: parsed.failures.length === 0 })}\n`);
@@ -147,11 +148,11 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
     });
   } catch (err) {
     const message = redactSecrets(err instanceof Error ? err.message : String(err), apiKey);
-    if (json) io.stdout(JSON.stringify({ outcome: 'error', error: { kind: err instanceof TurboError ? err.kind : 'unknown', message } }) + '\n');
+    if (json) io.stdout(safeJson({ outcome: 'error', error: { kind: err instanceof TurboError ? err.kind : 'unknown', message } }) + '\n');
     io.stderr(`turbo: ${message}\n`);
     return EXIT_FAILED;
   }
-  if (json) io.stdout(JSON.stringify(fixJson(report)) + '\n');
+  if (json) io.stdout(safeJson(fixJson(report)) + '\n');
   else {
     for (const r of report.rounds) io.stdout(roundLine(r));
     printReport(io, report.final);
@@ -162,8 +163,8 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
 
 
 export function roundLine(r: FixLoopReport['rounds'][number]): string {
-  const changed = r.changes.length ? r.changes.map((c) => c.file).join(', ') : 'nothing';
-  const problems = r.problems.length ? `\n  not applied: ${r.problems.join('; ')}` : '';
+  const changed = r.changes.length ? r.changes.map((c) => safeInline(c.file)).join(', ') : 'nothing';
+  const problems = r.problems.length ? `\n  not applied: ${r.problems.map(safeInline).join('; ')}` : '';
   return `round ${r.round}: ${r.failingBefore} → ${r.failingAfter} failing · changed ${changed} · ${formatCost(r.costUsd)}${problems}\n`;
 }
 
