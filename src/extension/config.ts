@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { resolveBaseUrl } from '../core/config';
 import { safeText } from '../core/terminalText';
 import { validateSettings, type TurboSettings } from './settingsCheck';
 
@@ -7,7 +8,17 @@ export type { OverwriteSetting, SettingProblem, TurboSettings } from './settings
 /** The one place settings are read; everything else receives a typed, checked snapshot. */
 export function readSettings(scope?: vscode.ConfigurationScope): TurboSettings {
   const c = vscode.workspace.getConfiguration('turbo', scope);
-  return validateSettings((key) => c.get<unknown>(key)).settings;
+  const { settings } = validateSettings((key) => c.get<unknown>(key));
+  // An empty turbo.baseUrl defers to the environment; a bad CEREBRAS_BASE_URL there is fixed (or
+  // overridden) through the same setting.
+  if (!settings.baseUrl && !settings.problems.some((p) => p.setting === 'turbo.baseUrl')) {
+    try {
+      resolveBaseUrl(undefined, process.env);
+    } catch (err) {
+      settings.problems.push({ setting: 'turbo.baseUrl', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return settings;
 }
 
 /**

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { DEFAULT_DENY } from '../../../src/core/pathGuard';
 import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../../../src/core/prompt';
 import { validateSettings } from '../../../src/extension/settingsCheck';
@@ -80,5 +82,21 @@ describe('editor settings: every number and word is checked, and a bad one is na
 
   it('collects every problem, not just the first', () => {
     assert.deepEqual(check({ overwrite: 'x', maxContinuations: -1, testTimeout: 0 }).problems.map((p) => p.setting), ['turbo.overwrite', 'turbo.maxContinuations', 'turbo.testTimeout']);
+  });
+
+  it('the settings schema in package.json declares the same ranges the check enforces', () => {
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+    const props: Record<string, { type: string | string[]; minimum?: number; maximum?: number }> = pkg.contributes.configuration.properties;
+    let checked = 0;
+    for (const [id, schema] of Object.entries(props)) {
+      if (schema.minimum === undefined) continue;
+      const key = id.replace(/^turbo\./, '');
+      assert.ok(schema.maximum !== undefined, `${id} declares a maximum`);
+      assert.deepEqual(check({ [key]: schema.minimum }).problems, [], `${id} = minimum`);
+      assert.deepEqual(check({ [key]: schema.maximum }).problems, [], `${id} = maximum`);
+      assert.equal(check({ [key]: schema.maximum + 1 }).problems[0]?.setting, id, `${id} above its maximum`);
+      checked++;
+    }
+    assert.ok(checked >= 6);
   });
 });
