@@ -96,6 +96,19 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
     assert.match(r.stdout + r.stderr, /\\x1b\]52/);
   });
 
+  it('an error message from the server is escaped, in text and in JSON', async () => {
+    const body = { message: 'bad \u001b]52;c;Y3VybA==\u0007 request \u202e\u009b', type: 'invalid_request_error', param: '', code: 'bad_request' };
+    standin.enqueue({ status: 400, errorBody: body }, { status: 400, errorBody: body });
+    const text = await inProcess(['generate', contract, '--out', path.join(dir, 'out')], env);
+    assert.equal(text.code, 1);
+    assertSafe(text.stderr, 'stderr');
+    assert.match(text.stderr, /\\x1b\]52/, 'the message is shown, escaped');
+    const json = await inProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
+    assertSafe(json.stdout, 'stdout');
+    assertSafe(json.stderr, 'stderr');
+    assert.equal(JSON.parse(json.stdout).error.kind, 'bad_request');
+  });
+
   const tscOutput = `src/${OSC52.replace('.py', '.ts')}(3,5): error TS2322: Type \u001b[2J'x' is not \u202eassignable\u009b to 'number'.\n`;
 
   it('parse-output: file names and messages from test output are escaped', async () => {
