@@ -60,7 +60,7 @@ export function validateSettings(get: (key: string) => unknown): { settings: Tur
       return url ? checkBaseUrl(url, source) : '';
     }),
     outputDirectory: checked('outputDirectory', '', (raw, source) => text(raw, source, 'a folder path', true).trim()),
-    overwrite: checked<OverwriteSetting>('overwrite', 'never', (raw, source) => optionalChoice(choice(raw, source), source, ['ask', 'always', 'never'], 'ask')),
+    overwrite: checked<OverwriteSetting>('overwrite', 'never', (raw, source) => optionalChoice(choice(raw), source, ['ask', 'always', 'never'], 'ask')),
     previewBeforeWrite: checked('previewBeforeWrite', true, (raw, source) => {
       if (raw === undefined || typeof raw === 'boolean') return raw ?? false;
       throw new TurboError('config', `${source} takes true or false; got ${shown(raw)}.`);
@@ -68,7 +68,7 @@ export function validateSettings(get: (key: string) => unknown): { settings: Tur
     maxContinuations: checked('maxContinuations', 2, num({ min: 0, max: 10 }, 2)),
     maxCompletionTokens: checked('maxCompletionTokens', DEFAULT_MAX_COMPLETION_TOKENS, num({ min: 256, max: 1_000_000 }, DEFAULT_MAX_COMPLETION_TOKENS)),
     temperature: checked('temperature', undefined, (raw, source) => optionalNumber(numeric(raw, source, { min: 0, max: 2, integer: false }), source, { min: 0, max: 2, integer: false })),
-    reasoningEffort: checked('reasoningEffort', undefined, (raw, source) => optionalChoice<'' | 'low' | 'medium' | 'high'>(choice(raw, source), source, ['', 'low', 'medium', 'high'], '') || undefined),
+    reasoningEffort: checked('reasoningEffort', undefined, (raw, source) => optionalChoice<'' | 'low' | 'medium' | 'high'>(choice(raw), source, ['', 'low', 'medium', 'high'], '') || undefined),
     streamIdleTimeoutMs: checked('streamIdleTimeout', 60, num({ min: 5, max: 3600 }, 60)) * 1000,
     denyPatterns: checked('denyPatterns', [...DEFAULT_DENY], (raw, source) => globs(raw, source)),
     testCommand: checked('testCommand', '', (raw, source) => text(raw, source, 'a command line').trim()),
@@ -87,7 +87,7 @@ function numeric(raw: unknown, source: string, rule: NumberRule): string | numbe
 }
 
 /** An enumerated setting of the wrong type goes to parseChoice as text, so its message lists the choices. */
-function choice(raw: unknown, _source: string): string | undefined {
+function choice(raw: unknown): string | undefined {
   if (raw === undefined || raw === null || typeof raw === 'string') return raw ?? undefined;
   return JSON.stringify(raw) ?? String(raw);
 }
