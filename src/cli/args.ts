@@ -1,3 +1,5 @@
+import { parseChoice, parseNumber, type NumberRule } from '../core/inputs';
+
 /** A small, strict argument parser: unknown flags are errors, not silently ignored. */
 export interface ParsedArgs {
   positionals: string[];
@@ -33,4 +35,20 @@ export function parseArgs(argv: string[], spec: { boolean: string[]; value: stri
     }
   }
   return { positionals, flags };
+}
+
+/** A number flag checked by the shared rules: `--timeout abc` is an error naming the flag, never a default. */
+export function numberFlag(flags: ParsedArgs['flags'], name: string, rule: NumberRule, fallback: number): number;
+export function numberFlag(flags: ParsedArgs['flags'], name: string, rule: NumberRule): number | undefined;
+export function numberFlag(flags: ParsedArgs['flags'], name: string, rule: NumberRule, fallback?: number): number | undefined {
+  const value = flags.get(name);
+  if (value === undefined) return fallback;
+  return parseNumber(value === true ? '' : value, `--${name}`, rule);
+}
+
+/** One of `allowed`, exactly: `--overwrite Never` is an error, not "always". */
+export function choiceFlag<T extends string>(flags: ParsedArgs['flags'], name: string, allowed: readonly T[], fallback: T): T {
+  const value = flags.get(name);
+  if (value === undefined) return fallback;
+  return parseChoice(value === true ? '' : value, `--${name}`, allowed);
 }

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { TurboError } from '../core/errors';
+import { safeText } from '../core/terminalText';
 import { UsageError } from './args';
 import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
 import { FIX_HELP, GENERATE_HELP, MAIN_HELP, MCP_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
@@ -9,7 +11,8 @@ import { runFixCli, runParseOutputCli, runTestCli } from './testCommands';
 
 declare const TURBO_VERSION: string;
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], rawIo: CliIO): Promise<number> {
+  const io = terminalSafe(rawIo);
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -48,9 +51,23 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`turbo: ${err.message}. Run 'turbo --help'.\n`);
       return EXIT_USAGE;
     }
+    // A flag or variable that failed the shared checks: the message already names it.
+    if (err instanceof TurboError && err.kind === 'config') {
+      io.stderr(`turbo: ${err.message} Run 'turbo --help'.\n`);
+      return EXIT_USAGE;
+    }
     io.stderr(`turbo: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILED;
   }
+}
+
+/**
+ * The one choke point for what the CLI prints: model-chosen paths, server messages and test output
+ * may carry escape sequences (OSC 52 sets the clipboard), so every line is escaped on its way out.
+ * JSON is written with safeJson first, so it has nothing left to escape and stays valid.
+ */
+function terminalSafe(io: CliIO): CliIO {
+  return { ...io, stdout: (t) => io.stdout(safeText(t)), stderr: (t) => io.stderr(safeText(t)) };
 }
 
 const HELP: Record<string, string> = { generate: GENERATE_HELP, test: TEST_HELP, 'parse-output': PARSE_OUTPUT_HELP, fix: FIX_HELP, mcp: MCP_HELP };

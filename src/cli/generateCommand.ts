@@ -1,14 +1,15 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CerebrasClient } from '../core/client';
-import { resolveBaseUrl, type EnvLike } from '../core/config';
+import { resolveBaseUrl, resolveModel, type EnvLike } from '../core/config';
 import { redactSecrets } from '../core/errors';
 import { FsSink } from '../core/fsSink';
 import { generate, type GenerationReport } from '../core/pipeline';
+import { safeInline, safeJson } from '../core/terminalText';
 import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
 import type { OverwritePolicy, OverwriteQuestion } from '../core/sink';
-import { parseArgs, UsageError } from './args';
+import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
 import { GENERATE_HELP } from './help';
 
 export interface CliIO {
@@ -40,16 +41,14 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
   const out = args.flags.get('out');
   if (typeof out !== 'string' || !out) throw new UsageError('generate needs --out DIR');
-  const overwrite = (args.flags.get('overwrite') ?? 'ask') as string;
-  if (overwrite !== 'ask' && overwrite !== 'always' && overwrite !== 'never') throw new UsageError('--overwrite takes ask, always or never');
-  const maxTokensFlag = args.flags.get('max-tokens');
-  const maxTokens = maxTokensFlag === undefined ? undefined : Number(maxTokensFlag);
-  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError('--max-tokens takes a positive whole number');
-  const maxContinuations = wholeNumber(args.flags.get('max-continuations'), '--max-continuations', 0);
-  const idleTimeout = wholeNumber(args.flags.get('idle-timeout'), '--idle-timeout', 1);
+  const overwrite = choiceFlag<OverwritePolicy>(args.flags, 'overwrite', ['ask', 'always', 'never'], 'ask');
+  const maxTokens = numberFlag(args.flags, 'max-tokens', { min: 1, max: 1_000_000 });
+  const maxContinuations = numberFlag(args.flags, 'max-continuations', { min: 0, max: 10 });
+  const idleTimeout = numberFlag(args.flags, 'idle-timeout', { min: 1, max: 3600 }, 60);
   const json = args.flags.has('json');
   const quiet = args.flags.has('quiet') || args.flags.has('q');
-  const model = (args.flags.get('model') as string | undefined) || io.env.CEREBRAS_MODEL || DEFAULT_MODEL;
+  const model = resolveModel(args.flags.get('model') as string | undefined, io.env, DEFAULT_MODEL);
+  const baseUrl = resolveBaseUrl(undefined, io.env);
 
   const apiKey = io.env.CEREBRAS_API_KEY?.trim();
   if (!apiKey) {
@@ -70,9 +69,9 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
 
   const client = new CerebrasClient({
     apiKey,
-    baseUrl: resolveBaseUrl(undefined, io.env),
+    baseUrl,
     warmConnection: false,
-    idleTimeoutMs: (idleTimeout ?? 60) * 1000,
+    idleTimeoutMs: idleTimeout * 1000,
   });
   const root = path.resolve(out);
   const showFiles = !quiet && !json;
@@ -82,17 +81,17 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
     model,
     maxCompletionTokens: maxTokens,
     maxContinuations,
-    sink: new FsSink(root, overwrite as OverwritePolicy, io.isTTY && io.prompt && !json ? askOnTerminal(io, io.prompt) : undefined),
+    sink: new FsSink(root, overwrite, io.isTTY && io.prompt && !json ? askOnTerminal(io, io.prompt) : undefined),
     signal: io.signal,
-    onFile: showFiles ? (f) => io.stdout(`  ${f.overwritten ? '~' : '+'} ${f.path} (${f.lines} lines)\n`) : undefined,
-    onNotice: quiet ? undefined : (message) => io.stderr(`turbo: ${redactSecrets(message, apiKey)}\n`),
+    onFile: showFiles ? (f) => io.stdout(`  ${f.overwritten ? '~' : '+'} ${safeInline(f.path)} (${f.lines} lines)\n`) : undefined,
+    onNotice: quiet ? undefined : (message) => io.stderr(`turbo: ${safeInline(redactSecrets(message, apiKey))}\n`),
   });
 
-  if (json) io.stdout(JSON.stringify(toJson(report, apiKey)) + '\n');
+  if (json) io.stdout(safeJson(toJson(report, apiKey)) + '\n');
   else if (!quiet) io.stdout(summary(report, root));
   if (!json && !quiet) {
-    for (const r of report.rejected) io.stderr(`turbo: not written: ${r.path} (${r.reason})\n`);
-    for (const w of report.warnings) io.stderr(`turbo: warning: ${w}\n`);
+    for (const r of report.rejected) io.stderr(`turbo: not written: ${safeInline(r.path)} (${safeInline(r.reason)})\n`);
+    for (const w of report.warnings) io.stderr(`turbo: warning: ${safeInline(w)}\n`);
   }
 
   if (report.error) {
@@ -109,17 +108,10 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
 
 function askOnTerminal(io: CliIO, prompt: NonNullable<CliIO['prompt']>): OverwriteQuestion {
   return async (existing) => {
-    io.stderr(`These ${existing.length} generated file(s) already exist:\n${existing.map((p) => `  ${p}`).join('\n')}\n`);
+    io.stderr(`These ${existing.length} generated file(s) already exist:\n${existing.map((p) => `  ${safeInline(p)}`).join('\n')}\n`);
     const answer = (await prompt('Overwrite them? [y]es / [n]o, skip them / [d]iscard the whole generation: ')).trim().toLowerCase();
     return answer.startsWith('y') ? 'overwrite' : answer.startsWith('d') ? 'discard' : 'skip';
   };
-}
-
-function wholeNumber(value: string | true | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} takes a whole number of at least ${min}`);
-  return n;
 }
 
 function summary(report: GenerationReport, root: string): string {

@@ -43,10 +43,11 @@ Options:
                              files that already exist in DIR: ask once at the end
                              (only at a terminal; otherwise keep them), always
                              replace them, or never                           [default: ask]
-  --max-tokens N             cap on completion tokens per request             [default: 32768]
-  --max-continuations N      follow-up requests when the answer is cut off;
-                             0 turns continuation off                         [default: 2]
-  --idle-timeout S           abort when the stream sends nothing for S seconds [default: 60]
+  --max-tokens N             cap on completion tokens per request, 1-1000000  [default: 32768]
+  --max-continuations N      follow-up requests when the answer is cut off,
+                             0-10; 0 turns continuation off                   [default: 2]
+  --idle-timeout S           abort when the stream sends nothing for S seconds,
+                             1-3600                                           [default: 60]
   --json                     print one JSON object with the result on stdout
   -q, --quiet                print nothing but errors (and the JSON with --json)
   -h, --help                 show this help
@@ -54,7 +55,7 @@ Options:
 Exit status:
   0  the generation completed and its files were written
   1  the generation failed (API key, network, rate limit, server); the message says what to do
-  2  the command line was wrong
+  2  the command line, CEREBRAS_MODEL or CEREBRAS_BASE_URL was wrong (the message names it)
   3  the output was truncated: a file was still cut off after the continuations
 
 JSON output (--json):
@@ -118,7 +119,8 @@ Options:
   --cwd DIR        folder to run in                                      [default: .]
   --cmd "..."      test command line (run by the shell)
   --runner R       read the output as: auto, ${RUNNERS}                  [default: auto]
-  --timeout S      stop the run (and every process it started) after S seconds [default: 300]
+  --timeout S      stop the run (and every process it started) after S seconds,
+                   1-86400                                               [default: 300]
   --json           print one JSON object on stdout (the output is not echoed)
   -q, --quiet      do not echo the test output to stderr
   -h, --help       show this help
@@ -165,11 +167,12 @@ Options:
   --rounds N       at most N fix rounds, 1-20                            [default: 3]
   --contract FILE  the contract the code implements (sent as the source of truth)
   --model M        model id (default: $CEREBRAS_MODEL or gpt-oss-120b)
-  --timeout S      per test run, in seconds                              [default: 300]
+  --timeout S      per test run, in seconds, 1-86400                     [default: 300]
   --json           print one JSON object: outcome, rounds (changed files, cost), final run
   -q, --quiet      print only the summary
   -h, --help       show this help
 
-Exit status: 0 the tests pass at the end; 1 otherwise; 2 wrong command line.
+Exit status: 0 the tests pass at the end; 1 otherwise; 2 wrong command line, CEREBRAS_MODEL
+or CEREBRAS_BASE_URL.
 Needs CEREBRAS_API_KEY (and optionally CEREBRAS_BASE_URL), as turbo generate.
 `;

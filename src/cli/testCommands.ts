@@ -1,16 +1,17 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CerebrasClient } from '../core/client';
-import { resolveBaseUrl } from '../core/config';
+import { resolveBaseUrl, resolveModel } from '../core/config';
 import { redactSecrets, TurboError } from '../core/errors';
 import { atomicWrite } from '../core/fsSink';
 import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
+import { safeInline, safeJson, safeStream } from '../core/terminalText';
 import { detectTestCommand } from '../core/testDetect';
 import { countsText, diagnosticsJson, diagnosticsText, OUTCOME_TEXT, testJson } from '../core/testJson';
 import { fixUntilGreen, runTests, type FixLoopReport, type TestReport } from '../core/testLoop';
 import { parseTestOutput, RUNNER_NAMES, type RunnerName } from '../core/testParsers';
-import { parseArgs, UsageError } from './args';
+import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
 import { EXIT_FAILED, EXIT_OK, type CliIO } from './generateCommand';
 import { FIX_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
 
@@ -31,23 +32,18 @@ async function commandFor(cwd: string, flag: string | true | undefined, io: CliI
   if (typeof flag === 'string' && flag.trim()) return flag;
   const detected = await detectTestCommand(cwd);
   if (!detected) throw new UsageError(`no test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml); pass --cmd "..."`);
-  if (!quiet) io.stderr(`turbo: running "${detected.command}" (${detected.reason})\n`);
+  if (!quiet) io.stderr(`turbo: running "${safeInline(detected.command)}" (${detected.reason})\n`);
   return detected.command;
 }
 
-function timeoutMs(flag: string | true | undefined): number {
-  if (flag === undefined) return 300_000;
-  const s = Number(flag);
-  if (!(s > 0)) throw new UsageError('--timeout takes a number of seconds');
-  return s * 1000;
+/** Seconds, up to a day: the runner's timer can hold it, and a longer test run is a mistake. */
+function timeoutFlag(flags: Map<string, string | true>): number {
+  return numberFlag(flags, 'timeout', { min: 1, max: 86_400, integer: false }, 300) * 1000;
 }
 
-function runnerFlag(flag: string | true | undefined): RunnerName | 'auto' {
-  const value = typeof flag === 'string' ? flag : 'auto';
-  if (value !== 'auto' && !(RUNNER_NAMES as readonly string[]).includes(value)) throw new UsageError(`--runner takes auto, ${RUNNER_NAMES.join(', ')}`);
-  return value as RunnerName | 'auto';
+function runnerFlag(flags: Map<string, string | true>): RunnerName | 'auto' {
+  return choiceFlag<RunnerName | 'auto'>(flags, 'runner', ['auto', ...RUNNER_NAMES], 'auto');
 }
-
 
 function printReport(io: CliIO, report: TestReport): void {
   io.stdout(diagnosticsText(report.cwd, report.failures));
@@ -62,18 +58,20 @@ export async function runTestCli(argv: string[], io: CliIO): Promise<number> {
   if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
   const json = args.flags.has('json');
   const quiet = json || args.flags.has('quiet') || args.flags.has('q');
+  const runner = runnerFlag(args.flags);
+  const timeoutMs = timeoutFlag(args.flags);
   const cwd = await folder(args.flags.get('cwd'));
   const report = await runTests({
     cwd,
     command: await commandFor(cwd, args.flags.get('cmd'), io, quiet),
-    runner: runnerFlag(args.flags.get('runner')),
-    timeoutMs: timeoutMs(args.flags.get('timeout')),
+    runner,
+    timeoutMs,
     signal: io.signal,
-    onOutput: quiet ? undefined : (t) => io.stderr(t),
+    onOutput: quiet ? undefined : (t) => io.stderr(safeStream(t)),
     // The command never sees the key (it is removed from its environment); this redacts it should it print it anyway.
     secrets: [io.env.CEREBRAS_API_KEY],
   });
-  if (json) io.stdout(JSON.stringify(testJson(report)) + '\n');
+  if (json) io.stdout(safeJson(testJson(report)) + '\n');
   else printReport(io, report);
   return report.green ? EXIT_OK : EXIT_FAILED;
 }
@@ -85,7 +83,7 @@ export async function runParseOutputCli(argv: string[], io: CliIO, readStdin: ()
   if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${args.positionals[1]}`);
   const cwd = await folder(args.flags.get('cwd'));
   const junit = args.flags.get('junit');
-  let runner = runnerFlag(args.flags.get('runner'));
+  let runner = runnerFlag(args.flags);
   let text: string;
   const file = typeof junit === 'string' ? junit : args.positionals[0];
   if (typeof junit === 'string') runner = 'junit';
@@ -101,7 +99,7 @@ export async function runParseOutputCli(argv: string[], io: CliIO, readStdin: ()
     return EXIT_FAILED;
   }
   if (args.flags.has('json')) {
-    io.stdout(JSON.stringify({ diagnostics: diagnosticsJson(cwd, parsed.failures), runner: parsed.runner, passed: parsed.passed ?? null, failed: parsed.failed ?? null }) + '\n');
+    io.stdout(safeJson({ diagnostics: diagnosticsJson(cwd, parsed.failures), runner: parsed.runner, passed: parsed.passed ?? null, failed: parsed.failed ?? null }) + '\n');
   } else {
     io.stdout(diagnosticsText(cwd, parsed.failures));
     io.stdout(`${countsText({ ...parsed, green: parsed.failures.length === 0 })}\n`);
@@ -116,9 +114,10 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
   const json = args.flags.has('json');
   const quiet = json || args.flags.has('quiet') || args.flags.has('q');
-  const roundsFlag = args.flags.get('rounds');
-  const rounds = roundsFlag === undefined ? 3 : Number(roundsFlag);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new UsageError('--rounds takes a whole number from 1 to 20');
+  const rounds = numberFlag(args.flags, 'rounds', { min: 1, max: 20 }, 3);
+  const timeoutMs = timeoutFlag(args.flags);
+  const model = resolveModel(args.flags.get('model') as string | undefined, io.env, DEFAULT_MODEL);
+  const baseUrl = resolveBaseUrl(undefined, io.env);
   const cwd = await folder(args.flags.get('cwd'));
   const apiKey = io.env.CEREBRAS_API_KEY?.trim();
   if (!apiKey) {
@@ -128,7 +127,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   const contractFile = args.flags.get('contract');
   const contract = typeof contractFile === 'string' ? await fs.readFile(contractFile, 'utf8') : undefined;
   const command = await commandFor(cwd, args.flags.get('cmd'), io, quiet);
-  const client = new CerebrasClient({ apiKey, baseUrl: resolveBaseUrl(undefined, io.env), warmConnection: false });
+  const client = new CerebrasClient({ apiKey, baseUrl, warmConnection: false });
   let report: FixLoopReport;
   try {
     report = await fixUntilGreen({
@@ -137,8 +136,8 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
       command,
       rounds,
       contract,
-      model: (args.flags.get('model') as string | undefined) || io.env.CEREBRAS_MODEL || DEFAULT_MODEL,
-      timeoutMs: timeoutMs(args.flags.get('timeout')),
+      model,
+      timeoutMs,
       signal: io.signal,
       secrets: [apiKey, io.env.CEREBRAS_API_KEY],
       readFile: (abs) => fs.readFile(abs, 'utf8').catch(() => undefined),
@@ -152,11 +151,11 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
     });
   } catch (err) {
     const message = redactSecrets(err instanceof Error ? err.message : String(err), apiKey);
-    if (json) io.stdout(JSON.stringify({ outcome: 'error', error: { kind: err instanceof TurboError ? err.kind : 'unknown', message } }) + '\n');
+    if (json) io.stdout(safeJson({ outcome: 'error', error: { kind: err instanceof TurboError ? err.kind : 'unknown', message } }) + '\n');
     io.stderr(`turbo: ${message}\n`);
     return EXIT_FAILED;
   }
-  if (json) io.stdout(JSON.stringify(fixJson(report)) + '\n');
+  if (json) io.stdout(safeJson(fixJson(report)) + '\n');
   else {
     for (const r of report.rounds) io.stdout(roundLine(r));
     printReport(io, report.final);
@@ -167,8 +166,8 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
 
 
 export function roundLine(r: FixLoopReport['rounds'][number]): string {
-  const changed = r.changes.length ? r.changes.map((c) => c.file).join(', ') : 'nothing';
-  const problems = r.problems.length ? `\n  not applied: ${r.problems.join('; ')}` : '';
+  const changed = r.changes.length ? r.changes.map((c) => safeInline(c.file)).join(', ') : 'nothing';
+  const problems = r.problems.length ? `\n  not applied: ${r.problems.map(safeInline).join('; ')}` : '';
   return `round ${r.round}: ${r.failingBefore} → ${r.failingAfter} failing · changed ${changed} · ${formatCost(r.costUsd)}${problems}\n`;
 }
 

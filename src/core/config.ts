@@ -1,3 +1,6 @@
+import { TurboError } from './errors';
+import { hasUnsafeChars, safeInline } from './terminalText';
+
 /** Settings the three faces share, resolved from their own sources (VS Code settings, flags, environment). */
 export interface EnvLike {
   [name: string]: string | undefined;
@@ -5,11 +8,45 @@ export interface EnvLike {
 
 /**
  * The base URL: an explicit setting wins, then `CEREBRAS_BASE_URL`, then the seed's `CEREBRAS_URL`
- * (which includes `/v1`; the client strips it). Undefined means the SDK's default.
+ * (which includes `/v1`; the client strips it). Undefined means the SDK's default. A value that is
+ * not an http(s) URL is an error naming where it came from: the key must never go to `file:` or a typo.
  */
-export function resolveBaseUrl(explicit: string | undefined, env: EnvLike): string | undefined {
-  for (const candidate of [explicit, env.CEREBRAS_BASE_URL, env.CEREBRAS_URL]) {
-    if (candidate && candidate.trim()) return candidate.trim();
+export function resolveBaseUrl(explicit: string | undefined, env: EnvLike, explicitSource = 'turbo.baseUrl'): string | undefined {
+  const candidates: [string | undefined, string][] = [[explicit, explicitSource], [env.CEREBRAS_BASE_URL, 'CEREBRAS_BASE_URL'], [env.CEREBRAS_URL, 'CEREBRAS_URL']];
+  for (const [candidate, source] of candidates) {
+    if (candidate && candidate.trim()) return checkBaseUrl(candidate.trim(), source);
   }
   return undefined;
+}
+
+export function checkBaseUrl(url: string, source: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || hasUnsafeChars(url)) {
+    throw new TurboError('config', `${source} takes an http:// or https:// URL; got "${safeInline(url.slice(0, 80))}".`);
+  }
+  return url;
+}
+
+/** Longer than any model id the service lists, short enough to show in one line. */
+const MAX_MODEL_ID = 128;
+
+/** A model id from a flag, the environment or a setting: printable, one line, of sane length. */
+export function checkModel(model: string, source: string): string {
+  if (!model.trim() || model.length > MAX_MODEL_ID || hasUnsafeChars(model) || /\s/.test(model.trim())) {
+    throw new TurboError('config', `${source} takes a model id such as gpt-oss-120b; got "${safeInline(model.slice(0, 40))}${model.length > 40 ? '…' : ''}".`);
+  }
+  return model.trim();
+}
+
+/** `--model`, else `CEREBRAS_MODEL`, else the default; whichever is used is checked and named. */
+export function resolveModel(flag: string | undefined, env: EnvLike, fallback: string, flagSource = '--model'): string {
+  if (flag !== undefined && flag !== '') return checkModel(flag, flagSource);
+  const fromEnv = env.CEREBRAS_MODEL;
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return checkModel(fromEnv, 'CEREBRAS_MODEL');
+  return fallback;
 }

@@ -3,6 +3,7 @@ import { mapError } from './client';
 import { classifyContinuation, continuationRequest } from './continuation';
 import { TurboError } from './errors';
 import { FileStreamParser, type ParsedFile } from './fileParser';
+import { optionalNumber } from './inputs';
 import { costOf } from './models';
 import { checkRelativePath, DEFAULT_DENY } from './pathGuard';
 import { buildChatRequest, type PromptOptions } from './prompt';
@@ -75,13 +76,15 @@ const bytesOf = (s: string) => Buffer.byteLength(s, 'utf8');
  * as they complete, while the stream goes on; the report is returned when both have finished. An
  * answer cut off by the output limit is continued, and the continuation stitched onto the open file.
  * It never throws for a failed generation: the report's `error` says why, and lists what landed.
+ * Invalid options throw a TurboError('config') before any request.
  */
 export async function generate(options: GenerateOptions): Promise<GenerationReport> {
   const started = performance.now();
   const base = buildChatRequest(options.contract, options);
   const parser = new FileStreamParser();
   const deny = options.deny ?? DEFAULT_DENY;
-  const maxContinuations = options.maxContinuations ?? 2;
+  // Checked here too, whatever the face: a NaN limit once meant continuing for ever.
+  const maxContinuations = optionalNumber(options.maxContinuations, 'maxContinuations', { min: 0, max: 10 }, 2);
   const report: GenerationReport = {
     model: base.model,
     files: [],

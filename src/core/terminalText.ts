@@ -32,3 +32,20 @@ function escapeChar(c: string): string {
   if (c === '\t') return '\\t';
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
+
+/**
+ * JSON for a terminal or a log: JSON.stringify escapes C0 controls but leaves C1 (U+009B is CSI to
+ * some terminals), DEL and the bidirectional and zero-width characters raw; they become `\u009b`,
+ * which is still the same JSON value.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// Colour and style only (SGR): dropped from streamed test output rather than shown as `\x1b[32m`.
+const SGR = /\u001b\[[0-9;:]*m/g;
+
+/** Test output as it streams: colours dropped, CRLF line ends kept as lines, everything else as safeText. */
+export function safeStream(text: string): string {
+  return safeText(text.replace(SGR, '').replace(/\r\n/g, '\n'));
+}

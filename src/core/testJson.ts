@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { FixLoopOutcome, TestReport } from './testLoop';
+import { safeInline, safeText } from './terminalText';
 import type { TestFailure } from './testParsers';
 
 /** A file as shown to people and agents: relative to the folder when inside it, with forward slashes. */
@@ -21,12 +22,12 @@ export function diagnosticsJson(root: string, failures: TestFailure[]) {
   }));
 }
 
-/** Compiler-style lines (`file:line:col: error: message`) that terminals and editors link. */
+/** Compiler-style lines (`file:line:col: error: message`) that terminals and editors link; names from test output are escaped. */
 export function diagnosticsText(root: string, failures: TestFailure[]): string {
   return failures
     .map((f) => {
-      const head = `${displayPath(root, f.location.file)}:${f.location.line}:${f.location.column}: error: ${f.message.replace(/\n/g, '\n    ')}${f.test ? ` [${f.test}]` : ''}`;
-      const related = f.related.map((r) => `\n${displayPath(root, r.file)}:${r.line}:${r.column}: note: ${r.message.replace(/\n/g, ' ')}`).join('');
+      const head = `${safeInline(displayPath(root, f.location.file))}:${f.location.line}:${f.location.column}: error: ${safeText(f.message).replace(/\n/g, '\n    ')}${f.test ? ` [${safeInline(f.test)}]` : ''}`;
+      const related = f.related.map((r) => `\n${safeInline(displayPath(root, r.file))}:${r.line}:${r.column}: note: ${safeInline(r.message.replace(/\n/g, ' '))}`).join('');
       return head + related + '\n';
     })
     .join('');

@@ -1,64 +1,42 @@
 import * as vscode from 'vscode';
-import { DEFAULT_DENY } from '../core/pathGuard';
-import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/prompt';
+import { resolveBaseUrl } from '../core/config';
+import { safeText } from '../core/terminalText';
+import { validateSettings, type TurboSettings } from './settingsCheck';
 
-export type OverwriteSetting = 'ask' | 'always' | 'never';
+export type { OverwriteSetting, SettingProblem, TurboSettings } from './settingsCheck';
 
-export interface TurboSettings {
-  model: string;
-  baseUrl: string;
-  outputDirectory: string;
-  overwrite: OverwriteSetting;
-  previewBeforeWrite: boolean;
-  maxContinuations: number;
-  maxCompletionTokens: number;
-  temperature: number | undefined;
-  reasoningEffort: 'low' | 'medium' | 'high' | undefined;
-  streamIdleTimeoutMs: number;
-  denyPatterns: string[];
-  /** Empty: detect from the folder (confirmed once per folder). */
-  testCommand: string;
-  testTimeoutMs: number;
-  /** Variables removed from test commands' environment, besides CEREBRAS_API_KEY. */
-  testEnvDeny: string[];
-  maxFixRounds: number;
-}
-
-/** The one place settings are read; everything else receives a typed snapshot. */
+/** The one place settings are read; everything else receives a typed, checked snapshot. */
 export function readSettings(scope?: vscode.ConfigurationScope): TurboSettings {
   const c = vscode.workspace.getConfiguration('turbo', scope);
-  const overwrite = c.get<string>('overwrite', 'ask');
-  const effort = c.get<string>('reasoningEffort', '');
-  const temperature = c.get<number | null>('temperature', null);
-  return {
-    model: c.get<string>('model', '').trim() || DEFAULT_MODEL,
-    baseUrl: c.get<string>('baseUrl', '').trim(),
-    outputDirectory: c.get<string>('outputDirectory', '').trim(),
-    overwrite: overwrite === 'always' || overwrite === 'never' ? overwrite : 'ask',
-    previewBeforeWrite: c.get<boolean>('previewBeforeWrite', false),
-    maxContinuations: clamp(c.get<number>('maxContinuations', 2), 0, 10),
-    maxCompletionTokens: clamp(c.get<number>('maxCompletionTokens', DEFAULT_MAX_COMPLETION_TOKENS), 256, 1_000_000),
-    temperature: typeof temperature === 'number' ? clamp(temperature, 0, 2) : undefined,
-    reasoningEffort: effort === 'low' || effort === 'medium' || effort === 'high' ? effort : undefined,
-    streamIdleTimeoutMs: clamp(c.get<number>('streamIdleTimeout', 60), 5, 3600) * 1000,
-    denyPatterns: denyPatterns(c.get<unknown>('denyPatterns')),
-    testCommand: c.get<string>('testCommand', '').trim(),
-    testTimeoutMs: clamp(c.get<number>('testTimeout', 300), 1, 86_400) * 1000,
-    testEnvDeny: stringList(c.get<unknown>('testEnvDeny', [])),
-    maxFixRounds: Math.round(clamp(c.get<number>('maxFixRounds', 3), 1, 20)),
-  };
+  const { settings } = validateSettings((key) => c.get<unknown>(key));
+  // An empty turbo.baseUrl defers to the environment; a bad CEREBRAS_BASE_URL there is fixed (or
+  // overridden) through the same setting.
+  if (!settings.baseUrl && !settings.problems.some((p) => p.setting === 'turbo.baseUrl')) {
+    try {
+      resolveBaseUrl(undefined, process.env);
+    } catch (err) {
+      settings.problems.push({ setting: 'turbo.baseUrl', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return settings;
 }
 
-/** The person's list adds to DEFAULT_DENY (the path guard applies both); a hand-edited non-list means none. */
-function denyPatterns(value: unknown): string[] {
-  return [...DEFAULT_DENY, ...stringList(value)];
+/**
+ * True (and says so, offering Open Settings) when a setting failed its check: generation, test runs
+ * and fixes do not start on a value that was guessed at.
+ */
+export function refuseOnBadSettings(settings: TurboSettings): boolean {
+  const [first, ...more] = settings.problems;
+  if (!first) return false;
+  const open = 'Open Settings';
+  const also = more.length ? ` (and ${more.map((p) => p.setting).join(', ')})` : '';
+  void vscode.window
+    .showErrorMessage(safeText(`Turbo: ${first.message}${also}`), open)
+    .then((b) => b === open && vscode.commands.executeCommand('workbench.action.openSettings', first.setting));
+  return true;
 }
 
-/** A setting that should be a list of names: anything else in it is dropped, not turned into text. */
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
-}
-
-function clamp(n: number, min: number, max: number): number {
-  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : min;
+/** For callers that answer with an error rather than a message (the language-model tool). */
+export function settingsProblemText(settings: TurboSettings): string | undefined {
+  return settings.problems.length ? `Turbo's settings need fixing: ${settings.problems.map((p) => p.message).join(' ')}` : undefined;
 }

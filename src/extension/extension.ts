@@ -1,5 +1,6 @@
 import { vscodeLoadedAt } from './loadMark';
 import * as vscode from 'vscode';
+import { safeText } from '../core/terminalText';
 import { registerCommands } from './commands';
 import { registerContractEditor } from './contract/register';
 import { registerLanguageModelTool } from './lmTool';
@@ -46,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
     return { logUri: context.logUri, onDidRunTests: tests.onDidRun, activation };
   } catch (err) {
     // VS Code would only log a failed activation; tell the person.
-    void vscode.window.showErrorMessage(`Turbo failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(safeText(`Turbo failed to start: ${err instanceof Error ? err.message : String(err)}`));
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { metadataResult } from '../core/agentResult';
 import { isInside } from '../core/pathGuard';
-import { readSettings } from './config';
+import { readSettings, settingsProblemText } from './config';
 import type { Services } from './services';
 
 export const TOOL_NAME = 'turbo_generate_and_write_files';
@@ -37,6 +37,9 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
     if (!vscode.workspace.isTrusted) throw new Error('The workspace is in Restricted Mode: Turbo writes no files until the user trusts it (Manage Workspace Trust).');
     if (!prompt?.trim()) throw new Error('The prompt is empty: pass the contract (data models, routes, rules) as "prompt".');
     const outputRoot = resolveOutput(output_dir);
+    const settings = readSettings(outputRoot);
+    const badSettings = settingsProblemText(settings);
+    if (badSettings) throw new Error(badSettings);
     const key = await this.services.keys.get();
     if (!key) throw new Error('No Cerebras API key is set. Ask the user to run "Turbo: Set API Key".');
     const result = await this.services.exclusive(async (abort) => {
@@ -48,7 +51,7 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
           contract: prompt,
           contractUri: undefined,
           outputRoot,
-          settings: readSettings(outputRoot),
+          settings,
           apiKey: key,
           signal: abort.signal,
         });

@@ -1,5 +1,6 @@
 import { formatCost } from '../core/models';
 import type { GenerationProgress, GenerationReport } from '../core/pipeline';
+import { safeInline, safeText } from '../core/terminalText';
 
 const fmt = new Intl.NumberFormat('en-US');
 
@@ -7,7 +8,7 @@ export function progressMessage(p: GenerationProgress): string {
   const parts = [`${fmt.format(p.tokens)} tokens`];
   if (p.tokensPerSecond > 0) parts.push(`${fmt.format(Math.round(p.tokensPerSecond))} tok/s`);
   parts.push(`${p.filesWritten} file${p.filesWritten === 1 ? '' : 's'} written`);
-  if (p.currentFile) parts.push(p.currentFile);
+  if (p.currentFile) parts.push(safeInline(p.currentFile));
   return parts.join(' · ');
 }
 
@@ -17,7 +18,7 @@ export function summaryMessage(r: GenerationReport): string {
   const head = `Turbo wrote ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${fmt.format(lines)} lines`;
   const rate = tokens !== undefined && r.timeInfo?.completion_time ? `, ${fmt.format(Math.round(tokens / r.timeInfo.completion_time))} tok/s` : '';
   const tail = `${tokens !== undefined ? `, ${fmt.format(tokens)} tokens` : ''}${rate}) in ${(r.durationMs / 1000).toFixed(1)} s with ${r.model}, ${formatCost(r.costUsd)}.`;
-  const skipped = r.rejected.length > 0 ? ` ${r.rejected.length} not written: ${r.rejected.map((x) => `${x.path} (${x.reason})`).join(', ')}.` : '';
+  const skipped = r.rejected.length > 0 ? ` ${r.rejected.length} not written: ${r.rejected.map((x) => `${safeInline(x.path)} (${safeInline(x.reason)})`).join(', ')}.` : '';
   const continued = r.continuations > 0 ? ` Continued ${r.continuations}× after the output limit.` : '';
-  return head + tail + skipped + continued;
+  return safeText(head + tail + skipped + continued);
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CerebrasClient } from '../core/client';
 import type { GenerationReport } from '../core/pipeline';
 import { resolveBaseUrl } from '../core/config';
+import { safeLogChannel } from './safeChannel';
 import { ApiKeyStore } from './apiKey';
 import type { TurboSettings } from './config';
 import { GenerationHistory } from './generationHistory';
@@ -19,7 +20,7 @@ export class Services implements vscode.Disposable {
   running: AbortController | undefined;
 
   constructor(readonly context: vscode.ExtensionContext) {
-    this.log = vscode.window.createOutputChannel('Turbo', { log: true });
+    this.log = safeLogChannel(vscode.window.createOutputChannel('Turbo', { log: true }));
     this.keys = new ApiKeyStore(context.secrets);
     context.subscriptions.push(this.log, this.keys, this.costChanged, this.keys.onDidChange(() => (this.client = undefined)));
   }

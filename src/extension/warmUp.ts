@@ -13,7 +13,9 @@ export function warmOnContractOpen(services: Services): vscode.Disposable {
     // No network on behalf of a workspace that is not trusted.
     if (!isContract(doc) || !vscode.workspace.isTrusted) return;
     const key = await services.keys.get();
-    if (key) await services.clientFor(key.key, readSettings(doc.uri));
+    const settings = readSettings(doc.uri);
+    // A setting that failed its check is not guessed at, not even to warm a connection.
+    if (key && settings.problems.length === 0) await services.clientFor(key.key, settings);
   };
   const run = (doc: vscode.TextDocument) => void warm(doc).catch((err) => services.log.debug(`Warm-up skipped: ${String(err)}`));
   vscode.workspace.textDocuments.forEach(run);

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
 import type { GenerationReport } from '../../core/pipeline';
-import { readSettings } from '../config';
+import { readSettings, refuseOnBadSettings } from '../config';
+import { safeText } from '../../core/terminalText';
 import { progressMessage, summaryMessage } from '../progressText';
 import { runGeneration } from '../runGeneration';
 import type { Services } from '../services';
@@ -33,6 +34,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
     return undefined;
   }
   const settings = readSettings(document.uri);
+  if (refuseOnBadSettings(settings)) return undefined;
   const outputRoot = await outputFolder(document, settings.outputDirectory);
   if (!outputRoot) return undefined;
 
@@ -59,7 +61,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
           settings,
           apiKey: key,
           signal: abort.signal,
-          onNotice: (message) => progress.report({ message }),
+          onNotice: (message) => progress.report({ message: safeText(message) }),
           onProgress: (p) => {
             if (p.elapsedMs - lastShown < PROGRESS_INTERVAL_MS) return;
             lastShown = p.elapsedMs;
@@ -95,7 +97,7 @@ async function showOutcome(services: Services, report: GenerationReport, apiKey:
   const fix = report.error.kind === 'auth' ? 'Set API Key' : report.error.kind === 'model_unavailable' ? 'Select Model' : undefined;
   const buttons = fix ? [fix, openLog] : [openLog];
   const kept = report.files.length > 0 ? ` ${report.files.length} complete file(s) were written.` : '';
-  const answer = await vscode.window.showErrorMessage(`Turbo: ${message}${kept}`, ...buttons);
+  const answer = await vscode.window.showErrorMessage(safeText(`Turbo: ${message}${kept}`), ...buttons);
   if (answer === openLog) services.log.show();
   else if (answer === 'Set API Key') await vscode.commands.executeCommand('turbo.setApiKey');
   else if (answer === 'Select Model') await vscode.commands.executeCommand('turbo.selectModel');

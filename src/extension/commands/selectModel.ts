@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatCost, KNOWN_MODELS, modelInfo } from '../../core/models';
+import { safeInline } from '../../core/terminalText';
 import { readSettings } from '../config';
 import type { Services } from '../services';
 
@@ -45,7 +46,7 @@ export async function selectModel(services: Services, preset?: unknown): Promise
         });
   if (!chosen) return undefined;
   if (listed && !listed.includes(chosen.id)) {
-    void vscode.window.showWarningMessage(`Turbo: ${chosen.id} is not offered to your key right now; generations with it will fail until it is.`);
+    void vscode.window.showWarningMessage(`Turbo: ${safeInline(chosen.id)} is not offered to your key right now; generations with it will fail until it is.`);
   }
   await vscode.workspace.getConfiguration('turbo').update('model', chosen.id, vscode.ConfigurationTarget.Global);
   services.log.info(`Model set to ${chosen.id}.`);

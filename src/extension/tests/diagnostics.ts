@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { safeText } from '../../core/terminalText';
 import type { TestFailure } from '../../core/testParsers';
 
 /** Where diagnostics come from, and what the code actions look for. */
@@ -27,18 +28,18 @@ export async function failureDiagnostics(failures: TestFailure[]): Promise<Failu
   const out: FailureDiagnostic[] = [];
   for (const failure of failures) {
     const uri = vscode.Uri.file(failure.location.file);
-    const diagnostic = new vscode.Diagnostic(rangeAt(await linesOf(failure.location.file), failure.location.line, failure.location.column), failure.message, vscode.DiagnosticSeverity.Error);
+    const diagnostic = new vscode.Diagnostic(rangeAt(await linesOf(failure.location.file), failure.location.line, failure.location.column), safeText(failure.message), vscode.DiagnosticSeverity.Error);
     diagnostic.source = TURBO_SOURCE;
     if (failure.test) diagnostic.code = failure.test;
     diagnostic.relatedInformation = failure.related.map(
-      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), new vscode.Position(r.line - 1, r.column - 1)), r.message),
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), new vscode.Position(r.line - 1, r.column - 1)), safeText(r.message)),
     );
     out.push({ uri, diagnostic, failure });
     for (const r of failure.related) {
-      const at = new vscode.Diagnostic(rangeAt(await linesOf(r.file), r.line, r.column), r.message, vscode.DiagnosticSeverity.Error);
+      const at = new vscode.Diagnostic(rangeAt(await linesOf(r.file), r.line, r.column), safeText(r.message), vscode.DiagnosticSeverity.Error);
       at.source = TURBO_SOURCE;
       if (failure.test) at.code = failure.test;
-      at.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, diagnostic.range), `failing test${failure.test ? ` ${failure.test}` : ''}: ${failure.message.split('\n')[0]}`)];
+      at.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, diagnostic.range), safeText(`failing test${failure.test ? ` ${failure.test}` : ''}: ${failure.message.split('\n')[0]}`))];
       out.push({ uri: vscode.Uri.file(r.file), diagnostic: at, failure });
     }
   }

@@ -5,7 +5,9 @@ import { formatCost } from '../../core/models';
 import type { FixAttempt, FixLoopReport, TestReport } from '../../core/testLoop';
 import type { TestFailure } from '../../core/testParsers';
 import { countsText, displayPath, OUTCOME_TEXT } from '../../core/testJson';
-import { readSettings } from '../config';
+import { safeInline, safeText } from '../../core/terminalText';
+import { readSettings, refuseOnBadSettings } from '../config';
+import { safeTestOutputChannel } from '../safeChannel';
 import type { Services } from '../services';
 import { applyAsWorkspaceEdit, readAsEditor } from './applyChanges';
 import { failureDiagnostics, type FailureDiagnostic } from './diagnostics';
@@ -26,7 +28,7 @@ interface FolderState {
  */
 export class TestLoop implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('turbo-tests');
-  readonly output = vscode.window.createOutputChannel('Turbo Tests');
+  readonly output = safeTestOutputChannel(vscode.window.createOutputChannel('Turbo Tests'));
   private readonly status = vscode.window.createStatusBarItem('turbo.tests', vscode.StatusBarAlignment.Left, 50);
   private readonly folders = new Map<string, FolderState>();
   private last: string | undefined;
@@ -90,7 +92,7 @@ export class TestLoop implements vscode.Disposable {
     if (!detected) {
       const open = 'Set Test Command';
       void vscode.window
-        .showErrorMessage(`Turbo found no test setup in ${folder} (package.json test script, pytest config, go.mod or Cargo.toml). Set "turbo.testCommand".`, open)
+        .showErrorMessage(safeText(`Turbo found no test setup in ${folder} (package.json test script, pytest config, go.mod or Cargo.toml). Set "turbo.testCommand".`), open)
         .then((b) => b === open && vscode.commands.executeCommand('workbench.action.openSettings', 'turbo.testCommand'));
       return undefined;
     }
@@ -133,13 +135,13 @@ export class TestLoop implements vscode.Disposable {
   /** "Turbo: Run Tests". Returns the report (for callers and the integration suites). */
   async runTests(target?: unknown, options: { reveal?: boolean } = {}): Promise<TestReport | undefined> {
     const folder = await this.pickFolder(target);
-    if (!folder) return undefined;
+    if (!folder || refuseOnBadSettings(readSettings(vscode.Uri.file(folder)))) return undefined;
     const command = await this.commandFor(folder);
     if (!command) return undefined;
     return this.exclusive((abort) =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true }, async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        progress.report({ message: `Running ${command}…` });
+        progress.report({ message: `Running ${safeInline(command)}…` });
         const report = await this.run(folder, command, abort.signal);
         if (options.reveal !== false) this.announce(report);
         return report;
@@ -219,6 +221,7 @@ export class TestLoop implements vscode.Disposable {
       return undefined;
     }
     const settings = readSettings(vscode.Uri.file(folder));
+    if (refuseOnBadSettings(settings)) return undefined;
     const client = await this.services.clientFor(key.key, settings);
     return {
       key: key.key,
@@ -253,7 +256,7 @@ export class TestLoop implements vscode.Disposable {
         if (!made) return undefined;
         const failures = only ? [only] : state.report.failures;
         const label = only ? (only.test ?? path.basename(only.location.file)) : `${failures.length} failure${failures.length === 1 ? '' : 's'}`;
-        progress.report({ message: `Asking ${made.ctx.model} to fix ${label}…` });
+        progress.report({ message: `Asking ${made.ctx.model} to fix ${safeInline(label)}…` });
         const { fixFailures } = await import('../../core/testLoop');
         let attempt: FixAttempt;
         try {
@@ -268,11 +271,11 @@ export class TestLoop implements vscode.Disposable {
           this.refused(attempt);
           return undefined;
         }
-        progress.report({ message: `Changed ${attempt.changes.map((c) => c.file).join(', ')}; re-running ${state.command}…` });
+        progress.report({ message: safeText(`Changed ${attempt.changes.map((c) => safeInline(c.file)).join(', ')}; re-running ${state.command}…`) });
         const report = await this.run(target, state.command, abort.signal);
         const before = state.report.failures.length;
         const after = report.green ? 0 : report.failures.length;
-        const text = `${attempt.changes.map((c) => c.file).join(', ')} changed · ${before} → ${after} failing · ${formatCost(attempt.costUsd)}`;
+        const text = `${attempt.changes.map((c) => safeInline(c.file)).join(', ')} changed · ${before} → ${after} failing · ${formatCost(attempt.costUsd)}`;
         if (report.green) void vscode.window.showInformationMessage(`Turbo: all tests pass. ${text}`);
         else this.announceAfterFix(report, text);
         return { attempt, report };
@@ -283,7 +286,7 @@ export class TestLoop implements vscode.Disposable {
   /** "Turbo: Fix Until Green": test → fix → re-test, at most turbo.maxFixRounds rounds. */
   async fixUntilGreen(target?: unknown): Promise<FixLoopReport | undefined> {
     const folder = target === undefined && this.last ? this.last : await this.pickFolder(target);
-    if (!folder) return undefined;
+    if (!folder || refuseOnBadSettings(readSettings(vscode.Uri.file(folder)))) return undefined;
     const command = this.folders.get(folder)?.command ?? (await this.commandFor(folder));
     if (!command) return undefined;
     const settings = readSettings(vscode.Uri.file(folder));
@@ -339,7 +342,7 @@ export class TestLoop implements vscode.Disposable {
   private refused(attempt: FixAttempt): void {
     const details = 'Show Details';
     void vscode.window
-      .showWarningMessage(`Turbo: the model's edits did not apply, so nothing was changed. ${attempt.problems[0] ?? ''}`, details)
+      .showWarningMessage(safeText(`Turbo: the model's edits did not apply, so nothing was changed. ${attempt.problems[0] ?? ''}`), details)
       .then((b) => b === details && this.output.show(true));
   }
 
@@ -353,7 +356,7 @@ export class TestLoop implements vscode.Disposable {
     if ((err as { name?: string }).name === 'AbortError') return;
     const message = redactSecrets(err instanceof Error ? err.message : String(err), key);
     this.services.log.error(`fix failed: ${message}`);
-    void vscode.window.showErrorMessage(`Turbo: ${message}`);
+    void vscode.window.showErrorMessage(safeText(`Turbo: ${message}`));
   }
 
   showOutput(): void {

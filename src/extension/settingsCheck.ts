@@ -1,0 +1,124 @@
+/**
+ * The editor's settings, checked without `vscode` so plain unit tests can reach it. A value of the
+ * wrong type or out of range is a problem naming the setting; the commands that generate, run tests
+ * or fix refuse to start while there is one. The snapshot still holds a usable value for the others
+ * (the status bar, code lenses), and never a less safe one: a bad `overwrite` is never "always".
+ */
+import { checkBaseUrl, checkModel } from '../core/config';
+import { TurboError } from '../core/errors';
+import { optionalChoice, optionalNumber, type NumberRule } from '../core/inputs';
+import { DEFAULT_DENY } from '../core/pathGuard';
+import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/prompt';
+import { hasUnsafeChars, safeInline } from '../core/terminalText';
+
+export type OverwriteSetting = 'ask' | 'always' | 'never';
+
+export interface TurboSettings {
+  model: string;
+  baseUrl: string;
+  outputDirectory: string;
+  overwrite: OverwriteSetting;
+  previewBeforeWrite: boolean;
+  maxContinuations: number;
+  maxCompletionTokens: number;
+  temperature: number | undefined;
+  reasoningEffort: 'low' | 'medium' | 'high' | undefined;
+  streamIdleTimeoutMs: number;
+  denyPatterns: string[];
+  /** Empty: detect from the folder (confirmed once per folder). */
+  testCommand: string;
+  testTimeoutMs: number;
+  /** Variables removed from test commands' environment, besides CEREBRAS_API_KEY. */
+  testEnvDeny: string[];
+  maxFixRounds: number;
+  /** Settings that failed their check; the commands that act refuse to start while any is listed. */
+  problems: SettingProblem[];
+}
+
+export interface SettingProblem {
+  /** The full id, e.g. `turbo.overwrite`, for `workbench.action.openSettings`. */
+  setting: string;
+  message: string;
+}
+
+/** `get(key)` returns the raw value of `turbo.<key>` (the user's, else the declared default). */
+export function validateSettings(get: (key: string) => unknown): { settings: TurboSettings; problems: SettingProblem[] } {
+  const problems: SettingProblem[] = [];
+  // Runs one check; a failure is recorded and `fallback` stands in.
+  const checked = <T>(key: string, fallback: T, read: (raw: unknown, source: string) => T): T => {
+    try {
+      return read(get(key), `turbo.${key}`);
+    } catch (err) {
+      problems.push({ setting: `turbo.${key}`, message: err instanceof Error ? err.message : String(err) });
+      return fallback;
+    }
+  };
+  const num = (rule: NumberRule, fallback: number) => (raw: unknown, source: string) => optionalNumber(numeric(raw, source, rule), source, rule, fallback);
+
+  const settings: TurboSettings = {
+    model: checked('model', DEFAULT_MODEL, (raw, source) => (text(raw, source, 'a model id such as gpt-oss-120b').trim() ? checkModel(raw as string, source) : DEFAULT_MODEL)),
+    baseUrl: checked('baseUrl', '', (raw, source) => {
+      const url = text(raw, source, 'an http:// or https:// URL').trim();
+      return url ? checkBaseUrl(url, source) : '';
+    }),
+    outputDirectory: checked('outputDirectory', '', (raw, source) => text(raw, source, 'a folder path', true).trim()),
+    overwrite: checked<OverwriteSetting>('overwrite', 'never', (raw, source) => optionalChoice(choice(raw), source, ['ask', 'always', 'never'], 'ask')),
+    previewBeforeWrite: checked('previewBeforeWrite', true, (raw, source) => {
+      if (raw === undefined || typeof raw === 'boolean') return raw ?? false;
+      throw new TurboError('config', `${source} takes true or false; got ${shown(raw)}.`);
+    }),
+    maxContinuations: checked('maxContinuations', 2, num({ min: 0, max: 10 }, 2)),
+    maxCompletionTokens: checked('maxCompletionTokens', DEFAULT_MAX_COMPLETION_TOKENS, num({ min: 256, max: 1_000_000 }, DEFAULT_MAX_COMPLETION_TOKENS)),
+    temperature: checked('temperature', undefined, (raw, source) => optionalNumber(numeric(raw, source, { min: 0, max: 2, integer: false }), source, { min: 0, max: 2, integer: false })),
+    reasoningEffort: checked('reasoningEffort', undefined, (raw, source) => optionalChoice<'' | 'low' | 'medium' | 'high'>(choice(raw), source, ['', 'low', 'medium', 'high'], '') || undefined),
+    streamIdleTimeoutMs: checked('streamIdleTimeout', 60, num({ min: 5, max: 3600 }, 60)) * 1000,
+    denyPatterns: checked('denyPatterns', [...DEFAULT_DENY], (raw, source) => globs(raw, source)),
+    testCommand: checked('testCommand', '', (raw, source) => text(raw, source, 'a command line').trim()),
+    testTimeoutMs: checked('testTimeout', 300, num({ min: 1, max: 86_400, integer: false }, 300)) * 1000,
+    testEnvDeny: checked('testEnvDeny', [], (raw, source) => names(raw, source)),
+    maxFixRounds: checked('maxFixRounds', 3, num({ min: 1, max: 20 }, 3)),
+    problems,
+  };
+  return { settings, problems };
+}
+
+/** Numbers from settings.json arrive as numbers (or, hand-written, as strings); null means unset. */
+function numeric(raw: unknown, source: string, rule: NumberRule): string | number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'number' || typeof raw === 'string') return raw;
+  throw new TurboError('config', `${source} takes ${rule.integer === false ? 'a number' : 'a whole number'} from ${rule.min} to ${rule.max}; got ${shown(raw)}.`);
+}
+
+/** An enumerated setting of the wrong type goes to parseChoice as text, so its message lists the choices. */
+function choice(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || typeof raw === 'string') return raw ?? undefined;
+  return JSON.stringify(raw) ?? String(raw);
+}
+
+function text(raw: unknown, source: string, what: string, printable = false): string {
+  if (raw === undefined || raw === null) return '';
+  if (typeof raw === 'string' && !(printable && hasUnsafeChars(raw))) return raw;
+  throw new TurboError('config', `${source} takes ${what}; got ${shown(raw)}.`);
+}
+
+/** The person's list adds to DEFAULT_DENY (the path guard applies both); a bad one keeps the defaults. */
+function globs(raw: unknown, source: string): string[] {
+  if (raw === undefined || raw === null) return [...DEFAULT_DENY];
+  if (!Array.isArray(raw) || raw.some((p) => typeof p !== 'string')) throw new TurboError('config', `${source} takes a list of globs such as ["dist/**"]; got ${shown(raw)}.`);
+  return [...new Set([...DEFAULT_DENY, ...(raw as string[]).filter((p) => p.trim() !== '')])];
+}
+
+/** Environment variable names; a malformed one is a problem rather than a name that never matches. */
+function names(raw: unknown, source: string): string[] {
+  if (raw === undefined || raw === null) return [];
+  const list = Array.isArray(raw) ? raw.map((v) => (typeof v === 'string' ? v.trim() : v)) : undefined;
+  if (!list || list.some((v) => typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v))) {
+    throw new TurboError('config', `${source} takes a list of environment variable names such as ["NPM_TOKEN"]; got ${shown(raw)}.`);
+  }
+  return list as string[];
+}
+
+function shown(raw: unknown): string {
+  const textual = typeof raw === 'string' ? JSON.stringify(raw) : (JSON.stringify(raw) ?? String(raw));
+  return safeInline(textual.length > 60 ? `${textual.slice(0, 59)}…` : textual);
+}
