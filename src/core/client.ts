@@ -4,6 +4,7 @@ import '@cerebras/cerebras_cloud_sdk/shims/web';
 import Cerebras, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from '@cerebras/cerebras_cloud_sdk';
 import type { ClientOptions as SdkOptions } from '@cerebras/cerebras_cloud_sdk';
 import { formatWait, jsonErrorMessage, mapError, retryWaitMs, type RequestContext } from './clientErrors';
+import { RequestGuard, sleep } from './requestGuard';
 import { TurboError } from './errors';
 import { fetchFor, type ProxySettings } from './http';
 import { clampTimerMs } from './inputs';
@@ -75,105 +76,6 @@ export function normalizeBaseUrl(raw: string | undefined): string | undefined {
   const trimmed = raw?.trim();
   if (!trimmed) return undefined;
   return trimmed.replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-
-/**
- * Calls `onIdle` once nothing has touched it for `ms`. A stream touches it for every chunk, hundreds
- * of times a second: one timer that re-arms itself for the time left, not a new timer per chunk.
- */
-class IdleWatch {
-  private last = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  private readonly ms: number;
-
-  constructor(
-    ms: number,
-    private readonly onIdle: () => void,
-  ) {
-    this.ms = clampTimerMs(ms);
-  }
-
-  touch(): void {
-    this.last = performance.now();
-    if (!this.timer) this.arm(this.ms);
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private arm(delay: number): void {
-    this.timer = setTimeout(() => {
-      const quiet = performance.now() - this.last;
-      if (quiet >= this.ms) {
-        this.timer = undefined;
-        this.onIdle();
-      } else this.arm(this.ms - quiet);
-    }, delay);
-  }
-}
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, clampTimerMs(ms));
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
-/**
- * One request's cancellation: the caller's signal, the idle watchdog and the overall deadline all
- * abort the same controller, and `reason()` says which one did.
- */
-class RequestGuard {
-  readonly controller = new AbortController();
-  readonly idle: IdleWatch;
-  private why: 'cancelled' | 'stalled' | 'deadline' | undefined;
-  private readonly deadline: ReturnType<typeof setTimeout>;
-  private readonly onOuterAbort = () => this.abort('cancelled');
-
-  constructor(
-    private readonly outer: AbortSignal | undefined,
-    private readonly idleMs: number,
-    private readonly deadlineMs: number,
-    private readonly url: string,
-  ) {
-    this.idle = new IdleWatch(idleMs, () => this.abort('stalled'));
-    this.deadline = setTimeout(() => this.abort('deadline'), clampTimerMs(deadlineMs));
-    outer?.addEventListener('abort', this.onOuterAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  get aborted(): boolean {
-    return this.controller.signal.aborted;
-  }
-
-  reason(): TurboError {
-    if (this.why === 'stalled') return new TurboError('stalled', `The model stopped sending for ${formatWait(this.idleMs)}. Try again.`);
-    if (this.why === 'deadline') {
-      return new TurboError('network', `The request to ${safeInline(this.url)} did not finish within ${formatWait(this.deadlineMs)} (the overall deadline per request, retries included). Try again.`);
-    }
-    return new TurboError('cancelled', 'Generation cancelled.');
-  }
-
-  dispose(): void {
-    this.idle.stop();
-    clearTimeout(this.deadline);
-    this.outer?.removeEventListener('abort', this.onOuterAbort);
-  }
-
-  private abort(why: 'cancelled' | 'stalled' | 'deadline'): void {
-    this.why ??= why;
-    this.controller.abort();
-  }
 }
 
 /**
