@@ -28,15 +28,20 @@ async function failure(client: CerebrasClient, onRetry?: () => void): Promise<Tu
 
 const make = (baseUrl: string, extra: Partial<ClientOptions> = {}) => new CerebrasClient({ apiKey: 'csk-test', baseUrl, warmConnection: false, ...extra });
 
-/** A TCP server that accepts and then either stays silent or resets; counts the connections. */
+/**
+ * A TCP server that accepts and then either stays silent or resets; counts the requests (connections
+ * that sent something: fetch may open a spare connection that never carries one).
+ */
 async function tcpServer(behaviour: 'silent' | 'reset'): Promise<{ url: string; connections: () => number; close: () => void }> {
   const sockets = new Set<net.Socket>();
   let count = 0;
   const server = net.createServer((socket) => {
-    count++;
     sockets.add(socket);
     socket.on('error', () => undefined);
-    if (behaviour === 'reset') socket.once('data', () => socket.resetAndDestroy());
+    socket.once('data', () => {
+      count++;
+      if (behaviour === 'reset') socket.resetAndDestroy();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
@@ -95,7 +100,7 @@ describe('network failures: one retry layer, deadlines, messages that name the c
       const err = await failure(make(server.url, { headersTimeoutMs: 300 }));
       const seconds = (performance.now() - started) / 1000;
       assert.equal(err.kind, 'network');
-      assert.equal(server.connections(), 3, 'three attempts');
+      assert.equal(server.connections(), 3, 'three requests');
       // 3 × 0.3 s of waiting for headers plus two backoffs of at most 0.5 s and 1 s.
       assert.ok(seconds < 4.5, `took ${seconds.toFixed(1)} s`);
       assert.match(err.message, /sent no response within 0\.3 s/);
