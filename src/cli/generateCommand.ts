@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CerebrasClient } from '../core/client';
-import { proxyFromEnv } from '../core/http';
+import { networkFromEnv } from '../core/http';
 import { resolveBaseUrl, type EnvLike } from '../core/config';
 import { redactSecrets } from '../core/errors';
 import { FsSink } from '../core/fsSink';
@@ -73,7 +73,7 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
     apiKey,
     baseUrl: resolveBaseUrl(undefined, io.env),
     warmConnection: false,
-    proxy: proxyFromEnv(io.env),
+    ...networkFromEnv(io.env),
     idleTimeoutMs: (idleTimeout ?? 60) * 1000,
   });
   const root = path.resolve(out);

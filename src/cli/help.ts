@@ -22,6 +22,11 @@ Environment:
   CEREBRAS_API_KEY    your API key (required)
   CEREBRAS_BASE_URL   API base URL (default https://api.cerebras.ai); CEREBRAS_URL is accepted too
   CEREBRAS_MODEL      default model when --model is not given (default gpt-oss-120b)
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY
+                      proxy for requests to the API (lower-case names work too)
+  TURBO_REQUEST_TIMEOUT
+                      seconds to wait for the API to start answering, per attempt (1-600, default 30);
+                      a request is tried at most 3 times
 
 Run 'turbo help COMMAND' for a command's options.
 `;
@@ -80,6 +85,8 @@ Environment:
   CEREBRAS_BASE_URL / CEREBRAS_URL  API base URL (CEREBRAS_URL may include /v1)
   TURBO_OVERWRITE                   always (default) or never: files that already exist in output_dir
   TURBO_MAX_CONTINUATIONS           follow-up requests for a cut-off answer (default 2)
+  HTTPS_PROXY / HTTP_PROXY / NO_PROXY  proxy for requests to the API
+  TURBO_REQUEST_TIMEOUT             seconds to wait for the API to start answering (1-600, default 30)
 
 Relative output_dir values resolve against the server's working directory.
 `;

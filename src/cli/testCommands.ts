@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CerebrasClient } from '../core/client';
-import { proxyFromEnv } from '../core/http';
+import { networkFromEnv } from '../core/http';
 import { resolveBaseUrl } from '../core/config';
 import { redactSecrets, TurboError } from '../core/errors';
 import { atomicWrite } from '../core/fsSink';
@@ -127,7 +127,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   const contractFile = args.flags.get('contract');
   const contract = typeof contractFile === 'string' ? await fs.readFile(contractFile, 'utf8') : undefined;
   const command = await commandFor(cwd, args.flags.get('cmd'), io, quiet);
-  const client = new CerebrasClient({ apiKey, baseUrl: resolveBaseUrl(undefined, io.env), warmConnection: false, proxy: proxyFromEnv(io.env) });
+  const client = new CerebrasClient({ apiKey, baseUrl: resolveBaseUrl(undefined, io.env), warmConnection: false, ...networkFromEnv(io.env) });
   let report: FixLoopReport;
   try {
     report = await fixUntilGreen({

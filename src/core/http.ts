@@ -1,4 +1,5 @@
 import { TurboError } from './errors';
+import { optionalNumber } from './inputs';
 
 /**
  * Proxy settings for the client. Node's global fetch ignores HTTP(S)_PROXY, so a configured proxy
@@ -33,6 +34,15 @@ export function proxyFromEnv(env: Env): ProxySettings | undefined {
   const httpsProxy = first(env, 'https_proxy', 'HTTPS_PROXY');
   if (!httpProxy && !httpsProxy) return undefined;
   return { httpProxy, httpsProxy, noProxy: first(env, 'no_proxy', 'NO_PROXY') };
+}
+
+/**
+ * The network options the CLI and the MCP server take from their environment: the proxy, and
+ * TURBO_REQUEST_TIMEOUT (seconds to wait for response headers, per attempt; 1–600, default 30).
+ */
+export function networkFromEnv(env: Env): { proxy: ProxySettings | undefined; headersTimeoutMs: number } {
+  const seconds = optionalNumber(env.TURBO_REQUEST_TIMEOUT, 'TURBO_REQUEST_TIMEOUT', { min: 1, max: 600 }, 30);
+  return { proxy: proxyFromEnv(env), headersTimeoutMs: seconds * 1000 };
 }
 
 /** A proxy URL must be http(s)://host[:port]; anything else is a clear error, not a silent direct call. */

@@ -4,7 +4,7 @@
  * a closed port, a TCP server that accepts and stays silent, one that resets, a self-signed HTTPS one.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as net from 'node:net';
@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CerebrasClient, type ClientOptions, type StreamEvent } from '../../../src/core/client';
 import { TurboError } from '../../../src/core/errors';
+import { networkFromEnv } from '../../../src/core/http';
 import { buildChatRequest } from '../../../src/core/prompt';
 import { CerebrasStandIn } from '../../standin/server';
 
@@ -161,6 +162,37 @@ describe('network failures: one retry layer, deadlines, messages that name the c
         server.close();
       }
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('TURBO_REQUEST_TIMEOUT is validated: whole seconds from 1 to 600', () => {
+    assert.equal(networkFromEnv({}).headersTimeoutMs, 30_000);
+    assert.equal(networkFromEnv({ TURBO_REQUEST_TIMEOUT: '5' }).headersTimeoutMs, 5000);
+    for (const bad of ['abc', '0', '601', 'Infinity', '1e3']) {
+      assert.throws(() => networkFromEnv({ TURBO_REQUEST_TIMEOUT: bad }), (err: unknown) => err instanceof TurboError && err.kind === 'config' && /TURBO_REQUEST_TIMEOUT takes a whole number from 1 to 600/.test(err.message));
+    }
+  });
+
+  it('the built CLI gives up on a silent server after three attempts of TURBO_REQUEST_TIMEOUT and says so', async () => {
+    const cli = path.resolve(__dirname, '../../../dist/cli.js');
+    assert.ok(fs.existsSync(cli), 'dist/cli.js is missing: run npm run build first');
+    const server = await tcpServer('silent');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-hang-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'a.contract.md'), '# A\n');
+      const env = { PATH: process.env.PATH ?? '', CEREBRAS_API_KEY: 'csk-test', CEREBRAS_BASE_URL: server.url, TURBO_REQUEST_TIMEOUT: '1' };
+      const started = performance.now();
+      const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(process.execPath, [cli, 'generate', path.join(dir, 'a.contract.md'), '--out', path.join(dir, 'out')], { env }, (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
+      });
+      const seconds = (performance.now() - started) / 1000;
+      assert.notEqual(run.code, 0);
+      assert.match(run.stderr, /sent no response within 1 s/);
+      assert.equal(server.connections(), 3);
+      assert.ok(seconds < 8, `took ${seconds.toFixed(1)} s`);
+    } finally {
+      server.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
