@@ -54,7 +54,9 @@ export function checkProxyUrl(raw: string, source: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw new TurboError('config', `${source} must be an http:// or https:// proxy URL; got ${JSON.stringify(raw.slice(0, 80))}.`);
+    // The value may carry a password (http://user:secret@host): it is not echoed whole.
+    const shown = raw.replace(/\/\/[^/@]*@/, '//…@').slice(0, 80);
+    throw new TurboError('config', `${source} must be an http:// or https:// proxy URL; got ${JSON.stringify(shown)}.`);
   }
   return raw;
 }
