@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CerebrasClient } from '../core/client';
+import { networkFromEnv } from '../core/http';
 import { resolveBaseUrl, resolveModel, type EnvLike } from '../core/config';
 import { redactSecrets } from '../core/errors';
 import { FsSink } from '../core/fsSink';
@@ -71,6 +72,7 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
     apiKey,
     baseUrl,
     warmConnection: false,
+    ...networkFromEnv(io.env),
     idleTimeoutMs: idleTimeout * 1000,
   });
   const root = path.resolve(out);

@@ -24,6 +24,11 @@ Environment:
   CEREBRAS_API_KEY    your API key (required)
   CEREBRAS_BASE_URL   API base URL (default https://api.cerebras.ai); CEREBRAS_URL is accepted too
   CEREBRAS_MODEL      default model when --model is not given (default gpt-oss-120b)
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY
+                      proxy for requests to the API (lower-case names work too)
+  TURBO_REQUEST_TIMEOUT
+                      seconds to wait for the API to start answering, per attempt (1-600, default 30);
+                      a request is tried at most 3 times
 
 Run 'turbo help COMMAND' for a command's options.
 `;
@@ -87,6 +92,8 @@ Environment:
   TURBO_MAX_CONTINUATIONS           follow-up requests for a cut-off answer, 0 to 10 (default 2)
   TURBO_ALLOWED_DIRS                more folders agents may write into and run tests in: absolute,
                                     existing, separated by "${path.delimiter}"
+  HTTPS_PROXY / HTTP_PROXY / NO_PROXY  proxy for requests to the API
+  TURBO_REQUEST_TIMEOUT             seconds to wait for the API to start answering (1-600, default 30)
   A wrong value is an error on every generate_and_write_files and run_tests call (and in
   check_status), never a silent default.
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { CerebrasClient } from '../core/client';
+import { networkFromEnv } from '../core/http';
 import { resolveBaseUrl, resolveModel } from '../core/config';
 import { redactSecrets, TurboError } from '../core/errors';
 import { atomicWrite } from '../core/fsSink';
@@ -127,7 +128,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   const contractFile = args.flags.get('contract');
   const contract = typeof contractFile === 'string' ? await fs.readFile(contractFile, 'utf8') : undefined;
   const command = await commandFor(cwd, args.flags.get('cmd'), io, quiet);
-  const client = new CerebrasClient({ apiKey, baseUrl, warmConnection: false });
+  const client = new CerebrasClient({ apiKey, baseUrl, warmConnection: false, ...networkFromEnv(io.env) });
   let report: FixLoopReport;
   try {
     report = await fixUntilGreen({

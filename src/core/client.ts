@@ -1,14 +1,16 @@
 // The SDK's web shims: Node 20 has fetch, streams, FormData and Blob built in, so node-fetch and its
 // polyfills (most of the SDK's weight) stay out of the bundles. Must come before the SDK itself.
 import '@cerebras/cerebras_cloud_sdk/shims/web';
-import Cerebras, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from '@cerebras/cerebras_cloud_sdk';
+import Cerebras, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from '@cerebras/cerebras_cloud_sdk';
 import type { ClientOptions as SdkOptions } from '@cerebras/cerebras_cloud_sdk';
+import { formatWait, jsonErrorMessage, mapError, retryWaitMs, type RequestContext } from './clientErrors';
+import { RequestGuard, sleep } from './requestGuard';
 import { TurboError } from './errors';
+import { fetchFor, type ProxySettings } from './http';
+import { clampTimerMs } from './inputs';
+import { safeInline } from './terminalText';
+
+export { mapError, retryWaitMs } from './clientErrors';
 
 export const DEFAULT_BASE_URL = 'https://api.cerebras.ai';
 
@@ -16,17 +18,26 @@ export interface ClientOptions {
   apiKey: string;
   /** Empty or undefined: the SDK's default. A trailing `/v1` (the seed's `CEREBRAS_URL`) is accepted. */
   baseUrl?: string;
-  /** How long to wait for response headers, per attempt. */
-  timeoutMs?: number;
+  /** How long one attempt may wait for the response headers (default 30 s). */
+  headersTimeoutMs?: number;
+  /** How long one request may take in all, retries and their waits included (default 10 min). */
+  requestDeadlineMs?: number;
   /** How long a started stream may stay silent before it counts as stalled. */
   idleTimeoutMs?: number;
-  /** Retries for 429, 5xx and connection failures before any content arrived. */
+  /** Retries for 429, 5xx and connection failures before any content arrived: 0 to 2 (default 2). */
   maxRetries?: number;
   /** A `retry-after` longer than this is not waited for: the call fails with a rate-limit message. */
   maxRetryWaitMs?: number;
   /** Off in tests so that a stand-in's request log holds only what the caller asked for. */
   warmConnection?: boolean;
+  /** The proxy to go through (faces pass proxyFromEnv(env) or the editor's http.proxy); none: direct. */
+  proxy?: ProxySettings;
 }
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_DEADLINE_MS = 10 * 60_000;
+/** One retry layer, at most three attempts per request, whatever fails. */
+const MAX_RETRIES = 2;
 
 export interface ChatRequest {
   model: string;
@@ -68,76 +79,36 @@ export function normalizeBaseUrl(raw: string | undefined): string | undefined {
 }
 
 /**
- * Calls `onIdle` once nothing has touched it for `ms`. A stream touches it for every chunk, hundreds
- * of times a second: one timer that re-arms itself for the time left, not a new timer per chunk.
- */
-class IdleWatch {
-  private last = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    private readonly ms: number,
-    private readonly onIdle: () => void,
-  ) {}
-
-  touch(): void {
-    this.last = performance.now();
-    if (!this.timer) this.arm(this.ms);
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private arm(delay: number): void {
-    this.timer = setTimeout(() => {
-      const quiet = performance.now() - this.last;
-      if (quiet >= this.ms) {
-        this.timer = undefined;
-        this.onIdle();
-      } else this.arm(this.ms - quiet);
-    }, delay);
-  }
-}
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
-/**
  * A thin wrapper over the official SDK. It owns the parts the SDK leaves to the caller
  * (see CEREBRAS-API.md): a stream that ends without `finish_reason`, a stall inside the body,
- * `retry-after` values the SDK would honour without limit, and errors whose class names
- * minification destroys.
+ * `retry-after` values the SDK would honour without limit, deadlines, and errors whose class names
+ * minification destroys. Retries are one layer here (the SDK's are off): at most three attempts.
  */
 export class CerebrasClient {
   private readonly sdk: Cerebras;
   private readonly idleTimeoutMs: number;
+  private readonly headersTimeoutMs: number;
+  private readonly requestDeadlineMs: number;
   private readonly maxRetries: number;
   private readonly maxRetryWaitMs: number;
 
   constructor(private readonly options: ClientOptions) {
     if (!options.apiKey) throw new TurboError('config', 'No Cerebras API key is set.');
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
-    this.maxRetries = options.maxRetries ?? 2;
+    this.idleTimeoutMs = clampTimerMs(options.idleTimeoutMs ?? 30_000);
+    this.headersTimeoutMs = Math.max(1, clampTimerMs(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS));
+    this.requestDeadlineMs = clampTimerMs(options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS);
+    this.maxRetries = Math.min(MAX_RETRIES, Math.max(0, Math.floor(options.maxRetries ?? MAX_RETRIES)));
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 20_000;
     this.sdk = new Cerebras({
       apiKey: options.apiKey,
-      baseURL: normalizeBaseUrl(options.baseUrl) ?? DEFAULT_BASE_URL,
-      timeout: options.timeoutMs ?? 60_000,
+      baseURL: this.baseUrl,
+      // The SDK's timeout ends when the response headers arrive: it is the per-attempt headers deadline.
+      timeout: this.headersTimeoutMs,
       // Retries are ours: the SDK would sleep as long as any retry-after says, even a day.
       maxRetries: 0,
       warmTCPConnection: options.warmConnection ?? true,
       // node-fetch 2 breaks keep-alive streams on some Node releases VS Code ships; the global fetch does not.
-      fetch: globalThis.fetch as unknown as NonNullable<SdkOptions['fetch']>,
+      fetch: (fetchFor(options.proxy) ?? globalThis.fetch) as unknown as NonNullable<SdkOptions['fetch']>,
     });
   }
 
@@ -145,71 +116,63 @@ export class CerebrasClient {
     return normalizeBaseUrl(this.options.baseUrl) ?? DEFAULT_BASE_URL;
   }
 
+  private context(path: string): RequestContext {
+    return { url: `${this.baseUrl}/v1${path}`, headersTimeoutMs: this.headersTimeoutMs };
+  }
+
   /**
    * Streams one chat completion. The iterable ends with exactly one `end` event, or throws a
    * TurboError: a stream that closes without `finish_reason` is `incomplete`, never a silent success.
    */
   async *stream(request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<StreamEvent, void, undefined> {
-    const { signal } = options;
-    const controller = new AbortController();
-    const onOuterAbort = () => controller.abort();
-    if (signal?.aborted) throw new TurboError('cancelled', 'Generation cancelled.');
-    signal?.addEventListener('abort', onOuterAbort, { once: true });
-    let stalled = false;
-    const idle = new IdleWatch(this.idleTimeoutMs, () => {
-      stalled = true;
-      controller.abort();
-    });
-    const cancelledOrStalled = () =>
-      stalled
-        ? new TurboError('stalled', `The model stopped sending for ${formatWait(this.idleTimeoutMs)}. Try again.`)
-        : new TurboError('cancelled', 'Generation cancelled.');
-
+    if (options.signal?.aborted) throw new TurboError('cancelled', 'Generation cancelled.');
+    const context = this.context('/chat/completions');
+    const guard = new RequestGuard(options.signal, this.idleTimeoutMs, this.requestDeadlineMs, context.url);
     let yielded = false;
     try {
-      for (let retry = 0; ; retry++) {
+      for (let attempt = 0; ; attempt++) {
         try {
-          for await (const event of this.once(request, controller, idle, cancelledOrStalled, options.onRetry)) {
+          for await (const event of this.once(request, guard, context)) {
             if (event.type !== 'end') yielded = true;
             yield event;
           }
           return;
         } catch (err) {
-          // A stream that broke before sending anything is safe to open again.
-          const again = !yielded && !controller.signal.aborted && err instanceof TurboError && (err.kind === 'network' || err.kind === 'incomplete') && retry < this.maxRetries;
-          if (!again) throw err;
-          const wait = 500 * 2 ** retry;
-          idle.stop();
-          options.onRetry?.({ attempt: retry + 2, waitMs: wait, reason: err.message });
-          await sleep(wait, controller.signal);
-          if (controller.signal.aborted) throw cancelledOrStalled();
+          if (guard.aborted || err instanceof APIUserAbortError) throw guard.reason();
+          const mapped = mapError(err, context);
+          // Once content has arrived a new attempt would repeat it: only failures before it are retried.
+          const wait = yielded || attempt >= this.maxRetries ? undefined : retryWaitMs(err, attempt);
+          if (wait === undefined) throw mapped;
+          if (wait > this.maxRetryWaitMs) {
+            throw new TurboError(mapped.kind, `${mapped.message} Cerebras asks to wait ${formatWait(wait)}; Turbo does not wait that long.`, { status: mapped.status, cause: err });
+          }
+          guard.idle.stop();
+          options.onRetry?.({ attempt: attempt + 2, waitMs: wait, reason: mapped.message });
+          await sleep(wait, guard.signal);
+          if (guard.aborted) throw guard.reason();
         }
       }
     } finally {
-      idle.stop();
-      signal?.removeEventListener('abort', onOuterAbort);
+      guard.dispose();
     }
   }
 
-  /** One request: opens the stream (with retries for failed opens) and reads it to its end. */
-  private async *once(
-    request: ChatRequest,
-    controller: AbortController,
-    idle: IdleWatch,
-    cancelledOrStalled: () => TurboError,
-    onRetry: StreamOptions['onRetry'],
-  ): AsyncGenerator<StreamEvent, void, undefined> {
-    const sdkStream = await this.openWithRetries(request, controller.signal, cancelledOrStalled, onRetry);
+  /** One attempt: opens the stream and reads it to its end. Failures to open come out as the SDK raised them. */
+  private async *once(request: ChatRequest, guard: RequestGuard, context: RequestContext): AsyncGenerator<StreamEvent, void, undefined> {
+    const { data: sdkStream, response } = await this.sdk.chat.completions.create({ ...request, stream: true }, { signal: guard.signal }).withResponse();
+    const type = response.headers.get('content-type') ?? '';
+    // A 200 that carries a JSON error instead of an event stream would otherwise read as an early close.
+    if (!type.includes('text/event-stream') && type.includes('json')) throw await jsonInsteadOfStream(response, context);
     let finishReason: string | undefined;
     let usage: Usage | undefined;
     let timeInfo: TimeInfo | undefined;
     let model: string | undefined;
-    idle.touch();
+    guard.idle.touch();
     try {
       for await (const chunk of sdkStream) {
-        idle.touch();
+        guard.idle.touch();
         if ('error' in chunk && chunk.error) {
-          throw new TurboError('server', `Cerebras reported an error mid-stream: ${chunk.error.message ?? 'unknown error'}.`);
+          throw new TurboError('server', `Cerebras reported an error mid-stream: ${safeInline(String(chunk.error.message ?? 'unknown error'))}.`);
         }
         if (!('choices' in chunk)) continue;
         model ??= chunk.model;
@@ -224,17 +187,17 @@ export class CerebrasClient {
       }
     } catch (err) {
       if (err instanceof TurboError) throw err;
-      if (controller.signal.aborted) throw cancelledOrStalled();
+      if (guard.aborted) throw guard.reason();
       // Mid-stream, a cut socket is a plain Error; the SDK raises an `event: error` as APIConnectionError.
       if (err instanceof APIConnectionError && !(err instanceof APIConnectionTimeoutError)) {
         const said = (err.cause as { message?: unknown } | undefined)?.message;
-        const detail = typeof said === 'string' && said && said !== 'undefined' && !said.startsWith('[object') ? `: "${said}"` : '';
+        const detail = typeof said === 'string' && said && said !== 'undefined' && !said.startsWith('[object') ? `: "${safeInline(said)}"` : '';
         throw new TurboError('server', `Cerebras reported an error in the middle of the answer${detail}. Files completed so far were kept; try again.`, { cause: err });
       }
-      throw mapError(err);
+      throw mapError(err, context);
     }
     // An aborted stream and a server that hangs up early both end the loop without an error.
-    if (controller.signal.aborted) throw cancelledOrStalled();
+    if (guard.aborted) throw guard.reason();
     if (!finishReason) {
       throw new TurboError(
         'incomplete',
@@ -246,119 +209,23 @@ export class CerebrasClient {
 
   /** Lists model ids from `GET /v1/models`. */
   async listModels(signal?: AbortSignal): Promise<string[]> {
+    const context = this.context('/models');
+    const guard = new RequestGuard(signal, this.idleTimeoutMs, this.requestDeadlineMs, context.url);
     try {
-      const page = await this.sdk.models.list({}, { signal });
+      const page = await this.sdk.models.list({}, { signal: guard.signal });
       return page.data.map((m) => m.id);
     } catch (err) {
-      throw mapError(err);
-    }
-  }
-
-  private async openWithRetries(request: ChatRequest, signal: AbortSignal, aborted: () => TurboError, onRetry: StreamOptions['onRetry']) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.sdk.chat.completions.create({ ...request, stream: true }, { signal });
-      } catch (err) {
-        if (signal.aborted || err instanceof APIUserAbortError) throw aborted();
-        const mapped = mapError(err);
-        const wait = retryWaitMs(err, attempt);
-        if (attempt >= this.maxRetries || wait === undefined) throw mapped;
-        if (wait > this.maxRetryWaitMs) {
-          throw new TurboError(
-            mapped.kind,
-            `${mapped.message} Cerebras asks to wait ${formatWait(wait)}; Turbo does not wait that long.`,
-            { status: mapped.status, cause: err },
-          );
-        }
-        onRetry?.({ attempt: attempt + 2, waitMs: wait, reason: mapped.message });
-        await sleep(wait, signal);
-        if (signal.aborted) throw aborted();
-      }
+      throw guard.aborted ? guard.reason() : mapError(err, context);
+    } finally {
+      guard.dispose();
     }
   }
 }
 
-function header(err: APIError, name: string): string | undefined {
-  const headers = err.headers as Record<string, string | null | undefined> | undefined;
-  return headers?.[name] ?? undefined;
-}
-
-/** How long to wait before retrying, or undefined when the failure is not worth retrying. */
-export function retryWaitMs(err: unknown, attempt: number): number | undefined {
-  if (err instanceof APIConnectionError) return backoff(attempt);
-  if (!(err instanceof APIError) || err.status === undefined) return undefined;
-  const status = err.status;
-  if (!(status === 408 || status === 409 || status === 429 || status >= 500)) return undefined;
-  const ms = Number(header(err, 'retry-after-ms'));
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const after = header(err, 'retry-after');
-  if (after !== undefined) {
-    const seconds = Number(after);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(after);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
-  }
-  return backoff(attempt);
-}
-
-function backoff(attempt: number): number {
-  return Math.min(500 * 2 ** attempt, 8000) * (0.75 + Math.random() * 0.25);
-}
-
-function formatWait(ms: number): string {
-  if (ms < 10_000) return `${Number((ms / 1000).toFixed(1))} s`;
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${Math.round(s / 3600)} h`;
-}
-
-function bodyMessage(err: APIError): string | undefined {
-  const body = err.error as { message?: unknown } | undefined;
-  return typeof body?.message === 'string' ? body.message : undefined;
-}
-
-/** Turns any SDK or transport failure into a TurboError whose message says what to do. */
-export function mapError(err: unknown): TurboError {
-  if (err instanceof TurboError) return err;
-  if (err instanceof APIUserAbortError) return new TurboError('cancelled', 'Generation cancelled.', { cause: err });
-  if (err instanceof APIConnectionTimeoutError) {
-    return new TurboError('network', 'Cerebras did not answer in time. Check your connection and try again.', { cause: err });
-  }
-  if (err instanceof APIConnectionError) {
-    const inner = (err.cause as { message?: string } | undefined)?.message;
-    return new TurboError(
-      'network',
-      `Could not reach Cerebras${inner ? ` (${inner})` : ''}. Check your network, proxy and the base URL setting.`,
-      { cause: err },
-    );
-  }
-  if (err instanceof APIError && err.status !== undefined) {
-    const detail = bodyMessage(err);
-    const status = err.status;
-    const said = detail ? ` Cerebras said: "${detail}".` : '';
-    if (status === 401 || status === 403) {
-      return new TurboError('auth', `Cerebras rejected the API key (${status}).${said} Set a valid key and try again.`, { status, cause: err });
-    }
-    if (status === 429) {
-      return new TurboError('rate_limit', `Cerebras rate limit or quota reached (429).${said} Wait a moment or check your plan's limits.`, { status, cause: err });
-    }
-    if (status === 404 && (err.error as { code?: unknown } | undefined)?.code === 'model_not_found') {
-      return new TurboError(
-        'model_unavailable',
-        `${detail ?? 'That model is not available.'} Cerebras does not offer it to your key (it may have been retired): pick another model ("Turbo: Select Model", or --model).`,
-        { status, cause: err },
-      );
-    }
-    if (status === 404) {
-      return new TurboError('not_found', `Not found (404).${said} Check the model name and the base URL.`, { status, cause: err });
-    }
-    if (status >= 500) {
-      return new TurboError('server', `Cerebras had a server error (${status}).${said} Try again in a moment.`, { status, cause: err });
-    }
-    return new TurboError('bad_request', `Cerebras refused the request (${status}).${said}`, { status, cause: err });
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  // A socket cut mid-stream arrives as a plain Error ("Premature close") or TypeError ("terminated").
-  return new TurboError('network', `The connection to Cerebras failed (${message}). Check your network and try again.`, { cause: err });
+async function jsonInsteadOfStream(response: Response, context: RequestContext): Promise<TurboError> {
+  const text = await response.text().catch(() => '');
+  const said = jsonErrorMessage(text);
+  const url = safeInline(context.url);
+  if (said) return new TurboError('server', `${url} answered with an error instead of a stream: "${said}".`);
+  return new TurboError('server', `${url} answered with JSON instead of an event stream (${safeInline(text.slice(0, 120))}). Check the base URL.`);
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { resolveBaseUrl } from '../core/config';
+import { proxyFromEnv, type ProxySettings } from '../core/http';
 import { safeText } from '../core/terminalText';
 import { validateSettings, type TurboSettings } from './settingsCheck';
 
@@ -39,4 +40,18 @@ export function refuseOnBadSettings(settings: TurboSettings): boolean {
 /** For callers that answer with an error rather than a message (the language-model tool). */
 export function settingsProblemText(settings: TurboSettings): string | undefined {
   return settings.problems.length ? `Turbo's settings need fixing: ${settings.problems.map((p) => p.message).join(' ')}` : undefined;
+}
+
+/**
+ * The proxy the editor uses: VS Code's `http.proxy` (with `http.noProxy` and `http.proxyStrictSSL`),
+ * else HTTP(S)_PROXY / NO_PROXY from the environment. Node's fetch reads neither by itself.
+ */
+export function readProxySettings(env: Record<string, string | undefined>): ProxySettings | undefined {
+  const http = vscode.workspace.getConfiguration('http');
+  const configured = http.get<string>('proxy', '').trim();
+  const strictSsl = http.get<boolean>('proxyStrictSSL', true) !== false;
+  const fromEnv = proxyFromEnv(env);
+  const noProxy = [...http.get<string[]>('noProxy', []).filter((h) => typeof h === 'string'), fromEnv?.noProxy ?? ''].filter((h) => h.trim()).join(',');
+  if (configured) return { httpProxy: configured, httpsProxy: configured, noProxy, strictSsl };
+  return fromEnv && { ...fromEnv, noProxy, strictSsl };
 }

@@ -4,7 +4,7 @@ import type { GenerationReport } from '../core/pipeline';
 import { resolveBaseUrl } from '../core/config';
 import { safeLogChannel } from './safeChannel';
 import { ApiKeyStore } from './apiKey';
-import type { TurboSettings } from './config';
+import { readProxySettings, type TurboSettings } from './config';
 import { GenerationHistory } from './generationHistory';
 
 /** Everything commands share. Created once by activate(); owns its disposables. */
@@ -37,15 +37,17 @@ export class Services implements vscode.Disposable {
   }
 
   /**
-   * One client per key, base URL and idle timeout: the SDK warms its connection when it is built.
-   * The SDK is loaded here, on first use, so activation does not pay for it.
+   * One client per key, base URL, timeouts and proxy: the SDK warms its connection when it is built.
+   * The SDK is loaded here, on first use, so activation does not pay for it (nor for the proxy code,
+   * which loads only when a proxy is configured).
    */
-  async clientFor(apiKey: string, settings: Pick<TurboSettings, 'baseUrl' | 'streamIdleTimeoutMs'>): Promise<CerebrasClient> {
+  async clientFor(apiKey: string, settings: Pick<TurboSettings, 'baseUrl' | 'streamIdleTimeoutMs' | 'requestTimeoutMs'>): Promise<CerebrasClient> {
     const baseUrl = resolveBaseUrl(settings.baseUrl, process.env);
-    const id = `${baseUrl ?? ''}\u0000${settings.streamIdleTimeoutMs}\u0000${apiKey}`;
+    const proxy = readProxySettings(process.env);
+    const id = JSON.stringify([baseUrl, settings.streamIdleTimeoutMs, settings.requestTimeoutMs, proxy, apiKey]);
     if (this.client?.id !== id) {
       const { CerebrasClient } = await import('../core/client');
-      this.client = { id, client: new CerebrasClient({ apiKey, baseUrl, idleTimeoutMs: settings.streamIdleTimeoutMs }) };
+      this.client = { id, client: new CerebrasClient({ apiKey, baseUrl, idleTimeoutMs: settings.streamIdleTimeoutMs, headersTimeoutMs: settings.requestTimeoutMs, proxy }) };
       this.models = undefined;
     }
     return this.client.client;

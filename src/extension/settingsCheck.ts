@@ -24,6 +24,8 @@ export interface TurboSettings {
   temperature: number | undefined;
   reasoningEffort: 'low' | 'medium' | 'high' | undefined;
   streamIdleTimeoutMs: number;
+  /** How long one attempt waits for the response headers (turbo.requestTimeout, seconds 1–600). */
+  requestTimeoutMs: number;
   denyPatterns: string[];
   /** Empty: detect from the folder (confirmed once per folder). */
   testCommand: string;
@@ -72,6 +74,7 @@ export function validateSettings(get: (key: string) => unknown): { settings: Tur
     temperature: checked('temperature', undefined, (raw, source) => optionalNumber(numeric(raw, source, { min: 0, max: 2, integer: false }), source, { min: 0, max: 2, integer: false })),
     reasoningEffort: checked('reasoningEffort', undefined, (raw, source) => optionalChoice<'' | 'low' | 'medium' | 'high'>(choice(raw), source, ['', 'low', 'medium', 'high'], '') || undefined),
     streamIdleTimeoutMs: checked('streamIdleTimeout', 60, num({ min: 5, max: 3600 }, 60)) * 1000,
+    requestTimeoutMs: checked('requestTimeout', 30, num({ min: 1, max: 600 }, 30)) * 1000,
     denyPatterns: checked('denyPatterns', [...DEFAULT_DENY], (raw, source) => globs(raw, source)),
     testCommand: checked('testCommand', '', (raw, source) => text(raw, source, 'a command line').trim()),
     testTimeoutMs: checked('testTimeout', 300, num({ min: 1, max: 86_400, integer: false }, 300)) * 1000,

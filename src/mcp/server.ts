@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { networkFromEnv } from '../core/http';
 import { CerebrasClient, DEFAULT_BASE_URL, normalizeBaseUrl, type ChatRequest } from '../core/client';
 import { completeText } from '../core/complete';
 import { resolveBaseUrl, type EnvLike } from '../core/config';
@@ -45,7 +46,7 @@ export function createMcpServer(options: McpOptions): McpServer {
     if (!key) {
       throw new TurboError('config', 'CEREBRAS_API_KEY is not set. Add it to the "env" of the turbo entry in your MCP client configuration, then restart the server.');
     }
-    if (cached?.key !== key) cached = { key, client: new CerebrasClient({ apiKey: key, baseUrl: baseUrl(), warmConnection: false }) };
+    if (cached?.key !== key) cached = { key, client: new CerebrasClient({ apiKey: key, baseUrl: baseUrl(), warmConnection: false, ...networkFromEnv(env) }) };
     return cached.client;
   };
   const message = (err: unknown) => redactSecrets(err instanceof Error ? err.message : String(err), env.CEREBRAS_API_KEY);
