@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { GenerationReport } from '../../../src/core/pipeline';
 import type { TestReport } from '../../../src/core/testLoop';
-import { setSetting, useStandIn } from '../helpers';
+import { fileBlocks } from '../../standin/server';
+import { forwardProxy } from '../../support/forwardProxy';
+import { clearNotifications, listTree, notificationShown, openContract, setSetting, useStandIn } from '../helpers';
 
 /**
  * The key stays home in the editor too: a test command runs without the key or the variables the
@@ -43,5 +46,48 @@ describe('Security: test runs in the editor', () => {
     assert.match(report.output, /stored=/, 'the file was printed');
     assert.ok(!report.output.includes(standin.apiKey), 'the stored key is redacted from the output Turbo keeps');
     assert.ok(!report.output.includes(secretValue));
+  });
+});
+
+describe('Security: settings and network in the editor', () => {
+  it('a mistyped setting stops Generate with a message naming it; nothing is sent or written', async () => {
+    const { standin, out } = await useStandIn('out-bad-setting');
+    await setSetting('overwrite', 'Never');
+    try {
+      await openContract();
+      await clearNotifications();
+      const before = standin.chatRequests.length;
+      standin.enqueue({ content: fileBlocks({ 'a.txt': 'a\n' }) });
+      const report = await vscode.commands.executeCommand('turbo.generate');
+      assert.equal(report, undefined, 'the generation did not start');
+      assert.equal(standin.chatRequests.length, before, 'nothing was sent');
+      assert.deepEqual(await listTree(out), []);
+      const shown = await notificationShown('turbo.overwrite takes ask, always, never');
+      if (shown !== undefined) assert.equal(shown, true, 'the message names the setting');
+    } finally {
+      standin.clearQueue();
+      await setSetting('overwrite', 'never');
+    }
+  });
+
+  it("follows VS Code's http.proxy: the generation goes through the proxy", async () => {
+    const { standin, out } = await useStandIn('out-proxy');
+    const proxy = await forwardProxy();
+    const http = vscode.workspace.getConfiguration('http');
+    await http.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+    try {
+      await openContract();
+      standin.enqueue({ content: fileBlocks({ 'via-proxy.txt': 'through the proxy\n' }) });
+      const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
+      assert.equal(report.error, undefined, report.error?.message);
+      assert.deepEqual(report.files.map((f) => f.path), ['via-proxy.txt']);
+      // A CONNECT tunnel to the stand-in (undici's proxy agent tunnels plain HTTP too) or an absolute-URI request.
+      const host = new URL(standin.url).host;
+      assert.ok(proxy.seen.some((line) => line.includes(host)), `the proxy carried the request to ${host}: ${proxy.seen.join(', ')}`);
+      assert.deepEqual(await listTree(out), ['via-proxy.txt']);
+    } finally {
+      await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      proxy.close();
+    }
   });
 });
