@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CerebrasClient } from '../core/client';
 import { resolveBaseUrl } from '../core/config';
 import { redactSecrets, TurboError } from '../core/errors';
-import { atomicWrite } from '../core/fsSink';
+import { applyChangesOnDisk, readTextFile } from '../core/fixOnDisk';
 import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
 import { detectTestCommand } from '../core/testDetect';
@@ -107,7 +107,7 @@ export async function runParseOutputCli(argv: string[], io: CliIO, readStdin: ()
   return parsed.failures.length === 0 && !parsed.failed ? EXIT_OK : EXIT_FAILED;
 }
 
-/** `turbo fix`: test → fix → re-test in a folder, headless. Files change in place, atomically. */
+/** `turbo fix`: test → fix → re-test in a folder, headless. Files change in place, atomically, keeping their bytes outside each edit and their mode. */
 export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['cwd', 'cmd', 'rounds', 'contract', 'model', 'timeout'] });
   if (wantsHelp(args.flags, io, FIX_HELP)) return EXIT_OK;
@@ -138,13 +138,8 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
       model: (args.flags.get('model') as string | undefined) || io.env.CEREBRAS_MODEL || DEFAULT_MODEL,
       timeoutMs: timeoutMs(args.flags.get('timeout')),
       signal: io.signal,
-      readFile: (abs) => fs.readFile(abs, 'utf8').catch(() => undefined),
-      applyChanges: async (changes) => {
-        for (const c of changes) {
-          await fs.mkdir(path.dirname(c.absPath), { recursive: true });
-          await atomicWrite(c.absPath, c.after);
-        }
-      },
+      readFile: readTextFile,
+      applyChanges: (changes) => applyChangesOnDisk(cwd, changes),
       onProgress: quiet ? undefined : (p) => io.stderr(`turbo: round ${p.round}/${p.rounds} · ${p.phase}${p.failing !== undefined ? ` · ${p.failing} failing` : ''}\n`),
     });
   } catch (err) {
