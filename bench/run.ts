@@ -4,7 +4,7 @@
  *
  *   npm run bench               everything (about 3 minutes)
  *   npm run bench -- --quick    fewer runs, no VS Code
- *   npm run bench -- --only=parsers   one part (sizes, generation, parsers, vscode)
+ *   npm run bench -- --only=parsers   one part (sizes, generation, manyfiles, parsers, vscode)
  */
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
@@ -25,7 +25,7 @@ import { runSample, sampleRuns } from '../test/support/sampleRuns';
 
 const repo = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
-/** `--only generation,parsers`: run those parts (sizes, generation, parsers, vscode), for profiling one. */
+/** `--only generation,parsers`: run those parts (sizes, generation, manyfiles, parsers, vscode), for profiling one. */
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = (part: string) => !onlyArg || onlyArg.split(',').includes(part);
 const CONTRACT = 'Build the project described here.';
@@ -69,17 +69,21 @@ async function startStandIn() {
   const ready = await new Promise<{ ready: string; apiKey: string }>((resolve) => child.once('message', (m) => resolve(m as { ready: string; apiKey: string })));
   let next = 0;
   const waiting = new Map<number, (t: { end: number; at: number }[]) => void>();
-  child.on('message', (m: { id?: number; timeline?: { end: number; at: number }[] }) => {
-    if (m.id !== undefined) waiting.get(m.id)?.(m.timeline ?? []);
+  const queued = new Map<number, () => void>();
+  child.on('message', (m: { id?: number; queued?: boolean; timeline?: { end: number; at: number }[] }) => {
+    if (m.id !== undefined && m.queued) queued.get(m.id)?.();
+    else if (m.id !== undefined) waiting.get(m.id)?.(m.timeline ?? []);
   });
   return {
     url: ready.ready,
     apiKey: ready.apiKey,
-    serve(scenario: Scenario): Promise<{ end: number; at: number }[]> {
+    /** Resolves once the answer is sent; `queued` once the stand-in holds it (await it for a large answer). */
+    serve(scenario: Scenario): Promise<{ end: number; at: number }[]> & { queued: Promise<void> } {
       const id = next++;
       const done = new Promise<{ end: number; at: number }[]>((resolve) => waiting.set(id, resolve));
+      const ack = new Promise<void>((resolve) => queued.set(id, resolve));
       child.send({ id, scenario });
-      return done;
+      return Object.assign(done, { queued: ack });
     },
     stop: () => child.disconnect(),
   };
@@ -207,6 +211,48 @@ async function generation(standin: Awaited<ReturnType<typeof startStandIn>>) {
   await fs.rm(contractFile, { force: true });
 }
 
+/**
+ * 100,000 tiny files in one answer: Turbo's whole run against what the disk alone needs to create
+ * as many files the same way (temporary name, write, link into place). Any work per file that
+ * grows with the files already written shows here as a ratio far above 1.
+ */
+async function manyFiles(standin: Awaited<ReturnType<typeof startStandIn>>) {
+  const n = Number(process.env.TURBO_BENCH_MANY ?? (quick ? 20_000 : 100_000));
+  const files: Record<string, string> = {};
+  for (let i = 0; i < n; i++) files[`pkg/d${i % 100}/m${i}.py`] = `x = ${i}\n`;
+  const content = fileBlocks(files);
+  const floorDir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-bench-floor-'));
+  let t = performance.now();
+  for (let d = 0; d < 100; d++) await fs.mkdir(path.join(floorDir, `pkg/d${d}`), { recursive: true });
+  for (let i = 0; i < n; i++) await atomicWrite(path.join(floorDir, `pkg/d${i % 100}/m${i}.py`), `x = ${i}\n`, undefined, { exclusive: true });
+  const floor = performance.now() - t;
+  await fs.rm(floorDir, { recursive: true, force: true });
+  // The stream alone, read by the bare SDK: the other part of what Turbo's run cannot go below.
+  const sdk = new Cerebras({ apiKey: standin.apiKey, baseURL: standin.url, maxRetries: 0, warmTCPConnection: false, fetch: globalThis.fetch as never });
+  const drained = standin.serve({ content, chunkSize: 256 });
+  await drained.queued;
+  t = performance.now();
+  for await (const chunk of await sdk.chat.completions.create({ ...buildChatRequest(CONTRACT), stream: true })) void chunk;
+  const drain = performance.now() - t;
+  await drained;
+  const out = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-bench-many-'));
+  const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
+  const served = standin.serve({ content, chunkSize: 256 });
+  await served.queued;
+  t = performance.now();
+  const report = await generate({ client, contract: CONTRACT, sink: new FsSink(out, 'never') });
+  const turbo = performance.now() - t;
+  await served;
+  await fs.rm(out, { recursive: true, force: true });
+  if (report.error || report.files.length !== n) throw new Error(`many-files run failed: ${report.error?.message ?? report.files.length}`);
+  const label = `${n.toLocaleString('en')} files of ~8 bytes`;
+  add({ section: 'many files', name: `${label}: disk floor (create, write, link each)`, value: floor / 1000, unit: 's' });
+  add({ section: 'many files', name: `${label}: bare SDK drain of the answer (${(content.length / 1e6).toFixed(1)} MB)`, value: drain / 1000, unit: 's' });
+  add({ section: 'many files', name: `${label}: Turbo core, stream → files on disk`, value: turbo / 1000, unit: 's' });
+  add({ section: 'many files', name: `${label}: Turbo / (drain + disk floor)`, value: turbo / (drain + floor), unit: '×' });
+  add({ section: 'many files', name: `${label}: Turbo / disk floor`, value: turbo / floor, unit: '×', target: '≤ 3', ok: turbo / floor <= 3 });
+}
+
 function fileParser() {
   const files: Record<string, string> = {};
   for (let i = 0; i < 2000; i++) files[`src/f${i}.ts`] = `export const value${i} = ${i};\n`.repeat(150);
@@ -332,12 +378,20 @@ async function main() {
       standin.stop();
     }
   }
+  if (only('manyfiles')) {
+    const standin = await startStandIn();
+    try {
+      await manyFiles(standin);
+    } finally {
+      standin.stop();
+    }
+  }
   if (only('parsers')) {
     fileParser();
     await testParsers();
   }
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  if (only('generation') || only('parsers')) add({ section: 'memory', name: 'peak RSS of the bench process', value: peakRss / 2 ** 20, unit: 'MiB' });
+  if (only('generation') || only('manyfiles') || only('parsers')) add({ section: 'memory', name: 'peak RSS of the bench process', value: peakRss / 2 ** 20, unit: 'MiB' });
   if (!quick && only('vscode')) await inVsCode();
   clearInterval(sampler);
   const missed = rows.filter((r) => r.ok === false);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { TurboError } from '../core/errors';
 import { safeText } from '../core/terminalText';
+import { cleanUpOnSignals } from '../core/tempFiles';
 import { UsageError } from './args';
 import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
 import { FIX_HELP, GENERATE_HELP, MAIN_HELP, MCP_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
@@ -92,11 +93,14 @@ async function serveMcpBeside(): Promise<number> {
 if (require.main === module) {
   const controller = new AbortController();
   let interrupted = false;
+  // The first Ctrl+C stops the generation and lets finished files land; a second one, or SIGTERM or
+  // SIGHUP, ends the process at once. Every way out removes the temporaries in flight (see tempFiles).
   process.on('SIGINT', () => {
     if (interrupted) process.exit(130);
     interrupted = true;
     controller.abort();
   });
+  cleanUpOnSignals(['SIGTERM', 'SIGHUP']);
   void main(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -4,7 +4,7 @@ import { CerebrasClient } from '../core/client';
 import { networkFromEnv } from '../core/http';
 import { resolveBaseUrl, resolveModel } from '../core/config';
 import { redactSecrets, TurboError } from '../core/errors';
-import { atomicWrite } from '../core/fsSink';
+import { applyChangesOnDisk, readTextFile } from '../core/fixOnDisk';
 import { formatCost } from '../core/models';
 import { DEFAULT_MODEL } from '../core/prompt';
 import { safeInline, safeJson, safeStream } from '../core/terminalText';
@@ -108,7 +108,7 @@ export async function runParseOutputCli(argv: string[], io: CliIO, readStdin: ()
   return parsed.failures.length === 0 && !parsed.failed ? EXIT_OK : EXIT_FAILED;
 }
 
-/** `turbo fix`: test → fix → re-test in a folder, headless. Files change in place, atomically. */
+/** `turbo fix`: test → fix → re-test in a folder, headless. Files change in place, atomically, keeping their bytes outside each edit and their mode. */
 export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['cwd', 'cmd', 'rounds', 'contract', 'model', 'timeout'] });
   if (wantsHelp(args.flags, io, FIX_HELP)) return EXIT_OK;
@@ -141,13 +141,8 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
       timeoutMs,
       signal: io.signal,
       secrets: [apiKey, io.env.CEREBRAS_API_KEY],
-      readFile: (abs) => fs.readFile(abs, 'utf8').catch(() => undefined),
-      applyChanges: async (changes) => {
-        for (const c of changes) {
-          await fs.mkdir(path.dirname(c.absPath), { recursive: true });
-          await atomicWrite(c.absPath, c.after);
-        }
-      },
+      readFile: readTextFile,
+      applyChanges: (changes) => applyChangesOnDisk(cwd, changes),
       onProgress: quiet ? undefined : (p) => io.stderr(`turbo: round ${p.round}/${p.rounds} · ${p.phase}${p.failing !== undefined ? ` · ${p.failing} failing` : ''}\n`),
     });
   } catch (err) {

@@ -263,13 +263,12 @@ function stripEol(line: string): string {
   return line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;
 }
 
+/** Where the first closing tag starts: scans only up to it, so many files in one piece cost linear time. */
 function firstCloseTag(s: string): number {
-  let best = -1;
-  for (const tag of CLOSE_TAGS) {
-    const i = s.indexOf(tag);
-    if (i >= 0 && (best < 0 || i < best)) best = i;
+  for (let i = s.indexOf('</'); i >= 0; i = s.indexOf('</', i + 2)) {
+    if (CLOSE_TAGS.some((tag) => s.startsWith(tag, i))) return i;
   }
-  return best;
+  return -1;
 }
 
 function closeTagPrefixAtEnd(s: string): number {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChatRequest } from './client';
+import { whyNotText } from './fixOnDisk';
 import { checkRealLocation, checkRelativePath, DEFAULT_DENY, isInside } from './pathGuard';
 import { DEFAULT_MODEL, type PromptOptions } from './prompt';
 import type { TestFailure } from './testParsers';
@@ -101,6 +102,7 @@ export type FixPlan = { ok: true; changes: FileChange[] } | { ok: false; problem
 export async function planEdits(root: string, edits: SearchReplace[], readFile: (absPath: string) => Promise<string | undefined>, deny: readonly string[] = DEFAULT_DENY): Promise<FixPlan> {
   const problems: string[] = [];
   const texts = new Map<string, { absPath: string; before: string | undefined; now: string }>();
+  const refused = new Set<string>();
   for (const edit of edits) {
     const verdict = checkRelativePath(edit.file, deny);
     if (!verdict.ok) {
@@ -113,10 +115,18 @@ export async function planEdits(root: string, edits: SearchReplace[], readFile: 
       problems.push(`${rel}: refused (${real.reason})`);
       continue;
     }
+    if (refused.has(rel)) continue;
     let entry = texts.get(rel);
     if (!entry) {
       const absPath = path.join(root, rel);
       const before = await readFile(absPath);
+      // Unreadable is not missing: a binary or non-UTF-8 file is refused, never replaced or damaged.
+      const why = before === undefined ? await whyNotText(absPath, rel) : undefined;
+      if (why) {
+        refused.add(rel);
+        problems.push(why);
+        continue;
+      }
       entry = { absPath, before, now: before ?? '' };
       texts.set(rel, entry);
     }

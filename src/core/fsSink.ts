@@ -1,13 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import type * as fsSync from 'node:fs';
 import * as path from 'node:path';
 import type { ParsedFile } from './fileParser';
-import { ASYNC_IO, ioFor, type FsIo } from './fsIo';
+import { ASYNC_IO, ioFor, keepOf, type FileKeep, type FsIo } from './fsIo';
 import { checkRealLocation } from './pathGuard';
 import type { FileSink, OverwritePolicy, OverwriteQuestion, Settlement, WriteOutcome } from './sink';
+import { release, sweepStaleTemps, tempFor } from './tempFiles';
 
 /**
  * Writes files under `root` on disk. Each file is written to a temporary name beside its target
- * and renamed into place, so a crash or a full disk never leaves half a file under the real name.
+ * and moved into place, so a crash or a full disk never leaves half a file under the real name.
+ * A new file is linked into place, which fails if another program created it meanwhile: the
+ * overwrite policy then decides about it as about any existing file.
  */
 export class FsSink implements FileSink {
   /** File system calls run on libuv's thread pool: several files in flight hide their latency. */
@@ -21,7 +24,7 @@ export class FsSink implements FileSink {
   private readonly created: string[] = [];
   /** Folders (relative) this sink has made sure exist and lead nowhere outside the root. */
   private readonly verified = new Set<string>();
-  private rootReady = false;
+  private rootReady: Promise<void> | undefined;
 
   constructor(
     readonly root: string,
@@ -33,10 +36,7 @@ export class FsSink implements FileSink {
     const order = this.arrived++;
     // Small files are written synchronously (see fsIo.ts): they land before the next chunk is read.
     const io = ioFor(file.content);
-    if (!this.rootReady) {
-      await io.mkdirp(this.root);
-      this.rootReady = true;
-    }
+    await (this.rootReady ??= prepareRoot(this.root, io));
     const target = path.join(this.root, file.path);
     const existing = await io.lstat(target);
     // A folder already checked in this run needs no new walk, unless the name itself is a link.
@@ -44,6 +44,10 @@ export class FsSink implements FileSink {
       const where = await checkRealLocation(this.root, file.path, io);
       if (!where.ok) return { status: 'rejected', reason: where.reason };
     }
+    return this.place(file, target, io, existing, order);
+  }
+
+  private async place(file: ParsedFile, target: string, io: FsIo, existing: fsSync.Stats | undefined, order: number): Promise<WriteOutcome> {
     if (existing?.isDirectory()) return { status: 'rejected', reason: 'a folder has that name' };
     if (existing && !this.written.has(file.path)) {
       if (this.overwrite === 'ask' && this.ask) {
@@ -52,7 +56,15 @@ export class FsSink implements FileSink {
       }
       if (this.overwrite !== 'always') return { status: 'skipped', reason: 'file exists (overwrite policy: never)' };
     }
-    await this.put(file, target, io);
+    try {
+      await this.put(file, target, io, existing);
+    } catch (err) {
+      if (existing || (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // Created by someone else after the first look: decided again, as an existing file.
+      const now = await io.lstat(target);
+      if (!now) throw err;
+      return this.place(file, target, io, now, order);
+    }
     if (!existing) this.created.push(target);
     return { status: existing ? 'overwritten' : 'created' };
   }
@@ -73,14 +85,20 @@ export class FsSink implements FileSink {
       const where = await checkRealLocation(this.root, file.path);
       if (!where.ok) settled.push({ file, outcome: { status: 'rejected' as const, reason: where.reason } });
       else {
-        await this.put(file, path.join(this.root, file.path), ioFor(file.content));
+        const target = path.join(this.root, file.path);
+        const io = ioFor(file.content);
+        try {
+          await this.put(file, target, io, await io.lstat(target));
+        } catch (err) {
+          throw Object.assign(new Error(`${file.path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err }), { code: (err as NodeJS.ErrnoException).code });
+        }
         settled.push({ file, outcome: { status: 'overwritten' as const } });
       }
     }
     return { files: settled, discarded: false };
   }
 
-  private async put(file: ParsedFile, target: string, io: FsIo): Promise<void> {
+  private async put(file: ParsedFile, target: string, io: FsIo, existing: fsSync.Stats | undefined): Promise<void> {
     const parent = path.posix.dirname(file.path);
     if (!this.verified.has(parent)) {
       await io.mkdirp(path.dirname(target));
@@ -88,24 +106,60 @@ export class FsSink implements FileSink {
       const again = await checkRealLocation(this.root, file.path, io);
       if (!again.ok) throw Object.assign(new Error(again.reason), { code: 'EGUARD' });
       this.verified.add(parent);
+      await sweepStaleTemps(path.dirname(target));
     }
-    await atomicWrite(target, file.content, io);
+    await atomicWrite(target, file.content, io, { exclusive: !existing, keep: existing?.isFile() ? keepOf(existing) : undefined });
     this.written.add(file.path);
   }
 }
 
-/** Temporary names: unique to this process (random once, then counted); `wx` refuses any clash. */
-const tempPrefix = `turbo-${randomBytes(4).toString('hex')}-`;
-let tempCount = 0;
-
-/** Writes to a temporary name beside the target, then renames it into place. */
-export async function atomicWrite(target: string, content: string, io: FsIo = ioFor(content)): Promise<void> {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${tempPrefix}${(tempCount++).toString(36)}`);
+async function prepareRoot(root: string, io: FsIo): Promise<void> {
   try {
-    await io.writeNew(temp, content);
-    await io.rename(temp, target);
+    await io.mkdirp(root);
   } catch (err) {
-    await io.remove(temp);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw Object.assign(new Error(`${root} is not a folder`), { code: 'ENOTDIR' });
     throw err;
+  }
+}
+
+export interface AtomicWriteOptions {
+  /** Fail with EEXIST rather than replace a file that exists by the time it is moved into place. */
+  exclusive?: boolean;
+  /** The mode (and owner) to give the new file: the replaced file's. */
+  keep?: FileKeep;
+}
+
+/** Hard links unsupported here (some network and FAT file systems): fall back to a checked rename. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/** Writes to a temporary name beside the target, then moves it into place. */
+export async function atomicWrite(target: string, content: string | Uint8Array, io: FsIo = ioFor(content), options: AtomicWriteOptions = {}): Promise<void> {
+  const temp = tempFor(target);
+  let moved = false;
+  try {
+    await io.writeNew(temp, content, options.keep);
+    if (options.exclusive) moved = await linkOrRename(temp, target, io);
+    else {
+      await io.rename(temp, target);
+      moved = true;
+    }
+  } finally {
+    // After a link (or a failure) the temporary name is still there.
+    if (!moved) await io.remove(temp);
+    release(temp);
+  }
+}
+
+/** True when the temporary was renamed into place, false when linked (its name remains). */
+async function linkOrRename(temp: string, target: string, io: FsIo): Promise<boolean> {
+  try {
+    await io.link(temp, target);
+    return false;
+  } catch (err) {
+    if (!NO_LINKS.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    if (await io.lstat(target)) throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });
+    await io.rename(temp, target);
+    return true;
   }
 }

@@ -3,6 +3,7 @@ import { mapError } from './client';
 import { classifyContinuation, continuationRequest } from './continuation';
 import { TurboError } from './errors';
 import { FileStreamParser, type ParsedFile } from './fileParser';
+import { ioErrorText } from './fsIo';
 import { optionalNumber } from './inputs';
 import { costOf } from './models';
 import { checkRelativePath, DEFAULT_DENY } from './pathGuard';
@@ -107,13 +108,17 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
   let filesParsed = 0;
   const slots = semaphore(options.sink.concurrency ?? 1);
   const byPath = new Map<string, Promise<unknown>>();
+  const recorded: Recorded = { report, byPath: new Map() };
   const enqueue = (files: ParsedFile[]) => {
     for (const file of files) {
       filesParsed++;
       const before = byPath.get(file.path) ?? Promise.resolve();
       const done = before.then(() => slots.run(() => writeOne(file, options, deny)));
-      byPath.set(file.path, done.catch(() => undefined));
-      writes = writes.then(async () => record(await done, options, report));
+      const settled = done.catch(() => undefined);
+      byPath.set(file.path, settled);
+      // Forgotten once written, unless repeated meanwhile: 100,000 files need not stay reachable.
+      void settled.then(() => byPath.get(file.path) === settled && byPath.delete(file.path));
+      writes = writes.then(async () => record(await done, options, recorded));
     }
   };
 
@@ -200,7 +205,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
   if (!report.error) checkCompleteness(report, contentChars, filesParsed);
 
   await writes;
-  await settle(options, report);
+  await settle(options, recorded);
   report.costUsd = costOf(report.model, report.usage);
   report.durationMs = Math.round(performance.now() - started);
   progress(report.usage?.completion_tokens);
@@ -239,14 +244,23 @@ function addUsage(total: Usage | undefined, more: Usage | undefined): Usage | un
   };
 }
 
-async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readonly string[]): Promise<{ file: ParsedFile; outcome: WriteOutcome }> {
+interface WriteResult {
+  file: ParsedFile;
+  outcome: WriteOutcome;
+  /** A write that failed (full disk, no permission, not a folder): the generation did not complete. */
+  error?: TurboError;
+}
+
+async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readonly string[]): Promise<WriteResult> {
   const verdict = checkRelativePath(file.path, deny);
   if (!verdict.ok) return { file, outcome: { status: 'rejected', reason: verdict.reason } };
   const guarded = { path: verdict.path, content: file.content };
   try {
     return { file: guarded, outcome: await options.sink.write(guarded) };
   } catch (err) {
-    return { file: guarded, outcome: writeFailure(err) };
+    if ((err as NodeJS.ErrnoException).code === 'EGUARD') return { file: guarded, outcome: { status: 'rejected', reason: (err as Error).message } };
+    const cause = ioErrorText(err);
+    return { file: guarded, outcome: { status: 'rejected', reason: `write failed: ${cause}` }, error: new TurboError('io', `Could not write ${guarded.path}: ${cause}.`, { cause: err }) };
   }
 }
 
@@ -269,38 +283,43 @@ function semaphore(limit: number) {
   };
 }
 
-function writeFailure(err: unknown): WriteOutcome {
-  const code = (err as NodeJS.ErrnoException).code;
-  const message = err instanceof Error ? err.message : String(err);
-  return { status: 'rejected', reason: code === 'EGUARD' ? message : `write failed${code ? ` (${code})` : ''}: ${message}` };
+/** The report and, by path, what it lists: a file repeated by the model is found without a search. */
+interface Recorded {
+  report: GenerationReport;
+  byPath: Map<string, WrittenFile>;
 }
 
-function record({ file, outcome }: { file: ParsedFile; outcome: WriteOutcome }, options: GenerateOptions, report: GenerationReport): void {
+function record({ file, outcome, error }: WriteResult, options: GenerateOptions, recorded: Recorded): void {
+  const { report } = recorded;
+  report.error ??= error;
   if (outcome.status === 'deferred') return;
   if (outcome.status === 'skipped' || outcome.status === 'rejected') {
     report.rejected.push({ path: file.path, reason: outcome.reason, status: outcome.status });
     return;
   }
-  const previous = report.files.findIndex((f) => f.path === file.path);
-  if (previous >= 0) {
-    report.files.splice(previous, 1);
+  const previous = recorded.byPath.get(file.path);
+  if (previous) {
+    // Searched from the end: a repeated file is most often the one just written.
+    report.files.splice(report.files.lastIndexOf(previous), 1);
     report.warnings.push(`${file.path} appeared more than once; the last version was kept.`);
   }
   const written = { path: file.path, lines: countLines(file.content), bytes: bytesOf(file.content), overwritten: outcome.status === 'overwritten' };
   report.files.push(written);
+  recorded.byPath.set(file.path, written);
   options.onFile?.(written);
 }
 
 /** Lets the sink settle what it held back (one question about existing files, or a preview). */
-async function settle(options: GenerateOptions, report: GenerationReport): Promise<void> {
+async function settle(options: GenerateOptions, recorded: Recorded): Promise<void> {
+  const report = recorded.report;
   if (!options.sink.settle) return;
   let settlement: Settlement;
   try {
     settlement = await options.sink.settle();
   } catch (err) {
-    report.error ??= new TurboError('io', `Could not finish writing the generated files: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    report.error ??= new TurboError('io', `Could not finish writing the generated files: ${ioErrorText(err)}.`, { cause: err });
     return;
   }
-  for (const settled of settlement.files) record(settled, options, report);
+  for (const settled of settlement.files) record(settled, options, recorded);
   if (settlement.discarded) report.error = new TurboError('discarded', 'Generation discarded: no existing file was replaced.');
 }

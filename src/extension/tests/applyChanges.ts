@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { FileChange } from '../../core/fix';
+import { decodeText } from '../../core/fixOnDisk';
 
 /** Reads a file as the editor sees it: an open document's text (unsaved changes included), else the disk. */
 export async function readAsEditor(absPath: string): Promise<string | undefined> {
@@ -7,7 +8,10 @@ export async function readAsEditor(absPath: string): Promise<string | undefined>
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open) return open.getText();
   try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    // Strict: bytes that are not UTF-8 would become U+FFFD and be saved so. Undefined here makes the
+    // fix refuse the file with the reason. The BOM is dropped, as the document's text drops it.
+    const decoded = decodeText(await vscode.workspace.fs.readFile(uri), absPath);
+    return decoded.ok ? decoded.text.replace(/^\uFEFF/, '') : undefined;
   } catch {
     return undefined;
   }
