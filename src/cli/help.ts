@@ -29,6 +29,8 @@ Environment:
   TURBO_REQUEST_TIMEOUT
                       seconds to wait for the API to start answering, per attempt (1-600, default 30);
                       a request is tried at most 3 times
+  TURBO_TEST_ENV_DENY variables test commands must not see, besides CEREBRAS_API_KEY (comma-separated
+                      names, e.g. NPM_TOKEN,GH_TOKEN); their values are redacted from test output
 
 Run 'turbo help COMMAND' for a command's options.
 `;
@@ -94,6 +96,8 @@ Environment:
                                     existing, separated by "${path.delimiter}"
   HTTPS_PROXY / HTTP_PROXY / NO_PROXY  proxy for requests to the API
   TURBO_REQUEST_TIMEOUT             seconds to wait for the API to start answering (1-600, default 30)
+  TURBO_TEST_ENV_DENY               variables run_tests' commands must not see besides CEREBRAS_API_KEY
+                                    (comma-separated names)
   A wrong value is an error on every generate_and_write_files and run_tests call (and in
   check_status), never a silent default.
 

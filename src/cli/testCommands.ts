@@ -10,6 +10,7 @@ import { DEFAULT_MODEL } from '../core/prompt';
 import { safeInline, safeJson, safeStream } from '../core/terminalText';
 import { detectTestCommand } from '../core/testDetect';
 import { countsText, diagnosticsJson, diagnosticsText, OUTCOME_TEXT, testJson } from '../core/testJson';
+import { envDenyFromEnv } from '../core/testEnv';
 import { fixUntilGreen, runTests, type FixLoopReport, type TestReport } from '../core/testLoop';
 import { parseTestOutput, RUNNER_NAMES, type RunnerName } from '../core/testParsers';
 import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
@@ -61,6 +62,7 @@ export async function runTestCli(argv: string[], io: CliIO): Promise<number> {
   const quiet = json || args.flags.has('quiet') || args.flags.has('q');
   const runner = runnerFlag(args.flags);
   const timeoutMs = timeoutFlag(args.flags);
+  const denyEnv = envDenyFromEnv(io.env);
   const cwd = await folder(args.flags.get('cwd'));
   const report = await runTests({
     cwd,
@@ -71,6 +73,7 @@ export async function runTestCli(argv: string[], io: CliIO): Promise<number> {
     onOutput: quiet ? undefined : (t) => io.stderr(safeStream(t)),
     // The command never sees the key (it is removed from its environment); this redacts it should it print it anyway.
     secrets: [io.env.CEREBRAS_API_KEY],
+    denyEnv,
   });
   if (json) io.stdout(safeJson(testJson(report)) + '\n');
   else printReport(io, report);
@@ -117,6 +120,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   const quiet = json || args.flags.has('quiet') || args.flags.has('q');
   const rounds = numberFlag(args.flags, 'rounds', { min: 1, max: 20 }, 3);
   const timeoutMs = timeoutFlag(args.flags);
+  const denyEnv = envDenyFromEnv(io.env);
   const model = resolveModel(args.flags.get('model') as string | undefined, io.env, DEFAULT_MODEL);
   const baseUrl = resolveBaseUrl(undefined, io.env);
   const cwd = await folder(args.flags.get('cwd'));
@@ -141,6 +145,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
       timeoutMs,
       signal: io.signal,
       secrets: [apiKey, io.env.CEREBRAS_API_KEY],
+      denyEnv,
       readFile: readTextFile,
       applyChanges: (changes) => applyChangesOnDisk(cwd, changes),
       onProgress: quiet ? undefined : (p) => io.stderr(`turbo: round ${p.round}/${p.rounds} · ${p.phase}${p.failing !== undefined ? ` · ${p.failing} failing` : ''}\n`),

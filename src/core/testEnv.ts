@@ -1,4 +1,5 @@
-import { redactSecrets } from './errors';
+import { redactSecrets, TurboError } from './errors';
+import { safeInline } from './terminalText';
 
 /**
  * A test command is code from the project: it must not see Turbo's key, and whatever secret it
@@ -7,6 +8,17 @@ import { redactSecrets } from './errors';
 
 /** Always removed from a test command's environment. */
 export const ALWAYS_DENIED_ENV = ['CEREBRAS_API_KEY'];
+
+/**
+ * `TURBO_TEST_ENV_DENY` (names separated by commas): the CLI's and MCP server's
+ * `turbo.testEnvDeny`. A malformed name is an error, never a name that silently matches nothing.
+ */
+export function envDenyFromEnv(env: Record<string, string | undefined>): string[] {
+  const names = (env.TURBO_TEST_ENV_DENY ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const bad = names.find((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+  if (bad !== undefined) throw new TurboError('config', `TURBO_TEST_ENV_DENY takes environment variable names separated by commas, such as NPM_TOKEN,GH_TOKEN; got "${safeInline(bad.slice(0, 40))}".`);
+  return names;
+}
 
 /** Values shorter than this are not redacted: `1`, `true` or `dev` would blot out ordinary output. */
 const MIN_ENV_SECRET = 8;

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL, SYSTEM_PROMPT } from '../
 import { generate } from '../core/pipeline';
 import { metadataResult } from '../core/agentResult';
 import { detectTestCommand } from '../core/testDetect';
+import { envDenyFromEnv } from '../core/testEnv';
 import { testJson } from '../core/testJson';
 import { runTests } from '../core/testLoop';
 import { allowedRoots, confine } from './allowedRoots';
@@ -150,7 +151,7 @@ export function createMcpServer(options: McpOptions): McpServer {
         const detected = command?.trim() ? undefined : await detectTestCommand(cwd);
         const cmd = command?.trim() || detected?.command;
         if (!cmd) return jsonFailure(`No test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml). Pass "command".`);
-        const report = await runTests({ cwd, command: cmd, timeoutMs: (timeout_seconds ?? 300) * 1000, signal: extra.signal, secrets: [env.CEREBRAS_API_KEY] });
+        const report = await runTests({ cwd, command: cmd, timeoutMs: (timeout_seconds ?? 300) * 1000, signal: extra.signal, secrets: [env.CEREBRAS_API_KEY], denyEnv: envDenyFromEnv(env) });
         return text(JSON.stringify(testJson(report), null, 2));
       } catch (err) {
         return jsonFailure(err);

@@ -128,6 +128,39 @@ describe('secrets stay out of test runs', () => {
   });
 });
 
+describe('TURBO_TEST_ENV_DENY: the CLI and MCP equivalent of turbo.testEnvDeny', () => {
+  let dir: string;
+  let restore: () => void;
+  const printer = node("console.log('tok=' + process.env.MY_TOKEN + ' other=' + process.env.OTHER_SECRET); process.exit(1)");
+  beforeEach(async () => {
+    dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-envdeny-')));
+    restore = withEnv({ MY_TOKEN: TOKEN, OTHER_SECRET: 'other-secret-value-55' });
+  });
+  afterEach(async () => {
+    restore();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('turbo test removes the listed variables from the command and redacts their values', async () => {
+    let out = '';
+    const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (out += t), env: { TURBO_TEST_ENV_DENY: 'MY_TOKEN, OTHER_SECRET' }, isTTY: false };
+    const code = await main(['test', '--cwd', dir, '--cmd', printer], io);
+    assert.equal(code, 1);
+    assert.match(out, /tok=undefined other=undefined/);
+    assert.ok(!out.includes(TOKEN) && !out.includes('other-secret-value-55'));
+  });
+
+  it('a malformed name is an error naming the variable, and no command runs', async () => {
+    let out = '';
+    const marker = path.join(dir, 'ran');
+    const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (out += t), env: { TURBO_TEST_ENV_DENY: 'MY_TOKEN,not a name' }, isTTY: false };
+    const code = await main(['test', '--cwd', dir, '--cmd', node(`require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`)], io);
+    assert.equal(code, 2);
+    assert.match(out, /TURBO_TEST_ENV_DENY/);
+    await assert.rejects(fs.stat(marker));
+  });
+});
+
 describe('the MCP run_tests result (dist/mcp.js)', () => {
   it('holds neither the key from the server environment nor pieces of it', async () => {
     const mcp = path.resolve(__dirname, '../../../dist/mcp.js');
