@@ -2,26 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/cli';
 import { CerebrasClient } from '../../../src/core/client';
 import { TurboError } from '../../../src/core/errors';
 import { generate } from '../../../src/core/pipeline';
 import type { FileSink } from '../../../src/core/sink';
 import { FsSink } from '../../../src/core/fsSink';
+import { runCliInProcess } from '../../support/cliRun';
 import { CerebrasStandIn, fileBlocks } from '../../standin/server';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], env: Record<string, string | undefined>): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, isTTY: false, readStdin: async () => '' });
-  return { code, stdout, stderr };
-}
 
 describe('bad numbers and words from flags and the environment fail closed (CLI)', () => {
   const standin = new CerebrasStandIn();
@@ -57,7 +44,7 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
   for (const [flag, value] of generateCases) {
     it(`generate ${flag} ${value} exits 2, names the flag, and sends nothing`, async () => {
       const before = standin.requests.length;
-      const r = await run(['generate', contract, '--out', path.join(dir, 'out'), flag, value], env);
+      const r = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out'), flag, value], env);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`${flag} takes .*got "${value}"`));
       assert.equal(standin.requests.length, before);
@@ -80,7 +67,7 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
     it(`${command} ${flag} ${value} exits 2 and names the flag, before running anything`, async () => {
       const before = standin.requests.length;
       const marker = path.join(dir, 'ran');
-      const r = await run([command, '--cwd', dir, ...(command === 'parse-output' ? [] : ['--cmd', `node -e "require('fs').writeFileSync('ran','')"`]), flag, value], env);
+      const r = await runCliInProcess([command, '--cwd', dir, ...(command === 'parse-output' ? [] : ['--cmd', `node -e "require('fs').writeFileSync('ran','')"`]), flag, value], env);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`${flag} takes .*got "${value}"`));
       assert.equal(standin.requests.length, before);
@@ -89,9 +76,9 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
   }
 
   it('accepts --timeout up to a day (86400 s) and refuses more', async () => {
-    const ok = await run(['test', '--cwd', dir, '--cmd', 'node -e 0', '--timeout', '86400', '--quiet'], env);
+    const ok = await runCliInProcess(['test', '--cwd', dir, '--cmd', 'node -e 0', '--timeout', '86400', '--quiet'], env);
     assert.equal(ok.code, 0, ok.stderr);
-    const over = await run(['test', '--cwd', dir, '--cmd', 'node -e 0', '--timeout', '86401'], env);
+    const over = await runCliInProcess(['test', '--cwd', dir, '--cmd', 'node -e 0', '--timeout', '86401'], env);
     assert.equal(over.code, 2);
     assert.match(over.stderr, /--timeout takes a number from 1 to 86400/);
   });
@@ -108,7 +95,7 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
       const before = standin.requests.length;
       const e: Record<string, string> = { ...env, [name]: value };
       if (name === 'CEREBRAS_URL') delete e.CEREBRAS_BASE_URL;
-      const r = await run(['generate', contract, '--out', path.join(dir, 'out')], e);
+      const r = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out')], e);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, new RegExp(name));
       assert.doesNotMatch(r.stderr, /\u001b/);
@@ -118,7 +105,7 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
 
   it('still accepts good values', async () => {
     standin.enqueue({ content: fileBlocks({ 'a.txt': 'a\n' }) });
-    const r = await run(['generate', contract, '--out', path.join(dir, 'out'), '--overwrite', 'never', '--max-continuations', '10', '--max-tokens', '1000', '--idle-timeout', '3600', '--json'], { ...env, CEREBRAS_MODEL: 'llama-3.3-70b' });
+    const r = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--overwrite', 'never', '--max-continuations', '10', '--max-tokens', '1000', '--idle-timeout', '3600', '--json'], { ...env, CEREBRAS_MODEL: 'llama-3.3-70b' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).model, 'llama-3.3-70b');
   });

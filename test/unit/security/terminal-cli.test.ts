@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/cli';
+import { runCliInProcess, type CliRun } from '../../support/cliRun';
 import { CerebrasStandIn } from '../../standin/server';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -30,19 +30,6 @@ function hostileAnswer(standin: CerebrasStandIn): void {
   );
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function inProcess(argv: string[], env: Record<string, string>, stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, isTTY: false, readStdin: async () => stdin });
-  return { code, stdout, stderr };
-}
-
 describe('model-chosen and test-output text reaches the terminal escaped (CLI)', () => {
   const standin = new CerebrasStandIn();
   let dir: string;
@@ -62,7 +49,7 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
 
   it('generate: paths, refused paths and notices print with their control characters escaped', async () => {
     hostileAnswer(standin);
-    const r = await inProcess(['generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1'], env);
+    const r = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1'], env);
     assertSafe(r.stdout, 'stdout');
     assertSafe(r.stderr, 'stderr');
     // Still legible: the escape is shown, not dropped.
@@ -72,7 +59,7 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
 
   it('generate --json: parses, keeps the names exactly, and holds no raw C1 or bidi character', async () => {
     hostileAnswer(standin);
-    const r = await inProcess(['generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1', '--json'], env);
+    const r = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1', '--json'], env);
     assertSafe(r.stdout, 'stdout');
     assertSafe(r.stderr, 'stderr');
     const report = JSON.parse(r.stdout);
@@ -86,7 +73,7 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
   it('the real process (dist/cli.js) writes no raw control character to its streams', async () => {
     await fs.access(CLI).catch(() => assert.fail('dist/cli.js is missing: run npm run build first'));
     hostileAnswer(standin);
-    const r = await new Promise<Run>((resolve) => {
+    const r = await new Promise<CliRun>((resolve) => {
       execFile(process.execPath, [CLI, 'generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1'], { env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
@@ -99,11 +86,11 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
   it('an error message from the server is escaped, in text and in JSON', async () => {
     const body = { message: 'bad \u001b]52;c;Y3VybA==\u0007 request \u202e\u009b', type: 'invalid_request_error', param: '', code: 'bad_request' };
     standin.enqueue({ status: 400, errorBody: body }, { status: 400, errorBody: body });
-    const text = await inProcess(['generate', contract, '--out', path.join(dir, 'out')], env);
+    const text = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out')], env);
     assert.equal(text.code, 1);
     assertSafe(text.stderr, 'stderr');
     assert.match(text.stderr, /\\x1b\]52/, 'the message is shown, escaped');
-    const json = await inProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
+    const json = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
     assertSafe(json.stdout, 'stdout');
     assertSafe(json.stderr, 'stderr');
     assert.equal(JSON.parse(json.stdout).error.kind, 'bad_request');
@@ -112,7 +99,7 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
   const tscOutput = `src/${OSC52.replace('.py', '.ts')}(3,5): error TS2322: Type \u001b[2J'x' is not \u202eassignable\u009b to 'number'.\n`;
 
   it('parse-output: file names and messages from test output are escaped', async () => {
-    const r = await inProcess(['parse-output', '--cwd', dir, '--runner', 'tsc'], env, tscOutput);
+    const r = await runCliInProcess(['parse-output', '--cwd', dir, '--runner', 'tsc'], env, tscOutput);
     assert.equal(r.code, 1, r.stderr);
     assertSafe(r.stdout, 'stdout');
     assertSafe(r.stderr, 'stderr');
@@ -120,7 +107,7 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
   });
 
   it('parse-output --json: valid JSON with the exact text, no raw C1 or bidi character', async () => {
-    const r = await inProcess(['parse-output', '--cwd', dir, '--runner', 'tsc', '--json'], env, tscOutput);
+    const r = await runCliInProcess(['parse-output', '--cwd', dir, '--runner', 'tsc', '--json'], env, tscOutput);
     assertSafe(r.stdout, 'stdout');
     const json = JSON.parse(r.stdout);
     assert.match(json.diagnostics[0].message, /\u202eassignable\u009b/);
@@ -129,7 +116,7 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
   it('turbo test: output streamed from the tests and the diagnostics are escaped', async () => {
     const script = path.join(dir, 'noisy.js');
     await fs.writeFile(script, `process.stdout.write('\\u001b]0;owned\\u0007\\u001b[32mok\\u001b[0m \\u202eline\\r\\n'); process.stderr.write('\\u009b2J\\n'); process.exit(1);`);
-    const r = await inProcess(['test', '--cwd', dir, '--cmd', `node noisy.js`], env);
+    const r = await runCliInProcess(['test', '--cwd', dir, '--cmd', `node noisy.js`], env);
     assert.equal(r.code, 1);
     assertSafe(r.stdout, 'stdout');
     assertSafe(r.stderr, 'stderr');
