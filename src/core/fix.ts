@@ -101,7 +101,8 @@ export type FixPlan = { ok: true; changes: FileChange[] } | { ok: false; problem
  */
 export async function planEdits(root: string, edits: SearchReplace[], readFile: (absPath: string) => Promise<string | undefined>, deny: readonly string[] = DEFAULT_DENY): Promise<FixPlan> {
   const problems: string[] = [];
-  const texts = new Map<string, { absPath: string; before: string | undefined; now: string }>();
+  // Keyed by where the file really is: two names of one file (a symlink beside its target) are one text.
+  const texts = new Map<string, { rel: string; absPath: string; before: string | undefined; now: string }>();
   const refused = new Set<string>();
   for (const edit of edits) {
     const verdict = checkRelativePath(edit.file, deny);
@@ -109,26 +110,28 @@ export async function planEdits(root: string, edits: SearchReplace[], readFile: 
       problems.push(`${edit.file}: refused (${verdict.reason})`);
       continue;
     }
-    const rel = verdict.path;
-    const real = await checkRealLocation(root, rel);
+    let rel = verdict.path;
+    const real = await checkRealLocation(root, rel, undefined, deny);
     if (!real.ok) {
       problems.push(`${rel}: refused (${real.reason})`);
       continue;
     }
-    if (refused.has(rel)) continue;
-    let entry = texts.get(rel);
-    if (!entry) {
+    const key = real.realPath;
+    if (refused.has(key)) continue;
+    let entry = texts.get(key);
+    if (entry) rel = entry.rel;
+    else {
       const absPath = path.join(root, rel);
       const before = await readFile(absPath);
       // Unreadable is not missing: a binary or non-UTF-8 file is refused, never replaced or damaged.
       const why = before === undefined ? await whyNotText(absPath, rel) : undefined;
       if (why) {
-        refused.add(rel);
+        refused.add(key);
         problems.push(why);
         continue;
       }
-      entry = { absPath, before, now: before ?? '' };
-      texts.set(rel, entry);
+      entry = { rel, absPath, before, now: before ?? '' };
+      texts.set(key, entry);
     }
     if (entry.before === undefined && entry.now === '' && edit.search === '') {
       entry.now = edit.replace;
@@ -157,7 +160,7 @@ export async function planEdits(root: string, edits: SearchReplace[], readFile: 
   }
   if (problems.length) return { ok: false, problems };
   const changes: FileChange[] = [];
-  for (const [file, { absPath, before, now }] of texts) {
+  for (const { rel: file, absPath, before, now } of texts.values()) {
     if (before === now) continue;
     changes.push({ file, absPath, before, after: now, range: smallestChange(before ?? '', now) });
   }

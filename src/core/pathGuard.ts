@@ -7,6 +7,8 @@ import { hasUnsafeChars } from './terminalText';
  * first; `checkRealLocation` adds what only the file system can tell (symlinks that leave the folder).
  */
 export type PathVerdict = { ok: true; path: string } | { ok: false; reason: string };
+/** As PathVerdict, with where the file really is (symlinks resolved) when allowed. */
+export type RealVerdict = { ok: true; path: string; realPath: string } | { ok: false; reason: string };
 
 /**
  * Refused by default at any depth: files that run code without anyone asking to run anything (on
@@ -71,6 +73,12 @@ export const DEFAULT_DENY: readonly string[] = Object.freeze([
 ]);
 
 /**
+ * Characters that are harmless in text but make a name pass for another: no-break and other
+ * space separators (`.git\u00a0`) and variation selectors. Names only; prose keeps them.
+ */
+const BLANK_LOOKALIKE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
+
+/**
  * `deny` extends DEFAULT_DENY (it never replaces it): a pattern matches at any depth unless it
  * starts with `/`, and `!pattern` re-allows what it matches. `.git`, Windows aliases, control and
  * invisible characters are refused whatever the list says.
@@ -78,7 +86,8 @@ export const DEFAULT_DENY: readonly string[] = Object.freeze([
 export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT_DENY): PathVerdict {
   if (raw.length === 0) return { ok: false, reason: 'empty path' };
   if (/[\u0000-\u001f\u007f]/.test(raw)) return { ok: false, reason: 'control character in path' };
-  if (hasUnsafeChars(raw)) return { ok: false, reason: 'bidirectional, zero-width or control character in path (it could disguise the name)' };
+  if (hasUnsafeChars(raw)) return { ok: false, reason: 'bidirectional, zero-width, invisible or control character in path (it could disguise the name)' };
+  if (BLANK_LOOKALIKE.test(raw)) return { ok: false, reason: 'a blank-looking or invisible character other than a space in path (it could disguise the name)' };
   const p = raw.replace(/\\/g, '/');
   if (p.startsWith('//')) return { ok: false, reason: 'UNC path' };
   if (p.startsWith('/')) return { ok: false, reason: 'absolute path' };
@@ -99,9 +108,9 @@ export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT
 
 /**
  * Resolves `rel` inside `root`, following any symlinks that already exist on the way, and refuses
- * the path when its real location is not inside the real root.
+ * the path when its real location is not inside the real root, or is a place the deny list refuses.
  */
-export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo, 'realpath'> = ASYNC_IO): Promise<PathVerdict> {
+export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo, 'realpath'> = ASYNC_IO, deny: readonly string[] = DEFAULT_DENY): Promise<RealVerdict> {
   const realRoot = (await io.realpath(root)) ?? path.resolve(root);
   let probe = path.resolve(root, rel);
   const missing: string[] = [];
@@ -110,7 +119,14 @@ export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo
     const real = await io.realpath(probe);
     if (real !== undefined) {
       const full = path.join(real, ...missing.reverse());
-      return isInside(realRoot, full) ? { ok: true, path: rel } : { ok: false, reason: 'leaves the output folder through a symbolic link' };
+      if (!isInside(realRoot, full)) return { ok: false, reason: 'leaves the output folder through a symbolic link' };
+      // A link inside the folder (tools -> .git/hooks) must not carry a file where its own name may not go.
+      const realRel = path.relative(realRoot, full).split(path.sep).join('/');
+      if (realRel !== rel) {
+        const there = checkRelativePath(realRel, deny);
+        if (!there.ok) return { ok: false, reason: `leads through a symbolic link to ${realRel}, which is refused (${there.reason})` };
+      }
+      return { ok: true, path: rel, realPath: full };
     }
     const parent = path.dirname(probe);
     if (parent === probe) return { ok: false, reason: 'cannot resolve path' };

@@ -5,8 +5,11 @@
  */
 
 // C0 controls except tab and newline, DEL, C1 controls (0x80–0x9f, e.g. CSI as one character), and
-// the characters that reorder or hide text: bidirectional overrides/isolates and zero-width ones.
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+// the characters that reorder or hide text: bidirectional overrides/isolates, zero-width ones, the
+// soft hyphen, the grapheme joiner, Hangul and Khmer fillers, line and paragraph separators,
+// interlinear annotation marks and the tag characters (U+E0000–U+E007F).
+const UNSAFE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 
 /** Escapes control and invisible characters as `\x1b` / `\u202e`; tabs and newlines stay. */
 export function safeText(text: string): string {
@@ -27,9 +30,10 @@ export function hasUnsafeChars(text: string): boolean {
 }
 
 function escapeChar(c: string): string {
-  const code = c.charCodeAt(0);
+  const code = c.codePointAt(0)!;
   if (c === '\n') return '\\n';
   if (c === '\t') return '\\t';
+  if (code > 0xffff) return `\\u{${code.toString(16)}}`;
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
@@ -39,7 +43,8 @@ function escapeChar(c: string): string {
  * which is still the same JSON value.
  */
 export function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Each UTF-16 unit on its own, so a tag character becomes its escaped surrogate pair.
+  return JSON.stringify(value).replace(UNSAFE, (c) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
 }
 
 // Colour and style only (SGR): dropped from streamed test output rather than shown as `\x1b[32m`.

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { TurboError } from '../../../src/core/errors';
 import { clampTimerMs, MAX_TIMER_MS, optionalChoice, optionalNumber, parseChoice, parseNumber } from '../../../src/core/inputs';
-import { hasUnsafeChars, safeInline, safeText } from '../../../src/core/terminalText';
+import { hasUnsafeChars, safeInline, safeJson, safeText } from '../../../src/core/terminalText';
 
 describe('validated inputs', () => {
   const rule = { min: 0, max: 10 };
@@ -52,8 +52,14 @@ describe('terminal-safe text', () => {
     assert.equal(safeText('a\u200bb'), 'a\\u200bb');
     assert.equal(safeText('a\rb'), 'a\\x0db');
   });
+  it('escapes invisible characters: soft hyphen, joiners, Hangul fillers, line separators, tag characters', () => {
+    assert.equal(safeText('a\u00ADb\u034Fc\u3164d\u2028e'), 'a\\xadb\\u034fc\\u3164d\\u2028e');
+    assert.equal(safeText('x\u{E0020}\u{E0069}'), 'x\\u{e0020}\\u{e0069}');
+    assert.equal(JSON.parse(safeJson({ p: 'x\u{E0020}\u00AD' })).p, 'x\u{E0020}\u00AD', 'JSON keeps the same value');
+    assert.ok(!/[\u00AD\uDB40]/.test(safeJson({ p: 'x\u{E0020}\u00AD' })), 'and shows none of them raw');
+  });
   it('keeps tabs, newlines and ordinary Unicode', () => {
-    assert.equal(safeText('a\tb\nc ✓ é 日本'), 'a\tb\nc ✓ é 日本');
+    assert.equal(safeText('a\tb\nc ✓ é 日本 ✔️ 한국'), 'a\tb\nc ✓ é 日本 ✔️ 한국');
   });
   it('escapes newlines and tabs inside one value', () => {
     assert.equal(safeInline('a\nb\tc'), 'a\\nb\\tc');

@@ -148,6 +148,15 @@ describe('path guard: Windows aliases and spoofing characters, on every platform
     ['a\u061Cb.js', /bidirectional|zero-width/],
     ['a\u2060b.js', /bidirectional|zero-width/],
     ['a\u0085b.js', /control|bidirectional/],
+    // Invisible or blank-looking characters that make one name look like another (red-team finding).
+    ['index\u00ADx.js', /invisible|bidirectional/],
+    ['index.js\u{E0020}\u{E0069}', /invisible|bidirectional/],
+    ['\u3164.js', /invisible|bidirectional/],
+    ['app\u034F.js', /invisible|bidirectional/],
+    ['a\u2028b.js', /invisible|bidirectional/],
+    ['.git\u00A0/x', /invisible|blank/],
+    ['a\u2007b.js', /invisible|blank/],
+    ['a\uFE0Fb.js', /invisible|blank/],
   ];
   for (const [p, reason] of refused) {
     it(`refuses ${JSON.stringify(p)}`, () => {
