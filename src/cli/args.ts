@@ -28,7 +28,10 @@ export function parseArgs(argv: string[], spec: { boolean: string[]; value: stri
       flags.set(name, true);
     } else if (spec.value.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      // `--cmd --json` is a forgotten value, not a command named --json; `--cmd=--json` says it on purpose.
+      if (value === undefined || (eq < 0 && /^--?[A-Za-z]/.test(value))) {
+        throw new UsageError(`--${name} needs a value${value === undefined ? '' : ` (got the option ${value}; to pass a value that starts with -, write --${name}=VALUE)`}`);
+      }
       flags.set(name, value);
     } else {
       throw new UsageError(`unknown option ${arg}`);

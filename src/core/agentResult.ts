@@ -16,7 +16,8 @@ export function metadataResult(report: GenerationReport, root: string, apiKey: s
   const completion = report.usage?.completion_tokens;
   const seconds = report.timeInfo?.completion_time ?? report.durationMs / 1000;
   return {
-    status: report.error ? (report.files.length > 0 ? 'partial' : 'error') : 'success',
+    // "success" only when everything the model wrote landed: a refused or skipped file makes it partial.
+    status: report.error ? (report.files.length > 0 ? 'partial' : 'error') : report.rejected.length > 0 || report.unfinished.length > 0 ? 'partial' : 'success',
     model: report.model,
     generation_time_ms: report.durationMs,
     files_written: report.files.map((f) => ({ path: path.join(root, f.path), filename: f.path, lines: f.lines, overwritten: f.overwritten })),

@@ -271,17 +271,17 @@ export async function gatherFiles(
 
 /** The project-relative path to send a file under, or undefined when it must not be read at all. */
 function admission(root: string, deny: readonly string[]): (abs: string) => Promise<string | undefined> {
-  let realRoot: Promise<string | undefined> | undefined;
   return async (abs) => {
     const rel = path.relative(root, abs);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
     const named = checkRelativePath(rel, deny);
     if (!named.ok) return undefined;
-    realRoot ??= fs.promises.realpath(root).catch(() => undefined);
-    const [base, real] = await Promise.all([realRoot, fs.promises.realpath(abs).catch(() => undefined)]);
-    if (base === undefined || real === undefined || !isInside(base, real)) return undefined;
-    // A link inside the folder may point at a denied file (config.js -> .env).
-    return checkRelativePath(path.relative(base, real), deny).ok ? named.path : undefined;
+    // Inside the folder by where it really is, and not a denied file behind a link (config.js -> .env).
+    const where = await checkRealLocation(root, named.path, undefined, deny);
+    if (!where.ok) return undefined;
+    // A hard link shares its bytes with a file that may lie anywhere, and nothing tells where.
+    const stat = await fs.promises.stat(where.realPath).catch(() => undefined);
+    return stat?.isFile() && stat.nlink === 1 ? named.path : undefined;
   };
 }
 

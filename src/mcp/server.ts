@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { networkFromEnv } from '../core/http';
 import { CerebrasClient, DEFAULT_BASE_URL, normalizeBaseUrl, type ChatRequest } from '../core/client';
 import { completeText } from '../core/complete';
-import { resolveBaseUrl, type EnvLike } from '../core/config';
+import { resolveBaseUrl, resolveModel, type EnvLike } from '../core/config';
 import { redactSecrets, TurboError } from '../core/errors';
 import { FsSink } from '../core/fsSink';
 import { KNOWN_MODELS } from '../core/models';
@@ -39,7 +39,8 @@ const text = (t: string, isError = false): ToolResult => ({ content: [{ type: 't
 export function createMcpServer(options: McpOptions): McpServer {
   const { env } = options;
   const server = new McpServer({ name: 'turbo', version: typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev' });
-  const model = () => env.CEREBRAS_MODEL?.trim() || DEFAULT_MODEL;
+  // Checked on every use: a model id with control characters or spaces is an error naming CEREBRAS_MODEL.
+  const model = () => resolveModel(undefined, env, DEFAULT_MODEL);
   const baseUrl = () => resolveBaseUrl(undefined, env);
   let cached: { key: string; client: CerebrasClient } | undefined;
   const client = (): CerebrasClient => {
@@ -163,15 +164,26 @@ export function createMcpServer(options: McpOptions): McpServer {
     'check_status',
     { description: 'Show Turbo\'s configuration (never the key) and the models the Cerebras API lists for the key.' },
     async () => {
+      const problems: string[] = [];
+      // A wrong CEREBRAS_MODEL or base URL is reported in the status, not thrown past it.
+      const shown = <T>(read: () => T): T | null => {
+        try {
+          return read();
+        } catch (err) {
+          problems.push(message(err));
+          return null;
+        }
+      };
       const status: Record<string, unknown> = {
         server: 'turbo',
         version: typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev',
         api_key_set: Boolean(env.CEREBRAS_API_KEY?.trim()),
-        model: model(),
-        base_url: normalizeBaseUrl(baseUrl()) ?? DEFAULT_BASE_URL,
+        model: shown(model),
+        base_url: shown(() => normalizeBaseUrl(baseUrl()) ?? DEFAULT_BASE_URL),
         known_models: KNOWN_MODELS.map((m) => ({ id: m.id, input_per_million: m.inputPerMillion, output_per_million: m.outputPerMillion })),
       };
       try {
+        if (problems.length) throw new TurboError('config', problems.join(' '));
         const settings = await readSettings(env);
         status.overwrite = settings.overwrite;
         status.allowed_dirs = settings.allowedDirs;

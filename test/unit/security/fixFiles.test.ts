@@ -58,6 +58,14 @@ describe('the files sent with a fix stay inside the project', () => {
     assert.deepEqual(sent.map((f) => f.path), ['a.test.js', 'lib.js']);
   });
 
+  it('does not send a hard link, whose bytes may be a file outside the folder', async () => {
+    await fs.link(path.join(base, 'outside/credentials'), path.join(root, 'creds.js'));
+    await write('project/a.test.js', "require('./creds.js');\nrequire('./lib');\n");
+    const sent = await gatherFiles(root, [at('a.test.js'), at('creds.js')], read);
+    assert.deepEqual(sent.map((f) => f.path), ['a.test.js', 'lib.js']);
+    assert.ok(!JSON.stringify(sent).includes('OUTSIDE-SECRET'));
+  });
+
   it('with no list given, the defaults keep .env files and private keys out, also behind a link', async () => {
     await write('project/.env.local', 'TOKEN=DEFAULT-DENIED\n');
     await write('project/certs/server.key', '-----BEGIN PRIVATE KEY-----\nDEFAULT-DENIED\n');

@@ -75,6 +75,15 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
     });
   }
 
+  it('a flag that needs a value does not swallow the next flag (--cmd --json), but --cmd=--x is taken as written', async () => {
+    const r = await runCliInProcess(['test', '--cwd', dir, '--cmd', '--json'], env);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--cmd needs a value.*--cmd=/);
+    await assert.rejects(fs.access(path.join(dir, 'ran')), 'nothing ran');
+    const eq = await runCliInProcess(['test', '--cwd', dir, '--cmd=--version', '--quiet'], env);
+    assert.notEqual(eq.code, 2, 'an explicit --cmd=VALUE is accepted even when it starts with --');
+  });
+
   it('accepts --timeout up to a day (86400 s) and refuses more', async () => {
     const ok = await runCliInProcess(['test', '--cwd', dir, '--cmd', 'node -e 0', '--timeout', '86400', '--quiet'], env);
     assert.equal(ok.code, 0, ok.stderr);

@@ -109,6 +109,27 @@ describe('MCP writes only inside the allowed roots', () => {
     });
   }
 
+  it('a CEREBRAS_MODEL with control characters is an error naming it: nothing sent, and check_status says so', async () => {
+    const m = await connect({ env: { CEREBRAS_MODEL: 'x\u001b]0;title\u0007y' } });
+    assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }), standin, /CEREBRAS_MODEL takes a model id/);
+    const status = await m.call('check_status');
+    assert.equal(status.isError, true);
+    const body = parse(status);
+    assert.equal(body.status, 'error');
+    assert.match(String(body.error), /CEREBRAS_MODEL/);
+    assert.ok(!status.content[0].text.includes('\u001b'), 'the escape is not echoed raw');
+  });
+
+  it('says "partial", not "success", when files the model wrote were refused or skipped', async () => {
+    await fs.writeFile(path.join(cwd, 'kept.txt'), 'mine\n');
+    const m = await connect({ env: { TURBO_OVERWRITE: 'never' } });
+    standin.enqueue({ content: fileBlocks({ 'kept.txt': 'replaced\n', '.env': 'TOKEN=x\n' }) });
+    const meta = parse(await m.call('generate_and_write_files', { prompt: 'x', output_dir: '.' })) as { status: string; files_written: unknown[]; errors: string[] };
+    assert.equal(meta.status, 'partial');
+    assert.deepEqual(meta.files_written, []);
+    assert.equal(meta.errors.length, 2, meta.errors.join(' | '));
+  });
+
   it('reports each replaced file as overwritten, and never writes a shell start-up file', async () => {
     await fs.writeFile(path.join(cwd, 'notes.txt'), 'mine\n');
     await fs.writeFile(path.join(cwd, '.profile'), 'export PATH=/usr/bin\n');
