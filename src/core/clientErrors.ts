@@ -62,6 +62,16 @@ export function describeConnectionFailure(err: unknown, context: RequestContext)
   if (code && TLS_CODE.test(code)) {
     return `The TLS connection to ${url} failed: ${code}${said ? ` (${said})` : ''}. The server's certificate is not trusted or the server does not speak HTTPS; behind an inspecting proxy, add its CA with NODE_EXTRA_CA_CERTS.`;
   }
+  if (isBlockedPort(err)) {
+    const port = (() => {
+      try {
+        return new URL(context.url).port;
+      } catch {
+        return '';
+      }
+    })();
+    return `Port ${port} of ${url} is blocked by fetch (it is reserved for another protocol, such as 9 for discard or 6000 for X11), so nothing was sent. Use another port in the base URL.`;
+  }
   if (code === 'ECONNREFUSED') return `${host} refused the connection (ECONNREFUSED) for ${url}. Check the base URL and that the server is up.`;
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
     return `The connection to ${url} was closed before an answer (${code}). Check your network and proxy, then try again.`;
@@ -76,8 +86,15 @@ function header(err: APIError, name: string): string | undefined {
   return headers?.[name] ?? undefined;
 }
 
+/** fetch refuses the ports of the Fetch standard's "bad port" list before connecting. */
+function isBlockedPort(err: unknown): boolean {
+  return rootCause(err).message === 'bad port';
+}
+
 /** How long to wait before retrying, or undefined when the failure is not worth retrying. */
 export function retryWaitMs(err: unknown, attempt: number): number | undefined {
+  // Trying again cannot unblock a port.
+  if (isBlockedPort(err) || (err instanceof TurboError && isBlockedPort(err.cause))) return undefined;
   // A stream that broke or ended before any content is safe to open again.
   if (err instanceof TurboError) return err.kind === 'network' || err.kind === 'incomplete' ? backoff(attempt) : undefined;
   if (err instanceof APIConnectionError) return backoff(attempt);

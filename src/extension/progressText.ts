@@ -12,13 +12,18 @@ export function progressMessage(p: GenerationProgress): string {
   return parts.join(' · ');
 }
 
+const SHOWN_REFUSALS = 2;
+
 export function summaryMessage(r: GenerationReport): string {
   const lines = r.files.reduce((n, f) => n + f.lines, 0);
   const tokens = r.usage?.completion_tokens;
   const head = `Turbo wrote ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${fmt.format(lines)} lines`;
   const rate = tokens !== undefined && r.timeInfo?.completion_time ? `, ${fmt.format(Math.round(tokens / r.timeInfo.completion_time))} tok/s` : '';
   const tail = `${tokens !== undefined ? `, ${fmt.format(tokens)} tokens` : ''}${rate}) in ${(r.durationMs / 1000).toFixed(1)} s with ${r.model}, ${formatCost(r.costUsd)}.`;
-  const skipped = r.rejected.length > 0 ? ` ${r.rejected.length} not written: ${r.rejected.map((x) => `${safeInline(x.path)} (${safeInline(x.reason)})`).join(', ')}.` : '';
+  // A notification too tall for the window is not shown at all: name two, count the rest (the log lists each).
+  const named = r.rejected.slice(0, SHOWN_REFUSALS).map((x) => `${safeInline(x.path)} (${safeInline(x.reason)})`).join(', ');
+  const more = r.rejected.length > SHOWN_REFUSALS ? ` and ${r.rejected.length - SHOWN_REFUSALS} more (Open Log for each reason)` : '';
+  const skipped = r.rejected.length > 0 ? ` ${r.rejected.length} not written: ${named}${more}.` : '';
   const continued = r.continuations > 0 ? ` Continued ${r.continuations}× after the output limit.` : '';
   return safeText(head + tail + skipped + continued);
 }

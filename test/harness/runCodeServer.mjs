@@ -43,12 +43,19 @@ function copyDir(from, to) {
   fs.cpSync(from, to, { recursive: true });
 }
 
+/** Written whole, then renamed: the suite polls for the file and must never read half of it. */
+function answer(bridgeDir, id, json) {
+  const file = path.join(bridgeDir, `${id}.json`);
+  fs.writeFileSync(`${file}.part`, json);
+  fs.renameSync(`${file}.part`, file);
+}
+
 /** Answers the suites' questions about what is on screen, and clicks for them (see helpers.ts). */
 async function answerUiQuery(page, bridgeDir, query) {
   if (query.kind === 'screenshot') {
     // A picture of what a person would see, for debugging a suite (TURBO_IT_DEBUG).
     await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `${query.text}.png`) });
-    fs.writeFileSync(path.join(bridgeDir, `${query.id}.json`), JSON.stringify({ found: true }));
+    answer(bridgeDir, query.id, JSON.stringify({ found: true }));
     return;
   }
   if (query.kind === 'click') {
@@ -68,7 +75,7 @@ async function answerUiQuery(page, bridgeDir, query) {
       if (!found) await new Promise((r) => setTimeout(r, 100));
     }
     if (!found && process.env.TURBO_IT_DEBUG) await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `click-miss-${query.id}.png`) });
-    fs.writeFileSync(path.join(bridgeDir, `${query.id}.json`), JSON.stringify({ found }));
+    answer(bridgeDir, query.id, JSON.stringify({ found }));
     return;
   }
   let found = false;
@@ -85,7 +92,7 @@ async function answerUiQuery(page, bridgeDir, query) {
     console.log('UI query missed', JSON.stringify(query), JSON.stringify(texts));
     await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `ui-miss-${query.id}.png`) });
   }
-  fs.writeFileSync(path.join(bridgeDir, `${query.id}.json`), JSON.stringify({ found }));
+  answer(bridgeDir, query.id, JSON.stringify({ found }));
 }
 
 async function main() {

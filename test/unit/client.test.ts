@@ -3,6 +3,7 @@ import { CerebrasClient, normalizeBaseUrl, type StreamEvent } from '../../src/co
 import { TurboError } from '../../src/core/errors';
 import { buildChatRequest } from '../../src/core/prompt';
 import { CerebrasStandIn } from '../standin/server';
+import { closedPort } from '../support/closedPort';
 
 async function collect(client: CerebrasClient, signal?: AbortSignal): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
@@ -175,9 +176,9 @@ describe('CerebrasClient against the stand-in', () => {
   });
 
   it('reports an unreachable server as a network problem', async () => {
-    const dead = new CerebrasClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9', warmConnection: false, maxRetries: 0 });
+    const dead = new CerebrasClient({ apiKey: 'k', baseUrl: `http://127.0.0.1:${await closedPort()}`, warmConnection: false, maxRetries: 0 });
     const err = await failure(collect(dead));
     assert.equal(err.kind, 'network');
-    assert.match(err.message, /network/);
+    assert.match(err.message, /refused the connection \(ECONNREFUSED\)/);
   });
 });

@@ -14,6 +14,7 @@ import { generate, type GenerationReport } from '../../src/core/pipeline';
 import { parseTestOutput } from '../../src/core/testParsers';
 import { runTests } from '../../src/core/testLoop';
 import { CerebrasStandIn, fileBlocks, type Scenario } from '../standin/server';
+import { closedPort } from '../support/closedPort';
 
 const FILES = { 'app/main.py': 'print("hi")\n', 'app/util.py': 'X = 1\n', 'README.md': '# Demo\n' };
 
@@ -117,7 +118,7 @@ describe('reliability suite', function () {
     });
 
     it('an unreachable service', async () => {
-      const dead = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: 'http://127.0.0.1:9', warmConnection: false, maxRetries: 0 });
+      const dead = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: `http://127.0.0.1:${await closedPort()}`, warmConnection: false, maxRetries: 0 });
       const report = await generate({ client: dead, contract: 'x', sink: new FsSink(root) });
       assert.equal(report.error?.kind, 'network');
       await invariants(report, {});

@@ -94,13 +94,15 @@ async function showOutcome(services: Services, report: GenerationReport, apiKey:
     return;
   }
   services.log.error(message);
-  const fix = report.error.kind === 'auth' ? 'Set API Key' : report.error.kind === 'model_unavailable' ? 'Select Model' : undefined;
+  const fix = report.error.kind === 'auth' ? 'Set API Key' : report.error.kind === 'model_unavailable' ? 'Select Model' : report.error.kind === 'network' ? 'Open Settings' : undefined;
   const buttons = fix ? [fix, openLog] : [openLog];
   const kept = report.files.length > 0 ? ` ${report.files.length} complete file(s) were written.` : '';
   const answer = await vscode.window.showErrorMessage(safeText(`Turbo: ${message}${kept}`), ...buttons);
   if (answer === openLog) services.log.show();
   else if (answer === 'Set API Key') await vscode.commands.executeCommand('turbo.setApiKey');
   else if (answer === 'Select Model') await vscode.commands.executeCommand('turbo.selectModel');
+  // The base URL, or the deadline when that is what ran out.
+  else if (answer === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', /deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
 }
 
 async function contractDocument(target: unknown): Promise<vscode.TextDocument | undefined> {

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/pipeline';
 import { fileBlocks } from '../../standin/server';
-import { clearNotifications, listTree, notificationShown, openContract, useStandIn } from '../helpers';
+import { clearNotifications, clickNotificationButton, listTree, notificationShown, openContract, useStandIn } from '../helpers';
+import { closedPort } from '../../support/closedPort';
 
 describe('Generate: failures', () => {
   it('a wrong key (401) shows an error and writes nothing', async () => {
@@ -23,11 +24,15 @@ describe('Generate: failures', () => {
 
   it('an unreachable service gives a message that says what to do, and writes nothing', async () => {
     const { out } = await useStandIn('out-offline');
-    await vscode.workspace.getConfiguration('turbo').update('baseUrl', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Workspace);
+    const port = await closedPort();
+    await vscode.workspace.getConfiguration('turbo').update('baseUrl', `http://127.0.0.1:${port}`, vscode.ConfigurationTarget.Workspace);
     await openContract();
     const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
     assert.equal(report.error?.kind, 'network');
-    assert.match(report.error!.message, /Check your network/);
+    assert.match(report.error!.message, new RegExp(`127\\.0\\.0\\.1:${port} refused the connection .* for http://127\\.0\\.0\\.1:${port}/v1/chat/completions`));
+    // The message offers the setting to fix, beside the log.
+    const clicked = await clickNotificationButton('refused the connection', 'Open Settings');
+    if (clicked !== undefined) assert.equal(clicked, true, 'the error offers Open Settings');
     assert.deepEqual(await listTree(out), []);
   });
 

@@ -4,7 +4,7 @@ import type { GenerationReport } from '../../../src/core/pipeline';
 import type { TestReport } from '../../../src/core/testLoop';
 import { fileBlocks } from '../../standin/server';
 import { forwardProxy } from '../../support/forwardProxy';
-import { clearNotifications, listTree, notificationShown, openContract, setSetting, useStandIn } from '../helpers';
+import { clearNotifications, listTree, notificationShown, openContract, screenShows, setSetting, useStandIn } from '../helpers';
 
 /**
  * The key stays home in the editor too: a test command runs without the key or the variables the
@@ -68,6 +68,21 @@ describe('Security: settings and network in the editor', () => {
       standin.clearQueue();
       await setSetting('overwrite', 'never');
     }
+  });
+
+  it('many refused files still leave a summary toast on screen (a count, not the whole list)', async () => {
+    const { standin, out } = await useStandIn('out-many-refused');
+    const answer: Record<string, string> = { 'src/ok.py': 'ok = 1\n' };
+    for (let i = 0; i < 16; i++) answer[`services/number-${i}/.github/workflows/deploy-${i}.yml`] = 'on: push\n';
+    await openContract();
+    await clearNotifications();
+    standin.enqueue({ content: fileBlocks(answer) });
+    const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
+    assert.equal(report.rejected.length, 16);
+    assert.deepEqual(await listTree(out), ['src/ok.py']);
+    // A toast too tall for the window is not shown at all: it goes straight to the notification center.
+    const onScreen = await screenShows('.notifications-toasts', '16 not written');
+    if (onScreen !== undefined) assert.equal(onScreen, true, 'the summary toast is on screen');
   });
 
   it("follows VS Code's http.proxy: the generation goes through the proxy", async () => {

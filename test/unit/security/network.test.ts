@@ -68,6 +68,14 @@ async function closedPort(): Promise<number> {
 describe('network failures: one retry layer, deadlines, messages that name the cause', function () {
   this.timeout(20_000);
 
+  it('a port that fetch blocks (127.0.0.1:9) is said plainly and not retried: it can never succeed', async () => {
+    let retries = 0;
+    const err = await failure(make('http://127.0.0.1:9'), () => retries++);
+    assert.equal(retries, 0);
+    assert.match(err.message, /port 9 .*blocked/i);
+    assert.match(err.message, /http:\/\/127\.0\.0\.1:9\/v1\/chat\/completions/);
+  });
+
   it('tries a refused connection at most three times and says it was refused, naming the URL', async () => {
     const port = await closedPort();
     let retries = 0;
