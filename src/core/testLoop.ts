@@ -1,7 +1,8 @@
 import type { CerebrasClient } from './client';
 import { completeText } from './complete';
 import { TurboError } from './errors';
-import { buildFixRequest, gatherFiles, parseEdits, planEdits, type FileChange } from './fix';
+import { buildFixRequest, parseEdits, planEdits, type FileChange } from './fix';
+import { gatherFiles } from './fixFiles';
 import { costOf } from './models';
 import { DEFAULT_DENY } from './pathGuard';
 import type { PromptOptions } from './prompt';

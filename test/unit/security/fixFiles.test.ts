@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CerebrasClient } from '../../../src/core/client';
-import { gatherFiles } from '../../../src/core/fix';
+import { gatherFiles } from '../../../src/core/fixFiles';
 import { fixFailures } from '../../../src/core/testLoop';
 import type { TestFailure } from '../../../src/core/testParsers';
 import { CerebrasStandIn, editBlocks } from '../../standin/server';
