@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/pipeline';
 import type { FixLoopReport, TestReport } from '../../../src/core/testLoop';
@@ -89,12 +90,15 @@ describe('Test loop: run the tests, diagnostics, Fix with Turbo, Fix Until Green
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(testFile));
     const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', testFile, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
     const fix = actions.find((a) => a.title.startsWith('Fix with Turbo'))!;
+    // The edit is saved through the editor: the file keeps its mode.
+    fs.chmodSync(libFile.fsPath, 0o750);
     const changedByEdit: string[] = [];
     const sub = vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && changedByEdit.push(vscode.workspace.asRelativePath(e.document.uri, false)));
     const result = (await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []))) as { report: TestReport };
     sub.dispose();
     assert.ok(changedByEdit.includes('out-tests/lib.js'), 'lib.js changed through the editor');
     assert.equal(await readText(libFile), PROJECT['lib.js'].replace("/ /g, '_'", "/ /g, '-'"), 'the edit is applied and saved');
+    if (process.platform !== 'win32') assert.equal(fs.statSync(libFile.fsPath).mode & 0o777, 0o750, 'the mode is kept');
     assert.equal(result.report.failures.length, 1);
     // The stale diagnostic is gone; the other failure stays.
     assert.deepEqual(turboDiagnostics(testFile).map(at), ['14:16']);
