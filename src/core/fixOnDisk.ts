@@ -88,6 +88,9 @@ async function prepareEdit(realRoot: string, change: FileChange, before: string)
   return {
     file: change.file,
     write: async () => {
+      // Checked again at the last moment: the link may have been pointed elsewhere since the plan.
+      const where = await checkRealLocation(realRoot, change.file);
+      if (!where.ok || where.realPath !== real) throw Object.assign(new Error(where.ok ? `${change.file} now leads elsewhere` : where.reason), { code: 'EGUARD' });
       await sweepStaleTemps(path.dirname(real));
       await atomicWrite(real, change.after, undefined, { keep });
     },

@@ -2,7 +2,7 @@ import type * as fsSync from 'node:fs';
 import * as path from 'node:path';
 import type { ParsedFile } from './fileParser';
 import { ASYNC_IO, ioFor, keepOf, type FileKeep, type FsIo } from './fsIo';
-import { checkRealLocation } from './pathGuard';
+import { checkLanding, checkRealLocation } from './pathGuard';
 import type { FileSink, OverwritePolicy, OverwriteQuestion, Settlement, WriteOutcome } from './sink';
 import { release, sweepStaleTemps, tempFor } from './tempFiles';
 
@@ -22,8 +22,12 @@ export class FsSink implements FileSink {
   private arrived = 0;
   /** Files that did not exist before this run, removed again if the person discards it. */
   private readonly created: string[] = [];
-  /** Folders (relative) this sink has made sure exist and lead nowhere outside the root. */
-  private readonly verified = new Set<string>();
+  /**
+   * Folders (relative) this sink has made sure exist and lead nowhere outside the root, each with
+   * where it really is (relative to the real root): a folder reached through a link still has each
+   * of its files checked where it lands (d -> .docker: d/readme.txt yes, d/config.json no).
+   */
+  private readonly verified = new Map<string, string>();
   private rootReady: Promise<void> | undefined;
 
   constructor(
@@ -40,10 +44,13 @@ export class FsSink implements FileSink {
     const target = path.join(this.root, file.path);
     const existing = await io.lstat(target);
     // A folder already checked in this run needs no new walk, unless the name itself is a link.
-    if (!this.verified.has(path.posix.dirname(file.path)) || existing?.isSymbolicLink()) {
-      const where = await checkRealLocation(this.root, file.path, io);
-      if (!where.ok) return { status: 'rejected', reason: where.reason };
-    }
+    const dir = path.posix.dirname(file.path);
+    const realDir = this.verified.get(dir);
+    const where =
+      realDir === undefined || existing?.isSymbolicLink()
+        ? await checkRealLocation(this.root, file.path, io)
+        : checkLanding(file.path, path.posix.join(realDir, path.posix.basename(file.path)));
+    if (!where.ok) return { status: 'rejected', reason: where.reason };
     return this.place(file, target, io, existing, order);
   }
 
@@ -105,7 +112,7 @@ export class FsSink implements FileSink {
       // The parent may have been created through a symlink planted by an earlier file: check again.
       const again = await checkRealLocation(this.root, file.path, io);
       if (!again.ok) throw Object.assign(new Error(again.reason), { code: 'EGUARD' });
-      this.verified.add(parent);
+      this.verified.set(parent, path.posix.dirname(again.realRel));
       await sweepStaleTemps(path.dirname(target));
     }
     await atomicWrite(target, file.content, io, { exclusive: !existing, keep: existing?.isFile() ? keepOf(existing) : undefined });

@@ -8,7 +8,7 @@ import { hasUnsafeChars } from './terminalText';
  */
 export type PathVerdict = { ok: true; path: string } | { ok: false; reason: string };
 /** As PathVerdict, with where the file really is (symlinks resolved) when allowed. */
-export type RealVerdict = { ok: true; path: string; realPath: string } | { ok: false; reason: string };
+export type RealVerdict = { ok: true; path: string; realPath: string; realRel: string } | { ok: false; reason: string };
 
 /**
  * Refused by default at any depth: files that run code without anyone asking to run anything (on
@@ -110,7 +110,7 @@ export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT
  * Resolves `rel` inside `root`, following any symlinks that already exist on the way, and refuses
  * the path when its real location is not inside the real root, or is a place the deny list refuses.
  */
-export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo, 'realpath'> = ASYNC_IO, deny: readonly string[] = DEFAULT_DENY): Promise<RealVerdict> {
+export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo, 'realpath' | 'lstat'> = ASYNC_IO, deny: readonly string[] = DEFAULT_DENY): Promise<RealVerdict> {
   const realRoot = (await io.realpath(root)) ?? path.resolve(root);
   let probe = path.resolve(root, rel);
   const missing: string[] = [];
@@ -120,19 +120,27 @@ export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo
     if (real !== undefined) {
       const full = path.join(real, ...missing.reverse());
       if (!isInside(realRoot, full)) return { ok: false, reason: 'leaves the output folder through a symbolic link' };
-      // A link inside the folder (tools -> .git/hooks) must not carry a file where its own name may not go.
       const realRel = path.relative(realRoot, full).split(path.sep).join('/');
-      if (realRel !== rel) {
-        const there = checkRelativePath(realRel, deny);
-        if (!there.ok) return { ok: false, reason: `leads through a symbolic link to ${realRel}, which is refused (${there.reason})` };
-      }
-      return { ok: true, path: rel, realPath: full };
+      const there = checkLanding(rel, realRel, deny);
+      return there.ok ? { ok: true, path: rel, realPath: full, realRel } : there;
     }
+    // A link whose target does not exist yet: writing through it would create that target, wherever it is.
+    if ((await io.lstat(probe))?.isSymbolicLink()) return { ok: false, reason: 'a symbolic link whose target does not exist' };
     const parent = path.dirname(probe);
     if (parent === probe) return { ok: false, reason: 'cannot resolve path' };
     missing.push(path.basename(probe));
     probe = parent;
   }
+}
+
+/**
+ * A link inside the folder (tools -> .git/hooks) must not carry a file where its own name may not go:
+ * `realRel`, where `rel` really lands relative to the real root, passes the same checks.
+ */
+export function checkLanding(rel: string, realRel: string, deny: readonly string[] = DEFAULT_DENY): PathVerdict {
+  if (realRel === rel) return { ok: true, path: rel };
+  const there = checkRelativePath(realRel, deny);
+  return there.ok ? { ok: true, path: rel } : { ok: false, reason: `leads through a symbolic link to ${realRel}, which is refused (${there.reason})` };
 }
 
 export function isInside(root: string, candidate: string): boolean {

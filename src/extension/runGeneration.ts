@@ -26,8 +26,14 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
   const { settings, outputRoot } = req;
   const client = await services.clientFor(req.apiKey.key, settings);
   const record = services.history.begin();
-  const sink = new WorkspaceEditSink(outputRoot, settings.overwrite, record, settings.previewBeforeWrite, (paths) => askAboutExisting(paths, services.log), (m) =>
-    services.log.info(m),
+  const sink = new WorkspaceEditSink(
+    outputRoot,
+    settings.overwrite,
+    record,
+    settings.previewBeforeWrite,
+    (paths) => askAboutExisting(paths, services.log),
+    (m) => services.log.info(m),
+    settings.denyPatterns,
   );
   services.log.info(`Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${client.baseUrl}).`);
   const report = await generate({

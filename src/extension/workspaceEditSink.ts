@@ -25,6 +25,8 @@ export class WorkspaceEditSink implements FileSink {
     private readonly preview: boolean,
     private readonly ask: OverwriteQuestion,
     private readonly log?: (message: string) => void,
+    /** Also applied to where each file really lands (through links inside the folder). */
+    private readonly deny?: readonly string[],
   ) {}
 
   async write(file: ParsedFile): Promise<WriteOutcome> {
@@ -79,7 +81,7 @@ export class WorkspaceEditSink implements FileSink {
   private async examine(file: ParsedFile): Promise<{ uri: vscode.Uri; exists: boolean } | { status: 'skipped' | 'rejected'; reason: string }> {
     const uri = vscode.Uri.joinPath(this.root, ...file.path.split('/'));
     if (this.root.scheme === 'file') {
-      const where = await checkRealLocation(this.root.fsPath, file.path);
+      const where = await checkRealLocation(this.root.fsPath, file.path, undefined, this.deny);
       if (!where.ok) return { status: 'rejected', reason: where.reason };
     }
     const stat = await statOrUndefined(uri);

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/pipeline';
 import type { TestReport } from '../../../src/core/testLoop';
@@ -83,6 +85,20 @@ describe('Security: settings and network in the editor', () => {
     // A toast too tall for the window is not shown at all: it goes straight to the notification center.
     const onScreen = await screenShows('.notifications-toasts', '16 not written');
     if (onScreen !== undefined) assert.equal(onScreen, true, 'the summary toast is on screen');
+  });
+
+  it('does not write through a symlink inside the folder: neither to a denied place nor to a missing target', async () => {
+    const { standin, out } = await useStandIn('out-links');
+    await vscode.workspace.fs.createDirectory(out);
+    fs.mkdirSync(path.join(out.fsPath, '.vscode'), { recursive: true });
+    fs.symlinkSync('.vscode', path.join(out.fsPath, 'ed'));
+    fs.symlinkSync('.vscode/tasks.json', path.join(out.fsPath, 'tasks.json'));
+    await openContract();
+    standin.enqueue({ content: fileBlocks({ 'ed/settings.json': '{"x":1}\n', 'tasks.json': '{"tasks":[]}\n', 'ok.txt': 'ok\n' }) });
+    const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
+    assert.deepEqual(report.files.map((f) => f.path), ['ok.txt']);
+    assert.deepEqual(report.rejected.map((r) => r.path).sort(), ['ed/settings.json', 'tasks.json']);
+    assert.deepEqual(fs.readdirSync(path.join(out.fsPath, '.vscode')), [], 'nothing landed in .vscode');
   });
 
   it("follows VS Code's http.proxy: the generation goes through the proxy", async () => {

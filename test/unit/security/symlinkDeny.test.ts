@@ -11,6 +11,7 @@ import { CerebrasClient } from '../../../src/core/client';
 import { planEdits } from '../../../src/core/fix';
 import { readTextFile } from '../../../src/core/fixOnDisk';
 import { FsSink } from '../../../src/core/fsSink';
+import { checkRealLocation } from '../../../src/core/pathGuard';
 import { generate } from '../../../src/core/pipeline';
 import { CerebrasStandIn, fileBlocks } from '../../standin/server';
 
@@ -68,6 +69,28 @@ describe('deny list through symlinks inside the folder', function () {
     assert.equal(plan.ok, false);
     const problems = plan.ok ? [] : plan.problems;
     for (const name of ['hook.sh', 'settings.txt', 'tools/post-checkout']) assert.ok(problems.some((p) => p.startsWith(`${name}: refused`) && /symbolic link/.test(p)), `${name} refused in ${problems.join(' | ')}`);
+  });
+
+  it('a file named by its folder alone is checked too: a harmless first file does not open the way for .docker/config.json', async () => {
+    await fs.mkdir(path.join(root, '.docker'));
+    await fs.writeFile(path.join(root, '.docker/config.json'), '{"auths":{}}\n');
+    await fs.symlink('.docker', path.join(root, 'd'));
+    const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
+    standin.enqueue({ content: fileBlocks({ 'd/readme.txt': 'hi\n', 'd/config.json': '{"credsStore":"evil"}\n' }) });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'always') });
+    assert.deepEqual(report.files.map((f) => f.path), ['d/readme.txt']);
+    assert.deepEqual(report.rejected.map((r) => r.path), ['d/config.json']);
+    assert.equal(await fs.readFile(path.join(root, '.docker/config.json'), 'utf8'), '{"auths":{}}\n');
+  });
+
+  it('a dangling symlink is refused: writing through it would create its target', async () => {
+    await fs.symlink('.vscode/tasks.json', path.join(root, 'tasks.json'));
+    await fs.symlink('/nonexistent-turbo-target/authorized_keys', path.join(root, 'keys'));
+    for (const name of ['tasks.json', 'keys']) {
+      const verdict = await checkRealLocation(root, name);
+      assert.equal(verdict.ok, false, name);
+      if (!verdict.ok) assert.match(verdict.reason, /symbolic link/);
+    }
   });
 
   it('two names of one file are edited as one file: both edits land, or the plan says why not', async () => {
