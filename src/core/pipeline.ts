@@ -3,12 +3,12 @@ import { mapError } from './client';
 import { classifyContinuation, continuationRequest } from './continuation';
 import { TurboError } from './errors';
 import { FileStreamParser, type ParsedFile } from './fileParser';
-import { ioErrorText } from './fsIo';
 import { optionalNumber } from './inputs';
 import { costOf } from './models';
-import { checkRelativePath, DEFAULT_DENY } from './pathGuard';
+import { DEFAULT_DENY } from './pathGuard';
 import { buildChatRequest, type PromptOptions } from './prompt';
-import { countLines, type FileSink, type Settlement, type WriteOutcome } from './sink';
+import { record, semaphore, settle, writeOne, type Recorded } from './pipelineWrites';
+import type { FileSink } from './sink';
 
 export interface WrittenFile {
   path: string;
@@ -69,8 +69,6 @@ export interface GenerateOptions extends PromptOptions {
   /** Retries, continuations: short lines a face may show beside the progress. */
   onNotice?: (message: string) => void;
 }
-
-const bytesOf = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /**
  * contract → prompt → stream → parsed files → guard → sink → report. Files are handed to the sink
@@ -242,84 +240,4 @@ function addUsage(total: Usage | undefined, more: Usage | undefined): Usage | un
     completion_tokens: total.completion_tokens + more.completion_tokens,
     total_tokens: total.total_tokens + more.total_tokens,
   };
-}
-
-interface WriteResult {
-  file: ParsedFile;
-  outcome: WriteOutcome;
-  /** A write that failed (full disk, no permission, not a folder): the generation did not complete. */
-  error?: TurboError;
-}
-
-async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readonly string[]): Promise<WriteResult> {
-  const verdict = checkRelativePath(file.path, deny);
-  if (!verdict.ok) return { file, outcome: { status: 'rejected', reason: verdict.reason } };
-  const guarded = { path: verdict.path, content: file.content };
-  try {
-    return { file: guarded, outcome: await options.sink.write(guarded) };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EGUARD') return { file: guarded, outcome: { status: 'rejected', reason: (err as Error).message } };
-    const cause = ioErrorText(err);
-    return { file: guarded, outcome: { status: 'rejected', reason: `write failed: ${cause}` }, error: new TurboError('io', `Could not write ${guarded.path}: ${cause}.`, { cause: err }) };
-  }
-}
-
-/** At most `limit` tasks at once; a finished task hands its slot straight to the next in line. */
-function semaphore(limit: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      if (active < limit) active++;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-      try {
-        return await task();
-      } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else active--;
-      }
-    },
-  };
-}
-
-/** The report and, by path, what it lists: a file repeated by the model is found without a search. */
-interface Recorded {
-  report: GenerationReport;
-  byPath: Map<string, WrittenFile>;
-}
-
-function record({ file, outcome, error }: WriteResult, options: GenerateOptions, recorded: Recorded): void {
-  const { report } = recorded;
-  report.error ??= error;
-  if (outcome.status === 'deferred') return;
-  if (outcome.status === 'skipped' || outcome.status === 'rejected') {
-    report.rejected.push({ path: file.path, reason: outcome.reason, status: outcome.status });
-    return;
-  }
-  const previous = recorded.byPath.get(file.path);
-  if (previous) {
-    // Searched from the end: a repeated file is most often the one just written.
-    report.files.splice(report.files.lastIndexOf(previous), 1);
-    report.warnings.push(`${file.path} appeared more than once; the last version was kept.`);
-  }
-  const written = { path: file.path, lines: countLines(file.content), bytes: bytesOf(file.content), overwritten: outcome.status === 'overwritten' };
-  report.files.push(written);
-  recorded.byPath.set(file.path, written);
-  options.onFile?.(written);
-}
-
-/** Lets the sink settle what it held back (one question about existing files, or a preview). */
-async function settle(options: GenerateOptions, recorded: Recorded): Promise<void> {
-  const report = recorded.report;
-  if (!options.sink.settle) return;
-  let settlement: Settlement;
-  try {
-    settlement = await options.sink.settle();
-  } catch (err) {
-    report.error ??= new TurboError('io', `Could not finish writing the generated files: ${ioErrorText(err)}.`, { cause: err });
-    return;
-  }
-  for (const settled of settlement.files) record(settled, options, recorded);
-  if (settlement.discarded) report.error = new TurboError('discarded', 'Generation discarded: no existing file was replaced.');
 }
