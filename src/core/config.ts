@@ -1,4 +1,5 @@
 import { TurboError } from './errors';
+import { parseHttpUrl, shownUrl } from './inputs';
 import { hasUnsafeChars, safeInline } from './terminalText';
 
 /** Settings the three faces share, resolved from their own sources (VS Code settings, flags, environment). */
@@ -20,14 +21,8 @@ export function resolveBaseUrl(explicit: string | undefined, env: EnvLike, expli
 }
 
 export function checkBaseUrl(url: string, source: string): string {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || hasUnsafeChars(url)) {
-    throw new TurboError('config', `${source} takes an http:// or https:// URL; got "${safeInline(url.slice(0, 80))}".`);
+  if (!parseHttpUrl(url) || hasUnsafeChars(url)) {
+    throw new TurboError('config', `${source} takes an http:// or https:// URL; got "${safeInline(shownUrl(url))}".`);
   }
   return url;
 }

@@ -1,5 +1,5 @@
 import { TurboError } from './errors';
-import { optionalNumber } from './inputs';
+import { optionalNumber, parseHttpUrl, shownUrl } from './inputs';
 
 /**
  * Proxy settings for the client. Node's global fetch ignores HTTP(S)_PROXY, so a configured proxy
@@ -47,17 +47,8 @@ export function networkFromEnv(env: Env): { proxy: ProxySettings | undefined; he
 
 /** A proxy URL must be http(s)://host[:port]; anything else is a clear error, not a silent direct call. */
 export function checkProxyUrl(raw: string, source: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    // The value may carry a password (http://user:secret@host): it is not echoed whole.
-    const shown = raw.replace(/\/\/[^/@]*@/, '//…@').slice(0, 80);
-    throw new TurboError('config', `${source} must be an http:// or https:// proxy URL; got ${JSON.stringify(shown)}.`);
-  }
+  // The value may carry a password (http://user:secret@host): it is not echoed whole.
+  if (!parseHttpUrl(raw)) throw new TurboError('config', `${source} must be an http:// or https:// proxy URL; got ${JSON.stringify(shownUrl(raw))}.`);
   return raw;
 }
 

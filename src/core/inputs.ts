@@ -57,6 +57,21 @@ export function optionalChoice<T extends string>(raw: string | undefined | null,
   return parseChoice(raw, source, allowed);
 }
 
+/** An http:// or https:// URL with a host, or undefined for anything else (a typo, `file:`, `ftp:`). */
+export function parseHttpUrl(raw: string): URL | undefined {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URL for a message: its user and password (`http://user:secret@host`) are not shown. */
+export function shownUrl(raw: string): string {
+  return raw.replace(/\/\/[^/@]*@/, '//…@').slice(0, 80);
+}
+
 function describe(raw: unknown): string {
   if (raw === undefined || raw === null) return 'nothing';
   const text = typeof raw === 'string' ? raw : String(raw);

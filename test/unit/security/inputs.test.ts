@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { TurboError } from '../../../src/core/errors';
-import { clampTimerMs, MAX_TIMER_MS, optionalChoice, optionalNumber, parseChoice, parseNumber } from '../../../src/core/inputs';
+import { checkBaseUrl } from '../../../src/core/config';
+import { clampTimerMs, MAX_TIMER_MS, optionalChoice, optionalNumber, parseChoice, parseHttpUrl, parseNumber } from '../../../src/core/inputs';
 import { hasUnsafeChars, safeInline, safeJson, safeText } from '../../../src/core/terminalText';
 
 describe('validated inputs', () => {
@@ -34,6 +35,11 @@ describe('validated inputs', () => {
     for (const bad of ['Never', 'no', 'yes', ' never']) assert.throws(() => parseChoice(bad, 'TURBO_OVERWRITE', allowed), /TURBO_OVERWRITE takes always, never/);
     assert.equal(optionalChoice(undefined, 'TURBO_OVERWRITE', allowed, 'always'), 'always');
     assert.throws(() => optionalChoice('Never', 'TURBO_OVERWRITE', allowed, 'always'));
+  });
+  it('takes only http(s) URLs with a host, and never shows a password in the message', () => {
+    assert.equal(parseHttpUrl('https://api.cerebras.ai/v1')?.host, 'api.cerebras.ai');
+    for (const bad of ['file:///etc/passwd', 'ftp://x', 'not a url', 'http://']) assert.equal(parseHttpUrl(bad), undefined, bad);
+    assert.throws(() => checkBaseUrl('ftp://user:hunter2@host', 'CEREBRAS_BASE_URL'), (err: Error) => /CEREBRAS_BASE_URL/.test(err.message) && !err.message.includes('hunter2'));
   });
   it('clamps timers to what Node can hold', () => {
     assert.equal(clampTimerMs(2_200_000_000), MAX_TIMER_MS);
