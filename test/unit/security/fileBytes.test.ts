@@ -8,10 +8,10 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runFixCli } from '../../../src/cli/testCommands';
-import { CerebrasClient } from '../../../src/core/client';
 import { FsSink } from '../../../src/core/fsSink';
 import { generate } from '../../../src/core/pipeline';
-import { CerebrasStandIn, editBlocks, fileBlocks } from '../../standin/server';
+import { editBlocks, fileBlocks } from '../../standin/server';
+import { standInSuite } from '../../support/standInSuite';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/projects/node-test');
 const NODE_TEST = `"${process.execPath}" --test`;
@@ -27,15 +27,14 @@ const BINARY = Buffer.concat([Buffer.from('value = 1\n'), Buffer.from([0, 1, 2, 
 
 describe('turbo fix keeps bytes, modes and symlinks', function () {
   this.timeout(60_000);
-  const standin = new CerebrasStandIn();
+  const suite = standInSuite();
+  const { standin } = suite;
   let root: string;
-  before(() => standin.start());
   beforeEach(async () => {
     root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-bytes-')));
     await fs.cp(FIXTURE, root, { recursive: true });
   });
   afterEach(() => fs.rm(root, { recursive: true, force: true }));
-  after(() => standin.close());
 
   async function fix(edits: { file: string; search: string; replace: string }[]) {
     standin.enqueue({ content: editBlocks(edits) });
@@ -100,12 +99,11 @@ describe('turbo fix keeps bytes, modes and symlinks', function () {
 });
 
 describe('generate --overwrite always keeps modes', () => {
-  const standin = new CerebrasStandIn();
+  const suite = standInSuite();
+  const { standin } = suite;
   let root: string;
-  before(() => standin.start());
   beforeEach(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-mode-'))));
   afterEach(() => fs.rm(root, { recursive: true, force: true }));
-  after(() => standin.close());
 
   it('a replaced 0750 file stays 0750, a replaced 0600 file stays 0600', async () => {
     await fs.writeFile(path.join(root, 'run.sh'), 'old\n');
@@ -113,8 +111,7 @@ describe('generate --overwrite always keeps modes', () => {
     await fs.writeFile(path.join(root, 'secret.txt'), 'old\n');
     await fs.chmod(path.join(root, 'secret.txt'), 0o600);
     standin.enqueue({ content: fileBlocks({ 'run.sh': '#!/bin/sh\necho new\n', 'secret.txt': 'new\n' }) });
-    const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
-    const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'always') });
+    const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'always') });
     assert.equal(report.error, undefined);
     assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]), [['run.sh', true], ['secret.txt', true]]);
     assert.equal(await fs.readFile(path.join(root, 'run.sh'), 'utf8'), '#!/bin/sh\necho new\n');

@@ -2,23 +2,21 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CerebrasClient } from '../../../src/core/client';
 import { TurboError } from '../../../src/core/errors';
 import { generate } from '../../../src/core/pipeline';
 import type { FileSink } from '../../../src/core/sink';
 import { FsSink } from '../../../src/core/fsSink';
 import { runCliInProcess } from '../../support/cliRun';
-import { CerebrasStandIn, fileBlocks } from '../../standin/server';
+import { fileBlocks } from '../../standin/server';
+import { standInSuite } from '../../support/standInSuite';
 
 describe('bad numbers and words from flags and the environment fail closed (CLI)', () => {
-  const standin = new CerebrasStandIn();
+  const suite = standInSuite();
+  const { standin } = suite;
   let dir: string;
   let contract: string;
   let env: Record<string, string>;
-  before(async () => {
-    await standin.start();
-    env = { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url };
-  });
+  before(() => (env = suite.env));
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-inputs-'));
     contract = path.join(dir, 'c.contract.md');
@@ -26,7 +24,6 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
     await fs.writeFile(path.join(dir, 'package.json'), '{"scripts":{"test":"node -e 0"}}');
   });
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
-  after(() => standin.close());
 
   const generateCases: [string, string][] = [
     ['--overwrite', 'Never'],
@@ -121,12 +118,11 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
 });
 
 describe('generate() refuses a maxContinuations that is not a whole number in range', () => {
-  const standin = new CerebrasStandIn();
+  const suite = standInSuite();
+  const { standin } = suite;
   let dir: string;
-  before(() => standin.start());
   beforeEach(async () => (dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-inputs-'))));
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
-  after(() => standin.close());
 
   for (const bad of [NaN, Infinity, -1, 1.5, 11]) {
     it(`maxContinuations ${bad}: a config error before any request`, async function () {
@@ -134,9 +130,8 @@ describe('generate() refuses a maxContinuations that is not a whole number in ra
       // Every answer is cut off: a NaN limit used to continue for ever.
       for (let i = 0; i < 20; i++) standin.enqueue({ content: '<FILE path="a.txt">\nA', finishReason: 'length' });
       const before = standin.chatRequests.length;
-      const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
       const sink: FileSink = new FsSink(dir, 'never');
-      await assert.rejects(generate({ client, contract: '# c\n', sink, maxContinuations: bad }), (err: unknown) => err instanceof TurboError && err.kind === 'config' && /maxContinuations takes a whole number from 0 to 10/.test(err.message));
+      await assert.rejects(generate({ client: suite.client, contract: '# c\n', sink, maxContinuations: bad }), (err: unknown) => err instanceof TurboError && err.kind === 'config' && /maxContinuations takes a whole number from 0 to 10/.test(err.message));
       standin.clearQueue();
       assert.equal(standin.chatRequests.length - before, 0);
     });

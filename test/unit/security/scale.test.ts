@@ -7,10 +7,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CerebrasClient } from '../../../src/core/client';
 import { FsSink } from '../../../src/core/fsSink';
 import { generate } from '../../../src/core/pipeline';
-import { CerebrasStandIn, fileBlocks } from '../../standin/server';
+import { fileBlocks } from '../../standin/server';
+import { standInSuite } from '../../support/standInSuite';
 
 const SEARCHES = ['findIndex', 'find', 'findLast', 'findLastIndex', 'indexOf', 'lastIndexOf', 'includes', 'some', 'every', 'filter'] as const;
 const LONG = 1000;
@@ -36,16 +36,11 @@ async function countSearches(work: () => Promise<void>): Promise<number> {
 
 describe('many small files', function () {
   this.timeout(120_000);
-  const standin = new CerebrasStandIn();
-  let client: CerebrasClient;
+  const suite = standInSuite();
+  const { standin } = suite;
   let root: string;
-  before(async () => {
-    await standin.start();
-    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
-  });
   beforeEach(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-scale-'))));
   afterEach(() => fs.rm(root, { recursive: true, force: true }));
-  after(() => standin.close());
 
   it('5,000 files: no search per file over what was written (linear work, not n²)', async () => {
     const n = 5_000;
@@ -56,7 +51,7 @@ describe('many small files', function () {
     standin.enqueue({ content: `${fileBlocks(files)}<FILE path="pkg/m1.py">\nx = 1\n</FILE>\n`, chunkSize: 16 * 1024 });
     let report: Awaited<ReturnType<typeof generate>> | undefined;
     const walked = await countSearches(async () => {
-      report = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
+      report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'never') });
     });
     assert.equal(report?.error, undefined);
     assert.equal(report?.files.length, n);

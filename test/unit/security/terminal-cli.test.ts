@@ -4,7 +4,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCliInProcess, type CliRun } from '../../support/cliRun';
-import { CerebrasStandIn } from '../../standin/server';
+import type { CerebrasStandIn } from '../../standin/server';
+import { standInSuite } from '../../support/standInSuite';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -31,21 +32,18 @@ function hostileAnswer(standin: CerebrasStandIn): void {
 }
 
 describe('model-chosen and test-output text reaches the terminal escaped (CLI)', () => {
-  const standin = new CerebrasStandIn();
+  const suite = standInSuite();
+  const { standin } = suite;
   let dir: string;
   let contract: string;
   let env: Record<string, string>;
-  before(async () => {
-    await standin.start();
-    env = { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url };
-  });
+  before(() => (env = suite.env));
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-term-'));
     contract = path.join(dir, 'c.contract.md');
     await fs.writeFile(contract, '# Build a thing\n');
   });
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
-  after(() => standin.close());
 
   it('generate: paths, refused paths and notices print with their control characters escaped', async () => {
     hostileAnswer(standin);

@@ -11,13 +11,13 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/cli';
-import { CerebrasClient } from '../../../src/core/client';
 import { ASYNC_IO, SYNC_IO } from '../../../src/core/fsIo';
 import { FsSink } from '../../../src/core/fsSink';
 import { generate } from '../../../src/core/pipeline';
 import type { OverwritePolicy } from '../../../src/core/sink';
-import { CerebrasStandIn, fileBlocks } from '../../standin/server';
+import { fileBlocks } from '../../standin/server';
 import { metadataResult } from '../../../src/core/agentResult';
+import { standInSuite } from '../../support/standInSuite';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -44,21 +44,16 @@ function deadPid(): number {
 
 describe('writes that race, are interrupted or fail', function () {
   this.timeout(60_000);
-  const standin = new CerebrasStandIn();
-  let client: CerebrasClient;
+  const suite = standInSuite({ idleTimeoutMs: 2000 });
+  const { standin } = suite;
   let sandbox: string;
   let root: string;
-  before(async () => {
-    await standin.start();
-    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false, idleTimeoutMs: 2000 });
-  });
   beforeEach(async () => {
     sandbox = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-writes-')));
     root = path.join(sandbox, 'out');
     standin.clearQueue();
   });
   afterEach(() => fs.rm(sandbox, { recursive: true, force: true }));
-  after(() => standin.close());
 
   describe('a file that appears between the check and the write', () => {
     const original = SYNC_IO.writeNew;
@@ -77,7 +72,7 @@ describe('writes that race, are interrupted or fail', function () {
       it(`is left intact and reported skipped under --overwrite ${policy}`, async () => {
         outsiderDuringWrite();
         standin.enqueue({ content: fileBlocks({ 'a.txt': 'turbo\n', 'b.txt': 'b\n' }) });
-        const report = await generate({ client, contract: 'x', sink: new FsSink(root, policy, policy === 'ask' ? async () => 'skip' : undefined) });
+        const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, policy, policy === 'ask' ? async () => 'skip' : undefined) });
         assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'outsider\n');
         assert.deepEqual(report.files.map((f) => f.path), ['b.txt']);
         assert.deepEqual(report.rejected.map((r) => [r.path, r.status]), [['a.txt', 'skipped']]);
@@ -87,7 +82,7 @@ describe('writes that race, are interrupted or fail', function () {
     it('is replaced and reported overwritten under --overwrite always', async () => {
       outsiderDuringWrite();
       standin.enqueue({ content: fileBlocks({ 'a.txt': 'turbo\n' }) });
-      const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'always') });
+      const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'always') });
       assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'turbo\n');
       assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]), [['a.txt', true]]);
       assert.deepEqual(await tree(root), ['a.txt']);
@@ -101,7 +96,7 @@ describe('writes that race, are interrupted or fail', function () {
       const live = `.m.py.turbo-${process.pid}-ab12cd-0`;
       for (const name of [dead, live]) await fs.writeFile(path.join(root, 'pkg', name), 'half');
       standin.enqueue({ content: fileBlocks({ 'pkg/m.py': 'x = 1\n' }) });
-      const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
+      const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'never') });
       assert.equal(report.error, undefined);
       assert.deepEqual(await tree(root), [`pkg/${live}`, 'pkg/m.py']);
     });
@@ -184,7 +179,7 @@ describe('writes that race, are interrupted or fail', function () {
       try {
         const out = path.join(disk, 'app');
         standin.enqueue({ content: fileBlocks({ 'app/small.py': 'x = 1\n', 'app/x.py': `${'#'.repeat(99)}\n`.repeat(4_000) }) });
-        const report = await generate({ client, contract: 'x', sink: new FsSink(out, 'never') });
+        const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(out, 'never') });
         assert.equal(report.error?.kind, 'io');
         assert.match(report.error!.message, /Could not write app\/x\.py: no space left on device \(ENOSPC\)/);
         assert.deepEqual(report.files.map((f) => f.path), ['app/small.py']);
