@@ -15,18 +15,9 @@ import { parseTestOutput } from '../../src/core/testParsers';
 import { runTests } from '../../src/core/testLoop';
 import { CerebrasStandIn, fileBlocks, type Scenario } from '../standin/server';
 import { closedPort } from '../support/closedPort';
+import { tree } from '../support/tree';
 
 const FILES = { 'app/main.py': 'print("hi")\n', 'app/util.py': 'X = 1\n', 'README.md': '# Demo\n' };
-
-async function tree(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const rel = `${prefix}${entry.name}`;
-    if (entry.isDirectory()) out.push(...(await tree(path.join(dir, entry.name), `${rel}/`)));
-    else out.push(rel);
-  }
-  return out.sort();
-}
 
 /** Peak resident memory growth while `work` runs, sampled every 20 ms. */
 async function peakGrowthMb<T>(work: () => Promise<T>): Promise<{ result: T; mb: number }> {

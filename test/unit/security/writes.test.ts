@@ -18,18 +18,9 @@ import type { OverwritePolicy } from '../../../src/core/sink';
 import { fileBlocks } from '../../standin/server';
 import { metadataResult } from '../../../src/core/agentResult';
 import { standInSuite } from '../../support/standInSuite';
+import { tree } from '../../support/tree';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
-
-async function tree(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const rel = `${prefix}${entry.name}`;
-    if (entry.isDirectory()) out.push(...(await tree(path.join(dir, entry.name), `${rel}/`)));
-    else out.push(rel);
-  }
-  return out.sort();
-}
 
 /** A pid no process has now. */
 function deadPid(): number {
