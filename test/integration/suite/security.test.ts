@@ -6,7 +6,7 @@ import type { GenerationReport } from '../../../src/core/pipeline';
 import type { TestReport } from '../../../src/core/testLoop';
 import { fileBlocks } from '../../standin/server';
 import { forwardProxy } from '../../support/forwardProxy';
-import { clearNotifications, listTree, notificationShown, openContract, screenShows, setSetting, useStandIn } from '../helpers';
+import { clearNotifications, listTree, notificationShown, openContract, setSetting, useStandIn } from '../helpers';
 
 /**
  * The key stays home in the editor too: a test command runs without the key or the variables the
@@ -72,21 +72,23 @@ describe('Security: settings and network in the editor', () => {
     }
   });
 
-  it('many refused files still leave a summary toast on screen (a count, not the whole list)', async () => {
+  it('many refused files give a short summary: two named, the rest counted', async () => {
     const { standin, out } = await useStandIn('out-many-refused');
     const answer: Record<string, string> = { 'src/ok.py': 'ok = 1\n' };
     for (let i = 0; i < 16; i++) answer[`services/number-${i}/.github/workflows/deploy-${i}.yml`] = 'on: push\n';
     await openContract();
     await clearNotifications();
-    // While the notification center is open (an earlier check opens it to read it), nothing shows as a toast.
-    await vscode.commands.executeCommand('notifications.hideList');
     standin.enqueue({ content: fileBlocks(answer) });
     const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
     assert.equal(report.rejected.length, 16);
     assert.deepEqual(await listTree(out), ['src/ok.py']);
-    // A toast too tall for the window is not shown at all: it goes straight to the notification center.
-    const onScreen = await screenShows('.notifications-toasts', '16 not written');
-    if (onScreen !== undefined) assert.equal(onScreen, true, 'the summary toast is on screen');
+    // The summary names two files and counts the rest, so it stays short enough to show as a toast (a
+    // toast too tall for the window is never shown; the length itself is checked in small.test.ts).
+    // Read from the notification center: whether a toast is on screen at one instant proved flaky in CI.
+    const shown = await notificationShown('16 not written');
+    if (shown !== undefined) assert.equal(shown, true, 'the summary with the count was shown');
+    const counted = await notificationShown('and 14 more (Open Log for each reason)');
+    if (counted !== undefined) assert.equal(counted, true, 'the rest are counted, not listed');
   });
 
   it('does not write through a symlink inside the folder: neither to a denied place nor to a missing target', async () => {
