@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ParsedFile } from './fileParser';
 import { ASYNC_IO, ioFor, keepOf, type FileKeep, type FsIo } from './fsIo';
 import { checkLanding, checkRealLocation } from './pathGuard';
-import type { FileSink, OverwritePolicy, OverwriteQuestion, Settlement, WriteOutcome } from './sink';
+import { skippedByCancel, type FileSink, type OverwritePolicy, type OverwriteQuestion, type Settlement, type WriteOutcome } from './sink';
 import { release, sweepStaleTemps, tempFor } from './tempFiles';
 
 /**
@@ -76,10 +76,11 @@ export class FsSink implements FileSink {
     return { status: existing ? 'overwritten' : 'created' };
   }
 
-  async settle(): Promise<Settlement> {
+  async settle(options: { cancelled?: boolean } = {}): Promise<Settlement> {
     const files = [...this.deferred.values()].sort((a, b) => a.order - b.order).map((d) => d.file);
     this.deferred.clear();
     if (files.length === 0 || !this.ask) return { files: [], discarded: false };
+    if (options.cancelled) return skippedByCancel(files);
     const answer = await this.ask(files.map((f) => f.path));
     if (answer === 'discard') await Promise.all(this.created.map((f) => ASYNC_IO.remove(f)));
     if (answer !== 'overwrite') {

@@ -51,6 +51,9 @@ export interface GenerationReport {
   timeInfo: TimeInfo | undefined;
   /** Dollars, from the price table; undefined for a model Turbo has no price for. */
   costUsd: number | undefined;
+  /** From the request to the last file written while streaming: the model's and the writes' time. */
+  streamMs: number;
+  /** Wall time, including any question settled after the stream (e.g. about existing files). */
   durationMs: number;
   /** Set when the generation did not complete: network, auth, cancellation, a stalled stream. */
   error: TurboError | undefined;
@@ -96,6 +99,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
     usage: undefined,
     timeInfo: undefined,
     costUsd: undefined,
+    streamMs: 0,
     durationMs: 0,
     error: undefined,
   };
@@ -203,6 +207,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
   if (!report.error) checkCompleteness(report, contentChars, filesParsed);
 
   await writes;
+  report.streamMs = Math.round(performance.now() - started);
   await settle(options, recorded);
   report.costUsd = costOf(report.model, report.usage);
   report.durationMs = Math.round(performance.now() - started);

@@ -83,7 +83,7 @@ export async function settle(options: GenerateOptions, recorded: Recorded): Prom
   if (!options.sink.settle) return;
   let settlement: Settlement;
   try {
-    settlement = await options.sink.settle();
+    settlement = await options.sink.settle({ cancelled: report.error?.kind === 'cancelled' });
   } catch (err) {
     report.error ??= new TurboError('io', `Could not finish writing the generated files: ${ioErrorText(err)}.`, { cause: err });
     return;

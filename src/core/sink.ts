@@ -26,8 +26,11 @@ export interface FileSink {
   write(file: ParsedFile): Promise<WriteOutcome>;
   /** How many writes may run at once (default 1). Writes to the same path never overlap. */
   readonly concurrency?: number;
-  /** Called once after the stream ended, for the files `write` deferred. */
-  settle?(): Promise<Settlement>;
+  /**
+   * Called once after the stream ended, for the files `write` deferred. After a cancellation the
+   * deferred files are skipped without a question: Cancel means stop.
+   */
+  settle?(options?: { cancelled?: boolean }): Promise<Settlement>;
 }
 
 /** `ask` defers existing files to one question at the end; without a way to ask it means `never`. */
@@ -35,6 +38,11 @@ export type OverwritePolicy = 'ask' | 'always' | 'never';
 
 /** Answers the question about existing files: which to replace, or `discard` for the whole run. */
 export type OverwriteQuestion = (existing: string[]) => Promise<'overwrite' | 'skip' | 'discard'>;
+
+/** The outcome of every file held back when the run was cancelled before `settle`. */
+export function skippedByCancel(files: readonly ParsedFile[]): Settlement {
+  return { files: files.map((file) => ({ file, outcome: { status: 'skipped', reason: 'generation cancelled' } })), discarded: false };
+}
 
 export function countLines(content: string): number {
   if (content.length === 0) return 0;

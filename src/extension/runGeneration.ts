@@ -5,6 +5,7 @@ import { askAboutExisting } from './overwritePrompt';
 import { revertGeneration } from './revert';
 import type { Services } from './services';
 import { WorkspaceEditSink } from './workspaceEditSink';
+import { plural } from './wording';
 
 export interface RunRequest {
   contract: string;
@@ -31,7 +32,10 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     settings.overwrite,
     record,
     settings.previewBeforeWrite,
-    (paths) => askAboutExisting(paths, services.log),
+    (paths) => {
+      req.onNotice?.(`Waiting for your answer about ${plural(paths.length, 'existing file')}…`);
+      return askAboutExisting(paths, services.log);
+    },
     (m) => services.log.info(m),
     settings.denyPatterns,
   );
@@ -63,7 +67,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     services.history.commit(record);
   }
   services.addCost(report.costUsd);
-  services.lastRun = { report, contract: req.contractUri, outputRoot };
+  services.lastRun = { report, contract: req.contractUri, outputRoot, record };
   report.rejected.forEach((r) => services.log.warn(`Not written: ${r.path} (${r.reason}).`));
   report.warnings.forEach((w) => services.log.warn(w));
   if (report.unfinished.length > 0) services.log.warn(`Cut off, not written: ${report.unfinished.join(', ')}.`);

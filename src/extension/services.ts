@@ -5,7 +5,7 @@ import { resolveBaseUrl } from '../core/config';
 import { safeLogChannel } from './safeChannel';
 import { ApiKeyStore } from './apiKey';
 import { readProxySettings, type TurboSettings } from './config';
-import { GenerationHistory } from './generationHistory';
+import { GenerationHistory, type GenerationRecord } from './generationHistory';
 
 /** Everything commands share. Created once by activate(); owns its disposables. */
 export class Services implements vscode.Disposable {
@@ -15,7 +15,7 @@ export class Services implements vscode.Disposable {
   private client: { id: string; client: CerebrasClient } | undefined;
   private models: { client: CerebrasClient; ids: string[]; at: number } | undefined;
   /** The last generation's report and contract, for the commands that follow up on it. */
-  lastRun: { report: GenerationReport; contract: vscode.Uri | undefined; outputRoot: vscode.Uri } | undefined;
+  lastRun: { report: GenerationReport; contract: vscode.Uri | undefined; outputRoot: vscode.Uri; record: GenerationRecord } | undefined;
   /** The generation under way, so "Turbo: Cancel Generation" can stop it. */
   running: AbortController | undefined;
 

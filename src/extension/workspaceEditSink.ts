@@ -2,9 +2,9 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ParsedFile } from '../core/fileParser';
 import { checkRealLocation } from '../core/pathGuard';
-import type { FileSink, OverwriteQuestion, Settlement, SettledFile, WriteOutcome } from '../core/sink';
+import { skippedByCancel, type FileSink, type OverwriteQuestion, type Settlement, type SettledFile, type WriteOutcome } from '../core/sink';
 import type { OverwriteSetting } from './config';
-import type { GenerationRecord } from './generationHistory';
+import { digest, type GenerationRecord } from './generationHistory';
 
 const METADATA = { label: 'Turbo: generate', needsConfirmation: false };
 
@@ -46,10 +46,11 @@ export class WorkspaceEditSink implements FileSink {
     return this.apply([{ file, uri: target.uri, exists: target.exists }]).then((r) => r[0].outcome);
   }
 
-  async settle(): Promise<Settlement> {
+  async settle(options: { cancelled?: boolean } = {}): Promise<Settlement> {
     const held = [...this.deferred.values()];
     this.deferred.clear();
     if (held.length === 0) return { files: [], discarded: false };
+    if (options.cancelled) return skippedByCancel(held);
     // Looked at again: files may have been opened, edited or created while the stream ran.
     const examined = await Promise.all(held.map(async (file) => ({ file, target: await this.examine(file) })));
     const settled: SettledFile[] = [];
@@ -106,7 +107,7 @@ export class WorkspaceEditSink implements FileSink {
         settled.push({ file, outcome: { status: 'rejected', reason: 'VS Code refused the edit' } });
         continue;
       }
-      this.remember(file.path, uri, ours, previous, newFolders);
+      this.remember(file, uri, ours, previous, newFolders);
       settled.push({ file, outcome: { status: exists ? 'overwritten' : 'created' } });
     }
     return settled;
@@ -134,14 +135,15 @@ export class WorkspaceEditSink implements FileSink {
         settled.push({ file, outcome: { status: 'skipped', reason: applied ? 'unticked in the preview' : 'preview discarded' } });
         continue;
       }
-      this.remember(file.path, uri, false, previous, newFolders);
+      this.remember(file, uri, false, previous, newFolders);
       settled.push({ file, outcome: { status: exists ? 'overwritten' : 'created' } });
     }
     return settled;
   }
 
-  private remember(path: string, uri: vscode.Uri, ours: boolean, previous: Uint8Array | undefined, newFolders: vscode.Uri[]): void {
-    this.written.add(path);
+  private remember(file: ParsedFile, uri: vscode.Uri, ours: boolean, previous: Uint8Array | undefined, newFolders: vscode.Uri[]): void {
+    this.written.add(file.path);
+    this.record.written.set(uri.toString(), digest(encode(file.content)));
     if (ours) return;
     if (previous) this.record.overwritten.push({ uri, previous });
     else this.record.created.push(uri);

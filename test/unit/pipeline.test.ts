@@ -109,6 +109,26 @@ describe('generate (core pipeline) with FsSink', () => {
     assert.deepEqual(await listFiles(root), ['a.txt']);
   });
 
+  it('after a cancel, asks nothing about existing files and leaves them alone: Cancel means stop', async () => {
+    await fs.writeFile(path.join(root, 'a.txt'), 'mine\n');
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'theirs\n', 'b.txt': 'B\n', 'c.txt': 'C'.repeat(20_000) }), chunkSize: 16, tokensPerSecond: 3000 });
+    const controller = new AbortController();
+    const asked: string[][] = [];
+    const report = await generate({
+      client,
+      contract: 'x',
+      sink: new FsSink(root, 'ask', async (existing) => (asked.push(existing), 'overwrite')),
+      signal: controller.signal,
+      onFile: () => setTimeout(() => controller.abort(), 20),
+    });
+    assert.equal(report.error?.kind, 'cancelled');
+    assert.deepEqual(asked, []);
+    assert.deepEqual(report.rejected, [{ path: 'a.txt', reason: 'generation cancelled', status: 'skipped' }]);
+    assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'mine\n');
+    assert.deepEqual(await listFiles(root), ['a.txt', 'b.txt']);
+    assert.ok(report.streamMs > 0 && report.streamMs <= report.durationMs, `${report.streamMs} ≤ ${report.durationMs}`);
+  });
+
   it('does not overwrite an existing file unless the policy says so', async () => {
     await fs.writeFile(path.join(root, 'keep.txt'), 'mine\n');
     standin.enqueue({ content: fileBlocks({ 'keep.txt': 'theirs\n', 'new.txt': 'n\n' }) });

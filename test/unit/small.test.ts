@@ -59,14 +59,18 @@ describe('progress and summary text', () => {
       rejected: [{ path: '../x', reason: "'..' segment" }],
       warnings: [],
       usage: { prompt_tokens: 1, completion_tokens: 980, total_tokens: 981 },
-      durationMs: 640,
+      streamMs: 640,
+      durationMs: 700,
     };
     assert.equal(summaryMessage(report), "Turbo wrote 2 files (15 lines, 980 tokens, 2,000 tok/s) in 0.6 s with gpt-oss-120b, $0.0009. 1 not written: ../x ('..' segment).");
+    // The person's time at the question about existing files is not stream time.
+    const asked = summaryMessage({ ...report, rejected: [], streamMs: 3_040, durationMs: 17_130 });
+    assert.match(asked, /\) in 3\.0 s with gpt-oss-120b, \$0\.0009\. 17\.1 s in all, with your answer\.$/);
   });
 
   it('keeps the summary short when many files were refused, so the notification still shows (the rest is in the log)', () => {
     const rejected = Array.from({ length: 16 }, (_, i) => ({ path: `deep/folder/number-${i}/.github/workflows/ci.yml`, reason: 'matches deny pattern .github/workflows/**' }));
-    const report = { model: 'gpt-oss-120b', unfinished: [], continuations: 0, costUsd: 0, finishReason: 'stop', truncated: false, timeInfo: undefined, error: undefined, files: [], rejected, warnings: [], usage: undefined, durationMs: 10 } as GenerationReport;
+    const report = { model: 'gpt-oss-120b', unfinished: [], continuations: 0, costUsd: 0, finishReason: 'stop', truncated: false, timeInfo: undefined, error: undefined, files: [], rejected, warnings: [], usage: undefined, streamMs: 10, durationMs: 10 } as GenerationReport;
     const text = summaryMessage(report);
     assert.ok(text.length < 400, `${text.length} characters: ${text}`);
     assert.match(text, /16 not written: deep\/folder\/number-0\/\.github\/workflows\/ci\.yml \(matches deny pattern \.github\/workflows\/\*\*\), deep\/folder\/number-1\/.* and 14 more \(Open Log for each reason\)\./);

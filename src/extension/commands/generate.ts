@@ -18,7 +18,9 @@ export async function generateFromContract(services: Services, target?: unknown)
   const result = await services.exclusive((abort) => generateWith(services, target, abort));
   if (result !== 'busy') return result;
   const cancel = 'Cancel It';
-  void vscode.window.showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel).then((b) => b === cancel && services.running?.abort());
+  // The button stops the generation that was running when it was shown, never a later one.
+  const busy = services.running;
+  void vscode.window.showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel).then((b) => b === cancel && busy?.abort());
   return undefined;
 }
 
@@ -80,7 +82,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
 async function showOutcome(services: Services, report: GenerationReport, apiKey: string): Promise<void> {
   const openLog = 'Open Log';
   if (!report.error) {
-    if ((await vscode.window.showInformationMessage(summaryMessage(report), openLog)) === openLog) services.log.show();
+    await successActions(services, report);
     return;
   }
   const message = redactSecrets(report.error.message, apiKey);
@@ -124,3 +126,20 @@ async function outputFolder(document: vscode.TextDocument, setting: string): Pro
   return picked?.[0];
 }
 
+
+/**
+ * The summary's buttons: Review Changes when existing files were replaced (else Open, the first file
+ * written), Run Tests in the output folder, and Undo (checked against later edits).
+ */
+async function successActions(services: Services, report: GenerationReport): Promise<void> {
+  const run = services.lastRun;
+  const replaced = report.files.some((f) => f.overwritten);
+  const first = report.files[0] && run ? vscode.Uri.joinPath(run.outputRoot, ...report.files[0].path.split('/')) : undefined;
+  const buttons = [replaced ? 'Review Changes' : first ? 'Open' : undefined, report.files.length > 0 ? 'Run Tests' : undefined, report.files.length > 0 ? 'Undo' : undefined, 'Open Log'].filter((b): b is string => !!b);
+  const answer = await vscode.window.showInformationMessage(summaryMessage(report), ...buttons);
+  if (answer === 'Open Log') services.log.show();
+  else if (answer === 'Review Changes') await vscode.commands.executeCommand('turbo.reviewChanges', run?.record);
+  else if (answer === 'Open' && first) await vscode.window.showTextDocument(first);
+  else if (answer === 'Run Tests') await vscode.commands.executeCommand('turbo.runTests', run?.outputRoot);
+  else if (answer === 'Undo') await vscode.commands.executeCommand('turbo.revertChanges', run?.record);
+}

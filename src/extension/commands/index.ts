@@ -3,6 +3,8 @@ import type { Services } from '../services';
 import type { TestLoop } from '../tests/service';
 import { fixFailure, folderArgument } from './tests';
 import { requireTrust } from '../trust';
+import { ChangeReview } from '../review';
+import type { GenerationRecord } from '../generationHistory';
 import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
 import { newContract, type NewContractOptions } from './newContract';
@@ -13,6 +15,10 @@ import { undoLastGeneration } from './undoLastGeneration';
 
 /** The registry only registers: each command lives in its own file. */
 export function registerCommands(services: Services, tests: TestLoop): void {
+  const review = new ChangeReview(services);
+  services.context.subscriptions.push(review);
+  // Internal callers (notification buttons) pass the record to review; the palette passes nothing.
+  const record = (arg: unknown) => (arg && typeof arg === 'object' && 'written' in arg ? (arg as GenerationRecord) : undefined);
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
     'turbo.generate': async (target) => (requireTrust(services, 'generate') ? (await import('./generate')).generateFromContract(services, target) : undefined),
@@ -23,6 +29,10 @@ export function registerCommands(services: Services, tests: TestLoop): void {
     'turbo.clearApiKey': () => clearApiKey(services),
     'turbo.undoLastGeneration': () => undoLastGeneration(services),
     'turbo.showLog': () => showLog(services),
+    'turbo.reviewChanges': (arg) => review.open(record(arg)),
+    'turbo.acceptChanges': () => review.accept(),
+    'turbo.revertChanges': (arg) => review.revert(record(arg)),
+    'turbo.revertFiles': () => review.revertSome(),
     'turbo.runTests': (target) => (requireTrust(services, 'run tests') ? tests.runTests(target) : undefined),
     'turbo.rerunTests': () => (requireTrust(services, 'run tests') ? tests.runTests(tests.lastFolder) : undefined),
     'turbo.fixFailure': (uri, range, message) => (requireTrust(services, 'fix') ? fixFailure(tests, uri, range, message) : undefined),

@@ -1,6 +1,8 @@
+import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { FileChange } from '../../core/fix';
 import { decodeText } from '../../core/fixOnDisk';
+import { digest, type GenerationRecord } from '../generationHistory';
 
 /** Reads a file as the editor sees it: an open document's text (unsaved changes included), else the disk. */
 export async function readAsEditor(absPath: string): Promise<string | undefined> {
@@ -41,4 +43,21 @@ export async function applyAsWorkspaceEdit(changes: FileChange[]): Promise<void>
     const document = documents.find((d) => d.uri.fsPath === change.absPath) ?? (await vscode.workspace.openTextDocument(vscode.Uri.file(change.absPath)));
     if (document.isDirty) await document.save();
   }
+}
+
+/**
+ * applyAsWorkspaceEdit that also keeps, in `record`, each file's bytes before its first change and
+ * what it holds after, so the fix can be reviewed and undone like a generation.
+ */
+export function recordingApply(record: GenerationRecord): (changes: FileChange[]) => Promise<void> {
+  return async (changes) => {
+    const before = await Promise.all(changes.map(async (c) => ({ c, uri: vscode.Uri.file(c.absPath), bytes: await fs.readFile(c.absPath).catch(() => undefined) })));
+    await applyAsWorkspaceEdit(changes);
+    for (const { uri, bytes } of before) {
+      const known = record.created.some((u) => u.toString() === uri.toString()) || record.overwritten.some((o) => o.uri.toString() === uri.toString());
+      if (!known && bytes) record.overwritten.push({ uri, previous: bytes });
+      else if (!known) record.created.push(uri);
+      record.written.set(uri.toString(), digest(await fs.readFile(uri.fsPath)));
+    }
+  };
 }

@@ -9,15 +9,18 @@ import { safeInline, safeText } from '../../core/terminalText';
 import { readSettings, refuseOnBadSettings } from '../config';
 import { safeTestOutputChannel } from '../safeChannel';
 import type { Services } from '../services';
-import { applyAsWorkspaceEdit, readAsEditor } from './applyChanges';
+import { readAsEditor, recordingApply } from './applyChanges';
+import type { GenerationRecord } from '../generationHistory';
 import { failureDiagnostics, type FailureDiagnostic } from './diagnostics';
+import { Staleness } from './staleness';
+import { TestStatusItem, type ShownRun } from './statusItem';
 
 const CONFIRMED_KEY = 'turbo.confirmedTestCommands';
+const SHOW_DIFF = 'Show Diff';
+const UNDO = 'Undo';
+const FIX_ACTIONS = [SHOW_DIFF, UNDO];
 
-interface FolderState {
-  folder: string;
-  command: string;
-  report: TestReport;
+interface FolderState extends ShownRun {
   diagnostics: FailureDiagnostic[];
 }
 
@@ -29,7 +32,8 @@ interface FolderState {
 export class TestLoop implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('turbo-tests');
   readonly output = safeTestOutputChannel(vscode.window.createOutputChannel('Turbo Tests'));
-  private readonly status = vscode.window.createStatusBarItem('turbo.tests', vscode.StatusBarAlignment.Left, 50);
+  private readonly status = new TestStatusItem();
+  private readonly staleness = new Staleness((folder) => this.markStale(folder));
   private readonly folders = new Map<string, FolderState>();
   private last: string | undefined;
   private running: AbortController | undefined;
@@ -37,9 +41,19 @@ export class TestLoop implements vscode.Disposable {
   /** Fired after every test run with its report (the integration suites listen). */
   readonly onDidRun = this.changed.event;
 
-  constructor(private readonly services: Services) {
-    this.status.name = 'Turbo Tests';
-    this.status.command = 'turbo.rerunTests';
+  constructor(private readonly services: Services) {}
+
+  /** Whether the folder's last report still describes its files. */
+  isStale(folder: string): boolean {
+    return this.folders.get(folder)?.stale ?? false;
+  }
+
+  private markStale(folder: string): void {
+    const state = this.folders.get(folder);
+    if (!state || state.stale) return;
+    state.stale = true;
+    this.services.log.info(`Files changed in ${folder} since its last test run: the report is out of date.`);
+    if (this.last === folder) this.status.show(state);
   }
 
   /** The failure behind one of our diagnostics, matched by file, range and message. */
@@ -62,7 +76,9 @@ export class TestLoop implements vscode.Disposable {
   /** Which folder to test: the given one, the last tested, or the one holding the active file. */
   async pickFolder(target?: unknown): Promise<string | undefined> {
     const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;
-    const start = uri ?? vscode.window.activeTextEditor?.document.uri ?? (this.last ? vscode.Uri.file(this.last) : this.services.lastRun?.outputRoot);
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const fromEditor = !uri && active?.scheme === 'file' ? active : undefined;
+    const start = uri ?? fromEditor ?? (this.last ? vscode.Uri.file(this.last) : this.services.lastRun?.outputRoot);
     const workspace = start ? vscode.workspace.getWorkspaceFolder(start) : vscode.workspace.workspaceFolders?.[0];
     if (!workspace) {
       const folders = vscode.workspace.workspaceFolders ?? [];
@@ -78,7 +94,8 @@ export class TestLoop implements vscode.Disposable {
     let dir = start && start.fsPath !== workspace.uri.fsPath ? ((await isDirectory(start)) ? start.fsPath : path.dirname(start.fsPath)) : workspace.uri.fsPath;
     for (;;) {
       if (await detectTestCommand(dir)) return dir;
-      if (dir === workspace.uri.fsPath || path.dirname(dir) === dir) return workspace.uri.fsPath;
+      // The active file (a contract, say) is in no test setup: the folder tested last, when there is one.
+      if (dir === workspace.uri.fsPath || path.dirname(dir) === dir) return (fromEditor && this.last) || workspace.uri.fsPath;
       dir = path.dirname(dir);
     }
   }
@@ -120,7 +137,9 @@ export class TestLoop implements vscode.Disposable {
   private async exclusive<T>(work: (abort: AbortController) => Thenable<T>): Promise<T | undefined> {
     if (this.running) {
       const stop = 'Stop It';
-      void vscode.window.showWarningMessage('Turbo is already running tests or a fix.', stop).then((b) => b === stop && this.running?.abort());
+      // The button stops the run that was under way when it was shown, never a later one.
+      const busy = this.running;
+      void vscode.window.showWarningMessage('Turbo is already running tests or a fix.', stop).then((b) => b === stop && busy.abort());
       return undefined;
     }
     const abort = new AbortController();
@@ -153,13 +172,17 @@ export class TestLoop implements vscode.Disposable {
   private async run(folder: string, command: string, signal: AbortSignal): Promise<TestReport> {
     const { runTests } = await import('../../core/testLoop');
     const settings = readSettings(vscode.Uri.file(folder));
-    this.status.text = '$(sync~spin) Testing…';
-    this.status.tooltip = `Turbo: running ${command} in ${folder}`;
-    this.status.show();
+    this.status.running(folder, command);
+    this.staleness.running(folder);
     this.output.appendLine(`\n> ${command}   (in ${folder}, ${new Date().toLocaleTimeString()})`);
     // The key from secret storage is not in the environment; should a test print it, it is redacted.
     const key = (await this.services.keys.get())?.key;
-    const report = await runTests({ cwd: folder, command, timeoutMs: settings.testTimeoutMs, signal, onOutput: (t) => this.output.append(t), denyEnv: settings.testEnvDeny, secrets: [key] });
+    let report: TestReport;
+    try {
+      report = await runTests({ cwd: folder, command, timeoutMs: settings.testTimeoutMs, signal, onOutput: (t) => this.output.append(t), denyEnv: settings.testEnvDeny, secrets: [key] });
+    } finally {
+      this.staleness.ended(folder);
+    }
     this.output.appendLine(`\n[${report.timedOut ? `timed out after ${settings.testTimeoutMs / 1000} s` : report.cancelled ? 'cancelled' : `exit code ${report.exitCode}`} · ${(report.durationMs / 1000).toFixed(1)} s · ${countsText(report)}]`);
     await this.show(folder, command, report);
     this.changed.fire(report);
@@ -168,6 +191,11 @@ export class TestLoop implements vscode.Disposable {
 
   private async show(folder: string, command: string, report: TestReport): Promise<void> {
     const previous = this.folders.get(folder);
+    if (report.cancelled) {
+      // A cancelled run proves nothing: the last complete run's failures stay where they were.
+      this.status.cancelled(previous);
+      return;
+    }
     for (const d of previous?.diagnostics ?? []) this.collection.delete(d.uri);
     const diagnostics = await failureDiagnostics(report.failures);
     const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
@@ -178,12 +206,11 @@ export class TestLoop implements vscode.Disposable {
     }
     // Other folders' diagnostics in the same files stay.
     for (const { uri, list } of byUri.values()) this.collection.set(uri, [...(this.collection.get(uri) ?? []), ...list]);
-    this.folders.set(folder, { folder, command, report, diagnostics });
+    const state: FolderState = { folder, command, report, diagnostics, stale: false };
+    this.folders.set(folder, state);
     this.last = folder;
-    this.status.text = report.green ? `✓ ${report.passed ?? ''} passed`.replace('  ', ' ') : report.cancelled ? '$(circle-slash) Tests cancelled' : `✗ ${report.failed || report.failures.length || ''} failed`.replace('  ', ' ');
-    this.status.tooltip = `Turbo: ${command} in ${folder}\n${countsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s${report.timedOut ? ' (timed out)' : ''}\nClick to run again.`;
-    this.status.backgroundColor = report.green || report.cancelled ? undefined : new vscode.ThemeColor('statusBarItem.errorBackground');
-    this.status.show();
+    this.staleness.watch(folder);
+    this.status.show(state);
   }
 
   private announce(report: TestReport): void {
@@ -213,7 +240,7 @@ export class TestLoop implements vscode.Disposable {
     return readAsEditor(run.contract.fsPath);
   }
 
-  private async fixContext(folder: string, signal: AbortSignal) {
+  private async fixContext(folder: string, signal: AbortSignal, record: GenerationRecord) {
     const key = await this.services.keys.get();
     if (!key) {
       const set = 'Set API Key';
@@ -235,7 +262,7 @@ export class TestLoop implements vscode.Disposable {
         reasoningEffort: settings.reasoningEffort,
         deny: settings.denyPatterns,
         readFile: readAsEditor,
-        applyChanges: applyAsWorkspaceEdit,
+        applyChanges: recordingApply(record),
       },
     };
   }
@@ -252,18 +279,27 @@ export class TestLoop implements vscode.Disposable {
     return this.exclusive((abort) =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true }, async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        const made = await this.fixContext(target, abort.signal);
+        const record = this.services.history.begin('fix');
+        const made = await this.fixContext(target, abort.signal, record);
         if (!made) return undefined;
-        const failures = only ? [only] : state.report.failures;
+        const known = await this.freshReport(state, abort.signal, (message) => progress.report({ message }));
+        if (!known) return undefined;
+        const failures = only ? known.failures.filter((f) => f.test === only.test && f.location.file === only.location.file).slice(0, 1) : known.failures;
+        if (failures.length === 0) {
+          void vscode.window.showInformationMessage(safeText(`Turbo: files changed since the last run, and ${only ? `"${safeInline(only.test ?? path.basename(only.location.file))}" no longer fails` : 'no test fails now'}. ${countsText(known)}.`));
+          return undefined;
+        }
         const label = only ? (only.test ?? path.basename(only.location.file)) : `${failures.length} failure${failures.length === 1 ? '' : 's'}`;
         progress.report({ message: `Asking ${made.ctx.model} to fix ${safeInline(label)}…` });
         const { fixFailures } = await import('../../core/testLoop');
         let attempt: FixAttempt;
         try {
-          attempt = await fixFailures(made.ctx, state.report, failures);
+          attempt = await fixFailures(made.ctx, known, failures);
         } catch (err) {
           this.reportError(err, made.key);
           return undefined;
+        } finally {
+          this.services.history.commit(record);
         }
         this.services.addCost(attempt.costUsd);
         this.logAttempt(target, 1, attempt);
@@ -273,19 +309,30 @@ export class TestLoop implements vscode.Disposable {
         }
         progress.report({ message: safeText(`Changed ${attempt.changes.map((c) => safeInline(c.file)).join(', ')}; re-running ${state.command}…`) });
         const report = await this.run(target, state.command, abort.signal);
-        const before = state.report.failures.length;
+        const before = known.failures.length;
         const after = report.green ? 0 : report.failures.length;
         const text = `${attempt.changes.map((c) => safeInline(c.file)).join(', ')} changed · ${before} → ${after} failing · ${formatCost(attempt.costUsd)}`;
-        if (report.green) void vscode.window.showInformationMessage(`Turbo: all tests pass. ${text}`);
-        else this.announceAfterFix(report, text);
+        if (report.green) void vscode.window.showInformationMessage(`Turbo: all tests pass. ${text}`, ...FIX_ACTIONS).then((b) => this.fixAction(b, record));
+        else this.announceAfterFix(report, text, record);
         return { attempt, report };
       }),
     );
   }
 
+  /**
+   * The report a fix may act on: the folder's last one, or a new run when files changed since (its
+   * failures may be gone or have moved). Undefined when that run was cancelled.
+   */
+  private async freshReport(state: FolderState, signal: AbortSignal, say: (message: string) => void): Promise<TestReport | undefined> {
+    if (!state.stale) return state.report;
+    say(safeText(`Files changed since the last run; running ${state.command} again…`));
+    const report = await this.run(state.folder, state.command, signal);
+    return report.cancelled ? undefined : report;
+  }
+
   /** "Turbo: Fix Until Green": test → fix → re-test, at most turbo.maxFixRounds rounds. */
   async fixUntilGreen(target?: unknown): Promise<FixLoopReport | undefined> {
-    const folder = target === undefined && this.last ? this.last : await this.pickFolder(target);
+    const folder = await this.pickFolder(target);
     if (!folder || refuseOnBadSettings(readSettings(vscode.Uri.file(folder)))) return undefined;
     const command = this.folders.get(folder)?.command ?? (await this.commandFor(folder));
     if (!command) return undefined;
@@ -293,10 +340,10 @@ export class TestLoop implements vscode.Disposable {
     return this.exclusive((abort) =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Turbo: Fix Until Green', cancellable: true }, async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        const made = await this.fixContext(folder, abort.signal);
+        const record = this.services.history.begin('fix');
+        const made = await this.fixContext(folder, abort.signal, record);
         if (!made) return undefined;
         const { fixUntilGreen } = await import('../../core/testLoop');
-        const known = this.folders.get(folder);
         let loop: FixLoopReport;
         try {
           loop = await fixUntilGreen({
@@ -306,7 +353,6 @@ export class TestLoop implements vscode.Disposable {
             timeoutMs: settings.testTimeoutMs,
             denyEnv: settings.testEnvDeny,
             secrets: [made.key],
-            initial: known && known.command === command && !known.report.cancelled ? known.report : undefined,
             onOutput: (t) => this.output.append(t),
             onProgress: (p) => progress.report({ message: `round ${p.round}/${p.rounds}${p.failing !== undefined ? ` · ${p.failing} failing` : ''} · ${p.phase === 'testing' ? 'running tests' : `asking ${made.ctx.model}`}` }),
             onReport: (report) => {
@@ -317,6 +363,8 @@ export class TestLoop implements vscode.Disposable {
         } catch (err) {
           this.reportError(err, made.key);
           return undefined;
+        } finally {
+          this.services.history.commit(record);
         }
         await this.show(folder, command, loop.final);
         for (const r of loop.rounds) {
@@ -326,7 +374,8 @@ export class TestLoop implements vscode.Disposable {
         const summary = `${OUTCOME_TEXT[loop.outcome]} after ${loop.rounds.length} round${loop.rounds.length === 1 ? '' : 's'} · ${countsText(loop.final)} · ${formatCost(loop.costUsd)}`;
         const details = 'Show Details';
         const show = loop.outcome === 'green' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-        void show(`Turbo: ${summary}`, details).then((b) => b === details && this.output.show(true));
+        const changed = record.created.length + record.overwritten.length > 0;
+        void show(`Turbo: ${summary}`, ...(changed ? FIX_ACTIONS : []), details).then((b) => (b === details ? this.output.show(true) : this.fixAction(b, record)));
         return loop;
       }),
     );
@@ -346,9 +395,17 @@ export class TestLoop implements vscode.Disposable {
       .then((b) => b === details && this.output.show(true));
   }
 
-  private announceAfterFix(report: TestReport, text: string): void {
+  private announceAfterFix(report: TestReport, text: string, record: GenerationRecord): void {
     const again = 'Fix Until Green';
-    void vscode.window.showWarningMessage(`Turbo: ${text}. ${countsText(report)}.`, again).then((b) => b === again && vscode.commands.executeCommand('turbo.fixUntilGreen', vscode.Uri.file(report.cwd)));
+    void vscode.window
+      .showWarningMessage(`Turbo: ${text}. ${countsText(report)}.`, again, ...FIX_ACTIONS)
+      .then((b) => (b === again ? vscode.commands.executeCommand('turbo.fixUntilGreen', vscode.Uri.file(report.cwd)) : this.fixAction(b, record)));
+  }
+
+  /** The notification buttons after a fix: its diff, or its undo (checked against later edits). */
+  private fixAction(button: string | undefined, record: GenerationRecord): void {
+    if (button === SHOW_DIFF) void vscode.commands.executeCommand('turbo.reviewChanges', record);
+    if (button === UNDO) void vscode.commands.executeCommand('turbo.revertChanges', record);
   }
 
   private reportError(err: unknown, key: string): void {
@@ -372,6 +429,7 @@ export class TestLoop implements vscode.Disposable {
     this.collection.dispose();
     this.output.dispose();
     this.status.dispose();
+    this.staleness.dispose();
     this.changed.dispose();
   }
 }

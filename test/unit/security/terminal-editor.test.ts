@@ -9,7 +9,7 @@ const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202
 
 const report = (over: Partial<GenerationReport>): GenerationReport => ({
   model: 'gpt-oss-120b', files: [], rejected: [], warnings: [], unfinished: [], finishReason: 'stop', truncated: false, continuations: 0,
-  usage: undefined, timeInfo: undefined, costUsd: undefined, durationMs: 10, error: undefined, ...over,
+  usage: undefined, timeInfo: undefined, costUsd: undefined, streamMs: 10, durationMs: 10, error: undefined, ...over,
 });
 
 /** A channel that keeps what it is given, standing in for the editor's output panel. */
