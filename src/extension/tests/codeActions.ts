@@ -27,7 +27,8 @@ export class TestFailureActions implements vscode.CodeActionProvider {
     const count = this.tests.failuresOf(folder).length;
     const extra: [string, string, unknown[]][] = [
       ...(count > 1 ? ([[`Fix All ${count} Failures with Turbo`, 'turbo.fixAllFailures', [vscode.Uri.file(folder)]]] as [string, string, unknown[]][]) : []),
-      ['Re-run Tests', 'turbo.rerunTests', []],
+      // The folder of this failure, which need not be the folder tested last.
+      ['Re-run Tests', 'turbo.runTests', [vscode.Uri.file(folder)]],
       ['Show Test Output', 'turbo.showTestOutput', []],
     ];
     for (const [title, command, args] of extra) {

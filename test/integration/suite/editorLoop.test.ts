@@ -54,7 +54,7 @@ describe('Editor loop: fresh test runs, stale reports, the folder of the active 
     await doc.save();
 
     // The status bar no longer claims "1 passed" as if it were current.
-    const stale = await screenShows('.statusbar', 'out of date', 10_000);
+    const stale = await screenShows('.statusbar', 'out of date', 20_000);
     if (stale !== undefined) assert.equal(stale, true, 'the status bar marks the report out of date');
 
     const requests = used.standin.chatRequests.length;
@@ -106,6 +106,25 @@ describe('Editor loop: fresh test runs, stale reports, the folder of the active 
     } finally {
       await setSetting('testCommand', undefined);
     }
+  });
+});
+
+describe('Editor loop: quick fixes act on their own folder', () => {
+  it('the Re-run Tests quick fix runs the folder of its failure, not the folder tested last', async () => {
+    const { out } = await useStandIn('out-loop-quickfix');
+    for (const [file, text] of Object.entries(PROJECT)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, file), encode(text));
+    const { out: other } = await useStandIn('out-loop-quickfix-other');
+    for (const [file, text] of Object.entries(PROJECT)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(other, file), encode(text));
+    const testFile = vscode.Uri.joinPath(out, 'test/lib.test.js');
+    assert.equal((await runTestsConfirming(out)).failed, 1);
+    assert.equal((await runTestsConfirming(other)).cwd, other.fsPath, 'now the folder tested last is the other one');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(testFile));
+    const diagnostic = vscode.languages.getDiagnostics(testFile).find((d) => d.source === 'turbo')!;
+    const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', testFile, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
+    const rerun = actions.find((a) => a.title === 'Re-run Tests');
+    assert.ok(rerun?.command, actions.map((a) => a.title).join(', '));
+    const report = (await vscode.commands.executeCommand(rerun.command.command, ...(rerun.command.arguments ?? []))) as TestReport;
+    assert.equal(report.cwd, out.fsPath);
   });
 });
 
