@@ -126,7 +126,7 @@ async function answerUiQuery(page, bridgeDir, query) {
     return;
   }
   let found = false;
-  const until = Date.now() + 10_000;
+  const until = Date.now() + (query.waitMs ?? 10_000);
   while (!found && Date.now() < until) {
     found = await page.evaluate(({ text, scope }) => {
       const nodes = document.querySelectorAll(scope ?? '.notifications-center .notification-list-item, .notification-toast');

@@ -63,12 +63,15 @@ export async function listTree(root: vscode.Uri, prefix = ''): Promise<string[]>
   return out.sort();
 }
 
-/** Whether an element matching `scope` shows `text` on screen; undefined without the UI bridge. */
-export async function screenShows(scope: string, text: string, timeoutMs = 15_000): Promise<boolean | undefined> {
+/**
+ * Whether an element matching `scope` shows `text` on screen; undefined without the UI bridge. The
+ * harness looks for up to `waitMs` (default 10 s) before it answers no.
+ */
+export async function screenShows(scope: string, text: string, timeoutMs = 15_000, waitMs?: number): Promise<boolean | undefined> {
   const dir = process.env.TURBO_UI_BRIDGE;
   if (!dir) return undefined;
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text })}`);
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text, waitMs })}`);
   return (await bridgeAnswer(dir, id, timeoutMs)).found;
 }
 
