@@ -57,7 +57,7 @@ if (!production) {
   // The integration suites run inside the editor's extension host, which loads plain CommonJS.
   builds.push({
     ...common,
-    entryPoints: { 'integration/index': 'test/integration/index.ts', 'integration/untrusted': 'test/integration/untrusted.ts', 'integration/bench': 'test/integration/bench.ts' },
+    entryPoints: { 'integration/index': 'test/integration/index.ts', 'integration/untrusted': 'test/integration/untrusted.ts', 'integration/bench': 'test/integration/bench.ts', 'integration/screenshots': 'test/integration/screenshots.ts' },
     outdir: 'out/test',
     external: ['vscode', 'mocha'],
   });

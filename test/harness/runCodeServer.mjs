@@ -1,5 +1,5 @@
 // Runs the integration suites inside a real VS Code 1.100.3 (code-server), driven by headless
-// Chromium through playwright-core, with no network. Usage: node test/harness/runCodeServer.mjs
+// Chromium through playwright-core, with no network. Usage: node test/harness/runCodeServer.mjs [--only=screenshots|bench|untrusted]
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -50,12 +50,59 @@ function answer(bridgeDir, id, json) {
   fs.renameSync(`${file}.part`, file);
 }
 
+/**
+ * A picture of the workbench for the README (`npm run screenshots`), taken only when
+ * TURBO_SCREENSHOTS_DIR names a folder: otherwise nothing is taken or written and the answer is
+ * found:false at once. `text` must first be on screen inside an element matching `within` (default:
+ * the window), so a picture never shows the wrong moment. `scope` crops the picture to the first
+ * element it matches (plus `pad` pixels), `clip` to a rectangle. A name ending in .jpg is a JPEG.
+ */
+async function takeScreenshot(page, { name, text, within, scope, clip, pad = 0 }) {
+  const dir = process.env.TURBO_SCREENSHOTS_DIR;
+  if (!dir) return { found: false };
+  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]*\.(png|jpg)$/.test(name)) return { found: false, error: `not a picture name: ${name}` };
+  if (!(await boxOf(page, within, text))) {
+    if (process.env.TURBO_IT_DEBUG) await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `picture-miss-${name}`) });
+    return { found: false, error: `"${text}" was not on screen in ${within ?? 'the window'}` };
+  }
+  const box = scope ? await boxOf(page, scope) : undefined;
+  if (scope && !box) return { found: false, error: `nothing on screen matches ${scope}` };
+  const view = page.viewportSize();
+  const area = clip ?? (box && { x: box.x - pad, y: box.y - pad, width: box.width + 2 * pad, height: box.height + 2 * pad });
+  const x = Math.max(0, area?.x ?? 0);
+  const y = Math.max(0, area?.y ?? 0);
+  const bounded = area && { x, y, width: Math.min(area.width - (x - area.x), view.width - x), height: Math.min(area.height - (y - area.y), view.height - y) };
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  const type = name.endsWith('.jpg') ? { type: 'jpeg', quality: 85 } : {};
+  await page.screenshot({ path: file, ...(bounded ? { clip: bounded } : {}), ...type, animations: 'disabled' });
+  return { found: true, bytes: fs.statSync(file).size };
+}
+
+/** The box of the first element matching `selector` (the window without one) that shows `text`; null when none does within 10 s. */
+async function boxOf(page, selector, text) {
+  for (const until = Date.now() + 10_000; Date.now() < until; ) {
+    const box = await page.evaluate(({ selector, text }) => {
+      const nodes = selector ? [...document.querySelectorAll(selector)] : [document.body];
+      for (const n of nodes) {
+        if (text !== undefined && !(n.textContent ?? '').includes(text)) continue;
+        const r = n.getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }
+      return null;
+    }, { selector, text });
+    if (box) return box;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
 /** Answers the suites' questions about what is on screen, and clicks for them (see helpers.ts). */
 async function answerUiQuery(page, bridgeDir, query) {
   if (query.kind === 'screenshot') {
-    // A picture of what a person would see, for debugging a suite (TURBO_IT_DEBUG).
-    await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `${query.text}.png`) });
-    answer(bridgeDir, query.id, JSON.stringify({ found: true }));
+    const result = await takeScreenshot(page, query);
+    if (result.error || result.found) console.log(`picture ${query.name}: ${result.error ?? `${Math.round(result.bytes / 1024)} KB`}`);
+    answer(bridgeDir, query.id, JSON.stringify(result));
     return;
   }
   if (query.kind === 'click') {
@@ -79,7 +126,7 @@ async function answerUiQuery(page, bridgeDir, query) {
     return;
   }
   let found = false;
-  const until = Date.now() + 10_000;
+  const until = Date.now() + (query.waitMs ?? 10_000);
   while (!found && Date.now() < until) {
     found = await page.evaluate(({ text, scope }) => {
       const nodes = document.querySelectorAll(scope ?? '.notifications-center .notification-list-item, .notification-toast');
@@ -96,12 +143,22 @@ async function answerUiQuery(page, bridgeDir, query) {
 }
 
 async function main() {
+  // `--only=NAME` is TURBO_IT_ONLY=NAME, for npm scripts on any shell (`npm run screenshots`).
+  const only = process.argv.slice(2).find((a) => a.startsWith('--only='));
+  if (only) process.env.TURBO_IT_ONLY = only.slice('--only='.length);
   if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: run "apt-get install -y chromium" or set CHROMIUM_PATH.`);
   const entry = ensureCodeServer(repoRoot);
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('the build failed');
   // TURBO_IT_PRODUCTION=1: the suites run against the minified bundles that ship (the benchmark's case).
   if (process.env.TURBO_IT_PRODUCTION && spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
+  // TURBO_IT_ONLY=screenshots: the README's pictures (`npm run screenshots`), nothing else.
+  if (process.env.TURBO_IT_ONLY === 'screenshots') {
+    process.env.TURBO_SCREENSHOTS_DIR ??= path.join(repoRoot, 'docs', 'images');
+    // The pictures show what a person's window shows: no forwarded ports of the stand-in, no caches.
+    const tidy = { 'remote.autoForwardPorts': false, 'files.exclude': { '**/.vscode': true, '**/.pytest_cache': true, '**/.benchmarks': true, '**/__pycache__': true } };
+    return runSuites(entry, { suite: 'screenshots.js', trusted: true, title: 'the screenshot suite', settings: tidy });
+  }
   // TURBO_IT_ONLY=bench: the editor figures for `npm run bench`, nothing else.
   if (process.env.TURBO_IT_ONLY === 'bench') return runSuites(entry, { suite: 'bench.js', trusted: true, title: 'the editor benchmark' });
   // TURBO_IT_ONLY=untrusted runs only the Restricted Mode suite (while working on it).
@@ -111,7 +168,7 @@ async function main() {
   return runSuites(entry, { suite: 'untrusted.js', trusted: false, title: 'the Restricted Mode suite' });
 }
 
-async function runSuites(entry, { suite, trusted, title }) {
+async function runSuites(entry, { suite, trusted, title, settings = {} }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-it-'));
   const workspace = path.join(tmp, 'workspace');
   const userData = path.join(tmp, 'user-data');
@@ -132,6 +189,7 @@ async function runSuites(entry, { suite, trusted, title }) {
       'workbench.tips.enabled': false,
       'chat.disableAIFeatures': true,
       ...(trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }),
+      ...settings,
     }),
   );
 

@@ -63,12 +63,15 @@ export async function listTree(root: vscode.Uri, prefix = ''): Promise<string[]>
   return out.sort();
 }
 
-/** Whether an element matching `scope` shows `text` on screen; undefined without the UI bridge. */
-export async function screenShows(scope: string, text: string, timeoutMs = 15_000): Promise<boolean | undefined> {
+/**
+ * Whether an element matching `scope` shows `text` on screen; undefined without the UI bridge. The
+ * harness looks for up to `waitMs` (default 10 s) before it answers no.
+ */
+export async function screenShows(scope: string, text: string, timeoutMs = 15_000, waitMs?: number): Promise<boolean | undefined> {
   const dir = process.env.TURBO_UI_BRIDGE;
   if (!dir) return undefined;
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text })}`);
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text, waitMs })}`);
   return (await bridgeAnswer(dir, id, timeoutMs)).found;
 }
 
@@ -131,6 +134,29 @@ export async function clickIn(query: { scope: string; text: string; target?: str
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'click', ...query })}`);
   return (await bridgeAnswer(dir, id, timeoutMs)).found;
+}
+
+export interface ScreenshotOptions {
+  /** Text that must be on screen first, inside an element matching `within` (default: anywhere). */
+  text?: string;
+  within?: string;
+  /** Crop to the first element matching this selector, widened by `pad` pixels; or to `clip`. */
+  scope?: string;
+  pad?: number;
+  clip?: { x: number; y: number; width: number; height: number };
+}
+
+/**
+ * Asks the harness for a picture of the window, saved as `name` (.png or .jpg) in
+ * TURBO_SCREENSHOTS_DIR (`npm run screenshots`), once `text` is on screen. False when the text never
+ * showed or no folder is set (normal runs take no pictures); undefined under hosts without the bridge.
+ */
+export async function screenshot(name: string, options: ScreenshotOptions = {}): Promise<boolean | undefined> {
+  const dir = process.env.TURBO_UI_BRIDGE;
+  if (!dir) return undefined;
+  const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'screenshot', name, ...options })}`);
+  return (await bridgeAnswer(dir, id, 40_000)).found;
 }
 
 /** The "Turbo" log as written to disk so far (the extension exports where its logs live). */

@@ -26,6 +26,8 @@ export interface Scenario {
   cutAfterChunks?: number;
   /** Stop sending (keep the socket open) after this many content chunks. */
   stallAfterChunks?: number;
+  /** Hold the stream after this many content chunks until `until` settles, then go on at the same pace (a picture mid-stream). */
+  pauseAfterChunks?: { chunks: number; until: Promise<unknown> };
   /** Send an SSE error event after this many content chunks. */
   errorEventAfterChunks?: number;
   /** Leave out the final `data: [DONE]` (seen on the live service). */
@@ -162,7 +164,7 @@ export class CerebrasStandIn {
       ...split(s.reasoning ?? '', s.chunkSize ?? 16).map((t) => ({ reasoning: t })),
       ...split(s.content ?? '', s.chunkSize ?? 16).map((t) => ({ content: t })),
     ];
-    const started = performance.now();
+    let started = performance.now();
     let tokens = 0;
     let contentChunks = 0;
     let sent = 0;
@@ -176,6 +178,11 @@ export class CerebrasStandIn {
           return;
         }
         if (s.stallAfterChunks !== undefined && contentChunks >= s.stallAfterChunks) return;
+        if (s.pauseAfterChunks && contentChunks === s.pauseAfterChunks.chunks) {
+          const held = performance.now();
+          await s.pauseAfterChunks.until.catch(() => undefined);
+          started += performance.now() - held;
+        }
         if (s.errorEventAfterChunks !== undefined && contentChunks >= s.errorEventAfterChunks) {
           res.write(`event: error\ndata: ${JSON.stringify({ error: { message: 'Internal server error', type: 'server_error', code: 'internal_error' }, status_code: 500 })}\n\n`);
           res.end();

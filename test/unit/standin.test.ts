@@ -50,6 +50,28 @@ describe('Cerebras stand-in, through the real SDK', () => {
     assert.ok(performance.now() - started >= 350, `took ${performance.now() - started} ms`);
   });
 
+  it('holds the stream after pauseAfterChunks until released, then goes on at the same pace', async () => {
+    const sdk = new Cerebras({ apiKey: standin.apiKey, baseURL: standin.url, warmTCPConnection: false, maxRetries: 0 });
+    let release = () => {};
+    const until = new Promise<void>((r) => (release = r));
+    standin.enqueue({ content: 'x'.repeat(1600), chunkSize: 16, tokensPerSecond: 4000, pauseAfterChunks: { chunks: 50, until } });
+    let text = '';
+    const stream = await sdk.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const read = (async () => {
+      for await (const chunk of stream) text += (chunk as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '';
+    })();
+    await new Promise((r) => setTimeout(r, 400));
+    // Held after 50 chunks of 16 characters (the SDK may still hold back the last event it read).
+    assert.ok(text.length >= 784 && text.length <= 800, `${text.length} characters before the release`);
+    const releasedAt = performance.now();
+    release();
+    await read;
+    assert.equal(text.length, 1600);
+    // The other 200 tokens at 4000 tokens/s take about 50 ms more: the pace, not a burst and not the held time again.
+    const after = performance.now() - releasedAt;
+    assert.ok(after >= 40, `the rest came in ${after} ms`);
+  });
+
   it('returns flat error bodies with retry-after on 429', async () => {
     standin.enqueue({ status: 429, headers: { 'retry-after': '7' } });
     const res = await fetch(`${standin.url}/v1/chat/completions`, {
