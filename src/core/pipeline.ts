@@ -120,7 +120,11 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
       byPath.set(file.path, settled);
       // Forgotten once written, unless repeated meanwhile: 100,000 files need not stay reachable.
       void settled.then(() => byPath.get(file.path) === settled && byPath.delete(file.path));
-      writes = writes.then(async () => record(await done, options, recorded));
+      writes = writes.then(async () => {
+        record(await done, options, recorded);
+        // A file that lands while the stream pauses is counted now, not at the next chunk.
+        progress();
+      });
     }
   };
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
-import type { GenerationReport } from '../../core/pipeline';
+import type { GenerationProgress, GenerationReport } from '../../core/pipeline';
 import { readSettings, refuseOnBadSettings } from '../config';
 import { safeText } from '../../core/terminalText';
 import { progressMessage, summaryMessage } from '../progressText';
@@ -53,7 +53,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
     { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
     async (progress, token) => {
       const onCancel = token.onCancellationRequested(() => abort.abort());
-      let lastShown = 0;
+      const shown = throttle((p: GenerationProgress) => progress.report({ message: progressMessage(p) }), PROGRESS_INTERVAL_MS);
       progress.report({ message: `Sending contract to ${settings.model}…` });
       try {
         return await runGeneration(services, {
@@ -63,14 +63,14 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
           settings,
           apiKey: key,
           signal: abort.signal,
-          onNotice: (message) => progress.report({ message: safeText(message) }),
-          onProgress: (p) => {
-            if (p.elapsedMs - lastShown < PROGRESS_INTERVAL_MS) return;
-            lastShown = p.elapsedMs;
-            progress.report({ message: progressMessage(p) });
+          onNotice: (message) => {
+            shown.drop();
+            progress.report({ message: safeText(message) });
           },
+          onProgress: shown.push,
         });
       } finally {
+        shown.drop();
         onCancel.dispose();
       }
     },
@@ -142,4 +142,34 @@ async function successActions(services: Services, report: GenerationReport): Pro
   else if (answer === 'Open' && first) await vscode.window.showTextDocument(first);
   else if (answer === 'Run Tests') await vscode.commands.executeCommand('turbo.runTests', run?.outputRoot);
   else if (answer === 'Undo') await vscode.commands.executeCommand('turbo.revertChanges', run?.record);
+}
+
+/**
+ * At most one update per interval, and the last one always shown: a file that lands while the
+ * stream pauses must not stay uncounted until the next chunk.
+ */
+function throttle<T>(show: (value: T) => void, intervalMs: number): { push: (value: T) => void; drop: () => void } {
+  let last = Number.NEGATIVE_INFINITY;
+  let pending: { value: T } | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (!pending) return;
+    last = performance.now();
+    show(pending.value);
+    pending = undefined;
+  };
+  return {
+    push: (value) => {
+      pending = { value };
+      const wait = last + intervalMs - performance.now();
+      if (wait <= 0) flush();
+      else timer ??= setTimeout(flush, wait);
+    },
+    drop: () => {
+      clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+    },
+  };
 }

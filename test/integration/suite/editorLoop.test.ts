@@ -202,6 +202,27 @@ describe('Cancel means stop; time is stream time', () => {
     assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['exists.txt', 'generation cancelled']]);
   });
 
+  it('counts the files that landed while the stream pauses, not only at the next chunk', async () => {
+    const { standin } = await useStandIn('out-pause-count');
+    await setSetting('overwrite', 'always');
+    await openContract();
+    await vscode.commands.executeCommand('notifications.clearAll');
+    let release!: () => void;
+    const until = new Promise<void>((r) => (release = r));
+    const content = fileBlocks({ 'one.txt': '1\n', 'two.txt': '2\n', 'three.txt': '3'.repeat(4_000) });
+    standin.enqueue({ content, chunkSize: 16, tokensPerSecond: 3000, pauseAfterChunks: { chunks: Math.floor(content.indexOf('three.txt') / 16) + 2, until } });
+    const logBefore = (await turboLog()).length;
+    const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
+    try {
+      await waitForLog(/Wrote two\.txt/, logBefore);
+      const counted = await screenShows('.notification-toast', '2 files written', 20_000);
+      if (counted !== undefined) assert.equal(counted, true, 'the progress counts both files written before the pause');
+    } finally {
+      release();
+    }
+    assert.equal((await running).files.length, 3);
+  });
+
   it('reports the stream time, and the wall time separately when the person took a while to answer', async () => {
     const { standin, out } = await useStandIn('out-wall-time');
     await setSetting('overwrite', 'ask');
