@@ -59,7 +59,7 @@ export class TestFixer {
         reasoningEffort: settings.reasoningEffort,
         deny: settings.denyPatterns,
         readFile: readAsEditor,
-        applyChanges: recordingApply(record),
+        applyChanges: recordingApply(record, settings.previewBeforeWrite, (m) => this.services.log.info(m)),
       },
     };
   }
@@ -208,6 +208,11 @@ export class TestFixer {
   private reportError(err: unknown, key: string): void {
     if (err instanceof TurboError && err.kind === 'cancelled') return;
     if ((err as { name?: string }).name === 'AbortError') return;
+    if (err instanceof TurboError && err.kind === 'discarded') {
+      this.services.log.info(err.message);
+      void vscode.window.showInformationMessage(`Turbo: ${err.message}`);
+      return;
+    }
     const message = redactSecrets(err instanceof Error ? err.message : String(err), key);
     this.services.log.error(`fix failed: ${message}`);
     void vscode.window.showErrorMessage(safeText(`Turbo: ${message}`));

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/pipeline';
 import type { FixLoopReport, TestReport } from '../../../src/core/testLoop';
 import { editBlocks, fileBlocks } from '../../standin/server';
-import { clickNotificationButton, listTree, notificationShown, openContract, readText, screenShows, setSetting, turboLog, useStandIn, waitForLog } from '../helpers';
+import { clickIn, clickNotificationButton, listTree, notificationShown, openContract, readText, screenShows, setSetting, turboLog, useStandIn, waitForLog } from '../helpers';
 
 /** A generated project whose one failing test is a wrong separator. */
 const PROJECT: Record<string, string> = {
@@ -125,6 +125,43 @@ describe('Editor loop: quick fixes act on their own folder', () => {
     assert.ok(rerun?.command, actions.map((a) => a.title).join(', '));
     const report = (await vscode.commands.executeCommand(rerun.command.command, ...(rerun.command.arguments ?? []))) as TestReport;
     assert.equal(report.cwd, out.fsPath);
+  });
+});
+
+describe('Fixes through the Refactor Preview (turbo.previewBeforeWrite)', () => {
+  it('shows a fix in the Refactor Preview: Discard changes nothing and says so, Apply applies and re-runs', async () => {
+    const { standin, out } = await useStandIn('out-fix-preview');
+    for (const [file, text] of Object.entries(PROJECT)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, file), encode(text));
+    assert.equal((await runTestsConfirming(out)).failed, 1);
+    await setSetting('previewBeforeWrite', true);
+    try {
+      let logBefore = (await turboLog()).length;
+      standin.enqueue({ content: editBlocks([SLUG_FIX]) });
+      const discarded = vscode.commands.executeCommand('turbo.fixAllFailures', out.fsPath);
+      await waitForLog(/Showing the fix of 1 file in the Refactor Preview/, logBefore);
+      await vscode.commands.executeCommand('refactorPreview.discard');
+      assert.equal(await discarded, undefined);
+      assert.equal(await readText(vscode.Uri.joinPath(out, 'lib.js')), PROJECT['lib.js']);
+      await waitForLog(/The fix was not applied: it was discarded, or nothing was ticked, in the Refactor Preview/, logBefore);
+
+      logBefore = (await turboLog()).length;
+      standin.enqueue({ content: editBlocks([SLUG_FIX]) });
+      const applying = vscode.commands.executeCommand('turbo.fixAllFailures', out.fsPath) as Thenable<{ report: TestReport }>;
+      await waitForLog(/Showing the fix of 1 file in the Refactor Preview/, logBefore);
+      // Changes that need confirmation start unticked: tick lib.js as a person would.
+      const ticked = await clickIn({ scope: '.monaco-list-row', text: 'lib.js', target: 'input[type=checkbox]' });
+      if (ticked === undefined) {
+        await vscode.commands.executeCommand('refactorPreview.discard');
+        await applying;
+        return; // no UI bridge (desktop VS Code): nothing can tick the box
+      }
+      assert.equal(ticked, true);
+      await vscode.commands.executeCommand('refactorPreview.apply');
+      assert.equal((await applying).report.green, true);
+      assert.match(await readText(vscode.Uri.joinPath(out, 'lib.js')), /'-'/);
+    } finally {
+      await setSetting('previewBeforeWrite', undefined);
+    }
   });
 });
 
