@@ -17,10 +17,10 @@ describe('Activation', () => {
     await ext.activate();
     console.log(`activate() took ${(performance.now() - started).toFixed(1)} ms`);
     assert.equal(ext.isActive, true);
-    const commands = await vscode.commands.getCommands(true);
-    for (const id of ['turbo.generate', 'turbo.setApiKey', 'turbo.clearApiKey', 'turbo.undoLastGeneration', 'turbo.cancelGeneration', 'turbo.showLog']) {
-      assert.ok(commands.includes(id), `${id} is registered`);
-    }
+    const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('turbo.')).sort();
+    const contributed = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command).sort();
+    // Every command in the palette runs, and every command Turbo registers is declared.
+    assert.deepEqual(registered, contributed);
   });
 
   it('runs in the VS Code version the harness promised', () => {
