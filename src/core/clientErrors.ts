@@ -91,10 +91,26 @@ function isBlockedPort(err: unknown): boolean {
   return rootCause(err).message === 'bad port';
 }
 
-/** How long to wait before retrying, or undefined when the failure is not worth retrying. */
+/** A refused connection is tried once more, soon: a server that is not listening rarely starts within a second. */
+const REFUSED_RETRY_MS = 200;
+
+function isRefused(err: unknown): boolean {
+  return rootCause(err).code === 'ECONNREFUSED';
+}
+
+/** The most attempts a request that failed this way makes in all (`maxRetries` retries at most). */
+export function attemptsFor(err: unknown, maxRetries: number): number {
+  return (isRefused(err) ? Math.min(1, maxRetries) : maxRetries) + 1;
+}
+
+/**
+ * How long to wait before retrying, or undefined when the failure is not worth retrying.
+ * `attempt` counts from 0 within one request; every request starts again at 0.
+ */
 export function retryWaitMs(err: unknown, attempt: number): number | undefined {
   // Trying again cannot unblock a port.
   if (isBlockedPort(err) || (err instanceof TurboError && isBlockedPort(err.cause))) return undefined;
+  if (isRefused(err)) return attempt === 0 ? REFUSED_RETRY_MS : undefined;
   // A stream that broke or ended before any content is safe to open again.
   if (err instanceof TurboError) return err.kind === 'network' || err.kind === 'incomplete' ? backoff(attempt) : undefined;
   if (err instanceof APIConnectionError) return backoff(attempt);

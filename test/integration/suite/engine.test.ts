@@ -38,7 +38,7 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
     const { report, out } = await generateWith('out-429', { status: 429, headers: { 'retry-after': '0' } }, { content: fileBlocks(FILES) });
     assert.equal(report.error, undefined);
     assert.deepEqual(await listTree(out), ['a.txt', 'b.py']);
-    assert.match(await turboLog(), /rate limit.*Retrying \(attempt 2\)/);
+    assert.match(await turboLog(), /rate limit.*Retrying \(attempt 2 of 3\)/);
   });
 
   it('500, then success', async () => {
