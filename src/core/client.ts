@@ -7,7 +7,7 @@ import { attemptsFor, formatWait, jsonErrorMessage, mapError, retryWaitMs, type 
 import { RequestGuard, sleep } from './requestGuard';
 import { TurboError } from './errors';
 import { fetchFor, type ProxySettings } from './http';
-import { clampTimerMs } from './inputs';
+import { clampTimerMs, shownUrl } from './inputs';
 import { safeInline } from './terminalText';
 
 export { mapError, retryWaitMs } from './clientErrors';
@@ -129,7 +129,8 @@ export class CerebrasClient {
   }
 
   private context(path: string): RequestContext {
-    return { url: `${this.baseUrl}/v1${path}`, headersTimeoutMs: this.headersTimeoutMs };
+    // Named in messages: without the user and password a base URL may carry.
+    return { url: shownUrl(`${this.baseUrl}/v1${path}`), headersTimeoutMs: this.headersTimeoutMs };
   }
 
   /**

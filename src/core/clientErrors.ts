@@ -5,6 +5,7 @@ import {
   APIUserAbortError,
 } from '@cerebras/cerebras_cloud_sdk';
 import { TurboError } from './errors';
+import { hideCredentials } from './inputs';
 import { safeInline } from './terminalText';
 
 /**
@@ -55,7 +56,8 @@ export function describeConnectionFailure(err: unknown, context: RequestContext)
   const url = safeInline(context.url);
   const host = safeInline(hostOf(context.url));
   const { code, message } = rootCause(err);
-  const said = message ? safeInline(message.split('\n')[0].slice(0, 200)) : undefined;
+  // fetch quotes the whole URL in some messages, password included.
+  const said = message ? safeInline(hideCredentials(message.split('\n')[0]).slice(0, 200)) : undefined;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
     return `Could not resolve ${host} (${code}) for ${url}. Check the base URL and your DNS or proxy settings.`;
   }

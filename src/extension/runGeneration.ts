@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shownUrl } from '../core/inputs';
 import { generate, type GenerationProgress, type GenerationReport } from '../core/pipeline';
 import type { TurboSettings } from './config';
 import { askAboutExisting } from './overwritePrompt';
@@ -35,7 +36,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     (m) => services.log.info(m),
     settings.denyPatterns,
   );
-  services.log.info(`Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${client.baseUrl}).`);
+  services.log.info(`Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${shownUrl(client.baseUrl)}).`);
   const report = await generate({
     client,
     contract: req.contract,

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
 import type { GenerationReport } from '../../core/pipeline';
-import { readSettings, refuseOnBadSettings } from '../config';
+import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
 import { safeText } from '../../core/terminalText';
 import { progressMessage, summaryMessage } from '../progressText';
 import { runGeneration } from '../runGeneration';
@@ -102,7 +102,7 @@ async function showOutcome(services: Services, report: GenerationReport, apiKey:
   else if (answer === 'Set API Key') await vscode.commands.executeCommand('turbo.setApiKey');
   else if (answer === 'Select Model') await vscode.commands.executeCommand('turbo.selectModel');
   // The base URL, or the deadline when that is what ran out.
-  else if (answer === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', /deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
+  else if (answer === 'Open Settings') await openSettingsAt(/deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
 }
 
 async function contractDocument(target: unknown): Promise<vscode.TextDocument | undefined> {
