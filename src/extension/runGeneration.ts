@@ -33,7 +33,11 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     record,
     settings.previewBeforeWrite,
     (paths) => askAboutExisting(paths, services.log),
-    (m) => services.log.info(m),
+    // The sink speaks when it waits for the person (the Refactor Preview): beside the progress too.
+    (m) => {
+      services.log.info(m);
+      req.onNotice?.(m);
+    },
     settings.denyPatterns,
   );
   services.log.info(`Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${shownUrl(client.baseUrl)}).`);

@@ -85,7 +85,7 @@ async function showOutcome(services: Services, report: GenerationReport, apiKey:
   }
   const message = redactSecrets(report.error.message, apiKey);
   if (report.error.kind === 'discarded') {
-    void vscode.window.showInformationMessage('Turbo: generation discarded. No file was changed.');
+    void vscode.window.showInformationMessage(safeText(`Turbo: ${message}`));
     return;
   }
   if (report.error.kind === 'cancelled') {
