@@ -4,9 +4,11 @@ import { redactSecrets } from '../../core/errors';
 import type { GenerationReport } from '../../core/pipeline';
 import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
 import { safeText } from '../../core/terminalText';
+import { keySourceText, type KeySource } from '../apiKey';
 import { progressMessage, summaryMessage } from '../progressText';
 import { runGeneration } from '../runGeneration';
 import type { Services } from '../services';
+import { setApiKeyThenRetry } from './setApiKey';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -43,7 +45,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
     const set = 'Set API Key';
     void vscode.window
       .showErrorMessage('Turbo needs a Cerebras API key. Set one, or start VS Code with CEREBRAS_API_KEY in the environment.', set)
-      .then((b) => b === set && vscode.commands.executeCommand('turbo.setApiKey'));
+      .then((b) => (b === set ? setApiKeyThenRetry(services, () => vscode.commands.executeCommand('turbo.generate', document.uri)) : undefined));
     return undefined;
   }
 
@@ -73,17 +75,17 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
       }
     },
   );
-  void showOutcome(services, report, key.key);
+  void showOutcome(services, report, key);
   return report;
 }
 
-async function showOutcome(services: Services, report: GenerationReport, apiKey: string): Promise<void> {
+async function showOutcome(services: Services, report: GenerationReport, key: { key: string; source: KeySource }): Promise<void> {
   const openLog = 'Open Log';
   if (!report.error) {
     if ((await vscode.window.showInformationMessage(summaryMessage(report), openLog)) === openLog) services.log.show();
     return;
   }
-  const message = redactSecrets(report.error.message, apiKey);
+  const message = redactSecrets(report.error.message, key.key) + (report.error.kind === 'auth' ? ` Turbo used ${keySourceText(key.source)}.` : '');
   if (report.error.kind === 'discarded') {
     void vscode.window.showInformationMessage(safeText(`Turbo: ${message}`));
     return;
@@ -99,7 +101,7 @@ async function showOutcome(services: Services, report: GenerationReport, apiKey:
   const kept = report.files.length > 0 ? ` ${report.files.length} complete file(s) were written.` : '';
   const answer = await vscode.window.showErrorMessage(safeText(`Turbo: ${message}${kept}`), ...buttons);
   if (answer === openLog) services.log.show();
-  else if (answer === 'Set API Key') await vscode.commands.executeCommand('turbo.setApiKey');
+  else if (answer === 'Set API Key') await setApiKeyThenRetry(services, () => vscode.commands.executeCommand('turbo.generate', services.lastRun?.contract));
   else if (answer === 'Select Model') await vscode.commands.executeCommand('turbo.selectModel');
   // The base URL, or the deadline when that is what ran out.
   else if (answer === 'Open Settings') await openSettingsAt(/deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
