@@ -196,7 +196,7 @@ function mapStatusError(err: APIError, status: number): TurboError {
   if (status === 404 && (err.error as { code?: unknown } | undefined)?.code === 'model_not_found') {
     return new TurboError(
       'model_unavailable',
-      `${detail ?? 'That model is not available.'} Cerebras does not offer it to your key (it may have been retired): pick another model ("Turbo: Select Model", or --model).`,
+      `${detail ?? 'That model is not available.'} Cerebras does not offer it to your key, or has retired it: pick another model.`,
       { status, cause: err },
     );
   }

@@ -3,6 +3,7 @@ import { shownUrl } from '../core/inputs';
 import { generate, type GenerationProgress, type GenerationReport } from '../core/pipeline';
 import type { TurboSettings } from './config';
 import { askAboutExisting } from './overwritePrompt';
+import { count } from './progressText';
 import { revertGeneration } from './revert';
 import type { Services } from './services';
 import { WorkspaceEditSink } from './workspaceEditSink';
@@ -62,7 +63,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
   if (report.error?.kind === 'discarded') {
     // Cancel in the overwrite question: the files this run already created go too.
     const reverted = await revertGeneration(record);
-    services.log.info(`Generation discarded; removed ${reverted?.removed ?? 0} file(s) it had created.`);
+    services.log.info(`Generation discarded; removed ${count(reverted?.removed ?? 0, 'file')} it had created.`);
     report.files = [];
   } else {
     services.history.commit(record);

@@ -180,7 +180,7 @@ describe('turbo CLI', () => {
     const atTerminal = await runInProcess(['generate', contract, '--out', out], env, 'y');
     assert.equal(atTerminal.code, 0);
     assert.equal(atTerminal.questions.length, 1);
-    assert.match(atTerminal.stderr, /already exist:\n  a\.txt/);
+    assert.match(atTerminal.stderr, /This generated file already exists:\n  a\.txt/);
     assert.equal(await fs.readFile(path.join(out, 'a.txt'), 'utf8'), 'theirs\n');
   });
 

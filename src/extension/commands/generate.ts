@@ -5,7 +5,7 @@ import type { GenerationReport } from '../../core/pipeline';
 import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
 import { safeText } from '../../core/terminalText';
 import { keySourceText, type KeySource } from '../apiKey';
-import { progressMessage, summaryMessage } from '../progressText';
+import { count, progressMessage, summaryMessage } from '../progressText';
 import { runGeneration } from '../runGeneration';
 import type { Services } from '../services';
 import { setApiKeyThenRetry } from './setApiKey';
@@ -91,14 +91,14 @@ async function showOutcome(services: Services, report: GenerationReport, key: { 
     return;
   }
   if (report.error.kind === 'cancelled') {
-    services.log.info(`Cancelled after ${report.files.length} complete file(s).`);
-    void vscode.window.showInformationMessage(`Turbo: generation cancelled. ${report.files.length} complete file(s) kept; no partial file was written.`);
+    services.log.info(`Cancelled after ${count(report.files.length, 'complete file')}.`);
+    void vscode.window.showInformationMessage(`Turbo: generation cancelled. ${count(report.files.length, 'complete file')} kept; no partial file was written.`);
     return;
   }
   services.log.error(message);
   const fix = report.error.kind === 'auth' ? 'Set API Key' : report.error.kind === 'model_unavailable' ? 'Select Model' : report.error.kind === 'network' ? 'Open Settings' : undefined;
   const buttons = fix ? [fix, openLog] : [openLog];
-  const kept = report.files.length > 0 ? ` ${report.files.length} complete file(s) were written.` : '';
+  const kept = report.files.length > 0 ? ` ${count(report.files.length, 'complete file')} ${report.files.length === 1 ? 'was' : 'were'} written.` : '';
   const answer = await vscode.window.showErrorMessage(safeText(`Turbo: ${message}${kept}`), ...buttons);
   if (answer === openLog) services.log.show();
   else if (answer === 'Set API Key') await setApiKeyThenRetry(services, () => vscode.commands.executeCommand('turbo.generate', services.lastRun?.contract));

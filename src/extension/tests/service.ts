@@ -308,7 +308,7 @@ export class TestLoop implements vscode.Disposable {
             secrets: [made.key],
             initial: known && known.command === command && !known.report.cancelled ? known.report : undefined,
             onOutput: (t) => this.output.append(t),
-            onProgress: (p) => progress.report({ message: `round ${p.round}/${p.rounds}${p.failing !== undefined ? ` · ${p.failing} failing` : ''} · ${p.phase === 'testing' ? 'running tests' : `asking ${made.ctx.model}`}` }),
+            onProgress: (p) => progress.report({ message: `round ${p.round} of ${p.rounds}${p.failing !== undefined ? ` · ${p.failing} failing` : ''} · ${p.phase === 'testing' ? 'running tests' : `asking ${made.ctx.model}`}` }),
             onReport: (report) => {
               void this.show(folder, command, report);
               this.changed.fire(report);
