@@ -102,7 +102,9 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`turbo: truncated: ${line}\n`);
       return EXIT_TRUNCATED;
     }
-    io.stderr(`turbo: ${line}\n`);
+    // The engine's message names no face; the flag to act on is the CLI's own.
+    const hint = report.error.kind === 'model_unavailable' ? ' Choose one with --model.' : '';
+    io.stderr(`turbo: ${line}${hint}\n`);
     return EXIT_FAILED;
   }
   return EXIT_OK;
@@ -110,7 +112,7 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
 
 function askOnTerminal(io: CliIO, prompt: NonNullable<CliIO['prompt']>): OverwriteQuestion {
   return async (existing) => {
-    io.stderr(`These ${existing.length} generated file(s) already exist:\n${existing.map((p) => `  ${safeInline(p)}`).join('\n')}\n`);
+    io.stderr(`${existing.length === 1 ? 'This generated file already exists' : `These ${existing.length} generated files already exist`}:\n${existing.map((p) => `  ${safeInline(p)}`).join('\n')}\n`);
     const answer = (await prompt('Overwrite them? [y]es / [n]o, skip them / [d]iscard the whole generation: ')).trim().toLowerCase();
     return answer.startsWith('y') ? 'overwrite' : answer.startsWith('d') ? 'discard' : 'skip';
   };

@@ -3,11 +3,11 @@
 import '@cerebras/cerebras_cloud_sdk/shims/web';
 import Cerebras, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from '@cerebras/cerebras_cloud_sdk';
 import type { ClientOptions as SdkOptions } from '@cerebras/cerebras_cloud_sdk';
-import { formatWait, jsonErrorMessage, mapError, retryWaitMs, type RequestContext } from './clientErrors';
+import { attemptsFor, formatWait, jsonErrorMessage, mapError, retryWaitMs, type RequestContext } from './clientErrors';
 import { RequestGuard, sleep } from './requestGuard';
 import { TurboError } from './errors';
 import { fetchFor, type ProxySettings } from './http';
-import { clampTimerMs } from './inputs';
+import { clampTimerMs, shownUrl } from './inputs';
 import { safeInline } from './terminalText';
 
 export { mapError, retryWaitMs } from './clientErrors';
@@ -49,8 +49,20 @@ export interface ChatRequest {
 
 export interface StreamOptions {
   signal?: AbortSignal;
-  /** Told before each retry: which attempt comes next, how long it waits, and why. */
-  onRetry?: (info: { attempt: number; waitMs: number; reason: string }) => void;
+  /**
+   * Told before each retry: which attempt of this request comes next (2 for the first retry), the
+   * most it will make, how long it waits, and why.
+   */
+  onRetry?: (info: RetryInfo) => void;
+  /** Told when a retry has been sent, after its wait: the progress can stop saying "retrying in …". */
+  onRetrySent?: (info: { attempt: number; attempts: number }) => void;
+}
+
+export interface RetryInfo {
+  attempt: number;
+  attempts: number;
+  waitMs: number;
+  reason: string;
 }
 
 export interface Usage {
@@ -117,7 +129,8 @@ export class CerebrasClient {
   }
 
   private context(path: string): RequestContext {
-    return { url: `${this.baseUrl}/v1${path}`, headersTimeoutMs: this.headersTimeoutMs };
+    // Named in messages: without the user and password a base URL may carry.
+    return { url: shownUrl(`${this.baseUrl}/v1${path}`), headersTimeoutMs: this.headersTimeoutMs };
   }
 
   /**
@@ -147,9 +160,11 @@ export class CerebrasClient {
             throw new TurboError(mapped.kind, `${mapped.message} Cerebras asks to wait ${formatWait(wait)}; Turbo does not wait that long.`, { status: mapped.status, cause: err });
           }
           guard.idle.stop();
-          options.onRetry?.({ attempt: attempt + 2, waitMs: wait, reason: mapped.message });
+          const next = { attempt: attempt + 2, attempts: Math.max(attempt + 2, attemptsFor(err, this.maxRetries)) };
+          options.onRetry?.({ ...next, waitMs: wait, reason: mapped.message });
           await sleep(wait, guard.signal);
           if (guard.aborted) throw guard.reason();
+          options.onRetrySent?.(next);
         }
       }
     } finally {

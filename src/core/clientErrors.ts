@@ -5,6 +5,7 @@ import {
   APIUserAbortError,
 } from '@cerebras/cerebras_cloud_sdk';
 import { TurboError } from './errors';
+import { hideCredentials } from './inputs';
 import { safeInline } from './terminalText';
 
 /**
@@ -55,7 +56,8 @@ export function describeConnectionFailure(err: unknown, context: RequestContext)
   const url = safeInline(context.url);
   const host = safeInline(hostOf(context.url));
   const { code, message } = rootCause(err);
-  const said = message ? safeInline(message.split('\n')[0].slice(0, 200)) : undefined;
+  // fetch quotes the whole URL in some messages, password included.
+  const said = message ? safeInline(hideCredentials(message.split('\n')[0]).slice(0, 200)) : undefined;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
     return `Could not resolve ${host} (${code}) for ${url}. Check the base URL and your DNS or proxy settings.`;
   }
@@ -91,10 +93,26 @@ function isBlockedPort(err: unknown): boolean {
   return rootCause(err).message === 'bad port';
 }
 
-/** How long to wait before retrying, or undefined when the failure is not worth retrying. */
+/** A refused connection is tried once more, soon: a server that is not listening rarely starts within a second. */
+const REFUSED_RETRY_MS = 200;
+
+function isRefused(err: unknown): boolean {
+  return rootCause(err).code === 'ECONNREFUSED';
+}
+
+/** The most attempts a request that failed this way makes in all (`maxRetries` retries at most). */
+export function attemptsFor(err: unknown, maxRetries: number): number {
+  return (isRefused(err) ? Math.min(1, maxRetries) : maxRetries) + 1;
+}
+
+/**
+ * How long to wait before retrying, or undefined when the failure is not worth retrying.
+ * `attempt` counts from 0 within one request; every request starts again at 0.
+ */
 export function retryWaitMs(err: unknown, attempt: number): number | undefined {
   // Trying again cannot unblock a port.
   if (isBlockedPort(err) || (err instanceof TurboError && isBlockedPort(err.cause))) return undefined;
+  if (isRefused(err)) return attempt === 0 ? REFUSED_RETRY_MS : undefined;
   // A stream that broke or ended before any content is safe to open again.
   if (err instanceof TurboError) return err.kind === 'network' || err.kind === 'incomplete' ? backoff(attempt) : undefined;
   if (err instanceof APIConnectionError) return backoff(attempt);
@@ -178,7 +196,7 @@ function mapStatusError(err: APIError, status: number): TurboError {
   if (status === 404 && (err.error as { code?: unknown } | undefined)?.code === 'model_not_found') {
     return new TurboError(
       'model_unavailable',
-      `${detail ?? 'That model is not available.'} Cerebras does not offer it to your key (it may have been retired): pick another model ("Turbo: Select Model", or --model).`,
+      `${detail ?? 'That model is not available.'} Cerebras does not offer it to your key, or has retired it: pick another model.`,
       { status, cause: err },
     );
   }

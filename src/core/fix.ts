@@ -173,7 +173,14 @@ function occurrences(text: string, search: string): number {
   return count;
 }
 
-const preview = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 59)}…` : text);
+/** The SEARCH text's first line, quoted, for a one-line message (JSON quoting showed newlines as `\n`). */
+export function preview(text: string): string {
+  const lines = text.replace(/\r\n/g, '\n').trim().split('\n');
+  const first = lines[0].trim();
+  const shown = first.length > 60 ? `${first.slice(0, 59)}…` : first;
+  const more = lines.length - 1;
+  return `"${shown}"${more > 0 ? ` and ${more} more line${more === 1 ? '' : 's'}` : ''}`;
+}
 
 /** The range of `before` that differs from `after` (common prefix and suffix left alone). */
 export function smallestChange(before: string, after: string): FileChange['range'] {

@@ -61,7 +61,7 @@ export class FsSink implements FileSink {
         this.deferred.set(file.path, { file, order });
         return { status: 'deferred' };
       }
-      if (this.overwrite !== 'always') return { status: 'skipped', reason: 'file exists (overwrite policy: never)' };
+      if (this.overwrite !== 'always') return { status: 'skipped', reason: 'exists, and the overwrite policy is never' };
     }
     try {
       await this.put(file, target, io, existing);
@@ -84,7 +84,7 @@ export class FsSink implements FileSink {
     const answer = await this.ask(files.map((f) => f.path));
     if (answer === 'discard') await Promise.all(this.created.map((f) => ASYNC_IO.remove(f)));
     if (answer !== 'overwrite') {
-      const reason = answer === 'discard' ? 'generation discarded' : 'file exists (you chose to skip existing files)';
+      const reason = answer === 'discard' ? 'generation discarded' : 'exists, and you chose to skip existing files';
       return { files: files.map((file) => ({ file, outcome: { status: 'skipped', reason } })), discarded: answer === 'discard' };
     }
     const settled = [];

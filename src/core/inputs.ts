@@ -69,7 +69,12 @@ export function parseHttpUrl(raw: string): URL | undefined {
 
 /** A URL for a message: its user and password (`http://user:secret@host`) are not shown. */
 export function shownUrl(raw: string): string {
-  return raw.replace(/\/\/[^/@]*@/, '//…@').slice(0, 80);
+  return hideCredentials(raw).slice(0, 80);
+}
+
+/** Text with the user and password of every URL in it replaced by `…` (error messages quote URLs). */
+export function hideCredentials(text: string): string {
+  return text.replace(/\/\/[^/@\s]*@/g, '//…@');
 }
 
 function describe(raw: unknown): string {

@@ -30,8 +30,19 @@ export function costOf(model: string, usage: { prompt_tokens: number; completion
   return (usage.prompt_tokens * info.inputPerMillion + usage.completion_tokens * info.outputPerMillion) / 1_000_000;
 }
 
+/**
+ * Dollars spent, with the same precision wherever they are shown: four decimals under a dollar
+ * (a run costs fractions of a cent, and a session total must not jump from $0.0078 to "$0.02"),
+ * cents from a dollar up.
+ */
 export function formatCost(dollars: number | undefined): string {
   if (dollars === undefined) return 'cost unknown';
   if (dollars === 0) return '$0';
-  return dollars < 0.01 ? `$${dollars.toFixed(4)}` : `$${dollars.toFixed(2)}`;
+  if (dollars < 0.00005) return 'under $0.0001';
+  return dollars < 1 ? `$${dollars.toFixed(4)}` : `$${dollars.toFixed(2)}`;
+}
+
+/** A price per million tokens, in dollars and cents: "$0.35", "$1.20". */
+export function formatPrice(dollarsPerMillion: number): string {
+  return `$${dollarsPerMillion.toFixed(2)}`;
 }

@@ -1,5 +1,6 @@
 import type { CerebrasClient, ChatRequest, TimeInfo, Usage } from './client';
 import { mapError } from './client';
+import { formatWait } from './clientErrors';
 import { classifyContinuation, continuationRequest } from './continuation';
 import { TurboError } from './errors';
 import { FileStreamParser, type ParsedFile } from './fileParser';
@@ -169,7 +170,8 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
     try {
       for await (const event of options.client.stream(request, {
         signal: options.signal,
-        onRetry: ({ attempt, waitMs, reason }) => options.onNotice?.(`${reason} Retrying (attempt ${attempt}) in ${(waitMs / 1000).toFixed(1)} s…`),
+        onRetry: (r) => options.onNotice?.(`${r.reason} Retrying (attempt ${r.attempt} of ${r.attempts}) ${r.waitMs < 50 ? 'now' : `in ${formatWait(r.waitMs)}`}…`),
+        onRetrySent: (r) => options.onNotice?.(`Sent again (attempt ${r.attempt} of ${r.attempts}); waiting for the answer…`),
       })) {
         if (event.type === 'end') {
           report.finishReason = event.finishReason;

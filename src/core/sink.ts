@@ -15,6 +15,8 @@ export interface Settlement {
   files: SettledFile[];
   /** The person chose to discard the whole generation. */
   discarded: boolean;
+  /** What to tell them when it was discarded (a sentence), if the sink knows better than the default. */
+  why?: string;
 }
 
 /**

@@ -4,6 +4,11 @@ const SECRET_KEY = 'turbo.cerebrasApiKey';
 
 export type KeySource = 'secret-storage' | 'environment';
 
+/** Where the key came from, for a message about a rejected key. */
+export function keySourceText(source: KeySource): string {
+  return source === 'environment' ? 'CEREBRAS_API_KEY from the environment' : 'the key stored with "Turbo: Set API Key"';
+}
+
 /** The API key lives in SecretStorage; `CEREBRAS_API_KEY` is the fallback. It is never logged. */
 export class ApiKeyStore {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -16,6 +21,11 @@ export class ApiKeyStore {
     if (stored) return { key: stored, source: 'secret-storage' };
     const env = process.env.CEREBRAS_API_KEY?.trim();
     return env ? { key: env, source: 'environment' } : undefined;
+  }
+
+  /** Whether secret storage holds a key (the environment's does not count). */
+  async stored(): Promise<boolean> {
+    return Boolean((await this.secrets.get(SECRET_KEY))?.trim());
   }
 
   async set(key: string): Promise<void> {

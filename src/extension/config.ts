@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { resolveBaseUrl } from '../core/config';
 import { proxyFromEnv, type ProxySettings } from '../core/http';
 import { safeText } from '../core/terminalText';
-import { validateSettings, type TurboSettings } from './settingsCheck';
+import { validateSettings, type SettingsTab, type TurboSettings } from './settingsCheck';
 
 export type { OverwriteSetting, SettingProblem, TurboSettings } from './settingsCheck';
 
@@ -19,7 +19,30 @@ export function readSettings(scope?: vscode.ConfigurationScope): TurboSettings {
       settings.problems.push({ setting: 'turbo.baseUrl', message: err instanceof Error ? err.message : String(err) });
     }
   }
+  for (const problem of settings.problems) problem.tab = settingsTab(problem.setting, scope);
   return settings;
+}
+
+const TAB_NAMES: Record<SettingsTab, string> = { user: 'User', workspace: 'Workspace', folder: 'Folder' };
+
+/** The Settings tab whose value of `setting` is in effect for `scope`; undefined when none sets it. */
+export function settingsTab(setting: string, scope?: vscode.ConfigurationScope): SettingsTab | undefined {
+  const dot = setting.indexOf('.');
+  const seen = vscode.workspace.getConfiguration(setting.slice(0, dot), scope).inspect(setting.slice(dot + 1));
+  // In a single-folder window the folder's settings are the Workspace tab.
+  if (seen?.workspaceFolderValue !== undefined) return vscode.workspace.workspaceFile ? 'folder' : 'workspace';
+  if (seen?.workspaceValue !== undefined) return 'workspace';
+  if (seen?.globalValue !== undefined) return 'user';
+  return undefined;
+}
+
+/**
+ * Opens the Settings editor at `setting` on the tab that can show its value: the Workspace (or
+ * folder) tab when the workspace sets it, else the User tab.
+ */
+export function openSettingsAt(setting: string, scope?: vscode.ConfigurationScope, tab = settingsTab(setting, scope)): Thenable<unknown> {
+  const command = tab === 'workspace' ? 'workbench.action.openWorkspaceSettings' : tab === 'folder' ? 'workbench.action.openFolderSettings' : 'workbench.action.openGlobalSettings';
+  return vscode.commands.executeCommand(command, { query: setting });
 }
 
 /**
@@ -30,10 +53,11 @@ export function refuseOnBadSettings(settings: TurboSettings): boolean {
   const [first, ...more] = settings.problems;
   if (!first) return false;
   const open = 'Open Settings';
-  const also = more.length ? ` (and ${more.map((p) => p.setting).join(', ')})` : '';
+  const where = first.tab ? ` It is set in your ${TAB_NAMES[first.tab]} settings.` : '';
+  const also = more.length ? ` Also check ${more.map((p) => p.setting).join(', ')}.` : '';
   void vscode.window
-    .showErrorMessage(safeText(`Turbo: ${first.message}${also}`), open)
-    .then((b) => b === open && vscode.commands.executeCommand('workbench.action.openSettings', first.setting));
+    .showErrorMessage(safeText(`Turbo: ${first.message}${where}${also}`), open)
+    .then((b) => b === open && openSettingsAt(first.setting, undefined, first.tab));
   return true;
 }
 

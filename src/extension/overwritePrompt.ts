@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { count } from './progressText';
 
 export type OverwriteChoice = 'overwrite' | 'skip' | 'discard';
 
@@ -24,7 +25,7 @@ export function askAboutExisting(paths: string[], log: vscode.LogOutputChannel):
   pick.placeholder = listed;
   pick.items = items;
   pick.ignoreFocusOut = true;
-  log.info(`Asking about ${paths.length} existing file(s): ${paths.join(', ')}.`);
+  log.info(`Asking about ${count(paths.length, 'existing file')}: ${paths.join(', ')}.`);
   return new Promise((resolve) => {
     let answered = false;
     const finish = (choice: OverwriteChoice) => {

@@ -4,10 +4,15 @@ import { safeInline, safeText } from '../core/terminalText';
 
 const fmt = new Intl.NumberFormat('en-US');
 
+/** "1 file", "2 files", "1,024 lines": a count with its noun spelled to match. */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${fmt.format(n)} ${n === 1 ? noun : plural}`;
+}
+
 export function progressMessage(p: GenerationProgress): string {
   const parts = [`${fmt.format(p.tokens)} tokens`];
   if (p.tokensPerSecond > 0) parts.push(`${fmt.format(Math.round(p.tokensPerSecond))} tok/s`);
-  parts.push(`${p.filesWritten} file${p.filesWritten === 1 ? '' : 's'} written`);
+  parts.push(`${count(p.filesWritten, 'file')} written`);
   if (p.currentFile) parts.push(safeInline(p.currentFile));
   return parts.join(' · ');
 }
@@ -22,13 +27,35 @@ function wallTime(r: GenerationReport): string {
 export function summaryMessage(r: GenerationReport): string {
   const lines = r.files.reduce((n, f) => n + f.lines, 0);
   const tokens = r.usage?.completion_tokens;
-  const head = `Turbo wrote ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${fmt.format(lines)} lines`;
+  const head = `Turbo wrote ${count(r.files.length, 'file')} (${count(lines, 'line')}`;
   const rate = tokens !== undefined && r.timeInfo?.completion_time ? `, ${fmt.format(Math.round(tokens / r.timeInfo.completion_time))} tok/s` : '';
   const tail = `${tokens !== undefined ? `, ${fmt.format(tokens)} tokens` : ''}${rate}) in ${(r.streamMs / 1000).toFixed(1)} s with ${r.model}, ${formatCost(r.costUsd)}.`;
-  // A notification too tall for the window is not shown at all: name two, count the rest (the log lists each).
-  const named = r.rejected.slice(0, SHOWN_REFUSALS).map((x) => `${safeInline(x.path)} (${safeInline(x.reason)})`).join(', ');
-  const more = r.rejected.length > SHOWN_REFUSALS ? ` and ${r.rejected.length - SHOWN_REFUSALS} more (Open Log for each reason)` : '';
-  const skipped = r.rejected.length > 0 ? ` ${r.rejected.length} not written: ${named}${more}.` : '';
+  const skipped = r.rejected.length > 0 ? ` ${r.rejected.length} not written: ${refusals(r.rejected)}.` : '';
   const continued = r.continuations > 0 ? ` Continued ${r.continuations}× after the output limit.` : '';
   return safeText(head + tail + wallTime(r) + skipped + continued);
+}
+
+/**
+ * "a.txt, b.txt and 3 more: exists, and you chose Skip Existing; c.txt: open with unsaved changes".
+ * Files are grouped by reason, so a reason is said once. A notification too tall for the window is
+ * not shown at all: two files are named, the rest counted (the log lists each with its reason).
+ */
+function refusals(rejected: GenerationReport['rejected']): string {
+  const byReason = new Map<string, string[]>();
+  for (const x of rejected) byReason.set(x.reason, [...(byReason.get(x.reason) ?? []), x.path]);
+  const parts: string[] = [];
+  let left = SHOWN_REFUSALS;
+  let unnamed = 0;
+  for (const [reason, paths] of byReason) {
+    if (left === 0) {
+      unnamed += paths.length;
+      continue;
+    }
+    const named = paths.slice(0, left);
+    left -= named.length;
+    const rest = paths.length - named.length;
+    parts.push(`${named.map(safeInline).join(', ')}${rest > 0 ? ` and ${rest} more` : ''}: ${safeInline(reason)}`);
+  }
+  if (unnamed > 0) parts.push(`${unnamed} more for other reasons, listed in the log`);
+  return parts.join('; ');
 }

@@ -4,7 +4,7 @@ import type { GenerationRecord } from './generationHistory';
 import { recordedFiles } from './revert';
 import type { Services } from './services';
 import { undoRecord } from './commands/undoLastGeneration';
-import { plural } from './wording';
+import { count } from './progressText';
 
 const SCHEME = 'turbo-before';
 
@@ -41,13 +41,13 @@ export class ChangeReview implements vscode.Disposable {
     }
     this.reviewing = record;
     await vscode.commands.executeCommand('setContext', 'turbo.reviewing', true);
-    const title = `Turbo: ${record.kind === 'fix' ? 'fix' : 'generation'} of ${record.when.toLocaleTimeString()} (${plural(resources.length, 'file')})`;
+    const title = `Turbo: ${record.kind === 'fix' ? 'fix' : 'generation'} of ${record.when.toLocaleTimeString()} (${count(resources.length, 'file')})`;
     await vscode.commands.executeCommand('vscode.changes', title, resources);
-    this.services.log.info(`Reviewing ${plural(resources.length, 'changed file')} of the ${record.kind} of ${record.when.toISOString()}.`);
+    this.services.log.info(`Reviewing ${count(resources.length, 'changed file')} of the ${record.kind} of ${record.when.toISOString()}.`);
     const accept = 'Accept All';
     const revert = 'Revert All';
     const some = 'Revert Files…';
-    void vscode.window.showInformationMessage(`Turbo: reviewing ${plural(resources.length, 'changed file')}.`, accept, revert, some).then((b) => {
+    void vscode.window.showInformationMessage(`Turbo: reviewing ${count(resources.length, 'changed file')}.`, accept, revert, some).then((b) => {
       if (b === accept) void this.accept();
       if (b === revert) void this.revert();
       if (b === some) void this.revertSome();

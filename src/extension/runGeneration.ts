@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { shownUrl } from '../core/inputs';
 import { generate, type GenerationProgress, type GenerationReport } from '../core/pipeline';
 import type { TurboSettings } from './config';
 import { askAboutExisting } from './overwritePrompt';
+import { count } from './progressText';
 import { revertGeneration } from './revert';
 import type { Services } from './services';
 import { WorkspaceEditSink } from './workspaceEditSink';
-import { plural } from './wording';
 
 export interface RunRequest {
   contract: string;
@@ -33,13 +34,17 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     record,
     settings.previewBeforeWrite,
     (paths) => {
-      req.onNotice?.(`Waiting for your answer about ${plural(paths.length, 'existing file')}…`);
+      req.onNotice?.(`Waiting for your answer about ${count(paths.length, 'existing file')}…`);
       return askAboutExisting(paths, services.log);
     },
-    (m) => services.log.info(m),
+    // The sink speaks when it waits for the person (the Refactor Preview): beside the progress too.
+    (m) => {
+      services.log.info(m);
+      req.onNotice?.(m);
+    },
     settings.denyPatterns,
   );
-  services.log.info(`Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${client.baseUrl}).`);
+  services.log.info(`Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${shownUrl(client.baseUrl)}).`);
   const report = await generate({
     client,
     contract: req.contract,
@@ -61,7 +66,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
   if (report.error?.kind === 'discarded') {
     // Cancel in the overwrite question: the files this run already created go too.
     const reverted = await revertGeneration(record);
-    services.log.info(`Generation discarded; removed ${reverted?.removed ?? 0} file(s) it had created.`);
+    services.log.info(`Generation discarded; removed ${count(reverted?.removed ?? 0, 'file')} it had created.`);
     report.files = [];
   } else {
     services.history.commit(record);

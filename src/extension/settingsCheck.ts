@@ -41,7 +41,12 @@ export interface SettingProblem {
   /** The full id, e.g. `turbo.overwrite`, for `workbench.action.openSettings`. */
   setting: string;
   message: string;
+  /** The Settings tab that holds the bad value (filled in by the editor); none when it is not set there. */
+  tab?: SettingsTab;
 }
+
+/** Where a value in effect was set: the User tab, the Workspace tab, or a folder's settings. */
+export type SettingsTab = 'user' | 'workspace' | 'folder';
 
 /** `get(key)` returns the raw value of `turbo.<key>` (the user's, else the declared default). */
 export function validateSettings(get: (key: string) => unknown): { settings: TurboSettings; problems: SettingProblem[] } {

@@ -105,6 +105,13 @@ async function answerUiQuery(page, bridgeDir, query) {
     answer(bridgeDir, query.id, JSON.stringify(result));
     return;
   }
+  if (query.kind === 'keys') {
+    // Typed into whatever has focus, as a person types (an input box, say), then Enter if asked.
+    await page.keyboard.type(query.text);
+    if (query.enter) await page.keyboard.press('Enter');
+    answer(bridgeDir, query.id, JSON.stringify({ found: true }));
+    return;
+  }
   if (query.kind === 'click') {
     // One synchronous look-and-click: a progress toast re-renders as its message changes, so a
     // pointer sequence can start on one button element and end on its replacement.
@@ -126,6 +133,7 @@ async function answerUiQuery(page, bridgeDir, query) {
     return;
   }
   let found = false;
+  // As long as the suite waits for the answer (a check that something is NOT shown ends sooner).
   const until = Date.now() + (query.waitMs ?? 10_000);
   while (!found && Date.now() < until) {
     found = await page.evaluate(({ text, scope }) => {

@@ -71,7 +71,8 @@ export async function screenShows(scope: string, text: string, timeoutMs = 15_00
   const dir = process.env.TURBO_UI_BRIDGE;
   if (!dir) return undefined;
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text, waitMs })}`);
+  // The bridge looks for a little less than the caller waits, so a "not shown" answer arrives in time.
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text, waitMs: waitMs ?? Math.max(100, Math.min(10_000, timeoutMs - 500)) })}`);
   return (await bridgeAnswer(dir, id, timeoutMs)).found;
 }
 
@@ -157,6 +158,15 @@ export async function screenshot(name: string, options: ScreenshotOptions = {}):
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'screenshot', name, ...options })}`);
   return (await bridgeAnswer(dir, id, 40_000)).found;
+}
+
+/** Types `text` into whatever has focus (an input box), then Enter; undefined without the UI bridge. */
+export async function typeText(text: string, enter = true): Promise<boolean | undefined> {
+  const dir = process.env.TURBO_UI_BRIDGE;
+  if (!dir) return undefined;
+  const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'keys', text, enter })}`);
+  return (await bridgeAnswer(dir, id, 15_000)).found;
 }
 
 /** The "Turbo" log as written to disk so far (the extension exports where its logs live). */

@@ -14,6 +14,7 @@ import './suite/contract.test';
 import './suite/testLoop.test';
 import './suite/security.test';
 import './suite/editorLoop.test';
+import './suite/messages.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -38,6 +38,8 @@ export interface Scenario {
   timeline?: { end: number; at: number }[];
   /** Called when the answer has been sent. */
   onEnd?: () => void;
+  /** Wait this long before answering at all (a slow first byte, as a busy service gives). */
+  delayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -119,6 +121,7 @@ export class CerebrasStandIn {
     // A queued scenario belongs to the next chat request, even one that fails authentication.
     const scenario = (path === '/v1/chat/completions' ? this.queue.shift() : undefined) ?? this.defaultScenario;
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) return json(res, 401, ERRORS[401]);
+    if (scenario.delayMs) await new Promise((r) => setTimeout(r, scenario.delayMs));
     if (path === '/v1/models' && req.method === 'GET') return json(res, 200, { object: 'list', data: this.models.map(modelEntry) });
     if (path !== '/v1/chat/completions' || req.method !== 'POST') return json(res, 404, ERRORS[404]);
 

@@ -180,13 +180,13 @@ describe('turbo CLI', () => {
     const atTerminal = await runInProcess(['generate', contract, '--out', out], env, 'y');
     assert.equal(atTerminal.code, 0);
     assert.equal(atTerminal.questions.length, 1);
-    assert.match(atTerminal.stderr, /already exist:\n  a\.txt/);
+    assert.match(atTerminal.stderr, /This generated file already exists:\n  a\.txt/);
     assert.equal(await fs.readFile(path.join(out, 'a.txt'), 'utf8'), 'theirs\n');
   });
 
   describe('faults through the real CLI process: no partial file, no key in any output', () => {
     const cases: { name: string; scenarios: import('../standin/server').Scenario[]; args?: string[]; code: number; stderr: RegExp; files: string[] }[] = [
-      { name: '429 then success', scenarios: [{ status: 429, headers: { 'retry-after': '0' } }, { content: fileBlocks(FILES) }], code: 0, stderr: /Retrying \(attempt 2\)/, files: ['README.md', 'app/__init__.py', 'app/main.py'] },
+      { name: '429 then success', scenarios: [{ status: 429, headers: { 'retry-after': '0' } }, { content: fileBlocks(FILES) }], code: 0, stderr: /Retrying \(attempt 2 of 3\)/, files: ['README.md', 'app/__init__.py', 'app/main.py'] },
       { name: '500 then success', scenarios: [{ status: 500, headers: { 'retry-after-ms': '5' } }, { content: fileBlocks(FILES) }], code: 0, stderr: /server error \(500\)/, files: ['README.md', 'app/__init__.py', 'app/main.py'] },
       { name: 'a cut connection', scenarios: [{ content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(3000) }), chunkSize: 20, cutAfterChunks: 20 }], code: 1, stderr: /connection to Cerebras failed/, files: ['a.txt'] },
       { name: 'a stalled stream', scenarios: [{ content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(3000) }), chunkSize: 20, stallAfterChunks: 20 }], args: ['--idle-timeout', '1'], code: 1, stderr: /stopped sending for 1 s/, files: ['a.txt'] },

@@ -133,7 +133,7 @@ describe('generate (core pipeline) with FsSink', () => {
     await fs.writeFile(path.join(root, 'keep.txt'), 'mine\n');
     standin.enqueue({ content: fileBlocks({ 'keep.txt': 'theirs\n', 'new.txt': 'n\n' }) });
     const never = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
-    assert.deepEqual(never.rejected, [{ path: 'keep.txt', reason: 'file exists (overwrite policy: never)', status: 'skipped' }]);
+    assert.deepEqual(never.rejected, [{ path: 'keep.txt', reason: 'exists, and the overwrite policy is never', status: 'skipped' }]);
     assert.equal(await fs.readFile(path.join(root, 'keep.txt'), 'utf8'), 'mine\n');
 
     standin.enqueue({ content: fileBlocks({ 'keep.txt': 'theirs\n' }) });

@@ -2,11 +2,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
 import type { GenerationProgress, GenerationReport } from '../../core/pipeline';
-import { readSettings, refuseOnBadSettings } from '../config';
+import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
 import { safeText } from '../../core/terminalText';
-import { progressMessage, summaryMessage } from '../progressText';
+import { keySourceText, type KeySource } from '../apiKey';
+import { count, progressMessage, summaryMessage } from '../progressText';
 import { runGeneration } from '../runGeneration';
 import type { Services } from '../services';
+import { setApiKeyThenRetry } from './setApiKey';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -45,7 +47,7 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
     const set = 'Set API Key';
     void vscode.window
       .showErrorMessage('Turbo needs a Cerebras API key. Set one, or start VS Code with CEREBRAS_API_KEY in the environment.', set)
-      .then((b) => b === set && vscode.commands.executeCommand('turbo.setApiKey'));
+      .then((b) => (b === set ? setApiKeyThenRetry(services, () => vscode.commands.executeCommand('turbo.generate', document.uri)) : undefined));
     return undefined;
   }
 
@@ -75,36 +77,36 @@ async function generateWith(services: Services, target: unknown, abort: AbortCon
       }
     },
   );
-  void showOutcome(services, report, key.key);
+  void showOutcome(services, report, key);
   return report;
 }
 
-async function showOutcome(services: Services, report: GenerationReport, apiKey: string): Promise<void> {
+async function showOutcome(services: Services, report: GenerationReport, key: { key: string; source: KeySource }): Promise<void> {
   const openLog = 'Open Log';
   if (!report.error) {
     await successActions(services, report);
     return;
   }
-  const message = redactSecrets(report.error.message, apiKey);
+  const message = redactSecrets(report.error.message, key.key) + (report.error.kind === 'auth' ? ` Turbo used ${keySourceText(key.source)}.` : '');
   if (report.error.kind === 'discarded') {
-    void vscode.window.showInformationMessage('Turbo: generation discarded. No file was changed.');
+    void vscode.window.showInformationMessage(safeText(`Turbo: ${message}`));
     return;
   }
   if (report.error.kind === 'cancelled') {
-    services.log.info(`Cancelled after ${report.files.length} complete file(s).`);
-    void vscode.window.showInformationMessage(`Turbo: generation cancelled. ${report.files.length} complete file(s) kept; no partial file was written.`);
+    services.log.info(`Cancelled after ${count(report.files.length, 'complete file')}.`);
+    void vscode.window.showInformationMessage(`Turbo: generation cancelled. ${count(report.files.length, 'complete file')} kept; no partial file was written.`);
     return;
   }
   services.log.error(message);
   const fix = report.error.kind === 'auth' ? 'Set API Key' : report.error.kind === 'model_unavailable' ? 'Select Model' : report.error.kind === 'network' ? 'Open Settings' : undefined;
   const buttons = fix ? [fix, openLog] : [openLog];
-  const kept = report.files.length > 0 ? ` ${report.files.length} complete file(s) were written.` : '';
+  const kept = report.files.length > 0 ? ` ${count(report.files.length, 'complete file')} ${report.files.length === 1 ? 'was' : 'were'} written.` : '';
   const answer = await vscode.window.showErrorMessage(safeText(`Turbo: ${message}${kept}`), ...buttons);
   if (answer === openLog) services.log.show();
-  else if (answer === 'Set API Key') await vscode.commands.executeCommand('turbo.setApiKey');
+  else if (answer === 'Set API Key') await setApiKeyThenRetry(services, () => vscode.commands.executeCommand('turbo.generate', services.lastRun?.contract));
   else if (answer === 'Select Model') await vscode.commands.executeCommand('turbo.selectModel');
   // The base URL, or the deadline when that is what ran out.
-  else if (answer === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', /deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
+  else if (answer === 'Open Settings') await openSettingsAt(/deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
 }
 
 async function contractDocument(target: unknown): Promise<vscode.TextDocument | undefined> {
@@ -125,7 +127,6 @@ async function outputFolder(document: vscode.TextDocument, setting: string): Pro
   const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Generate Here', title: 'Turbo: choose the output folder' });
   return picked?.[0];
 }
-
 
 /**
  * The summary's buttons: Review Changes when existing files were replaced (else Open, the first file

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatCost, KNOWN_MODELS, modelInfo } from '../../core/models';
+import { formatCost, formatPrice, KNOWN_MODELS, modelInfo } from '../../core/models';
 import { safeInline } from '../../core/terminalText';
 import { readSettings } from '../config';
 import type { Services } from '../services';
@@ -27,7 +27,7 @@ export async function selectModel(services: Services, preset?: unknown): Promise
   const items: ModelPick[] = ids.map((id) => {
     const info = modelInfo(id);
     const available = listed === undefined || listed.includes(id);
-    const price = info ? `$${info.inputPerMillion} / $${info.outputPerMillion} per M tokens` : 'price unknown';
+    const price = info ? `${formatPrice(info.inputPerMillion)} / ${formatPrice(info.outputPerMillion)} per million tokens in / out` : 'price unknown';
     return {
       id,
       label: `${id === settings.model ? '$(check) ' : ''}${id}`,

@@ -3,6 +3,22 @@ import type { Services } from '../services';
 
 /** "Turbo: Set API Key". A key passed as an argument (from another extension or a test) skips the prompt. */
 export async function setApiKey(services: Services, key?: unknown): Promise<boolean> {
+  const saved = await askAndStore(services, key);
+  if (saved) void vscode.window.showInformationMessage('Turbo: Cerebras API key saved.');
+  return saved;
+}
+
+/**
+ * Set API Key from a generation that failed for want of a valid key: once a key is saved, the
+ * notification offers Retry, which runs that generation again.
+ */
+export async function setApiKeyThenRetry(services: Services, retry: () => Thenable<unknown>): Promise<void> {
+  if (!(await askAndStore(services))) return;
+  const again = 'Retry';
+  if ((await vscode.window.showInformationMessage('Turbo: Cerebras API key saved.', again)) === again) await retry();
+}
+
+async function askAndStore(services: Services, key?: unknown): Promise<boolean> {
   let value = typeof key === 'string' ? key : undefined;
   value ??= await vscode.window.showInputBox({
     title: 'Turbo: Cerebras API Key',
@@ -15,6 +31,5 @@ export async function setApiKey(services: Services, key?: unknown): Promise<bool
   if (!value?.trim()) return false;
   await services.keys.set(value);
   services.log.info('API key stored in secret storage.');
-  void vscode.window.showInformationMessage('Turbo: Cerebras API key saved.');
   return true;
 }

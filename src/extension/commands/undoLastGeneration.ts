@@ -3,7 +3,7 @@ import { safeInline, safeText } from '../../core/terminalText';
 import type { GenerationRecord } from '../generationHistory';
 import { changedSince, revertGeneration, type Reverted } from '../revert';
 import type { Services } from '../services';
-import { plural } from '../wording';
+import { count } from '../progressText';
 
 /**
  * "Turbo: Undo Last Generation": deletes what the last generation created and restores what it
@@ -54,13 +54,13 @@ async function askAboutChanged(services: Services, changed: vscode.Uri[], what: 
   const names = changed.map((u) => safeInline(vscode.workspace.asRelativePath(u, false)));
   const listed = names.slice(0, 6).join(', ') + (names.length > 6 ? ` and ${names.length - 6} more` : '');
   const them = changed.length === 1 ? 'it' : 'them';
-  services.log.info(`Undo: ${plural(changed.length, 'file')} changed since the ${what}: ${names.join(', ')}.`);
+  services.log.info(`Undo: ${count(changed.length, 'file')} changed since the ${what}: ${names.join(', ')}.`);
   const items: ChangedChoice[] = [
     { choice: 'keep', label: '$(check) Keep My Changes, Undo the Rest', detail: `Leaves ${listed} as ${them === 'it' ? 'it is' : 'they are'} now.` },
     { choice: 'all', label: '$(discard) Undo Everything', detail: `Also puts back ${listed}: what you changed there since the ${what} is lost.` },
   ];
   const picked = await vscode.window.showQuickPick(items, {
-    title: `Turbo: ${plural(changed.length, 'file')} changed since the ${what}`,
+    title: `Turbo: ${count(changed.length, 'file')} changed since the ${what}`,
     placeHolder: `${listed} changed after the ${what}. Undo anyway? (Escape undoes nothing)`,
     ignoreFocusOut: true,
   });
@@ -68,7 +68,7 @@ async function askAboutChanged(services: Services, changed: vscode.Uri[], what: 
 }
 
 function undoneText(r: Reverted, what: string): string {
-  const done = [r.removed > 0 ? `removed ${plural(r.removed, 'created file')}` : '', r.restored > 0 ? `restored ${plural(r.restored, 'replaced file')}` : ''].filter(Boolean);
-  const kept = r.kept.length > 0 ? ` Kept ${plural(r.kept.length, 'file')} you changed since: ${r.kept.map((u) => vscode.workspace.asRelativePath(u, false)).join(', ')}.` : '';
+  const done = [r.removed > 0 ? `removed ${count(r.removed, 'created file')}` : '', r.restored > 0 ? `restored ${count(r.restored, 'replaced file')}` : ''].filter(Boolean);
+  const kept = r.kept.length > 0 ? ` Kept ${count(r.kept.length, 'file')} you changed since: ${r.kept.map((u) => vscode.workspace.asRelativePath(u, false)).join(', ')}.` : '';
   return `undid the last ${what}: ${done.length ? done.join(' and ') : 'nothing left to undo'}.${kept}`;
 }

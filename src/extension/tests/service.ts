@@ -4,7 +4,7 @@ import type { FixAttempt, FixLoopReport, TestReport } from '../../core/testLoop'
 import type { TestFailure } from '../../core/testParsers';
 import { countsText } from '../../core/testJson';
 import { safeInline, safeText } from '../../core/terminalText';
-import { readSettings, refuseOnBadSettings } from '../config';
+import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
 import { safeTestOutputChannel } from '../safeChannel';
 import type { Services } from '../services';
 import { TestFixer } from './fixFlows';
@@ -110,7 +110,7 @@ export class TestLoop implements vscode.Disposable {
       const open = 'Set Test Command';
       void vscode.window
         .showErrorMessage(safeText(`Turbo found no test setup in ${folder} (package.json test script, pytest config, go.mod or Cargo.toml). Set "turbo.testCommand".`), open)
-        .then((b) => b === open && vscode.commands.executeCommand('workbench.action.openSettings', 'turbo.testCommand'));
+        .then((b) => b === open && openSettingsAt('turbo.testCommand', vscode.Uri.file(folder), 'workspace'));
       return undefined;
     }
     const state = this.services.context.workspaceState;

@@ -23,7 +23,7 @@ async function generateIntoPreview(folder: string): Promise<{ out: vscode.Uri; r
     const logBefore = (await turboLog()).length;
     standin.enqueue({ content: fileBlocks(FILES) });
     const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
-    await waitForLog(/Showing 2 file\(s\) in the Refactor Preview/, logBefore);
+    await waitForLog(/Showing 2 files in the Refactor Preview/, logBefore);
   return { out, running };
 }
 
@@ -38,7 +38,7 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
     const { report, out } = await generateWith('out-429', { status: 429, headers: { 'retry-after': '0' } }, { content: fileBlocks(FILES) });
     assert.equal(report.error, undefined);
     assert.deepEqual(await listTree(out), ['a.txt', 'b.py']);
-    assert.match(await turboLog(), /rate limit.*Retrying \(attempt 2\)/);
+    assert.match(await turboLog(), /rate limit.*Retrying \(attempt 2 of 3\)/);
   });
 
   it('500, then success', async () => {
@@ -150,7 +150,7 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
     await vscode.commands.executeCommand('refactorPreview.discard');
     const report = await running;
     assert.deepEqual(await listTree(out), []);
-    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['a.txt', 'preview discarded'], ['b.py', 'preview discarded']]);
+    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['a.txt', 'not applied from the Refactor Preview'], ['b.py', 'not applied from the Refactor Preview']]);
   });
 
   it('preview mode: only the files ticked in the Refactor Preview are written', async function () {
@@ -162,6 +162,6 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
     assert.equal(report.error, undefined);
     assert.deepEqual(await listTree(out), ['b.py']);
     assert.equal(await readText(vscode.Uri.joinPath(out, 'b.py')), FILES['b.py']);
-    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['a.txt', 'unticked in the preview']]);
+    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['a.txt', 'unticked in the Refactor Preview']]);
   });
 });

@@ -20,7 +20,7 @@ async function generateAndAnswer(folder: string, answer: number | 'escape') {
   standin.enqueue({ content: ANSWER });
   const logBefore = (await turboLog()).length;
   const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
-  await waitForLog(/Asking about 1 existing file\(s\): exists\.txt\./, logBefore);
+  await waitForLog(/Asking about 1 existing file: exists\.txt\./, logBefore);
   // The new file is written while the question waits; the existing one is not.
   assert.equal(await readText(vscode.Uri.joinPath(out, 'fresh.txt')), 'fresh\n');
   assert.equal(await readText(exists), 'mine\n');

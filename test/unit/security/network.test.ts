@@ -76,17 +76,17 @@ describe('network failures: one retry layer, deadlines, messages that name the c
     assert.match(err.message, /http:\/\/127\.0\.0\.1:9\/v1\/chat\/completions/);
   });
 
-  it('tries a refused connection at most three times and says it was refused, naming the URL', async () => {
+  it('tries a refused connection twice in all, quickly, and says it was refused, naming the URL', async () => {
     const port = await closedPort();
     let retries = 0;
     const started = performance.now();
     const err = await failure(make(`http://127.0.0.1:${port}`), () => retries++);
     const seconds = (performance.now() - started) / 1000;
     assert.equal(err.kind, 'network');
-    assert.ok(retries <= 2, `at most 3 attempts in all; retried ${retries} times`);
+    assert.equal(retries, 1, 'one quick retry: a server that is not listening does not start in a moment');
+    assert.ok(seconds < 1, `took ${seconds.toFixed(1)} s`);
     assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}.*refused the connection \\(ECONNREFUSED\\)`));
     assert.match(err.message, new RegExp(`http://127\\.0\\.0\\.1:${port}/v1/chat/completions`));
-    assert.ok(seconds < 5, `took ${seconds.toFixed(1)} s`);
   });
 
   it('opens a connection reset before any answer three times in all, not nine', async () => {
