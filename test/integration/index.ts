@@ -13,6 +13,7 @@ import './suite/lmTool.test';
 import './suite/contract.test';
 import './suite/testLoop.test';
 import './suite/security.test';
+import './suite/contractTrust.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
