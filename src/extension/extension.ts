@@ -8,6 +8,7 @@ import { Services } from './services';
 import { createStatusBar } from './statusBar';
 import { TestFailureActions } from './tests/codeActions';
 import { TestLoop } from './tests/service';
+import { trackWalkthroughProgress } from './walkthrough';
 import { warmOnContractOpen } from './warmUp';
 
 declare const TURBO_LOAD_START: number | undefined;
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
     const tests = new TestLoop(services);
     context.subscriptions.push(tests, vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new TestFailureActions(tests), { providedCodeActionKinds: TestFailureActions.kinds }));
     registerCommands(services, tests);
-    context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services), registerLanguageModelTool(services), registerContractEditor());
+    context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services), registerLanguageModelTool(services), registerContractEditor(), trackWalkthroughProgress(services, tests.onDidRun));
     const loaded = typeof TURBO_LOAD_START === 'number' && typeof TURBO_LOAD_END === 'number';
     const activation = {
       loadMs: loaded ? TURBO_LOAD_END! - TURBO_LOAD_START! : undefined,

@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import type { TestLoop } from '../tests/service';
 import { fixFailure, folderArgument } from './tests';
 import { requireTrust } from '../trust';
+import { countGeneration } from '../walkthrough';
 import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
 import { newContract, type NewContractOptions } from './newContract';
@@ -15,7 +16,7 @@ import { undoLastGeneration } from './undoLastGeneration';
 export function registerCommands(services: Services, tests: TestLoop): void {
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
-    'turbo.generate': async (target) => (requireTrust(services, 'generate') ? (await import('./generate')).generateFromContract(services, target) : undefined),
+    'turbo.generate': async (target) => (requireTrust(services, 'generate') ? countGeneration(services, await (await import('./generate')).generateFromContract(services, target)) : undefined),
     'turbo.cancelGeneration': () => cancelGeneration(services),
     'turbo.newContract': (folder, options) => newContract(services, folder, (options ?? {}) as NewContractOptions),
     'turbo.selectModel': (model) => selectModel(services, model),
