@@ -201,23 +201,12 @@ function withoutCodeSpans(line: string): string {
 /** Whether a line has content once comments, placeholders and template scaffolding are left out. */
 function saysSomething(line: string, inComment: boolean): { body: boolean; inComment: boolean } {
   let rest = '';
-  let text = line;
-  while (text) {
-    if (inComment) {
-      const end = text.indexOf('-->');
-      if (end < 0) return { body: !isScaffold(rest), inComment: true };
-      text = text.slice(end + 3);
-      inComment = false;
-    } else {
-      const start = text.indexOf('<!--');
-      if (start < 0) {
-        rest += text;
-        break;
-      }
-      rest += text.slice(0, start);
-      text = text.slice(start + 4);
-      inComment = true;
-    }
+  for (let text = line; ; ) {
+    const at = text.indexOf(inComment ? '-->' : '<!--');
+    if (!inComment) rest += at < 0 ? text : text.slice(0, at);
+    if (at < 0) break;
+    text = text.slice(at + (inComment ? 3 : 4));
+    inComment = !inComment;
   }
   return { body: !isScaffold(rest), inComment };
 }
