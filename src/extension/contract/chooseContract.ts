@@ -107,11 +107,11 @@ async function readyToSend(services: Services, document: vscode.TextDocument): P
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length === 0 || sendAnyway.get(document) === document.version) return true;
   const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
-  const more = errors.length > 1 ? `, and ${errors.length - 1} more` : '';
+  const more = errors.length > 1 ? `; ${errors.length - 1} more in the Problems panel` : '';
   services.log.info(`Asking before generating: the contract has ${count}.`);
   const anyway = 'Generate Anyway';
   const show = 'Show Problems';
-  const answer = await vscode.window.showWarningMessage(safeText(`Turbo: the contract has ${count} the model would have to guess around: line ${errors[0].span.line + 1}, ${errors[0].message.replace(/\.$/, '')}${more}.`), anyway, show);
+  const answer = await vscode.window.showWarningMessage(safeText(`Turbo: the contract has ${count} the model would have to guess around. Line ${errors[0].span.line + 1}: ${errors[0].message.replace(/\.$/, '')}${more}.`), anyway, show);
   if (answer === anyway) {
     sendAnyway.set(document, document.version);
     services.log.info(`Generating anyway, with ${count} in the contract.`);
