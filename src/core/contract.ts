@@ -58,7 +58,10 @@ export interface ContractDoc {
   models: ModelDecl[];
   routes: Route[];
   placeholders: Placeholder[];
-  /** True when the text has anything besides headings and blank lines. */
+  /**
+   * True when the text says something: a line besides headings, blank lines, HTML comments, empty list
+   * items, placeholders and a lone opening verb ("Build " in the Blank template).
+   */
   hasBody: boolean;
 }
 
@@ -73,6 +76,10 @@ const GO_STRUCT_RE = /^(\s*)type\s+([A-Za-z_]\w*)\s+struct\s*\{/;
 /** `[storage mechanism]`, `[X]` — not `list[Task]`, not `[text](link)`, not `[ ]`/`[x]` checkboxes. */
 const PLACEHOLDER_RE = /(?<![\w\]`])\[([A-Za-z][^[\]\n]{0,80})\](?![(:[])/g;
 const MAX_LINE = 10_000;
+/** An inline code span: a run of backticks, then anything up to the same run. */
+const CODE_SPAN_RE = /(`+)(?!`)(.*?[^`])\1(?!`)/g;
+/** What a template leaves on a line before the person writes anything. */
+const SCAFFOLD_RE = /^(?:[-*+]|\d+[.)])?\s*(?:(?:Build|Implement|Write|Create|Make)\s*[:.…]*)?\s*$/i;
 
 export function sectionKind(title: string): SectionKind {
   const t = title.toUpperCase();
@@ -89,6 +96,7 @@ export function parseContract(text: string): ContractDoc {
   let fence: { marker: string; language: string } | undefined;
   let model: ModelDecl | undefined;
   let currentKind: SectionKind = 'other';
+  let inComment = false;
 
   const closeModel = (endLine: number) => {
     if (model) model.endLine = endLine;
@@ -98,7 +106,11 @@ export function parseContract(text: string): ContractDoc {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].length > MAX_LINE ? lines[i].slice(0, MAX_LINE) : lines[i];
     const trimmed = line.trim();
-    if (trimmed && !HEADING_RE.test(line)) doc.hasBody = true;
+    if (!doc.hasBody && trimmed) {
+      const said = saysSomething(line, inComment);
+      doc.hasBody = said.body && !HEADING_RE.test(line);
+      inComment = said.inComment;
+    }
 
     const fenceMatch = FENCE_RE.exec(line);
     if (fenceMatch) {
@@ -161,15 +173,17 @@ export function parseContract(text: string): ContractDoc {
       }
     }
 
+    // Brackets in `code` are code (a regex, an array), not placeholders.
+    const prose = fence ? line : withoutCodeSpans(line);
     if (!fence && currentKind !== 'data') {
-      for (const m of line.matchAll(PLACEHOLDER_RE)) {
+      for (const m of prose.matchAll(PLACEHOLDER_RE)) {
         // `- [x] done` is a task-list checkbox, not a placeholder.
         if (/^[xX ]$/.test(m[1]) && /^\s*[-*+]\s+$/.test(line.slice(0, m.index))) continue;
         doc.placeholders.push({ text: m[0], span: { line: i, start: m.index, end: m.index + m[0].length } });
       }
     } else if (!fence) {
       // In DATA, brackets are usually types (`list[Task]`); only whole-word placeholders count.
-      for (const m of line.matchAll(PLACEHOLDER_RE)) {
+      for (const m of prose.matchAll(PLACEHOLDER_RE)) {
         if (/\s/.test(m[1]) || /^[A-Z]$/.test(m[1])) doc.placeholders.push({ text: m[0], span: { line: i, start: m.index, end: m.index + m[0].length } });
       }
     }
@@ -177,6 +191,28 @@ export function parseContract(text: string): ContractDoc {
   closeModel(lines.length - 1);
   for (const s of doc.sections) if (s.endLine === -1) s.endLine = lines.length - 1;
   return doc;
+}
+
+/** The line with each inline code span blanked out, so offsets stay the same. */
+function withoutCodeSpans(line: string): string {
+  return line.includes('`') ? line.replace(CODE_SPAN_RE, (span) => ' '.repeat(span.length)) : line;
+}
+
+/** Whether a line has content once comments, placeholders and template scaffolding are left out. */
+function saysSomething(line: string, inComment: boolean): { body: boolean; inComment: boolean } {
+  let rest = '';
+  for (let text = line; ; ) {
+    const at = text.indexOf(inComment ? '-->' : '<!--');
+    if (!inComment) rest += at < 0 ? text : text.slice(0, at);
+    if (at < 0) break;
+    text = text.slice(at + (inComment ? 3 : 4));
+    inComment = !inComment;
+  }
+  return { body: !isScaffold(rest), inComment };
+}
+
+function isScaffold(text: string): boolean {
+  return SCAFFOLD_RE.test(withoutCodeSpans(text).replace(PLACEHOLDER_RE, ' ').trim());
 }
 
 function declaration(line: string, i: number): ModelDecl | undefined {

@@ -7,9 +7,10 @@ export interface ContractIssue {
   severity: 'error' | 'warning' | 'info';
   message: string;
   span: Span;
-  /** What a quick fix needs: the missing section, or the model to declare. */
+  /** What a quick fix needs: the missing section, the model to declare, the route declared first. */
   section?: SectionKind;
   model?: string;
+  other?: Span;
 }
 
 export const SECTION_HEADINGS: Record<'data' | 'api' | 'rules', string> = {
@@ -49,13 +50,14 @@ export function checkContract(text: string, doc: ContractDoc = parseContract(tex
   }
 
   const declared = modelNames(doc);
-  const seen = new Map<string, number>();
+  const seen = new Map<string, Span>();
   for (const route of doc.routes) {
     const key = `${route.method} ${normalizePath(route.path)}`;
-    if (seen.has(key)) {
-      issues.push({ code: 'duplicate-route', severity: 'error', message: `Duplicate route ${route.method} ${route.path} (also on line ${(seen.get(key) as number) + 1}).`, span: route.span });
+    const first = seen.get(key);
+    if (first) {
+      issues.push({ code: 'duplicate-route', severity: 'error', message: `Duplicate route ${route.method} ${route.path} (also on line ${first.line + 1}).`, span: route.span, other: first });
     } else {
-      seen.set(key, route.span.line);
+      seen.set(key, route.span);
     }
     if (!route.returnType || !route.typeSpan) continue;
     for (const name of typeNames(route.returnType)) {

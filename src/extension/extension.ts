@@ -9,6 +9,7 @@ import { createStatusBar } from './statusBar';
 import { TestFailureActions } from './tests/codeActions';
 import { TestLoop } from './tests/service';
 import { trackTestableEditor } from './tests/testableContext';
+import { trackWalkthroughProgress } from './walkthrough';
 import { warmOnContractOpen } from './warmUp';
 
 declare const TURBO_LOAD_START: number | undefined;
@@ -36,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
     const tests = new TestLoop(services);
     context.subscriptions.push(tests, vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new TestFailureActions(tests), { providedCodeActionKinds: TestFailureActions.kinds }));
     registerCommands(services, tests);
-    context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services), registerLanguageModelTool(services), registerContractEditor(), trackTestableEditor());
+    context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services), registerLanguageModelTool(services), registerContractEditor(), trackTestableEditor(), trackWalkthroughProgress(services, tests.onDidRun));
     const loaded = typeof TURBO_LOAD_START === 'number' && typeof TURBO_LOAD_END === 'number';
     const activation = {
       loadMs: loaded ? TURBO_LOAD_END! - TURBO_LOAD_START! : undefined,

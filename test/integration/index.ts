@@ -15,6 +15,7 @@ import './suite/testLoop.test';
 import './suite/security.test';
 import './suite/editorLoop.test';
 import './suite/messages.test';
+import './suite/contractTrust.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -73,6 +73,16 @@ describe('contract checks', () => {
     assert.deepEqual(codes('## DATA CONTRACT\n\n## RULES\n'), ['empty-contract']);
   });
 
+  it('the untouched Blank template, comments and placeholders alone are an empty contract', () => {
+    const blank = readFileSync(path.resolve(__dirname, '../../media/templates/blank.contract.md'), 'utf8');
+    assert.deepEqual(codes(blank), ['empty-contract']);
+    assert.deepEqual(codes('Build [what]\n\n<!-- the models\ngo here -->\n## RULES:\n\n- \n1. \n- [a rule]\n'), ['empty-contract']);
+    for (const said of ['Build a CLI that counts words.', 'Fizzbuzz', '- Store data in memory', '<!-- note --> Build a thing', '1. Read the file']) {
+      assert.equal(parseContract(blank.replace('- \n', `${said}\n`)).hasBody, true, said);
+    }
+    assert.equal(parseContract(blank.replace('Build ', 'Build a word counter')).hasBody, true);
+  });
+
   it('a service without DATA, API or RULES sections gets one warning for each missing one', () => {
     const issues = checkContract('Build a FastAPI service.\n\nPOST /tasks -> dict\n');
     assert.deepEqual(issues.map((i) => [i.code, i.section]), [['missing-section', 'data'], ['missing-section', 'api'], ['missing-section', 'rules']]);
@@ -88,6 +98,12 @@ describe('contract checks', () => {
     ]);
   });
 
+  it('does not flag brackets in inline code or fenced code as placeholders', () => {
+    const text = '## RULES\n- Ids match `^[a-z0-9]+$` and ``[A-Z]`` here\n- Store data in [storage mechanism]\n```\nexample [not a placeholder]\n```\n- and `[unclosed [X]\n';
+    const issues = checkContract(text).filter((i) => i.code === 'placeholder');
+    assert.deepEqual(issues.map((i) => text.split('\n')[i.span.line].slice(i.span.start, i.span.end)), ['[storage mechanism]', '[X]']);
+  });
+
   it('flags a route whose return type is not declared, at the type', () => {
     const text = EXAMPLE.replace('GET /tasks -> list[Task]', 'GET /tasks -> list[Taks]');
     const issue = checkContract(text).find((i) => i.code === 'undeclared-type');
@@ -101,6 +117,7 @@ describe('contract checks', () => {
     const dup = checkContract(text).filter((i) => i.code === 'duplicate-route');
     assert.equal(dup.length, 1);
     assert.match(dup[0].message, /DELETE \/tasks\/\{task_id\}.*also on line/);
+    assert.equal(text.split('\n')[dup[0].other!.line], 'DELETE /tasks/{id} -> dict    # Delete task', 'the quick fix can go to the first one');
   });
 
   it('flags a model field without a type', () => {

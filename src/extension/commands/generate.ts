@@ -6,6 +6,7 @@ import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
 import { safeText } from '../../core/terminalText';
 import { keySourceText, type KeySource } from '../apiKey';
 import { count, progressMessage, summaryMessage } from '../progressText';
+import { contractToGenerate } from '../contract/chooseContract';
 import { runGeneration } from '../runGeneration';
 import type { Services } from '../services';
 import { setApiKeyThenRetry } from './setApiKey';
@@ -13,12 +14,17 @@ import { setApiKeyThenRetry } from './setApiKey';
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * "Turbo: Generate from Contract" on the active document (or the file it was invoked on). Returns
- * the report so other commands, agents and tests can act on it.
+ * "Turbo: Generate from Contract" on the contract it was invoked on, the active one, or one the person
+ * picks (see contractToGenerate). Returns the report so other commands, agents and tests can act on it.
  */
 export async function generateFromContract(services: Services, target?: unknown): Promise<GenerationReport | undefined> {
-  const result = await services.exclusive((abort) => generateWith(services, target, abort));
-  if (result !== 'busy') return result;
+  if (!services.running) {
+    // Chosen and checked before the one generation slot is claimed: the person may take a while.
+    const document = await contractToGenerate(services, target);
+    if (!document) return undefined;
+    const result = await services.exclusive((abort) => generateWith(services, document, abort));
+    if (result !== 'busy') return result;
+  }
   const cancel = 'Cancel It';
   // The button stops the generation that was running when it was shown, never a later one.
   const busy = services.running;
@@ -26,17 +32,8 @@ export async function generateFromContract(services: Services, target?: unknown)
   return undefined;
 }
 
-async function generateWith(services: Services, target: unknown, abort: AbortController): Promise<GenerationReport | undefined> {
-  const document = await contractDocument(target);
-  if (!document) {
-    void vscode.window.showErrorMessage('Turbo: open a contract file first, then run "Generate from Contract".');
-    return undefined;
-  }
+async function generateWith(services: Services, document: vscode.TextDocument, abort: AbortController): Promise<GenerationReport | undefined> {
   const contract = document.getText();
-  if (!contract.trim()) {
-    void vscode.window.showErrorMessage('Turbo: the contract is empty. Write the data models, routes and rules first.');
-    return undefined;
-  }
   const settings = readSettings(document.uri);
   if (refuseOnBadSettings(settings)) return undefined;
   const outputRoot = await outputFolder(document, settings.outputDirectory);
@@ -107,11 +104,6 @@ async function showOutcome(services: Services, report: GenerationReport, key: { 
   else if (answer === 'Select Model') await vscode.commands.executeCommand('turbo.selectModel');
   // The base URL, or the deadline when that is what ran out.
   else if (answer === 'Open Settings') await openSettingsAt(/deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
-}
-
-async function contractDocument(target: unknown): Promise<vscode.TextDocument | undefined> {
-  if (target instanceof vscode.Uri) return vscode.workspace.openTextDocument(target);
-  return vscode.window.activeTextEditor?.document;
 }
 
 /** `turbo.outputDirectory` relative to the contract's workspace folder; empty means the contract's own folder. */

@@ -5,6 +5,7 @@ import { fixFailure, folderArgument } from './tests';
 import { requireTrust } from '../trust';
 import { ChangeReview } from '../review';
 import type { GenerationRecord } from '../generationHistory';
+import { countGeneration } from '../walkthrough';
 import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
 import { newContract, type NewContractOptions } from './newContract';
@@ -21,7 +22,7 @@ export function registerCommands(services: Services, tests: TestLoop): void {
   const record = (arg: unknown) => (arg && typeof arg === 'object' && 'written' in arg ? (arg as GenerationRecord) : undefined);
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
-    'turbo.generate': async (target) => (requireTrust(services, 'generate') ? (await import('./generate')).generateFromContract(services, target) : undefined),
+    'turbo.generate': async (target) => (requireTrust(services, 'generate') ? countGeneration(services, await (await import('./generate')).generateFromContract(services, target)) : undefined),
     'turbo.cancelGeneration': () => cancelGeneration(services),
     'turbo.newContract': (folder, options) => newContract(services, folder, (options ?? {}) as NewContractOptions),
     'turbo.selectModel': (model) => selectModel(services, model),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { HTTP_METHODS, dominantLanguage, sectionAt, type ContractDoc, type ModelLanguage } from '../../core/contract';
+import { HTTP_METHODS, dominantLanguage, sectionAt, type ContractDoc, type ModelLanguage, type SectionKind } from '../../core/contract';
 import { SECTION_HEADINGS } from '../../core/contractChecks';
 import { contractOf } from './documents';
 
@@ -49,24 +49,27 @@ export class ContractCompletionProvider implements vscode.CompletionItemProvider
     return [];
   }
 
+  /** The sections the contract does not have yet (the heading being typed on this line does not count). */
   private headings(doc: ContractDoc, before: string, position: vscode.Position): vscode.CompletionItem[] {
-    const present = new Set(doc.sections.map((s) => s.kind));
-    const all: [string, string][] = [
+    const present = new Set(doc.sections.filter((s) => s.heading.line !== position.line).map((s) => s.kind));
+    const all: [string, SectionKind][] = [
       [SECTION_HEADINGS.data, 'data'],
       [SECTION_HEADINGS.api, 'api'],
       ['## ALGORITHM:', 'algorithm'],
       [SECTION_HEADINGS.rules, 'rules'],
     ];
     const range = new vscode.Range(position.line, 0, position.line, before.length);
-    return all.map(([heading, kind], i) => {
-      const item = new vscode.CompletionItem(heading.replace(/^## /, ''), vscode.CompletionItemKind.Module);
-      item.insertText = `${heading}\n\n`;
-      item.filterText = `${before.startsWith('#') ? before.replace(/\s.*$/, '') : ''}${heading}`;
-      item.range = range;
-      item.detail = present.has(kind as never) ? 'section (already in this contract)' : 'contract section';
-      item.sortText = `${present.has(kind as never) ? 1 : 0}${i}`;
-      return item;
-    });
+    return all
+      .filter(([, kind]) => !present.has(kind))
+      .map(([heading], i) => {
+        const item = new vscode.CompletionItem(heading.replace(/^## /, ''), vscode.CompletionItemKind.Module);
+        item.insertText = `${heading}\n\n`;
+        item.filterText = `${before.startsWith('#') ? before.replace(/\s.*$/, '') : ''}${heading}`;
+        item.range = range;
+        item.detail = 'contract section';
+        item.sortText = String(i);
+        return item;
+      });
   }
 
   private api(doc: ContractDoc, before: string, position: vscode.Position): vscode.CompletionItem[] {

@@ -48,21 +48,28 @@ const MODEL_SKELETON: Record<ModelLanguage, (name: string) => string> = {
   go: (name) => `type ${name} struct {\n\tID string \`json:"id"\`\n}\n`,
 };
 
-/** Quick fixes where one is obvious: insert a missing section, declare a missing model. */
+/**
+ * Quick fixes where one is obvious: insert a missing section, declare a missing model, select a
+ * placeholder to type over it, go to the first declaration of a duplicate route.
+ */
 export class ContractCodeActionProvider implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     // Diagnostics come back from the workbench without extra fields: find the issue behind each again.
+    // The missing-section warnings share one range, so the message tells them apart.
     const issues = checkContract(document.getText(), contractOf(document));
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== 'turbo-contract') continue;
       const code = diagnostic.code as CheckCode;
-      const matching = issues.filter((i) => i.code === code && toRange(i.span).isEqual(diagnostic.range));
-      for (const issue of matching) {
-        if (code === 'missing-section' && issue.section) actions.push(this.insertSection(document, issue.section as keyof typeof SECTION_HEADINGS, diagnostic));
-        if (code === 'undeclared-type' && issue.model) actions.push(this.declareModel(document, issue.model, diagnostic));
+      const issue = issues.find((i) => i.code === code && i.message === diagnostic.message && toRange(i.span).isEqual(diagnostic.range));
+      if (code === 'missing-section' && issue?.section) actions.push(this.insertSection(document, issue.section as keyof typeof SECTION_HEADINGS, diagnostic));
+      if (code === 'undeclared-type' && issue?.model) actions.push(this.declareModel(document, issue.model, diagnostic));
+      if (code === 'placeholder' && issue) actions.push(goTo('Select the placeholder to type over it', document, toRange(issue.span), diagnostic));
+      if (code === 'duplicate-route' && issue?.other) {
+        const line = issue.other.line;
+        actions.push(goTo(`Go to the other declaration on line ${line + 1}`, document, new vscode.Range(line, issue.other.start, line, issue.other.start), diagnostic));
       }
     }
     return actions;
@@ -109,4 +116,12 @@ export class ContractCodeActionProvider implements vscode.CodeActionProvider {
     action.isPreferred = true;
     return action;
   }
+}
+
+/** A fix that moves the selection: the editor opens the document there (`vscode.open` takes the selection). */
+function goTo(title: string, document: vscode.TextDocument, selection: vscode.Range, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+  action.command = { title, command: 'vscode.open', arguments: [document.uri, { selection } satisfies vscode.TextDocumentShowOptions] };
+  action.diagnostics = [diagnostic];
+  return action;
 }

@@ -9,7 +9,8 @@ export class ContractSymbolProvider implements vscode.DocumentSymbolProvider {
     const roots: vscode.DocumentSymbol[] = [];
     const sectionSymbols = doc.sections.map((s) => {
       const end = document.lineAt(Math.max(s.heading.line, s.endLine)).range.end;
-      const symbol = new vscode.DocumentSymbol(s.title || '(untitled)', s.kind === 'other' ? '' : s.kind.toUpperCase(), vscode.SymbolKind.Namespace, new vscode.Range(s.heading.line, 0, end.line, end.character), toRange(s.heading));
+      // The heading alone ("RULES"): the kind beside it would only repeat it.
+      const symbol = new vscode.DocumentSymbol(s.title.replace(/\s*:\s*$/, '') || '(untitled)', '', vscode.SymbolKind.Namespace, new vscode.Range(s.heading.line, 0, end.line, end.character), toRange(s.heading));
       return { s, symbol };
     });
     // Nest sections by heading level.

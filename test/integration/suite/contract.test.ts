@@ -56,7 +56,7 @@ describe('Contract editor', () => {
   });
 
   it('completes section headings at line start', async () => {
-    const editor = await openSample('complete-sections', SAMPLE + '\n\n');
+    const editor = await openSample('complete-sections', 'Build a task API with FastAPI.\n\n');
     const at = await typeLine(editor, editor.document.lineCount - 1, '## ');
     const labels = await completionLabels(editor, at.line, at.character);
     for (const s of ['DATA CONTRACT (use exactly these models):', 'API CONTRACT (use exactly these routes):', 'ALGORITHM:', 'RULES:']) assert.ok(labels.includes(s), s);
@@ -93,9 +93,9 @@ describe('Contract editor', () => {
     const symbols = (await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', editor.document.uri)) as vscode.DocumentSymbol[];
     const tree = symbols.map((s) => [s.name, s.children.map((c) => c.name)]);
     assert.deepEqual(tree, [
-      ['DATA CONTRACT (use exactly these models):', ['Task', 'TaskCreate']],
-      ['API CONTRACT (use exactly these routes):', ['POST /tasks', 'GET /tasks']],
-      ['RULES:', []],
+      ['DATA CONTRACT (use exactly these models)', ['Task', 'TaskCreate']],
+      ['API CONTRACT (use exactly these routes)', ['POST /tasks', 'GET /tasks']],
+      ['RULES', []],
     ]);
     assert.deepEqual(symbols[0].children[0].children.map((f) => f.name), ['id', 'title']);
   });
