@@ -82,6 +82,7 @@ export class FsSink implements FileSink {
     if (files.length === 0 || !this.ask) return { files: [], discarded: false };
     if (options.cancelled) return skippedByCancel(files);
     const answer = await this.ask(files.map((f) => f.path));
+    if (answer === 'cancel') return skippedByCancel(files);
     if (answer === 'discard') await Promise.all(this.created.map((f) => ASYNC_IO.remove(f)));
     if (answer !== 'overwrite') {
       const reason = answer === 'discard' ? 'generation discarded' : 'exists, and you chose to skip existing files';

@@ -89,5 +89,6 @@ export async function settle(options: GenerateOptions, recorded: Recorded): Prom
     return;
   }
   for (const settled of settlement.files) record(settled, options, recorded);
+  if (settlement.cancelled) report.error ??= new TurboError('cancelled', 'Generation cancelled.');
   if (settlement.discarded) report.error = new TurboError('discarded', settlement.why ?? 'Generation discarded: no existing file was replaced.');
 }

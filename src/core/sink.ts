@@ -17,6 +17,8 @@ export interface Settlement {
   discarded: boolean;
   /** What to tell them when it was discarded (a sentence), if the sink knows better than the default. */
   why?: string;
+  /** The run was cancelled while the sink waited for the person: the generation ends as cancelled. */
+  cancelled?: boolean;
 }
 
 /**
@@ -39,11 +41,12 @@ export interface FileSink {
 export type OverwritePolicy = 'ask' | 'always' | 'never';
 
 /** Answers the question about existing files: which to replace, or `discard` for the whole run. */
-export type OverwriteQuestion = (existing: string[]) => Promise<'overwrite' | 'skip' | 'discard'>;
+/** `cancel`: the run was cancelled while the question was open (Cancel means stop: nothing more is written). */
+export type OverwriteQuestion = (existing: string[]) => Promise<'overwrite' | 'skip' | 'discard' | 'cancel'>;
 
 /** The outcome of every file held back when the run was cancelled before `settle`. */
 export function skippedByCancel(files: readonly ParsedFile[]): Settlement {
-  return { files: files.map((file) => ({ file, outcome: { status: 'skipped', reason: 'generation cancelled' } })), discarded: false };
+  return { files: files.map((file) => ({ file, outcome: { status: 'skipped', reason: 'generation cancelled' } })), discarded: false, cancelled: true };
 }
 
 export function countLines(content: string): number {

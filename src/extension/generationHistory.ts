@@ -11,6 +11,8 @@ export interface GenerationRecord {
   /** What it wrote into each file (SHA-256 by URI), to tell the person's later edits from its own. */
   written: Map<string, string>;
   when: Date;
+  /** Set once it was undone (a notification's Undo button can outlive it). */
+  undone?: boolean;
 }
 
 export const digest = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -36,7 +38,12 @@ export class GenerationHistory {
     return record;
   }
 
-  /** After a record was reverted or accepted: it is no longer offered. */
+  /** Accepted in a review: no longer offered for review ("Undo Last Generation" still can put it back). */
+  accepted(record: GenerationRecord): void {
+    if (this.latest === record) this.latest = undefined;
+  }
+
+  /** After a record was reverted: it is no longer offered. */
   forget(record: GenerationRecord): void {
     if (this.last === record) this.last = undefined;
     if (this.latest === record) this.latest = undefined;

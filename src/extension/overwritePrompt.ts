@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { count } from './progressText';
 
-export type OverwriteChoice = 'overwrite' | 'skip' | 'discard';
+export type OverwriteChoice = 'overwrite' | 'skip' | 'discard' | 'cancel';
 
 interface ChoiceItem extends vscode.QuickPickItem {
   choice: OverwriteChoice;
@@ -12,7 +12,7 @@ interface ChoiceItem extends vscode.QuickPickItem {
  * them, so the answer never interrupts the stream and can be given from the keyboard. Escape counts
  * as Cancel, which discards the generation (nothing is changed).
  */
-export function askAboutExisting(paths: string[], log: vscode.LogOutputChannel): Promise<OverwriteChoice> {
+export function askAboutExisting(paths: string[], log: vscode.LogOutputChannel, signal?: AbortSignal): Promise<OverwriteChoice> {
   const many = paths.length > 1;
   const listed = paths.slice(0, 8).join(', ') + (paths.length > 8 ? ` and ${paths.length - 8} more` : '');
   const items: ChoiceItem[] = [
@@ -37,6 +37,9 @@ export function askAboutExisting(paths: string[], log: vscode.LogOutputChannel):
     };
     pick.onDidAccept(() => finish(pick.selectedItems[0]?.choice ?? pick.activeItems[0]?.choice ?? 'discard'));
     pick.onDidHide(() => finish('discard'));
+    // Cancel on the progress (or Turbo: Cancel Generation) while the question is open: stop, write nothing more.
+    if (signal?.aborted) return finish('cancel');
+    signal?.addEventListener('abort', () => finish('cancel'), { once: true });
     pick.show();
   });
 }

@@ -41,7 +41,8 @@ export class ChangeReview implements vscode.Disposable {
     }
     this.reviewing = record;
     await vscode.commands.executeCommand('setContext', 'turbo.reviewing', true);
-    const title = `Turbo: ${record.kind === 'fix' ? 'fix' : 'generation'} of ${record.when.toLocaleTimeString()} (${count(resources.length, 'file')})`;
+    // VS Code adds the number of files to the title.
+    const title = `Turbo: ${record.kind === 'fix' ? 'fix' : 'generation'} of ${record.when.toLocaleTimeString()}`;
     await vscode.commands.executeCommand('vscode.changes', title, resources);
     this.services.log.info(`Reviewing ${count(resources.length, 'changed file')} of the ${record.kind} of ${record.when.toISOString()}.`);
     const accept = 'Accept All';
@@ -59,6 +60,7 @@ export class ChangeReview implements vscode.Disposable {
   async accept(): Promise<boolean> {
     const record = this.reviewing ?? this.services.history.latest;
     if (!record) return false;
+    this.services.history.accepted(record);
     await this.done(record);
     this.services.log.info(`Accepted the ${record.kind} of ${record.when.toISOString()}.`);
     return true;
@@ -78,6 +80,7 @@ export class ChangeReview implements vscode.Disposable {
     const record = this.reviewing ?? this.services.history.latest;
     if (!record) return 0;
     const files = recordedFiles(record);
+    this.services.log.info(`Revert Files: asking which of ${count(files.length, 'file')} to put back.`);
     const picked = await vscode.window.showQuickPick(
       files.map((uri) => ({ label: safeInline(vscode.workspace.asRelativePath(uri, false)), description: record.created.includes(uri) ? 'created' : 'changed', uri })),
       { canPickMany: true, title: 'Turbo: revert which files?', placeHolder: 'Tick the files to put back as they were', ignoreFocusOut: true },
@@ -89,7 +92,12 @@ export class ChangeReview implements vscode.Disposable {
       created: record.created.filter((u) => chosen.has(u.toString())),
       overwritten: record.overwritten.filter((o) => chosen.has(o.uri.toString())),
     };
-    const result = await undoRecord(this.services, part, record.kind);
+    const names = picked.map((p) => p.label);
+    const result = await undoRecord(this.services, part, record.kind, (r) => {
+      const back = names.filter((n) => !r.kept.some((k) => vscode.workspace.asRelativePath(k, false) === n));
+      const left = files.length - back.length;
+      return `put back ${back.join(', ') || 'nothing'}${r.kept.length ? `; kept ${count(r.kept.length, 'file')} you changed since` : ''}. ${left > 0 ? `${count(left, 'file')} of the ${record.kind} still under review.` : `Nothing of the ${record.kind} is left.`}`;
+    });
     if (!result) return 0;
     // What was put back leaves the record; the rest can still be reviewed or reverted.
     const reverted = new Set(picked.map((p) => p.uri.toString()).filter((u) => !result.kept.some((k) => k.toString() === u)));

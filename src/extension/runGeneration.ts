@@ -35,7 +35,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     settings.previewBeforeWrite,
     (paths) => {
       req.onNotice?.(`Waiting for your answer about ${count(paths.length, 'existing file')}…`);
-      return askAboutExisting(paths, services.log);
+      return askAboutExisting(paths, services.log, req.signal);
     },
     // The sink speaks when it waits for the person (the Refactor Preview): beside the progress too.
     (m) => {

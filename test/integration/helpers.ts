@@ -28,6 +28,8 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
 /** Points Turbo at the stand-in with a valid key and a fresh output folder; returns that folder. */
 export async function useStandIn(outputDirectory: string): Promise<{ standin: CerebrasStandIn; out: vscode.Uri }> {
   const s = await theStandIn();
+  // An answer a failed test left queued must not answer the next test's request.
+  s.clearQueue();
   await setSetting('baseUrl', s.url);
   await setSetting('outputDirectory', outputDirectory);
   await setSetting('overwrite', 'never');

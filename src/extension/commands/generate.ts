@@ -28,7 +28,11 @@ export async function generateFromContract(services: Services, target?: unknown)
   const cancel = 'Cancel It';
   // The button stops the generation that was running when it was shown, never a later one.
   const busy = services.running;
-  void vscode.window.showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel).then((b) => b === cancel && busy?.abort());
+  void vscode.window.showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel).then((b) => {
+    if (b !== cancel) return;
+    if (!busy || busy.signal.aborted || services.running !== busy) void vscode.window.showInformationMessage('Turbo: that generation has already finished.');
+    else busy.abort();
+  });
   return undefined;
 }
 
@@ -126,13 +130,18 @@ async function outputFolder(document: vscode.TextDocument, setting: string): Pro
  */
 async function successActions(services: Services, report: GenerationReport): Promise<void> {
   const run = services.lastRun;
-  const replaced = report.files.some((f) => f.overwritten);
-  const first = report.files[0] && run ? vscode.Uri.joinPath(run.outputRoot, ...report.files[0].path.split('/')) : undefined;
-  const buttons = [replaced ? 'Review Changes' : first ? 'Open' : undefined, report.files.length > 0 ? 'Run Tests' : undefined, report.files.length > 0 ? 'Undo' : undefined, 'Open Log'].filter((b): b is string => !!b);
+  // What really changed: a file rewritten with its own bytes is neither reviewed nor undone.
+  const replaced = (run?.record.overwritten.length ?? 0) > 0;
+  const changed = replaced || (run?.record.created.length ?? 0) > 0;
+  // The file to open: the first non-empty one that is not a test (an empty __init__.py says little).
+  const main = report.files.find((f) => f.lines > 0 && !/(^|\/)(tests?|__tests__)\/|[._-](test|spec)\.|(^|\/)test_/.test(f.path)) ?? report.files.find((f) => f.lines > 0) ?? report.files[0];
+  const first = main && run ? vscode.Uri.joinPath(run.outputRoot, ...main.path.split('/')) : undefined;
+  const testable = run ? await hasTestSetup(run.outputRoot) : false;
+  const buttons = [replaced ? 'Review Changes' : first ? 'Open' : undefined, testable ? 'Run Tests' : undefined, changed ? 'Undo' : undefined, 'Open Log'].filter((b): b is string => !!b);
   const answer = await vscode.window.showInformationMessage(summaryMessage(report), ...buttons);
   if (answer === 'Open Log') services.log.show();
   else if (answer === 'Review Changes') await vscode.commands.executeCommand('turbo.reviewChanges', run?.record);
-  else if (answer === 'Open' && first) await vscode.window.showTextDocument(first);
+  else if (answer === 'Open' && first) await vscode.window.showTextDocument(first, { preview: false });
   else if (answer === 'Run Tests') await vscode.commands.executeCommand('turbo.runTests', run?.outputRoot);
   else if (answer === 'Undo') await vscode.commands.executeCommand('turbo.revertChanges', run?.record);
 }
@@ -165,4 +174,12 @@ function throttle<T>(show: (value: T) => void, intervalMs: number): { push: (val
       pending = undefined;
     },
   };
+}
+
+/** Whether Run Tests has something to run in the output folder: the setting, or a detected setup. */
+async function hasTestSetup(folder: vscode.Uri): Promise<boolean> {
+  if (folder.scheme !== 'file') return false;
+  if (readSettings(folder).testCommand) return true;
+  const { detectTestCommand } = await import('../../core/testDetect');
+  return (await detectTestCommand(folder.fsPath)) !== undefined;
 }

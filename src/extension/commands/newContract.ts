@@ -68,7 +68,7 @@ export async function newContract(services: Services, folderArg?: unknown, optio
     void vscode.window.showErrorMessage(`Turbo: could not create ${vscode.workspace.asRelativePath(uri)}.`);
     return undefined;
   }
-  const editor = await vscode.window.showTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(uri, { preview: false });
   // Ready to type: the end of the first line, which names what to build.
   const first = editor.document.lineAt(0).range.end;
   editor.selection = new vscode.Selection(first, first);

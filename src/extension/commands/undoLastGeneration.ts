@@ -25,7 +25,11 @@ export async function undoLastGeneration(services: Services): Promise<Reverted |
  * Reverts a generation or fix after checking each file against what it wrote; asks before touching
  * files changed since. Undefined when the person cancelled or VS Code refused (the record stays).
  */
-export async function undoRecord(services: Services, record: GenerationRecord, what: string): Promise<Reverted | undefined> {
+export async function undoRecord(services: Services, record: GenerationRecord, what: string, describe = (r: Reverted) => undoneText(r, what)): Promise<Reverted | undefined> {
+  if (record.undone) {
+    void vscode.window.showInformationMessage(`Turbo: that ${what} was already undone.`);
+    return undefined;
+  }
   const changed = await changedSince(record);
   let keep: vscode.Uri[] = [];
   if (changed.length > 0) {
@@ -39,7 +43,8 @@ export async function undoRecord(services: Services, record: GenerationRecord, w
     return undefined;
   }
   services.history.forget(record);
-  const text = undoneText(result, what);
+  record.undone = true;
+  const text = describe(result);
   services.log.info(text);
   void vscode.window.showInformationMessage(safeText(`Turbo: ${text}`));
   return result;
@@ -61,7 +66,7 @@ async function askAboutChanged(services: Services, changed: vscode.Uri[], what: 
   ];
   const picked = await vscode.window.showQuickPick(items, {
     title: `Turbo: ${count(changed.length, 'file')} changed since the ${what}`,
-    placeHolder: `${listed} changed after the ${what}. Undo anyway? (Escape undoes nothing)`,
+    placeHolder: `Changed since: ${listed}. Escape undoes nothing.`,
     ignoreFocusOut: true,
   });
   return picked?.choice;

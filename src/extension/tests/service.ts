@@ -139,7 +139,11 @@ export class TestLoop implements vscode.Disposable {
       const stop = 'Stop It';
       // The button stops the run that was under way when it was shown, never a later one.
       const busy = this.running;
-      void vscode.window.showWarningMessage('Turbo is already running tests or a fix.', stop).then((b) => b === stop && busy.abort());
+      void vscode.window.showWarningMessage('Turbo is already running tests or a fix.', stop).then((b) => {
+        if (b !== stop) return;
+        if (busy.signal.aborted || this.running !== busy) void vscode.window.showInformationMessage('Turbo: that run has already finished.');
+        else busy.abort();
+      });
       return undefined;
     }
     const abort = new AbortController();
@@ -160,7 +164,7 @@ export class TestLoop implements vscode.Disposable {
     return this.exclusive((abort) =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true }, async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        progress.report({ message: `Running ${safeInline(command)}…` });
+        progress.report({ message: `Running ${safeInline(command)} in ${safeInline(vscode.workspace.asRelativePath(folder, false))}…` });
         const report = await this.run(folder, command, abort.signal);
         if (options.reveal !== false) this.announce(report);
         return report;

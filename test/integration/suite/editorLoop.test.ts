@@ -149,7 +149,7 @@ describe('Fixes through the Refactor Preview (turbo.previewBeforeWrite)', () => 
       const applying = vscode.commands.executeCommand('turbo.fixAllFailures', out.fsPath) as Thenable<{ report: TestReport }>;
       await waitForLog(/Showing the fix of 1 file in the Refactor Preview/, logBefore);
       // Changes that need confirmation start unticked: tick lib.js as a person would.
-      const ticked = await clickIn({ scope: '.monaco-list-row', text: 'lib.js', target: 'input[type=checkbox]' });
+      const ticked = await clickIn({ scope: '.monaco-list-row:has(input[type=checkbox])', text: 'lib.js', target: 'input[type=checkbox]' });
       if (ticked === undefined) {
         await vscode.commands.executeCommand('refactorPreview.discard');
         await applying;
@@ -316,5 +316,84 @@ describe('Review Changes: the multi-file diff of a generation or fix', () => {
     assert.match(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', /^Turbo: fix of .* \(1 file\)$/);
     assert.equal(await vscode.commands.executeCommand('turbo.revertChanges'), true);
     assert.equal(await readText(vscode.Uri.joinPath(out, 'lib.js')), PROJECT['lib.js']);
+  });
+});
+
+describe('Review and undo, as walked by a person', () => {
+  /** Generates into a folder holding `existing`, with the overwrite policy given. */
+  async function generateOver(folder: string, existing: Record<string, string>, answer: Record<string, string>, overwrite = 'always') {
+    const { standin, out } = await useStandIn(folder);
+    await setSetting('overwrite', overwrite);
+    for (const [file, text] of Object.entries(existing)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, file), encode(text));
+    await openContract();
+    standin.enqueue({ content: fileBlocks(answer) });
+    const logBefore = (await turboLog()).length;
+    return { out, logBefore, running: vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport> };
+  }
+
+  it('Cancel while the overwrite question is open closes it and writes nothing more', async () => {
+    const { out, running, logBefore } = await generateOver('out-cancel-question', { 'exists.txt': 'mine\n' }, { 'exists.txt': 'theirs\n', 'new.txt': 'new\n' }, 'ask');
+    await waitForLog(/Asking about 1 existing file/, logBefore);
+    await vscode.commands.executeCommand('turbo.cancelGeneration');
+    const report = await running;
+    assert.equal(report.error?.kind, 'cancelled');
+    await waitForLog(/Existing files: cancel\./, logBefore);
+    assert.equal(await readText(vscode.Uri.joinPath(out, 'exists.txt')), 'mine\n');
+    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['exists.txt', 'generation cancelled']]);
+  });
+
+  it('a file rewritten with its own bytes is not a change: the review shows only real changes', async () => {
+    const { running } = await generateOver('out-review-same', { 'same.txt': 'same\n', 'diff.txt': 'old\n' }, { 'same.txt': 'same\n', 'diff.txt': 'new\n' });
+    assert.equal((await running).files.length, 2);
+    assert.equal(await vscode.commands.executeCommand('turbo.reviewChanges'), 1);
+    // Accept All in the diff editor's title bar, as a person clicks it.
+    const clicked = await clickIn({ scope: '.editor-actions:has(a[aria-label*="Accept All Changes"])', text: '', target: 'a[aria-label*="Accept All Changes"]' });
+    if (clicked !== undefined) {
+      assert.equal(clicked, true, 'Accept All is in the title bar of the multi-file diff');
+      for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('Turbo: generation'))); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('Turbo: generation'))), 'Accept All closed the review');
+      // Accepted: not offered for review again.
+      assert.equal(await vscode.commands.executeCommand('turbo.reviewChanges'), undefined);
+    }
+  });
+
+  it('Undo on a summary whose generation was already undone says so and changes nothing', async () => {
+    const { out, running } = await generateOver('out-undo-twice', {}, { 'zzz.py': 'z = 1\n' });
+    await running;
+    await vscode.commands.executeCommand('turbo.undoLastGeneration');
+    assert.deepEqual(await listTree(out), []);
+    const clicked = await clickNotificationButton('Turbo wrote 1 file', 'Undo');
+    if (clicked === undefined) return; // no UI bridge
+    assert.equal(clicked, true);
+    assert.equal(await notificationShown('that generation was already undone'), true);
+  });
+
+  it('Revert Files… puts back only the ticked file and says what is still under review', async () => {
+    const { out, running } = await generateOver('out-revert-some', { 'a.txt': 'old a\n', 'b.txt': 'old b\n' }, { 'a.txt': 'new a\n', 'b.txt': 'new b\n' });
+    await running;
+    assert.equal(await vscode.commands.executeCommand('turbo.reviewChanges'), 2);
+    const logBefore = (await turboLog()).length;
+    const reverting = vscode.commands.executeCommand('turbo.revertFiles') as Thenable<number>;
+    await waitForLog(/Revert Files: asking which of 2 files to put back/, logBefore);
+    await new Promise((r) => setTimeout(r, 300));
+    // Ticks the first file (a.txt), as Down then Space do in the list.
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.quickPickManyToggle');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await reverting, 1);
+    assert.equal(await readText(vscode.Uri.joinPath(out, 'a.txt')), 'old a\n');
+    assert.equal(await readText(vscode.Uri.joinPath(out, 'b.txt')), 'new b\n');
+    await waitForLog(/put back out-revert-some\/a\.txt\. 1 file of the generation still under review\./, logBefore);
+  });
+
+  it('Open on the summary opens the main file as a kept tab, not an empty __init__.py over the contract', async () => {
+    const { out, running } = await generateOver('out-open-main', {}, { 'app/__init__.py': '', 'app/main.py': 'print("hi")\n' });
+    await running;
+    const clicked = await clickNotificationButton('Turbo wrote 2 files', 'Open');
+    if (clicked === undefined) return; // no UI bridge
+    assert.equal(clicked, true);
+    for (let i = 0; i < 50 && vscode.window.activeTextEditor?.document.uri.path !== vscode.Uri.joinPath(out, 'app/main.py').path; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.path, vscode.Uri.joinPath(out, 'app/main.py').path);
+    assert.equal(vscode.window.tabGroups.activeTabGroup.activeTab?.isPreview, false);
   });
 });

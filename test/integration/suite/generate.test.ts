@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/pipeline';
 import { fileBlocks } from '../../standin/server';
-import { clearNotifications, clickNotificationButton, exists, listTree, notificationShown, openContract, readText, setSetting, useStandIn, waitFor } from '../helpers';
+import { clearNotifications, clickNotificationButton, exists, listTree, notificationShown, openContract, readText, setSetting, turboLog, useStandIn, waitFor, waitForLog } from '../helpers';
 
 const FILES: Record<string, string> = {
   'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.post("/reset")\ndef reset():\n\treturn {"status": "ok"}   \n',
@@ -55,8 +55,14 @@ describe('Generate from Contract', () => {
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# edited\n'));
     await doc.save();
 
-    const result = (await vscode.commands.executeCommand('turbo.undoLastGeneration')) as { removed: number; restored: number };
-    assert.deepEqual(result, { removed: 1, restored: 1 });
+    // Undo asks about the edited file; Undo Everything puts it back too.
+    const logBefore = (await turboLog()).length;
+    const undoing = vscode.commands.executeCommand('turbo.undoLastGeneration') as Thenable<{ removed: number; restored: number; kept: unknown[] }>;
+    await waitForLog(/Undo: 1 file changed since the generation: out-undo\/pkg\/deep\/new\.py/, logBefore);
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await undoing;
+    assert.deepEqual([result.removed, result.restored, result.kept.length], [1, 1, 0]);
     assert.equal(await readText(keep), 'original\n');
     assert.equal(await exists(vscode.Uri.joinPath(out, 'pkg')), false, 'folders the generation made are removed');
     assert.deepEqual(await listTree(out), ['keep.txt']);
