@@ -73,9 +73,11 @@ export async function screenShows(scope: string, text: string, timeoutMs = 15_00
   const dir = process.env.TURBO_UI_BRIDGE;
   if (!dir) return undefined;
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  // The bridge looks for a little less than the caller waits, so a "not shown" answer arrives in time.
-  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text, waitMs: waitMs ?? Math.max(100, Math.min(10_000, timeoutMs - 500)) })}`);
-  return (await bridgeAnswer(dir, id, timeoutMs)).found;
+  // The bridge looks for as long as the caller says (a "not shown" check ends sooner); its answer may
+  // take a while longer to come back on a busy machine.
+  const looks = waitMs ?? Math.max(100, Math.min(10_000, timeoutMs));
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text, waitMs: looks })}`);
+  return (await bridgeAnswer(dir, id, looks + 10_000)).found;
 }
 
 /** Clears toasts left by earlier tests, so a check sees only what the current one shows. */
@@ -203,4 +205,21 @@ export function waitFor<T>(event: vscode.Event<T>, predicate: (e: T) => boolean 
       resolve(e);
     });
   });
+}
+
+/**
+ * Accepts the open quick pick until the log shows `pattern`: a quick pick announced in the log may
+ * not be on screen yet when the accept arrives, and then the accept does nothing.
+ */
+export async function acceptQuickPickUntil(pattern: RegExp, after: number): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    try {
+      await waitForLog(pattern, after, 1_000);
+      return;
+    } catch {
+      // Not yet: accept again.
+    }
+  }
+  throw new Error(`accepting the quick pick never led to ${pattern}`);
 }
