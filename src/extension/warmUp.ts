@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { readSettings } from './config';
 import type { Services } from './services';
-
-const isContract = (doc: vscode.TextDocument) => /\.contract\.md$/i.test(doc.uri.path) || doc.languageId === 'turbo-contract';
+import { isContract } from './contract/documents';
 
 /**
  * When a contract is opened, build the client: the SDK then opens its connection to Cerebras

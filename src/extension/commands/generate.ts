@@ -8,6 +8,7 @@ import { keySourceText, type KeySource } from '../apiKey';
 import { count, progressMessage, summaryMessage } from '../progressText';
 import { contractToGenerate } from '../contract/chooseContract';
 import { runGeneration } from '../runGeneration';
+import { nearestTestFolder } from '../tests/testableContext';
 import type { Services } from '../services';
 import { setApiKeyThenRetry } from './setApiKey';
 
@@ -179,7 +180,5 @@ function throttle<T>(show: (value: T) => void, intervalMs: number): { push: (val
 /** Whether Run Tests has something to run in the output folder: the setting, or a detected setup. */
 async function hasTestSetup(folder: vscode.Uri): Promise<boolean> {
   if (folder.scheme !== 'file') return false;
-  if (readSettings(folder).testCommand) return true;
-  const { detectTestCommand } = await import('../../core/testDetect');
-  return (await detectTestCommand(folder.fsPath)) !== undefined;
+  return !!readSettings(folder).testCommand || (await nearestTestFolder(folder.fsPath, folder.fsPath)) !== undefined;
 }

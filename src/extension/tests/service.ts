@@ -11,6 +11,7 @@ import { TestFixer } from './fixFlows';
 import { failureDiagnostics, type FailureDiagnostic } from './diagnostics';
 import { Staleness } from './staleness';
 import { TestStatusItem, type ShownRun } from './statusItem';
+import { nearestTestFolder } from './testableContext';
 
 const CONFIRMED_KEY = 'turbo.confirmedTestCommands';
 export interface FolderState extends ShownRun {
@@ -89,15 +90,10 @@ export class TestLoop implements vscode.Disposable {
       return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Run the tests of which folder?' }))?.uri.fsPath;
     }
     if (readSettings(workspace.uri).testCommand) return workspace.uri.fsPath;
-    // The nearest folder between the file and the workspace folder that has a test setup.
-    const { detectTestCommand } = await import('../../core/testDetect');
-    let dir = start && start.fsPath !== workspace.uri.fsPath ? ((await isDirectory(start)) ? start.fsPath : path.dirname(start.fsPath)) : workspace.uri.fsPath;
-    for (;;) {
-      if (await detectTestCommand(dir)) return dir;
-      // The active file (a contract, say) is in no test setup: the folder tested last, when there is one.
-      if (dir === workspace.uri.fsPath || path.dirname(dir) === dir) return (fromEditor && this.last) || workspace.uri.fsPath;
-      dir = path.dirname(dir);
-    }
+    // The nearest folder between the file and the workspace folder that has a test setup; when the
+    // active file (a contract, say) is in none, the folder tested last.
+    const dir = start && start.fsPath !== workspace.uri.fsPath ? ((await isDirectory(start)) ? start.fsPath : path.dirname(start.fsPath)) : workspace.uri.fsPath;
+    return (await nearestTestFolder(dir, workspace.uri.fsPath)) ?? ((fromEditor && this.last) || workspace.uri.fsPath);
   }
 
   /** The command for a folder: the setting, or the detected one once the person has confirmed it. */

@@ -22,10 +22,18 @@ async function hasTestCommand(uri: vscode.Uri): Promise<boolean> {
   if (uri.scheme !== 'file') return false;
   const workspace = vscode.workspace.getWorkspaceFolder(uri);
   if (!workspace) return false;
-  if (readSettings(uri).testCommand) return true;
+  return !!readSettings(uri).testCommand || (await nearestTestFolder(path.dirname(uri.fsPath), workspace.uri.fsPath)) !== undefined;
+}
+
+/**
+ * The nearest folder from `dir` up to `top` with a detected test setup (a package.json test script,
+ * pytest config, go.mod, Cargo.toml); undefined when there is none. Run Tests, the context menu and
+ * the summary's Run Tests button all look the same way.
+ */
+export async function nearestTestFolder(dir: string, top: string): Promise<string | undefined> {
   const { detectTestCommand } = await import('../../core/testDetect');
-  for (let dir = path.dirname(uri.fsPath); ; dir = path.dirname(dir)) {
-    if (await detectTestCommand(dir)) return true;
-    if (dir === workspace.uri.fsPath || path.dirname(dir) === dir || path.relative(workspace.uri.fsPath, dir).startsWith('..')) return false;
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (await detectTestCommand(at)) return at;
+    if (at === top || path.dirname(at) === at || path.relative(top, at).startsWith('..')) return undefined;
   }
 }

@@ -19,6 +19,8 @@ describe('Generate: failures', () => {
     assert.deepEqual(await listTree(out), []);
     const shown = await notificationShown('rejected the API key');
     if (shown !== undefined) assert.equal(shown, true, 'the error notification is on screen');
+    const named = await notificationShown('Turbo used the key stored with "Turbo: Set API Key"');
+    if (named !== undefined) assert.equal(named, true, 'the error names where the key came from');
     await vscode.commands.executeCommand('turbo.setApiKey', standin.apiKey);
   });
 
