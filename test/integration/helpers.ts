@@ -221,5 +221,6 @@ export async function acceptQuickPickUntil(pattern: RegExp, after: number): Prom
       // Not yet: accept again.
     }
   }
-  throw new Error(`accepting the quick pick never led to ${pattern}`);
+  const since = (await turboLog()).slice(after).split('\n').slice(-8).join('\n');
+  throw new Error(`accepting the quick pick never led to ${pattern}; the log since:\n${since}`);
 }

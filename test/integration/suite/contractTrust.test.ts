@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/pipeline';
 import { fileBlocks } from '../../standin/server';
-import { acceptQuickPickUntil, clearNotifications, clickIn, clickNotificationButton, listTree, notificationShown, screenShows, turboLog, useStandIn, waitForLog, workspaceRoot } from '../helpers';
+import { acceptQuickPickUntil, clearNotifications, clickIn, clickNotificationButton, listTree, notificationShown, screenShows, turboLog, typeText, useStandIn, waitForLog, workspaceRoot } from '../helpers';
 
 const CLEAN = 'Write a function add(a, b) in Python that returns the sum of two numbers.\n';
 const WITH_ERROR = `Build a task API with FastAPI.
@@ -279,6 +279,8 @@ describe('Contract editor settings, keys and walkthrough', () => {
     standin.enqueue({ content: fileBlocks({ 'add.py': 'def add(a, b):\n    return a + b\n' }) });
     const before = (await turboLog()).length;
     await clickGenerate();
+    // Narrowed to this contract by name, as a person would type it: which contract is newest is not this test's subject.
+    assert.equal(await typeText('walkthrough.contract', false), true);
     await acceptQuickPickUntil(/Generating from .*walkthrough\.contract\.md/, before);
     await waitForLog(/Finished: 1 files/, before);
     await openWalkthrough();
