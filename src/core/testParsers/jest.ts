@@ -1,12 +1,9 @@
 import { expectedActual, expectMessage } from './jsExpect';
-import { jsFrames, placeJs } from './stack';
+import { compileError, jsFrames, placeJs } from './stack';
 import { failureAt, locate, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 const CODE_FRAME = /^\s*(?:>\s*)?\d+ \|/;
 const SUITE_FAILED = 'Test suite failed to run';
-/** Babel's `path: message (line:col)` and TypeScript's `path:line:col - error TS…` in a suite that failed to run. */
-const BABEL_AT = /^(?:\w*Error: )?(\S.*?\.[cm]?[jt]sx?): (.*) \((\d+):(\d+)\)$/;
-const TSC_AT = /^(\S+?\.[cm]?[jt]sx?|\S+?\.json):(\d+):(\d+) - (error TS\d+: .*)$/;
 
 /**
  * jest's default reporter: `● suite › test` blocks with the error, a code frame and the stack.
@@ -52,20 +49,6 @@ function headOf(line: string): string | undefined {
 }
 
 type Placed = { location: SourceLocation; related: TestFailure['related']; message?: string };
-
-/** A suite that failed to run on a syntax or type error: the place the compiler names. */
-function compileError(block: string[], root: string): Placed | undefined {
-  for (const raw of block) {
-    const l = raw.trim();
-    if (!l.endsWith(')') && !l.includes(' - error TS')) continue;
-    const babel = l.endsWith(')') ? BABEL_AT.exec(l) : null;
-    const tsc = babel ? null : TSC_AT.exec(l);
-    const m = babel ? { path: babel[1], line: babel[3], column: babel[4], message: babel[2] } : tsc && { path: tsc[1], line: tsc[2], column: tsc[3], message: tsc[4] };
-    const abs = m && locate(root, m.path);
-    if (m && abs) return { location: { file: abs, line: Number(m.line), column: Number(m.column) }, related: [], message: m.message };
-  }
-  return undefined;
-}
 
 /** A suite that failed to run with no stack: its file is the place. */
 function suiteFile(file: string | undefined, root: string): Placed | undefined {

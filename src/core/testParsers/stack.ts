@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import { isTestFile, locate, type SourceLocation, type TestFailure } from './types';
 
 const MAX_FRAME_LINE = 4096;
+/** Babel's `path: message (line:col)` and TypeScript's `path:line:col - error TS…`, where a suite failed to compile. */
+const BABEL_AT = /^(?:\w*Error: )?(\S.*?\.[cm]?[jt]sx?): (.*) \((\d+):(\d+)\)$/;
+const TSC_AT = /^(\S+?\.[cm]?[jt]sx?|\S+?\.json):(\d+):(\d+) - (error TS\d+: .*)$/;
 const LOCATION = /^(.+):(\d+):(\d+)$/;
 const PATH_SHAPE = /^(?:\/|[A-Za-z]:\\|\.{1,2}\/|file:\/\/)|^[^():\s]+\.[cm]?[jt]sx?$/;
 
@@ -40,11 +43,11 @@ function frameOf(raw: string): { fn: string; file: string; line: number; column:
 }
 
 /** Project frames of a JavaScript stack, outermost first, with the functions they name. */
-export function jsFrames(stack: string[], root: string): JsFrame[] {
+export function jsFrames(stack: string[], root: string, resolve = (printed: string) => locate(root, printed)): JsFrame[] {
   const found: JsFrame[] = [];
   for (const line of stack) {
     const at = frameOf(line);
-    const file = at && locate(root, at.file);
+    const file = at && resolve(at.file);
     if (file) found.push({ file, line: at.line, column: at.column, fn: at.fn });
   }
   // Stacks list the innermost frame first; failures are placed from the outermost.
@@ -86,4 +89,18 @@ export function placeJs(found: JsFrame[], message: string, root: string): { loca
   const location = { file: pick.file, line: pick.line, column: pick.column };
   const related = deepest !== pick ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];
   return { location, related };
+}
+
+/** A suite that failed to run on a syntax or type error: the place the compiler names. */
+export function compileError(block: string[], root: string): { location: SourceLocation; related: TestFailure['related']; message: string } | undefined {
+  for (const raw of block) {
+    const l = raw.trim();
+    if (l.length > MAX_FRAME_LINE || (!l.endsWith(')') && !l.includes(' - error TS'))) continue;
+    const babel = l.endsWith(')') ? BABEL_AT.exec(l) : null;
+    const tsc = babel ? null : TSC_AT.exec(l);
+    const m = babel ? { path: babel[1], line: babel[3], column: babel[4], message: babel[2] } : tsc && { path: tsc[1], line: tsc[2], column: tsc[3], message: tsc[4] };
+    const abs = m && locate(root, m.path);
+    if (m && abs) return { location: { file: abs, line: Number(m.line), column: Number(m.column) }, related: [], message: m.message };
+  }
+  return undefined;
 }
