@@ -27,7 +27,7 @@ export function parseJest(output: string, root: string): ParsedTestOutput {
     if (name === 'Console') continue;
     const messageLines = block.slice(0, block.findIndex((l) => CODE_FRAME.test(l) || /^\s+at /.test(l)) >>> 0);
     const message = expectMessage(messageLines);
-    const placed: Placed | undefined = compileError(block, root) ?? placeJs(jsFrames(block.filter((l) => /^\s+at /.test(l)), root), message, root) ?? suiteFile(file, root);
+    const placed: Placed | undefined = (name === SUITE_FAILED ? compileError(block, root) : undefined) ?? placeJs(jsFrames(block.filter((l) => /^\s+at /.test(l)), root), message, root) ?? suiteFile(file, root);
     if (!placed) continue;
     const key = `${name}@${placed.location.file}:${placed.location.line}:${placed.location.column}`;
     if (seen.has(key)) continue;

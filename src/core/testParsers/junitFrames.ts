@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { compileError, jsFrames, placeJs, type JsFrame } from './stack';
-import { isTestFile, locate, type SourceLocation, type TestFailure } from './types';
+import { compileError, isTestFileIn, jsFrames, placeJs, type JsFrame } from './stack';
+import { locate, type SourceLocation, type TestFailure } from './types';
 
 export type Placed = { location: SourceLocation; related: TestFailure['related']; compiler?: boolean; message?: string };
 
@@ -17,7 +17,7 @@ const PATH_LINE = /^\s*(\S+\.(?:php|phpt|inc|rb|c|cc|cpp|h|hpp|cs|swift|dart|exs
  * classname names (go test and pytest print paths relative to those).
  */
 export function placeJunitFailure(lines: string[], attrs: Record<string, string>, root: string, message: string): Placed | undefined {
-  const compiled = compileError(lines, root);
+  const compiled = lines.some((l) => l.includes(' - error TS') || l.includes('Test suite failed to run') || l.includes('SyntaxError')) ? compileError(lines, root) : undefined;
   if (compiled) return { location: compiled.location, related: [], compiler: true, message: compiled.message };
   const resolve = resolver(attrs, root);
   const stack = lines.filter((l) => (l.includes('at ') || l.includes('❯ ')) && /^\s*(at|❯) /.test(l)).map((l) => l.replace('❯', 'at'));
@@ -89,7 +89,7 @@ function placeByName(found: JsFrame[], root: string, message: string, isBody: (f
   let inTest: JsFrame | undefined;
   let body: JsFrame | undefined;
   for (const f of found) {
-    if (!isTestFile(path.relative(root, f.file))) continue;
+    if (!isTestFileIn(root, f.file)) continue;
     inTest = f;
     if (isBody(f.fn)) body = f;
   }

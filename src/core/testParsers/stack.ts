@@ -69,6 +69,18 @@ function isTestBody(fn: string): boolean {
   return /^(?:async )?(?:new )?(?:Object|Context|TestContext|Test|Suite|Function)\./.test(fn);
 }
 
+/** Whether a located file is a test file, judged by its path inside the folder (the folder may sit below a `test/`). */
+const inFolder = { root: '', tests: new Map<string, boolean>() };
+export function isTestFileIn(root: string, file: string): boolean {
+  if (inFolder.root !== root || inFolder.tests.size > 10_000) {
+    inFolder.root = root;
+    inFolder.tests.clear();
+  }
+  let answer = inFolder.tests.get(file);
+  if (answer === undefined) inFolder.tests.set(file, (answer = isTestFile(path.relative(root, file))));
+  return answer;
+}
+
 /**
  * Where a JavaScript failure is shown: the test's own line (the innermost frame running a test body
  * in a test file), else the innermost test-file frame, else the deepest project frame; the deepest
@@ -79,8 +91,7 @@ export function placeJs(found: JsFrame[], message: string, root: string): { loca
   let inTest: JsFrame | undefined;
   let body: JsFrame | undefined;
   for (const f of found) {
-    // Judged inside the folder: the folder itself may sit below a `test/` directory.
-    if (!isTestFile(path.relative(root, f.file))) continue;
+    if (!isTestFileIn(root, f.file)) continue;
     inTest = f;
     if (isTestBody(f.fn)) body = f;
   }
