@@ -134,6 +134,19 @@ describe('test output parsers, fed real output from the real tools', () => {
     assert.deepEqual(where(root, r).map((f) => f.at), ['test/lib.test.js:5:36', 'test/lib.test.js:13:12']);
   });
 
+  it('forced colour (FORCE_COLOR=1, ANSI codes kept in the output): mocha, jest and node:test still placed, with expected/actual', async function () {
+    this.timeout(120_000);
+    const runs = [['mocha-test', `${MOCHA} --no-config --color "test/*.spec.js"`, 'test/lib.spec.js:6:12'], ['jest-test', `${JEST} --ci --colors`, 'test/lib.test.js:5:36'], ['node-test', `${NODE} --test --test-reporter=spec`, 'test/lib.test.js:6:10']];
+    for (const [sample, command, at] of runs) {
+      const { root, output } = await runSample(sample, command, { FORCE_COLOR: '1' });
+      roots.push(root);
+      assert.ok(output.includes('\u001b['), `${sample} printed colour`);
+      const r = parseTestOutput(output, root)!;
+      assert.deepEqual([r.passed, r.failed, where(root, r)[0].at], [1, 2, at], sample);
+      assert.match(`${r.failures[0].expected}|${r.failures[0].actual}`, /^["']hello-world["']\|["']hello_world["']$/, sample);
+    }
+  });
+
   it('vitest: expected/received, the assertion column, and the raising line', async function () {
     this.timeout(60_000);
     const { root, output } = await runFixture('vitest-test', `${VITEST} run --globals`);
