@@ -37,7 +37,7 @@ function parseTap(output: string, root: string): TestFailure[] {
     );
     const stack = yamlValue(yaml, 'stack')?.split('\n') ?? [];
     const placed = placeFailure(frames(stack, root), message) ?? fromLocation(yamlValue(yaml, 'location'), root, message);
-    if (placed) failures.push(failureAt(placed, message, head[2]));
+    if (placed) failures.push(withValues(failureAt(placed, message, head[2]), expected, actual));
   }
   return failures;
 }
@@ -65,9 +65,17 @@ function parseSpec(output: string, root: string): TestFailure[] {
     const key = `${head[2]}@${placed.location.file}:${placed.location.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    failures.push(failureAt(placed, message, head[2]));
+    failures.push(withValues(failureAt(placed, message, head[2]), expected, actual));
   }
   return failures;
+}
+
+/** Expected and actual go on the failure only as a pair: one alone gives no diff. */
+function withValues(failure: TestFailure, expected: string | undefined, actual: string | undefined): TestFailure {
+  if (expected === undefined || actual === undefined) return failure;
+  failure.expected = expected;
+  failure.actual = actual;
+  return failure;
 }
 
 /** A scalar or block scalar from the runner's small YAML diagnostics. */

@@ -14,6 +14,10 @@ export interface TestFailure {
   test: string | undefined;
   /** Other frames worth seeing, e.g. the line in project code that raised. */
   related: (SourceLocation & { message: string })[];
+  /** The expected value as the runner printed it, when it printed one (for the Testing view's diff). */
+  expected?: string;
+  /** The actual (received) value as the runner printed it, when it printed one. */
+  actual?: string;
 }
 
 export const RUNNER_NAMES = ['pytest', 'unittest', 'jest', 'vitest', 'mocha', 'node', 'go', 'cargo', 'tsc', 'junit'] as const;
