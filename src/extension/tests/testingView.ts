@@ -113,7 +113,7 @@ export class TestingView implements vscode.Disposable {
     let item = this.controller.items.get(folder);
     if (!item) {
       const relative = vscode.workspace.asRelativePath(folder, false);
-      item = this.controller.createTestItem(folder, relative === folder ? path.basename(folder) : relative, vscode.Uri.file(folder));
+      item = this.controller.createTestItem(folder, safeText(relative === folder ? path.basename(folder) : relative), vscode.Uri.file(folder));
       this.controller.items.add(item);
     }
     return item;
