@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestReport } from '../../../src/core/testLoop';
 import type { ShownTestItem } from '../../../src/extension/tests/testingView';
-import { clickIn, EXTENSION_ID, screenShows, turboLog, waitFor, waitForLog, workspaceRoot } from '../helpers';
+import { clickIn, EXTENSION_ID, screenShows, setSetting, turboLog, waitFor, waitForLog, workspaceRoot } from '../helpers';
 
 /** Node's test runner prints expected and actual values; one test fails on them, one raises in lib.js. */
 const PROJECT: Record<string, string> = {
@@ -80,7 +80,12 @@ describe("Testing view: Turbo's runs in VS Code's Testing view", () => {
 
   it("a change to the files marks the results outdated; the Testing view's own Run runs Turbo's command again", async () => {
     await vscode.commands.executeCommand('closeReferenceSearch');
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'lib.js'), new TextEncoder().encode(FIXED_LIB));
+    // Fixed as a person fixes it, in the editor (a write to disk right after a run counts as the run's own).
+    const lib = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'lib.js'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(lib.uri, new vscode.Range(0, 0, lib.lineCount, 0), FIXED_LIB);
+    assert.equal(await vscode.workspace.applyEdit(edit), true);
+    await lib.save();
     for (const started = Date.now(); !api().testingView.shownFor(folder.fsPath)?.every((s) => s.outdated); ) {
       if (Date.now() - started > 10_000) throw new Error('the results never became outdated');
       await new Promise((r) => setTimeout(r, 100));
@@ -99,5 +104,30 @@ describe("Testing view: Turbo's runs in VS Code's Testing view", () => {
     const shown = api().testingView.shownFor(folder.fsPath)!;
     assert.deepEqual(shown.map((s) => [s.item.label, s.item.description, s.state, s.outdated]), [['out-testing', '✓ 3 passed (node)', 'passed', false]]);
     assert.equal(shown[0].item.children.size, 0, 'the old failing items are gone');
+  });
+
+  it("the Testing view's Cancel stops Turbo's run, and the last complete run's results stay", async () => {
+    await setSetting('testCommand', 'sleep 30');
+    try {
+      const ran = waitFor(api().onDidRunTests, (r) => r.cwd === folder.fsPath, 30_000);
+      await vscode.commands.executeCommand('workbench.view.testing.focus');
+      const clicked = await clickIn({ scope: '.test-explorer .monaco-list-row', text: 'out-testing', target: '.action-label[aria-label^="Run Test"]' });
+      if (clicked === undefined) {
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(testFile));
+        await vscode.commands.executeCommand('testing.runCurrentFile');
+        await new Promise((r) => setTimeout(r, 2_000));
+      } else {
+        assert.equal(clicked, true);
+        assert.equal(await screenShows('.statusbar', 'Testing…'), true, 'the run is under way');
+      }
+      await vscode.commands.executeCommand('testing.cancelRun');
+      const report = await ran;
+      assert.equal(report.cancelled, true);
+      assert.ok(report.durationMs < 20_000, `stopped early (${report.durationMs} ms)`);
+      const shown = api().testingView.shownFor(folder.fsPath)!;
+      assert.deepEqual(shown.map((s) => [s.item.description, s.state]), [['✓ 3 passed (node)', 'passed']]);
+    } finally {
+      await setSetting('testCommand', undefined);
+    }
   });
 });
