@@ -37,7 +37,8 @@ export class TestLoop implements vscode.Disposable {
   readonly changed = new vscode.EventEmitter<TestReport>();
   /** Fired after every test run with its report (the integration suites listen). */
   readonly onDidRun = this.changed.event;
-  private readonly starting = new vscode.EventEmitter<string>();
+  /** @internal fired by the fix flows too */
+  readonly starting = new vscode.EventEmitter<string>();
   /** Fired with the folder when a run of its tests starts. */
   readonly onDidStart = this.starting.event;
   private readonly staled = new vscode.EventEmitter<string>();

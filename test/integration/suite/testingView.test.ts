@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TestReport } from '../../../src/core/testLoop';
+import type { FixLoopReport, TestReport } from '../../../src/core/testLoop';
+import { editBlocks } from '../../standin/server';
 import type { ShownTestItem } from '../../../src/extension/tests/testingView';
-import { clickIn, EXTENSION_ID, screenShows, setSetting, turboLog, waitFor, waitForLog, workspaceRoot } from '../helpers';
+import { clickIn, EXTENSION_ID, screenShows, setSetting, turboLog, useStandIn, waitFor, waitForLog, workspaceRoot } from '../helpers';
 
 /** Node's test runner prints expected and actual values; one test fails on them, one raises in lib.js. */
 const PROJECT: Record<string, string> = {
@@ -129,5 +130,20 @@ describe("Testing view: Turbo's runs in VS Code's Testing view", () => {
     } finally {
       await setSetting('testCommand', undefined);
     }
+  });
+
+  it('Fix Until Green: each round shows in the Testing view, the last one green', async () => {
+    const used = await useStandIn('out-testing');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'lib.js'), new TextEncoder().encode(PROJECT['lib.js']));
+    used.standin.enqueue({ content: editBlocks([{ file: 'lib.js', search: PROJECT['lib.js'], replace: FIXED_LIB }]) });
+    const rounds: string[][] = [];
+    const listening = api().onDidRunTests((r) => r.cwd === folder.fsPath && rounds.push(api().testingView.shownFor(folder.fsPath)!.map((s) => `${String(s.item.label)}: ${s.state}`)));
+    try {
+      const loop = (await vscode.commands.executeCommand('turbo.fixUntilGreen', folder)) as FixLoopReport;
+      assert.equal(loop.outcome, 'green');
+    } finally {
+      listening.dispose();
+    }
+    assert.deepEqual(rounds, [['out-testing: failed', 'slugify joins words with dashes: failed', 'total of missing items: failed'], ['out-testing: passed']]);
   });
 });
