@@ -1,6 +1,6 @@
 import { expectMessage } from './jsExpect';
 import { frames } from './stack';
-import { isProjectFile, failureAt, placeFailure, resolveIn, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { failureAt, locate, placeFailure, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 const CODE_FRAME = /^\s*(?:>\s*)?\d+ \|/;
 
@@ -22,9 +22,8 @@ export function parseJest(output: string, root: string): ParsedTestOutput {
     const message = expectMessage(messageLines);
     const stack = block.filter((l) => /^\s+at /.test(l));
     // A suite that failed to run ("Test suite failed to run") may have no stack: its file is the place.
-    const placed =
-      placeFailure(frames(stack, root), message) ??
-      (file && isProjectFile(file, root) ? { location: { file: resolveIn(root, file), line: 1, column: 1 }, related: [] } : undefined);
+    const suiteFile = file && locate(root, file);
+    const placed = placeFailure(frames(stack, root), message) ?? (suiteFile ? { location: { file: suiteFile, line: 1, column: 1 }, related: [] } : undefined);
     if (placed) failures.push(failureAt(placed, message, head[1].replace(/ › /g, ' ')));
   }
   const tests = /^Tests:\s+(.*)$/m.exec(output)?.[1] ?? '';

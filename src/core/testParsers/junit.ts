@@ -1,6 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { frames as jsFrames } from './stack';
-import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 /** A `<testcase>` as read: its attributes, its first `<failure>`/`<error>`, whether it was skipped. */
 interface TestCase {
@@ -35,7 +35,7 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
     const type = problem.attrs.type ?? '';
     const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines, text));
     const test = testName(testcase.attrs.classname ?? '', testcase.attrs.name ?? '');
-    const placed = placeFailure(locate(lines, root), message) ?? fromAttributes(testcase.attrs, root);
+    const placed = placeFailure(locationsIn(lines, root), message) ?? fromAttributes(testcase.attrs, root);
     if (placed) failures.push(failureAt(placed, message, test));
   }
   return { runner: 'junit', failures, passed, failed };
@@ -117,7 +117,7 @@ function messageOf(attr: string, textLines: string[], text: string): string {
 const trim = (l: string): string => l.trim();
 
 /** Project frames in a failure's text (its lines), outermost first, whichever runner wrote it. */
-function locate(lines: string[], root: string): SourceLocation[] {
+function locationsIn(lines: string[], root: string): SourceLocation[] {
   const stack: string[] = [];
   for (const l of lines) {
     if ((l.includes('at ') || l.includes('❯ ')) && /^\s*(at|❯) /.test(l)) stack.push(l.replace('❯', 'at'));
@@ -132,7 +132,8 @@ function locate(lines: string[], root: string): SourceLocation[] {
       (line.includes('.py:') ? /^(\S[^:\s]*\.py):(\d+):(?: .*)?$/.exec(line) : null) ??
       (line.includes('panicked at') ? /panicked at (?:'.*', )?(.+?\.rs):(\d+):(\d+)/.exec(line) : null) ??
       (line.includes('.go:') ? /^\s*(\S+\.go):(\d+)(?::|\s|$)/.exec(line) : null);
-    if (m && isProjectFile(m[1], root)) found.push({ file: resolveIn(root, m[1]), line: Number(m[2]), column: m[3] ? Number(m[3]) : 1 });
+    const file = m && locate(root, m[1]);
+    if (m && file) found.push({ file, line: Number(m[2]), column: m[3] ? Number(m[3]) : 1 });
   }
   return found;
 }
@@ -140,8 +141,9 @@ function locate(lines: string[], root: string): SourceLocation[] {
 function fromAttributes(attrs: Record<string, string>, root: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
   const classname = attrs.classname ?? '';
   const file = attrs.file ? attrs.file : /[\\/]|\.[cm]?[jt]sx?$/.test(classname) ? classname : undefined;
-  if (!file || !isProjectFile(file, root)) return undefined;
+  const abs = file && locate(root, file);
+  if (!abs) return undefined;
   // pytest's xunit1 `line` attribute is 0-based.
   const line = attrs.line !== undefined ? Number(attrs.line) + 1 : 1;
-  return { location: { file: resolveIn(root, file), line: Number.isFinite(line) ? line : 1, column: 1 }, related: [] };
+  return { location: { file: abs, line: Number.isFinite(line) ? line : 1, column: 1 }, related: [] };
 }

@@ -1,5 +1,5 @@
 import { frames } from './stack';
-import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 /** Node's own test runner: the TAP reporter (default without a TTY) and the spec reporter. */
 export function parseNodeTest(output: string, root: string): ParsedTestOutput {
@@ -89,6 +89,7 @@ function yamlValue(yaml: string, key: string): string | undefined {
 
 function fromLocation(location: string | undefined, root: string, message: string) {
   const m = location ? /^(.*):(\d+):(\d+)$/.exec(location) : null;
-  if (!m || !isProjectFile(m[1], root)) return undefined;
-  return { location: { file: resolveIn(root, m[1]), line: Number(m[2]), column: Number(m[3]) }, related: [], message };
+  const file = m && locate(root, m[1]);
+  if (!m || !file) return undefined;
+  return { location: { file, line: Number(m[2]), column: Number(m[3]) }, related: [], message };
 }

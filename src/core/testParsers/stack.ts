@@ -1,4 +1,4 @@
-import { isProjectFile, resolveIn, type SourceLocation } from './types';
+import { locate, type SourceLocation } from './types';
 
 const MAX_FRAME_LINE = 4096;
 const LOCATION = /^(.+):(\d+):(\d+)$/;
@@ -33,7 +33,8 @@ export function frames(stack: string[], root: string): SourceLocation[] {
   const found: SourceLocation[] = [];
   for (const line of stack) {
     const at = frameLocation(line);
-    if (at && isProjectFile(at.file, root)) found.push({ file: resolveIn(root, at.file), line: at.line, column: at.column });
+    const file = at && locate(root, at.file);
+    if (file) found.push({ file, line: at.line, column: at.column });
   }
   // Stacks list the innermost frame first; failures are placed from the outermost.
   return found.reverse();

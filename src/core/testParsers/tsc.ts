@@ -1,4 +1,4 @@
-import { resolveIn, stripAnsi, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { locate, stripAnsi, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 const PLAIN = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
 const PRETTY = /^(.+?):(\d+):(\d+) - (error|warning) (TS\d+): (.*)$/;
@@ -9,8 +9,9 @@ export function parseTsc(output: string, root: string): ParsedTestOutput {
   for (const raw of splitLines(stripAnsi(output))) {
     if (!raw.includes(' TS')) continue;
     const m = PLAIN.exec(raw) ?? PRETTY.exec(raw);
-    if (!m || m[4] !== 'error') continue;
-    failures.push({ location: { file: resolveIn(root, m[1].trim()), line: Number(m[2]), column: Number(m[3]) }, message: `${m[5]}: ${m[6]}`, test: undefined, related: [] });
+    const file = m && m[4] === 'error' && locate(root, m[1]);
+    if (!m || !file) continue;
+    failures.push({ location: { file, line: Number(m[2]), column: Number(m[3]) }, message: `${m[5]}: ${m[6]}`, test: undefined, related: [] });
   }
   return { runner: 'tsc', failures, passed: undefined, failed: failures.length };
 }
