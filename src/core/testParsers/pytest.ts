@@ -129,7 +129,7 @@ function totals(lines: string[]): Pick<ParsedTestOutput, 'passed' | 'failed'> {
 }
 
 /** How many leading whitespace characters a source line has (0 when the file cannot be read). */
-function indentation(file: string, line: number): number {
+export function indentation(file: string, line: number): number {
   try {
     const text = fs.readFileSync(file, 'utf8').split(/\r?\n/)[line - 1] ?? '';
     return text.length - text.trimStart().length;
