@@ -35,7 +35,7 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
     const type = problem.attrs.type ?? '';
     const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines, text));
     const test = testName(testcase.attrs.classname ?? '', testcase.attrs.name ?? '');
-    const placed = placeFailure(locationsIn(lines, root), message) ?? fromAttributes(testcase.attrs, root);
+    const placed = placeFailure(locationsIn(lines, root, testcase.attrs.classname), message) ?? fromAttributes(testcase.attrs, root);
     if (placed) failures.push(failureAt(placed, message, test));
   }
   return { runner: 'junit', failures, passed, failed };
@@ -116,8 +116,12 @@ function messageOf(attr: string, textLines: string[], text: string): string {
 
 const trim = (l: string): string => l.trim();
 
-/** Project frames in a failure's text (its lines), outermost first, whichever runner wrote it. */
-function locationsIn(lines: string[], root: string): SourceLocation[] {
+/**
+ * Project frames in a failure's text (its lines), outermost first, whichever runner wrote it. Go's
+ * reports (go-junit-report, gotestsum) name a test's file relative to its package, whose import
+ * path is the classname.
+ */
+function locationsIn(lines: string[], root: string, classname = ''): SourceLocation[] {
   const stack: string[] = [];
   for (const l of lines) {
     if ((l.includes('at ') || l.includes('❯ ')) && /^\s*(at|❯) /.test(l)) stack.push(l.replace('❯', 'at'));
@@ -132,7 +136,8 @@ function locationsIn(lines: string[], root: string): SourceLocation[] {
       (line.includes('.py:') ? /^(\S[^:\s]*\.py):(\d+):(?: .*)?$/.exec(line) : null) ??
       (line.includes('panicked at') ? /panicked at (?:'.*', )?(.+?\.rs):(\d+):(\d+)/.exec(line) : null) ??
       (line.includes('.go:') ? /^\s*(\S+\.go):(\d+)(?::|\s|$)/.exec(line) : null);
-    const file = m && locate(root, m[1]);
+    const goPackage = m && classname.includes('/') && m[1].endsWith('.go') && !/[\\/]/.test(m[1]);
+    const file = m && ((goPackage && locate(root, `${classname}/${m[1]}`)) || locate(root, m[1]));
     if (m && file) found.push({ file, line: Number(m[2]), column: m[3] ? Number(m[3]) : 1 });
   }
   return found;
