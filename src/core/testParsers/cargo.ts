@@ -1,4 +1,4 @@
-import { locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 /**
  * `cargo test`: each `---- name stdout ----` block holds the panic (`panicked at src/lib.rs:17:9:`
@@ -69,10 +69,10 @@ function readPanic(test: string, block: string[], root: string): TestFailure | u
     if (at && file) {
       const testFrame = { file, line: Number(at[2]), column: Number(at[3]) };
       const sameLine = testFrame.file === panic.file && testFrame.line === panic.line;
-      return withValues({ location: testFrame, related: sameLine ? [] : [{ ...panic, message: `panicked here: ${text}` }], message: text, test }, message);
+      return withValues(testFrame, sameLine ? [] : [{ ...panic, message: `panicked here: ${text}` }], text, test, message);
     }
   }
-  return withValues({ ...placeFailure([panic], text)!, message: text, test }, message);
+  return withValues(panic, [], text, test, message);
 }
 
 /** `note: test did not panic as expected at src/lib.rs:21:8` (the place since Rust 1.80): a should_panic test that returned. */
@@ -89,13 +89,19 @@ function noPanic(test: string, block: string[], root: string): TestFailure | und
  * assert_eq!'s `left: 5` / `right: 4` (older toolchains: `` left: `5`, `` and `` right: `4` ``).
  * Rust does not say which side is expected; `assert_eq!(actual, expected)` is the common order.
  */
-function withValues(failure: TestFailure, message: string): TestFailure {
-  const left = /^\s*left: (.*)$/m.exec(message);
-  const right = /^\s*right: (.*)$/m.exec(message);
-  if (left && right) {
-    const value = (v: string) => v.replace(/,$/, '').replace(/^`([\s\S]*)`$/, '$1');
-    failure.expected = value(right[1]);
-    failure.actual = value(left[1]);
-  }
-  return failure;
+function withValues(location: SourceLocation, related: TestFailure['related'], text: string, test: string, message: string): TestFailure {
+  const left = valueAfter(message, 'left: ');
+  const right = left === undefined ? undefined : valueAfter(message, 'right: ');
+  if (left === undefined || right === undefined) return { location, message: text, test, related };
+  return { location, message: text, test, related, expected: right, actual: left };
+}
+
+/** The rest of the line after `key`, without the old format's backticks and comma. */
+function valueAfter(message: string, key: string): string | undefined {
+  const at = message.indexOf(key);
+  if (at < 0) return undefined;
+  const end = message.indexOf('\n', at);
+  let value = message.slice(at + key.length, end < 0 ? undefined : end);
+  if (value.endsWith(',')) value = value.slice(0, -1);
+  return value.length > 1 && value.startsWith('`') && value.endsWith('`') ? value.slice(1, -1) : value;
 }

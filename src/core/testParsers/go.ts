@@ -42,8 +42,9 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
     return t;
   };
   const flush = (importPath: string | undefined) => {
+    const dir = packageDir(importPath, module);
     for (const t of tests.values()) {
-      const failure = t.failed ? readTest(t, importPath, module, root) : undefined;
+      const failure = t.failed ? readTest(t, dir, root) : undefined;
       if (failure) failures.push(failure);
     }
     tests = new Map();
@@ -115,27 +116,22 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
  * test's own line), else at its last located message (t.Log lines come first, t.Fatal last).
  * A test whose only output was its subtests' has no place of its own and is left out.
  */
-function readTest(t: Test, importPath: string | undefined, module: string | undefined, root: string): TestFailure | undefined {
-  const dir = packageDir(importPath, module);
-  const inPackage = (file: string) => locate(root, dir ? `${dir}/${file}` : file);
-  const places = (m: Message): SourceLocation[] => {
-    const found: SourceLocation[] = [];
-    const trace = /Error Trace:\s+([^\n]*(?:\n[\w./-]+\.go:\d+:?)*)/.exec(m.text);
-    // The trace lists the innermost call first; placed failures want the outermost first.
-    for (const [, file, line] of trace ? trace[1].matchAll(TRACE_ENTRY) : []) {
-      const abs = inPackage(file);
-      if (abs) found.unshift({ file: abs, line: Number(line), column: 1 });
+function readTest(t: Test, dir: string, root: string): TestFailure | undefined {
+  let chosen: Message | undefined;
+  let chosenPlaces: SourceLocation[] = [];
+  for (const m of t.messages) {
+    if (m.text.includes('Error Trace:') && (chosenPlaces = placesOf(m, dir, root)).length) {
+      chosen = m;
+      break;
     }
-    const own = m.file && inPackage(m.file);
-    if (own && !found.some((f) => f.file === own && f.line === m.line)) found.push({ file: own, line: m.line, column: 1 });
-    return found;
-  };
-  const assertion = t.messages.find((m) => m.text.includes('Error Trace:') && places(m).length);
-  const chosen = assertion ?? [...t.messages].reverse().find((m) => places(m).length);
+  }
+  for (let k = t.messages.length - 1; !chosen && k >= 0; k--) {
+    if ((chosenPlaces = placesOf(t.messages[k], dir, root)).length) chosen = t.messages[k];
+  }
   // The failing message first; the test's other lines (its logs, a race report) after it.
   const texts = chosen ? [chosen, ...t.messages.filter((m) => m !== chosen)] : t.messages;
   const message = shorten(t.panic ?? (texts.map((m) => m.text.trim()).join('\n') || `${t.name} failed`));
-  const placed = placeFailure([...t.frames, ...(chosen ? places(chosen) : [])], message, root);
+  const placed = placeFailure([...t.frames, ...chosenPlaces], message, root);
   if (!placed) return undefined;
   const failure = failureAt(placed, message, t.name);
   const values = chosen && expectedActual(chosen.text);
@@ -143,8 +139,23 @@ function readTest(t: Test, importPath: string | undefined, module: string | unde
   return failure;
 }
 
+/** Where a message points: testify's Error Trace (outermost call first), then its own file:line. */
+function placesOf(m: Message, dir: string, root: string): SourceLocation[] {
+  const found: SourceLocation[] = [];
+  const trace = m.text.includes('Error Trace:') ? /Error Trace:\s+([^\n]*(?:\n[\w./-]+\.go:\d+:?)*)/.exec(m.text) : null;
+  // The trace lists the innermost call first; placed failures want the outermost first.
+  for (const [, file, line] of trace ? trace[1].matchAll(TRACE_ENTRY) : []) {
+    const abs = locate(root, dir ? `${dir}/${file}` : file);
+    if (abs) found.unshift({ file: abs, line: Number(line), column: 1 });
+  }
+  const own = m.file && locate(root, dir ? `${dir}/${m.file}` : m.file);
+  if (own && !found.some((f) => f.file === own && f.line === m.line)) found.push({ file: own, line: m.line, column: 1 });
+  return found;
+}
+
 /** testify's `expected: X` / `actual  : Y` lines, or its older `Not equal: X (expected) != Y (actual)`. */
 function expectedActual(text: string): [string, string] | undefined {
+  if (!text.includes('xpected')) return undefined;
   const expected = /^expected: (.*)$/m.exec(text);
   const actual = /^actual\s*: (.*)$/m.exec(text);
   if (expected && actual) return [expected[1], actual[1]];

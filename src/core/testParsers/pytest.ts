@@ -43,10 +43,6 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
   const frames: SourceLocation[] = [];
   const errors: string[] = [];
   let lastErrors: string[] = [];
-  const add = (file: string | undefined, line: number, column = 1) => {
-    const last = frames.at(-1);
-    if (file && !(last && last.file === file && last.line === line)) frames.push({ file, line, column });
-  };
   for (let j = 0; j < block.length; j++) {
     const line = block[j];
     const quoted = QUOTED_FILE.exec(line);
@@ -57,7 +53,7 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
         const code = block[j + 1];
         // Python prints the line without its indentation: the caret's column is counted from the code.
         const column = caret && code ? caret.indexOf('^') - code.slice(1).search(/\S/) + indentation(file, Number(quoted[2])) : 1;
-        add(file, Number(quoted[2]), Math.max(1, column));
+        addFrame(frames, file, Number(quoted[2]), Math.max(1, column));
       }
       continue;
     }
@@ -67,13 +63,13 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
     }
     const fixture = line.startsWith('file ') ? FIXTURE_FILE.exec(line) : null;
     if (fixture) {
-      add(locate(root, fixture[1]), Number(fixture[2]));
+      addFrame(frames, locate(root, fixture[1]), Number(fixture[2]));
       continue;
     }
     const entry = entryOf(line);
     if (entry) {
       if (errors.length) lastErrors = errors.splice(0);
-      add(locate(root, entry.file), entry.line);
+      addFrame(frames, locate(root, entry.file), entry.line);
     }
   }
   if (errors.length) lastErrors = errors;
@@ -93,6 +89,12 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
   const values = assertion >= 0 ? expectedActual(lastErrors[assertion]) : undefined;
   if (values) [failure.expected, failure.actual] = values;
   return failure;
+}
+
+/** A frame, unless the same line was the last one (a setup error names its test's line twice). */
+function addFrame(frames: SourceLocation[], file: string | undefined, line: number, column = 1): void {
+  const last = frames[frames.length - 1];
+  if (file && !(last && last.file === file && last.line === line)) frames.push({ file, line, column });
 }
 
 /**

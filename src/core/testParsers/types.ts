@@ -133,7 +133,7 @@ export function isTestFile(file: string): boolean {
  */
 export function placeFailure(frames: SourceLocation[], message: string, root?: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
   if (frames.length === 0) return undefined;
-  const testFrames = frames.filter((f) => isTestFile(root ? path.relative(root, f.file) : f.file));
+  const testFrames = frames.filter((f) => isTestFile(root && f.file.startsWith(root) ? f.file.slice(root.length) : f.file));
   const location = testFrames.at(-1) ?? frames.at(-1)!;
   const deepest = frames.at(-1)!;
   const related = deepest !== location ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];
