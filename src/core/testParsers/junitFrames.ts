@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { compileError, isTestFileIn, jsFrames, placeJs, type JsFrame } from './stack';
-import { locate, type SourceLocation, type TestFailure } from './types';
+import { compileError, jsFrames, placeJs, type JsFrame } from './stack';
+import { isTestFileIn, locate, type SourceLocation, type TestFailure } from './types';
 
 export type Placed = { location: SourceLocation; related: TestFailure['related']; compiler?: boolean; message?: string };
 

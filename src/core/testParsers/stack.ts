@@ -1,5 +1,4 @@
-import * as path from 'node:path';
-import { isTestFile, locate, type SourceLocation, type TestFailure } from './types';
+import { isTestFileIn, locate, type SourceLocation, type TestFailure } from './types';
 
 const MAX_FRAME_LINE = 4096;
 /** Babel's `path: message (line:col)` and TypeScript's `path:line:col - error TS…`, where a suite failed to compile. */
@@ -69,17 +68,6 @@ function isTestBody(fn: string): boolean {
   return /^(?:async )?(?:new )?(?:Object|Context|TestContext|Test|Suite|Function)\./.test(fn);
 }
 
-/** Whether a located file is a test file, judged by its path inside the folder (the folder may sit below a `test/`). */
-const inFolder = { root: '', tests: new Map<string, boolean>() };
-export function isTestFileIn(root: string, file: string): boolean {
-  if (inFolder.root !== root || inFolder.tests.size > 10_000) {
-    inFolder.root = root;
-    inFolder.tests.clear();
-  }
-  let answer = inFolder.tests.get(file);
-  if (answer === undefined) inFolder.tests.set(file, (answer = isTestFile(path.relative(root, file))));
-  return answer;
-}
 
 /**
  * Where a JavaScript failure is shown: the test's own line (the innermost frame running a test body
