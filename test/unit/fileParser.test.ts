@@ -157,6 +157,24 @@ describe('FileStreamParser: Markdown answers', () => {
     ],
   );
 
+  check(
+    'a bare path line, [path], a list item, and a bold path whose prose ends with a colon',
+    'src/app.py\n```python\na = 1\n```\nindex.html:\n\n```html\n<p>\n```\n[id].jsx\n```\nb\n```\n1. `c.py`:\n```\nc\n```\n2. **d.css**: Style it like this:\n```css\nd\n```\n',
+    [
+      { path: 'src/app.py', content: 'a = 1\n' },
+      { path: 'index.html', content: '<p>\n' },
+      { path: '[id].jsx', content: 'b\n' },
+      { path: 'c.py', content: 'c\n' },
+      { path: 'd.css', content: 'd\n' },
+    ],
+  );
+
+  check(
+    'a list of files, a version, or prose before a block does not name it',
+    '- `main.py`: the entry point\n```bash\npython main.py\n```\nv1.2\n```\nx\n```\nSee app.py:\n```\ny\n```\n',
+    [],
+  );
+
   check('empty files in a fenced block', '**app/__init__.py**\n```python\n```\n', [{ path: 'app/__init__.py', content: '' }]);
 
   check(
