@@ -17,7 +17,7 @@
  *
  * Work is linear in the input whatever the chunk size.
  */
-import { normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
+import { normalizeStreamPath, pathComment, pathFromInfo, pathMarker, samePath } from './answerPaths';
 import { TextCollector } from './textCollector';
 
 export interface ParsedFile {
@@ -35,8 +35,11 @@ type Mode =
   | { kind: 'between' }
   | { kind: 'think' }
   | { kind: 'tag'; path: string }
-  /** A fenced block; `path` undefined means a code block that is not a file, skipped whole. */
-  | { kind: 'fence'; path: string | undefined; char: string; length: number; depth: number; markdown: boolean };
+  /**
+   * A fenced block; `path` undefined means a code block that is not a file, skipped whole, unless its
+   * first line (`fresh` until then) is a comment naming one. `markdown`: its content is Markdown.
+   */
+  | { kind: 'fence'; path: string | undefined; char: string; length: number; depth: number; markdown: boolean; fresh: boolean };
 
 const OPEN_RE = /<FILE\s+path\s*=\s*(?:"([^"\r\n]*)"|'([^'\r\n]*)')\s*>/i;
 const CLOSE_TAGS = ['</FILE>', '</file>'];
@@ -194,7 +197,8 @@ export class FileStreamParser {
       const path = raw === undefined ? undefined : normalizeStreamPath(raw);
       this.pendingPath = undefined;
       this.parts.clear();
-      this.mode = { kind: 'fence', path, char: fence[1][0], length: fence[1].length, depth: 0, markdown: path !== undefined && /\.(md|markdown|mdx)$/i.test(path) };
+      const markdown = path === undefined ? /^(?:md|markdown|mdx)\b/i.test(fence[2].trim()) : isMarkdown(path);
+      this.mode = { kind: 'fence', path, char: fence[1][0], length: fence[1].length, depth: 0, markdown, fresh: true };
       return undefined;
     }
     const marker = pathMarker(bare);
@@ -204,6 +208,17 @@ export class FileStreamParser {
   }
 
   private onFenceLine(line: string, mode: Extract<Mode, { kind: 'fence' }>): { file?: ParsedFile } | undefined {
+    if (mode.fresh) {
+      // A first line that only names the file is a label, not content (as Copilot's `// filepath:`).
+      mode.fresh = false;
+      const named = pathComment(stripEol(line), mode.markdown);
+      if (named !== undefined && mode.path === undefined) {
+        mode.path = normalizeStreamPath(named);
+        mode.markdown = isMarkdown(mode.path);
+        return undefined;
+      }
+      if (named !== undefined && mode.path !== undefined && samePath(normalizeStreamPath(named), mode.path)) return undefined;
+    }
     const fence = FENCE_RE.exec(stripEol(line));
     if (fence && fence[1][0] === mode.char && fence[1].length >= mode.length) {
       const info = fence[2].trim();
@@ -257,6 +272,10 @@ export class FileStreamParser {
     this.lastClosed = path;
     return { file: { path, content }, rest: s.slice(end + CLOSE_LEN) };
   }
+}
+
+function isMarkdown(path: string): boolean {
+  return /\.(md|markdown|mdx)$/i.test(path);
 }
 
 function stripEol(line: string): string {

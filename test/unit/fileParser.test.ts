@@ -175,6 +175,27 @@ describe('FileStreamParser: Markdown answers', () => {
     [],
   );
 
+  check(
+    'a block named by its first-line comment: the comment is a label and is not written',
+    '```python\n# src/app.py\na = 1\n```\n```ts\n// filepath: src/app.ts\nexport {};\n```\n```sql\n-- schema.sql\ncreate table t (id int);\n```\n```html\n<!-- index.html -->\n<!DOCTYPE html>\n```\n```css\n/* a.css */\np {}\n```\n',
+    [
+      { path: 'src/app.py', content: 'a = 1\n' },
+      { path: 'src/app.ts', content: 'export {};\n' },
+      { path: 'schema.sql', content: 'create table t (id int);\n' },
+      { path: 'index.html', content: '<!DOCTYPE html>\n' },
+      { path: 'a.css', content: 'p {}\n' },
+    ],
+  );
+
+  check(
+    'a first-line comment that repeats the named path is dropped; others, shebangs and Markdown headings stay',
+    '**package.json**\n```json\n// package.json\n{}\n```\n**b.py**\n```\n# other/c.py\n```\n```sh\n#!/bin/sh\necho\n```\n```markdown\n# README.md\n```\n```python\n# add two numbers\n```\n',
+    [
+      { path: 'package.json', content: '{}\n' },
+      { path: 'b.py', content: '# other/c.py\n' },
+    ],
+  );
+
   check('empty files in a fenced block', '**app/__init__.py**\n```python\n```\n', [{ path: 'app/__init__.py', content: '' }]);
 
   check(
