@@ -47,8 +47,10 @@ export function pathMarker(line: string): string | undefined {
   inner = inner.trim().replace(/^\*\*(.*)\*\*$/, '$1').replace(/^`(.*)`$/, '$1').replace(/:$/, '').trim();
   if (!inner || /\s/.test(inner)) return undefined;
   if (explicit) return inner;
-  // Bare on its line, a word is a path only with a folder or an extension that has a letter.
-  return looksLikePath(inner) && (close > 0 || heading !== null || hasFolderOrExtension(inner)) ? inner : undefined;
+  if (close > 0 || heading !== null) return looksLikePath(inner) ? inner : undefined;
+  // Bare, a word is a path only at the start of its line (not an entry of an indented folder tree),
+  // not a folder, and with a folder or an extension that has a letter.
+  return /^\S/.test(line) && !inner.endsWith('/') && looksLikePath(inner) && hasFolderOrExtension(inner) ? inner : undefined;
 }
 
 /**

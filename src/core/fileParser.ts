@@ -2,15 +2,18 @@
  * Incremental parser for the files in a model's answer.
  *
  * The format Turbo asks for is `<FILE path="relative/path">…</FILE>`. Real models also answer with
- * Markdown: a `### FILE: path` heading, a `**path**` or `` `path` `` line, or a path in the fence's
- * info string (```` ```python title="app/main.py" ````, ```` ```python:app/main.py ````), each
- * followed by a fenced block; and they wrap tagged content in a fence. All of these are accepted.
+ * Markdown: a `### FILE: path` heading, a `**path**`, `` `path` `` or bare `path` line, or a path in
+ * the fence's info string (```` ```python title="app/main.py" ````), each followed by a fenced block,
+ * or a block whose first line is a comment naming it (`# app/main.py`); and they wrap tagged content
+ * in a fence. All of these are accepted (answerPaths.ts says which lines name a file).
  *
  * Rules (see the README, "How Turbo reads the model's answer"):
  * - Tagged content is kept byte for byte, but for the one line break right after the opening tag and
  *   a code fence wrapped around the whole content. The first `</FILE>` ends the file.
  * - Fenced content is every line between the opening and the closing fence, line endings included.
- *   In Markdown files, a fence line with an info string opens a nested block that a bare fence closes.
+ *   In Markdown files, a fence line with an info string opens a nested block that a bare fence closes,
+ *   and a bare fence that could open one is settled by what follows (markdownEnd.ts). A first-line
+ *   comment that only names the file is not content.
  * - Code blocks with no path, `<think>` blocks and prose are ignored.
  * - A file is emitted as soon as its end is seen; one cut off by the end of the stream is reported
  *   by `finish()` and never emitted.
@@ -18,7 +21,11 @@
  * Work is linear in the input whatever the chunk size.
  */
 import { normalizeStreamPath, pathComment, pathFromInfo, pathMarker, samePath } from './answerPaths';
+import { CLOSE_LEN, CLOSE_TAGS, closeTagPrefixAtEnd, firstCloseTag, stripWrappingFence } from './answerTags';
+import { fenceOf, isMarkdown, MarkdownEnd, stripEol } from './markdownEnd';
 import { TextCollector } from './textCollector';
+
+export { stripWrappingFence };
 
 export interface ParsedFile {
   path: string;
@@ -39,13 +46,12 @@ type Mode =
    * A fenced block; `path` undefined means a code block that is not a file, skipped whole, unless its
    * first line (`fresh` until then) is a comment naming one. `markdown`: its content is Markdown.
    */
-  | { kind: 'fence'; path: string | undefined; char: string; length: number; depth: number; markdown: boolean; fresh: boolean };
+  | { kind: 'fence'; path: string | undefined; char: string; length: number; depth: number; markdown: boolean; fresh: boolean }
+  /** A Markdown file after a bare fence that may close it or open an inner block (see MarkdownEnd). */
+  | { kind: 'held'; path: string; end: MarkdownEnd };
 
 const OPEN_RE = /<FILE\s+path\s*=\s*(?:"([^"\r\n]*)"|'([^'\r\n]*)')\s*>/i;
-const CLOSE_TAGS = ['</FILE>', '</file>'];
-const CLOSE_LEN = 7;
 const LT = 0x3c;
-const FENCE_RE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 /** Past this, a line between files cannot hold a tag or a marker worth keeping whole. */
 const MAX_PROSE_LINE = 1 << 20;
 
@@ -71,7 +77,7 @@ export class FileStreamParser {
 
   /** The path of the file being streamed now, if any. */
   get currentPath(): string | undefined {
-    return this.mode.kind === 'tag' || this.mode.kind === 'fence' ? this.mode.path : undefined;
+    return this.mode.kind === 'tag' || this.mode.kind === 'fence' || this.mode.kind === 'held' ? this.mode.path : undefined;
   }
 
   /** Feeds one piece of streamed text and returns the files it completed. */
@@ -107,7 +113,7 @@ export class FileStreamParser {
       const nl = rest.indexOf('\n');
       if (nl < 0) {
         this.line += rest;
-        if (this.mode.kind !== 'fence' && this.line.length > MAX_PROSE_LINE) this.line = this.line.slice(-4096);
+        if ((this.mode.kind === 'between' || this.mode.kind === 'think') && this.line.length > MAX_PROSE_LINE) this.line = this.line.slice(-4096);
         break;
       }
       const line = this.line + rest.slice(0, nl + 1);
@@ -137,6 +143,16 @@ export class FileStreamParser {
   finish(): { files: ParsedFile[]; unfinished: UnfinishedFile | undefined } {
     const files: ParsedFile[] = [];
     let unfinished: UnfinishedFile | undefined;
+    while (this.mode.kind === 'held') {
+      // The answer ended after a bare fence in a Markdown file: decide where the file ended.
+      const held = this.mode;
+      const tail = this.line;
+      this.line = '';
+      const at = tail.length > 0 ? held.end.add(tail) : -1;
+      const { content, rest } = held.end.resolve(at < 0 ? Number.MAX_SAFE_INTEGER : at, at < 0 ? '' : tail);
+      this.mode = { kind: 'between' };
+      files.push({ path: held.path, content }, ...this.read(rest));
+    }
     const mode = this.mode;
     if (mode.kind === 'tag') {
       unfinished = { path: mode.path, partialContent: this.parts.take() + this.tail };
@@ -149,12 +165,7 @@ export class FileStreamParser {
       files.push(...this.push('\n'));
       if (this.mode.kind === 'tag') unfinished = { path: this.mode.path, partialContent: this.parts.take() + this.tail };
     }
-    this.mode = { kind: 'between' };
-    this.inContent = false;
-    this.line = '';
-    this.pendingPath = undefined;
-    this.parts.clear();
-    this.tail = '';
+    this.abandon();
     return { files, unfinished };
   }
 
@@ -162,6 +173,13 @@ export class FileStreamParser {
   private onLine(line: string): { file?: ParsedFile; rest?: string } | undefined {
     const mode = this.mode;
     if (mode.kind === 'fence') return this.onFenceLine(line, mode);
+    if (mode.kind === 'held') {
+      const start = mode.end.add(line);
+      if (start < 0) return undefined;
+      const { content, rest } = mode.end.resolve(start, line);
+      this.mode = { kind: 'between' };
+      return { file: { path: mode.path, content }, rest };
+    }
     if (mode.kind === 'think') {
       const end = line.indexOf('</think>');
       if (end < 0) return undefined;
@@ -191,14 +209,14 @@ export class FileStreamParser {
       this.lastClosed = undefined;
     }
     const bare = stripEol(line);
-    const fence = FENCE_RE.exec(bare);
-    if (fence && !(fence[1][0] === '`' && fence[2].includes('`'))) {
-      const raw = pathFromInfo(fence[2]) ?? this.pendingPath;
+    const fence = fenceOf(line);
+    if (fence) {
+      const raw = pathFromInfo(fence.info) ?? this.pendingPath;
       const path = raw === undefined ? undefined : normalizeStreamPath(raw);
       this.pendingPath = undefined;
       this.parts.clear();
-      const markdown = path === undefined ? /^(?:md|markdown|mdx)\b/i.test(fence[2].trim()) : isMarkdown(path);
-      this.mode = { kind: 'fence', path, char: fence[1][0], length: fence[1].length, depth: 0, markdown, fresh: true };
+      const markdown = path === undefined ? /^(?:md|markdown|mdx)\b/i.test(fence.info) : isMarkdown(path);
+      this.mode = { kind: 'fence', path, char: fence.char, length: fence.length, depth: 0, markdown, fresh: true };
       return undefined;
     }
     const marker = pathMarker(bare);
@@ -219,10 +237,14 @@ export class FileStreamParser {
       }
       if (named !== undefined && mode.path !== undefined && samePath(normalizeStreamPath(named), mode.path)) return undefined;
     }
-    const fence = FENCE_RE.exec(stripEol(line));
-    if (fence && fence[1][0] === mode.char && fence[1].length >= mode.length) {
-      const info = fence[2].trim();
-      if (info === '') {
+    const fence = fenceOf(line);
+    if (fence && fence.char === mode.char && fence.length >= mode.length) {
+      if (fence.info === '') {
+        if (mode.depth === 0 && mode.markdown && mode.path !== undefined) {
+          this.mode = { kind: 'held', path: mode.path, end: new MarkdownEnd(this.parts.take(), line, mode.char, mode.length) };
+          this.parts.clear();
+          return undefined;
+        }
         if (mode.depth === 0) {
           this.mode = { kind: 'between' };
           const content = this.parts.take();
@@ -272,44 +294,4 @@ export class FileStreamParser {
     this.lastClosed = path;
     return { file: { path, content }, rest: s.slice(end + CLOSE_LEN) };
   }
-}
-
-function isMarkdown(path: string): boolean {
-  return /\.(md|markdown|mdx)$/i.test(path);
-}
-
-function stripEol(line: string): string {
-  return line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;
-}
-
-/** Where the first closing tag starts: scans only up to it, so many files in one piece cost linear time. */
-function firstCloseTag(s: string): number {
-  for (let i = s.indexOf('</'); i >= 0; i = s.indexOf('</', i + 2)) {
-    if (CLOSE_TAGS.some((tag) => s.startsWith(tag, i))) return i;
-  }
-  return -1;
-}
-
-function closeTagPrefixAtEnd(s: string): number {
-  for (let n = Math.min(CLOSE_LEN - 1, s.length); n > 0; n--) {
-    const end = s.slice(s.length - n);
-    if (CLOSE_TAGS.some((tag) => tag.startsWith(end))) return n;
-  }
-  return 0;
-}
-
-/**
- * Tagged content that is one fenced block (```` ```python\n…\n``` ````) loses the fence: models add
- * it even when told not to. The line break before the closing fence is the file's final newline.
- */
-export function stripWrappingFence(content: string): string {
-  const open = /^(`{3,}|~{3,})([^\n]*)\n/.exec(content.slice(0, 1024));
-  if (!open || (open[1][0] === '`' && open[2].includes('`'))) return content;
-  let end = content.length;
-  while (end > 0 && (content[end - 1] === '\n' || content[end - 1] === '\r' || content[end - 1] === ' ' || content[end - 1] === '\t')) end--;
-  const lineStart = content.lastIndexOf('\n', end - 1) + 1;
-  if (lineStart < open[0].length) return content;
-  const last = content.slice(lineStart, end).trim();
-  if (last.length < open[1].length || last !== open[1][0].repeat(last.length)) return content;
-  return content.slice(open[0].length, lineStart);
 }

@@ -196,6 +196,40 @@ describe('FileStreamParser: Markdown answers', () => {
     ],
   );
 
+  const readme = '# App\n\nLayout:\n```\nsrc/\n  app.py\n```\nRun:\n```bash\npython -m app\n```\n';
+  check(
+    'a Markdown file with an untagged inner block ends at the bare fence right before the next file',
+    `**README.md**\n\`\`\`markdown\n${readme}\`\`\`\n\n**src/app.py**\n\`\`\`python\na = 1\n\`\`\`\n### docs/b.md\n\`\`\`md\n${readme}\`\`\`\n`,
+    [
+      { path: 'README.md', content: readme },
+      { path: 'src/app.py', content: 'a = 1\n' },
+      { path: 'docs/b.md', content: readme },
+    ],
+  );
+
+  check(
+    'a Markdown file closed by its first bare fence when prose or a tagged block follows it',
+    '**a.md**\n```md\n# A\n```\nThat is the readme.\n**b.md**\n```md\n# B\n```\nInstall:\n```bash\nnpm i\n```\n```js\n// c.js\nc();\n```\n**d.md**\n```md\n# D\n```\nDone.',
+    [
+      { path: 'a.md', content: '# A\n' },
+      { path: 'b.md', content: '# B\n' },
+      { path: 'c.js', content: 'c();\n' },
+      { path: 'd.md', content: '# D\n' },
+    ],
+  );
+
+  it('emits a Markdown file after a bare fence only once what follows shows where it ends', () => {
+    const parser = new FileStreamParser();
+    assert.deepEqual(parser.push('**R.md**\n```md\n# R\n```\n'), []);
+    assert.equal(parser.currentPath, 'R.md');
+    assert.deepEqual(parser.push('tree\n```\n```\n\n'), []);
+    assert.deepEqual(parser.push('<FILE path="x.txt">\nx\n</FILE>'), [
+      { path: 'R.md', content: '# R\n```\ntree\n```\n' },
+      { path: 'x.txt', content: 'x\n' },
+    ]);
+    assert.deepEqual(parser.finish(), { files: [], unfinished: undefined });
+  });
+
   check('empty files in a fenced block', '**app/__init__.py**\n```python\n```\n', [{ path: 'app/__init__.py', content: '' }]);
 
   check(
