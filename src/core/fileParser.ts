@@ -94,6 +94,11 @@ export class FileStreamParser {
         this.parts.add(text);
         return NOTHING;
       }
+    } else if (this.mode.kind !== 'tag' && text.indexOf('\n') < 0) {
+      // Line-based modes: a piece that ends no line only extends the current one.
+      this.line += text;
+      if ((this.mode.kind === 'between' || this.mode.kind === 'think') && this.line.length > MAX_PROSE_LINE) this.line = this.line.slice(-4096);
+      return NOTHING;
     }
     return this.read(text);
   }

@@ -17,6 +17,9 @@ const OPEN_TAG_RE = /<FILE\s+path\s*=\s*["']/i;
 
 /** A fence line's character, length and info string; undefined for other lines. */
 export function fenceOf(line: string): { char: string; length: number; info: string } | undefined {
+  // Most lines of a file start with neither a space nor a fence character: skip the regex for them.
+  const first = line.charCodeAt(0);
+  if (first !== 0x60 && first !== 0x7e && first !== 0x20) return undefined;
   const m = FENCE_RE.exec(stripEol(line));
   if (!m || (m[1][0] === '`' && m[2].includes('`'))) return undefined;
   return { char: m[1][0], length: m[1].length, info: m[2].trim() };
