@@ -69,9 +69,20 @@ export function pathComment(line: string, hashIsHeading: boolean): string | unde
   return body && !/\s/.test(body) && !body.startsWith('!') && looksLikePath(body) && hasFolderOrExtension(body) ? body : undefined;
 }
 
-/** Whether two names given to one block agree: `src/app.py` and `app.py` do. */
-export function samePath(a: string, b: string): boolean {
-  return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+/** What `blockFirstLine` says of an edit block; no path holds a NUL. */
+export const EDIT = '\0edit';
+
+/**
+ * What the first line of a fenced block says: `EDIT` for an edit of an existing file (aider's
+ * SEARCH/REPLACE), which is no whole file; the block's path when the line is a comment naming it
+ * (a label, not content, as Copilot's `// filepath:`); undefined when the line is content.
+ */
+export function blockFirstLine(line: string, path: string | undefined, markdown: boolean): string | undefined {
+  if (path !== undefined && line.startsWith('<<<<<<< SEARCH')) return EDIT;
+  const raw = pathComment(line, markdown);
+  const named = raw === undefined ? undefined : normalizeStreamPath(raw);
+  if (named === undefined || path === undefined) return named;
+  return named === path || named.endsWith(`/${path}`) || path.endsWith(`/${named}`) ? path : undefined;
 }
 
 const LIST_ITEM = /^(?:\d{1,3}[.)]|[-*+])\s+/;

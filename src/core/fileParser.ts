@@ -20,7 +20,7 @@
  *
  * Work is linear in the input whatever the chunk size.
  */
-import { normalizeStreamPath, pathComment, pathFromInfo, pathMarker, samePath } from './answerPaths';
+import { blockFirstLine, EDIT, normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
 import { CLOSE_LEN, CLOSE_TAGS, closeTagPrefixAtEnd, firstCloseTag, stripWrappingFence } from './answerTags';
 import { fenceOf, isMarkdown, MarkdownEnd, stripEol } from './markdownEnd';
 import { TextCollector } from './textCollector';
@@ -42,10 +42,7 @@ type Mode =
   | { kind: 'between' }
   | { kind: 'think' }
   | { kind: 'tag'; path: string }
-  /**
-   * A fenced block; `path` undefined means a code block that is not a file, skipped whole, unless its
-   * first line (`fresh` until then) is a comment naming one. `markdown`: its content is Markdown.
-   */
+  /** A fenced block; no `path`: not a file, skipped, unless its first line (`fresh`) names one. */
   | { kind: 'fence'; path: string | undefined; char: string; length: number; depth: number; markdown: boolean; fresh: boolean }
   /** A Markdown file after a bare fence that may close it or open an inner block (see MarkdownEnd). */
   | { kind: 'held'; path: string; end: MarkdownEnd };
@@ -148,24 +145,25 @@ export class FileStreamParser {
   finish(): { files: ParsedFile[]; unfinished: UnfinishedFile | undefined } {
     const files: ParsedFile[] = [];
     let unfinished: UnfinishedFile | undefined;
-    while (this.mode.kind === 'held') {
-      // The answer ended after a bare fence in a Markdown file: decide where the file ended.
-      const held = this.mode;
-      const tail = this.line;
-      this.line = '';
-      const at = tail.length > 0 ? held.end.add(tail) : -1;
-      const { content, rest } = held.end.resolve(at < 0 ? Number.MAX_SAFE_INTEGER : at, at < 0 ? '' : tail);
-      this.mode = { kind: 'between' };
-      files.push({ path: held.path, content }, ...this.read(rest));
+    for (;;) {
+      const held = this.mode.kind === 'held' ? this.mode : undefined;
+      if (this.line.length > 0 && (held || this.mode.kind === 'fence')) {
+        // The last line, without a line break, may close a fence (or be cut off in the file).
+        const out = this.onLine(this.line);
+        this.line = '';
+        files.push(...(out?.file ? [out.file] : []), ...this.read(out?.rest ?? ''));
+      } else if (held) {
+        // The answer ended after a bare fence in a Markdown file: decide where the file ended.
+        const { content, rest } = held.end.resolve(Number.MAX_SAFE_INTEGER, '');
+        this.mode = { kind: 'between' };
+        files.push({ path: held.path, content }, ...this.read(rest));
+      } else break;
     }
     const mode = this.mode;
     if (mode.kind === 'tag') {
       unfinished = { path: mode.path, partialContent: this.parts.take() + this.tail };
     } else if (mode.kind === 'fence') {
-      // A closing fence may be the last thing sent, without a line break; anything else is cut off.
-      const closed = this.line.length > 0 ? this.onFenceLine(this.line, mode) : undefined;
-      if (closed?.file) files.push(closed.file);
-      else if (this.mode.kind === 'fence' && mode.path !== undefined) unfinished = { path: mode.path, partialContent: this.parts.take() };
+      if (mode.path !== undefined) unfinished = { path: mode.path, partialContent: this.parts.take() };
     } else if (this.line.length > 0) {
       files.push(...this.push('\n'));
       if (this.mode.kind === 'tag') unfinished = { path: this.mode.path, partialContent: this.parts.take() + this.tail };
@@ -232,15 +230,14 @@ export class FileStreamParser {
 
   private onFenceLine(line: string, mode: Extract<Mode, { kind: 'fence' }>): { file?: ParsedFile } | undefined {
     if (mode.fresh) {
-      // A first line that only names the file is a label, not content (as Copilot's `// filepath:`).
       mode.fresh = false;
-      const named = pathComment(stripEol(line), mode.markdown);
-      if (named !== undefined && mode.path === undefined) {
-        mode.path = normalizeStreamPath(named);
-        mode.markdown = isMarkdown(mode.path);
+      const first = blockFirstLine(stripEol(line), mode.path, mode.markdown);
+      if (first === EDIT) this.warnings.push(`${mode.path}: the answer sent a SEARCH/REPLACE edit instead of the whole file; it was not written.`);
+      if (first !== undefined) {
+        mode.path = first === EDIT ? undefined : first;
+        mode.markdown = mode.path !== undefined && isMarkdown(mode.path);
         return undefined;
       }
-      if (named !== undefined && mode.path !== undefined && samePath(normalizeStreamPath(named), mode.path)) return undefined;
     }
     const fence = fenceOf(line);
     if (fence && fence.char === mode.char && fence.length >= mode.length) {

@@ -6,7 +6,8 @@ import { FileStreamParser, type ParsedFile } from '../../src/core/fileParser';
 /**
  * Multi-file model answers that other people published (code-generator logs and caches, other tools'
  * answer-parser test data), each in test/fixtures/published/answers/<case>/: `answer.txt` as published,
- * `expected/` with every file a user wants written, byte for byte, and `case.json` with its source.
+ * `expected/` with every file a user wants written, byte for byte (no folder: the answer writes none),
+ * and `case.json` with its source.
  */
 const ROOT = path.join(__dirname, '..', 'fixtures', 'published', 'answers');
 
@@ -16,8 +17,10 @@ interface Case {
   note?: string;
 }
 
+/** The files under `expected/`; none when the case has no such folder (an answer that must write nothing). */
 function expectedFiles(dir: string, rel = ''): Map<string, string> {
   const out = new Map<string, string>();
+  if (!fs.existsSync(dir)) return out;
   for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
     const name = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory()) for (const [k, v] of expectedFiles(dir, name)) out.set(k, v);
