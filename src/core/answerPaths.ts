@@ -1,7 +1,8 @@
 /**
- * How a model names the file a Markdown code block holds: a path in the fence's info string, or a
- * heading / bold / backticked / `File:` line before the block. Shared by the file parser and the
- * continuation prompt; the path guard decides later whether a path is allowed.
+ * How a model names the file a Markdown code block holds: a path in the fence's info string, a
+ * heading / bold / backticked / `[path]` / `File:` / bare path line before the block, or a comment
+ * naming it on the block's first line. Shared by the file parser and the continuation prompt; the
+ * path guard decides later whether a path is allowed.
  */
 
 /** `title="a.py"`, `file=a.py`, `python:a.py`, or a bare `a.py` in a fence's info string. */
