@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectRunner, parseTestOutput, RUNNER_NAMES, type ParsedTestOutput } from '../../src/core/testParsers';
-import { GO_ENV, JEST, JEST_JUNIT, MOCHA, NODE, pytestCommand, runSample, TSC, VITEST } from '../support/sampleRuns';
+import { GO_ENV, JEST, JEST_JUNIT, MOCHA, NODE, PROJECTS, pytestCommand, runSample, TSC, VITEST } from '../support/sampleRuns';
 
 /** Runs a sample's real tool; the sample must fail, or there is nothing to parse. */
 async function runFixture(...args: Parameters<typeof runSample>): Promise<{ root: string; output: string }> {
@@ -118,6 +119,32 @@ describe('test output parsers, fed real output from the real tools', () => {
       { test: 'lib slugify joins words with dashes', at: 'test/lib.test.js:5:36', message: 'expect(received).toBe(expected) // Object.is equality\nExpected: "hello-world"\nReceived: "hello_world"', related: [] },
       { test: 'lib total of missing items', at: 'test/lib.test.js:13:12', message: "TypeError: Cannot read properties of undefined (reading 'reduce')", related: ['lib.js:6:16'] },
     ]);
+  });
+
+  it('jest over more than 20 suites, whose closing "Summary of all failing tests" repeats every failure: each reported once', async function () {
+    this.timeout(120_000);
+    const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-jest-many-')));
+    roots.push(root);
+    await fs.cp(path.join(PROJECTS, 'jest-test'), root, { recursive: true });
+    for (let i = 1; i <= 20; i++) await fs.writeFile(path.join(root, `test/pass${i}.test.js`), `test('passes ${i}', () => expect(${i}).toBe(${i}));\n`);
+    const { output } = await runSample('jest-test', `${JEST} --ci`, undefined, root);
+    assert.match(output, /Summary of all failing tests/);
+    const r = parseTestOutput(output, root)!;
+    assert.deepEqual([r.passed, r.failed], [21, 2]);
+    assert.deepEqual(where(root, r).map((f) => f.at), ['test/lib.test.js:5:36', 'test/lib.test.js:13:12']);
+  });
+
+  it('forced colour (FORCE_COLOR=1, ANSI codes kept in the output): mocha, jest and node:test still placed, with expected/actual', async function () {
+    this.timeout(120_000);
+    const runs = [['mocha-test', `${MOCHA} --no-config --color "test/*.spec.js"`, 'test/lib.spec.js:6:12'], ['jest-test', `${JEST} --ci --colors`, 'test/lib.test.js:5:36'], ['node-test', `${NODE} --test --test-reporter=spec`, 'test/lib.test.js:6:10']];
+    for (const [sample, command, at] of runs) {
+      const { root, output } = await runSample(sample, command, { FORCE_COLOR: '1' });
+      roots.push(root);
+      assert.ok(output.includes('\u001b['), `${sample} printed colour`);
+      const r = parseTestOutput(output, root)!;
+      assert.deepEqual([r.passed, r.failed, where(root, r)[0].at], [1, 2, at], sample);
+      assert.match(`${r.failures[0].expected}|${r.failures[0].actual}`, /^["']hello-world["']\|["']hello_world["']$/, sample);
+    }
   });
 
   it('vitest: expected/received, the assertion column, and the raising line', async function () {

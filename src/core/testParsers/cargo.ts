@@ -1,4 +1,4 @@
-import { isProjectFile, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 /**
  * `cargo test`: each `---- name stdout ----` block holds the panic (`panicked at src/lib.rs:17:9:`
@@ -20,8 +20,9 @@ export function parseCargo(output: string, root: string): ParsedTestOutput {
     }
     const error = /^error(?:\[(E\d+)\])?: (.*)$/.exec(lines[i]);
     const at = error && /^\s*--> (.+?):(\d+):(\d+)$/.exec(lines[i + 1] ?? '');
-    if (error && at && isProjectFile(at[1], root)) {
-      failures.push({ location: { file: resolveIn(root, at[1]), line: Number(at[2]), column: Number(at[3]) }, message: shorten(`${error[1] ? `${error[1]}: ` : ''}${error[2]}`), test: undefined, related: [] });
+    const file = error && at && locate(root, at[1]);
+    if (error && at && file) {
+      failures.push({ location: { file, line: Number(at[2]), column: Number(at[3]) }, message: shorten(`${error[1] ? `${error[1]}: ` : ''}${error[2]}`), test: undefined, related: [] });
     }
   }
   let passed: number | undefined;
@@ -52,16 +53,18 @@ function readPanic(test: string, block: string[], root: string): TestFailure | u
     where = old.slice(2, 5);
     message = old[1];
   }
-  if (!isProjectFile(where[0], root)) return undefined;
-  const panic: SourceLocation = { file: resolveIn(root, where[0]), line: Number(where[1]), column: Number(where[2]) };
+  const panicFile = locate(root, where[0]);
+  if (!panicFile) return undefined;
+  const panic: SourceLocation = { file: panicFile, line: Number(where[1]), column: Number(where[2]) };
   const text = shorten(message || 'panicked');
   // With a backtrace, the test's own frame is where the failure shows; the panic site is related.
   const short = test.split('::').pop()!;
   for (let j = index + 1; j < block.length - 1; j++) {
     const fn = /^\s+\d+: (.+)$/.exec(block[j]);
     const at = /^\s+at (.+?):(\d+):(\d+)$/.exec(block[j + 1]);
-    if (fn && at && fn[1].endsWith(`::${short}`) && isProjectFile(at[1], root)) {
-      const testFrame = { file: resolveIn(root, at[1]), line: Number(at[2]), column: Number(at[3]) };
+    const file = fn && at && fn[1].endsWith(`::${short}`) && locate(root, at[1]);
+    if (at && file) {
+      const testFrame = { file, line: Number(at[2]), column: Number(at[3]) };
       const sameLine = testFrame.file === panic.file && testFrame.line === panic.line;
       return { location: testFrame, related: sameLine ? [] : [{ ...panic, message: `panicked here: ${text}` }], message: text, test };
     }

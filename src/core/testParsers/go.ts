@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 interface Pending {
   test: string;
@@ -30,7 +30,11 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
   const flush = (importPath: string) => {
     const dir = packageDir(importPath, module, root);
     for (const p of pending) {
-      const located = p.messages.map((m) => ({ file: path.join(dir, m.file), line: m.line, column: 1 }));
+      // A message names its file relative to the package folder; a standard-library file is not there.
+      const located = p.messages.flatMap((m) => {
+        const file = locate(root, path.join(dir, m.file));
+        return file ? [{ file, line: m.line, column: 1 }] : [];
+      });
       const message = shorten(p.panic ?? (p.messages.map((m) => m.text).join('\n') || `${p.test} failed`));
       const placed = placeFailure(located.length ? [...p.frames, ...located] : p.frames, message);
       if (placed) failures.push(failureAt(placed, message, p.test));
@@ -71,7 +75,8 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
       // Goroutine frames: a tab, the absolute file, its line and an offset. Innermost first.
       const frame = goFile && line.startsWith('\t') ? /^\t(\/.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line) : null;
       const p = current ?? pending.at(-1);
-      if (frame && p && isProjectFile(frame[1], root)) p.frames.unshift({ file: frame[1], line: Number(frame[2]), column: 1 });
+      const file = frame && p && locate(root, frame[1]);
+      if (frame && p && file) p.frames.unshift({ file, line: Number(frame[2]), column: 1 });
       continue;
     }
     if (goFile && current && (m = /^ {4,}([\w.-]+\.go):(\d+): (.*)$/.exec(line))) {
@@ -83,8 +88,10 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
       continue;
     }
     // A build error: `pkg/calc/calc.go:10:2: undefined: x`, relative to where go ran.
-    if (goFile && (m = /^(\.?\.?\/?[\w./-]+\.go):(\d+):(\d+): (.*)$/.exec(line)) && isProjectFile(m[1], root)) {
-      failures.push({ location: { file: resolveIn(root, m[1]), line: Number(m[2]), column: Number(m[3]) }, message: shorten(m[4]), test: undefined, related: [] });
+    const build = goFile ? /^(\.?\.?\/?[\w./-]+\.go):(\d+):(\d+): (.*)$/.exec(line) : null;
+    const buildFile = build && locate(root, build[1]);
+    if (build && buildFile) {
+      failures.push({ location: { file: buildFile, line: Number(build[2]), column: Number(build[3]) }, message: shorten(build[4]), test: undefined, related: [] });
     }
   }
   if (pending.length) flush(module ?? '');

@@ -6,7 +6,7 @@ import { parseMocha } from './mocha';
 import { parseNodeTest } from './nodeTest';
 import { parsePytest } from './pytest';
 import { parseTsc } from './tsc';
-import { stripAnsi, type ParsedTestOutput, type RunnerName } from './types';
+import { forgetLocated, stripAnsi, type ParsedTestOutput, type RunnerName } from './types';
 import { parseUnittest } from './unittest';
 import { parseVitest } from './vitest';
 
@@ -51,6 +51,7 @@ export function parseTestOutput(output: string, root: string, runner: RunnerName
   const text = stripAnsi(output);
   const name = runner === 'auto' ? detectRunner(text) : runner;
   if (!name) return undefined;
+  forgetLocated(root);
   try {
     return PARSERS[name](text, root);
   } catch {

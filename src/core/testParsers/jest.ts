@@ -1,33 +1,57 @@
-import { expectMessage } from './jsExpect';
-import { frames } from './stack';
-import { isProjectFile, failureAt, placeFailure, resolveIn, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { expectedActual, expectMessage } from './jsExpect';
+import { compileError, jsFrames, placeJs } from './stack';
+import { failureAt, locate, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 const CODE_FRAME = /^\s*(?:>\s*)?\d+ \|/;
+const SUITE_FAILED = 'Test suite failed to run';
 
-/** jest's default reporter: `● suite › test` blocks with the error, a code frame and the stack. */
+/**
+ * jest's default reporter: `● suite › test` blocks with the error, a code frame and the stack.
+ * `● Console` blocks are logs, not failures; a failure printed again in the closing summary of a
+ * long run is reported once.
+ */
 export function parseJest(output: string, root: string): ParsedTestOutput {
   const lines = splitLines(output);
   const failures: TestFailure[] = [];
+  const seen = new Set<string>();
   let file: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const suite = line.startsWith('FAIL ') ? /^FAIL (\S.*?)(?: \(\d.*\))?$/.exec(line) : null;
+    const suite = line.startsWith('FAIL ') || line.startsWith(' FAIL ') ? /^ ?FAIL {1,2}(\S.*?)(?: \(\d.*\))?$/.exec(line) : null;
     if (suite) file = suite[1].trim();
-    const head = line.startsWith('  ● ') ? /^ {2}● (.+)$/.exec(line) : null;
-    if (!head) continue;
+    const name = headOf(line);
+    if (name === undefined) continue;
     const block: string[] = [];
-    for (i++; i < lines.length && !lines[i].startsWith('  ● ') && !/^(FAIL|PASS|Test Suites:) /.test(lines[i]); i++) block.push(lines[i]);
+    for (i++; i < lines.length && headOf(lines[i]) === undefined && !/^ ?(FAIL|PASS|Test Suites:) /.test(lines[i]); i++) block.push(lines[i]);
     i--;
+    if (name === 'Console') continue;
     const messageLines = block.slice(0, block.findIndex((l) => CODE_FRAME.test(l) || /^\s+at /.test(l)) >>> 0);
     const message = expectMessage(messageLines);
-    const stack = block.filter((l) => /^\s+at /.test(l));
-    // A suite that failed to run ("Test suite failed to run") may have no stack: its file is the place.
-    const placed =
-      placeFailure(frames(stack, root), message) ??
-      (file && isProjectFile(file, root) ? { location: { file: resolveIn(root, file), line: 1, column: 1 }, related: [] } : undefined);
-    if (placed) failures.push(failureAt(placed, message, head[1].replace(/ › /g, ' ')));
+    const placed: Placed | undefined = (name === SUITE_FAILED ? compileError(block, root) : undefined) ?? placeJs(jsFrames(block.filter((l) => /^\s+at /.test(l)), root), message, root) ?? suiteFile(file, root);
+    if (!placed) continue;
+    const key = `${name}@${placed.location.file}:${placed.location.line}:${placed.location.column}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const failure = failureAt(placed, placed.message ?? message, name.replace(/ › /g, ' '));
+    const values = expectedActual(messageLines);
+    if (values) Object.assign(failure, values);
+    failures.push(failure);
   }
   const tests = /^Tests:\s+(.*)$/m.exec(output)?.[1] ?? '';
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
   return { runner: 'jest', failures, passed: tests ? count('passed') : undefined, failed: tests ? count('failed') : failures.length };
+}
+
+/** The name of a `● …` block, or the suite-failed line of a paste that lost its `●` (undefined for other lines). */
+function headOf(line: string): string | undefined {
+  if (line.startsWith('  ● ')) return line.slice(4).trim();
+  return line.includes(SUITE_FAILED) ? SUITE_FAILED : undefined;
+}
+
+type Placed = { location: SourceLocation; related: TestFailure['related']; message?: string };
+
+/** A suite that failed to run with no stack: its file is the place. */
+function suiteFile(file: string | undefined, root: string): Placed | undefined {
+  const abs = file && locate(root, file);
+  return abs ? { location: { file: abs, line: 1, column: 1 }, related: [] } : undefined;
 }

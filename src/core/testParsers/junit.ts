@@ -1,18 +1,21 @@
 import { SaxesParser } from 'saxes';
-import { frames as jsFrames } from './stack';
-import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { expectedActual } from './jsExpect';
+import { placeJunitFailure, type Placed } from './junitFrames';
+import { failureAt, locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
-/** A `<testcase>` as read: its attributes, its first `<failure>`/`<error>`, whether it was skipped. */
+/** A `<testcase>` as read: its attributes, every `<failure>`/`<error>` in it, whether it was skipped. */
 interface TestCase {
   attrs: Record<string, string>;
-  problem?: { attrs: Record<string, string>; text: string[] };
+  problems: { attrs: Record<string, string>; text: string[] }[];
   skipped: boolean;
 }
 
 /**
  * JUnit XML as written by pytest `--junitxml`, jest-junit, vitest's and mocha's junit/xunit
- * reporters: every `<testcase>` with a `<failure>` or `<error>` becomes a failure placed from the
- * stack or traceback in its text, else from the case's `file`/`line` attributes.
+ * reporters, Maven Surefire, Gradle, PHPUnit, go-junit-report: every `<failure>` or `<error>` of a
+ * `<testcase>` (soft assertions write several), and one written for a whole `<testsuite>`, becomes a
+ * failure placed from the stack or traceback in its text, else from the case's `file`/`line`
+ * attributes. A compile or configuration error that stops several suites is reported once.
  *
  * Read with a streaming XML parser (saxes): entities and character references are decoded, a DTD
  * defines nothing, and a report cut short (a run killed while writing it) still yields every case
@@ -22,21 +25,33 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
   const failures: TestFailure[] = [];
   let passed = 0;
   let failed = 0;
+  const seen = new Set<string>();
   for (const testcase of readCases(xml)) {
-    const problem = testcase.problem;
-    if (!problem) {
+    if (testcase.problems.length === 0) {
       if (!testcase.skipped && testcase.attrs.skipped === undefined) passed++;
       continue;
     }
     failed++;
-    const text = problem.text.join('');
-    const lines = splitLines(text);
-    const attr = problem.attrs.message ?? '';
-    const type = problem.attrs.type ?? '';
-    const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines, text));
     const test = testName(testcase.attrs.classname ?? '', testcase.attrs.name ?? '');
-    const placed = placeFailure(locate(lines, root), message) ?? fromAttributes(testcase.attrs, root);
-    if (placed) failures.push(failureAt(placed, message, test));
+    for (const problem of testcase.problems) {
+      const text = problem.text.join('');
+      const lines = splitLines(text);
+      const attr = problem.attrs.message ?? '';
+      const type = problem.attrs.type ?? '';
+      const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines, text));
+      const placed: Placed | undefined = placeJunitFailure(lines, testcase.attrs, root, message) ?? fromAttributes(testcase.attrs, root);
+      if (!placed) continue;
+      if (placed.compiler) {
+        const key = `${placed.location.file}:${placed.location.line}:${placed.location.column} ${placed.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      const said = placed.compiler ? shorten(placed.message ?? message) : message;
+      const failure = failureAt({ location: placed.location, related: placed.related }, said, test);
+      const values = expectedActual(lines);
+      if (values) Object.assign(failure, values);
+      failures.push(failure);
+    }
   }
   return { runner: 'junit', failures, passed, failed };
 }
@@ -45,27 +60,42 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
 function readCases(xml: string): TestCase[] {
   const cases: TestCase[] = [];
   let current: TestCase | undefined;
-  /** The text of the `<failure>`/`<error>` being read, when it is the case's first. */
+  /** The text of the `<failure>`/`<error>` being read. */
   let text: string[] | undefined;
   let depth = 0;
   let caseDepth = -1;
+  /** The open `<testsuite>`s, innermost last: an error written for a whole suite is a case of its own. */
+  const suites: { attrs: Record<string, string>; depth: number }[] = [];
+  let suiteProblem: TestCase | undefined;
   const parser = new SaxesParser({ xmlns: false, position: false });
   parser.on('opentag', (tag) => {
     depth++;
     const attrs = tag.attributes as Record<string, string>;
+    if (tag.name === 'testsuite') suites.push({ attrs, depth });
     if (tag.name === 'testcase') {
-      current = { attrs, skipped: false };
+      current = { attrs, problems: [], skipped: false };
       caseDepth = depth;
     } else if (current && depth === caseDepth + 1) {
-      if ((tag.name === 'failure' || tag.name === 'error') && !current.problem) {
-        current.problem = { attrs, text: [] };
-        text = current.problem.text;
+      if (tag.name === 'failure' || tag.name === 'error') {
+        const problem = { attrs, text: [] as string[] };
+        current.problems.push(problem);
+        text = problem.text;
       } else if (tag.name === 'skipped') current.skipped = true;
+    } else if (!current && (tag.name === 'failure' || tag.name === 'error') && suites.at(-1)?.depth === depth - 1) {
+      const suite = suites.at(-1)!.attrs;
+      const problem = { attrs, text: [] as string[] };
+      suiteProblem = { attrs: { name: suite.name ?? '', classname: suite.name ?? '', ...(suite.file ? { file: suite.file } : {}) }, problems: [problem], skipped: false };
+      text = problem.text;
     }
   });
   parser.on('text', (t) => text?.push(t));
   parser.on('cdata', (t) => text?.push(t));
   parser.on('closetag', (tag) => {
+    if (suiteProblem) {
+      cases.push(suiteProblem);
+      suiteProblem = undefined;
+      text = undefined;
+    } else if (tag.name === 'testsuite' && suites.at(-1)?.depth === depth) suites.pop();
     if (current && depth === caseDepth) {
       if (tag.name === 'testcase') cases.push(current);
       current = undefined;
@@ -96,6 +126,14 @@ function testName(classname: string, name: string): string {
 }
 
 function messageOf(attr: string, textLines: string[], text: string): string {
+  // pytest's message is its whole traceback: the `E   ` line says what failed.
+  const eLine = text.includes('.py:') ? textLines.find((l) => /^\s*E\s+\S/.test(l)) : undefined;
+  if (eLine) return eLine.trim().slice(1).trim();
+  // go-junit-report and others write only "Failed": the text (`file.go:12: message`) says what.
+  if (/^(failed|failure|error)$/i.test(attr.trim())) {
+    const said = textLines.find((l) => l.trim() !== '');
+    if (said) return said.trim().replace(/^\S+\.\w+:\d+: /, '');
+  }
   // The common case: the `message` attribute says it, and no expected/received values to add.
   const attrHead = attr.split('\n', 1)[0].trim();
   if (attrHead && !text.includes('Expected') && !text.includes('+ actual - expected')) return attrHead;
@@ -116,32 +154,12 @@ function messageOf(attr: string, textLines: string[], text: string): string {
 
 const trim = (l: string): string => l.trim();
 
-/** Project frames in a failure's text (its lines), outermost first, whichever runner wrote it. */
-function locate(lines: string[], root: string): SourceLocation[] {
-  const stack: string[] = [];
-  for (const l of lines) {
-    if ((l.includes('at ') || l.includes('❯ ')) && /^\s*(at|❯) /.test(l)) stack.push(l.replace('❯', 'at'));
-  }
-  const js = stack.length ? jsFrames(stack, root) : [];
-  if (js.length) return js;
-  const found: SourceLocation[] = [];
-  for (const line of lines) {
-    // Cheap checks first: most lines of a traceback are code and messages, not locations.
-    const m =
-      (line.includes('File "') ? /^\s*File "(.+?)", line (\d+)/.exec(line) : null) ??
-      (line.includes('.py:') ? /^(\S[^:\s]*\.py):(\d+):(?: .*)?$/.exec(line) : null) ??
-      (line.includes('panicked at') ? /panicked at (?:'.*', )?(.+?\.rs):(\d+):(\d+)/.exec(line) : null) ??
-      (line.includes('.go:') ? /^\s*(\S+\.go):(\d+)(?::|\s|$)/.exec(line) : null);
-    if (m && isProjectFile(m[1], root)) found.push({ file: resolveIn(root, m[1]), line: Number(m[2]), column: m[3] ? Number(m[3]) : 1 });
-  }
-  return found;
-}
-
 function fromAttributes(attrs: Record<string, string>, root: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
   const classname = attrs.classname ?? '';
   const file = attrs.file ? attrs.file : /[\\/]|\.[cm]?[jt]sx?$/.test(classname) ? classname : undefined;
-  if (!file || !isProjectFile(file, root)) return undefined;
+  const abs = file && locate(root, file);
+  if (!abs) return undefined;
   // pytest's xunit1 `line` attribute is 0-based.
   const line = attrs.line !== undefined ? Number(attrs.line) + 1 : 1;
-  return { location: { file: resolveIn(root, file), line: Number.isFinite(line) ? line : 1, column: 1 }, related: [] };
+  return { location: { file: abs, line: Number.isFinite(line) ? line : 1, column: 1 }, related: [] };
 }

@@ -1,12 +1,16 @@
-import { frames } from './stack';
-import { failureAt, placeFailure, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { jsFrames, placeJs } from './stack';
+import { failureAt, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+
+/** Node's assertion messages that say nothing beyond the values: shown as "expected X, got Y". */
+const GENERIC = /^(\w*Error)(?: \[\w+\])?: (Expected values to be|Input A expected to|Values identical but not)/;
 
 /** mocha's spec reporter: the numbered failure blocks after "N failing", and the totals. */
 export function parseMocha(output: string, root: string): ParsedTestOutput {
   const lines = splitLines(output);
   const start = lines.findIndex((l) => /^\s*\d+ failing\s*$/.test(l));
   const failures: TestFailure[] = [];
-  for (let i = start < 0 ? lines.length : start + 1; i < lines.length; i++) {
+  // Without the "N failing" line (a pasted fragment) the blocks are read from the top.
+  for (let i = start < 0 ? 0 : start + 1; i < lines.length; i++) {
     const head = lines[i].startsWith('  ') ? /^ {2}(\d+)\) (.*)$/.exec(lines[i]) : null;
     if (!head) continue;
     const block: string[] = [];
@@ -16,14 +20,16 @@ export function parseMocha(output: string, root: string): ParsedTestOutput {
     const titleEnd = block.findIndex((l) => /:\s*$/.test(l) && /^\s{5,}\S/.test(l));
     const title = [head[2], ...block.slice(0, titleEnd + 1).map((l) => l.trim())].join(' ').replace(/:\s*$/, '');
     const rest = block.slice(titleEnd + 1);
-    const errorLine = rest.find((l) => l.trim() !== '')?.trim().replace(/ \[\w+\]:/, ':') ?? 'test failed';
-    const diff = rest.findIndex((l) => l.trim() === '+ actual - expected');
-    const actual = diff >= 0 ? rest.slice(diff + 1).find((l) => l.startsWith('+ '))?.slice(2) : undefined;
-    const expected = diff >= 0 ? rest.slice(diff + 1).find((l) => l.startsWith('- '))?.slice(2) : undefined;
-    const name = /^(\w*Error)\b/.exec(errorLine)?.[1] ?? 'AssertionError';
-    const message = shorten(actual !== undefined && expected !== undefined ? `${name}: expected ${expected}, got ${actual}` : errorLine);
-    const placed = placeFailure(frames(rest, root), message);
-    if (placed) failures.push(failureAt(placed, message, title));
+    const errorLine = rest.find((l) => l.trim() !== '')?.trim() ?? 'test failed';
+    const values = diffValues(rest);
+    const generic = GENERIC.exec(errorLine);
+    const name = generic?.[1] ?? /^(\w*Error)\b/.exec(errorLine)?.[1] ?? 'AssertionError';
+    const message = shorten(values && (generic || !/:\s*\S/.test(errorLine)) ? `${name}: expected ${values.expected}, got ${values.actual}` : errorLine.replace(/ \[\w+\]:/, ':'));
+    const placed = placeJs(jsFrames(rest, root), message, root);
+    if (!placed) continue;
+    const failure = failureAt(placed, message, title);
+    if (values) Object.assign(failure, values);
+    failures.push(failure);
   }
   // The summary: the last "N passing" line and the "N failing" after it.
   const count = (word: string) => {
@@ -35,6 +41,31 @@ export function parseMocha(output: string, root: string): ParsedTestOutput {
     return undefined;
   };
   return { runner: 'mocha', failures, passed: count('passing') ?? 0, failed: count('failing') ?? 0 };
+}
+
+/**
+ * Expected and actual from the diff mocha prints under `+ expected - actual` (Node's own assertion
+ * messages say `+ actual - expected`), when each side is one line.
+ */
+function diffValues(rest: string[]): { expected: string; actual: string } | undefined {
+  const at = rest.findIndex((l) => /^\s*\+ (expected - actual|actual - expected)\s*$/.test(l));
+  if (at < 0) return undefined;
+  const plusIsExpected = rest[at].includes('+ expected');
+  const plus: string[] = [];
+  const minus: string[] = [];
+  for (const raw of rest.slice(at + 1)) {
+    const l = raw.trimStart();
+    // The frames, or the other side's diff (mocha repeats Node's own under its header), end it.
+    if (l.startsWith('at ') || /^\+ (expected - actual|actual - expected)\s*$/.test(l)) break;
+    if (l.startsWith('+')) plus.push(l.slice(1));
+    else if (l.startsWith('-')) minus.push(l.slice(1));
+    // Node marks where two strings part with a caret line.
+    else if (l.trim() !== '' && !/^\^+\s*$/.test(l)) return undefined;
+  }
+  if (plus.length !== 1 || minus.length !== 1) return undefined;
+  // mocha writes `-value`; Node's assertion diff writes `- value`.
+  const value = (v: string) => (plusIsExpected ? v : v.replace(/^ /, ''));
+  return plusIsExpected ? { expected: value(plus[0]), actual: value(minus[0]) } : { expected: value(minus[0]), actual: value(plus[0]) };
 }
 
 /** `  3) suite`: a failure block's first line (checked by hand first: it runs on every line). */

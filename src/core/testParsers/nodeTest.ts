@@ -1,5 +1,5 @@
-import { frames } from './stack';
-import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { jsFrames, placeJs } from './stack';
+import { failureAt, locate, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 /** Node's own test runner: the TAP reporter (default without a TTY) and the spec reporter. */
 export function parseNodeTest(output: string, root: string): ParsedTestOutput {
@@ -30,14 +30,12 @@ function parseTap(output: string, root: string): TestFailure[] {
     // Kept as printed ('hello' with its quotes), as the spec reporter shows them.
     const expected = /^expected: (.*)$/m.exec(yaml)?.[1];
     const actual = /^actual: (.*)$/m.exec(yaml)?.[1];
-    const message = shorten(
-      expected !== undefined && actual !== undefined
-        ? `${name ?? 'AssertionError'}: expected ${expected}, got ${actual}`
-        : `${name && name !== 'Error' ? `${name}: ` : ''}${(error ?? 'test failed').split('\n')[0]}`,
-    );
+    const firstLine = (error ?? 'test failed').split('\n')[0];
+    const values = expected !== undefined && actual !== undefined ? { expected, actual } : undefined;
+    const message = assertionMessage(`${name && name !== 'Error' ? `${name}: ` : ''}${firstLine}`, name ?? 'AssertionError', values);
     const stack = yamlValue(yaml, 'stack')?.split('\n') ?? [];
-    const placed = placeFailure(frames(stack, root), message) ?? fromLocation(yamlValue(yaml, 'location'), root, message);
-    if (placed) failures.push(failureAt(placed, message, head[2]));
+    const placed = placeJs(jsFrames(stack, root), message, root) ?? fromLocation(yamlValue(yaml, 'location'), root);
+    if (placed) failures.push(withValues(failureAt(placed, message, head[2]), values));
   }
   return failures;
 }
@@ -46,9 +44,13 @@ function parseSpec(output: string, root: string): TestFailure[] {
   const lines = splitLines(output);
   const failures: TestFailure[] = [];
   const seen = new Set<string>();
+  /** The `test at file:line:col` line the failing-tests summary prints above each failure. */
+  let testAt: string | undefined;
   for (let i = 0; i < lines.length; i++) {
+    if (lines[i].startsWith('test at ')) testAt = lines[i].slice(8).trim();
     const head = /^(\s*)✖ (.*?) \([\d.]+m?s\)\s*$/.exec(lines[i]);
     if (!head) continue;
+    const declared = /^test at /.test(lines[i - 1] ?? '') ? testAt : undefined;
     const block: string[] = [];
     for (i++; i < lines.length && (lines[i].startsWith(`${head[1]}  `) || lines[i].trim() === ''); i++) {
       if (lines[i].trim() === '' && /^\s*[✔✖ℹ]/.test(lines[i + 1] ?? '')) break;
@@ -58,14 +60,16 @@ function parseSpec(output: string, root: string): TestFailure[] {
     const errorLine = block.find((l) => l && !l.startsWith('at ')) ?? 'test failed';
     const expected = block.find((l) => l.startsWith('expected:'))?.slice(9).trim().replace(/,$/, '');
     const actual = block.find((l) => l.startsWith('actual:'))?.slice(7).trim().replace(/,$/, '');
-    const name = /^(\w*Error)\b/.exec(errorLine)?.[1];
-    const message = shorten(expected && actual ? `${name ?? 'AssertionError'}: expected ${expected}, got ${actual}` : errorLine.replace(/ \[\w+\]:/, ':'));
-    const placed = placeFailure(frames(block, root), message);
+    const name = /^(\w*Error)\b/.exec(errorLine)?.[1] ?? 'AssertionError';
+    const values = expected && actual ? { expected, actual } : undefined;
+    const message = assertionMessage(errorLine.replace(/ \[\w+\]:/, ':'), name, values);
+    // A failure with no frame in the project (a timeout, a thrown non-error) is placed at its test's declaration.
+    const placed = placeJs(jsFrames(block, root), message, root) ?? fromLocation(declared, root);
     if (!placed) continue;
     const key = `${head[2]}@${placed.location.file}:${placed.location.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    failures.push(failureAt(placed, message, head[2]));
+    failures.push(withValues(failureAt(placed, message, head[2]), values));
   }
   return failures;
 }
@@ -87,8 +91,21 @@ function yamlValue(yaml: string, key: string): string | undefined {
   return value.replace(/^(['"])(.*)\1$/, '$2');
 }
 
-function fromLocation(location: string | undefined, root: string, message: string) {
+function fromLocation(location: string | undefined, root: string) {
   const m = location ? /^(.*):(\d+):(\d+)$/.exec(location) : null;
-  if (!m || !isProjectFile(m[1], root)) return undefined;
-  return { location: { file: resolveIn(root, m[1]), line: Number(m[2]), column: Number(m[3]) }, related: [], message };
+  const file = m && locate(root, m[1]);
+  if (!m || !file) return undefined;
+  return { location: { file, line: Number(m[2]), column: Number(m[3]) }, related: [] };
+}
+
+/** Node's assertion messages that say nothing beyond the values: shown as "expected X, got Y". */
+const GENERIC = /^(\w*Error: )?(Expected values to be|Input A expected to|Values identical but not|test failed$)/;
+
+function assertionMessage(errorLine: string, name: string, values: { expected: string; actual: string } | undefined): string {
+  return shorten(values && GENERIC.test(errorLine) ? `${name}: expected ${values.expected}, got ${values.actual}` : errorLine);
+}
+
+function withValues(failure: TestFailure, values: { expected: string; actual: string } | undefined): TestFailure {
+  if (values) Object.assign(failure, values);
+  return failure;
 }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 /** A traceback entry line: `tests/test_x.py:5: AssertionError` (long) or `tests/test_x.py:5: in test_x` (short). */
 const ENTRY = /^(\S[^:]*\.py):(\d+):(?: (.*))?$/;
@@ -47,10 +47,10 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
     const line = block[j];
     const quoted = QUOTED_FILE.exec(line);
     if (quoted) {
-      if (isProjectFile(quoted[1], root)) {
+      const file = locate(root, quoted[1]);
+      if (file) {
         const caret = block.slice(j + 1, j + 4).find((l) => /^E\s+\^/.test(l));
         const code = block[j + 1];
-        const file = resolveIn(root, quoted[1]);
         // Python prints the line without its indentation: the caret's column is counted from the code.
         const column = caret && code ? caret.indexOf('^') - code.slice(1).search(/\S/) + indentation(file, Number(quoted[2])) : 1;
         frames.push({ file, line: Number(quoted[2]), column: Math.max(1, column) });
@@ -64,7 +64,8 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
     const entry = ENTRY.exec(line);
     if (entry) {
       if (errors.length) lastErrors = errors.splice(0);
-      if (isProjectFile(entry[1], root)) frames.push({ file: resolveIn(root, entry[1]), line: Number(entry[2]), column: 1 });
+      const file = locate(root, entry[1]);
+      if (file) frames.push({ file, line: Number(entry[2]), column: 1 });
     }
   }
   if (errors.length) lastErrors = errors;

@@ -1,40 +1,117 @@
-import { isProjectFile, resolveIn, type SourceLocation } from './types';
+import * as path from 'node:path';
+import { isTestFile, locate, type SourceLocation, type TestFailure } from './types';
 
 const MAX_FRAME_LINE = 4096;
+/** Babel's `path: message (line:col)` and TypeScript's `path:line:col - error TS…`, where a suite failed to compile. */
+const BABEL_AT = /^(?:\w*Error: )?(\S.*?\.[cm]?[jt]sx?): (.*) \((\d+):(\d+)\)$/;
+const TSC_AT = /^(\S+?\.[cm]?[jt]sx?|\S+?\.json):(\d+):(\d+) - (error TS\d+: .*)$/;
 const LOCATION = /^(.+):(\d+):(\d+)$/;
-const PATH_SHAPE = /^(?:\/|[A-Za-z]:\\|\.{1,2}\/)|^[^():\s]+\.[cm]?[jt]sx?$/;
+const PATH_SHAPE = /^(?:\/|[A-Za-z]:\\|\.{1,2}\/|file:\/\/)|^[^():\s]+\.[cm]?[jt]sx?$/;
+
+/** A frame of a JavaScript stack: where, and the function it names (empty when anonymous). */
+export interface JsFrame extends SourceLocation {
+  fn: string;
+}
 
 /**
  * One frame of a JavaScript stack (`at fn (file:1:2)`, `at file:1:2`, vitest's `❯ fn file:1:2`):
  * the location is inside the last parentheses, or the last word. Read by hand rather than with one
  * regular expression, which backtracks badly on long or hostile lines.
  */
-function frameLocation(raw: string): { file: string; line: number; column: number } | undefined {
+function frameOf(raw: string): { fn: string; file: string; line: number; column: number } | undefined {
   if (raw.length > MAX_FRAME_LINE || raw.length < 5) return undefined;
   const line = raw.trim();
   // A frame ends with its column, or with the parenthesis around the location.
   const last = line.charCodeAt(line.length - 1);
   if (last !== 41 && (last < 48 || last > 57)) return undefined;
+  const start = line.startsWith('at ') || line.startsWith('❯ ') ? 2 : 0;
   let where: string;
+  let fn: string;
   if (line.endsWith(')')) {
     const open = line.lastIndexOf('(');
     if (open < 0) return undefined;
     where = line.slice(open + 1, -1);
+    fn = line.slice(start, open).trim();
   } else {
-    where = line.slice(line.lastIndexOf(' ') + 1);
+    const space = line.lastIndexOf(' ');
+    where = line.slice(space + 1);
+    fn = space > start ? line.slice(start, space).trim() : '';
   }
   const m = LOCATION.exec(where);
   if (!m || !PATH_SHAPE.test(m[1]) || m[1].includes('(')) return undefined;
-  return { file: m[1], line: Number(m[2]), column: Number(m[3]) };
+  return { fn, file: m[1], line: Number(m[2]), column: Number(m[3]) };
+}
+
+/** Project frames of a JavaScript stack, outermost first, with the functions they name. */
+export function jsFrames(stack: string[], root: string, resolve = (printed: string) => locate(root, printed)): JsFrame[] {
+  const found: JsFrame[] = [];
+  for (const line of stack) {
+    const at = frameOf(line);
+    const file = at && resolve(at.file);
+    if (file) found.push({ file, line: at.line, column: at.column, fn: at.fn });
+  }
+  // Stacks list the innermost frame first; failures are placed from the outermost.
+  return found.reverse();
 }
 
 /** Project frames of a JavaScript stack, outermost first. */
 export function frames(stack: string[], root: string): SourceLocation[] {
-  const found: SourceLocation[] = [];
-  for (const line of stack) {
-    const at = frameLocation(line);
-    if (at && isProjectFile(at.file, root)) found.push({ file: resolveIn(root, at.file), line: at.line, column: at.column });
+  return jsFrames(stack, root).map(({ file, line, column }) => ({ file, line, column }));
+}
+
+/**
+ * A frame that runs a test's own body: an anonymous function, module code (`async file:…`), or a
+ * method of the object the runner calls tests on (jest's `Object.x`, mocha's `Context.x`, node's
+ * `TestContext.x`). A named function in a test file is a helper.
+ */
+function isTestBody(fn: string): boolean {
+  if (fn === '' || fn === 'async' || fn === '<anonymous>' || fn === 'async <anonymous>') return true;
+  return /^(?:async )?(?:new )?(?:Object|Context|TestContext|Test|Suite|Function)\./.test(fn);
+}
+
+/** Whether a located file is a test file, judged by its path inside the folder (the folder may sit below a `test/`). */
+const inFolder = { root: '', tests: new Map<string, boolean>() };
+export function isTestFileIn(root: string, file: string): boolean {
+  if (inFolder.root !== root || inFolder.tests.size > 10_000) {
+    inFolder.root = root;
+    inFolder.tests.clear();
   }
-  // Stacks list the innermost frame first; failures are placed from the outermost.
-  return found.reverse();
+  let answer = inFolder.tests.get(file);
+  if (answer === undefined) inFolder.tests.set(file, (answer = isTestFile(path.relative(root, file))));
+  return answer;
+}
+
+/**
+ * Where a JavaScript failure is shown: the test's own line (the innermost frame running a test body
+ * in a test file), else the innermost test-file frame, else the deepest project frame; the deepest
+ * project frame, where it raised, is related when it is elsewhere.
+ */
+export function placeJs(found: JsFrame[], message: string, root: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
+  if (found.length === 0) return undefined;
+  let inTest: JsFrame | undefined;
+  let body: JsFrame | undefined;
+  for (const f of found) {
+    if (!isTestFileIn(root, f.file)) continue;
+    inTest = f;
+    if (isTestBody(f.fn)) body = f;
+  }
+  const pick = body ?? inTest ?? found.at(-1)!;
+  const deepest = found.at(-1)!;
+  const location = { file: pick.file, line: pick.line, column: pick.column };
+  const related = deepest !== pick ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];
+  return { location, related };
+}
+
+/** A suite that failed to run on a syntax or type error: the place the compiler names. */
+export function compileError(block: string[], root: string): { location: SourceLocation; related: TestFailure['related']; message: string } | undefined {
+  for (const raw of block) {
+    const l = raw.trim();
+    if (l.length > MAX_FRAME_LINE || (!l.endsWith(')') && !l.includes(' - error TS'))) continue;
+    const babel = l.endsWith(')') ? BABEL_AT.exec(l) : null;
+    const tsc = babel ? null : TSC_AT.exec(l);
+    const m = babel ? { path: babel[1], line: babel[3], column: babel[4], message: babel[2] } : tsc && { path: tsc[1], line: tsc[2], column: tsc[3], message: tsc[4] };
+    const abs = m && locate(root, m.path);
+    if (m && abs) return { location: { file: abs, line: Number(m.line), column: Number(m.column) }, related: [], message: m.message };
+  }
+  return undefined;
 }

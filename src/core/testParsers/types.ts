@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** A place in a file: absolute path, 1-based line and column. */
@@ -14,6 +15,9 @@ export interface TestFailure {
   test: string | undefined;
   /** Other frames worth seeing, e.g. the line in project code that raised. */
   related: (SourceLocation & { message: string })[];
+  /** The values the runner printed as expected and actual, when it printed both (for a diff). */
+  expected?: string;
+  actual?: string;
 }
 
 export const RUNNER_NAMES = ['pytest', 'unittest', 'jest', 'vitest', 'mocha', 'node', 'go', 'cargo', 'tsc', 'junit'] as const;
@@ -42,38 +46,73 @@ export function splitLines(text: string): string[] {
  * What is known of the files a long output names, for the folder read last: outputs name the same
  * few files thousands of times. Bounded, and started afresh for another folder.
  */
-let known = { root: '', project: new Map<string, boolean>(), resolved: new Map<string, string>() };
+let known = { root: '', located: new Map<string, string | null>() };
 const testFiles = new Map<string, boolean>();
 const KNOWN_MAX = 10_000;
 
-function forRoot(root: string): typeof known {
-  if (known.root !== root || known.project.size > KNOWN_MAX || known.resolved.size > KNOWN_MAX) {
-    known = { root, project: new Map(), resolved: new Map() };
+/** Folders of installed packages, virtual environments and toolchains: never the project's code. */
+const VENDORED = /(^|[\\/])(node_modules|site-packages|dist-packages|\.venv|venv|__pypackages__|\.cargo|rustc|\.rustup|go[\\/]pkg[\\/]mod)([\\/]|$)/;
+/** Where Go's and Rust's own sources live when a stack passes through them. */
+const TOOLCHAIN = /^(\/usr\/(local\/)?(lib\/)?go[^/]*\/src\/|\/rustc\/|[A-Za-z]:[\\/](Program Files[\\/])?Go[\\/]src[\\/])|[\\/]lib[\\/]python\d[\d.]*[\\/]|[\\/]Python\d+[\\/]Lib[\\/]/i;
+
+/**
+ * The file of the project a runner's printed path names, as an absolute path, or undefined when no
+ * such file exists there. Takes paths relative to the folder, absolute paths inside it, `file://`
+ * URLs, and paths of another machine (a CI runner's `/home/runner/work/app/app/src/x.ts`, Windows'
+ * `C:\\Users\\me\\app\\src\\x.js`), which are mapped into the folder by the longest suffix of their
+ * parts that exists there. Frames in installed packages, the standard library or the runner itself
+ * are not the project's.
+ */
+export function locate(root: string, printed: string): string | undefined {
+  if (known.root !== root || known.located.size > KNOWN_MAX) forgetLocated(root);
+  let answer = known.located.get(printed);
+  if (answer === undefined) known.located.set(printed, (answer = findInProject(root, printed) ?? null));
+  return answer ?? undefined;
+}
+
+/** Starts afresh: files appear and go between two runs (every parse starts with this). */
+export function forgetLocated(root = ''): void {
+  known = { root, located: new Map() };
+}
+
+function findInProject(root: string, printed: string): string | undefined {
+  let file = printed.trim();
+  if (file.startsWith('file://')) file = fromFileUrl(file);
+  if (!file || /^(node:|internal[\\/]|<|\[)/.test(file) || TOOLCHAIN.test(file)) return undefined;
+  const windows = /^[A-Za-z]:[\\/]|^\\\\/.test(file) || (file.includes('\\') && !file.includes('/'));
+  if (!windows) {
+    const abs = path.resolve(root, file);
+    const rel = path.relative(root, abs);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) return VENDORED.test(rel) ? undefined : isFile(abs) ? abs : bySuffix(root, rel);
   }
-  return known;
+  return VENDORED.test(file) ? undefined : bySuffix(root, file);
 }
 
-/** Frames in installed packages, the standard library or the runner itself are not the project's. */
-export function isProjectFile(file: string, root: string): boolean {
-  const cache = forRoot(root).project;
-  let answer = cache.get(file);
-  if (answer === undefined) cache.set(file, (answer = checkProjectFile(file, root)));
-  return answer;
+/** The longest tail of the path's parts that names a file in the folder. */
+function bySuffix(root: string, file: string): string | undefined {
+  const parts = file.split(/[\\/]+/).filter((p) => p && p !== '.' && p !== '..' && !/^[A-Za-z]:$/.test(p));
+  for (let i = 0; i < parts.length; i++) {
+    const candidate = path.join(root, ...parts.slice(i));
+    if (isFile(candidate)) return candidate;
+  }
+  return undefined;
 }
 
-function checkProjectFile(file: string, root: string): boolean {
-  if (/^(node:|internal\/|<)/.test(file)) return false;
-  const abs = path.resolve(root, file);
-  const rel = path.relative(root, abs);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
-  return !/(^|[\\/])(node_modules|site-packages|dist-packages|\.venv|venv|__pypackages__)([\\/]|$)/.test(rel);
+function fromFileUrl(url: string): string {
+  try {
+    const pathname = decodeURIComponent(new URL(url).pathname);
+    return /^\/[A-Za-z]:\//.test(pathname) ? pathname.slice(1) : pathname;
+  } catch {
+    return '';
+  }
 }
 
-export function resolveIn(root: string, file: string): string {
-  const cache = forRoot(root).resolved;
-  let abs = cache.get(file);
-  if (abs === undefined) cache.set(file, (abs = path.resolve(root, file)));
-  return abs;
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 export function isTestFile(file: string): boolean {

@@ -1,4 +1,4 @@
-import { isProjectFile, failureAt, placeFailure, resolveIn, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 const HEADER = /^(FAIL|ERROR): (\S+) \(([^)]*)\)/;
 const FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
@@ -19,7 +19,8 @@ export function parseUnittest(output: string, root: string): ParsedTestOutput {
     for (; j < lines.length && !/^(=|-){20,}$/.test(lines[j]); j++) {
       const frame = FRAME.exec(lines[j]);
       if (frame) {
-        if (isProjectFile(frame[1], root)) frames.push({ file: resolveIn(root, frame[1]), line: Number(frame[2]), column: 1 });
+        const file = locate(root, frame[1]);
+        if (file) frames.push({ file, line: Number(frame[2]), column: 1 });
         continue;
       }
       if (lines[j].trim() && !/^\s/.test(lines[j]) && !/^Traceback/.test(lines[j])) lastLine = lines[j];

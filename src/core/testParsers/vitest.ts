@@ -1,27 +1,44 @@
-import { expectMessage } from './jsExpect';
-import { frames } from './stack';
-import { failureAt, placeFailure, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { expectedActual, expectMessage } from './jsExpect';
+import { jsFrames, placeJs } from './stack';
+import { failureAt, type ParsedTestOutput, type TestFailure, splitLines } from './types';
 
 const RULE = /^⎯{3,}/;
 
-/** vitest's default reporter: ` FAIL  file > suite > test` blocks, with `❯ file:line:col` frames. */
+/**
+ * vitest's default reporter: ` FAIL  file > suite > test` blocks, with `❯ file:line:col` frames.
+ * Tests whose errors are identical are printed as several FAIL lines over one error.
+ */
 export function parseVitest(output: string, root: string): ParsedTestOutput {
   const lines = splitLines(output);
   const failures: TestFailure[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const head = lines[i].startsWith(' FAIL ') ? /^ FAIL {1,2}(\S.*)$/.exec(lines[i]) : null;
-    if (!head) continue;
+    const heads: string[] = [];
+    for (let head = headOf(lines[i]); head !== undefined; head = headOf(lines[++i] ?? '')) heads.push(head);
+    if (heads.length === 0) continue;
     const block: string[] = [];
-    for (i++; i < lines.length && !(lines[i].startsWith('⎯') && RULE.test(lines[i])) && !lines[i].startsWith(' FAIL '); i++) block.push(lines[i]);
+    for (; i < lines.length && !(lines[i].startsWith('⎯') && RULE.test(lines[i])) && !lines[i].startsWith(' FAIL '); i++) block.push(lines[i]);
     i--;
     const firstFrame = block.findIndex((l) => /^\s*❯ /.test(l));
-    const message = expectMessage(firstFrame >= 0 ? block.slice(0, firstFrame) : block);
+    const messageLines = firstFrame >= 0 ? block.slice(0, firstFrame) : block;
+    const message = expectMessage(messageLines);
     const stack = block.filter((l) => /^\s*❯ /.test(l)).map((l) => l.replace('❯', 'at'));
-    const placed = placeFailure(frames(stack, root), message);
-    const [file, ...names] = head[1].split(' > ');
-    if (placed) failures.push(failureAt(placed, message, names.length ? names.join(' ') : file));
+    const placed = placeJs(jsFrames(stack, root), message, root);
+    if (!placed) continue;
+    const values = expectedActual(messageLines);
+    for (const head of heads) {
+      const [file, ...names] = head.split(' > ');
+      const failure = failureAt(placed, message, names.length ? names.join(' ') : file);
+      if (values) Object.assign(failure, values);
+      failures.push(failure);
+    }
   }
   const tests = /^\s+Tests\s+(.*)$/m.exec(output)?.[1] ?? '';
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
   return { runner: 'vitest', failures, passed: tests ? count('passed') : undefined, failed: tests ? count('failed') : failures.length };
+}
+
+/** `file > suite > test` of a ` FAIL  …` line (checked by hand first: it runs on every line). */
+function headOf(line: string): string | undefined {
+  if (!line.startsWith(' FAIL ')) return undefined;
+  return /^ FAIL {1,2}(\S.*)$/.exec(line)?.[1];
 }

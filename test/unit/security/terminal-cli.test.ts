@@ -94,9 +94,16 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
     assert.equal(JSON.parse(json.stdout).error.kind, 'bad_request');
   });
 
+  /** A location is reported only for a file that exists: this one's name carries the escape sequence. */
+  const writeHostileFile = async () => {
+    await fs.mkdir(path.join(dir, 'src'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'src', OSC52.replace('.py', '.ts')), '\n\n\n');
+  };
+
   const tscOutput = `src/${OSC52.replace('.py', '.ts')}(3,5): error TS2322: Type \u001b[2J'x' is not \u202eassignable\u009b to 'number'.\n`;
 
   it('parse-output: file names and messages from test output are escaped', async () => {
+    await writeHostileFile();
     const r = await runCliInProcess(['parse-output', '--cwd', dir, '--runner', 'tsc'], env, tscOutput);
     assert.equal(r.code, 1, r.stderr);
     assertSafe(r.stdout, 'stdout');
@@ -105,6 +112,7 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
   });
 
   it('parse-output --json: valid JSON with the exact text, no raw C1 or bidi character', async () => {
+    await writeHostileFile();
     const r = await runCliInProcess(['parse-output', '--cwd', dir, '--runner', 'tsc', '--json'], env, tscOutput);
     assertSafe(r.stdout, 'stdout');
     const json = JSON.parse(r.stdout);
