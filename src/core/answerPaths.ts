@@ -1,7 +1,7 @@
 /**
  * How a model names the file a Markdown code block holds: a path in the fence's info string, a
- * heading / bold / backticked / `[path]` / `File:` / bare path line before the block, or a comment
- * naming it on the block's first line. Shared by the file parser and the continuation prompt; the
+ * heading / bold / backticked / `[path]` / `File:` / bare path / comment line before the block, or a
+ * comment naming it on the block's first line. Shared by the file parser and the continuation prompt; the
  * path guard decides later whether a path is allowed.
  */
 
@@ -25,6 +25,9 @@ export function pathFromInfo(info: string): string | undefined {
 export function pathMarker(line: string): string | undefined {
   const s = line.trim();
   if (s.length === 0 || s.length > 1024) return undefined;
+  // `<!-- src/index.html -->`, `// src/app.ts`: a comment naming the file, on the line before its block.
+  const comment = pathComment(s, true);
+  if (comment !== undefined) return comment;
   let m: RegExpExecArray | null;
   const heading = /^#{1,6}\s+(.*?)\s*#*$/.exec(s);
   let body = heading ? heading[1] : s;
@@ -94,7 +97,7 @@ function hasFolderOrExtension(s: string): boolean {
 }
 
 function looksLikePath(s: string): boolean {
-  if (!s || s.length > 512 || /\s/.test(s) || /^[a-z]+:\/\//i.test(s) || /^\.+$/.test(s)) return false;
+  if (!s || s.length > 512 || /[\s<>"|?*]/.test(s) || /^[a-z]+:\/\//i.test(s) || /^\.+$/.test(s)) return false;
   return /[/\\]/.test(s) || /\.[A-Za-z0-9_-]{1,12}$/.test(s) || /^(Makefile|Dockerfile|LICENSE|Procfile|Gemfile|Rakefile)$/i.test(s);
 }
 

@@ -29,6 +29,16 @@ describe('FileStreamParser: the shapes of published answers', () => {
   );
 
   check(
+    'a comment line naming the path before a block',
+    '<!-- src/a.html -->\n```html\n<p>\n```\n<!--b.css-->\n```css\np {}\n```\n// c.ts\n```ts\nc;\n```\n',
+    [
+      { path: 'src/a.html', content: '<p>\n' },
+      { path: 'b.css', content: 'p {}\n' },
+      { path: 'c.ts', content: 'c;\n' },
+    ],
+  );
+
+  check(
     'a list of files, a version, or prose before a block does not name it',
     '- `main.py`: the entry point\n```bash\npython main.py\n```\nv1.2\n```\nx\n```\nSee app.py:\n```\ny\n```\n',
     [],
