@@ -11,9 +11,9 @@
  * - Tagged content is kept byte for byte, but for the one line break right after the opening tag and
  *   a code fence wrapped around the whole content. The first `</FILE>` ends the file.
  * - Fenced content is every line between the opening and the closing fence, line endings included.
- *   In Markdown files, a fence line with an info string opens a nested block that a bare fence closes,
- *   and a bare fence that could open one is settled by what follows (markdownEnd.ts). A first-line
- *   comment that only names the file is not content.
+ *   A fence line with an info string (which can only open a block) opens a nested block that a bare
+ *   fence closes; in Markdown files, a bare fence that could open one is settled by what follows
+ *   (markdownEnd.ts). A first-line comment that only names the file is not content.
  * - Code blocks with no path, `<think>` blocks and prose are ignored.
  * - A file is emitted as soon as its end is seen; one cut off by the end of the stream is reported
  *   by `finish()` and never emitted.
@@ -254,7 +254,7 @@ export class FileStreamParser {
           return mode.path === undefined ? undefined : { file: { path: mode.path, content } };
         }
         mode.depth--;
-      } else if (mode.markdown) {
+      } else {
         mode.depth++;
       }
     }
