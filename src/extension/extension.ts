@@ -8,6 +8,7 @@ import { Services } from './services';
 import { createStatusBar } from './statusBar';
 import { TestFailureActions } from './tests/codeActions';
 import { TestLoop } from './tests/service';
+import { TestingView } from './tests/testingView';
 import { trackTestableEditor } from './tests/testableContext';
 import { trackWalkthroughProgress } from './walkthrough';
 import { warmOnContractOpen } from './warmUp';
@@ -21,6 +22,8 @@ export interface TurboApi {
   logUri: vscode.Uri;
   /** Fires after every test run Turbo makes, with its report. */
   onDidRunTests: vscode.Event<import('../core/testLoop').TestReport>;
+  /** @internal What the Testing view shows for a folder after its last run (for the integration suites). */
+  testingView: Pick<TestingView, 'shownFor'>;
   /**
    * What activation cost, in milliseconds: evaluating the bundle, VS Code's own work between loading
    * it and calling activate() (the extension context, its storage), and activate() itself.
@@ -36,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
     context.subscriptions.push(services);
     const tests = new TestLoop(services);
     context.subscriptions.push(tests, vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new TestFailureActions(tests), { providedCodeActionKinds: TestFailureActions.kinds }));
+    const testingView = new TestingView(tests, services);
+    context.subscriptions.push(testingView);
     registerCommands(services, tests);
     context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services), registerLanguageModelTool(services), registerContractEditor(), trackTestableEditor(), trackWalkthroughProgress(services, tests.onDidRun));
     const loaded = typeof TURBO_LOAD_START === 'number' && typeof TURBO_LOAD_END === 'number';
@@ -46,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
       activateMs: performance.now() - started,
     };
     services.log.debug(`Activated: bundle ${activation.loadMs?.toFixed(1) ?? '?'} ms, VS Code ${activation.hostMs?.toFixed(1) ?? '?'} ms, activate() ${activation.activateMs.toFixed(1)} ms.`);
-    return { logUri: context.logUri, onDidRunTests: tests.onDidRun, activation };
+    return { logUri: context.logUri, onDidRunTests: tests.onDidRun, testingView, activation };
   } catch (err) {
     // VS Code would only log a failed activation; tell the person.
     void vscode.window.showErrorMessage(safeText(`Turbo failed to start: ${err instanceof Error ? err.message : String(err)}`));

@@ -16,6 +16,7 @@ import './suite/security.test';
 import './suite/editorLoop.test';
 import './suite/messages.test';
 import './suite/contractTrust.test';
+import './suite/testingView.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

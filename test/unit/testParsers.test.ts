@@ -52,6 +52,7 @@ describe('test output parsers, fed real output from the real tools', () => {
         { test: 'slugify joins words with dashes', at: 'test/lib.test.js:6:10', message: "AssertionError: expected 'hello-world', got 'hello_world'", related: [] },
         { test: 'total of missing items', at: 'test/lib.test.js:14:16', message: "TypeError: Cannot read properties of undefined (reading 'reduce')", related: ['lib.js:6:16'] },
       ]);
+      assert.deepEqual(r.failures.map((f) => [f.expected, f.actual]), [["'hello-world'", "'hello_world'"], [undefined, undefined]]);
     });
   }
 

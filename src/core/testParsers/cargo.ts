@@ -1,4 +1,4 @@
-import { locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 /**
  * `cargo test`: each `---- name stdout ----` block holds the panic (`panicked at src/lib.rs:17:9:`
@@ -34,9 +34,11 @@ export function parseCargo(output: string, root: string): ParsedTestOutput {
   return { runner: 'cargo', failures, passed, failed: failed ?? failures.length };
 }
 
+const NO_PANIC = /^note: test did not panic as expected(?: at (.+):(\d+):(\d+))?$/;
+
 function readPanic(test: string, block: string[], root: string): TestFailure | undefined {
   const index = block.findIndex((l) => /^thread '.*?'(?: \(\d+\))? panicked at /.test(l));
-  if (index < 0) return undefined;
+  if (index < 0) return noPanic(test, block, root);
   const line = block[index];
   let where: string[];
   let message: string;
@@ -47,8 +49,9 @@ function readPanic(test: string, block: string[], root: string): TestFailure | u
     const end = rest.findIndex((l) => /^(stack backtrace:|note: )/.test(l) || l === '');
     message = (end < 0 ? rest : rest.slice(0, end)).join('\n');
   } else {
-    // Before Rust 1.73: panicked at 'message', src/lib.rs:17:9
-    const old = /panicked at '([\s\S]*)', (.+?):(\d+):(\d+)$/.exec(line);
+    // Before Rust 1.73: panicked at 'message', src/lib.rs:17:9 — the message may run over several lines.
+    const last = block.findIndex((l, j) => j >= index && l.length < 4096 && /', \S+:\d+:\d+$/.test(l));
+    const old = last < 0 ? null : /panicked at '([\s\S]*)', (\S+):(\d+):(\d+)$/.exec(block.slice(index, last + 1).join('\n'));
     if (!old) return undefined;
     where = old.slice(2, 5);
     message = old[1];
@@ -66,8 +69,39 @@ function readPanic(test: string, block: string[], root: string): TestFailure | u
     if (at && file) {
       const testFrame = { file, line: Number(at[2]), column: Number(at[3]) };
       const sameLine = testFrame.file === panic.file && testFrame.line === panic.line;
-      return { location: testFrame, related: sameLine ? [] : [{ ...panic, message: `panicked here: ${text}` }], message: text, test };
+      return withValues(testFrame, sameLine ? [] : [{ ...panic, message: `panicked here: ${text}` }], text, test, message);
     }
   }
-  return { ...placeFailure([panic], text)!, message: text, test };
+  return withValues(panic, [], text, test, message);
+}
+
+/** `note: test did not panic as expected at src/lib.rs:21:8` (the place since Rust 1.80): a should_panic test that returned. */
+function noPanic(test: string, block: string[], root: string): TestFailure | undefined {
+  for (const line of block) {
+    const m = NO_PANIC.exec(line);
+    const file = m?.[1] && locate(root, m[1]);
+    if (m && file) return { location: { file, line: Number(m[2]), column: Number(m[3]) }, message: 'test did not panic as expected', test, related: [] };
+  }
+  return undefined;
+}
+
+/**
+ * assert_eq!'s `left: 5` / `right: 4` (older toolchains: `` left: `5`, `` and `` right: `4` ``).
+ * Rust does not say which side is expected; `assert_eq!(actual, expected)` is the common order.
+ */
+function withValues(location: SourceLocation, related: TestFailure['related'], text: string, test: string, message: string): TestFailure {
+  const left = valueAfter(message, 'left: ');
+  const right = left === undefined ? undefined : valueAfter(message, 'right: ');
+  if (left === undefined || right === undefined) return { location, message: text, test, related };
+  return { location, message: text, test, related, expected: right, actual: left };
+}
+
+/** The rest of the line after `key`, without the old format's backticks and comma. */
+function valueAfter(message: string, key: string): string | undefined {
+  const at = message.indexOf(key);
+  if (at < 0) return undefined;
+  const end = message.indexOf('\n', at);
+  let value = message.slice(at + key.length, end < 0 ? undefined : end);
+  if (value.endsWith(',')) value = value.slice(0, -1);
+  return value.length > 1 && value.startsWith('`') && value.endsWith('`') ? value.slice(1, -1) : value;
 }

@@ -2,62 +2,69 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
-interface Pending {
-  test: string;
-  messages: { file: string; line: number; text: string }[];
+/** One `file_test.go:12: text` line of a test (and the lines under it); testify's 2015 output has no place of its own. */
+interface Message {
+  file: string | undefined;
+  line: number;
+  text: string;
+}
+
+interface Test {
+  name: string;
+  messages: Message[];
+  failed: boolean;
   panic?: string;
   frames: SourceLocation[];
 }
 
+const MESSAGE = /^(?: {4,}|\t+)([\w.-]+\.go):(\d+):(?: (.*))?$/;
+const BUILD_ERROR = /^(\.?\.?\/?[\w./-]+\.go):(\d+)(?::(\d+))?: (.*)$/;
+const TRACE_ENTRY = /([\w./-]+\.go):(\d+)/g;
+
 /**
- * `go test` output (plain or -v): `--- FAIL: TestX` with `file_test.go:10: message` lines that are
- * relative to the package folder (known only from the `FAIL <import path>` line that ends the
- * package), panics with their goroutine traces, and build errors.
+ * `go test` output, plain or -v, over one package or many: `--- FAIL: TestX` with
+ * `file_test.go:10: message` lines relative to the package folder (known from the `ok`/`FAIL
+ * <import path>` line that ends the package). With -v and `t.Parallel()` the messages come under
+ * `=== RUN`/`=== CONT`/`=== NAME` lines, long before their `--- FAIL`; testify's `Error Trace:`
+ * says which line of the test called the helper that failed. Also panics and build errors.
  */
 export function parseGo(output: string, root: string): ParsedTestOutput {
   const lines = splitLines(output);
   const failures: TestFailure[] = [];
   const module = goModule(root);
-  let pending: Pending[] = [];
-  let current: Pending | undefined;
+  let tests = new Map<string, Test>();
+  let current: Test | undefined;
   let passed = 0;
   let inPanic = false;
-  const byName = (name: string) => {
-    let p = pending.find((x) => x.test === name);
-    if (!p) pending.push((p = { test: name, messages: [], frames: [] }));
-    return p;
+  const named = (name: string) => {
+    let t = tests.get(name);
+    if (!t) tests.set(name, (t = { name, messages: [], failed: false, frames: [] }));
+    return t;
   };
-  const flush = (importPath: string) => {
-    const dir = packageDir(importPath, module, root);
-    for (const p of pending) {
-      // A message names its file relative to the package folder; a standard-library file is not there.
-      const located = p.messages.flatMap((m) => {
-        const file = locate(root, path.join(dir, m.file));
-        return file ? [{ file, line: m.line, column: 1 }] : [];
-      });
-      const message = shorten(p.panic ?? (p.messages.map((m) => m.text).join('\n') || `${p.test} failed`));
-      const placed = placeFailure(located.length ? [...p.frames, ...located] : p.frames, message);
-      if (placed) failures.push(failureAt(placed, message, p.test));
+  const flush = (importPath: string | undefined) => {
+    const dir = packageDir(importPath, module);
+    for (const t of tests.values()) {
+      const failure = t.failed ? readTest(t, dir, root) : undefined;
+      if (failure) failures.push(failure);
     }
-    pending = [];
+    tests = new Map();
     current = undefined;
   };
   for (const line of lines) {
     let m: RegExpExecArray | null;
     // Cheap checks first: most lines of a long run are none of these.
     const goFile = line.includes('.go:');
-    if (line.startsWith('=== ') && (m = /^=== (?:RUN|CONT|PAUSE)\s+(\S+)/.exec(line))) {
-      current = undefined;
-      if (!line.startsWith('=== RUN')) continue;
-      current = { test: m[1], messages: [], frames: [] };
+    if (line.startsWith('=== ')) {
+      // RUN, CONT and NAME say whose output follows; PAUSE and an empty CONT say nobody's.
+      m = /^=== (RUN|CONT|NAME)\s+(\S+)/.exec(line);
+      current = m ? named(m[2]) : undefined;
       continue;
     }
     if (line.includes('--- ') && (m = /^\s*--- (FAIL|PASS|SKIP): (\S+)/.exec(line))) {
       if (m[1] === 'PASS') passed++;
-      if (m[1] !== 'FAIL') continue;
-      const p = byName(m[2]);
-      if (current?.test === m[2]) p.messages.push(...current.messages);
-      current = p;
+      // Without -v (and before Go 1.14) a failed test's messages follow its --- FAIL line.
+      current = m[1] === 'FAIL' ? named(m[2]) : undefined;
+      if (current) current.failed = true;
       continue;
     }
     if ((line.startsWith('FAIL') || line.startsWith('ok')) && ((m = /^(?:FAIL|ok)\s+(\S+)\s+(?:[\d.]+s|\(cached\))/.exec(line)) || (m = /^FAIL\s+(\S+) \[(?:build|setup) failed\]/.exec(line)))) {
@@ -67,35 +74,93 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
     }
     if (!inPanic && line.startsWith('panic: ') && (m = /^panic: (.*?)(?: \[recovered\])?$/.exec(line))) {
       inPanic = true;
-      const p = current ?? pending.at(-1);
-      if (p) p.panic = `panic: ${m[1]}`;
+      const t = current ?? [...tests.values()].at(-1);
+      if (t) {
+        t.panic = `panic: ${m[1]}`;
+        t.failed = true;
+      }
       continue;
     }
     if (inPanic) {
-      // Goroutine frames: a tab, the absolute file, its line and an offset. Innermost first.
-      const frame = goFile && line.startsWith('\t') ? /^\t(\/.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line) : null;
-      const p = current ?? pending.at(-1);
-      const file = frame && p && locate(root, frame[1]);
-      if (frame && p && file) p.frames.unshift({ file, line: Number(frame[2]), column: 1 });
+      // Goroutine frames: a tab, the absolute file (maybe another machine's), its line and an offset. Innermost first.
+      const frame = goFile && line.startsWith('\t') ? /^\t(.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line) : null;
+      const t = current ?? [...tests.values()].at(-1);
+      const file = frame && t && locate(root, frame[1]);
+      if (frame && t && file) t.frames.unshift({ file, line: Number(frame[2]), column: 1 });
       continue;
     }
-    if (goFile && current && (m = /^ {4,}([\w.-]+\.go):(\d+): (.*)$/.exec(line))) {
-      current.messages.push({ file: m[1], line: Number(m[2]), text: m[3] });
+    if (goFile && current && (m = MESSAGE.exec(line))) {
+      current.messages.push({ file: m[1], line: Number(m[2]), text: m[3] ?? '' });
       continue;
     }
-    if (current?.messages.length && line.startsWith('        ') && (m = /^ {8,}(.*)$/.exec(line))) {
-      current.messages[current.messages.length - 1].text += `\n${m[1]}`;
+    // Lines under a message (or, from testify before 2016, a message with no place of its own).
+    if (current && (line.startsWith('        ') || line.startsWith('\t'))) {
+      const last = current.messages.at(-1);
+      if (last) last.text += `\n${line.trim()}`;
+      else if (current.failed) current.messages.push({ file: undefined, line: 0, text: line.trim() });
       continue;
     }
-    // A build error: `pkg/calc/calc.go:10:2: undefined: x`, relative to where go ran.
-    const build = goFile ? /^(\.?\.?\/?[\w./-]+\.go):(\d+):(\d+): (.*)$/.exec(line) : null;
+    // A build error: `pkg/calc/calc.go:10:2: undefined: x` (older Go: no column), relative to where go ran.
+    const build = goFile ? BUILD_ERROR.exec(line) : null;
     const buildFile = build && locate(root, build[1]);
     if (build && buildFile) {
-      failures.push({ location: { file: buildFile, line: Number(build[2]), column: Number(build[3]) }, message: shorten(build[4]), test: undefined, related: [] });
+      failures.push({ location: { file: buildFile, line: Number(build[2]), column: Number(build[3] ?? 1) }, message: shorten(build[4]), test: undefined, related: [] });
     }
   }
-  if (pending.length) flush(module ?? '');
+  if (tests.size) flush(undefined);
   return { runner: 'go', failures, passed: passed || undefined, failed: failures.length };
+}
+
+/**
+ * A failed test's failure: at its first testify assertion (whose Error Trace leads back to the
+ * test's own line), else at its last located message (t.Log lines come first, t.Fatal last).
+ * A test whose only output was its subtests' has no place of its own and is left out.
+ */
+function readTest(t: Test, dir: string, root: string): TestFailure | undefined {
+  let chosen: Message | undefined;
+  let chosenPlaces: SourceLocation[] = [];
+  for (const m of t.messages) {
+    if (m.text.includes('Error Trace:') && (chosenPlaces = placesOf(m, dir, root)).length) {
+      chosen = m;
+      break;
+    }
+  }
+  for (let k = t.messages.length - 1; !chosen && k >= 0; k--) {
+    if ((chosenPlaces = placesOf(t.messages[k], dir, root)).length) chosen = t.messages[k];
+  }
+  // The failing message first; the test's other lines (its logs, a race report) after it.
+  const texts = chosen ? [chosen, ...t.messages.filter((m) => m !== chosen)] : t.messages;
+  const message = shorten(t.panic ?? (texts.map((m) => m.text.trim()).join('\n') || `${t.name} failed`));
+  const placed = placeFailure([...t.frames, ...chosenPlaces], message, root);
+  if (!placed) return undefined;
+  const failure = failureAt(placed, message, t.name);
+  const values = chosen && expectedActual(chosen.text);
+  if (values) [failure.expected, failure.actual] = values;
+  return failure;
+}
+
+/** Where a message points: testify's Error Trace (outermost call first), then its own file:line. */
+function placesOf(m: Message, dir: string, root: string): SourceLocation[] {
+  const found: SourceLocation[] = [];
+  const trace = m.text.includes('Error Trace:') ? /Error Trace:\s+([^\n]*(?:\n[\w./-]+\.go:\d+:?)*)/.exec(m.text) : null;
+  // The trace lists the innermost call first; placed failures want the outermost first.
+  for (const [, file, line] of trace ? trace[1].matchAll(TRACE_ENTRY) : []) {
+    const abs = locate(root, dir ? `${dir}/${file}` : file);
+    if (abs) found.unshift({ file: abs, line: Number(line), column: 1 });
+  }
+  const own = m.file && locate(root, dir ? `${dir}/${m.file}` : m.file);
+  if (own && !found.some((f) => f.file === own && f.line === m.line)) found.push({ file: own, line: m.line, column: 1 });
+  return found;
+}
+
+/** testify's `expected: X` / `actual  : Y` lines, or its older `Not equal: X (expected) != Y (actual)`. */
+function expectedActual(text: string): [string, string] | undefined {
+  if (!text.includes('xpected')) return undefined;
+  const expected = /^expected: (.*)$/m.exec(text);
+  const actual = /^actual\s*: (.*)$/m.exec(text);
+  if (expected && actual) return [expected[1], actual[1]];
+  const old = /Not equal: (.*) \(expected\)\n\s*!= (.*) \(actual\)/.exec(text);
+  return old ? [old[1], old[2]] : undefined;
 }
 
 function goModule(root: string): string | undefined {
@@ -106,8 +171,13 @@ function goModule(root: string): string | undefined {
   }
 }
 
-/** The folder of a package from its import path and the module path in go.mod. */
-function packageDir(importPath: string, module: string | undefined, root: string): string {
-  if (module && (importPath === module || importPath.startsWith(`${module}/`))) return path.join(root, importPath.slice(module.length));
-  return root;
+/**
+ * The folder of a package, relative to the root, from its import path and go.mod's module path.
+ * Without go.mod (or for another module) the whole import path is given, and locate() maps it by
+ * its longest tail that exists in the folder.
+ */
+function packageDir(importPath: string | undefined, module: string | undefined): string {
+  if (!importPath) return '';
+  if (module && (importPath === module || importPath.startsWith(`${module}/`))) return importPath.slice(module.length + 1);
+  return importPath;
 }

@@ -35,7 +35,8 @@ const TELLS: [RunnerName, RegExp[]][] = [
   ['vitest', [/^\s+Test Files\s+\d+ /m, /^ FAIL {1,2}\S.* > /m]],
   ['mocha', [/^\s+\d+ passing \(\d+m?s\)$/m]],
   ['node', [/^# (?:pass|fail) \d+$/m, /^ℹ (?:pass|fail) \d+$/m]],
-  ['cargo', [/^test result: (?:ok|FAILED)\. /m, /^---- \S+ stdout ----$/m]],
+  // A run that stops at a compile error has no summary, only rustc's errors and cargo's last word.
+  ['cargo', [/^test result: (?:ok|FAILED)\. /m, /^---- \S+ stdout ----$/m, /^error: could not compile `[^`\n]+`/m]],
   ['go', [/^\s*--- FAIL: /m, /^(?:ok|FAIL)\s+\S+\s+(?:[\d.]+s|\(cached\))$/m, /^FAIL\s+\S+ \[build failed\]$/m]],
   ['tsc', [/\(\d+,\d+\): error TS\d+:/, /:\d+:\d+ - error TS\d+:/]],
 ];

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
-/** A traceback entry line: `tests/test_x.py:5: AssertionError` (long) or `tests/test_x.py:5: in test_x` (short). */
-const ENTRY = /^(\S[^:]*\.py):(\d+):(?: (.*))?$/;
+/** A setup error's header: `file /abs/tests/test_x.py, line 12` (a fixture that is not found). */
+const FIXTURE_FILE = /^file (.+\.py), line (\d+)$/;
 /** A `SyntaxError` quoted inside an `E` line: `E     File "/abs/models.py", line 5`. */
 const QUOTED_FILE = /^E\s+File "(.+?)", line (\d+)/;
 const BLOCK_HEAD = /^_{3,} (.+?) _{3,}$/;
@@ -53,7 +53,7 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
         const code = block[j + 1];
         // Python prints the line without its indentation: the caret's column is counted from the code.
         const column = caret && code ? caret.indexOf('^') - code.slice(1).search(/\S/) + indentation(file, Number(quoted[2])) : 1;
-        frames.push({ file, line: Number(quoted[2]), column: Math.max(1, column) });
+        addFrame(frames, file, Number(quoted[2]), Math.max(1, column));
       }
       continue;
     }
@@ -61,11 +61,15 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
       errors.push(line.slice(1).trim());
       continue;
     }
-    const entry = ENTRY.exec(line);
+    const fixture = line.startsWith('file ') ? FIXTURE_FILE.exec(line) : null;
+    if (fixture) {
+      addFrame(frames, locate(root, fixture[1]), Number(fixture[2]));
+      continue;
+    }
+    const entry = entryOf(line);
     if (entry) {
       if (errors.length) lastErrors = errors.splice(0);
-      const file = locate(root, entry[1]);
-      if (file) frames.push({ file, line: Number(entry[2]), column: 1 });
+      addFrame(frames, locate(root, entry.file), entry.line);
     }
   }
   if (errors.length) lastErrors = errors;
@@ -74,10 +78,45 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
   const text = assertion >= 0 ? lastErrors.slice(assertion, assertion + 4).join('\n') : lastErrors.filter((l) => !/^\s*[~^]+\s*$/.test(l) && !/^File "/.test(l)).at(-1);
   const message = shorten(text || title);
   const collecting = /^ERROR collecting (.+)$/.exec(title);
-  const test = collecting ? collecting[1] : nodeIds.get(title.replace(/^ERROR at (?:setup|teardown) of /, '')) ?? title;
-  // A collection error's raising line (a SyntaxError in an imported module) comes after the test file's frame.
-  const placed = placeFailure(frames, message);
-  return placed ? failureAt(placed, message, test) : undefined;
+  const name = title.replace(/^ERROR at (?:setup|teardown) of /, '');
+  const test = collecting ? collecting[1] : nodeIds.get(name) ?? name;
+  if (frames.length === 0) return undefined;
+  // pytest's traceback starts at the test function (or the fixture, or the collected module's
+  // import): that line is the failure's place, wherever it raised (a helper, project code).
+  const deepest = frames.at(-1)!;
+  const related = deepest !== frames[0] ? [{ ...deepest, message: `raised here: ${message}` }] : [];
+  const failure = failureAt({ location: frames[0], related }, message, test);
+  const values = assertion >= 0 ? expectedActual(lastErrors[assertion]) : undefined;
+  if (values) [failure.expected, failure.actual] = values;
+  return failure;
+}
+
+/** A frame, unless the same line was the last one (a setup error names its test's line twice). */
+function addFrame(frames: SourceLocation[], file: string | undefined, line: number, column = 1): void {
+  const last = frames[frames.length - 1];
+  if (file && !(last && last.file === file && last.line === line)) frames.push({ file, line, column });
+}
+
+/**
+ * A traceback entry: `tests/test_x.py:5: AssertionError` (long), `tests/test_x.py:5: in test_x`
+ * (short), a helper's `failure_demo.py:35:` or a setup error's last line `/abs/test_x.py:12`
+ * (Windows paths too). Read by hand: a path may hold colons.
+ */
+function entryOf(line: string): { file: string; line: number } | undefined {
+  if (line.length > 4096 || line.startsWith(' ') || line.startsWith('>')) return undefined;
+  const at = line.indexOf('.py:');
+  if (at < 0) return undefined;
+  const m = /^(\d+)(?::(?: .*)?)?$/.exec(line.slice(at + 4));
+  return m ? { file: line.slice(0, at + 3), line: Number(m[1]) } : undefined;
+}
+
+/** `assert 4 == 5` (pytest's rewrite: left is the actual value) or unittest's `AssertionError: 4 != 5`. */
+function expectedActual(line: string): [string, string] | undefined {
+  const m = /^(?:AssertionError: )?assert (.+)$/.exec(line);
+  const [body, operator] = m ? [m[1], ' == '] : [line.replace(/^AssertionError: /, ''), ' != '];
+  const at = body.indexOf(operator);
+  if (at < 0 || body.indexOf(operator, at + 1) >= 0 || (!m && !line.startsWith('AssertionError: '))) return undefined;
+  return [body.slice(at + operator.length), body.slice(0, at)];
 }
 
 function totals(lines: string[]): Pick<ParsedTestOutput, 'passed' | 'failed'> {
@@ -92,7 +131,7 @@ function totals(lines: string[]): Pick<ParsedTestOutput, 'passed' | 'failed'> {
 }
 
 /** How many leading whitespace characters a source line has (0 when the file cannot be read). */
-function indentation(file: string, line: number): number {
+export function indentation(file: string, line: number): number {
   try {
     const text = fs.readFileSync(file, 'utf8').split(/\r?\n/)[line - 1] ?? '';
     return text.length - text.trimStart().length;

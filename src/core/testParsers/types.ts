@@ -127,11 +127,13 @@ export function isTestFile(file: string): boolean {
 
 /**
  * Chooses where a failure is shown from its project frames (outermost first): the frame in a test
- * file (the assertion), with the deepest frame elsewhere (where it raised) as related.
+ * file (the assertion), with the deepest frame elsewhere (where it raised) as related. With the
+ * root, a test file is told by its path inside the folder (a folder that itself lives under some
+ * `test/` must not make every file a test file).
  */
-export function placeFailure(frames: SourceLocation[], message: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
+export function placeFailure(frames: SourceLocation[], message: string, root?: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
   if (frames.length === 0) return undefined;
-  const testFrames = frames.filter((f) => isTestFile(f.file));
+  const testFrames = frames.filter((f) => isTestFile(root && f.file.startsWith(root) ? f.file.slice(root.length) : f.file));
   const location = testFrames.at(-1) ?? frames.at(-1)!;
   const deepest = frames.at(-1)!;
   const related = deepest !== location ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];

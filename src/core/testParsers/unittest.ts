@@ -1,7 +1,9 @@
+import { indentation } from './pytest';
 import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
-const HEADER = /^(FAIL|ERROR): (\S+) \(([^)]*)\)/;
+const HEADER = /^(FAIL|ERROR): (\S+) \(([^)]*)\)(.*)$/;
 const FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;
+const RULE = /^(=|-){20,}$/;
 
 /** Python `unittest` output: FAIL/ERROR blocks with tracebacks, then "Ran N tests" and the totals. */
 export function parseUnittest(output: string, root: string): ParsedTestOutput {
@@ -10,28 +12,42 @@ export function parseUnittest(output: string, root: string): ParsedTestOutput {
   for (let i = 0; i < lines.length; i++) {
     const header = HEADER.exec(lines[i]);
     if (!header) continue;
-    const test = `${header[3]}`.trim() || header[2];
+    const test = testName(header);
     const frames: SourceLocation[] = [];
     let j = i + 1;
+    // A test with a docstring has its first line printed between the header and the rule.
+    if (!RULE.test(lines[j] ?? '') && RULE.test(lines[j + 1] ?? '')) j++;
     if (/^-{20,}$/.test(lines[j] ?? '')) j++;
-    let lastLine = '';
+    let exception = -1;
+    let indented = true;
     // The block runs to the next ===== (another failure) or ----- (the totals).
-    for (; j < lines.length && !/^(=|-){20,}$/.test(lines[j]); j++) {
-      const frame = FRAME.exec(lines[j]);
+    const start = j;
+    for (; j < lines.length && !RULE.test(lines[j]); j++) {
+      const line = lines[j];
+      const frame = FRAME.exec(line);
       if (frame) {
         const file = locate(root, frame[1]);
         if (file) frames.push({ file, line: Number(frame[2]), column: 1 });
+        // A SyntaxError's frame has no function; the caret under its code gives the column.
+        if (file && !frame[3]) caretColumn(lines, j, frames[frames.length - 1]);
+        indented = true;
         continue;
       }
-      if (lines[j].trim() && !/^\s/.test(lines[j]) && !/^Traceback/.test(lines[j])) lastLine = lines[j];
-      else if (/^\s+\^/.test(lines[j]) && frames.length > 0) {
-        // A caret under a SyntaxError points at the column.
-        frames[frames.length - 1].column = lines[j].indexOf('^') - lines[j].search(/\S/) + 1;
-      }
+      const isIndented = /^\s/.test(line);
+      // The exception starts at the first unindented line after the frames (the last one when chained).
+      if (line.trim() && !isIndented && indented && !/^(Traceback|During handling|The above exception)/.test(line)) exception = j;
+      indented = isIndented || !line.trim();
     }
-    const message = shorten(lastLine || `${header[1]} in ${header[2]}`);
-    const placed = placeFailure(frames, message);
-    if (placed) failures.push(failureAt(placed, message, test));
+    const text = exception >= 0 ? lines.slice(exception, j).filter((l) => l.trim()) : [];
+    const message = shorten(text.slice(0, 4).join('\n') || lines.slice(start, j).filter((l) => l.trim()).at(-1) || `${header[1]} in ${header[2]}`);
+    const placed = placeFailure(frames, message, root);
+    if (placed) {
+      const failure = failureAt(placed, message, test);
+      // assertEqual(first, second) prints `first != second`; the first is the value under test.
+      const values = /^AssertionError: (.+?) != (.+)$/.exec(text[0] ?? '');
+      if (values && !values[2].includes(' != ')) [failure.expected, failure.actual] = [values[2], values[1]];
+      failures.push(failure);
+    }
     i = j - 1;
   }
   const ran = /^Ran (\d+) tests?/m.exec(output);
@@ -40,4 +56,22 @@ export function parseUnittest(output: string, root: string): ParsedTestOutput {
   const failed = totals ? count('failures') + count('errors') : ran ? 0 : undefined;
   const skipped = totals ? count('skipped') : Number(/skipped=(\d+)/.exec(output)?.[1] ?? 0);
   return { runner: 'unittest', failures, passed: ran && failed !== undefined ? Number(ran[1]) - failed - skipped : undefined, failed };
+}
+
+/**
+ * `module.Class.test_x` from `test_x (module.Class.test_x)` (Python 3.11+) or `test_x
+ * (module.Class)` (before), with a subTest's parameters: `test_x (module.Class.test_x) (i=1)`.
+ */
+function testName(header: RegExpExecArray): string {
+  const [, , method, where, rest] = header;
+  const name = !where ? method : where.endsWith(`.${method}`) ? where : `${where}.${method}`;
+  const sub = rest.trim();
+  return sub ? `${name} ${sub}` : name;
+}
+
+function caretColumn(lines: string[], at: number, frame: SourceLocation): void {
+  const caret = lines.slice(at + 1, at + 4).find((l) => /^\s+\^/.test(l));
+  const code = lines[at + 1];
+  // Python prints the code without its indentation: the caret's column is counted from the code.
+  if (caret && code) frame.column = Math.max(1, caret.indexOf('^') - code.search(/\S/) + 1 + indentation(frame.file, frame.line));
 }

@@ -151,7 +151,10 @@ export class TestFixer {
             denyEnv: settings.testEnvDeny,
             secrets: [made.key],
             onOutput: (t) => this.loop.output.append(t),
-            onProgress: (p) => progress.report({ message: `round ${p.round} of ${p.rounds}${p.failing !== undefined ? ` · ${p.failing} failing` : ''} · ${p.phase === 'testing' ? 'running tests' : `asking ${made.ctx.model}`}` }),
+            onProgress: (p) => {
+              if (p.phase === 'testing') this.loop.starting.fire(folder);
+              progress.report({ message: `round ${p.round} of ${p.rounds}${p.failing !== undefined ? ` · ${p.failing} failing` : ''} · ${p.phase === 'testing' ? 'running tests' : `asking ${made.ctx.model}`}` });
+            },
             onReport: (report) => {
               void this.loop.show(folder, command, report);
               this.loop.changed.fire(report);

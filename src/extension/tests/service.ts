@@ -37,6 +37,13 @@ export class TestLoop implements vscode.Disposable {
   readonly changed = new vscode.EventEmitter<TestReport>();
   /** Fired after every test run with its report (the integration suites listen). */
   readonly onDidRun = this.changed.event;
+  /** @internal fired by the fix flows too */
+  readonly starting = new vscode.EventEmitter<string>();
+  /** Fired with the folder when a run of its tests starts. */
+  readonly onDidStart = this.starting.event;
+  private readonly staled = new vscode.EventEmitter<string>();
+  /** Fired with the folder when its files change after a run: the report is out of date. */
+  readonly onDidGoStale = this.staled.event;
 
   private readonly fixer: TestFixer;
 
@@ -54,6 +61,7 @@ export class TestLoop implements vscode.Disposable {
     if (!state || state.stale) return;
     state.stale = true;
     this.services.log.info(`Files changed in ${folder} since its last test run: the report is out of date.`);
+    this.staled.fire(folder);
     if (this.last === folder) this.status.show(state);
   }
 
@@ -174,6 +182,7 @@ export class TestLoop implements vscode.Disposable {
     const settings = readSettings(vscode.Uri.file(folder));
     this.status.running(folder, command);
     this.staleness.running(folder);
+    this.starting.fire(folder);
     this.output.appendLine(`\n> ${command}   (in ${folder}, ${new Date().toLocaleTimeString()})`);
     // The key from secret storage is not in the environment; should a test print it, it is redacted.
     const key = (await this.services.keys.get())?.key;
@@ -255,6 +264,8 @@ export class TestLoop implements vscode.Disposable {
     this.status.dispose();
     this.staleness.dispose();
     this.changed.dispose();
+    this.starting.dispose();
+    this.staled.dispose();
   }
 }
 
