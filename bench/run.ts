@@ -15,12 +15,12 @@ import * as path from 'node:path';
 import '@cerebras/cerebras_cloud_sdk/shims/web';
 import Cerebras from '@cerebras/cerebras_cloud_sdk';
 import { CerebrasClient } from '../src/core/client';
-import { FileStreamParser } from '../src/core/fileParser';
 import { atomicWrite, FsSink } from '../src/core/fsSink';
 import { generate } from '../src/core/pipeline';
 import { buildChatRequest } from '../src/core/prompt';
 import { parseTestOutput, type RunnerName } from '../src/core/testParsers';
 import { fileBlocks, type Scenario } from '../test/standin/server';
+import { answerParserRows } from './answerParser';
 import { runSample, sampleRuns } from '../test/support/sampleRuns';
 
 const repo = path.resolve(__dirname, '..');
@@ -253,40 +253,6 @@ async function manyFiles(standin: Awaited<ReturnType<typeof startStandIn>>) {
   add({ section: 'many files', name: `${label}: Turbo / disk floor`, value: turbo / floor, unit: '×', target: '≤ 3', ok: turbo / floor <= 3 });
 }
 
-function fileParser() {
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 2000; i++) files[`src/f${i}.ts`] = `export const value${i} = ${i};\n`.repeat(150);
-  const answer = fileBlocks(files);
-  for (const [size, label] of [[16 * 1024, '16 KB'], [64, '64 B'], [1, '1 B']] as const) {
-    // 1-byte chunks: a function call per character; 1 MB of the answer is enough to time it.
-    const text = size === 1 ? answer.slice(0, 1_000_000) : answer.slice(0, 10_000_000);
-    // The pieces exist before the parser sees them (the SDK hands over strings): cut them untimed.
-    const pieces: string[] = [];
-    for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
-    const times: number[] = [];
-    // The first rounds warm the JIT and are not counted: V8 needs a few million calls of any function,
-    // even an empty one, before it runs at full speed. The cold first round is shown apart.
-    const warmUp = size === 1 ? 3 : 1;
-    // Short rounds on a shared machine: take the median of several.
-    const rounds = size === 1 ? 9 : quick ? 1 : 3;
-    for (let r = 0; r < warmUp + rounds; r++) {
-      const parser = new FileStreamParser();
-      const t = performance.now();
-      let files = 0;
-      for (const piece of pieces) files += parser.push(piece).length;
-      files += parser.finish().files.length;
-      const ms = performance.now() - t;
-      if (files === 0) throw new Error('the file parser found no files in the bench answer');
-      if (r >= warmUp) times.push(ms);
-      else if (r === 0 && size === 1) {
-        add({ section: 'file parser', name: `1 MB answer in 1 B chunks, first run (JIT cold)`, value: text.length / 1e6 / (ms / 1000), unit: 'MB/s' });
-      }
-    }
-    const mbs = text.length / 1e6 / (median(times) / 1000);
-    add({ section: 'file parser', name: `${(text.length / 1e6).toFixed(0)} MB answer in ${label} chunks`, value: mbs, unit: 'MB/s', target: '≥ 100', ok: mbs >= 100 });
-  }
-}
-
 async function testParsers() {
   for (const run of sampleRuns()) {
     const { root, output } = await runSample(run.sample, run.command, run.env);
@@ -387,7 +353,7 @@ async function main() {
     }
   }
   if (only('parsers')) {
-    fileParser();
+    answerParserRows(add, quick, median);
     await testParsers();
   }
   peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -2,23 +2,30 @@
  * Incremental parser for the files in a model's answer.
  *
  * The format Turbo asks for is `<FILE path="relative/path">…</FILE>`. Real models also answer with
- * Markdown: a `### FILE: path` heading, a `**path**` or `` `path` `` line, or a path in the fence's
- * info string (```` ```python title="app/main.py" ````, ```` ```python:app/main.py ````), each
- * followed by a fenced block; and they wrap tagged content in a fence. All of these are accepted.
+ * Markdown: a `### FILE: path` heading, a `**path**`, `` `path` `` or bare `path` line, or a path in
+ * the fence's info string (```` ```python title="app/main.py" ````), each followed by a fenced block,
+ * or a block whose first line is a comment naming it (`# app/main.py`); and they wrap tagged content
+ * in a fence. All of these are accepted (answerPaths.ts says which lines name a file).
  *
  * Rules (see the README, "How Turbo reads the model's answer"):
  * - Tagged content is kept byte for byte, but for the one line break right after the opening tag and
  *   a code fence wrapped around the whole content. The first `</FILE>` ends the file.
  * - Fenced content is every line between the opening and the closing fence, line endings included.
- *   In Markdown files, a fence line with an info string opens a nested block that a bare fence closes.
+ *   A fence line with an info string (which can only open a block) opens a nested block that a bare
+ *   fence closes; in Markdown files, a bare fence that could open one is settled by what follows
+ *   (markdownEnd.ts). A first-line comment that only names the file is not content.
  * - Code blocks with no path, `<think>` blocks and prose are ignored.
  * - A file is emitted as soon as its end is seen; one cut off by the end of the stream is reported
  *   by `finish()` and never emitted.
  *
  * Work is linear in the input whatever the chunk size.
  */
-import { normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
+import { blockFirstLine, EDIT, normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
+import { CLOSE_LEN, CLOSE_TAGS, closeTagPrefixAtEnd, firstCloseTag, stripWrappingFence } from './answerTags';
+import { fenceOf, isMarkdown, MarkdownEnd, stripEol } from './markdownEnd';
 import { TextCollector } from './textCollector';
+
+export { stripWrappingFence };
 
 export interface ParsedFile {
   path: string;
@@ -35,14 +42,13 @@ type Mode =
   | { kind: 'between' }
   | { kind: 'think' }
   | { kind: 'tag'; path: string }
-  /** A fenced block; `path` undefined means a code block that is not a file, skipped whole. */
-  | { kind: 'fence'; path: string | undefined; char: string; length: number; depth: number; markdown: boolean };
+  /** A fenced block; no `path`: not a file, skipped, unless its first line (`fresh`) names one. */
+  | { kind: 'fence'; path: string | undefined; char: string; length: number; depth: number; markdown: boolean; fresh: boolean }
+  /** A Markdown file after a bare fence that may close it or open an inner block (see MarkdownEnd). */
+  | { kind: 'held'; path: string; end: MarkdownEnd };
 
 const OPEN_RE = /<FILE\s+path\s*=\s*(?:"([^"\r\n]*)"|'([^'\r\n]*)')\s*>/i;
-const CLOSE_TAGS = ['</FILE>', '</file>'];
-const CLOSE_LEN = 7;
 const LT = 0x3c;
-const FENCE_RE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 /** Past this, a line between files cannot hold a tag or a marker worth keeping whole. */
 const MAX_PROSE_LINE = 1 << 20;
 
@@ -68,7 +74,7 @@ export class FileStreamParser {
 
   /** The path of the file being streamed now, if any. */
   get currentPath(): string | undefined {
-    return this.mode.kind === 'tag' || this.mode.kind === 'fence' ? this.mode.path : undefined;
+    return this.mode.kind === 'tag' || this.mode.kind === 'fence' || this.mode.kind === 'held' ? this.mode.path : undefined;
   }
 
   /** Feeds one piece of streamed text and returns the files it completed. */
@@ -85,6 +91,11 @@ export class FileStreamParser {
         this.parts.add(text);
         return NOTHING;
       }
+    } else if (this.mode.kind !== 'tag' && text.indexOf('\n') < 0) {
+      // Line-based modes: a piece that ends no line only extends the current one.
+      this.line += text;
+      if ((this.mode.kind === 'between' || this.mode.kind === 'think') && this.line.length > MAX_PROSE_LINE) this.line = this.line.slice(-4096);
+      return NOTHING;
     }
     return this.read(text);
   }
@@ -104,7 +115,7 @@ export class FileStreamParser {
       const nl = rest.indexOf('\n');
       if (nl < 0) {
         this.line += rest;
-        if (this.mode.kind !== 'fence' && this.line.length > MAX_PROSE_LINE) this.line = this.line.slice(-4096);
+        if ((this.mode.kind === 'between' || this.mode.kind === 'think') && this.line.length > MAX_PROSE_LINE) this.line = this.line.slice(-4096);
         break;
       }
       const line = this.line + rest.slice(0, nl + 1);
@@ -134,24 +145,30 @@ export class FileStreamParser {
   finish(): { files: ParsedFile[]; unfinished: UnfinishedFile | undefined } {
     const files: ParsedFile[] = [];
     let unfinished: UnfinishedFile | undefined;
+    for (;;) {
+      const held = this.mode.kind === 'held' ? this.mode : undefined;
+      if (this.line.length > 0 && (held || this.mode.kind === 'fence')) {
+        // The last line, without a line break, may close a fence (or be cut off in the file).
+        const out = this.onLine(this.line);
+        this.line = '';
+        files.push(...(out?.file ? [out.file] : []), ...this.read(out?.rest ?? ''));
+      } else if (held) {
+        // The answer ended after a bare fence in a Markdown file: decide where the file ended.
+        const { content, rest } = held.end.resolve(Number.MAX_SAFE_INTEGER, '');
+        this.mode = { kind: 'between' };
+        files.push({ path: held.path, content }, ...this.read(rest));
+      } else break;
+    }
     const mode = this.mode;
     if (mode.kind === 'tag') {
       unfinished = { path: mode.path, partialContent: this.parts.take() + this.tail };
     } else if (mode.kind === 'fence') {
-      // A closing fence may be the last thing sent, without a line break; anything else is cut off.
-      const closed = this.line.length > 0 ? this.onFenceLine(this.line, mode) : undefined;
-      if (closed?.file) files.push(closed.file);
-      else if (this.mode.kind === 'fence' && mode.path !== undefined) unfinished = { path: mode.path, partialContent: this.parts.take() };
+      if (mode.path !== undefined) unfinished = { path: mode.path, partialContent: this.parts.take() };
     } else if (this.line.length > 0) {
       files.push(...this.push('\n'));
       if (this.mode.kind === 'tag') unfinished = { path: this.mode.path, partialContent: this.parts.take() + this.tail };
     }
-    this.mode = { kind: 'between' };
-    this.inContent = false;
-    this.line = '';
-    this.pendingPath = undefined;
-    this.parts.clear();
-    this.tail = '';
+    this.abandon();
     return { files, unfinished };
   }
 
@@ -159,6 +176,13 @@ export class FileStreamParser {
   private onLine(line: string): { file?: ParsedFile; rest?: string } | undefined {
     const mode = this.mode;
     if (mode.kind === 'fence') return this.onFenceLine(line, mode);
+    if (mode.kind === 'held') {
+      const start = mode.end.add(line);
+      if (start < 0) return undefined;
+      const { content, rest } = mode.end.resolve(start, line);
+      this.mode = { kind: 'between' };
+      return { file: { path: mode.path, content }, rest };
+    }
     if (mode.kind === 'think') {
       const end = line.indexOf('</think>');
       if (end < 0) return undefined;
@@ -188,13 +212,14 @@ export class FileStreamParser {
       this.lastClosed = undefined;
     }
     const bare = stripEol(line);
-    const fence = FENCE_RE.exec(bare);
-    if (fence && !(fence[1][0] === '`' && fence[2].includes('`'))) {
-      const raw = pathFromInfo(fence[2]) ?? this.pendingPath;
+    const fence = fenceOf(line);
+    if (fence) {
+      const raw = pathFromInfo(fence.info) ?? this.pendingPath;
       const path = raw === undefined ? undefined : normalizeStreamPath(raw);
       this.pendingPath = undefined;
       this.parts.clear();
-      this.mode = { kind: 'fence', path, char: fence[1][0], length: fence[1].length, depth: 0, markdown: path !== undefined && /\.(md|markdown|mdx)$/i.test(path) };
+      const markdown = path === undefined ? /^(?:md|markdown|mdx)\b/i.test(fence.info) : isMarkdown(path);
+      this.mode = { kind: 'fence', path, char: fence.char, length: fence.length, depth: 0, markdown, fresh: true };
       return undefined;
     }
     const marker = pathMarker(bare);
@@ -204,10 +229,24 @@ export class FileStreamParser {
   }
 
   private onFenceLine(line: string, mode: Extract<Mode, { kind: 'fence' }>): { file?: ParsedFile } | undefined {
-    const fence = FENCE_RE.exec(stripEol(line));
-    if (fence && fence[1][0] === mode.char && fence[1].length >= mode.length) {
-      const info = fence[2].trim();
-      if (info === '') {
+    if (mode.fresh) {
+      mode.fresh = false;
+      const first = blockFirstLine(stripEol(line), mode.path, mode.markdown);
+      if (first === EDIT) this.warnings.push(`${mode.path}: the answer sent a SEARCH/REPLACE edit instead of the whole file; it was not written.`);
+      if (first !== undefined) {
+        mode.path = first === EDIT ? undefined : first;
+        mode.markdown = mode.path !== undefined && isMarkdown(mode.path);
+        return undefined;
+      }
+    }
+    const fence = fenceOf(line);
+    if (fence && fence.char === mode.char && fence.length >= mode.length) {
+      if (fence.info === '') {
+        if (mode.depth === 0 && mode.markdown && mode.path !== undefined) {
+          this.mode = { kind: 'held', path: mode.path, end: new MarkdownEnd(this.parts.take(), line, mode.char, mode.length) };
+          this.parts.clear();
+          return undefined;
+        }
         if (mode.depth === 0) {
           this.mode = { kind: 'between' };
           const content = this.parts.take();
@@ -215,7 +254,7 @@ export class FileStreamParser {
           return mode.path === undefined ? undefined : { file: { path: mode.path, content } };
         }
         mode.depth--;
-      } else if (mode.markdown) {
+      } else {
         mode.depth++;
       }
     }
@@ -257,40 +296,4 @@ export class FileStreamParser {
     this.lastClosed = path;
     return { file: { path, content }, rest: s.slice(end + CLOSE_LEN) };
   }
-}
-
-function stripEol(line: string): string {
-  return line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;
-}
-
-/** Where the first closing tag starts: scans only up to it, so many files in one piece cost linear time. */
-function firstCloseTag(s: string): number {
-  for (let i = s.indexOf('</'); i >= 0; i = s.indexOf('</', i + 2)) {
-    if (CLOSE_TAGS.some((tag) => s.startsWith(tag, i))) return i;
-  }
-  return -1;
-}
-
-function closeTagPrefixAtEnd(s: string): number {
-  for (let n = Math.min(CLOSE_LEN - 1, s.length); n > 0; n--) {
-    const end = s.slice(s.length - n);
-    if (CLOSE_TAGS.some((tag) => tag.startsWith(end))) return n;
-  }
-  return 0;
-}
-
-/**
- * Tagged content that is one fenced block (```` ```python\n…\n``` ````) loses the fence: models add
- * it even when told not to. The line break before the closing fence is the file's final newline.
- */
-export function stripWrappingFence(content: string): string {
-  const open = /^(`{3,}|~{3,})([^\n]*)\n/.exec(content.slice(0, 1024));
-  if (!open || (open[1][0] === '`' && open[2].includes('`'))) return content;
-  let end = content.length;
-  while (end > 0 && (content[end - 1] === '\n' || content[end - 1] === '\r' || content[end - 1] === ' ' || content[end - 1] === '\t')) end--;
-  const lineStart = content.lastIndexOf('\n', end - 1) + 1;
-  if (lineStart < open[0].length) return content;
-  const last = content.slice(lineStart, end).trim();
-  if (last.length < open[1].length || last !== open[1][0].repeat(last.length)) return content;
-  return content.slice(open[0].length, lineStart);
 }
