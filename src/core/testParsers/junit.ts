@@ -26,10 +26,10 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
   let passed = 0;
   let failed = 0;
   const seen = new Set<string>();
-  for (const testcase of readCases(xml)) {
+  readCases(xml, (testcase) => {
     if (testcase.problems.length === 0) {
       if (!testcase.skipped && testcase.attrs.skipped === undefined) passed++;
-      continue;
+      return;
     }
     failed++;
     const test = testName(testcase.attrs.classname ?? '', testcase.attrs.name ?? '');
@@ -39,7 +39,7 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
       const attr = problem.attrs.message ?? '';
       const type = problem.attrs.type ?? '';
       const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines, text));
-      const placed: Placed | undefined = placeJunitFailure(lines, testcase.attrs, root, message) ?? fromAttributes(testcase.attrs, root);
+      const placed: Placed | undefined = placeJunitFailure(text, lines, testcase.attrs, root, message) ?? fromAttributes(testcase.attrs, root);
       if (!placed) continue;
       if (placed.compiler) {
         const key = `${placed.location.file}:${placed.location.line}:${placed.location.column} ${placed.message}`;
@@ -48,17 +48,16 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
       }
       const said = placed.compiler ? shorten(placed.message ?? message) : message;
       const failure = failureAt({ location: placed.location, related: placed.related }, said, test);
-      const values = expectedActual(lines);
+      const values = text.includes('Expected') || text.includes('Received') ? expectedActual(lines) : undefined;
       if (values) Object.assign(failure, values);
       failures.push(failure);
     }
-  }
+  });
   return { runner: 'junit', failures, passed, failed };
 }
 
-/** Every complete `<testcase>`, wherever it is nested (testsuites → testsuite → testsuite …). */
-function readCases(xml: string): TestCase[] {
-  const cases: TestCase[] = [];
+/** Hands over every complete `<testcase>` as it closes, wherever it is nested (testsuites → testsuite → testsuite …). */
+function readCases(xml: string, onCase: (testcase: TestCase) => void): void {
   let current: TestCase | undefined;
   /** The text of the `<failure>`/`<error>` being read. */
   let text: string[] | undefined;
@@ -92,12 +91,12 @@ function readCases(xml: string): TestCase[] {
   parser.on('cdata', (t) => text?.push(t));
   parser.on('closetag', (tag) => {
     if (suiteProblem) {
-      cases.push(suiteProblem);
+      onCase(suiteProblem);
       suiteProblem = undefined;
       text = undefined;
     } else if (tag.name === 'testsuite' && suites.at(-1)?.depth === depth) suites.pop();
     if (current && depth === caseDepth) {
-      if (tag.name === 'testcase') cases.push(current);
+      if (tag.name === 'testcase') onCase(current);
       current = undefined;
       caseDepth = -1;
     } else if (current && depth === caseDepth + 1) text = undefined;
@@ -115,7 +114,6 @@ function readCases(xml: string): TestCase[] {
   } catch (err) {
     if (!(err instanceof StopReading)) throw err;
   }
-  return cases;
 }
 
 class StopReading extends Error {}

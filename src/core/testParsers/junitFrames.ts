@@ -16,8 +16,8 @@ const PATH_LINE = /^\s*(\S+\.(?:php|phpt|inc|rb|c|cc|cpp|h|hpp|cs|swift|dart|exs
  * printed paths taken as they are, else relative to the test file's folder or the package the
  * classname names (go test and pytest print paths relative to those).
  */
-export function placeJunitFailure(lines: string[], attrs: Record<string, string>, root: string, message: string): Placed | undefined {
-  const compiled = lines.some((l) => l.includes(' - error TS') || l.includes('Test suite failed to run') || l.includes('SyntaxError')) ? compileError(lines, root) : undefined;
+export function placeJunitFailure(text: string, lines: string[], attrs: Record<string, string>, root: string, message: string): Placed | undefined {
+  const compiled = text.includes(' - error TS') || text.includes('Test suite failed to run') || text.includes('SyntaxError') ? compileError(lines, root) : undefined;
   if (compiled) return { location: compiled.location, related: [], compiler: true, message: compiled.message };
   const resolve = resolver(attrs, root);
   const stack = lines.filter((l) => (l.includes('at ') || l.includes('❯ ')) && /^\s*(at|❯) /.test(l)).map((l) => l.replace('❯', 'at'));
@@ -41,7 +41,7 @@ function otherFrames(lines: string[], root: string, resolve: (p: string) => stri
       if (file) innermostFirst.push({ file, line: Number(jvm[4]), column: 1, fn: jvm[2] });
       continue;
     }
-    const php = line.includes(':') ? PATH_LINE.exec(line) : null;
+    const php = endsWithDigit(line) && line.includes(':') ? PATH_LINE.exec(line) : null;
     if (php) {
       const file = resolve(php[1]);
       if (file) innermostFirst.push({ file, line: Number(php[2]), column: 1, fn: '' });
@@ -58,6 +58,13 @@ function otherFrames(lines: string[], root: string, resolve: (p: string) => stri
     if (other && file) outermostFirst.push({ file, line: Number(other[2]), column: !py && other[3] ? Number(other[3]) : 1, fn: py?.[3] ?? '' });
   }
   return [...innermostFirst.reverse(), ...outermostFirst];
+}
+
+function endsWithDigit(line: string): boolean {
+  let end = line.length - 1;
+  while (end >= 0 && line.charCodeAt(end) <= 32) end--;
+  const c = line.charCodeAt(end);
+  return c >= 48 && c <= 57;
 }
 
 /** The source file of a JVM frame: its package's folders under the usual source roots. */

@@ -17,7 +17,7 @@ export function parseMocha(output: string, root: string): ParsedTestOutput {
     for (i++; i < lines.length && !isHead(lines[i]); i++) block.push(lines[i]);
     i--;
     // The title runs over the lines up to the one that ends with ':'.
-    const titleEnd = block.findIndex((l) => /:\s*$/.test(l) && /^\s{5,}\S/.test(l));
+    const titleEnd = block.findIndex(isTitleEnd);
     const title = [head[2], ...block.slice(0, titleEnd + 1).map((l) => l.trim())].join(' ').replace(/:\s*$/, '');
     const rest = block.slice(titleEnd + 1);
     const errorLine = rest.find((l) => l.trim() !== '')?.trim() ?? 'test failed';
@@ -66,6 +66,13 @@ function diffValues(rest: string[]): { expected: string; actual: string } | unde
   // mocha writes `-value`; Node's assertion diff writes `- value`.
   const value = (v: string) => (plusIsExpected ? v : v.replace(/^ /, ''));
   return plusIsExpected ? { expected: value(plus[0]), actual: value(minus[0]) } : { expected: value(minus[0]), actual: value(plus[0]) };
+}
+
+/** The last line of a nested title: indented by five or more, ending with ':' (checked by hand: it runs on every line of a block). */
+function isTitleEnd(line: string): boolean {
+  let end = line.length - 1;
+  while (end >= 0 && (line.charCodeAt(end) === 32 || line.charCodeAt(end) === 9)) end--;
+  return end > 5 && line.charCodeAt(end) === 58 && /^\s{5,}\S/.test(line);
 }
 
 /** `  3) suite`: a failure block's first line (checked by hand first: it runs on every line). */

@@ -19,10 +19,13 @@ export interface JsFrame extends SourceLocation {
  */
 function frameOf(raw: string): { fn: string; file: string; line: number; column: number } | undefined {
   if (raw.length > MAX_FRAME_LINE || raw.length < 5) return undefined;
-  const line = raw.trim();
-  // A frame ends with its column, or with the parenthesis around the location.
-  const last = line.charCodeAt(line.length - 1);
+  // A frame ends with its column, or with the parenthesis around the location: checked before
+  // anything is copied, as most lines of an output are not frames.
+  let end = raw.length - 1;
+  while (end > 0 && (raw.charCodeAt(end) === 32 || raw.charCodeAt(end) === 9)) end--;
+  const last = raw.charCodeAt(end);
   if (last !== 41 && (last < 48 || last > 57)) return undefined;
+  const line = raw.trim();
   const start = line.startsWith('at ') || line.startsWith('❯ ') ? 2 : 0;
   let where: string;
   let fn: string;
@@ -42,11 +45,11 @@ function frameOf(raw: string): { fn: string; file: string; line: number; column:
 }
 
 /** Project frames of a JavaScript stack, outermost first, with the functions they name. */
-export function jsFrames(stack: string[], root: string, resolve = (printed: string) => locate(root, printed)): JsFrame[] {
+export function jsFrames(stack: string[], root: string, resolve?: (printed: string) => string | undefined): JsFrame[] {
   const found: JsFrame[] = [];
   for (const line of stack) {
     const at = frameOf(line);
-    const file = at && resolve(at.file);
+    const file = at && (resolve ? resolve(at.file) : locate(root, at.file));
     if (file) found.push({ file, line: at.line, column: at.column, fn: at.fn });
   }
   // Stacks list the innermost frame first; failures are placed from the outermost.
