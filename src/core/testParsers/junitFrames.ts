@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { compileError, jsFrames, placeJs, type JsFrame } from './stack';
-import { isTestFileIn, locate, type SourceLocation, type TestFailure } from './types';
+import { locate, type SourceLocation, type TestFailure } from './types';
 
 export type Placed = { location: SourceLocation; related: TestFailure['related']; compiler?: boolean; message?: string };
 
@@ -25,7 +25,8 @@ export function placeJunitFailure(text: string, lines: string[], attrs: Record<s
   if (js.length) return placeJs(js, message, root);
   const found = otherFrames(lines, root, resolve);
   const method = attrs.name ?? '';
-  return placeByName(found, root, message, (fn) => fn === '' || fn === method);
+  // A frame is the test's own when it names the test's method (JVM) or no function at all.
+  return placeJs(found, message, root, (fn) => fn === '' || fn === method);
 }
 
 /** Frames of JVM, Python, Go, Rust and path-only traces, outermost first. */
@@ -88,20 +89,4 @@ function resolver(attrs: Record<string, string>, root: string): (printed: string
     if (direct || path.isAbsolute(printed) || printed.startsWith('file:')) return direct;
     return (file && locate(root, path.join(path.dirname(file), printed))) || (pkg && locate(root, `${pkg}/${printed}`)) || undefined;
   };
-}
-
-/** The test's own frame (a test file frame whose function is the test), else as placeJs does. */
-function placeByName(found: JsFrame[], root: string, message: string, isBody: (fn: string) => boolean): Placed | undefined {
-  if (found.length === 0) return undefined;
-  let inTest: JsFrame | undefined;
-  let body: JsFrame | undefined;
-  for (const f of found) {
-    if (!isTestFileIn(root, f.file)) continue;
-    inTest = f;
-    if (isBody(f.fn)) body = f;
-  }
-  const pick = body ?? inTest ?? found.at(-1)!;
-  const deepest = found.at(-1)!;
-  const related = deepest !== pick ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];
-  return { location: { file: pick.file, line: pick.line, column: pick.column }, related };
 }

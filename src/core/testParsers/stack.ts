@@ -71,20 +71,24 @@ function isTestBody(fn: string): boolean {
   return /^(?:async )?(?:new )?(?:Object|Context|TestContext|Test|Suite|Function)\./.test(fn);
 }
 
-
 /**
- * Where a JavaScript failure is shown: the test's own line (the innermost frame running a test body
- * in a test file), else the innermost test-file frame, else the deepest project frame; the deepest
+ * Where a failure is shown: the test's own line (the innermost frame running a test body in a test
+ * file; `isBody` tells a test body by the function a frame names), else the innermost test-file frame, else the deepest project frame; the deepest
  * project frame, where it raised, is related when it is elsewhere.
  */
-export function placeJs(found: JsFrame[], message: string, root: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
+export function placeJs(
+  found: JsFrame[],
+  message: string,
+  root: string,
+  isBody: (fn: string) => boolean = isTestBody,
+): { location: SourceLocation; related: TestFailure['related'] } | undefined {
   if (found.length === 0) return undefined;
   let inTest: JsFrame | undefined;
   let body: JsFrame | undefined;
   for (const f of found) {
     if (!isTestFileIn(root, f.file)) continue;
     inTest = f;
-    if (isTestBody(f.fn)) body = f;
+    if (isBody(f.fn)) body = f;
   }
   const pick = body ?? inTest ?? found.at(-1)!;
   const deepest = found.at(-1)!;
