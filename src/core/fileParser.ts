@@ -77,6 +77,18 @@ export class FileStreamParser {
     return this.mode.kind === 'tag' || this.mode.kind === 'fence' || this.mode.kind === 'held' ? this.mode.path : undefined;
   }
 
+  /**
+   * The file the answer would leave unfinished if it ended here: none when the last line, without
+   * its line break, closes the open block, or when a Markdown file waits only for its end.
+   */
+  get unfinishedAtEnd(): string | undefined {
+    const mode = this.mode;
+    if (mode.kind !== 'fence') return mode.kind === 'tag' ? mode.path : undefined;
+    const fence = fenceOf(this.line);
+    const closes = fence !== undefined && fence.char === mode.char && fence.length >= mode.length && fence.info === '' && mode.depth === 0;
+    return closes ? undefined : mode.path;
+  }
+
   /** Feeds one piece of streamed text and returns the files it completed. */
   push(text: string): ParsedFile[] {
     // Most pieces complete nothing: answer those without allocating.

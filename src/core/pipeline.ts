@@ -198,7 +198,9 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
       report.error = mapError(err);
       break;
     }
-    const cutOff = report.finishReason === 'length' || parser.currentPath !== undefined;
+    // A model that stopped inside a file was cut off too; one that stopped right after a closing
+    // fence without its line break was not.
+    const cutOff = report.finishReason === 'length' || parser.unfinishedAtEnd !== undefined;
     if (!cutOff || round >= maxContinuations || contentChars === 0) break;
     report.continuations++;
     const open = parser.currentPath;

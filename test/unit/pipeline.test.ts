@@ -290,6 +290,24 @@ describe('generate: continuation after a cut-off answer', () => {
     assert.deepEqual(report.warnings, []);
   });
 
+  it('an answer that stops right after its last closing fence, with no line break, is complete: no continuation', async () => {
+    standin.enqueue({ content: 'src/app.py\n```python\nprint("a")\n```\n\nsrc/utils.py\n```python\nprint("hello")\n```', finishReason: 'stop' });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root), maxContinuations: 2 });
+    assert.equal(report.error, undefined);
+    assert.equal(report.continuations, 0);
+    assert.equal(standin.chatRequests.length, 1);
+    assert.equal(await read('src/utils.py'), 'print("hello")\n');
+    assert.deepEqual(await listFiles(root), ['src/app.py', 'src/utils.py']);
+  });
+
+  it('a Markdown file that ends after a bare fence at the end of the answer is complete: no continuation', async () => {
+    standin.enqueue({ content: 'README.md\n```markdown\n# App\n\nLayout:\n```\nsrc/\n```\n```\n', finishReason: 'stop' });
+    const report = await generate({ client, contract: 'x', sink: new FsSink(root), maxContinuations: 2 });
+    assert.equal(report.error, undefined);
+    assert.equal(report.continuations, 0);
+    assert.equal(await read('README.md'), '# App\n\nLayout:\n```\nsrc/\n```\n');
+  });
+
   it('restarts a Markdown-style file from its heading', async () => {
     standin.enqueue(
       { content: '### FILE: app/x.py\n```python\nx = ', finishReason: 'length' },
