@@ -115,8 +115,9 @@ const DIAGNOSTICS_JSON = `  {"diagnostics":[{"file":"tests/test_x.py","line":7,"
      "severity":"error","test":"tests/test_x.py::test_add",
      "related":[{"file":"calc.py","line":6,"column":1,"message":"raised here: ..."}]}],
    "runner":"pytest","passed":1,"failed":2}
-  "file" is relative to the folder when it lies inside it. "passed" is null when the
-  runner does not print it (go test without -v).`;
+  "file" is relative to the folder when it lies inside it. "expected" and "actual" are
+  added when the runner printed both values. "passed" is null when the runner does not
+  print it (go test without -v).`;
 
 export const TEST_HELP = `turbo test [--cwd DIR] [--cmd "..."] [options]
 

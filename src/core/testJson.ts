@@ -19,6 +19,7 @@ export function diagnosticsJson(root: string, failures: TestFailure[]) {
     severity: 'error' as const,
     test: f.test ?? null,
     related: f.related.map((r) => ({ file: displayPath(root, r.file), line: r.line, column: r.column, message: r.message })),
+    ...(f.expected !== undefined && f.actual !== undefined ? { expected: f.expected, actual: f.actual } : {}),
   }));
 }
 

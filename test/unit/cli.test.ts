@@ -83,6 +83,11 @@ describe('turbo CLI', () => {
     const json = JSON.parse(stdout);
     assert.deepEqual([json.runner, json.passed, json.failed], ['node', 1, 2]);
     assert.deepEqual(json.diagnostics.map((d: { file: string; line: number; column: number }) => `${d.file}:${d.line}:${d.column}`), ['test/lib.test.js:6:10', 'test/lib.test.js:14:16']);
+    // The values the runner printed, for a diff; only where it printed both.
+    assert.deepEqual(
+      json.diagnostics.map((d: { expected?: string; actual?: string }) => [d.expected, d.actual]),
+      [["'hello-world'", "'hello_world'"], [undefined, undefined]],
+    );
     stdout = '';
     assert.equal(await main(['parse-output', '--cwd', project], io), 1);
     assert.match(stdout, /^test\/lib\.test\.js:14:16: error: TypeError: Cannot read properties of undefined \(reading 'reduce'\) \[total of missing items\]\nlib\.js:6:16: note: raised here/m);
