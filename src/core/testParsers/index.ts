@@ -54,8 +54,18 @@ export function parseTestOutput(output: string, root: string, runner: RunnerName
   if (!name) return undefined;
   forgetLocated(root);
   try {
-    return PARSERS[name](text, root);
+    return withFailedCount(PARSERS[name](text, root));
   } catch {
     return { runner: name, failures: [], passed: undefined, failed: undefined };
   }
+}
+
+/**
+ * The failed count is never below the failing tests that were located: a suite that failed to run
+ * (jest's "Tests: 0 total"), a setup error, or output without its summary would say "0 failed" beside them.
+ */
+function withFailedCount(parsed: ParsedTestOutput): ParsedTestOutput {
+  if (parsed.failures.length === 0) return parsed;
+  const tests = new Set(parsed.failures.map((f) => f.test ?? `${f.location.file}:${f.location.line}`)).size;
+  return (parsed.failed ?? 0) >= tests ? parsed : { ...parsed, failed: tests };
 }
