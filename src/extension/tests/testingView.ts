@@ -27,10 +27,17 @@ export interface ShownTestItem {
  * not red) until the next run: the failures may be fixed, and the view should not claim otherwise.
  * Results are not persisted: after a reload Turbo has no report (nor diagnostics) to stand behind.
  */
+/** A run shown in the view; one Turbo started itself listens for the view's Cancel while it lasts. */
+interface Live {
+  run: vscode.TestRun;
+  owned: boolean;
+  cancel?: vscode.Disposable;
+}
+
 export class TestingView implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('turbo', 'Turbo');
   /** The run under way per folder; `owned` when this class started it (and so ends it). */
-  private readonly live = new Map<string, { run: vscode.TestRun; owned: boolean }>();
+  private readonly live = new Map<string, Live>();
   private readonly shown = new Map<string, ShownTestItem[]>();
   private readonly published = new WeakSet<TestReport>();
   private readonly subscriptions: vscode.Disposable[];
@@ -104,9 +111,18 @@ export class TestingView implements vscode.Disposable {
     return picked ? [picked] : [];
   }
 
-  /** A run Turbo started elsewhere (a command, a fix): it keeps the person's focus where it is. */
-  private ownRun(item: vscode.TestItem): { run: vscode.TestRun; owned: boolean } {
-    return { run: this.controller.createTestRun(new vscode.TestRunRequest([item], undefined, undefined, false, true), 'Turbo', false), owned: true };
+  /**
+   * A run Turbo started elsewhere (a command, a fix): it keeps the person's focus where it is, and
+   * the view's Cancel stops it as the notification's Cancel does.
+   */
+  private ownRun(item: vscode.TestItem): Live {
+    const run = this.controller.createTestRun(new vscode.TestRunRequest([item], undefined, undefined, false, true), 'Turbo', false);
+    return { run, owned: true, cancel: run.token.onCancellationRequested(() => this.loop.stop()) };
+  }
+
+  private end(entry: Live): void {
+    entry.cancel?.dispose();
+    if (entry.owned) entry.run.end();
   }
 
   private folderItem(folder: string): vscode.TestItem {
@@ -123,7 +139,7 @@ export class TestingView implements vscode.Disposable {
     const item = this.folderItem(folder);
     const previous = this.live.get(folder);
     // A run of ours that never reported (it threw) ends here rather than spin for ever.
-    if (previous?.owned) previous.run.end();
+    if (previous?.owned) this.end(previous);
     const entry = previous && !previous.owned ? previous : this.ownRun(item);
     this.live.set(folder, entry);
     entry.run.started(item);
@@ -155,7 +171,7 @@ export class TestingView implements vscode.Disposable {
       else run.failed(item, state.messages, report.durationMs);
       this.shown.set(folder, [{ item, ...state, outdated: false }, ...shown]);
     } finally {
-      if (entry.owned) run.end();
+      this.end(entry);
     }
   }
 
@@ -197,7 +213,7 @@ export class TestingView implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const { run, owned } of this.live.values()) if (owned) run.end();
+    for (const entry of this.live.values()) this.end(entry);
     this.live.clear();
     for (const d of this.subscriptions) d.dispose();
   }

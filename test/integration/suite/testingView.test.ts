@@ -132,6 +132,25 @@ describe("Testing view: Turbo's runs in VS Code's Testing view", () => {
     }
   });
 
+  it("the Testing view's Cancel also stops a run started by Turbo: Run Tests", async () => {
+    await setSetting('testCommand', 'sleep 30');
+    try {
+      // The workspace's test command makes its root the folder tested: any run will do.
+      const ran = waitFor(api().onDidRunTests, () => true, 30_000);
+      const logBefore = (await turboLog()).length;
+      void vscode.commands.executeCommand('turbo.runTests', folder);
+      await vscode.commands.executeCommand('workbench.view.testing.focus');
+      assert.equal(await screenShows('.statusbar', 'Testing…'), true, 'the run is under way');
+      await vscode.commands.executeCommand('testing.cancelRun');
+      const report = await ran.catch(async (err) => assert.fail(`${err}; the log says:\n${(await turboLog()).slice(logBefore)}`));
+      assert.equal(report.cancelled, true);
+      assert.ok(report.durationMs < 20_000, `stopped early (${report.durationMs} ms)`);
+      assert.deepEqual(api().testingView.shownFor(folder.fsPath)!.map((s) => [s.item.description, s.state]), [['✓ 3 passed (node)', 'passed']]);
+    } finally {
+      await setSetting('testCommand', undefined);
+    }
+  });
+
   it('Fix Until Green: each round shows in the Testing view, the last one green', async () => {
     const used = await useStandIn('out-testing');
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'lib.js'), new TextEncoder().encode(PROJECT['lib.js']));
