@@ -21,8 +21,8 @@
  * Work is linear in the input whatever the chunk size.
  */
 import { blockFirstLine, EDIT, normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
-import { CLOSE_LEN, CLOSE_TAGS, closeTagPrefixAtEnd, firstCloseTag, stripWrappingFence } from './answerTags';
-import { fenceOf, isMarkdown, MarkdownEnd, stripEol } from './markdownEnd';
+import { CLOSE_TAGS, stripWrappingFence, TagContent } from './answerTags';
+import { cannotBeFence, fenceOf, isMarkdown, MarkdownEnd, stripEol } from './markdownEnd';
 import { TextCollector } from './textCollector';
 
 export { stripWrappingFence };
@@ -48,7 +48,6 @@ type Mode =
   | { kind: 'held'; path: string; end: MarkdownEnd };
 
 const OPEN_RE = /<FILE\s+path\s*=\s*(?:"([^"\r\n]*)"|'([^'\r\n]*)')\s*>/i;
-const LT = 0x3c;
 /** Past this, a line between files cannot hold a tag or a marker worth keeping whole. */
 const MAX_PROSE_LINE = 1 << 20;
 
@@ -62,11 +61,9 @@ export class FileStreamParser {
   /** A path named by a heading or a bold/backticked line, waiting for its fenced block. */
   private pendingPath: string | undefined;
   private parts = new TextCollector();
-  /** Tag mode: the last characters read, which may be the start of `</FILE>`. */
-  private tail = '';
-  private atContentStart = false;
-  /** Reading tagged content with nothing held back: a piece without a `<` is content, whole. */
-  private inContent = false;
+  private tagged = new TagContent(this.parts);
+  /** While set, a piece without it is content, whole: `<` in tags, `\n` in a fenced line that is no fence. */
+  private until: '' | '<' | '\n' = '';
   /** The tagged file closed last, until a new file opens: a second `</FILE>` after it is suspicious. */
   private lastClosed: string | undefined;
   /** Things worth telling that do not stop parsing, e.g. a stray `</FILE>` after a file. */
@@ -92,21 +89,19 @@ export class FileStreamParser {
   /** Feeds one piece of streamed text and returns the files it completed. */
   push(text: string): ParsedFile[] {
     // Most pieces complete nothing: answer those without allocating.
-    if (this.inContent) {
+    if (this.until !== '') {
       if (text.length === 1) {
-        const unit = text.charCodeAt(0);
-        if (unit !== LT) {
-          this.parts.addUnit(unit);
+        if (text !== this.until) {
+          this.parts.addUnit(text.charCodeAt(0));
           return NOTHING;
         }
-      } else if (text.indexOf('<') < 0) {
+      } else if (text.indexOf(this.until) < 0) {
         this.parts.add(text);
         return NOTHING;
       }
     } else if (this.mode.kind !== 'tag' && text.indexOf('\n') < 0) {
       // Line-based modes: a piece that ends no line only extends the current one.
-      this.line += text;
-      if ((this.mode.kind === 'between' || this.mode.kind === 'think') && this.line.length > MAX_PROSE_LINE) this.line = this.line.slice(-4096);
+      this.extendLine(text);
       return NOTHING;
     }
     return this.read(text);
@@ -114,40 +109,63 @@ export class FileStreamParser {
 
   /** The general case, kept out of `push` so that the per-piece path above stays small and inlined. */
   private read(text: string): ParsedFile[] {
-    const done: ParsedFile[] = [];
+    let done = NOTHING;
     let rest = text;
     while (rest.length > 0) {
       if (this.mode.kind === 'tag') {
         const closed = this.readTagged(rest, this.mode.path);
         if (!closed) break;
-        done.push(closed.file);
+        (done === NOTHING ? (done = []) : done).push(closed.file);
         rest = closed.rest;
         continue;
       }
       const nl = rest.indexOf('\n');
+      if (this.until !== '') {
+        // The rest of a fenced file's line that is known to be content (see extendLine).
+        this.parts.add(nl < 0 ? rest : rest.slice(0, nl + 1));
+        if (nl < 0) break;
+        this.until = '';
+        rest = rest.slice(nl + 1);
+        continue;
+      }
       if (nl < 0) {
-        this.line += rest;
-        if ((this.mode.kind === 'between' || this.mode.kind === 'think') && this.line.length > MAX_PROSE_LINE) this.line = this.line.slice(-4096);
+        this.extendLine(rest);
         break;
       }
       const line = this.line + rest.slice(0, nl + 1);
       this.line = '';
       rest = rest.slice(nl + 1);
       const outcome = this.onLine(line);
-      if (outcome?.file) done.push(outcome.file);
+      if (outcome?.file) (done === NOTHING ? (done = []) : done).push(outcome.file);
       if (outcome?.rest) rest = outcome.rest + rest;
     }
     return done;
   }
 
+  /**
+   * Adds a piece without a line break to the current line. In a fenced file, a line whose start shows it
+   * is no fence goes to the file now and its rest follows there (gathering it costs a concatenation per piece).
+   */
+  private extendLine(text: string): void {
+    const line = this.line + text;
+    const mode = this.mode;
+    if (mode.kind === 'fence' && !mode.fresh && mode.path !== undefined && cannotBeFence(line)) {
+      this.line = '';
+      this.parts.add(line);
+      this.until = '\n';
+    } else {
+      this.line = (mode.kind === 'between' || mode.kind === 'think') && line.length > MAX_PROSE_LINE ? line.slice(-4096) : line;
+    }
+  }
+
   /** Drops the file being read (its restart is coming), keeping everything already emitted. */
   abandon(): void {
     this.mode = { kind: 'between' };
-    this.inContent = false;
+    this.until = '';
     this.line = '';
     this.pendingPath = undefined;
     this.parts.clear();
-    this.tail = '';
+    this.tagged.tail = '';
   }
 
   /**
@@ -173,12 +191,12 @@ export class FileStreamParser {
     }
     const mode = this.mode;
     if (mode.kind === 'tag') {
-      unfinished = { path: mode.path, partialContent: this.parts.take() + this.tail };
+      unfinished = { path: mode.path, partialContent: this.parts.take() + this.tagged.tail };
     } else if (mode.kind === 'fence') {
       if (mode.path !== undefined) unfinished = { path: mode.path, partialContent: this.parts.take() };
     } else if (this.line.length > 0) {
       files.push(...this.push('\n'));
-      if (this.mode.kind === 'tag') unfinished = { path: this.mode.path, partialContent: this.parts.take() + this.tail };
+      if (this.mode.kind === 'tag') unfinished = { path: this.mode.path, partialContent: this.parts.take() + this.tagged.tail };
     }
     this.abandon();
     return { files, unfinished };
@@ -211,9 +229,8 @@ export class FileStreamParser {
       this.lastClosed = undefined;
       this.mode = { kind: 'tag', path: normalizeStreamPath(open[1] ?? open[2] ?? '') };
       this.parts.clear();
-      this.tail = '';
-      this.atContentStart = true;
-      this.inContent = false;
+      this.tagged.start();
+      this.until = '';
       this.pendingPath = undefined;
       return { rest: line.slice(open.index + open[0].length) };
     }
@@ -277,35 +294,18 @@ export class FileStreamParser {
   /** Reads tagged content up to the closing tag; returns the file and what follows it, or undefined. */
   private readTagged(text: string, path: string): { file: ParsedFile; rest: string } | undefined {
     // Fast path for small pieces (a streamed token): nothing that could start a closing tag.
-    if (this.inContent && text.indexOf('<') < 0) {
+    if (this.until === '<' && text.indexOf('<') < 0) {
       this.parts.add(text);
       return undefined;
     }
-    let s = this.tail + text;
-    if (this.atContentStart) {
-      if (s === '\r') {
-        this.tail = s;
-        return undefined;
-      }
-      if (s.startsWith('\r\n')) s = s.slice(2);
-      else if (s.startsWith('\n')) s = s.slice(1);
-      this.atContentStart = false;
-    }
-    const end = firstCloseTag(s);
-    if (end < 0) {
-      const keep = closeTagPrefixAtEnd(s);
-      if (s.length > keep) this.parts.add(s.slice(0, s.length - keep));
-      this.tail = s.slice(s.length - keep);
-      this.inContent = keep === 0;
+    const closed = this.tagged.read(text);
+    if (!closed) {
+      this.until = this.tagged.tail === '' ? '<' : '';
       return undefined;
     }
-    this.parts.add(s.slice(0, end));
-    const content = stripWrappingFence(this.parts.take());
     this.mode = { kind: 'between' };
-    this.inContent = false;
-    this.parts.clear();
-    this.tail = '';
+    this.until = '';
     this.lastClosed = path;
-    return { file: { path, content }, rest: s.slice(end + CLOSE_LEN) };
+    return { file: { path, content: closed.content }, rest: closed.rest };
   }
 }

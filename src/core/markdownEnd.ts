@@ -25,6 +25,16 @@ export function fenceOf(line: string): { char: string; length: number; info: str
   return { char: m[1][0], length: m[1].length, info: m[2].trim() };
 }
 
+/** The start of a line (no line break yet) already shows it is no fence: `fenceOf` will say undefined. */
+export function cannotBeFence(start: string): boolean {
+  for (let i = 0; i < start.length; i++) {
+    const unit = start.charCodeAt(i);
+    if (unit !== 0x20) return unit !== 0x60 && unit !== 0x7e;
+    if (i === 3) return true;
+  }
+  return false;
+}
+
 export class MarkdownEnd {
   /** The lines after the first bare fence, with their line endings. */
   private readonly lines: string[] = [];

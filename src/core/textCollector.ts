@@ -1,4 +1,5 @@
 const UNITS = 1024;
+const SHORT = 8;
 
 /**
  * A file's text as the file parser receives it. Streams in 1-character pieces would cost an array
@@ -14,6 +15,9 @@ export class TextCollector {
   add(text: string): void {
     if (text.length === 1) {
       this.addUnit(text.charCodeAt(0));
+    } else if (text.length <= SHORT && this.count > 0) {
+      // A few characters among single ones (a line's start held back): keep them in the buffer too.
+      for (let i = 0; i < text.length; i++) this.addUnit(text.charCodeAt(i));
     } else if (text.length > 0) {
       if (this.count > 0) this.flushUnits();
       this.parts.push(text);
