@@ -1,24 +1,13 @@
 /**
- * Incremental parser for the files in a model's answer.
- *
- * The format Turbo asks for is `<FILE path="relative/path">…</FILE>`. Real models also answer with
- * Markdown: a `### FILE: path` heading, a `**path**`, `` `path` `` or bare `path` line, or a path in
- * the fence's info string (```` ```python title="app/main.py" ````), each followed by a fenced block,
- * or a block whose first line is a comment naming it (`# app/main.py`); and they wrap tagged content
- * in a fence. All of these are accepted (answerPaths.ts says which lines name a file).
- *
- * Rules (see the README, "How Turbo reads the model's answer"):
- * - Tagged content is kept byte for byte, but for the one line break right after the opening tag and
- *   a code fence wrapped around the whole content. The first `</FILE>` ends the file.
- * - Fenced content is every line between the opening and the closing fence, line endings included.
- *   A fence line with an info string (which can only open a block) opens a nested block that a bare
- *   fence closes; in Markdown files, a bare fence that could open one is settled by what follows
- *   (markdownEnd.ts). A first-line comment that only names the file is not content.
- * - Code blocks with no path, `<think>` blocks and prose are ignored.
- * - A file is emitted as soon as its end is seen; one cut off by the end of the stream is reported
- *   by `finish()` and never emitted.
- *
- * Work is linear in the input whatever the chunk size.
+ * Incremental parser for the files in a model's answer: Turbo's `<FILE path="…">…</FILE>` tags, and
+ * the Markdown shapes real models send (a heading, bold, backticked or bare path line, a path in the
+ * fence's info string, or a first-line comment naming the file, each with a fenced block; answerPaths.ts
+ * says which lines name a file). The rules are the README's "How Turbo reads the model's answer":
+ * tagged content is kept byte for byte but for the line break after the opening tag and a wrapping
+ * fence, and the first `</FILE>` ends it; fenced content is every line between the fences, with nested
+ * blocks and, in Markdown files, bare fences settled by what follows (markdownEnd.ts). A file is
+ * emitted as soon as its end is seen; one cut off by the end of the stream is reported by `finish()`
+ * and never emitted. Work is linear in the input whatever the chunk size.
  */
 import { blockFirstLine, EDIT, normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
 import { CLOSE_TAGS, stripWrappingFence, TagContent } from './answerTags';
