@@ -65,7 +65,8 @@ export function parseTestOutput(output: string, root: string, runner: RunnerName
  * (jest's "Tests: 0 total"), a setup error, or output without its summary would say "0 failed" beside them.
  */
 function withFailedCount(parsed: ParsedTestOutput): ParsedTestOutput {
-  if (parsed.failures.length === 0) return parsed;
+  // Distinct tests are never more than the failures: most outputs stop here.
+  if (parsed.failures.length === 0 || (parsed.failed ?? 0) >= parsed.failures.length) return parsed;
   const tests = new Set(parsed.failures.map((f) => f.test ?? `${f.location.file}:${f.location.line}`)).size;
   return (parsed.failed ?? 0) >= tests ? parsed : { ...parsed, failed: tests };
 }

@@ -32,6 +32,8 @@ export function parseTsc(output: string, root: string): ParsedTestOutput {
 /** The file of a diagnostic, also when a tool printed a word or two before it. */
 function printedFile(root: string, text: string): string | undefined {
   const trimmed = text.trim();
+  const found = locate(root, trimmed);
+  if (found || !trimmed.includes(' ')) return found;
   const behind = /\bERROR in (.+)$/i.exec(trimmed)?.[1];
-  return locate(root, trimmed) ?? (behind && locate(root, behind)) ?? locate(root, trimmed.slice(trimmed.lastIndexOf(' ') + 1).replace(/^\*+/, ''));
+  return (behind && locate(root, behind)) || locate(root, trimmed.slice(trimmed.lastIndexOf(' ') + 1).replace(/^\*+/, ''));
 }
