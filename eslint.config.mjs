@@ -13,8 +13,29 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  // The layers: src/core knows nothing of its faces; only src/extension imports vscode.
   {
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/cli never import vscode.' }] }] },
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/core never imports vscode: only src/extension does.' }],
+          patterns: [{ group: ['**/extension', '**/extension/**', '**/cli', '**/cli/**', '**/mcp', '**/mcp/**'], message: 'src/core never imports its faces (src/extension, src/cli, src/mcp).' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts', 'src/mcp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Only src/extension imports vscode.' }],
+          patterns: [{ group: ['**/extension', '**/extension/**'], message: 'The CLI and the MCP server never import the extension.' }],
+        },
+      ],
+    },
   },
 );

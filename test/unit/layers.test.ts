@@ -1,0 +1,32 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ESLint } from 'eslint';
+
+/** The layer guard in eslint.config.mjs, tried on the imports it must refuse and the ones it must let through. */
+describe('layers: lint refuses imports across them', () => {
+  const eslint = new ESLint({ cwd: path.resolve(__dirname, '../..') });
+  const restricted = async (file: string, source: string) => {
+    const [result] = await eslint.lintText(source, { filePath: path.resolve(__dirname, '../..', file) });
+    return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  };
+
+  const refused: [string, string][] = [
+    ['src/core/config.ts', "import { readSettings } from '../extension/config';\nvoid readSettings;\n"],
+    ['src/core/testParsers/index.ts', "import { main } from '../../cli/cli';\nvoid main;\n"],
+    ['src/core/pipeline.ts', "import { createMcpServer } from '../mcp/server';\nvoid createMcpServer;\n"],
+    ['src/core/pipeline.ts', "import * as vscode from 'vscode';\nvoid vscode;\n"],
+    ['src/cli/cli.ts', "import * as vscode from 'vscode';\nvoid vscode;\n"],
+    ['src/mcp/server.ts', "import * as vscode from 'vscode';\nvoid vscode;\n"],
+    ['src/mcp/server.ts', "import { activate } from '../extension/extension';\nvoid activate;\n"],
+  ];
+  for (const [file, source] of refused) {
+    it(`refuses in ${file}: ${source.split('\n')[0]}`, async () => {
+      assert.equal((await restricted(file, source)).length, 1);
+    });
+  }
+
+  it('lets the faces import the core, and the extension import vscode', async () => {
+    assert.deepEqual(await restricted('src/cli/cli.ts', "import { generate } from '../core/pipeline';\nvoid generate;\n"), []);
+    assert.deepEqual(await restricted('src/extension/extension.ts', "import * as vscode from 'vscode';\nimport { generate } from '../core/pipeline';\nvoid vscode;\nvoid generate;\n"), []);
+  });
+});
