@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { RUNNER_NAMES } from '../core/testParsers/types';
 
 export const MAIN_HELP = `turbo — contract-driven code generation on Cerebras Inference
 
@@ -109,7 +110,7 @@ Prompt and system_prompt together are limited to 2 MB; a message over the stdio 
 10 MiB is dropped and answered with an error.
 `;
 
-const RUNNERS = 'pytest, unittest, jest, vitest, mocha, node, go, cargo, tsc, junit';
+const RUNNERS = RUNNER_NAMES.join(', ');
 
 const DIAGNOSTICS_JSON = `  {"diagnostics":[{"file":"tests/test_x.py","line":7,"column":1,"message":"assert 4 == 5",
      "severity":"error","test":"tests/test_x.py::test_add",

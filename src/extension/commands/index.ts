@@ -8,6 +8,7 @@ import type { GenerationRecord } from '../generationHistory';
 import { countGeneration } from '../walkthrough';
 import { cancelGeneration } from './cancelGeneration';
 import { clearApiKey } from './clearApiKey';
+import type { CommandId } from './ids';
 import { newContract, type NewContractOptions } from './newContract';
 import { selectModel } from './selectModel';
 import { setApiKey } from './setApiKey';
@@ -20,7 +21,7 @@ export function registerCommands(services: Services, tests: TestLoop): void {
   services.context.subscriptions.push(review);
   // Internal callers (notification buttons) pass the record to review; the palette passes nothing.
   const record = (arg: unknown) => (arg && typeof arg === 'object' && 'written' in arg ? (arg as GenerationRecord) : undefined);
-  const commands: Record<string, (...args: unknown[]) => unknown> = {
+  const commands: Record<CommandId, (...args: unknown[]) => unknown> = {
     // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
     'turbo.generate': async (target) => (requireTrust(services, 'generate') ? countGeneration(services, await (await import('./generate')).generateFromContract(services, target)) : undefined),
     'turbo.cancelGeneration': () => cancelGeneration(services),

@@ -1,0 +1,56 @@
+/**
+ * What package.json declares and what the code does, checked rather than kept in step by hand: the
+ * commands, the settings and their defaults.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { COMMAND_IDS } from '../../src/extension/commands/ids';
+import { validateSettings } from '../../src/extension/settingsCheck';
+import { RUNNER_NAMES } from '../../src/core/testParsers';
+import { PARSE_OUTPUT_HELP } from '../../src/cli/help';
+
+interface Manifest {
+  contributes: {
+    commands: { command: string }[];
+    menus: Record<string, { command?: string; submenu?: string }[]>;
+    keybindings?: { command: string }[];
+    configuration: { properties: Record<string, { default?: unknown }> } | { properties: Record<string, { default?: unknown }> }[];
+  };
+  activationEvents?: string[];
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as Manifest;
+const properties = Object.assign({}, ...[manifest.contributes.configuration].flat().map((c) => c.properties)) as Record<string, { default?: unknown }>;
+
+describe('package.json and the code agree', () => {
+  it('contributes.commands is exactly the commands the registry handles', () => {
+    assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), [...COMMAND_IDS].sort());
+  });
+
+  it('every menu entry and keybinding names a registered command', () => {
+    const known = new Set<string>(COMMAND_IDS);
+    const named = [...Object.values(manifest.contributes.menus).flat().map((m) => m.command), ...(manifest.contributes.keybindings ?? []).map((k) => k.command)];
+    assert.deepEqual(named.filter((c) => c !== undefined && c.startsWith('turbo.') && !known.has(c)), []);
+  });
+
+  it('every declared setting is one the code reads, and the code reads no undeclared one', () => {
+    const read = new Set<string>();
+    validateSettings((key) => {
+      read.add(`turbo.${key}`);
+      return undefined;
+    });
+    assert.deepEqual(Object.keys(properties).sort(), [...read].sort());
+  });
+
+  it("the declared defaults are the code's defaults: a setting left at its default reads as one never set", () => {
+    const unset = validateSettings(() => undefined);
+    const declared = validateSettings((key) => properties[`turbo.${key}`]?.default);
+    assert.deepEqual(declared.problems, [], 'every declared default passes its own check');
+    assert.deepEqual(declared.settings, unset.settings);
+  });
+
+  it('turbo help parse-output lists every runner the parsers read', () => {
+    for (const runner of RUNNER_NAMES) assert.match(PARSE_OUTPUT_HELP, new RegExp(`\\b${runner}\\b`));
+  });
+});
