@@ -69,7 +69,21 @@ if (production && existsSync('dist')) {
 }
 
 if (watch) {
-  for (const options of builds) await (await esbuild.context(options)).watch();
+  // The lines VS Code's watch task waits for (.vscode/tasks.json) before F5 starts the extension.
+  let pending = 0;
+  const announce = {
+    name: 'announce',
+    setup(build) {
+      build.onStart(() => {
+        if (pending++ === 0) console.log('[watch] build started');
+      });
+      build.onEnd((result) => {
+        for (const { text, location } of [...result.errors, ...result.warnings]) console.error(`✘ [ERROR] ${text}\n    ${location?.file}:${location?.line}:${location?.column}:`);
+        if (--pending === 0) console.log('[watch] build finished');
+      });
+    },
+  };
+  for (const options of builds) await (await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), announce] })).watch();
 } else {
   const started = performance.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));

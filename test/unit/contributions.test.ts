@@ -53,4 +53,23 @@ describe('package.json and the code agree', () => {
   it('turbo help parse-output lists every runner the parsers read', () => {
     for (const runner of RUNNER_NAMES) assert.match(PARSE_OUTPUT_HELP, new RegExp(`\\b${runner}\\b`));
   });
+
+  it('F5 works: the launch entry waits for a task of .vscode/tasks.json that runs a package.json script and knows when it has built', () => {
+    const read = (file: string) => JSON.parse(fs.readFileSync(path.resolve(__dirname, '../..', file), 'utf8'));
+    const launch = read('.vscode/launch.json') as { configurations: { type: string; preLaunchTask?: string; program?: string }[] };
+    const tasks = read('.vscode/tasks.json') as { tasks: { label: string; script: string; problemMatcher: { background?: { beginsPattern: string; endsPattern: string } } }[] };
+    const scripts = (read('package.json') as { scripts: Record<string, string> }).scripts;
+    const host = launch.configurations.find((c) => c.type === 'extensionHost')!;
+    const task = tasks.tasks.find((t) => t.label === host.preLaunchTask)!;
+    assert.ok(task, `${host.preLaunchTask} is a task`);
+    assert.match(scripts[task.script], /esbuild\.mjs --watch/);
+    const printed = fs.readFileSync(path.resolve(__dirname, '../../esbuild.mjs'), 'utf8');
+    const background = task.problemMatcher.background!;
+    for (const pattern of [background.beginsPattern, background.endsPattern]) {
+      const line = /console\.log\('(\[watch\][^']*)'\)/g;
+      assert.ok([...printed.matchAll(line)].some((m) => new RegExp(pattern).test(m[1])), `esbuild.mjs prints a line matching ${pattern}`);
+    }
+    const unit = launch.configurations.find((c) => c.type === 'node')!;
+    assert.ok(fs.existsSync(unit.program!.replace('${workspaceFolder}', path.resolve(__dirname, '../..'))), 'the unit-test entry runs mocha');
+  });
 });
