@@ -3,6 +3,7 @@
  * commands, the settings and their defaults.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMAND_IDS } from '../../src/extension/commands/ids';
@@ -71,5 +72,16 @@ describe('package.json and the code agree', () => {
     }
     const unit = launch.configurations.find((c) => c.type === 'node')!;
     assert.ok(fs.existsSync(unit.program!.replace('${workspaceFolder}', path.resolve(__dirname, '../..'))), 'the unit-test entry runs mocha');
+  });
+
+  it('the .vsix ships every bundle the shipped code loads (turbo mcp runs dist/mcp.js) and no source map', () => {
+    const root = path.resolve(__dirname, '../..');
+    const bundles = ['dist/extension.js', 'dist/cli.js', 'dist/mcp.js', 'dist/proxy.js'];
+    for (const bundle of bundles) assert.ok(fs.existsSync(path.join(root, bundle)), `${bundle} is built (npm run build)`);
+    const listed = spawnSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls'], { cwd: root, encoding: 'utf8' });
+    assert.equal(listed.status, 0, listed.stderr);
+    const shipped = listed.stdout.split('\n').map((l) => l.trim());
+    assert.deepEqual(bundles.filter((b) => !shipped.includes(b)), [], 'bundles left out of the .vsix');
+    assert.deepEqual(shipped.filter((f) => f.endsWith('.map')), []);
   });
 });
