@@ -83,5 +83,5 @@ describe('package.json and the code agree', () => {
     const shipped = listed.stdout.split('\n').map((l) => l.trim());
     assert.deepEqual(bundles.filter((b) => !shipped.includes(b)), [], 'bundles left out of the .vsix');
     assert.deepEqual(shipped.filter((f) => f.endsWith('.map')), []);
-  });
+  }).timeout(90_000);
 });
