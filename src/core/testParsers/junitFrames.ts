@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { compileError, jsFrames, placeJs, type JsFrame } from './stack';
-import { locate, type SourceLocation, type TestFailure } from './types';
+import { locate, placeFailure, type SourceLocation, type TestFailure } from './types';
 
 export type Placed = { location: SourceLocation; related: TestFailure['related']; compiler?: boolean; message?: string };
 
@@ -26,7 +26,7 @@ export function placeJunitFailure(text: string, lines: string[], attrs: Record<s
   const found = otherFrames(lines, root, resolve);
   const method = attrs.name ?? '';
   // A frame is the test's own when it names the test's method (JVM) or no function at all.
-  return placeJs(found, message, root, (fn) => fn === '' || fn === method);
+  return placeFailure(found, message, root, (fn) => fn === '' || fn === method);
 }
 
 /** Frames of JVM, Python, Go, Rust and path-only traces, outermost first. */

@@ -1,4 +1,4 @@
-import { isTestFileIn, locate, type SourceLocation, type TestFailure } from './types';
+import { locate, placeFailure, type Placement, type SourceLocation, type TestFailure } from './types';
 
 const MAX_FRAME_LINE = 4096;
 /** Babel's `path: message (line:col)` and TypeScript's `path:line:col - error TS…`, where a suite failed to compile. */
@@ -56,11 +56,6 @@ export function jsFrames(stack: string[], root: string, resolve?: (printed: stri
   return found.reverse();
 }
 
-/** Project frames of a JavaScript stack, outermost first. */
-export function frames(stack: string[], root: string): SourceLocation[] {
-  return jsFrames(stack, root).map(({ file, line, column }) => ({ file, line, column }));
-}
-
 /**
  * A frame that runs a test's own body: an anonymous function, module code (`async file:…`), or a
  * method of the object the runner calls tests on (jest's `Object.x`, mocha's `Context.x`, node's
@@ -71,30 +66,9 @@ function isTestBody(fn: string): boolean {
   return /^(?:async )?(?:new )?(?:Object|Context|TestContext|Test|Suite|Function)\./.test(fn);
 }
 
-/**
- * Where a failure is shown: the test's own line (the innermost frame running a test body in a test
- * file; `isBody` tells a test body by the function a frame names), else the innermost test-file frame, else the deepest project frame; the deepest
- * project frame, where it raised, is related when it is elsewhere.
- */
-export function placeJs(
-  found: JsFrame[],
-  message: string,
-  root: string,
-  isBody: (fn: string) => boolean = isTestBody,
-): { location: SourceLocation; related: TestFailure['related'] } | undefined {
-  if (found.length === 0) return undefined;
-  let inTest: JsFrame | undefined;
-  let body: JsFrame | undefined;
-  for (const f of found) {
-    if (!isTestFileIn(root, f.file)) continue;
-    inTest = f;
-    if (isBody(f.fn)) body = f;
-  }
-  const pick = body ?? inTest ?? found.at(-1)!;
-  const deepest = found.at(-1)!;
-  const location = { file: pick.file, line: pick.line, column: pick.column };
-  const related = deepest !== pick ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];
-  return { location, related };
+/** Where a JavaScript failure is shown (see placeFailure), telling the test's own frame by its function. */
+export function placeJs(found: JsFrame[], message: string, root: string): Placement | undefined {
+  return placeFailure(found, message, root, isTestBody);
 }
 
 /** A suite that failed to run on a syntax or type error: the place the compiler names. */

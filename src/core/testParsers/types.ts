@@ -137,19 +137,28 @@ export function isTestFileIn(root: string, file: string): boolean {
   return answer;
 }
 
+export type Placement = { location: SourceLocation; related: TestFailure['related'] };
+
 /**
- * Chooses where a failure is shown from its project frames (outermost first): the frame in a test
- * file (the assertion), with the deepest frame elsewhere (where it raised) as related. With the
- * root, a test file is told by its path inside the folder (a folder that itself lives under some
- * `test/` must not make every file a test file).
+ * Chooses where a failure is shown from its project frames (outermost first): the test's own line
+ * (the innermost test-file frame whose function `isBody` says runs a test body), else the innermost
+ * frame in a test file (the assertion), else the deepest frame; the deepest frame (where it raised)
+ * is related when it is elsewhere. A test file is told by its path inside the folder (a folder that
+ * itself lives under some `test/` must not make every file a test file).
  */
-export function placeFailure(frames: SourceLocation[], message: string, root: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
+export function placeFailure(frames: (SourceLocation & { fn?: string })[], message: string, root: string, isBody?: (fn: string) => boolean): Placement | undefined {
   if (frames.length === 0) return undefined;
-  const testFrames = frames.filter((f) => isTestFileIn(root, f.file));
-  const location = testFrames.at(-1) ?? frames.at(-1)!;
+  let inTest: SourceLocation | undefined;
+  let body: SourceLocation | undefined;
+  for (const f of frames) {
+    if (!isTestFileIn(root, f.file)) continue;
+    inTest = f;
+    if (isBody?.(f.fn ?? '')) body = f;
+  }
+  const pick = body ?? inTest ?? frames.at(-1)!;
   const deepest = frames.at(-1)!;
-  const related = deepest !== location ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];
-  return { location, related };
+  const related = deepest !== pick ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];
+  return { location: { file: pick.file, line: pick.line, column: pick.column }, related };
 }
 
 /** A failure, built with one object shape for every parser (a spread makes a new one per call). */
