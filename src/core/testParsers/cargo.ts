@@ -1,4 +1,4 @@
-import { locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
 
 /**
  * `cargo test`: each `---- name stdout ----` block holds the panic (`panicked at src/lib.rs:17:9:`
@@ -92,8 +92,7 @@ function noPanic(test: string, block: string[], root: string): TestFailure | und
 function withValues(location: SourceLocation, related: TestFailure['related'], text: string, test: string, message: string): TestFailure {
   const left = valueAfter(message, 'left: ');
   const right = left === undefined ? undefined : valueAfter(message, 'right: ');
-  if (left === undefined || right === undefined) return { location, message: text, test, related };
-  return { location, message: text, test, related, expected: right, actual: left };
+  return failureAt({ location, related }, text, test, left !== undefined && right !== undefined ? { expected: right, actual: left } : undefined);
 }
 
 /** The rest of the line after `key`, without the old format's backticks and comma. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, type Values, splitLines } from './types';
 
 /** One `file_test.go:12: text` line of a test (and the lines under it); testify's 2015 output has no place of its own. */
 interface Message {
@@ -133,10 +133,7 @@ function readTest(t: Test, dir: string, root: string): TestFailure | undefined {
   const message = shorten(t.panic ?? (texts.map((m) => m.text.trim()).join('\n') || `${t.name} failed`));
   const placed = placeFailure([...t.frames, ...chosenPlaces], message, root);
   if (!placed) return undefined;
-  const failure = failureAt(placed, message, t.name);
-  const values = chosen && expectedActual(chosen.text);
-  if (values) [failure.expected, failure.actual] = values;
-  return failure;
+  return failureAt(placed, message, t.name, chosen && expectedActual(chosen.text));
 }
 
 /** Where a message points: testify's Error Trace (outermost call first), then its own file:line. */
@@ -154,13 +151,13 @@ function placesOf(m: Message, dir: string, root: string): SourceLocation[] {
 }
 
 /** testify's `expected: X` / `actual  : Y` lines, or its older `Not equal: X (expected) != Y (actual)`. */
-function expectedActual(text: string): [string, string] | undefined {
+function expectedActual(text: string): Values | undefined {
   if (!text.includes('xpected')) return undefined;
   const expected = /^expected: (.*)$/m.exec(text);
   const actual = /^actual\s*: (.*)$/m.exec(text);
-  if (expected && actual) return [expected[1], actual[1]];
+  if (expected && actual) return { expected: expected[1], actual: actual[1] };
   const old = /Not equal: (.*) \(expected\)\n\s*!= (.*) \(actual\)/.exec(text);
-  return old ? [old[1], old[2]] : undefined;
+  return old ? { expected: old[1], actual: old[2] } : undefined;
 }
 
 function goModule(root: string): string | undefined {

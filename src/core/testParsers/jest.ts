@@ -1,6 +1,6 @@
 import { expectedActual, expectMessage } from './jsExpect';
 import { compileError, jsFrames, placeJs } from './stack';
-import { failureAt, locate, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, locate, type ParsedTestOutput, type Placement, type TestFailure, splitLines } from './types';
 
 const CODE_FRAME = /^\s*(?:>\s*)?\d+ \|/;
 const SUITE_FAILED = 'Test suite failed to run';
@@ -32,10 +32,7 @@ export function parseJest(output: string, root: string): ParsedTestOutput {
     const key = `${name}@${placed.location.file}:${placed.location.line}:${placed.location.column}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const failure = failureAt(placed, placed.message ?? message, name.replace(/ › /g, ' '));
-    const values = expectedActual(messageLines);
-    if (values) Object.assign(failure, values);
-    failures.push(failure);
+    failures.push(failureAt(placed, placed.message ?? message, name.replace(/ › /g, ' '), expectedActual(messageLines)));
   }
   const tests = /^Tests:\s+(.*)$/m.exec(output)?.[1] ?? '';
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
@@ -48,7 +45,7 @@ function headOf(line: string): string | undefined {
   return line.includes(SUITE_FAILED) ? SUITE_FAILED : undefined;
 }
 
-type Placed = { location: SourceLocation; related: TestFailure['related']; message?: string };
+type Placed = Placement & { message?: string };
 
 /** A suite that failed to run with no stack: its file is the place. */
 function suiteFile(file: string | undefined, root: string): Placed | undefined {

@@ -47,10 +47,8 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
         seen.add(key);
       }
       const said = placed.compiler ? shorten(placed.message ?? message) : message;
-      const failure = failureAt({ location: placed.location, related: placed.related }, said, test);
       const values = text.includes('Expected') || text.includes('Received') ? expectedActual(lines) : undefined;
-      if (values) Object.assign(failure, values);
-      failures.push(failure);
+      failures.push(failureAt(placed, said, test, values));
     }
   });
   return { runner: 'junit', failures, passed, failed };

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { compileError, jsFrames, placeJs, type JsFrame } from './stack';
-import { locate, placeFailure, type SourceLocation, type TestFailure } from './types';
+import { locate, placeFailure, type Placement } from './types';
 
-export type Placed = { location: SourceLocation; related: TestFailure['related']; compiler?: boolean; message?: string };
+export type Placed = Placement & { compiler?: boolean; message?: string };
 
 /** `at pkg.Class.method(File.java:12)`: a JVM frame (Java, Kotlin, Scala, Groovy). */
 const JVM = /^\s*at ([\w$.]+)\.([\w$<>-]+)\(([\w$-]+\.(?:java|kt|scala|groovy)):(\d+)\)\s*$/;

@@ -27,9 +27,7 @@ export function parseMocha(output: string, root: string): ParsedTestOutput {
     const message = shorten(values && (generic || !/:\s*\S/.test(errorLine)) ? `${name}: expected ${values.expected}, got ${values.actual}` : errorLine.replace(/ \[\w+\]:/, ':'));
     const placed = placeJs(jsFrames(rest, root), message, root);
     if (!placed) continue;
-    const failure = failureAt(placed, message, title);
-    if (values) Object.assign(failure, values);
-    failures.push(failure);
+    failures.push(failureAt(placed, message, title, values));
   }
   // The summary: the last "N passing" line and the "N failing" after it.
   const count = (word: string) => {

@@ -1,5 +1,5 @@
 import { jsFrames, placeJs } from './stack';
-import { failureAt, locate, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { failureAt, locate, shorten, type ParsedTestOutput, type TestFailure, type Values, splitLines } from './types';
 
 /** Node's own test runner: the TAP reporter (default without a TTY) and the spec reporter. */
 export function parseNodeTest(output: string, root: string): ParsedTestOutput {
@@ -35,7 +35,7 @@ function parseTap(output: string, root: string): TestFailure[] {
     const message = assertionMessage(`${name && name !== 'Error' ? `${name}: ` : ''}${firstLine}`, name ?? 'AssertionError', values);
     const stack = yamlValue(yaml, 'stack')?.split('\n') ?? [];
     const placed = placeJs(jsFrames(stack, root), message, root) ?? fromLocation(yamlValue(yaml, 'location'), root);
-    if (placed) failures.push(withValues(failureAt(placed, message, head[2]), values));
+    if (placed) failures.push(failureAt(placed, message, head[2], values));
   }
   return failures;
 }
@@ -69,7 +69,7 @@ function parseSpec(output: string, root: string): TestFailure[] {
     const key = `${head[2]}@${placed.location.file}:${placed.location.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    failures.push(withValues(failureAt(placed, message, head[2]), values));
+    failures.push(failureAt(placed, message, head[2], values));
   }
   return failures;
 }
@@ -101,11 +101,6 @@ function fromLocation(location: string | undefined, root: string) {
 /** Node's assertion messages that say nothing beyond the values: shown as "expected X, got Y". */
 const GENERIC = /^(\w*Error: )?(Expected values to be|Input A expected to|Values identical but not|test failed$)/;
 
-function assertionMessage(errorLine: string, name: string, values: { expected: string; actual: string } | undefined): string {
+function assertionMessage(errorLine: string, name: string, values: Values | undefined): string {
   return shorten(values && GENERIC.test(errorLine) ? `${name}: expected ${values.expected}, got ${values.actual}` : errorLine);
-}
-
-function withValues(failure: TestFailure, values: { expected: string; actual: string } | undefined): TestFailure {
-  if (values) Object.assign(failure, values);
-  return failure;
 }

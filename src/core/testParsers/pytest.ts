@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { failureAt, locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, type Values, splitLines } from './types';
 
 /** A setup error's header: `file /abs/tests/test_x.py, line 12` (a fixture that is not found). */
 const FIXTURE_FILE = /^file (.+\.py), line (\d+)$/;
@@ -85,10 +85,7 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
   // import): that line is the failure's place, wherever it raised (a helper, project code).
   const deepest = frames.at(-1)!;
   const related = deepest !== frames[0] ? [{ ...deepest, message: `raised here: ${message}` }] : [];
-  const failure = failureAt({ location: frames[0], related }, message, test);
-  const values = assertion >= 0 ? expectedActual(lastErrors[assertion]) : undefined;
-  if (values) [failure.expected, failure.actual] = values;
-  return failure;
+  return failureAt({ location: frames[0], related }, message, test, assertion >= 0 ? expectedActual(lastErrors[assertion]) : undefined);
 }
 
 /** A frame, unless the same line was the last one (a setup error names its test's line twice). */
@@ -111,12 +108,12 @@ function entryOf(line: string): { file: string; line: number } | undefined {
 }
 
 /** `assert 4 == 5` (pytest's rewrite: left is the actual value) or unittest's `AssertionError: 4 != 5`. */
-function expectedActual(line: string): [string, string] | undefined {
+function expectedActual(line: string): Values | undefined {
   const m = /^(?:AssertionError: )?assert (.+)$/.exec(line);
   const [body, operator] = m ? [m[1], ' == '] : [line.replace(/^AssertionError: /, ''), ' != '];
   const at = body.indexOf(operator);
   if (at < 0 || body.indexOf(operator, at + 1) >= 0 || (!m && !line.startsWith('AssertionError: '))) return undefined;
-  return [body.slice(at + operator.length), body.slice(0, at)];
+  return { expected: body.slice(at + operator.length), actual: body.slice(0, at) };
 }
 
 function totals(lines: string[]): Pick<ParsedTestOutput, 'passed' | 'failed'> {

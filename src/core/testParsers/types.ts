@@ -161,9 +161,17 @@ export function placeFailure(frames: (SourceLocation & { fn?: string })[], messa
   return { location: { file: pick.file, line: pick.line, column: pick.column }, related };
 }
 
-/** A failure, built with one object shape for every parser (a spread makes a new one per call). */
-export function failureAt(placed: { location: SourceLocation; related: TestFailure['related'] }, message: string, test: string | undefined): TestFailure {
-  return { location: placed.location, message, test, related: placed.related };
+/** The values a runner printed as expected and actual. */
+export type Values = { expected: string; actual: string };
+
+/** A failure, built the same way by every parser (a spread makes a new object per call); the values only as a pair. */
+export function failureAt(placed: Placement, message: string, test: string | undefined, values?: Values): TestFailure {
+  const failure: TestFailure = { location: placed.location, message, test, related: placed.related };
+  if (values) {
+    failure.expected = values.expected;
+    failure.actual = values.actual;
+  }
+  return failure;
 }
 
 export function shorten(text: string, max = 300): string {

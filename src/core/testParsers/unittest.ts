@@ -42,11 +42,9 @@ export function parseUnittest(output: string, root: string): ParsedTestOutput {
     const message = shorten(text.slice(0, 4).join('\n') || lines.slice(start, j).filter((l) => l.trim()).at(-1) || `${header[1]} in ${header[2]}`);
     const placed = placeFailure(frames, message, root);
     if (placed) {
-      const failure = failureAt(placed, message, test);
       // assertEqual(first, second) prints `first != second`; the first is the value under test.
       const values = /^AssertionError: (.+?) != (.+)$/.exec(text[0] ?? '');
-      if (values && !values[2].includes(' != ')) [failure.expected, failure.actual] = [values[2], values[1]];
-      failures.push(failure);
+      failures.push(failureAt(placed, message, test, values && !values[2].includes(' != ') ? { expected: values[2], actual: values[1] } : undefined));
     }
     i = j - 1;
   }

@@ -27,9 +27,7 @@ export function parseVitest(output: string, root: string): ParsedTestOutput {
     const values = expectedActual(messageLines);
     for (const head of heads) {
       const [file, ...names] = head.split(' > ');
-      const failure = failureAt(placed, message, names.length ? names.join(' ') : file);
-      if (values) Object.assign(failure, values);
-      failures.push(failure);
+      failures.push(failureAt(placed, message, names.length ? names.join(' ') : file, values));
     }
   }
   const tests = /^\s+Tests\s+(.*)$/m.exec(output)?.[1] ?? '';
