@@ -32,7 +32,7 @@ export async function failureDiagnostics(failures: TestFailure[]): Promise<Failu
     diagnostic.source = TURBO_SOURCE;
     if (failure.test) diagnostic.code = failure.test;
     diagnostic.relatedInformation = failure.related.map(
-      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), new vscode.Position(r.line - 1, r.column - 1)), safeText(r.message)),
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), positionOf(r)), safeText(r.message)),
     );
     out.push({ uri, diagnostic, failure });
     for (const r of failure.related) {
@@ -44,6 +44,11 @@ export async function failureDiagnostics(failures: TestFailure[]): Promise<Failu
     }
   }
   return out;
+}
+
+/** A runner's 1-based line and column as a position (a 0 from a runner is the first line or column). */
+export function positionOf(at: { line: number; column: number }): vscode.Position {
+  return new vscode.Position(Math.max(0, at.line - 1), Math.max(0, at.column - 1));
 }
 
 /** From the column to the end of the line's code (the whole line's code when the column is 1). */

@@ -7,6 +7,7 @@ import { safeStream, safeText } from '../../core/terminalText';
 import { readSettings, refuseOnBadSettings } from '../config';
 import type { Services } from '../services';
 import { requireTrust } from '../trust';
+import { positionOf } from './diagnostics';
 import type { TestLoop } from './service';
 
 /** What the Testing view shows for one item after a run (the integration suites read it). */
@@ -18,6 +19,13 @@ export interface ShownTestItem {
   outdated: boolean;
 }
 
+/** A run shown in the view; one Turbo started itself listens for the view's Cancel while it lasts. */
+interface Live {
+  run: vscode.TestRun;
+  owned: boolean;
+  cancel?: vscode.Disposable;
+}
+
 /**
  * Every Turbo test run in VS Code's Testing view: one item per tested folder, under it one per
  * failing test, each failure a TestMessage at its location (a diff when the runner printed the
@@ -27,13 +35,6 @@ export interface ShownTestItem {
  * not red) until the next run: the failures may be fixed, and the view should not claim otherwise.
  * Results are not persisted: after a reload Turbo has no report (nor diagnostics) to stand behind.
  */
-/** A run shown in the view; one Turbo started itself listens for the view's Cancel while it lasts. */
-interface Live {
-  run: vscode.TestRun;
-  owned: boolean;
-  cancel?: vscode.Disposable;
-}
-
 export class TestingView implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('turbo', 'Turbo');
   /** The run under way per folder; `owned` when this class started it (and so ends it). */
@@ -196,7 +197,8 @@ export class TestingView implements vscode.Disposable {
       if (!shown) {
         const label = failure.test ?? `${path.basename(file)}:${line}`;
         const item = this.controller.createTestItem(id, safeText(label), vscode.Uri.file(file));
-        item.range = new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 0);
+        const start = positionOf({ line, column: 1 });
+        item.range = new vscode.Range(start, start);
         item.description = safeText(`${relative}:${line}`);
         byId.set(id, (shown = { item, state: 'failed', messages: [], outdated: false }));
       }
@@ -232,8 +234,4 @@ export function testMessage(failure: TestFailure): vscode.TestMessage {
     ];
   }
   return message;
-}
-
-function positionOf(at: { line: number; column: number }): vscode.Position {
-  return new vscode.Position(Math.max(0, at.line - 1), Math.max(0, at.column - 1));
 }
