@@ -6,7 +6,8 @@
 import { FileStreamParser } from '../src/core/fileParser';
 import { fileBlocks } from '../test/standin/server';
 
-interface Row {
+/** One printed line of the benchmark. */
+export interface Row {
   section: string;
   name: string;
   value: number;

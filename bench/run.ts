@@ -20,7 +20,7 @@ import { generate } from '../src/core/pipeline';
 import { buildChatRequest } from '../src/core/prompt';
 import { parseTestOutput, type RunnerName } from '../src/core/testParsers';
 import { fileBlocks, type Scenario } from '../test/standin/server';
-import { answerParserRows } from './answerParser';
+import { answerParserRows, type Row } from './answerParser';
 import { runSample, sampleRuns } from '../test/support/sampleRuns';
 
 const repo = path.resolve(__dirname, '..');
@@ -30,14 +30,6 @@ const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only
 const only = (part: string) => !onlyArg || onlyArg.split(',').includes(part);
 const CONTRACT = 'Build the project described here.';
 
-interface Row {
-  section: string;
-  name: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
 const rows: Row[] = [];
 const add = (row: Row) => {
   rows.push(row);
