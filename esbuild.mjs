@@ -18,7 +18,7 @@ const common = {
   logLevel: 'warning',
   define: { TURBO_VERSION: JSON.stringify(version) },
   // The SDK's web runtime: Node 20 has fetch, streams, FormData and Blob built in, so node-fetch and
-  // its polyfills (most of the SDK's weight) stay out of the bundles. src/core/client.ts selects it too.
+  // its polyfills (most of the SDK's weight) stay out of the bundles. src/core/generation/client.ts selects it too.
   alias: { '@cerebras/cerebras_cloud_sdk/_shims/auto/runtime': './node_modules/@cerebras/cerebras_cloud_sdk/_shims/auto/runtime.mjs' },
 };
 
@@ -36,13 +36,13 @@ const vscodeOnce = {
 };
 
 /**
- * undici (~0.5 MB minified) is needed only behind a proxy, so src/core/http.ts imports './proxy'
+ * undici (~0.5 MB minified) is needed only behind a proxy, so src/core/generation/http.ts imports './proxy'
  * lazily and the faces' bundles leave it out: it resolves at run time to dist/proxy.js beside them.
  */
 const proxyBeside = {
   name: 'proxy-beside',
   setup(build) {
-    build.onResolve({ filter: /^\.\/proxy$/ }, (args) => (/[\\/]core[\\/]http\.ts$/.test(args.importer) ? { path: './proxy.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/proxy$/ }, (args) => (/[\\/]generation[\\/]http\.ts$/.test(args.importer) ? { path: './proxy.js', external: true } : undefined));
   },
 };
 
@@ -51,7 +51,7 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [vscodeOnce, proxyBeside], banner: { js: 'var TURBO_LOAD_START = performance.now(), TURBO_LOAD_END;' }, footer: { js: 'TURBO_LOAD_END = performance.now();' } },
   { ...common, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', plugins: [proxyBeside], banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { mcp: 'src/mcp/entry.ts' }, outdir: 'dist', plugins: [proxyBeside], banner: { js: '#!/usr/bin/env node' } },
-  { ...common, entryPoints: { proxy: 'src/core/proxy.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { proxy: 'src/core/generation/proxy.ts' }, outdir: 'dist' },
 ];
 if (!production) {
   // The integration suites run inside the editor's extension host, which loads plain CommonJS.

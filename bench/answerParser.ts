@@ -3,7 +3,7 @@
  * Markdown (a path line, a bold path or a first-line path comment before each fenced block, with a
  * README holding inner blocks, tagged and not, every 50 files).
  */
-import { FileStreamParser } from '../src/core/fileParser';
+import { FileStreamParser } from '../src/core/generation/fileParser';
 import { fileBlocks } from '../test/standin/server';
 
 /** One printed line of the benchmark. */

@@ -11,14 +11,14 @@ import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-// As src/core/client.ts: the SDK's web runtime, selected before the SDK loads.
+// As src/core/generation/client.ts: the SDK's web runtime, selected before the SDK loads.
 import '@cerebras/cerebras_cloud_sdk/shims/web';
 import Cerebras from '@cerebras/cerebras_cloud_sdk';
-import { CerebrasClient } from '../src/core/client';
-import { atomicWrite, FsSink } from '../src/core/fsSink';
-import { generate } from '../src/core/pipeline';
-import { buildChatRequest } from '../src/core/prompt';
-import { parseTestOutput, type RunnerName } from '../src/core/testParsers';
+import { CerebrasClient } from '../src/core/generation/client';
+import { atomicWrite, FsSink } from '../src/core/generation/fsSink';
+import { generate } from '../src/core/generation/pipeline';
+import { buildChatRequest } from '../src/core/generation/prompt';
+import { parseTestOutput, type RunnerName } from '../src/core/testing/parsers';
 import { fileBlocks, type Scenario } from '../test/standin/server';
 import { answerParserRows, type Row } from './answerParser';
 import { runSample, sampleRuns } from '../test/support/sampleRuns';

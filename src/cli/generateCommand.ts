@@ -1,15 +1,15 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { CerebrasClient } from '../core/client';
-import { networkFromEnv } from '../core/http';
+import { CerebrasClient } from '../core/generation/client';
+import { networkFromEnv } from '../core/generation/http';
 import { resolveBaseUrl, resolveModel, type EnvLike } from '../core/config';
 import { redactSecrets } from '../core/errors';
-import { FsSink } from '../core/fsSink';
-import { generate, type GenerationReport } from '../core/pipeline';
+import { FsSink } from '../core/generation/fsSink';
+import { generate, type GenerationReport } from '../core/generation/pipeline';
 import { safeInline, safeJson } from '../core/terminalText';
-import { formatCost } from '../core/models';
-import { DEFAULT_MODEL } from '../core/prompt';
-import type { OverwritePolicy, OverwriteQuestion } from '../core/sink';
+import { formatCost } from '../core/generation/models';
+import { DEFAULT_MODEL } from '../core/generation/prompt';
+import type { OverwritePolicy, OverwriteQuestion } from '../core/generation/sink';
 import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
 import { GENERATE_HELP } from './help';
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { RUNNER_NAMES } from '../core/testParsers/types';
+import { RUNNER_NAMES } from '../core/testing/parsers/types';
 
 export const MAIN_HELP = `turbo — contract-driven code generation on Cerebras Inference
 

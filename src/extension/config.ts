@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { resolveBaseUrl } from '../core/config';
-import { proxyFromEnv, type ProxySettings } from '../core/http';
+import { proxyFromEnv, type ProxySettings } from '../core/generation/http';
 import { safeText } from '../core/terminalText';
 import { validateSettings, type SettingsTab, type TurboSettings } from './settingsCheck';
 

@@ -21,7 +21,7 @@ export interface TurboApi {
   /** Folder of Turbo's log files; the "Turbo" channel writes `Turbo.log` there. */
   logUri: vscode.Uri;
   /** Fires after every test run Turbo makes, with its report. */
-  onDidRunTests: vscode.Event<import('../core/testLoop').TestReport>;
+  onDidRunTests: vscode.Event<import('../core/testing/loop').TestReport>;
   /** @internal What the Testing view shows for a folder after its last run (for the integration suites). */
   testingView: Pick<TestingView, 'shownFor'>;
   /**

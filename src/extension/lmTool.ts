@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { metadataResult } from '../core/agentResult';
-import { isInside } from '../core/pathGuard';
+import { metadataResult } from '../core/generation/agentResult';
+import { isInside } from '../core/generation/pathGuard';
 import { readSettings, settingsProblemText } from './config';
 import type { Services } from './services';
 

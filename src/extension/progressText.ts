@@ -1,5 +1,5 @@
-import { formatCost } from '../core/models';
-import type { GenerationProgress, GenerationReport } from '../core/pipeline';
+import { formatCost } from '../core/generation/models';
+import type { GenerationProgress, GenerationReport } from '../core/generation/pipeline';
 import { safeInline, safeText } from '../core/terminalText';
 
 const fmt = new Intl.NumberFormat('en-US');

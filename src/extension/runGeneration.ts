@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { shownUrl } from '../core/inputs';
-import { generate, type GenerationProgress, type GenerationReport } from '../core/pipeline';
+import { generate, type GenerationProgress, type GenerationReport } from '../core/generation/pipeline';
 import type { TurboSettings } from './config';
 import { askAboutExisting } from './overwritePrompt';
 import { count } from './progressText';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { CerebrasClient } from '../core/client';
-import type { GenerationReport } from '../core/pipeline';
+import type { CerebrasClient } from '../core/generation/client';
+import type { GenerationReport } from '../core/generation/pipeline';
 import { resolveBaseUrl } from '../core/config';
 import { safeLogChannel } from './safeChannel';
 import { ApiKeyStore } from './apiKey';
@@ -46,7 +46,7 @@ export class Services implements vscode.Disposable {
     const proxy = readProxySettings(process.env);
     const id = JSON.stringify([baseUrl, settings.streamIdleTimeoutMs, settings.requestTimeoutMs, proxy, apiKey]);
     if (this.client?.id !== id) {
-      const { CerebrasClient } = await import('../core/client');
+      const { CerebrasClient } = await import('../core/generation/client');
       this.client = { id, client: new CerebrasClient({ apiKey, baseUrl, idleTimeoutMs: settings.streamIdleTimeoutMs, headersTimeoutMs: settings.requestTimeoutMs, proxy }) };
       this.models = undefined;
     }

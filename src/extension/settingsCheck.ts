@@ -7,8 +7,8 @@
 import { checkBaseUrl, checkModel } from '../core/config';
 import { TurboError } from '../core/errors';
 import { optionalChoice, optionalNumber, type NumberRule } from '../core/inputs';
-import { DEFAULT_DENY } from '../core/pathGuard';
-import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/prompt';
+import { DEFAULT_DENY } from '../core/generation/pathGuard';
+import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/generation/prompt';
 import { hasUnsafeChars, safeInline } from '../core/terminalText';
 
 export type OverwriteSetting = 'ask' | 'always' | 'never';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatCost } from '../core/models';
+import { formatCost } from '../core/generation/models';
 import { readSettings } from './config';
 import type { Services } from './services';
 

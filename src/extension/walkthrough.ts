@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { GenerationReport } from '../core/pipeline';
-import type { TestReport } from '../core/testLoop';
+import type { GenerationReport } from '../core/generation/pipeline';
+import type { TestReport } from '../core/testing/loop';
 import { isContract } from './contract/documents';
 import type { Services } from './services';
 

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { ParsedFile } from '../core/fileParser';
-import { checkRealLocation } from '../core/pathGuard';
-import { skippedByCancel, type FileSink, type OverwriteQuestion, type Settlement, type SettledFile, type WriteOutcome } from '../core/sink';
+import type { ParsedFile } from '../core/generation/fileParser';
+import { checkRealLocation } from '../core/generation/pathGuard';
+import { skippedByCancel, type FileSink, type OverwriteQuestion, type Settlement, type SettledFile, type WriteOutcome } from '../core/generation/sink';
 import type { OverwriteSetting } from './config';
 import { digest, type GenerationRecord } from './generationHistory';
 

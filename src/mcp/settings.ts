@@ -1,7 +1,7 @@
 import type { EnvLike } from '../core/config';
 import { TurboError } from '../core/errors';
 import { optionalChoice, optionalNumber } from '../core/inputs';
-import type { OverwritePolicy } from '../core/sink';
+import type { OverwritePolicy } from '../core/generation/sink';
 import { allowedDirsFromEnv } from './allowedRoots';
 
 /** The server's settings from its environment, each checked: a wrong value is an error, never a default. */

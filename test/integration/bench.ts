@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GenerationReport } from '../../src/core/pipeline';
+import type { GenerationReport } from '../../src/core/generation/pipeline';
 import { EXTENSION_ID, openContract, setSetting, useStandIn } from './helpers';
 
 export async function run(): Promise<void> {

@@ -8,8 +8,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { GenerationReport } from '../../src/core/pipeline';
-import type { FixLoopReport, TestReport } from '../../src/core/testLoop';
+import type { GenerationReport } from '../../src/core/generation/pipeline';
+import type { FixLoopReport, TestReport } from '../../src/core/testing/loop';
 import { mocha } from './mochaSetup';
 import { clearNotifications, screenShows, screenshot, setSetting, turboLog, useStandIn, waitForLog, workspaceRoot, type ScreenshotOptions } from './helpers';
 import { ANSWER, FIX, PAUSE_AT_CHAR, REASONING } from './screenshotProject';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runTestCommand } from '../../src/core/testRunner';
+import { runTestCommand } from '../../src/core/testing/runner';
 
 export const PROJECTS = path.resolve(__dirname, '../fixtures/projects');
 const modules = path.resolve(__dirname, '../../node_modules');

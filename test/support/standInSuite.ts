@@ -1,4 +1,4 @@
-import { CerebrasClient, type ClientOptions } from '../../src/core/client';
+import { CerebrasClient, type ClientOptions } from '../../src/core/generation/client';
 import { CerebrasStandIn } from '../standin/server';
 
 export interface StandInSuite {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { FileStreamParser, type ParsedFile } from '../../src/core/fileParser';
+import { FileStreamParser, type ParsedFile } from '../../src/core/generation/fileParser';
 
 /** Every case whole and in every chunk size, so paths, comments and fences are split anywhere. */
 function check(name: string, text: string, expected: ParsedFile[]) {

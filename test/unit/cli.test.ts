@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/cli';
-import { runTestCommand } from '../../src/core/testRunner';
+import { runTestCommand } from '../../src/core/testing/runner';
 import { CerebrasStandIn, fileBlocks } from '../standin/server';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');

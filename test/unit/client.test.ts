@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { CerebrasClient, normalizeBaseUrl, type StreamEvent } from '../../src/core/client';
+import { CerebrasClient, normalizeBaseUrl, type StreamEvent } from '../../src/core/generation/client';
 import { TurboError } from '../../src/core/errors';
-import { buildChatRequest } from '../../src/core/prompt';
+import { buildChatRequest } from '../../src/core/generation/prompt';
 import { CerebrasStandIn } from '../standin/server';
 import { closedPort } from '../support/closedPort';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parseContract, typeNames } from '../../src/core/contract';
-import { checkContract } from '../../src/core/contractChecks';
+import { parseContract, typeNames } from '../../src/core/contract/language';
+import { checkContract } from '../../src/core/contract/checks';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMAND_IDS } from '../../src/extension/commands/ids';
 import { validateSettings } from '../../src/extension/settingsCheck';
-import { RUNNER_NAMES } from '../../src/core/testParsers';
+import { RUNNER_NAMES } from '../../src/core/testing/parsers';
 import { PARSE_OUTPUT_HELP } from '../../src/cli/help';
 
 interface Manifest {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { normalizeStreamPath, pathFromInfo, pathMarker } from '../../src/core/answerPaths';
-import { FileStreamParser, stripWrappingFence, type ParsedFile, type UnfinishedFile } from '../../src/core/fileParser';
+import { normalizeStreamPath, pathFromInfo, pathMarker } from '../../src/core/generation/answerPaths';
+import { FileStreamParser, stripWrappingFence, type ParsedFile, type UnfinishedFile } from '../../src/core/generation/fileParser';
 
 function parse(text: string, size = text.length || 1): { files: ParsedFile[]; unfinished: UnfinishedFile | undefined } {
   const parser = new FileStreamParser();

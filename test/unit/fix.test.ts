@@ -3,11 +3,11 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CerebrasClient } from '../../src/core/client';
-import { parseEdits, planEdits, smallestChange } from '../../src/core/fix';
-import { gatherFiles } from '../../src/core/fixFiles';
-import { atomicWrite } from '../../src/core/fsSink';
-import { fixUntilGreen, runTests } from '../../src/core/testLoop';
+import { CerebrasClient } from '../../src/core/generation/client';
+import { parseEdits, planEdits, smallestChange } from '../../src/core/testing/fix';
+import { gatherFiles } from '../../src/core/testing/fixFiles';
+import { atomicWrite } from '../../src/core/generation/fsSink';
+import { fixUntilGreen, runTests } from '../../src/core/testing/loop';
 import { CerebrasStandIn, editBlocks } from '../standin/server';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/projects/node-test');

@@ -12,9 +12,9 @@ describe('layers: lint refuses imports across them', () => {
 
   const refused: [string, string][] = [
     ['src/core/config.ts', "import { readSettings } from '../extension/config';\nvoid readSettings;\n"],
-    ['src/core/testParsers/index.ts', "import { main } from '../../cli/cli';\nvoid main;\n"],
-    ['src/core/pipeline.ts', "import { createMcpServer } from '../mcp/server';\nvoid createMcpServer;\n"],
-    ['src/core/pipeline.ts', "import * as vscode from 'vscode';\nvoid vscode;\n"],
+    ['src/core/testing/parsers/index.ts', "import { main } from '../../cli/cli';\nvoid main;\n"],
+    ['src/core/generation/pipeline.ts', "import { createMcpServer } from '../../mcp/server';\nvoid createMcpServer;\n"],
+    ['src/core/generation/pipeline.ts', "import * as vscode from 'vscode';\nvoid vscode;\n"],
     ['src/cli/cli.ts', "import * as vscode from 'vscode';\nvoid vscode;\n"],
     ['src/mcp/server.ts', "import * as vscode from 'vscode';\nvoid vscode;\n"],
     ['src/mcp/server.ts', "import { activate } from '../extension/extension';\nvoid activate;\n"],
@@ -26,7 +26,7 @@ describe('layers: lint refuses imports across them', () => {
   }
 
   it('lets the faces import the core, and the extension import vscode', async () => {
-    assert.deepEqual(await restricted('src/cli/cli.ts', "import { generate } from '../core/pipeline';\nvoid generate;\n"), []);
-    assert.deepEqual(await restricted('src/extension/extension.ts', "import * as vscode from 'vscode';\nimport { generate } from '../core/pipeline';\nvoid vscode;\nvoid generate;\n"), []);
+    assert.deepEqual(await restricted('src/cli/cli.ts', "import { generate } from '../core/generation/pipeline';\nvoid generate;\n"), []);
+    assert.deepEqual(await restricted('src/extension/extension.ts', "import * as vscode from 'vscode';\nimport { generate } from '../core/generation/pipeline';\nvoid vscode;\nvoid generate;\n"), []);
   });
 });

@@ -5,14 +5,14 @@
  * quoted on one line.
  */
 import * as assert from 'node:assert/strict';
-import { CerebrasClient, type RetryInfo, type StreamEvent } from '../../src/core/client';
+import { CerebrasClient, type RetryInfo, type StreamEvent } from '../../src/core/generation/client';
 import { APIConnectionError } from '@cerebras/cerebras_cloud_sdk';
-import { attemptsFor, describeConnectionFailure, retryWaitMs } from '../../src/core/clientErrors';
-import { preview } from '../../src/core/fix';
+import { attemptsFor, describeConnectionFailure, retryWaitMs } from '../../src/core/generation/clientErrors';
+import { preview } from '../../src/core/testing/fix';
 import { hideCredentials, shownUrl } from '../../src/core/inputs';
-import { formatCost, formatPrice } from '../../src/core/models';
-import type { GenerationReport } from '../../src/core/pipeline';
-import { buildChatRequest } from '../../src/core/prompt';
+import { formatCost, formatPrice } from '../../src/core/generation/models';
+import type { GenerationReport } from '../../src/core/generation/pipeline';
+import { buildChatRequest } from '../../src/core/generation/prompt';
 import { count, summaryMessage } from '../../src/extension/progressText';
 import { CerebrasStandIn } from '../standin/server';
 import { closedPort } from '../support/closedPort';

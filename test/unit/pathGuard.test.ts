@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ASYNC_IO, SYNC_IO } from '../../src/core/fsIo';
-import { checkRealLocation, checkRelativePath, globMatch } from '../../src/core/pathGuard';
+import { checkRealLocation, checkRelativePath, globMatch } from '../../src/core/generation/pathGuard';
 
 describe('checkRelativePath', () => {
   const refused: [string, RegExp][] = [

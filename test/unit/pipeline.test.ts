@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CerebrasClient } from '../../src/core/client';
-import { FsSink } from '../../src/core/fsSink';
-import { generate, type GenerationProgress } from '../../src/core/pipeline';
-import { countLines } from '../../src/core/sink';
+import { CerebrasClient } from '../../src/core/generation/client';
+import { FsSink } from '../../src/core/generation/fsSink';
+import { generate, type GenerationProgress } from '../../src/core/generation/pipeline';
+import { countLines } from '../../src/core/generation/sink';
 import { CerebrasStandIn, fileBlocks } from '../standin/server';
 
 async function listFiles(root: string): Promise<string[]> {

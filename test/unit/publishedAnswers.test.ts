@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FileStreamParser, type ParsedFile } from '../../src/core/fileParser';
+import { FileStreamParser, type ParsedFile } from '../../src/core/generation/fileParser';
 
 /**
  * Multi-file model answers that other people published (code-generator logs and caches, other tools'

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectRunner, parseTestOutput, RUNNER_NAMES, type RunnerName, type TestFailure } from '../../src/core/testParsers';
+import { detectRunner, parseTestOutput, RUNNER_NAMES, type RunnerName, type TestFailure } from '../../src/core/testing/parsers';
 
 const CORPUS = path.resolve(__dirname, '../fixtures/published');
 

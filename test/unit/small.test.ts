@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { resolveBaseUrl } from '../../src/core/config';
 import { redactSecrets } from '../../src/core/errors';
-import { buildChatRequest, DEFAULT_MODEL, SYSTEM_PROMPT } from '../../src/core/prompt';
+import { buildChatRequest, DEFAULT_MODEL, SYSTEM_PROMPT } from '../../src/core/generation/prompt';
 import { progressMessage, summaryMessage } from '../../src/extension/progressText';
-import type { GenerationReport } from '../../src/core/pipeline';
+import type { GenerationReport } from '../../src/core/generation/pipeline';
 
 describe('resolveBaseUrl', () => {
   it('prefers the setting, then CEREBRAS_BASE_URL, then the seed\'s CEREBRAS_URL', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-// As src/core/client.ts: the SDK's web runtime, selected before the SDK loads.
+// As src/core/generation/client.ts: the SDK's web runtime, selected before the SDK loads.
 import '@cerebras/cerebras_cloud_sdk/shims/web';
 import Cerebras from '@cerebras/cerebras_cloud_sdk';
 import { CerebrasStandIn } from '../standin/server';

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { detectRunner, parseTestOutput, type ParsedTestOutput } from '../../src/core/testParsers';
+import { detectRunner, parseTestOutput, type ParsedTestOutput } from '../../src/core/testing/parsers';
 import { JEST, MOCHA, NODE, runSample } from '../support/sampleRuns';
 
 const where = (root: string, r: ParsedTestOutput) =>

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { detectRunner, parseTestOutput, type ParsedTestOutput } from '../../src/core/testParsers';
+import { detectRunner, parseTestOutput, type ParsedTestOutput } from '../../src/core/testing/parsers';
 import { GO_ENV, pytestCommand, runSample } from '../support/sampleRuns';
 
 /**

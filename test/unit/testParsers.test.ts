@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { detectRunner, parseTestOutput, RUNNER_NAMES, type ParsedTestOutput } from '../../src/core/testParsers';
+import { detectRunner, parseTestOutput, RUNNER_NAMES, type ParsedTestOutput } from '../../src/core/testing/parsers';
 import { GO_ENV, JEST, JEST_JUNIT, MOCHA, NODE, PROJECTS, pytestCommand, runSample, TSC, VITEST } from '../support/sampleRuns';
 
 /** Runs a sample's real tool; the sample must fail, or there is nothing to parse. */

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { detectTestCommand } from '../../src/core/testDetect';
-import { runTestCommand } from '../../src/core/testRunner';
+import { detectTestCommand } from '../../src/core/testing/detect';
+import { runTestCommand } from '../../src/core/testing/runner';
 
 const node = (script: string) => `"${process.execPath}" -e ${JSON.stringify(script)}`;
 /** Running, not a zombie waiting to be reaped (an orphan's reaper may be slow in a container). */

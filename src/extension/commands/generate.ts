@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
-import type { GenerationProgress, GenerationReport } from '../../core/pipeline';
+import type { GenerationProgress, GenerationReport } from '../../core/generation/pipeline';
 import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
 import { safeText } from '../../core/terminalText';
 import { keySourceText, type KeySource } from '../apiKey';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatCost, formatPrice, KNOWN_MODELS, modelInfo } from '../../core/models';
+import { formatCost, formatPrice, KNOWN_MODELS, modelInfo } from '../../core/generation/models';
 import { safeInline } from '../../core/terminalText';
 import { readSettings } from '../config';
 import type { Services } from '../services';

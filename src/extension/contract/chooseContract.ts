@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkContract } from '../../core/contractChecks';
+import { checkContract } from '../../core/contract/checks';
 import { safeInline, safeText } from '../../core/terminalText';
 import type { Services } from '../services';
 import { contractOf, isContract } from './documents';

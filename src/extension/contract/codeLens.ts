@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { estimateTokens, SYSTEM_PROMPT } from '../../core/prompt';
+import { estimateTokens, SYSTEM_PROMPT } from '../../core/generation/prompt';
 import { readSettings } from '../config';
 import { CONTRACT_LANGUAGE, contractOf } from './documents';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { HTTP_METHODS, dominantLanguage, sectionAt, type ContractDoc, type ModelLanguage, type SectionKind } from '../../core/contract';
-import { SECTION_HEADINGS } from '../../core/contractChecks';
+import { HTTP_METHODS, dominantLanguage, sectionAt, type ContractDoc, type ModelLanguage, type SectionKind } from '../../core/contract/language';
+import { SECTION_HEADINGS } from '../../core/contract/checks';
 import { contractOf } from './documents';
 
 const RULES = [

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { dominantLanguage, type ModelLanguage } from '../../core/contract';
-import { checkContract, SECTION_HEADINGS, type CheckCode } from '../../core/contractChecks';
+import { dominantLanguage, type ModelLanguage } from '../../core/contract/language';
+import { checkContract, SECTION_HEADINGS, type CheckCode } from '../../core/contract/checks';
 import { CONTRACT_LANGUAGE, contractOf, toRange } from './documents';
 
 const DEBOUNCE_MS = 250;

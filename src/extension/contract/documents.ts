@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { parseContract, type ContractDoc, type Span } from '../../core/contract';
+import { parseContract, type ContractDoc, type Span } from '../../core/contract/language';
 import * as vs from 'vscode';
 
 export const CONTRACT_LANGUAGE = 'turbo-contract';

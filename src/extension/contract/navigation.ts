@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { typeNames } from '../../core/contract';
+import { typeNames } from '../../core/contract/language';
 import { contractOf, toRange } from './documents';
 
 /** Outline: sections, with the models and routes inside them. */

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { FileChange } from '../../core/fix';
+import type { FileChange } from '../../core/testing/fix';
 import { TurboError } from '../../core/errors';
-import { decodeText } from '../../core/fixOnDisk';
+import { decodeText } from '../../core/testing/fixOnDisk';
 import { digest, type GenerationRecord } from '../generationHistory';
 
 /** Reads a file as the editor sees it: an open document's text (unsaved changes included), else the disk. */

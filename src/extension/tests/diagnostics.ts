@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { safeText } from '../../core/terminalText';
-import type { TestFailure } from '../../core/testParsers';
+import type { TestFailure } from '../../core/testing/parsers';
 
 /** Where diagnostics come from, and what the code actions look for. */
 export const TURBO_SOURCE = 'turbo';

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets, TurboError } from '../../core/errors';
-import { formatCost } from '../../core/models';
-import type { FixAttempt, FixLoopReport, TestReport } from '../../core/testLoop';
-import type { TestFailure } from '../../core/testParsers';
-import { countsText, displayPath, OUTCOME_TEXT } from '../../core/testJson';
+import { formatCost } from '../../core/generation/models';
+import type { FixAttempt, FixLoopReport, TestReport } from '../../core/testing/loop';
+import type { TestFailure } from '../../core/testing/parsers';
+import { countsText, displayPath, OUTCOME_TEXT } from '../../core/testing/report';
 import { safeInline, safeText } from '../../core/terminalText';
 import { readSettings, refuseOnBadSettings } from '../config';
 import type { GenerationRecord } from '../generationHistory';
@@ -88,7 +88,7 @@ export class TestFixer {
         }
         const label = only ? (only.test ?? path.basename(only.location.file)) : `${failures.length} failure${failures.length === 1 ? '' : 's'}`;
         progress.report({ message: `Asking ${made.ctx.model} to fix ${safeInline(label)}…` });
-        const { fixFailures } = await import('../../core/testLoop');
+        const { fixFailures } = await import('../../core/testing/loop');
         let attempt: FixAttempt;
         try {
           attempt = await fixFailures(made.ctx, known, failures);
@@ -140,7 +140,7 @@ export class TestFixer {
         const record = this.services.history.begin('fix');
         const made = await this.fixContext(folder, abort.signal, record);
         if (!made) return undefined;
-        const { fixUntilGreen } = await import('../../core/testLoop');
+        const { fixUntilGreen } = await import('../../core/testing/loop');
         let loop: FixLoopReport;
         try {
           loop = await fixUntilGreen({

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FixAttempt, FixLoopReport, TestReport } from '../../core/testLoop';
-import type { TestFailure } from '../../core/testParsers';
-import { countsText } from '../../core/testJson';
+import type { FixAttempt, FixLoopReport, TestReport } from '../../core/testing/loop';
+import type { TestFailure } from '../../core/testing/parsers';
+import { countsText } from '../../core/testing/report';
 import { safeInline, safeText } from '../../core/terminalText';
 import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
 import { safeTestOutputChannel } from '../safeChannel';
@@ -108,7 +108,7 @@ export class TestLoop implements vscode.Disposable {
   async commandFor(folder: string): Promise<string | undefined> {
     const settings = readSettings(vscode.Uri.file(folder));
     if (settings.testCommand) return settings.testCommand;
-    const { detectTestCommand } = await import('../../core/testDetect');
+    const { detectTestCommand } = await import('../../core/testing/detect');
     const detected = await detectTestCommand(folder);
     if (!detected) {
       const open = 'Set Test Command';
@@ -178,7 +178,7 @@ export class TestLoop implements vscode.Disposable {
 
   /** Runs, parses and shows; used by every command. */
   async run(folder: string, command: string, signal: AbortSignal): Promise<TestReport> {
-    const { runTests } = await import('../../core/testLoop');
+    const { runTests } = await import('../../core/testing/loop');
     const settings = readSettings(vscode.Uri.file(folder));
     this.status.running(folder, command);
     this.staleness.running(folder);

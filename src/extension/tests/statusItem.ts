@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { TestReport } from '../../core/testLoop';
-import { countsText } from '../../core/testJson';
+import type { TestReport } from '../../core/testing/loop';
+import { countsText } from '../../core/testing/report';
 
 /** What the test status bar item says about a folder's last run. */
 export interface ShownRun {

@@ -31,7 +31,7 @@ async function hasTestCommand(uri: vscode.Uri): Promise<boolean> {
  * the summary's Run Tests button all look the same way.
  */
 export async function nearestTestFolder(dir: string, top: string): Promise<string | undefined> {
-  const { detectTestCommand } = await import('../../core/testDetect');
+  const { detectTestCommand } = await import('../../core/testing/detect');
   for (let at = dir; ; at = path.dirname(at)) {
     if (await detectTestCommand(at)) return at;
     if (at === top || path.dirname(at) === at || path.relative(top, at).startsWith('..')) return undefined;

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TestReport } from '../../core/testLoop';
-import type { TestFailure } from '../../core/testParsers';
-import { countsText } from '../../core/testJson';
+import type { TestReport } from '../../core/testing/loop';
+import type { TestFailure } from '../../core/testing/parsers';
+import { countsText } from '../../core/testing/report';
 import { safeStream, safeText } from '../../core/terminalText';
 import { readSettings, refuseOnBadSettings } from '../config';
 import type { Services } from '../services';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { GenerationReport } from '../../../src/core/pipeline';
-import type { FixLoopReport, TestReport } from '../../../src/core/testLoop';
+import type { GenerationReport } from '../../../src/core/generation/pipeline';
+import type { FixLoopReport, TestReport } from '../../../src/core/testing/loop';
 import { editBlocks, fileBlocks } from '../../standin/server';
 import { clickIn, clickNotificationButton, listTree, notificationShown, openContract, readText, screenShows, setSetting, turboLog, useStandIn, waitForLog } from '../helpers';
 

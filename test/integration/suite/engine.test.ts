@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { GenerationReport } from '../../../src/core/pipeline';
+import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import type { Scenario } from '../../standin/server';
 import { fileBlocks } from '../../standin/server';
 import { clickIn, listTree, openContract, readText, screenShows, setSetting, turboLog, useStandIn, waitForLog, workspaceRoot } from '../helpers';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { GenerationReport } from '../../../src/core/pipeline';
+import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
 import { clearNotifications, clickNotificationButton, exists, listTree, notificationShown, openContract, readText, setSetting, turboLog, useStandIn, waitFor, waitForLog } from '../helpers';
 

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { GenerationReport } from '../../../src/core/pipeline';
-import type { FixLoopReport, TestReport } from '../../../src/core/testLoop';
+import type { GenerationReport } from '../../../src/core/generation/pipeline';
+import type { FixLoopReport, TestReport } from '../../../src/core/testing/loop';
 import { editBlocks, fileBlocks } from '../../standin/server';
 import { openContract, readText, screenShows, turboLog, useStandIn, waitForLog } from '../helpers';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { FixLoopReport, TestReport } from '../../../src/core/testLoop';
+import type { FixLoopReport, TestReport } from '../../../src/core/testing/loop';
 import { editBlocks } from '../../standin/server';
 import type { ShownTestItem } from '../../../src/extension/tests/testingView';
 import { clickIn, EXTENSION_ID, screenShows, setSetting, turboLog, useStandIn, waitFor, waitForLog, workspaceRoot } from '../helpers';

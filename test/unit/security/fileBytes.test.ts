@@ -8,8 +8,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runFixCli } from '../../../src/cli/testCommands';
-import { FsSink } from '../../../src/core/fsSink';
-import { generate } from '../../../src/core/pipeline';
+import { FsSink } from '../../../src/core/generation/fsSink';
+import { generate } from '../../../src/core/generation/pipeline';
 import { editBlocks, fileBlocks } from '../../standin/server';
 import { standInSuite } from '../../support/standInSuite';
 

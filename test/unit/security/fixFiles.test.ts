@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CerebrasClient } from '../../../src/core/client';
-import { gatherFiles } from '../../../src/core/fixFiles';
-import { fixFailures } from '../../../src/core/testLoop';
-import type { TestFailure } from '../../../src/core/testParsers';
+import { CerebrasClient } from '../../../src/core/generation/client';
+import { gatherFiles } from '../../../src/core/testing/fixFiles';
+import { fixFailures } from '../../../src/core/testing/loop';
+import type { TestFailure } from '../../../src/core/testing/parsers';
 import { CerebrasStandIn, editBlocks } from '../../standin/server';
 
 const read = (abs: string) => fs.readFile(abs, 'utf8').catch(() => undefined);

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_DENY } from '../../../src/core/pathGuard';
-import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../../../src/core/prompt';
+import { DEFAULT_DENY } from '../../../src/core/generation/pathGuard';
+import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../../../src/core/generation/prompt';
 import { validateSettings } from '../../../src/extension/settingsCheck';
 
 /** What VS Code's getConfiguration('turbo').get(key) returns: the user's value, else the declared default. */

@@ -10,10 +10,10 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CerebrasClient, type StreamEvent } from '../../../src/core/client';
+import { CerebrasClient, type StreamEvent } from '../../../src/core/generation/client';
 import { TurboError } from '../../../src/core/errors';
-import { fetchFor, proxyFromEnv, type ProxySettings } from '../../../src/core/http';
-import { buildChatRequest } from '../../../src/core/prompt';
+import { fetchFor, proxyFromEnv, type ProxySettings } from '../../../src/core/generation/http';
+import { buildChatRequest } from '../../../src/core/generation/prompt';
 import { CerebrasStandIn, fileBlocks } from '../../standin/server';
 import { forwardProxy } from '../../support/forwardProxy';
 

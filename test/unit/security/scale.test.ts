@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FsSink } from '../../../src/core/fsSink';
-import { generate } from '../../../src/core/pipeline';
+import { FsSink } from '../../../src/core/generation/fsSink';
+import { generate } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
 import { standInSuite } from '../../support/standInSuite';
 

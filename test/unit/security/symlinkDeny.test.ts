@@ -7,11 +7,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { planEdits } from '../../../src/core/fix';
-import { readTextFile } from '../../../src/core/fixOnDisk';
-import { FsSink } from '../../../src/core/fsSink';
-import { checkRealLocation } from '../../../src/core/pathGuard';
-import { generate } from '../../../src/core/pipeline';
+import { planEdits } from '../../../src/core/testing/fix';
+import { readTextFile } from '../../../src/core/testing/fixOnDisk';
+import { FsSink } from '../../../src/core/generation/fsSink';
+import { checkRealLocation } from '../../../src/core/generation/pathGuard';
+import { generate } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
 import { standInSuite } from '../../support/standInSuite';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import type { GenerationReport } from '../../../src/core/pipeline';
+import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import { progressMessage, summaryMessage } from '../../../src/extension/progressText';
 import { safeLogChannel, safeTestOutputChannel } from '../../../src/extension/safeChannel';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runTestCommand } from '../../../src/core/testRunner';
+import { runTestCommand } from '../../../src/core/testing/runner';
 
 const node = (script: string) => `"${process.execPath}" -e ${JSON.stringify(script)}`;
 

@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { main } from '../../../src/cli/cli';
-import { buildFixRequest } from '../../../src/core/fix';
-import { testJson } from '../../../src/core/testJson';
-import { runTests } from '../../../src/core/testLoop';
-import { runTestCommand } from '../../../src/core/testRunner';
-import { SecretStream } from '../../../src/core/testEnv';
+import { buildFixRequest } from '../../../src/core/testing/fix';
+import { testJson } from '../../../src/core/testing/report';
+import { runTests } from '../../../src/core/testing/loop';
+import { runTestCommand } from '../../../src/core/testing/runner';
+import { SecretStream } from '../../../src/core/testing/env';
 import { redactSecrets } from '../../../src/core/errors';
 
 const node = (script: string) => `"${process.execPath}" -e ${JSON.stringify(script)}`;

@@ -12,11 +12,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/cli';
 import { ASYNC_IO, SYNC_IO } from '../../../src/core/fsIo';
-import { FsSink } from '../../../src/core/fsSink';
-import { generate } from '../../../src/core/pipeline';
-import type { OverwritePolicy } from '../../../src/core/sink';
+import { FsSink } from '../../../src/core/generation/fsSink';
+import { generate } from '../../../src/core/generation/pipeline';
+import type { OverwritePolicy } from '../../../src/core/generation/sink';
 import { fileBlocks } from '../../standin/server';
-import { metadataResult } from '../../../src/core/agentResult';
+import { metadataResult } from '../../../src/core/generation/agentResult';
 import { standInSuite } from '../../support/standInSuite';
 import { tree } from '../../support/tree';
 

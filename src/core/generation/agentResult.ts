@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { redactSecrets } from './errors';
+import { redactSecrets } from '../errors';
 import type { GenerationReport } from './pipeline';
 
 /**

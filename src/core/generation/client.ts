@@ -5,10 +5,10 @@ import Cerebras, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortEr
 import type { ClientOptions as SdkOptions } from '@cerebras/cerebras_cloud_sdk';
 import { attemptsFor, formatWait, jsonErrorMessage, mapError, retryWaitMs, type RequestContext } from './clientErrors';
 import { RequestGuard, sleep } from './requestGuard';
-import { TurboError } from './errors';
+import { TurboError } from '../errors';
 import { fetchFor, type ProxySettings } from './http';
-import { clampTimerMs, shownUrl } from './inputs';
-import { safeInline } from './terminalText';
+import { clampTimerMs, shownUrl } from '../inputs';
+import { safeInline } from '../terminalText';
 
 export { mapError, retryWaitMs } from './clientErrors';
 

@@ -1,6 +1,6 @@
-import { TurboError } from './errors';
+import { TurboError } from '../errors';
 import type { ParsedFile } from './fileParser';
-import { ioErrorText } from './fsIo';
+import { ioErrorText } from '../fsIo';
 import { checkRelativePath } from './pathGuard';
 import type { GenerateOptions, GenerationReport, WrittenFile } from './pipeline';
 import { countLines, type Settlement, type WriteOutcome } from './sink';

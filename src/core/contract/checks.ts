@@ -1,4 +1,4 @@
-import { modelNames, parseContract, typeNames, type ContractDoc, type SectionKind, type Span } from './contract';
+import { modelNames, parseContract, typeNames, type ContractDoc, type SectionKind, type Span } from './language';
 
 export type CheckCode = 'empty-contract' | 'missing-section' | 'placeholder' | 'undeclared-type' | 'duplicate-route' | 'field-without-type';
 

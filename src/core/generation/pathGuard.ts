@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { ASYNC_IO, type FsIo } from './fsIo';
-import { hasUnsafeChars } from './terminalText';
+import { ASYNC_IO, type FsIo } from '../fsIo';
+import { hasUnsafeChars } from '../terminalText';
 
 /**
  * Every path a model names is untrusted. `checkRelativePath` is the pure part every sink applies

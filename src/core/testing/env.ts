@@ -1,5 +1,5 @@
-import { redactSecrets, TurboError } from './errors';
-import { safeInline } from './terminalText';
+import { redactSecrets, TurboError } from '../errors';
+import { safeInline } from '../terminalText';
 
 /**
  * A test command is code from the project: it must not see Turbo's key, and whatever secret it

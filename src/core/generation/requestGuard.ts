@@ -1,7 +1,7 @@
 import { formatWait } from './clientErrors';
-import { TurboError } from './errors';
-import { clampTimerMs } from './inputs';
-import { safeInline } from './terminalText';
+import { TurboError } from '../errors';
+import { clampTimerMs } from '../inputs';
+import { safeInline } from '../terminalText';
 
 /**
  * Calls `onIdle` once nothing has touched it for `ms`. A stream touches it for every chunk, hundreds

@@ -1,13 +1,13 @@
-import type { CerebrasClient } from './client';
-import { completeText } from './complete';
-import { TurboError } from './errors';
+import type { CerebrasClient } from '../generation/client';
+import { completeText } from '../generation/complete';
+import { TurboError } from '../errors';
 import { buildFixRequest, parseEdits, planEdits, type FileChange } from './fix';
 import { gatherFiles } from './fixFiles';
-import { costOf } from './models';
-import { DEFAULT_DENY } from './pathGuard';
-import type { PromptOptions } from './prompt';
-import { parseTestOutput, type RunnerName, type TestFailure } from './testParsers';
-import { runTestCommand } from './testRunner';
+import { costOf } from '../generation/models';
+import { DEFAULT_DENY } from '../generation/pathGuard';
+import type { PromptOptions } from '../generation/prompt';
+import { parseTestOutput, type RunnerName, type TestFailure } from './parsers';
+import { runTestCommand } from './runner';
 
 export interface TestReport {
   command: string;

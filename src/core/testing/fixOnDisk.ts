@@ -1,11 +1,11 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { TurboError } from './errors';
+import { TurboError } from '../errors';
 import type { FileChange } from './fix';
-import { ioErrorText, keepOf, type FileKeep } from './fsIo';
-import { atomicWrite } from './fsSink';
-import { checkRealLocation, isInside } from './pathGuard';
-import { sweepStaleTemps } from './tempFiles';
+import { ioErrorText, keepOf, type FileKeep } from '../fsIo';
+import { atomicWrite } from '../generation/fsSink';
+import { checkRealLocation, isInside } from '../generation/pathGuard';
+import { sweepStaleTemps } from '../tempFiles';
 
 /**
  * A fix's files on disk (the CLI and MCP; the editor goes through its documents). Files are read

@@ -1,5 +1,5 @@
-import { TurboError } from './errors';
-import { optionalNumber, parseHttpUrl, shownUrl } from './inputs';
+import { TurboError } from '../errors';
+import { optionalNumber, parseHttpUrl, shownUrl } from '../inputs';
 
 /**
  * Proxy settings for the client. Node's global fetch ignores HTTP(S)_PROXY, so a configured proxy

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkRealLocation, checkRelativePath, DEFAULT_DENY, isInside } from './pathGuard';
-import type { TestFailure } from './testParsers';
+import { checkRealLocation, checkRelativePath, DEFAULT_DENY, isInside } from '../generation/pathGuard';
+import type { TestFailure } from './parsers';
 
 /**
  * What a fix shows the model: the files of the failure and what the failing tests import, each

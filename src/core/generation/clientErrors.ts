@@ -4,9 +4,9 @@ import {
   APIError,
   APIUserAbortError,
 } from '@cerebras/cerebras_cloud_sdk';
-import { TurboError } from './errors';
-import { hideCredentials } from './inputs';
-import { safeInline } from './terminalText';
+import { TurboError } from '../errors';
+import { hideCredentials } from '../inputs';
+import { safeInline } from '../terminalText';
 
 /**
  * Failure messages for the client. Transport failures arrive as the SDK's APIConnectionError around

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import type { FixLoopOutcome, TestReport } from './testLoop';
-import { safeInline, safeText } from './terminalText';
-import type { TestFailure } from './testParsers';
+import type { FixLoopOutcome, TestReport } from './loop';
+import { safeInline, safeText } from '../terminalText';
+import type { TestFailure } from './parsers';
 
 /** A file as shown to people and agents: relative to the folder when inside it, with forward slashes. */
 export function displayPath(root: string, file: string): string {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { redactSecrets } from './errors';
-import { clampTimerMs } from './inputs';
+import { redactSecrets } from '../errors';
+import { clampTimerMs } from '../inputs';
 import { canScanProcesses, RUN_MARKER_ENV, runProcesses, signalAll, waitStopped } from './processTree';
-import { SecretStream, testEnvironment, trimCutFront, uniqueSecrets } from './testEnv';
+import { SecretStream, testEnvironment, trimCutFront, uniqueSecrets } from './env';
 
 export interface TestRunOptions {
   cwd: string;

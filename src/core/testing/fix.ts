@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import type { ChatRequest } from './client';
+import type { ChatRequest } from '../generation/client';
 import { whyNotText } from './fixOnDisk';
-import { checkRealLocation, checkRelativePath, DEFAULT_DENY } from './pathGuard';
-import { DEFAULT_MODEL, type PromptOptions } from './prompt';
-import type { TestFailure } from './testParsers';
+import { checkRealLocation, checkRelativePath, DEFAULT_DENY } from '../generation/pathGuard';
+import { DEFAULT_MODEL, type PromptOptions } from '../generation/prompt';
+import type { TestFailure } from './parsers';
 
 /**
  * Surgical fixes: the model answers with SEARCH/REPLACE blocks; each SEARCH must occur exactly once

@@ -1,10 +1,10 @@
 import type * as fsSync from 'node:fs';
 import * as path from 'node:path';
 import type { ParsedFile } from './fileParser';
-import { ASYNC_IO, ioFor, keepOf, type FileKeep, type FsIo } from './fsIo';
+import { ASYNC_IO, ioFor, keepOf, type FileKeep, type FsIo } from '../fsIo';
 import { checkLanding, checkRealLocation } from './pathGuard';
 import { skippedByCancel, type FileSink, type OverwritePolicy, type OverwriteQuestion, type Settlement, type WriteOutcome } from './sink';
-import { release, sweepStaleTemps, tempFor } from './tempFiles';
+import { release, sweepStaleTemps, tempFor } from '../tempFiles';
 
 /**
  * Writes files under `root` on disk. Each file is written to a temporary name beside its target
