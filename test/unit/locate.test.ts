@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { forgetLocated, locate } from '../../src/core/testing/parsers/types';
+import { forgetLocated, locate } from '../../src/core/testing/parsers/locate';
 
 describe('locate: a path a runner printed, as a file of the project', () => {
   let root: string;

@@ -1,4 +1,7 @@
-import { failureAt, locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, shorten } from './failure';
+import { locate } from './locate';
+import { splitLines } from './text';
+import type { ParsedTestOutput, SourceLocation, TestFailure } from './types';
 
 /**
  * `cargo test`: each `---- name stdout ----` block holds the panic (`panicked at src/lib.rs:17:9:`

@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, type Values, splitLines } from './types';
+import { failureAt, placeFailure, shorten } from './failure';
+import { locate } from './locate';
+import { splitLines } from './text';
+import type { ParsedTestOutput, SourceLocation, TestFailure, Values } from './types';
 
 /** One `file_test.go:12: text` line of a test (and the lines under it); testify's 2015 output has no place of its own. */
 interface Message {

@@ -6,7 +6,9 @@ import { parseMocha } from './mocha';
 import { parseNodeTest } from './nodeTest';
 import { parsePytest } from './pytest';
 import { parseTsc } from './tsc';
-import { forgetLocated, stripAnsi, type ParsedTestOutput, type RunnerName } from './types';
+import { forgetLocated } from './locate';
+import { stripAnsi } from './text';
+import type { ParsedTestOutput, RunnerName } from './types';
 import { parseUnittest } from './unittest';
 import { parseVitest } from './vitest';
 

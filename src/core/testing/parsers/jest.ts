@@ -1,6 +1,9 @@
 import { expectedActual, expectMessage } from './jsExpect';
 import { compileError, jsFrames, placeJs } from './stack';
-import { failureAt, locate, type ParsedTestOutput, type Placement, type TestFailure, splitLines } from './types';
+import { failureAt } from './failure';
+import { locate } from './locate';
+import { splitLines } from './text';
+import type { ParsedTestOutput, Placement, TestFailure } from './types';
 
 const CODE_FRAME = /^\s*(?:>\s*)?\d+ \|/;
 const SUITE_FAILED = 'Test suite failed to run';

@@ -1,4 +1,4 @@
-import { shorten } from './types';
+import { shorten } from './failure';
 
 /** Lines jest prints before the error itself when the test environment may be the cause. */
 const HINT = /^(The error below may be caused by|Consider using the ")/;

@@ -1,7 +1,10 @@
 import { SaxesParser } from 'saxes';
 import { expectedActual } from './jsExpect';
 import { placeJunitFailure, type Placed } from './junitFrames';
-import { failureAt, locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, shorten } from './failure';
+import { locate } from './locate';
+import { splitLines } from './text';
+import type { ParsedTestOutput, SourceLocation, TestFailure } from './types';
 
 /** A `<testcase>` as read: its attributes, every `<failure>`/`<error>` in it, whether it was skipped. */
 interface TestCase {

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { compileError, jsFrames, placeJs, type JsFrame } from './stack';
-import { locate, placeFailure, type Placement } from './types';
+import { placeFailure } from './failure';
+import { locate } from './locate';
+import type { Placement } from './types';
 
 export type Placed = Placement & { compiler?: boolean; message?: string };
 

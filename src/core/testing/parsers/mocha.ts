@@ -1,5 +1,7 @@
 import { jsFrames, placeJs } from './stack';
-import { failureAt, shorten, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { failureAt, shorten } from './failure';
+import { splitLines } from './text';
+import type { ParsedTestOutput, TestFailure } from './types';
 
 /** Node's assertion messages that say nothing beyond the values: shown as "expected X, got Y". */
 const GENERIC = /^(\w*Error)(?: \[\w+\])?: (Expected values to be|Input A expected to|Values identical but not)/;

@@ -1,5 +1,8 @@
 import { jsFrames, placeJs } from './stack';
-import { failureAt, locate, shorten, type ParsedTestOutput, type TestFailure, type Values, splitLines } from './types';
+import { failureAt, shorten } from './failure';
+import { locate } from './locate';
+import { splitLines } from './text';
+import type { ParsedTestOutput, TestFailure, Values } from './types';
 
 /** Node's own test runner: the TAP reporter (default without a TTY) and the spec reporter. */
 export function parseNodeTest(output: string, root: string): ParsedTestOutput {

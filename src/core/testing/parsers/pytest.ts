@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
-import { failureAt, locate, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, type Values, splitLines } from './types';
+import { failureAt, shorten } from './failure';
+import { locate } from './locate';
+import { splitLines } from './text';
+import type { ParsedTestOutput, SourceLocation, TestFailure, Values } from './types';
 
 /** A setup error's header: `file /abs/tests/test_x.py, line 12` (a fixture that is not found). */
 const FIXTURE_FILE = /^file (.+\.py), line (\d+)$/;

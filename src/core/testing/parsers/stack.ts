@@ -1,4 +1,6 @@
-import { locate, placeFailure, type Placement, type SourceLocation, type TestFailure } from './types';
+import { placeFailure } from './failure';
+import { locate } from './locate';
+import type { Placement, SourceLocation, TestFailure } from './types';
 
 const MAX_FRAME_LINE = 4096;
 /** Babel's `path: message (line:col)` and TypeScript's `path:line:col - error TS…`, where a suite failed to compile. */

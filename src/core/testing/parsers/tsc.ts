@@ -1,4 +1,6 @@
-import { locate, stripAnsi, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { locate } from './locate';
+import { stripAnsi, splitLines } from './text';
+import type { ParsedTestOutput, TestFailure } from './types';
 
 const PLAIN = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
 const PRETTY = /^(.+?):(\d+):(\d+) - (error|warning) (TS\d+): (.*)$/;

@@ -1,5 +1,8 @@
 import { indentation } from './pytest';
-import { failureAt, locate, placeFailure, shorten, type ParsedTestOutput, type SourceLocation, type TestFailure, splitLines } from './types';
+import { failureAt, placeFailure, shorten } from './failure';
+import { locate } from './locate';
+import { splitLines } from './text';
+import type { ParsedTestOutput, SourceLocation, TestFailure } from './types';
 
 const HEADER = /^(FAIL|ERROR): (\S+) \(([^)]*)\)(.*)$/;
 const FRAME = /^\s*File "(.+?)", line (\d+)(?:, in (.+))?$/;

@@ -1,6 +1,8 @@
 import { expectedActual, expectMessage } from './jsExpect';
 import { jsFrames, placeJs } from './stack';
-import { failureAt, type ParsedTestOutput, type TestFailure, splitLines } from './types';
+import { failureAt } from './failure';
+import { splitLines } from './text';
+import type { ParsedTestOutput, TestFailure } from './types';
 
 const RULE = /^⎯{3,}/;
 
