@@ -19,7 +19,10 @@ const common = {
   define: { TURBO_VERSION: JSON.stringify(version) },
   // The SDK's web runtime: Node 20 has fetch, streams, FormData and Blob built in, so node-fetch and
   // its polyfills (most of the SDK's weight) stay out of the bundles. src/core/generation/client.ts selects it too.
-  alias: { '@cerebras/cerebras_cloud_sdk/_shims/auto/runtime': './node_modules/@cerebras/cerebras_cloud_sdk/_shims/auto/runtime.mjs' },
+  alias: {
+    '@cerebras/cerebras_cloud_sdk/_shims/auto/runtime':
+      './node_modules/@cerebras/cerebras_cloud_sdk/_shims/auto/runtime.mjs',
+  },
 };
 
 /**
@@ -30,8 +33,15 @@ const common = {
 const vscodeOnce = {
   name: 'vscode-once',
   setup(build) {
-    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' }));
-    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-once'
+        ? { path: 'vscode', external: true }
+        : { path: 'vscode', namespace: 'vscode-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({
+      contents: "export * from 'vscode';",
+      loader: 'js',
+    }));
   },
 };
 
@@ -42,22 +52,49 @@ const vscodeOnce = {
 const proxyBeside = {
   name: 'proxy-beside',
   setup(build) {
-    build.onResolve({ filter: /^\.\/proxy$/ }, (args) => (/[\\/]generation[\\/]http\.ts$/.test(args.importer) ? { path: './proxy.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/proxy$/ }, (args) =>
+      /[\\/]generation[\\/]http\.ts$/.test(args.importer) ? { path: './proxy.js', external: true } : undefined,
+    );
   },
 };
 
 const builds = [
   // The banner marks when the bundle starts loading, so activation can report its own cost.
-  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [vscodeOnce, proxyBeside], banner: { js: 'var TURBO_LOAD_START = performance.now(), TURBO_LOAD_END;' }, footer: { js: 'TURBO_LOAD_END = performance.now();' } },
-  { ...common, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', plugins: [proxyBeside], banner: { js: '#!/usr/bin/env node' } },
-  { ...common, entryPoints: { mcp: 'src/mcp/entry.ts' }, outdir: 'dist', plugins: [proxyBeside], banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    plugins: [vscodeOnce, proxyBeside],
+    banner: { js: 'var TURBO_LOAD_START = performance.now(), TURBO_LOAD_END;' },
+    footer: { js: 'TURBO_LOAD_END = performance.now();' },
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/cli.ts' },
+    outdir: 'dist',
+    plugins: [proxyBeside],
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: { mcp: 'src/mcp/entry.ts' },
+    outdir: 'dist',
+    plugins: [proxyBeside],
+    banner: { js: '#!/usr/bin/env node' },
+  },
   { ...common, entryPoints: { proxy: 'src/core/generation/proxy.ts' }, outdir: 'dist' },
 ];
 if (!production) {
   // The integration suites run inside the editor's extension host, which loads plain CommonJS.
   builds.push({
     ...common,
-    entryPoints: { 'integration/index': 'test/integration/index.ts', 'integration/untrusted': 'test/integration/untrusted.ts', 'integration/bench': 'test/integration/bench.ts', 'integration/screenshots': 'test/integration/screenshots.ts' },
+    entryPoints: {
+      'integration/index': 'test/integration/index.ts',
+      'integration/untrusted': 'test/integration/untrusted.ts',
+      'integration/bench': 'test/integration/bench.ts',
+      'integration/screenshots': 'test/integration/screenshots.ts',
+    },
     outdir: 'out/test',
     external: ['vscode', 'mocha'],
   });
@@ -78,14 +115,18 @@ if (watch) {
         if (pending++ === 0) console.log('[watch] build started');
       });
       build.onEnd((result) => {
-        for (const { text, location } of [...result.errors, ...result.warnings]) console.error(`✘ [ERROR] ${text}\n    ${location?.file}:${location?.line}:${location?.column}:`);
+        for (const { text, location } of [...result.errors, ...result.warnings])
+          console.error(`✘ [ERROR] ${text}\n    ${location?.file}:${location?.line}:${location?.column}:`);
         if (--pending === 0) console.log('[watch] build finished');
       });
     },
   };
-  for (const options of builds) await (await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), announce] })).watch();
+  for (const options of builds)
+    await (await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), announce] })).watch();
 } else {
   const started = performance.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
-  console.log(`esbuild: ${builds.length} bundles${production ? ' (production)' : ''} in ${Math.round(performance.now() - started)} ms`);
+  console.log(
+    `esbuild: ${builds.length} bundles${production ? ' (production)' : ''} in ${Math.round(performance.now() - started)} ms`,
+  );
 }

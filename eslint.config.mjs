@@ -1,7 +1,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'bench/results*', 'test/fixtures/**', 'demo-output/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      'bench/results*',
+      'test/fixtures/**',
+      'demo-output/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -21,7 +31,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'vscode', message: 'src/core never imports vscode: only src/extension does.' }],
-          patterns: [{ group: ['**/extension', '**/extension/**', '**/cli', '**/cli/**', '**/mcp', '**/mcp/**'], message: 'src/core never imports its faces (src/extension, src/cli, src/mcp).' }],
+          patterns: [
+            {
+              group: ['**/extension', '**/extension/**', '**/cli', '**/cli/**', '**/mcp', '**/mcp/**'],
+              message: 'src/core never imports its faces (src/extension, src/cli, src/mcp).',
+            },
+          ],
         },
       ],
     },
@@ -33,7 +48,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'vscode', message: 'Only src/extension imports vscode.' }],
-          patterns: [{ group: ['**/extension', '**/extension/**'], message: 'The CLI and the MCP server never import the extension.' }],
+          patterns: [
+            {
+              group: ['**/extension', '**/extension/**'],
+              message: 'The CLI and the MCP server never import the extension.',
+            },
+          ],
         },
       ],
     },

@@ -31,8 +31,15 @@ function markdownAnswer(files: Record<string, string>): string {
 export function answerParserRows(add: (row: Row) => void, quick: boolean, median: (xs: number[]) => number): void {
   const files: Record<string, string> = {};
   for (let i = 0; i < 2000; i++) files[`src/f${i}.ts`] = `export const value${i} = ${i};\n`.repeat(150);
-  for (const [format, answer] of [['', fileBlocks(files)], ['Markdown ', markdownAnswer(files)]] as const) {
-    for (const [size, label] of [[16 * 1024, '16 KB'], [64, '64 B'], [1, '1 B']] as const) {
+  for (const [format, answer] of [
+    ['', fileBlocks(files)],
+    ['Markdown ', markdownAnswer(files)],
+  ] as const) {
+    for (const [size, label] of [
+      [16 * 1024, '16 KB'],
+      [64, '64 B'],
+      [1, '1 B'],
+    ] as const) {
       // 1-byte chunks: a function call per character; 1 MB of the answer is enough to time it.
       const text = size === 1 ? answer.slice(0, 1_000_000) : answer.slice(0, 10_000_000);
       // The pieces exist before the parser sees them (the SDK hands over strings): cut them untimed.
@@ -54,7 +61,12 @@ export function answerParserRows(add: (row: Row) => void, quick: boolean, median
         if (found === 0) throw new Error(`the file parser found no files in the ${format}bench answer`);
         if (r >= warmUp) times.push(ms);
         else if (r === 0 && size === 1) {
-          add({ section: 'file parser', name: `${format}1 MB answer in 1 B chunks, first run (JIT cold)`, value: text.length / 1e6 / (ms / 1000), unit: 'MB/s' });
+          add({
+            section: 'file parser',
+            name: `${format}1 MB answer in 1 B chunks, first run (JIT cold)`,
+            value: text.length / 1e6 / (ms / 1000),
+            unit: 'MB/s',
+          });
         }
       }
       const mbs = text.length / 1e6 / (median(times) / 1000);

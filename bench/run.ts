@@ -34,7 +34,9 @@ const rows: Row[] = [];
 const add = (row: Row) => {
   rows.push(row);
   const mark = row.ok === undefined ? '' : row.ok ? ' ✓' : ' ✗';
-  console.log(`  ${row.section.padEnd(12)} ${row.name.padEnd(60)} ${fmt(row.value).padStart(10)} ${row.unit.padEnd(6)} ${row.target ?? ''}${mark}`);
+  console.log(
+    `  ${row.section.padEnd(12)} ${row.name.padEnd(60)} ${fmt(row.value).padStart(10)} ${row.unit.padEnd(6)} ${row.target ?? ''}${mark}`,
+  );
 };
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const median = (xs: number[]) => {
@@ -50,15 +52,21 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 function answerOf(n: number): string {
   const files: Record<string, string> = {};
   for (let i = 0; i < n; i++) {
-    files[`pkg/m${i}.py`] = `"""Module ${i}."""\n\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass Item${i}:\n    id: int\n    name: str\n    done: bool = False\n\n\ndef make_${i}(name: str) -> Item${i}:\n    return Item${i}(id=${i}, name=name.strip())\n`;
+    files[`pkg/m${i}.py`] =
+      `"""Module ${i}."""\n\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass Item${i}:\n    id: int\n    name: str\n    done: bool = False\n\n\ndef make_${i}(name: str) -> Item${i}:\n    return Item${i}(id=${i}, name=name.strip())\n`;
   }
   return fileBlocks(files, 'Here is the implementation.\n\n');
 }
 
 /** The stand-in in its own process; `serve` queues one answer and resolves with its timeline once sent. */
 async function startStandIn() {
-  const child = fork(path.join(__dirname, 'standinProcess.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = await new Promise<{ ready: string; apiKey: string }>((resolve) => child.once('message', (m) => resolve(m as { ready: string; apiKey: string })));
+  const child = fork(path.join(__dirname, 'standinProcess.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ ready: string; apiKey: string }>((resolve) =>
+    child.once('message', (m) => resolve(m as { ready: string; apiKey: string })),
+  );
   let next = 0;
   const waiting = new Map<number, (t: { end: number; at: number }[]) => void>();
   const queued = new Map<number, () => void>();
@@ -86,10 +94,17 @@ async function nodeStart() {
   const times: number[] = [];
   for (let r = 0; r < 6; r++) {
     const t = performance.now();
-    await new Promise<void>((resolve) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('exit', () => resolve()));
+    await new Promise<void>((resolve) =>
+      spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('exit', () => resolve()),
+    );
     if (r > 0) times.push(performance.now() - t);
   }
-  add({ section: 'generation', name: 'Node start-up alone (node -e 0), for the CLI rows', value: median(times), unit: 'ms' });
+  add({
+    section: 'generation',
+    name: 'Node start-up alone (node -e 0), for the CLI rows',
+    value: median(times),
+    unit: 'ms',
+  });
 }
 
 /**
@@ -104,7 +119,12 @@ async function diskFloor(): Promise<number> {
   for (let i = 0; i < 200; i++) await atomicWrite(path.join(dir, `m${i}.py`), 'x'.repeat(300));
   const perFile = (performance.now() - t) / 200;
   await fs.rm(dir, { recursive: true, force: true });
-  add({ section: 'generation', name: 'this disk: one new 300-byte file (create, write, rename)', value: perFile, unit: 'ms' });
+  add({
+    section: 'generation',
+    name: 'this disk: one new 300-byte file (create, write, rename)',
+    value: perFile,
+    unit: 'ms',
+  });
   return perFile;
 }
 
@@ -112,7 +132,14 @@ async function generation(standin: Awaited<ReturnType<typeof startStandIn>>) {
   await nodeStart();
   const perFile = await diskFloor();
   // Unthrottled, the disk decides: the same runs into a RAM disk show what Turbo itself adds.
-  const ram = process.platform === 'linux' && (await fs.access('/dev/shm', fsConstants.W_OK).then(() => true, () => false)) ? '/dev/shm' : undefined;
+  const ram =
+    process.platform === 'linux' &&
+    (await fs.access('/dev/shm', fsConstants.W_OK).then(
+      () => true,
+      () => false,
+    ))
+      ? '/dev/shm'
+      : undefined;
   const contractFile = path.join(os.tmpdir(), `turbo-bench-${process.pid}.contract.md`);
   await fs.writeFile(contractFile, CONTRACT);
   const request = buildChatRequest(CONTRACT);
@@ -134,10 +161,16 @@ async function generation(standin: Awaited<ReturnType<typeof startStandIn>>) {
         const served = standin.serve(scenario);
         let first: number | undefined;
         const t = performance.now();
-        const report = await generate({ client, contract: CONTRACT, sink: new FsSink(out, 'always'), onFile: () => (first ??= now()) });
+        const report = await generate({
+          client,
+          contract: CONTRACT,
+          sink: new FsSink(out, 'always'),
+          onFile: () => (first ??= now()),
+        });
         const elapsed = performance.now() - t;
         const timeline = await served;
-        if (report.error || report.files.length !== n) throw new Error(`core run failed: ${report.error?.message ?? report.files.length}`);
+        if (report.error || report.files.length !== n)
+          throw new Error(`core run failed: ${report.error?.message ?? report.files.length}`);
         await fs.rm(out, { recursive: true, force: true });
         return { elapsed, firstFile: first! - timeline.find((e) => e.end >= closeAt)!.at };
       };
@@ -145,7 +178,13 @@ async function generation(standin: Awaited<ReturnType<typeof startStandIn>>) {
         // The first round warms up and is not counted.
         const keep = r > 0;
         {
-          const sdk = new Cerebras({ apiKey: standin.apiKey, baseURL: standin.url, maxRetries: 0, warmTCPConnection: false, fetch: globalThis.fetch as never });
+          const sdk = new Cerebras({
+            apiKey: standin.apiKey,
+            baseURL: standin.url,
+            maxRetries: 0,
+            warmTCPConnection: false,
+            fetch: globalThis.fetch as never,
+          });
           const served = standin.serve(scenario);
           const t = performance.now();
           let text = '';
@@ -173,10 +212,14 @@ async function generation(standin: Awaited<ReturnType<typeof startStandIn>>) {
           const served = standin.serve(scenario);
           const t = performance.now();
           const code = await new Promise<number>((resolve) => {
-            const p = spawn(process.execPath, [path.join(repo, 'dist/cli.js'), 'generate', contractFile, '--out', out, '--overwrite', 'always', '-q'], {
-              env: { PATH: process.env.PATH, CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url },
-              stdio: 'inherit',
-            });
+            const p = spawn(
+              process.execPath,
+              [path.join(repo, 'dist/cli.js'), 'generate', contractFile, '--out', out, '--overwrite', 'always', '-q'],
+              {
+                env: { PATH: process.env.PATH, CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url },
+                stdio: 'inherit',
+              },
+            );
             p.on('exit', (c) => resolve(c ?? 1));
           });
           if (keep) cli.push(performance.now() - t);
@@ -189,15 +232,48 @@ async function generation(standin: Awaited<ReturnType<typeof startStandIn>>) {
       const d = median(drain);
       add({ section: 'generation', name: `${label}: bare SDK drain`, value: d, unit: 'ms' });
       const coreRatio = median(core) / d;
-      add({ section: 'generation', name: `${label}: core in-process / drain`, value: coreRatio, unit: '×', target: '≤ 1.02', ok: coreRatio <= 1.02 });
+      add({
+        section: 'generation',
+        name: `${label}: core in-process / drain`,
+        value: coreRatio,
+        unit: '×',
+        target: '≤ 1.02',
+        ok: coreRatio <= 1.02,
+      });
       // If none of the files could be created while the stream runs: the drain, then n new files.
-      if (!rate) add({ section: 'generation', name: `${label}: floor set by the disk, (drain + ${n} files) / drain`, value: (d + n * perFile) / d, unit: '×' });
-      if (coreInRam.length) add({ section: 'generation', name: `${label}: core in-process into RAM (${ram}) / drain`, value: median(coreInRam) / d, unit: '×' });
+      if (!rate)
+        add({
+          section: 'generation',
+          name: `${label}: floor set by the disk, (drain + ${n} files) / drain`,
+          value: (d + n * perFile) / d,
+          unit: '×',
+        });
+      if (coreInRam.length)
+        add({
+          section: 'generation',
+          name: `${label}: core in-process into RAM (${ram}) / drain`,
+          value: median(coreInRam) / d,
+          unit: '×',
+        });
       const cliRatio = median(cli) / d;
-      add({ section: 'generation', name: `${label}: CLI process / drain`, value: cliRatio, unit: '×', target: '≤ 1.10', ok: cliRatio <= 1.1 });
+      add({
+        section: 'generation',
+        name: `${label}: CLI process / drain`,
+        value: cliRatio,
+        unit: '×',
+        target: '≤ 1.10',
+        ok: cliRatio <= 1.1,
+      });
       add({ section: 'generation', name: `${label}: CLI process − drain`, value: median(cli) - d, unit: 'ms' });
       const ff = median(firstFile);
-      add({ section: 'first file', name: `${label}: closing tag sent → file on disk`, value: ff, unit: 'ms', target: '≤ 10', ok: ff <= 10 });
+      add({
+        section: 'first file',
+        name: `${label}: closing tag sent → file on disk`,
+        value: ff,
+        unit: 'ms',
+        target: '≤ 10',
+        ok: ff <= 10,
+      });
     }
   }
   await fs.rm(contractFile, { force: true });
@@ -216,15 +292,23 @@ async function manyFiles(standin: Awaited<ReturnType<typeof startStandIn>>) {
   const floorDir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-bench-floor-'));
   let t = performance.now();
   for (let d = 0; d < 100; d++) await fs.mkdir(path.join(floorDir, `pkg/d${d}`), { recursive: true });
-  for (let i = 0; i < n; i++) await atomicWrite(path.join(floorDir, `pkg/d${i % 100}/m${i}.py`), `x = ${i}\n`, undefined, { exclusive: true });
+  for (let i = 0; i < n; i++)
+    await atomicWrite(path.join(floorDir, `pkg/d${i % 100}/m${i}.py`), `x = ${i}\n`, undefined, { exclusive: true });
   const floor = performance.now() - t;
   await fs.rm(floorDir, { recursive: true, force: true });
   // The stream alone, read by the bare SDK: the other part of what Turbo's run cannot go below.
-  const sdk = new Cerebras({ apiKey: standin.apiKey, baseURL: standin.url, maxRetries: 0, warmTCPConnection: false, fetch: globalThis.fetch as never });
+  const sdk = new Cerebras({
+    apiKey: standin.apiKey,
+    baseURL: standin.url,
+    maxRetries: 0,
+    warmTCPConnection: false,
+    fetch: globalThis.fetch as never,
+  });
   const drained = standin.serve({ content, chunkSize: 256 });
   await drained.queued;
   t = performance.now();
-  for await (const chunk of await sdk.chat.completions.create({ ...buildChatRequest(CONTRACT), stream: true })) void chunk;
+  for await (const chunk of await sdk.chat.completions.create({ ...buildChatRequest(CONTRACT), stream: true }))
+    void chunk;
   const drain = performance.now() - t;
   await drained;
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-bench-many-'));
@@ -236,13 +320,36 @@ async function manyFiles(standin: Awaited<ReturnType<typeof startStandIn>>) {
   const turbo = performance.now() - t;
   await served;
   await fs.rm(out, { recursive: true, force: true });
-  if (report.error || report.files.length !== n) throw new Error(`many-files run failed: ${report.error?.message ?? report.files.length}`);
+  if (report.error || report.files.length !== n)
+    throw new Error(`many-files run failed: ${report.error?.message ?? report.files.length}`);
   const label = `${n.toLocaleString('en')} files of ~8 bytes`;
-  add({ section: 'many files', name: `${label}: disk floor (create, write, link each)`, value: floor / 1000, unit: 's' });
-  add({ section: 'many files', name: `${label}: bare SDK drain of the answer (${(content.length / 1e6).toFixed(1)} MB)`, value: drain / 1000, unit: 's' });
+  add({
+    section: 'many files',
+    name: `${label}: disk floor (create, write, link each)`,
+    value: floor / 1000,
+    unit: 's',
+  });
+  add({
+    section: 'many files',
+    name: `${label}: bare SDK drain of the answer (${(content.length / 1e6).toFixed(1)} MB)`,
+    value: drain / 1000,
+    unit: 's',
+  });
   add({ section: 'many files', name: `${label}: Turbo core, stream → files on disk`, value: turbo / 1000, unit: 's' });
-  add({ section: 'many files', name: `${label}: Turbo / (drain + disk floor)`, value: turbo / (drain + floor), unit: '×' });
-  add({ section: 'many files', name: `${label}: Turbo / disk floor`, value: turbo / floor, unit: '×', target: '≤ 3', ok: turbo / floor <= 3 });
+  add({
+    section: 'many files',
+    name: `${label}: Turbo / (drain + disk floor)`,
+    value: turbo / (drain + floor),
+    unit: '×',
+  });
+  add({
+    section: 'many files',
+    name: `${label}: Turbo / disk floor`,
+    value: turbo / floor,
+    unit: '×',
+    target: '≤ 3',
+    ok: turbo / floor <= 3,
+  });
 }
 
 async function testParsers() {
@@ -267,7 +374,14 @@ async function testParsers() {
       if (r > 0) times.push(performance.now() - t);
     }
     const mbs = text.length / 1e6 / (median(times) / 1000);
-    add({ section: 'test parser', name: `${run.runner} (10 MB of real output)`, value: mbs, unit: 'MB/s', target: '≥ 50', ok: mbs >= 50 });
+    add({
+      section: 'test parser',
+      name: `${run.runner} (10 MB of real output)`,
+      value: mbs,
+      unit: 'MB/s',
+      target: '≥ 50',
+      ok: mbs >= 50,
+    });
     await fs.rm(root, { recursive: true, force: true });
   }
 }
@@ -286,7 +400,12 @@ async function inVsCode() {
       encoding: 'utf8',
     });
     if (run.status !== 0) throw new Error(`the VS Code bench failed:\n${run.stdout}\n${run.stderr}`);
-    const r = JSON.parse(await fs.readFile(out, 'utf8')) as { activationMs: number[]; parts: (typeof parts)[number]; generateMs: Record<string, number[]>; vscode: string };
+    const r = JSON.parse(await fs.readFile(out, 'utf8')) as {
+      activationMs: number[];
+      parts: (typeof parts)[number];
+      generateMs: Record<string, number[]>;
+      vscode: string;
+    };
     await fs.rm(out, { force: true });
     activation.push(...r.activationMs);
     parts.push(r.parts);
@@ -299,11 +418,29 @@ async function inVsCode() {
   // and is the same for every extension.
   const part = (key: keyof (typeof parts)[number]) => median(parts.map((p) => p[key]));
   const own = median(parts.map((p) => p.loadMs + p.activateMs));
-  add({ section: 'VS Code', name: `activation: bundle load + activate() (${version})`, value: own, unit: 'ms', target: '≤ 30', ok: own <= 30 });
-  add({ section: 'VS Code', name: '  of which require("vscode") (VS Code builds the API object)', value: part('vscodeApiMs'), unit: 'ms' });
+  add({
+    section: 'VS Code',
+    name: `activation: bundle load + activate() (${version})`,
+    value: own,
+    unit: 'ms',
+    target: '≤ 30',
+    ok: own <= 30,
+  });
+  add({
+    section: 'VS Code',
+    name: '  of which require("vscode") (VS Code builds the API object)',
+    value: part('vscodeApiMs'),
+    unit: 'ms',
+  });
   add({ section: 'VS Code', name: '  of which activate()', value: part('activateMs'), unit: 'ms' });
-  add({ section: 'VS Code', name: 'activation end to end (+ VS Code preparing the context)', value: median(activation), unit: 'ms' });
-  for (const [label, times] of Object.entries(generateMs)) add({ section: 'VS Code', name: `turbo.generate, ${label}`, value: median(times), unit: 'ms' });
+  add({
+    section: 'VS Code',
+    name: 'activation end to end (+ VS Code preparing the context)',
+    value: median(activation),
+    unit: 'ms',
+  });
+  for (const [label, times] of Object.entries(generateMs))
+    add({ section: 'VS Code', name: `turbo.generate, ${label}`, value: median(times), unit: 'ms' });
   spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo });
 }
 
@@ -311,10 +448,18 @@ async function sizes() {
   const build = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repo, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(build.stderr);
   for (const bundle of ['extension.js', 'cli.js', 'mcp.js']) {
-    add({ section: 'size', name: `dist/${bundle} (minified)`, value: (await fs.stat(path.join(repo, 'dist', bundle))).size / 1024, unit: 'KB' });
+    add({
+      section: 'size',
+      name: `dist/${bundle} (minified)`,
+      value: (await fs.stat(path.join(repo, 'dist', bundle))).size / 1024,
+      unit: 'KB',
+    });
   }
   const vsix = path.join(os.tmpdir(), `turbo-bench-${process.pid}.vsix`);
-  const pack = spawnSync(path.join(repo, 'node_modules/.bin/vsce'), ['package', '--out', vsix], { cwd: repo, encoding: 'utf8' });
+  const pack = spawnSync(path.join(repo, 'node_modules/.bin/vsce'), ['package', '--out', vsix], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
   if (pack.status !== 0) throw new Error(pack.stderr || pack.stdout);
   const kb = (await fs.stat(vsix)).size / 1024;
   add({ section: 'size', name: '.vsix', value: kb, unit: 'KB', target: '≤ 500', ok: kb <= 500 });
@@ -349,12 +494,18 @@ async function main() {
     await testParsers();
   }
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  if (only('generation') || only('manyfiles') || only('parsers')) add({ section: 'memory', name: 'peak RSS of the bench process', value: peakRss / 2 ** 20, unit: 'MiB' });
+  if (only('generation') || only('manyfiles') || only('parsers'))
+    add({ section: 'memory', name: 'peak RSS of the bench process', value: peakRss / 2 ** 20, unit: 'MiB' });
   if (!quick && only('vscode')) await inVsCode();
   clearInterval(sampler);
   const missed = rows.filter((r) => r.ok === false);
-  console.log(`\n${rows.filter((r) => r.ok).length} targets met, ${missed.length} missed; ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  await fs.writeFile(path.join(__dirname, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, quick, rows }, null, 2) + '\n');
+  console.log(
+    `\n${rows.filter((r) => r.ok).length} targets met, ${missed.length} missed; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+  await fs.writeFile(
+    path.join(__dirname, 'results.json'),
+    JSON.stringify({ date: new Date().toISOString(), machine, quick, rows }, null, 2) + '\n',
+  );
 }
 
 main().catch((err) => {

@@ -30,7 +30,9 @@ export function parseArgs(argv: string[], spec: { boolean: string[]; value: stri
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       // `--cmd --json` is a forgotten value, not a command named --json; `--cmd=--json` says it on purpose.
       if (value === undefined || (eq < 0 && /^--?[A-Za-z]/.test(value))) {
-        throw new UsageError(`--${name} needs a value${value === undefined ? '' : ` (got the option ${value}; to pass a value that starts with -, write --${name}=VALUE)`}`);
+        throw new UsageError(
+          `--${name} needs a value${value === undefined ? '' : ` (got the option ${value}; to pass a value that starts with -, write --${name}=VALUE)`}`,
+        );
       }
       flags.set(name, value);
     } else {
@@ -43,14 +45,24 @@ export function parseArgs(argv: string[], spec: { boolean: string[]; value: stri
 /** A number flag checked by the shared rules: `--timeout abc` is an error naming the flag, never a default. */
 export function numberFlag(flags: ParsedArgs['flags'], name: string, rule: NumberRule, fallback: number): number;
 export function numberFlag(flags: ParsedArgs['flags'], name: string, rule: NumberRule): number | undefined;
-export function numberFlag(flags: ParsedArgs['flags'], name: string, rule: NumberRule, fallback?: number): number | undefined {
+export function numberFlag(
+  flags: ParsedArgs['flags'],
+  name: string,
+  rule: NumberRule,
+  fallback?: number,
+): number | undefined {
   const value = flags.get(name);
   if (value === undefined) return fallback;
   return parseNumber(value === true ? '' : value, `--${name}`, rule);
 }
 
 /** One of `allowed`, exactly: `--overwrite Never` is an error, not "always". */
-export function choiceFlag<T extends string>(flags: ParsedArgs['flags'], name: string, allowed: readonly T[], fallback: T): T {
+export function choiceFlag<T extends string>(
+  flags: ParsedArgs['flags'],
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const value = flags.get(name);
   if (value === undefined) return fallback;
   return parseChoice(value === true ? '' : value, `--${name}`, allowed);

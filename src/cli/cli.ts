@@ -38,7 +38,8 @@ export async function main(argv: string[], rawIo: CliIO): Promise<number> {
       case 'fix':
         return await runFixCli(rest, io);
       case 'mcp':
-        if (rest.length > 0 && !['-h', '--help'].includes(rest[0])) throw new UsageError(`unexpected argument ${rest[0]}`);
+        if (rest.length > 0 && !['-h', '--help'].includes(rest[0]))
+          throw new UsageError(`unexpected argument ${rest[0]}`);
         if (rest.length > 0) {
           io.stdout(MCP_HELP);
           return 0;
@@ -71,7 +72,13 @@ function terminalSafe(io: CliIO): CliIO {
   return { ...io, stdout: (t) => io.stdout(safeText(t)), stderr: (t) => io.stderr(safeText(t)) };
 }
 
-const HELP: Record<string, string> = { generate: GENERATE_HELP, test: TEST_HELP, 'parse-output': PARSE_OUTPUT_HELP, fix: FIX_HELP, mcp: MCP_HELP };
+const HELP: Record<string, string> = {
+  generate: GENERATE_HELP,
+  test: TEST_HELP,
+  'parse-output': PARSE_OUTPUT_HELP,
+  fix: FIX_HELP,
+  mcp: MCP_HELP,
+};
 
 async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];

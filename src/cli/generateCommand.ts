@@ -32,7 +32,10 @@ export const EXIT_USAGE = 2;
 export const EXIT_TRUNCATED = 3;
 
 export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['out', 'model', 'overwrite', 'max-tokens', 'max-continuations', 'idle-timeout'] });
+  const args = parseArgs(argv, {
+    boolean: ['json', 'quiet', 'q', 'help', 'h'],
+    value: ['out', 'model', 'overwrite', 'max-tokens', 'max-continuations', 'idle-timeout'],
+  });
   if (args.flags.has('help') || args.flags.has('h')) {
     io.stdout(GENERATE_HELP);
     return EXIT_OK;
@@ -85,7 +88,9 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
     maxContinuations,
     sink: new FsSink(root, overwrite, io.isTTY && io.prompt && !json ? askOnTerminal(io, io.prompt) : undefined),
     signal: io.signal,
-    onFile: showFiles ? (f) => io.stdout(`  ${f.overwritten ? '~' : '+'} ${safeInline(f.path)} (${f.lines} lines)\n`) : undefined,
+    onFile: showFiles
+      ? (f) => io.stdout(`  ${f.overwritten ? '~' : '+'} ${safeInline(f.path)} (${f.lines} lines)\n`)
+      : undefined,
     onNotice: quiet ? undefined : (message) => io.stderr(`turbo: ${safeInline(redactSecrets(message, apiKey))}\n`),
   });
 
@@ -112,8 +117,12 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
 
 function askOnTerminal(io: CliIO, prompt: NonNullable<CliIO['prompt']>): OverwriteQuestion {
   return async (existing) => {
-    io.stderr(`${existing.length === 1 ? 'This generated file already exists' : `These ${existing.length} generated files already exist`}:\n${existing.map((p) => `  ${safeInline(p)}`).join('\n')}\n`);
-    const answer = (await prompt('Overwrite them? [y]es / [n]o, skip them / [d]iscard the whole generation: ')).trim().toLowerCase();
+    io.stderr(
+      `${existing.length === 1 ? 'This generated file already exists' : `These ${existing.length} generated files already exist`}:\n${existing.map((p) => `  ${safeInline(p)}`).join('\n')}\n`,
+    );
+    const answer = (await prompt('Overwrite them? [y]es / [n]o, skip them / [d]iscard the whole generation: '))
+      .trim()
+      .toLowerCase();
     return answer.startsWith('y') ? 'overwrite' : answer.startsWith('d') ? 'discard' : 'skip';
   };
 }
@@ -121,8 +130,10 @@ function askOnTerminal(io: CliIO, prompt: NonNullable<CliIO['prompt']>): Overwri
 function summary(report: GenerationReport, root: string): string {
   const lines = report.files.reduce((n, f) => n + f.lines, 0);
   const tokens = report.usage?.completion_tokens;
-  return `${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${lines} lines written to ${root}` +
-    `${tokens !== undefined ? `, ${tokens} tokens` : ''} in ${(report.durationMs / 1000).toFixed(2)} s (${report.model}, ${formatCost(report.costUsd)})\n`;
+  return (
+    `${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${lines} lines written to ${root}` +
+    `${tokens !== undefined ? `, ${tokens} tokens` : ''} in ${(report.durationMs / 1000).toFixed(2)} s (${report.model}, ${formatCost(report.costUsd)})\n`
+  );
 }
 
 export function toJson(report: GenerationReport, apiKey?: string) {
@@ -134,10 +145,14 @@ export function toJson(report: GenerationReport, apiKey?: string) {
     continuations: report.continuations,
     finish_reason: report.finishReason ?? null,
     truncated: report.truncated,
-    usage: report.usage ? { prompt_tokens: report.usage.prompt_tokens, completion_tokens: report.usage.completion_tokens } : null,
+    usage: report.usage
+      ? { prompt_tokens: report.usage.prompt_tokens, completion_tokens: report.usage.completion_tokens }
+      : null,
     duration_ms: report.durationMs,
     model: report.model,
     cost_usd: report.costUsd ?? null,
-    ...(report.error ? { error: { kind: report.error.kind, message: redactSecrets(report.error.message, apiKey) } } : {}),
+    ...(report.error
+      ? { error: { kind: report.error.kind, message: redactSecrets(report.error.message, apiKey) } }
+      : {}),
   };
 }

@@ -33,7 +33,10 @@ async function folder(flag: string | true | undefined): Promise<string> {
 async function commandFor(cwd: string, flag: string | true | undefined, io: CliIO, quiet: boolean): Promise<string> {
   if (typeof flag === 'string' && flag.trim()) return flag;
   const detected = await detectTestCommand(cwd);
-  if (!detected) throw new UsageError(`no test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml); pass --cmd "..."`);
+  if (!detected)
+    throw new UsageError(
+      `no test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml); pass --cmd "..."`,
+    );
   if (!quiet) io.stderr(`turbo: running "${safeInline(detected.command)}" (${detected.reason})\n`);
   return detected.command;
 }
@@ -49,13 +52,22 @@ function runnerFlag(flags: Map<string, string | true>): RunnerName | 'auto' {
 
 function printReport(io: CliIO, report: TestReport): void {
   io.stdout(diagnosticsText(report.cwd, report.failures));
-  const why = report.timedOut ? ' — timed out' : report.cancelled ? ' — cancelled' : !report.green && report.failures.length === 0 ? ` — exit code ${report.exitCode}; no failure could be located in the output` : '';
+  const why = report.timedOut
+    ? ' — timed out'
+    : report.cancelled
+      ? ' — cancelled'
+      : !report.green && report.failures.length === 0
+        ? ` — exit code ${report.exitCode}; no failure could be located in the output`
+        : '';
   io.stdout(`${countsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s${why}\n`);
 }
 
 /** `turbo test`: runs the folder's tests and prints the failures as diagnostics. */
 export async function runTestCli(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['cwd', 'cmd', 'runner', 'timeout'] });
+  const args = parseArgs(argv, {
+    boolean: ['json', 'quiet', 'q', 'help', 'h'],
+    value: ['cwd', 'cmd', 'runner', 'timeout'],
+  });
   if (wantsHelp(args.flags, io, TEST_HELP)) return EXIT_OK;
   if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
   const json = args.flags.has('json');
@@ -103,7 +115,14 @@ export async function runParseOutputCli(argv: string[], io: CliIO, readStdin: ()
     return EXIT_FAILED;
   }
   if (args.flags.has('json')) {
-    io.stdout(safeJson({ diagnostics: diagnosticsJson(cwd, parsed.failures), runner: parsed.runner, passed: parsed.passed ?? null, failed: parsed.failed ?? null }) + '\n');
+    io.stdout(
+      safeJson({
+        diagnostics: diagnosticsJson(cwd, parsed.failures),
+        runner: parsed.runner,
+        passed: parsed.passed ?? null,
+        failed: parsed.failed ?? null,
+      }) + '\n',
+    );
   } else {
     io.stdout(diagnosticsText(cwd, parsed.failures));
     io.stdout(`${countsText({ ...parsed, green: parsed.failures.length === 0 })}\n`);
@@ -113,7 +132,10 @@ export async function runParseOutputCli(argv: string[], io: CliIO, readStdin: ()
 
 /** `turbo fix`: test → fix → re-test in a folder, headless. Files change in place, atomically, keeping their bytes outside each edit and their mode. */
 export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['cwd', 'cmd', 'rounds', 'contract', 'model', 'timeout'] });
+  const args = parseArgs(argv, {
+    boolean: ['json', 'quiet', 'q', 'help', 'h'],
+    value: ['cwd', 'cmd', 'rounds', 'contract', 'model', 'timeout'],
+  });
   if (wantsHelp(args.flags, io, FIX_HELP)) return EXIT_OK;
   if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
   const json = args.flags.has('json');
@@ -148,11 +170,20 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
       denyEnv,
       readFile: readTextFile,
       applyChanges: (changes) => applyChangesOnDisk(cwd, changes),
-      onProgress: quiet ? undefined : (p) => io.stderr(`turbo: round ${p.round}/${p.rounds} · ${p.phase}${p.failing !== undefined ? ` · ${p.failing} failing` : ''}\n`),
+      onProgress: quiet
+        ? undefined
+        : (p) =>
+            io.stderr(
+              `turbo: round ${p.round}/${p.rounds} · ${p.phase}${p.failing !== undefined ? ` · ${p.failing} failing` : ''}\n`,
+            ),
     });
   } catch (err) {
     const message = redactSecrets(err instanceof Error ? err.message : String(err), apiKey);
-    if (json) io.stdout(safeJson({ outcome: 'error', error: { kind: err instanceof TurboError ? err.kind : 'unknown', message } }) + '\n');
+    if (json)
+      io.stdout(
+        safeJson({ outcome: 'error', error: { kind: err instanceof TurboError ? err.kind : 'unknown', message } }) +
+          '\n',
+      );
     io.stderr(`turbo: ${message}\n`);
     return EXIT_FAILED;
   }
@@ -160,11 +191,12 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   else {
     for (const r of report.rounds) io.stdout(roundLine(r));
     printReport(io, report.final);
-    io.stdout(`${OUTCOME_TEXT[report.outcome]} (${report.rounds.length} round${report.rounds.length === 1 ? '' : 's'}, ${formatCost(report.costUsd)})\n`);
+    io.stdout(
+      `${OUTCOME_TEXT[report.outcome]} (${report.rounds.length} round${report.rounds.length === 1 ? '' : 's'}, ${formatCost(report.costUsd)})\n`,
+    );
   }
   return report.outcome === 'green' ? EXIT_OK : EXIT_FAILED;
 }
-
 
 export function roundLine(r: FixLoopReport['rounds'][number]): string {
   const changed = r.changes.length ? r.changes.map((c) => safeInline(c.file)).join(', ') : 'nothing';

@@ -12,8 +12,16 @@ export interface EnvLike {
  * (which includes `/v1`; the client strips it). Undefined means the SDK's default. A value that is
  * not an http(s) URL is an error naming where it came from: the key must never go to `file:` or a typo.
  */
-export function resolveBaseUrl(explicit: string | undefined, env: EnvLike, explicitSource = 'turbo.baseUrl'): string | undefined {
-  const candidates: [string | undefined, string][] = [[explicit, explicitSource], [env.CEREBRAS_BASE_URL, 'CEREBRAS_BASE_URL'], [env.CEREBRAS_URL, 'CEREBRAS_URL']];
+export function resolveBaseUrl(
+  explicit: string | undefined,
+  env: EnvLike,
+  explicitSource = 'turbo.baseUrl',
+): string | undefined {
+  const candidates: [string | undefined, string][] = [
+    [explicit, explicitSource],
+    [env.CEREBRAS_BASE_URL, 'CEREBRAS_BASE_URL'],
+    [env.CEREBRAS_URL, 'CEREBRAS_URL'],
+  ];
   for (const [candidate, source] of candidates) {
     if (candidate && candidate.trim()) return checkBaseUrl(candidate.trim(), source);
   }
@@ -33,7 +41,10 @@ const MAX_MODEL_ID = 128;
 /** A model id from a flag, the environment or a setting: printable, one line, of sane length. */
 export function checkModel(model: string, source: string): string {
   if (!model.trim() || model.length > MAX_MODEL_ID || hasUnsafeChars(model) || /\s/.test(model.trim())) {
-    throw new TurboError('config', `${source} takes a model id such as gpt-oss-120b; got "${safeInline(model.slice(0, 40))}${model.length > 40 ? '…' : ''}".`);
+    throw new TurboError(
+      'config',
+      `${source} takes a model id such as gpt-oss-120b; got "${safeInline(model.slice(0, 40))}${model.length > 40 ? '…' : ''}".`,
+    );
   }
   return model.trim();
 }

@@ -36,5 +36,7 @@ export function redactSecrets(text: string, ...secrets: (string | undefined)[]):
   for (const secret of secrets) {
     if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
   }
-  return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{6,}/gi, '$1[redacted]').replace(/\bcsk-[A-Za-z0-9]{6,}/g, 'csk-[redacted]');
+  return out
+    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{6,}/gi, '$1[redacted]')
+    .replace(/\bcsk-[A-Za-z0-9]{6,}/g, 'csk-[redacted]');
 }

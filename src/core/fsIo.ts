@@ -95,6 +95,7 @@ export const ioFor = (content: string | Uint8Array): FsIo => (content.length <= 
 export function ioErrorText(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const message = err instanceof Error ? err.message : String(err);
-  const plain = code && message.startsWith(`${code}: `) ? message.slice(code.length + 2).replace(/, \w+( '.*')?$/, '') : message;
+  const plain =
+    code && message.startsWith(`${code}: `) ? message.slice(code.length + 2).replace(/, \w+( '.*')?$/, '') : message;
   return code ? `${plain} (${code})` : plain;
 }

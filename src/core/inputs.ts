@@ -24,35 +24,68 @@ export interface NumberRule {
 }
 
 /** Reads a number from text: plain decimal only (no hex, exponent, `Infinity`, blanks or signs other than `-`). */
-export function parseNumber(raw: string | number | boolean | undefined | null, source: string, rule: NumberRule): number {
+export function parseNumber(
+  raw: string | number | boolean | undefined | null,
+  source: string,
+  rule: NumberRule,
+): number {
   const integer = rule.integer ?? true;
   const what = integer ? 'a whole number' : 'a number';
   const range = `from ${rule.min} to ${rule.max}`;
   let n: number;
   if (typeof raw === 'number') n = raw;
-  else if (typeof raw === 'string' && (integer ? /^\s*-?\d+\s*$/ : /^\s*-?(\d+(\.\d*)?|\.\d+)\s*$/).test(raw)) n = Number(raw);
+  else if (typeof raw === 'string' && (integer ? /^\s*-?\d+\s*$/ : /^\s*-?(\d+(\.\d*)?|\.\d+)\s*$/).test(raw))
+    n = Number(raw);
   else throw new TurboError('config', `${source} takes ${what} ${range}; got ${describe(raw)}.`);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new TurboError('config', `${source} takes ${what} ${range}; got ${describe(raw)}.`);
-  if (n < rule.min || n > rule.max) throw new TurboError('config', `${source} takes ${what} ${range}; got ${describe(raw)}.`);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+    throw new TurboError('config', `${source} takes ${what} ${range}; got ${describe(raw)}.`);
+  if (n < rule.min || n > rule.max)
+    throw new TurboError('config', `${source} takes ${what} ${range}; got ${describe(raw)}.`);
   return n;
 }
 
 /** As parseNumber, but an absent or blank value gives `fallback`. */
-export function optionalNumber(raw: string | number | undefined | null, source: string, rule: NumberRule, fallback: number): number;
-export function optionalNumber(raw: string | number | undefined | null, source: string, rule: NumberRule): number | undefined;
-export function optionalNumber(raw: string | number | undefined | null, source: string, rule: NumberRule, fallback?: number): number | undefined {
+export function optionalNumber(
+  raw: string | number | undefined | null,
+  source: string,
+  rule: NumberRule,
+  fallback: number,
+): number;
+export function optionalNumber(
+  raw: string | number | undefined | null,
+  source: string,
+  rule: NumberRule,
+): number | undefined;
+export function optionalNumber(
+  raw: string | number | undefined | null,
+  source: string,
+  rule: NumberRule,
+  fallback?: number,
+): number | undefined {
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return fallback;
   return parseNumber(raw, source, rule);
 }
 
 /** Exactly one of `allowed`, case-sensitive: `Never` and `no` are errors, never a silent default. */
-export function parseChoice<T extends string>(raw: string | undefined | null, source: string, allowed: readonly T[]): T {
+export function parseChoice<T extends string>(
+  raw: string | undefined | null,
+  source: string,
+  allowed: readonly T[],
+): T {
   if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new TurboError('config', `${source} takes ${allowed.map((a) => (a === '' ? '""' : a)).join(', ')}; got ${describe(raw)}.`);
+  throw new TurboError(
+    'config',
+    `${source} takes ${allowed.map((a) => (a === '' ? '""' : a)).join(', ')}; got ${describe(raw)}.`,
+  );
 }
 
 /** As parseChoice, but an absent or empty value gives `fallback`. */
-export function optionalChoice<T extends string>(raw: string | undefined | null, source: string, allowed: readonly T[], fallback: T): T {
+export function optionalChoice<T extends string>(
+  raw: string | undefined | null,
+  source: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (raw === undefined || raw === null || raw === '') return fallback;
   return parseChoice(raw, source, allowed);
 }

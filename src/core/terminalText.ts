@@ -44,7 +44,9 @@ function escapeChar(c: string): string {
  */
 export function safeJson(value: unknown): string {
   // Each UTF-16 unit on its own, so a tag character becomes its escaped surrogate pair.
-  return JSON.stringify(value).replace(UNSAFE, (c) => [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
+  return JSON.stringify(value).replace(UNSAFE, (c) =>
+    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
 }
 
 // Colour and style only (SGR): dropped from streamed test output rather than shown as `\x1b[32m`.

@@ -6,7 +6,9 @@ export type KeySource = 'secret-storage' | 'environment';
 
 /** Where the key came from, for a message about a rejected key. */
 export function keySourceText(source: KeySource): string {
-  return source === 'environment' ? 'CEREBRAS_API_KEY from the environment' : 'the key stored with "Turbo: Set API Key"';
+  return source === 'environment'
+    ? 'CEREBRAS_API_KEY from the environment'
+    : 'the key stored with "Turbo: Set API Key"';
 }
 
 /** The API key lives in SecretStorage; `CEREBRAS_API_KEY` is the fallback. It is never logged. */

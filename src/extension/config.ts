@@ -40,8 +40,17 @@ export function settingsTab(setting: string, scope?: vscode.ConfigurationScope):
  * Opens the Settings editor at `setting` on the tab that can show its value: the Workspace (or
  * folder) tab when the workspace sets it, else the User tab.
  */
-export function openSettingsAt(setting: string, scope?: vscode.ConfigurationScope, tab = settingsTab(setting, scope)): Thenable<unknown> {
-  const command = tab === 'workspace' ? 'workbench.action.openWorkspaceSettings' : tab === 'folder' ? 'workbench.action.openFolderSettings' : 'workbench.action.openGlobalSettings';
+export function openSettingsAt(
+  setting: string,
+  scope?: vscode.ConfigurationScope,
+  tab = settingsTab(setting, scope),
+): Thenable<unknown> {
+  const command =
+    tab === 'workspace'
+      ? 'workbench.action.openWorkspaceSettings'
+      : tab === 'folder'
+        ? 'workbench.action.openFolderSettings'
+        : 'workbench.action.openGlobalSettings';
   return vscode.commands.executeCommand(command, { query: setting });
 }
 
@@ -63,7 +72,9 @@ export function refuseOnBadSettings(settings: TurboSettings): boolean {
 
 /** For callers that answer with an error rather than a message (the language-model tool). */
 export function settingsProblemText(settings: TurboSettings): string | undefined {
-  return settings.problems.length ? `Turbo's settings need fixing: ${settings.problems.map((p) => p.message).join(' ')}` : undefined;
+  return settings.problems.length
+    ? `Turbo's settings need fixing: ${settings.problems.map((p) => p.message).join(' ')}`
+    : undefined;
 }
 
 /**
@@ -75,7 +86,9 @@ export function readProxySettings(env: Record<string, string | undefined>): Prox
   const configured = http.get<string>('proxy', '').trim();
   const strictSsl = http.get<boolean>('proxyStrictSSL', true) !== false;
   const fromEnv = proxyFromEnv(env);
-  const noProxy = [...http.get<string[]>('noProxy', []).filter((h) => typeof h === 'string'), fromEnv?.noProxy ?? ''].filter((h) => h.trim()).join(',');
+  const noProxy = [...http.get<string[]>('noProxy', []).filter((h) => typeof h === 'string'), fromEnv?.noProxy ?? '']
+    .filter((h) => h.trim())
+    .join(',');
   if (configured) return { httpProxy: configured, httpsProxy: configured, noProxy, strictSsl };
   return fromEnv && { ...fromEnv, noProxy, strictSsl };
 }

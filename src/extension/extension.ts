@@ -28,7 +28,12 @@ export interface TurboApi {
    * What activation cost, in milliseconds: evaluating the bundle, VS Code's own work between loading
    * it and calling activate() (the extension context, its storage), and activate() itself.
    */
-  activation: { loadMs: number | undefined; vscodeApiMs: number | undefined; hostMs: number | undefined; activateMs: number };
+  activation: {
+    loadMs: number | undefined;
+    vscodeApiMs: number | undefined;
+    hostMs: number | undefined;
+    activateMs: number;
+  };
 }
 
 /** Only wires: services first, then commands. Heavy work waits for the first command. */
@@ -38,11 +43,23 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
     const services = new Services(context);
     context.subscriptions.push(services);
     const tests = new TestLoop(services);
-    context.subscriptions.push(tests, vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new TestFailureActions(tests), { providedCodeActionKinds: TestFailureActions.kinds }));
+    context.subscriptions.push(
+      tests,
+      vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new TestFailureActions(tests), {
+        providedCodeActionKinds: TestFailureActions.kinds,
+      }),
+    );
     const testingView = new TestingView(tests, services);
     context.subscriptions.push(testingView);
     registerCommands(services, tests);
-    context.subscriptions.push(createStatusBar(services), warmOnContractOpen(services), registerLanguageModelTool(services), registerContractEditor(), trackTestableEditor(), trackWalkthroughProgress(services, tests.onDidRun));
+    context.subscriptions.push(
+      createStatusBar(services),
+      warmOnContractOpen(services),
+      registerLanguageModelTool(services),
+      registerContractEditor(),
+      trackTestableEditor(),
+      trackWalkthroughProgress(services, tests.onDidRun),
+    );
     const loaded = typeof TURBO_LOAD_START === 'number' && typeof TURBO_LOAD_END === 'number';
     const activation = {
       loadMs: loaded ? TURBO_LOAD_END! - TURBO_LOAD_START! : undefined,
@@ -50,11 +67,15 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
       hostMs: loaded ? started - TURBO_LOAD_END! : undefined,
       activateMs: performance.now() - started,
     };
-    services.log.debug(`Activated: bundle ${activation.loadMs?.toFixed(1) ?? '?'} ms, VS Code ${activation.hostMs?.toFixed(1) ?? '?'} ms, activate() ${activation.activateMs.toFixed(1)} ms.`);
+    services.log.debug(
+      `Activated: bundle ${activation.loadMs?.toFixed(1) ?? '?'} ms, VS Code ${activation.hostMs?.toFixed(1) ?? '?'} ms, activate() ${activation.activateMs.toFixed(1)} ms.`,
+    );
     return { logUri: context.logUri, onDidRunTests: tests.onDidRun, testingView, activation };
   } catch (err) {
     // VS Code would only log a failed activation; tell the person.
-    void vscode.window.showErrorMessage(safeText(`Turbo failed to start: ${err instanceof Error ? err.message : String(err)}`));
+    void vscode.window.showErrorMessage(
+      safeText(`Turbo failed to start: ${err instanceof Error ? err.message : String(err)}`),
+    );
     throw err;
   }
 }

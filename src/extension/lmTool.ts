@@ -18,7 +18,9 @@ export interface GenerateFilesInput {
 export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFilesInput> {
   constructor(private readonly services: Services) {}
 
-  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<GenerateFilesInput>): vscode.PreparedToolInvocation {
+  prepareInvocation(
+    options: vscode.LanguageModelToolInvocationPrepareOptions<GenerateFilesInput>,
+  ): vscode.PreparedToolInvocation {
     const { model } = readSettings();
     const target = describeTarget(options.input.output_dir);
     return {
@@ -32,10 +34,17 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
     };
   }
 
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<GenerateFilesInput>, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+  async invoke(
+    options: vscode.LanguageModelToolInvocationOptions<GenerateFilesInput>,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.LanguageModelToolResult> {
     const { prompt, output_dir } = options.input;
-    if (!vscode.workspace.isTrusted) throw new Error('The workspace is in Restricted Mode: Turbo writes no files until the user trusts it (Manage Workspace Trust).');
-    if (!prompt?.trim()) throw new Error('The prompt is empty: pass the contract (data models, routes, rules) as "prompt".');
+    if (!vscode.workspace.isTrusted)
+      throw new Error(
+        'The workspace is in Restricted Mode: Turbo writes no files until the user trusts it (Manage Workspace Trust).',
+      );
+    if (!prompt?.trim())
+      throw new Error('The prompt is empty: pass the contract (data models, routes, rules) as "prompt".');
     const outputRoot = resolveOutput(output_dir);
     const settings = readSettings(outputRoot);
     const badSettings = settingsProblemText(settings);
@@ -79,7 +88,8 @@ function resolveOutput(outputDir: string): vscode.Uri {
     throw new Error(`output_dir must be a folder inside the workspace, relative to it (got "${outputDir}").`);
   }
   const target = vscode.Uri.joinPath(root, ...parts);
-  if (parts.length > 0 && root.scheme === 'file' && !isInside(root.fsPath, target.fsPath)) throw new Error(`output_dir "${outputDir}" leaves the workspace.`);
+  if (parts.length > 0 && root.scheme === 'file' && !isInside(root.fsPath, target.fsPath))
+    throw new Error(`output_dir "${outputDir}" leaves the workspace.`);
   return target;
 }
 

@@ -12,13 +12,29 @@ interface ChoiceItem extends vscode.QuickPickItem {
  * them, so the answer never interrupts the stream and can be given from the keyboard. Escape counts
  * as Cancel, which discards the generation (nothing is changed).
  */
-export function askAboutExisting(paths: string[], log: vscode.LogOutputChannel, signal?: AbortSignal): Promise<OverwriteChoice> {
+export function askAboutExisting(
+  paths: string[],
+  log: vscode.LogOutputChannel,
+  signal?: AbortSignal,
+): Promise<OverwriteChoice> {
   const many = paths.length > 1;
   const listed = paths.slice(0, 8).join(', ') + (paths.length > 8 ? ` and ${paths.length - 8} more` : '');
   const items: ChoiceItem[] = [
-    { choice: 'overwrite', label: '$(replace-all) Overwrite All', detail: `Replace ${listed}. "Turbo: Undo Last Generation" restores ${many ? 'them' : 'it'}.` },
-    { choice: 'skip', label: '$(debug-step-over) Skip Existing', detail: `Keep your ${many ? 'versions' : 'version'}; write only the new files.` },
-    { choice: 'discard', label: '$(close) Cancel', detail: 'Discard this generation: the files it already wrote are removed again.' },
+    {
+      choice: 'overwrite',
+      label: '$(replace-all) Overwrite All',
+      detail: `Replace ${listed}. "Turbo: Undo Last Generation" restores ${many ? 'them' : 'it'}.`,
+    },
+    {
+      choice: 'skip',
+      label: '$(debug-step-over) Skip Existing',
+      detail: `Keep your ${many ? 'versions' : 'version'}; write only the new files.`,
+    },
+    {
+      choice: 'discard',
+      label: '$(close) Cancel',
+      detail: 'Discard this generation: the files it already wrote are removed again.',
+    },
   ];
   const pick = vscode.window.createQuickPick<ChoiceItem>();
   pick.title = `Turbo: ${paths.length} generated file${many ? 's' : ''} already exist${many ? '' : 's'}`;

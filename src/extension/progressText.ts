@@ -28,7 +28,10 @@ export function summaryMessage(r: GenerationReport): string {
   const lines = r.files.reduce((n, f) => n + f.lines, 0);
   const tokens = r.usage?.completion_tokens;
   const head = `Turbo wrote ${count(r.files.length, 'file')} (${count(lines, 'line')}`;
-  const rate = tokens !== undefined && r.timeInfo?.completion_time ? `, ${fmt.format(Math.round(tokens / r.timeInfo.completion_time))} tok/s` : '';
+  const rate =
+    tokens !== undefined && r.timeInfo?.completion_time
+      ? `, ${fmt.format(Math.round(tokens / r.timeInfo.completion_time))} tok/s`
+      : '';
   const tail = `${tokens !== undefined ? `, ${fmt.format(tokens)} tokens` : ''}${rate}) in ${(r.streamMs / 1000).toFixed(1)} s with ${r.model}, ${formatCost(r.costUsd)}.`;
   const skipped = r.rejected.length > 0 ? ` ${r.rejected.length} not written: ${refusals(r.rejected)}.` : '';
   const continued = r.continuations > 0 ? ` Continued ${r.continuations}× after the output limit.` : '';

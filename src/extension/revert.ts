@@ -10,7 +10,10 @@ export interface Reverted {
 }
 
 /** Every file a record touched. */
-export const recordedFiles = (record: GenerationRecord): vscode.Uri[] => [...record.created, ...record.overwritten.map((o) => o.uri)];
+export const recordedFiles = (record: GenerationRecord): vscode.Uri[] => [
+  ...record.created,
+  ...record.overwritten.map((o) => o.uri),
+];
 
 /**
  * The files whose content is no longer what the generation or fix wrote: edited and saved, edited
@@ -31,7 +34,10 @@ export async function changedSince(record: GenerationRecord): Promise<vscode.Uri
  * when empty) and restores the files it replaced from the bytes kept at write time. Files in `keep`
  * are left alone. One WorkspaceEdit, so open editors follow.
  */
-export async function revertGeneration(record: GenerationRecord, keep: readonly vscode.Uri[] = []): Promise<Reverted | undefined> {
+export async function revertGeneration(
+  record: GenerationRecord,
+  keep: readonly vscode.Uri[] = [],
+): Promise<Reverted | undefined> {
   const kept = new Set(keep.map((u) => u.toString()));
   const edit = new vscode.WorkspaceEdit();
   const meta = { label: 'Turbo: undo generation', needsConfirmation: false };
@@ -48,7 +54,12 @@ export async function revertGeneration(record: GenerationRecord, keep: readonly 
       continue;
     }
     dirty.push(open);
-    edit.replace(uri, new vscode.Range(new vscode.Position(0, 0), open.positionAt(open.getText().length)), new TextDecoder().decode(previous), meta);
+    edit.replace(
+      uri,
+      new vscode.Range(new vscode.Position(0, 0), open.positionAt(open.getText().length)),
+      new TextDecoder().decode(previous),
+      meta,
+    );
   }
   if (!(await vscode.workspace.applyEdit(edit))) return undefined;
   for (const open of dirty) await open.save();
@@ -60,7 +71,11 @@ export async function revertGeneration(record: GenerationRecord, keep: readonly 
       // Already gone, or not ours to remove.
     }
   }
-  return { removed: created.length, restored: overwritten.length, kept: recordedFiles(record).filter((u) => kept.has(u.toString())) };
+  return {
+    removed: created.length,
+    restored: overwritten.length,
+    kept: recordedFiles(record).filter((u) => kept.has(u.toString())),
+  };
 }
 
 /** The text an open document with unsaved changes shows, else the bytes on disk; undefined when gone. */

@@ -20,7 +20,8 @@ export class ChangeReview implements vscode.Disposable {
 
   constructor(private readonly services: Services) {
     const provider: vscode.TextDocumentContentProvider = {
-      provideTextDocumentContent: (uri) => new TextDecoder().decode(this.befores.get(uri.toString()) ?? new Uint8Array()),
+      provideTextDocumentContent: (uri) =>
+        new TextDecoder().decode(this.befores.get(uri.toString()) ?? new Uint8Array()),
     };
     this.disposables = [vscode.workspace.registerTextDocumentContentProvider(SCHEME, provider)];
   }
@@ -29,14 +30,19 @@ export class ChangeReview implements vscode.Disposable {
   async open(given?: GenerationRecord): Promise<number | undefined> {
     const record = given ?? this.services.history.latest;
     if (!record) {
-      void vscode.window.showInformationMessage('Turbo: there are no changes to review: no generation or fix since VS Code started, or they were accepted or undone.');
+      void vscode.window.showInformationMessage(
+        'Turbo: there are no changes to review: no generation or fix since VS Code started, or they were accepted or undone.',
+      );
       return undefined;
     }
     const stamp = record.when.getTime();
     const resources: [vscode.Uri, vscode.Uri, vscode.Uri][] = [];
     for (const uri of recordedFiles(record)) {
       const before = vscode.Uri.from({ scheme: SCHEME, path: uri.path, query: String(stamp) });
-      this.befores.set(before.toString(), record.overwritten.find((o) => o.uri.toString() === uri.toString())?.previous ?? new Uint8Array());
+      this.befores.set(
+        before.toString(),
+        record.overwritten.find((o) => o.uri.toString() === uri.toString())?.previous ?? new Uint8Array(),
+      );
       resources.push([uri, before, uri]);
     }
     this.reviewing = record;
@@ -44,15 +50,19 @@ export class ChangeReview implements vscode.Disposable {
     // VS Code adds the number of files to the title.
     const title = `Turbo: ${record.kind === 'fix' ? 'fix' : 'generation'} of ${record.when.toLocaleTimeString()}`;
     await vscode.commands.executeCommand('vscode.changes', title, resources);
-    this.services.log.info(`Reviewing ${count(resources.length, 'changed file')} of the ${record.kind} of ${record.when.toISOString()}.`);
+    this.services.log.info(
+      `Reviewing ${count(resources.length, 'changed file')} of the ${record.kind} of ${record.when.toISOString()}.`,
+    );
     const accept = 'Accept All';
     const revert = 'Revert All';
     const some = 'Revert Files…';
-    void vscode.window.showInformationMessage(`Turbo: reviewing ${count(resources.length, 'changed file')}.`, accept, revert, some).then((b) => {
-      if (b === accept) void this.accept();
-      if (b === revert) void this.revert();
-      if (b === some) void this.revertSome();
-    });
+    void vscode.window
+      .showInformationMessage(`Turbo: reviewing ${count(resources.length, 'changed file')}.`, accept, revert, some)
+      .then((b) => {
+        if (b === accept) void this.accept();
+        if (b === revert) void this.revert();
+        if (b === some) void this.revertSome();
+      });
     return resources.length;
   }
 
@@ -82,8 +92,17 @@ export class ChangeReview implements vscode.Disposable {
     const files = recordedFiles(record);
     this.services.log.info(`Revert Files: asking which of ${count(files.length, 'file')} to put back.`);
     const picked = await vscode.window.showQuickPick(
-      files.map((uri) => ({ label: safeInline(vscode.workspace.asRelativePath(uri, false)), description: record.created.includes(uri) ? 'created' : 'changed', uri })),
-      { canPickMany: true, title: 'Turbo: revert which files?', placeHolder: 'Tick the files to put back as they were', ignoreFocusOut: true },
+      files.map((uri) => ({
+        label: safeInline(vscode.workspace.asRelativePath(uri, false)),
+        description: record.created.includes(uri) ? 'created' : 'changed',
+        uri,
+      })),
+      {
+        canPickMany: true,
+        title: 'Turbo: revert which files?',
+        placeHolder: 'Tick the files to put back as they were',
+        ignoreFocusOut: true,
+      },
     );
     if (!picked?.length) return 0;
     const chosen = new Set(picked.map((p) => p.uri.toString()));
@@ -100,7 +119,9 @@ export class ChangeReview implements vscode.Disposable {
     });
     if (!result) return 0;
     // What was put back leaves the record; the rest can still be reviewed or reverted.
-    const reverted = new Set(picked.map((p) => p.uri.toString()).filter((u) => !result.kept.some((k) => k.toString() === u)));
+    const reverted = new Set(
+      picked.map((p) => p.uri.toString()).filter((u) => !result.kept.some((k) => k.toString() === u)),
+    );
     record.created = record.created.filter((u) => !reverted.has(u.toString()));
     record.overwritten = record.overwritten.filter((o) => !reverted.has(o.uri.toString()));
     if (record.created.length + record.overwritten.length === 0) {

@@ -44,7 +44,9 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     },
     settings.denyPatterns,
   );
-  services.log.info(`Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${shownUrl(client.baseUrl)}).`);
+  services.log.info(
+    `Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${shownUrl(client.baseUrl)}).`,
+  );
   const report = await generate({
     client,
     contract: req.contract,
@@ -61,7 +63,8 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
       req.onNotice?.(message);
     },
     onProgress: req.onProgress,
-    onFile: (f) => services.log.info(`${f.overwritten ? 'Replaced' : 'Wrote'} ${f.path} (${f.lines} lines, ${f.bytes} bytes).`),
+    onFile: (f) =>
+      services.log.info(`${f.overwritten ? 'Replaced' : 'Wrote'} ${f.path} (${f.lines} lines, ${f.bytes} bytes).`),
   });
   if (report.error?.kind === 'discarded') {
     // Cancel in the overwrite question: the files this run already created go too.

@@ -28,7 +28,8 @@ class SafeOutputChannel<C extends vscode.OutputChannel> implements vscode.Output
     this.inner.clear();
   }
   show(columnOrPreserveFocus?: vscode.ViewColumn | boolean, preserveFocus?: boolean): void {
-    if (typeof columnOrPreserveFocus === 'boolean' || columnOrPreserveFocus === undefined) this.inner.show(columnOrPreserveFocus);
+    if (typeof columnOrPreserveFocus === 'boolean' || columnOrPreserveFocus === undefined)
+      this.inner.show(columnOrPreserveFocus);
     else this.inner.show(columnOrPreserveFocus, preserveFocus);
   }
   hide(): void {
@@ -59,7 +60,10 @@ class SafeLogChannel extends SafeOutputChannel<vscode.LogOutputChannel> implemen
     this.inner.warn(this.escape(message), ...args.map(this.arg));
   }
   error(error: string | Error, ...args: unknown[]): void {
-    this.inner.error(this.escape(typeof error === 'string' ? error : (error.stack ?? error.message)), ...args.map(this.arg));
+    this.inner.error(
+      this.escape(typeof error === 'string' ? error : (error.stack ?? error.message)),
+      ...args.map(this.arg),
+    );
   }
   private readonly arg = (a: unknown): unknown => (typeof a === 'string' ? this.escape(a) : a);
 }

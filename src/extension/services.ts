@@ -15,14 +15,21 @@ export class Services implements vscode.Disposable {
   private client: { id: string; client: CerebrasClient } | undefined;
   private models: { client: CerebrasClient; ids: string[]; at: number } | undefined;
   /** The last generation's report and contract, for the commands that follow up on it. */
-  lastRun: { report: GenerationReport; contract: vscode.Uri | undefined; outputRoot: vscode.Uri; record: GenerationRecord } | undefined;
+  lastRun:
+    | { report: GenerationReport; contract: vscode.Uri | undefined; outputRoot: vscode.Uri; record: GenerationRecord }
+    | undefined;
   /** The generation under way, so "Turbo: Cancel Generation" can stop it. */
   running: AbortController | undefined;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = safeLogChannel(vscode.window.createOutputChannel('Turbo', { log: true }));
     this.keys = new ApiKeyStore(context.secrets);
-    context.subscriptions.push(this.log, this.keys, this.costChanged, this.keys.onDidChange(() => (this.client = undefined)));
+    context.subscriptions.push(
+      this.log,
+      this.keys,
+      this.costChanged,
+      this.keys.onDidChange(() => (this.client = undefined)),
+    );
   }
 
   /** Dollars spent by generations in this window, for the status bar. */
@@ -41,13 +48,25 @@ export class Services implements vscode.Disposable {
    * The SDK is loaded here, on first use, so activation does not pay for it (nor for the proxy code,
    * which loads only when a proxy is configured).
    */
-  async clientFor(apiKey: string, settings: Pick<TurboSettings, 'baseUrl' | 'streamIdleTimeoutMs' | 'requestTimeoutMs'>): Promise<CerebrasClient> {
+  async clientFor(
+    apiKey: string,
+    settings: Pick<TurboSettings, 'baseUrl' | 'streamIdleTimeoutMs' | 'requestTimeoutMs'>,
+  ): Promise<CerebrasClient> {
     const baseUrl = resolveBaseUrl(settings.baseUrl, process.env);
     const proxy = readProxySettings(process.env);
     const id = JSON.stringify([baseUrl, settings.streamIdleTimeoutMs, settings.requestTimeoutMs, proxy, apiKey]);
     if (this.client?.id !== id) {
       const { CerebrasClient } = await import('../core/generation/client');
-      this.client = { id, client: new CerebrasClient({ apiKey, baseUrl, idleTimeoutMs: settings.streamIdleTimeoutMs, headersTimeoutMs: settings.requestTimeoutMs, proxy }) };
+      this.client = {
+        id,
+        client: new CerebrasClient({
+          apiKey,
+          baseUrl,
+          idleTimeoutMs: settings.streamIdleTimeoutMs,
+          headersTimeoutMs: settings.requestTimeoutMs,
+          proxy,
+        }),
+      };
       this.models = undefined;
     }
     return this.client.client;
@@ -56,7 +75,8 @@ export class Services implements vscode.Disposable {
   /** Model ids the service lists for this key, cached for ten minutes. */
   async listModels(apiKey: string, settings: TurboSettings): Promise<string[]> {
     const client = await this.clientFor(apiKey, settings);
-    if (this.models && this.models.client === client && Date.now() - this.models.at < 10 * 60_000) return this.models.ids;
+    if (this.models && this.models.client === client && Date.now() - this.models.at < 10 * 60_000)
+      return this.models.ids;
     const ids = await client.listModels();
     this.models = { client, ids, at: Date.now() };
     return ids;

@@ -49,7 +49,10 @@ export interface SettingProblem {
 export type SettingsTab = 'user' | 'workspace' | 'folder';
 
 /** `get(key)` returns the raw value of `turbo.<key>` (the user's, else the declared default). */
-export function validateSettings(get: (key: string) => unknown): { settings: TurboSettings; problems: SettingProblem[] } {
+export function validateSettings(get: (key: string) => unknown): {
+  settings: TurboSettings;
+  problems: SettingProblem[];
+} {
   const problems: SettingProblem[] = [];
   // Runs one check; a failure is recorded and `fallback` stands in.
   const checked = <T>(key: string, fallback: T, read: (raw: unknown, source: string) => T): T => {
@@ -60,24 +63,45 @@ export function validateSettings(get: (key: string) => unknown): { settings: Tur
       return fallback;
     }
   };
-  const num = (rule: NumberRule, fallback: number) => (raw: unknown, source: string) => optionalNumber(numeric(raw, source, rule), source, rule, fallback);
+  const num = (rule: NumberRule, fallback: number) => (raw: unknown, source: string) =>
+    optionalNumber(numeric(raw, source, rule), source, rule, fallback);
 
   const settings: TurboSettings = {
-    model: checked('model', DEFAULT_MODEL, (raw, source) => (text(raw, source, 'a model id such as gpt-oss-120b').trim() ? checkModel(raw as string, source) : DEFAULT_MODEL)),
+    model: checked('model', DEFAULT_MODEL, (raw, source) =>
+      text(raw, source, 'a model id such as gpt-oss-120b').trim() ? checkModel(raw as string, source) : DEFAULT_MODEL,
+    ),
     baseUrl: checked('baseUrl', '', (raw, source) => {
       const url = text(raw, source, 'an http:// or https:// URL').trim();
       return url ? checkBaseUrl(url, source) : '';
     }),
     outputDirectory: checked('outputDirectory', '', (raw, source) => text(raw, source, 'a folder path', true).trim()),
-    overwrite: checked<OverwriteSetting>('overwrite', 'never', (raw, source) => optionalChoice(choice(raw), source, ['ask', 'always', 'never'], 'ask')),
+    overwrite: checked<OverwriteSetting>('overwrite', 'never', (raw, source) =>
+      optionalChoice(choice(raw), source, ['ask', 'always', 'never'], 'ask'),
+    ),
     previewBeforeWrite: checked('previewBeforeWrite', true, (raw, source) => {
       if (raw === undefined || typeof raw === 'boolean') return raw ?? false;
       throw new TurboError('config', `${source} takes true or false; got ${shown(raw)}.`);
     }),
     maxContinuations: checked('maxContinuations', 2, num({ min: 0, max: 10 }, 2)),
-    maxCompletionTokens: checked('maxCompletionTokens', DEFAULT_MAX_COMPLETION_TOKENS, num({ min: 256, max: 1_000_000 }, DEFAULT_MAX_COMPLETION_TOKENS)),
-    temperature: checked('temperature', undefined, (raw, source) => optionalNumber(numeric(raw, source, { min: 0, max: 2, integer: false }), source, { min: 0, max: 2, integer: false })),
-    reasoningEffort: checked('reasoningEffort', undefined, (raw, source) => optionalChoice<'' | 'low' | 'medium' | 'high'>(choice(raw), source, ['', 'low', 'medium', 'high'], '') || undefined),
+    maxCompletionTokens: checked(
+      'maxCompletionTokens',
+      DEFAULT_MAX_COMPLETION_TOKENS,
+      num({ min: 256, max: 1_000_000 }, DEFAULT_MAX_COMPLETION_TOKENS),
+    ),
+    temperature: checked('temperature', undefined, (raw, source) =>
+      optionalNumber(numeric(raw, source, { min: 0, max: 2, integer: false }), source, {
+        min: 0,
+        max: 2,
+        integer: false,
+      }),
+    ),
+    reasoningEffort: checked(
+      'reasoningEffort',
+      undefined,
+      (raw, source) =>
+        optionalChoice<'' | 'low' | 'medium' | 'high'>(choice(raw), source, ['', 'low', 'medium', 'high'], '') ||
+        undefined,
+    ),
     streamIdleTimeoutMs: checked('streamIdleTimeout', 60, num({ min: 5, max: 3600 }, 60)) * 1000,
     requestTimeoutMs: checked('requestTimeout', 30, num({ min: 1, max: 600 }, 30)) * 1000,
     denyPatterns: checked('denyPatterns', [...DEFAULT_DENY], (raw, source) => globs(raw, source)),
@@ -94,7 +118,10 @@ export function validateSettings(get: (key: string) => unknown): { settings: Tur
 function numeric(raw: unknown, source: string, rule: NumberRule): string | number | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === 'number' || typeof raw === 'string') return raw;
-  throw new TurboError('config', `${source} takes ${rule.integer === false ? 'a number' : 'a whole number'} from ${rule.min} to ${rule.max}; got ${shown(raw)}.`);
+  throw new TurboError(
+    'config',
+    `${source} takes ${rule.integer === false ? 'a number' : 'a whole number'} from ${rule.min} to ${rule.max}; got ${shown(raw)}.`,
+  );
 }
 
 /** An enumerated setting of the wrong type goes to parseChoice as text, so its message lists the choices. */
@@ -112,7 +139,8 @@ function text(raw: unknown, source: string, what: string, printable = false): st
 /** The person's list adds to DEFAULT_DENY (the path guard applies both); a bad one keeps the defaults. */
 function globs(raw: unknown, source: string): string[] {
   if (raw === undefined || raw === null) return [...DEFAULT_DENY];
-  if (!Array.isArray(raw) || raw.some((p) => typeof p !== 'string')) throw new TurboError('config', `${source} takes a list of globs such as ["dist/**"]; got ${shown(raw)}.`);
+  if (!Array.isArray(raw) || raw.some((p) => typeof p !== 'string'))
+    throw new TurboError('config', `${source} takes a list of globs such as ["dist/**"]; got ${shown(raw)}.`);
   return [...new Set([...DEFAULT_DENY, ...(raw as string[]).filter((p) => p.trim() !== '')])];
 }
 
@@ -121,7 +149,10 @@ function names(raw: unknown, source: string): string[] {
   if (raw === undefined || raw === null) return [];
   const list = Array.isArray(raw) ? raw.map((v) => (typeof v === 'string' ? v.trim() : v)) : undefined;
   if (!list || list.some((v) => typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v))) {
-    throw new TurboError('config', `${source} takes a list of environment variable names such as ["NPM_TOKEN"]; got ${shown(raw)}.`);
+    throw new TurboError(
+      'config',
+      `${source} takes a list of environment variable names such as ["NPM_TOKEN"]; got ${shown(raw)}.`,
+    );
   }
   return list as string[];
 }

@@ -12,6 +12,8 @@ export function requireTrust(services: Services, what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
   services.log.info(`Refused in Restricted Mode: ${what}.`);
   const manage = 'Manage Workspace Trust';
-  void vscode.window.showWarningMessage(RESTRICTED_MESSAGE, manage).then((b) => b === manage && vscode.commands.executeCommand('workbench.trust.manage'));
+  void vscode.window
+    .showWarningMessage(RESTRICTED_MESSAGE, manage)
+    .then((b) => b === manage && vscode.commands.executeCommand('workbench.trust.manage'));
   return false;
 }

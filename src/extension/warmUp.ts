@@ -16,7 +16,8 @@ export function warmOnContractOpen(services: Services): vscode.Disposable {
     // A setting that failed its check is not guessed at, not even to warm a connection.
     if (key && settings.problems.length === 0) await services.clientFor(key.key, settings);
   };
-  const run = (doc: vscode.TextDocument) => void warm(doc).catch((err) => services.log.debug(`Warm-up skipped: ${String(err)}`));
+  const run = (doc: vscode.TextDocument) =>
+    void warm(doc).catch((err) => services.log.debug(`Warm-up skipped: ${String(err)}`));
   vscode.workspace.textDocuments.forEach(run);
   return vscode.workspace.onDidOpenTextDocument(run);
 }

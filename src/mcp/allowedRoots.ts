@@ -15,13 +15,24 @@ export async function allowedDirsFromEnv(env: EnvLike): Promise<string[]> {
   const raw = env.TURBO_ALLOWED_DIRS ?? '';
   const dirs: string[] = [];
   // Empty entries (a trailing delimiter) are common in hand-written lists and name nothing.
-  for (const entry of raw.split(path.delimiter).map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(path.delimiter)
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     if (!path.isAbsolute(entry)) {
-      throw new TurboError('config', `TURBO_ALLOWED_DIRS lists ${JSON.stringify(entry)}, which is not an absolute path. Give absolute folders separated by "${path.delimiter}".`);
+      throw new TurboError(
+        'config',
+        `TURBO_ALLOWED_DIRS lists ${JSON.stringify(entry)}, which is not an absolute path. Give absolute folders separated by "${path.delimiter}".`,
+      );
     }
     const stat = await fs.stat(entry).catch(() => undefined);
-    if (!stat) throw new TurboError('config', `TURBO_ALLOWED_DIRS lists ${entry}, which does not exist. Create it or remove it from the list.`);
-    if (!stat.isDirectory()) throw new TurboError('config', `TURBO_ALLOWED_DIRS lists ${entry}, which is not a folder.`);
+    if (!stat)
+      throw new TurboError(
+        'config',
+        `TURBO_ALLOWED_DIRS lists ${entry}, which does not exist. Create it or remove it from the list.`,
+      );
+    if (!stat.isDirectory())
+      throw new TurboError('config', `TURBO_ALLOWED_DIRS lists ${entry}, which is not a folder.`);
     dirs.push(entry);
   }
   return dirs;
@@ -74,12 +85,18 @@ export async function confine(argName: string, value: string, cwd: string, roots
   const shown = roots.join(', ');
   if (value.trim() === '') throw new TurboError('config', `${argName} is empty; give a folder inside ${shown}.`);
   if (value === '~' || value.startsWith('~/') || value.startsWith('~\\')) {
-    throw new TurboError('config', `${argName} ${JSON.stringify(value)}: the server does not expand ~; give an absolute path or one relative to the working directory (${cwd}), inside ${shown}.`);
+    throw new TurboError(
+      'config',
+      `${argName} ${JSON.stringify(value)}: the server does not expand ~; give an absolute path or one relative to the working directory (${cwd}), inside ${shown}.`,
+    );
   }
   const wanted = await realPathOf(path.resolve(cwd, value));
   const realRoots = await Promise.all(roots.map((r) => realPathOf(r).catch(() => undefined)));
   if (realRoots.some((r) => r !== undefined && isInside(wanted, r))) return wanted;
-  throw new TurboError('config', `${argName} ${JSON.stringify(value)} (${wanted}) is outside the allowed folders: ${shown}. Give a folder inside one of them, or add one to TURBO_ALLOWED_DIRS in the server's "env".`);
+  throw new TurboError(
+    'config',
+    `${argName} ${JSON.stringify(value)} (${wanted}) is outside the allowed folders: ${shown}. Give a folder inside one of them, or add one to TURBO_ALLOWED_DIRS in the server's "env".`,
+  );
 }
 
 /** How long the client gets to answer roots/list: a client that declares roots answers at once. */
@@ -96,7 +113,12 @@ export interface RootsSource {
  * tracking list_changed. Declared roots replace the working directory; an empty list means the client
  * has no folder open, and the working directory applies as for a client without roots.
  */
-export async function allowedRoots(source: RootsSource, cwd: string, extraDirs: readonly string[], signal?: AbortSignal): Promise<string[]> {
+export async function allowedRoots(
+  source: RootsSource,
+  cwd: string,
+  extraDirs: readonly string[],
+  signal?: AbortSignal,
+): Promise<string[]> {
   let base = [cwd];
   if (source.clientDeclaresRoots()) {
     let listed: { uri: string }[];
@@ -104,7 +126,10 @@ export async function allowedRoots(source: RootsSource, cwd: string, extraDirs: 
       listed = (await source.listRoots({ signal, timeout: LIST_ROOTS_TIMEOUT_MS })).roots;
     } catch (err) {
       // Fails closed: falling back to the working directory could allow what the client's roots exclude.
-      throw new TurboError('config', `The MCP client declares roots but did not list them (${err instanceof Error ? err.message : String(err)}); nothing was written.`);
+      throw new TurboError(
+        'config',
+        `The MCP client declares roots but did not list them (${err instanceof Error ? err.message : String(err)}); nothing was written.`,
+      );
     }
     const fromClient = rootsToPaths(listed);
     if (fromClient.length > 0) base = fromClient;

@@ -30,7 +30,10 @@ export interface McpOptions {
 
 type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
 
-const text = (t: string, isError = false): ToolResult => ({ content: [{ type: 'text', text: t }], ...(isError ? { isError: true } : {}) });
+const text = (t: string, isError = false): ToolResult => ({
+  content: [{ type: 'text', text: t }],
+  ...(isError ? { isError: true } : {}),
+});
 
 /**
  * The MCP face of Turbo: the seed's three tools with the seed's names and arguments, served from the
@@ -46,15 +49,24 @@ export function createMcpServer(options: McpOptions): McpServer {
   const client = (): CerebrasClient => {
     const key = env.CEREBRAS_API_KEY?.trim();
     if (!key) {
-      throw new TurboError('config', 'CEREBRAS_API_KEY is not set. Add it to the "env" of the turbo entry in your MCP client configuration, then restart the server.');
+      throw new TurboError(
+        'config',
+        'CEREBRAS_API_KEY is not set. Add it to the "env" of the turbo entry in your MCP client configuration, then restart the server.',
+      );
     }
-    if (cached?.key !== key) cached = { key, client: new CerebrasClient({ apiKey: key, baseUrl: baseUrl(), warmConnection: false, ...networkFromEnv(env) }) };
+    if (cached?.key !== key)
+      cached = {
+        key,
+        client: new CerebrasClient({ apiKey: key, baseUrl: baseUrl(), warmConnection: false, ...networkFromEnv(env) }),
+      };
     return cached.client;
   };
-  const message = (err: unknown) => redactSecrets(err instanceof Error ? err.message : String(err), env.CEREBRAS_API_KEY);
+  const message = (err: unknown) =>
+    redactSecrets(err instanceof Error ? err.message : String(err), env.CEREBRAS_API_KEY);
   const failure = (err: unknown): ToolResult => text(message(err), true);
   // Tools whose results are JSON keep that shape when they fail, so an agent reads one format.
-  const jsonFailure = (err: unknown): ToolResult => text(JSON.stringify({ status: 'error', message: message(err) }, null, 2), true);
+  const jsonFailure = (err: unknown): ToolResult =>
+    text(JSON.stringify({ status: 'error', message: message(err) }, null, 2), true);
   /** Resolves an agent's folder argument inside the roots allowed for this call, or throws. */
   const confined = async (argName: string, value: string, allowedDirs: readonly string[], signal: AbortSignal) => {
     const roots = await allowedRoots(
@@ -68,7 +80,13 @@ export function createMcpServer(options: McpOptions): McpServer {
     );
     return confine(argName, value, options.cwd, roots);
   };
-  const promptText = (what: string) => z.string().max(MAX_PROMPT_BYTES, `${what} is over ${MAX_PROMPT_BYTES.toLocaleString('en-US')} characters, the server's limit (2 MB); shorten it or split the work`);
+  const promptText = (what: string) =>
+    z
+      .string()
+      .max(
+        MAX_PROMPT_BYTES,
+        `${what} is over ${MAX_PROMPT_BYTES.toLocaleString('en-US')} characters, the server's limit (2 MB); shorten it or split the work`,
+      );
 
   server.registerTool(
     'generate',
@@ -85,7 +103,10 @@ export function createMcpServer(options: McpOptions): McpServer {
         checkPromptSize(prompt, system_prompt);
         const request: ChatRequest = {
           model: model(),
-          messages: [...(system_prompt ? [{ role: 'system' as const, content: system_prompt }] : []), { role: 'user' as const, content: prompt }],
+          messages: [
+            ...(system_prompt ? [{ role: 'system' as const, content: system_prompt }] : []),
+            { role: 'user' as const, content: prompt },
+          ],
           max_completion_tokens: max_tokens ?? DEFAULT_MAX_COMPLETION_TOKENS,
         };
         const answer = await completeText(client(), request, extra.signal);
@@ -105,9 +126,17 @@ export function createMcpServer(options: McpOptions): McpServer {
         "output_dir must lie inside the client's MCP roots (else the server's working directory) or TURBO_ALLOWED_DIRS; " +
         'paths that would leave output_dir are refused.',
       inputSchema: {
-        prompt: promptText('prompt').describe('The contract prompt: data models, API routes, algorithm, rules (at most 2 MB together with system_prompt)'),
-        output_dir: z.string().describe("Folder to write into, inside the allowed roots; relative paths resolve against the server's working directory; no ~"),
-        system_prompt: promptText('system_prompt').optional().describe('Optional system prompt (default: Turbo\'s <FILE> format prompt)'),
+        prompt: promptText('prompt').describe(
+          'The contract prompt: data models, API routes, algorithm, rules (at most 2 MB together with system_prompt)',
+        ),
+        output_dir: z
+          .string()
+          .describe(
+            "Folder to write into, inside the allowed roots; relative paths resolve against the server's working directory; no ~",
+          ),
+        system_prompt: promptText('system_prompt')
+          .optional()
+          .describe("Optional system prompt (default: Turbo's <FILE> format prompt)"),
       },
     },
     async ({ prompt, output_dir, system_prompt }, extra) => {
@@ -140,9 +169,21 @@ export function createMcpServer(options: McpOptions): McpServer {
         'message, test name, related locations such as the line that raised), with passed/failed counts. The command is ' +
         'detected (npm test, pytest, go test ./..., cargo test) unless given.',
       inputSchema: {
-        project_dir: z.string().describe("Project folder, inside the allowed roots (as output_dir); relative paths resolve against the server's working directory"),
-        command: z.string().optional().describe('Test command line, run by the shell in project_dir (default: detected)'),
-        timeout_seconds: z.number().positive().max(86_400).optional().describe('Stop the run and every process it started after this long (default 300)'),
+        project_dir: z
+          .string()
+          .describe(
+            "Project folder, inside the allowed roots (as output_dir); relative paths resolve against the server's working directory",
+          ),
+        command: z
+          .string()
+          .optional()
+          .describe('Test command line, run by the shell in project_dir (default: detected)'),
+        timeout_seconds: z
+          .number()
+          .positive()
+          .max(86_400)
+          .optional()
+          .describe('Stop the run and every process it started after this long (default 300)'),
       },
     },
     async ({ project_dir, command, timeout_seconds }, extra) => {
@@ -151,8 +192,18 @@ export function createMcpServer(options: McpOptions): McpServer {
         const cwd = await confined('project_dir', project_dir, settings.allowedDirs, extra.signal);
         const detected = command?.trim() ? undefined : await detectTestCommand(cwd);
         const cmd = command?.trim() || detected?.command;
-        if (!cmd) return jsonFailure(`No test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml). Pass "command".`);
-        const report = await runTests({ cwd, command: cmd, timeoutMs: (timeout_seconds ?? 300) * 1000, signal: extra.signal, secrets: [env.CEREBRAS_API_KEY], denyEnv: envDenyFromEnv(env) });
+        if (!cmd)
+          return jsonFailure(
+            `No test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml). Pass "command".`,
+          );
+        const report = await runTests({
+          cwd,
+          command: cmd,
+          timeoutMs: (timeout_seconds ?? 300) * 1000,
+          signal: extra.signal,
+          secrets: [env.CEREBRAS_API_KEY],
+          denyEnv: envDenyFromEnv(env),
+        });
         return text(JSON.stringify(testJson(report), null, 2));
       } catch (err) {
         return jsonFailure(err);
@@ -162,7 +213,7 @@ export function createMcpServer(options: McpOptions): McpServer {
 
   server.registerTool(
     'check_status',
-    { description: 'Show Turbo\'s configuration (never the key) and the models the Cerebras API lists for the key.' },
+    { description: "Show Turbo's configuration (never the key) and the models the Cerebras API lists for the key." },
     async () => {
       const problems: string[] = [];
       // A wrong CEREBRAS_MODEL or base URL is reported in the status, not thrown past it.
@@ -180,7 +231,11 @@ export function createMcpServer(options: McpOptions): McpServer {
         api_key_set: Boolean(env.CEREBRAS_API_KEY?.trim()),
         model: shown(model),
         base_url: shown(() => normalizeBaseUrl(baseUrl()) ?? DEFAULT_BASE_URL),
-        known_models: KNOWN_MODELS.map((m) => ({ id: m.id, input_per_million: m.inputPerMillion, output_per_million: m.outputPerMillion })),
+        known_models: KNOWN_MODELS.map((m) => ({
+          id: m.id,
+          input_per_million: m.inputPerMillion,
+          output_per_million: m.outputPerMillion,
+        })),
       };
       try {
         if (problems.length) throw new TurboError('config', problems.join(' '));

@@ -25,13 +25,21 @@ export async function readSettings(env: EnvLike): Promise<McpSettings> {
       return undefined;
     }
   };
-  const overwrite = attempt(() => optionalChoice(env.TURBO_OVERWRITE, 'TURBO_OVERWRITE', ['always', 'never'] as const, 'always'));
-  const maxContinuations = attempt(() => optionalNumber(env.TURBO_MAX_CONTINUATIONS, 'TURBO_MAX_CONTINUATIONS', { min: 0, max: 10 }));
+  const overwrite = attempt(() =>
+    optionalChoice(env.TURBO_OVERWRITE, 'TURBO_OVERWRITE', ['always', 'never'] as const, 'always'),
+  );
+  const maxContinuations = attempt(() =>
+    optionalNumber(env.TURBO_MAX_CONTINUATIONS, 'TURBO_MAX_CONTINUATIONS', { min: 0, max: 10 }),
+  );
   const allowedDirs = await allowedDirsFromEnv(env).catch((err: unknown) => {
     problems.push(err instanceof Error ? err.message : String(err));
     return [];
   });
-  if (problems.length > 0 || overwrite === undefined) throw new TurboError('config', `${problems.join(' ')} Fix the "env" of the turbo entry in your MCP client configuration, then restart the server.`);
+  if (problems.length > 0 || overwrite === undefined)
+    throw new TurboError(
+      'config',
+      `${problems.join(' ')} Fix the "env" of the turbo entry in your MCP client configuration, then restart the server.`,
+    );
   return { overwrite, maxContinuations, allowedDirs };
 }
 
@@ -39,6 +47,9 @@ export async function readSettings(env: EnvLike): Promise<McpSettings> {
 export function checkPromptSize(prompt: string, systemPrompt: string | undefined): void {
   const bytes = Buffer.byteLength(prompt, 'utf8') + (systemPrompt ? Buffer.byteLength(systemPrompt, 'utf8') : 0);
   if (bytes > MAX_PROMPT_BYTES) {
-    throw new TurboError('config', `prompt and system_prompt together are ${bytes.toLocaleString('en-US')} bytes; the limit is ${MAX_PROMPT_BYTES.toLocaleString('en-US')} bytes (2 MB). Shorten the contract or split it into several calls.`);
+    throw new TurboError(
+      'config',
+      `prompt and system_prompt together are ${bytes.toLocaleString('en-US')} bytes; the limit is ${MAX_PROMPT_BYTES.toLocaleString('en-US')} bytes (2 MB). Shorten the contract or split it into several calls.`,
+    );
   }
 }

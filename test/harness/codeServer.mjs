@@ -16,7 +16,8 @@ function which(cmd) {
 /** @vscode/ripgrep's post-install downloads from GitHub unless this tarball is in the temp folder. */
 function seedRipgrepCache() {
   const rg = which('rg');
-  if (!rg) throw new Error('ripgrep is missing: run "apt-get install -y ripgrep" (code-server needs it to install offline).');
+  if (!rg)
+    throw new Error('ripgrep is missing: run "apt-get install -y ripgrep" (code-server needs it to install offline).');
   const cache = path.join(os.tmpdir(), 'vscode-ripgrep-cache-1.15.11');
   const tarball = path.join(cache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz');
   if (fs.existsSync(tarball)) return;
@@ -36,18 +37,24 @@ export function ensureCodeServer(repoRoot) {
   if (fs.existsSync(marker) && fs.existsSync(entry)) return entry;
 
   const started = Date.now();
-  console.log(`Installing code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) into ${path.relative(repoRoot, dir)} …`);
+  console.log(
+    `Installing code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) into ${path.relative(repoRoot, dir)} …`,
+  );
   seedRipgrepCache();
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    JSON.stringify({
-      name: 'turbo-code-server-cache',
-      private: true,
-      dependencies: { 'code-server': CODE_SERVER_VERSION },
-      // npm 11 asks for install scripts to be approved; code-server builds its native modules in them.
-      allowScripts: { 'code-server': true, argon2: true },
-    }, null, 2),
+    JSON.stringify(
+      {
+        name: 'turbo-code-server-cache',
+        private: true,
+        dependencies: { 'code-server': CODE_SERVER_VERSION },
+        // npm 11 asks for install scripts to be approved; code-server builds its native modules in them.
+        allowScripts: { 'code-server': true, argon2: true },
+      },
+      null,
+      2,
+    ),
   );
   const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: dir,

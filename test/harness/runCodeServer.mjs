@@ -60,18 +60,26 @@ function answer(bridgeDir, id, json) {
 async function takeScreenshot(page, { name, text, within, scope, clip, pad = 0 }) {
   const dir = process.env.TURBO_SCREENSHOTS_DIR;
   if (!dir) return { found: false };
-  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]*\.(png|jpg)$/.test(name)) return { found: false, error: `not a picture name: ${name}` };
+  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]*\.(png|jpg)$/.test(name))
+    return { found: false, error: `not a picture name: ${name}` };
   if (!(await boxOf(page, within, text))) {
-    if (process.env.TURBO_IT_DEBUG) await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `picture-miss-${name}`) });
+    if (process.env.TURBO_IT_DEBUG)
+      await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `picture-miss-${name}`) });
     return { found: false, error: `"${text}" was not on screen in ${within ?? 'the window'}` };
   }
   const box = scope ? await boxOf(page, scope) : undefined;
   if (scope && !box) return { found: false, error: `nothing on screen matches ${scope}` };
   const view = page.viewportSize();
-  const area = clip ?? (box && { x: box.x - pad, y: box.y - pad, width: box.width + 2 * pad, height: box.height + 2 * pad });
+  const area =
+    clip ?? (box && { x: box.x - pad, y: box.y - pad, width: box.width + 2 * pad, height: box.height + 2 * pad });
   const x = Math.max(0, area?.x ?? 0);
   const y = Math.max(0, area?.y ?? 0);
-  const bounded = area && { x, y, width: Math.min(area.width - (x - area.x), view.width - x), height: Math.min(area.height - (y - area.y), view.height - y) };
+  const bounded = area && {
+    x,
+    y,
+    width: Math.min(area.width - (x - area.x), view.width - x),
+    height: Math.min(area.height - (y - area.y), view.height - y),
+  };
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, name);
   const type = name.endsWith('.jpg') ? { type: 'jpeg', quality: 85 } : {};
@@ -81,16 +89,19 @@ async function takeScreenshot(page, { name, text, within, scope, clip, pad = 0 }
 
 /** The box of the first element matching `selector` (the window without one) that shows `text`; null when none does within 10 s. */
 async function boxOf(page, selector, text) {
-  for (const until = Date.now() + 10_000; Date.now() < until; ) {
-    const box = await page.evaluate(({ selector, text }) => {
-      const nodes = selector ? [...document.querySelectorAll(selector)] : [document.body];
-      for (const n of nodes) {
-        if (text !== undefined && !(n.textContent ?? '').includes(text)) continue;
-        const r = n.getBoundingClientRect();
-        if (r.width > 0 && r.height > 0) return { x: r.x, y: r.y, width: r.width, height: r.height };
-      }
-      return null;
-    }, { selector, text });
+  for (const until = Date.now() + 10_000; Date.now() < until;) {
+    const box = await page.evaluate(
+      ({ selector, text }) => {
+        const nodes = selector ? [...document.querySelectorAll(selector)] : [document.body];
+        for (const n of nodes) {
+          if (text !== undefined && !(n.textContent ?? '').includes(text)) continue;
+          const r = n.getBoundingClientRect();
+          if (r.width > 0 && r.height > 0) return { x: r.x, y: r.y, width: r.width, height: r.height };
+        }
+        return null;
+      },
+      { selector, text },
+    );
     if (box) return box;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -101,7 +112,8 @@ async function boxOf(page, selector, text) {
 async function answerUiQuery(page, bridgeDir, query) {
   if (query.kind === 'screenshot') {
     const result = await takeScreenshot(page, query);
-    if (result.error || result.found) console.log(`picture ${query.name}: ${result.error ?? `${Math.round(result.bytes / 1024)} KB`}`);
+    if (result.error || result.found)
+      console.log(`picture ${query.name}: ${result.error ?? `${Math.round(result.bytes / 1024)} KB`}`);
     answer(bridgeDir, query.id, JSON.stringify(result));
     return;
   }
@@ -116,19 +128,23 @@ async function answerUiQuery(page, bridgeDir, query) {
     // One synchronous look-and-click: a progress toast re-renders as its message changes, so a
     // pointer sequence can start on one button element and end on its replacement.
     let found = false;
-    for (const until = Date.now() + 10_000; !found && Date.now() < until; ) {
+    for (const until = Date.now() + 10_000; !found && Date.now() < until;) {
       found = await page.evaluate(({ text, button, scope, target }) => {
-        const containers = document.querySelectorAll(scope ?? '.notifications-center .notification-list-item, .notification-toast');
+        const containers = document.querySelectorAll(
+          scope ?? '.notifications-center .notification-list-item, .notification-toast',
+        );
         const container = [...containers].find((t) => (t.textContent ?? '').includes(text));
         const candidates = container ? [...container.querySelectorAll(target ?? '.monaco-button')] : [];
-        const el = button === undefined ? candidates[0] : candidates.find((b) => (b.textContent ?? '').trim() === button);
+        const el =
+          button === undefined ? candidates[0] : candidates.find((b) => (b.textContent ?? '').trim() === button);
         if (!el) return false;
         el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
         return true;
       }, query);
       if (!found) await new Promise((r) => setTimeout(r, 100));
     }
-    if (!found && process.env.TURBO_IT_DEBUG) await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `click-miss-${query.id}.png`) });
+    if (!found && process.env.TURBO_IT_DEBUG)
+      await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `click-miss-${query.id}.png`) });
     answer(bridgeDir, query.id, JSON.stringify({ found }));
     return;
   }
@@ -137,13 +153,19 @@ async function answerUiQuery(page, bridgeDir, query) {
   const until = Date.now() + (query.waitMs ?? 10_000);
   while (!found && Date.now() < until) {
     found = await page.evaluate(({ text, scope }) => {
-      const nodes = document.querySelectorAll(scope ?? '.notifications-center .notification-list-item, .notification-toast');
+      const nodes = document.querySelectorAll(
+        scope ?? '.notifications-center .notification-list-item, .notification-toast',
+      );
       return [...nodes].some((n) => (n.textContent ?? '').includes(text));
     }, query);
     if (!found) await new Promise((r) => setTimeout(r, 150));
   }
   if (!found && process.env.TURBO_IT_DEBUG) {
-    const texts = await page.evaluate(() => [...document.querySelectorAll('.notification-toast, .notifications-toasts, .notification-list-item')].map((n) => n.className + ': ' + n.textContent));
+    const texts = await page.evaluate(() =>
+      [...document.querySelectorAll('.notification-toast, .notifications-toasts, .notification-list-item')].map(
+        (n) => n.className + ': ' + n.textContent,
+      ),
+    );
     console.log('UI query missed', JSON.stringify(query), JSON.stringify(texts));
     await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `ui-miss-${query.id}.png`) });
   }
@@ -154,23 +176,35 @@ async function main() {
   // `--only=NAME` is TURBO_IT_ONLY=NAME, for npm scripts on any shell (`npm run screenshots`).
   const only = process.argv.slice(2).find((a) => a.startsWith('--only='));
   if (only) process.env.TURBO_IT_ONLY = only.slice('--only='.length);
-  if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: run "apt-get install -y chromium" or set CHROMIUM_PATH.`);
+  if (!fs.existsSync(chromiumPath))
+    throw new Error(`Chromium not found at ${chromiumPath}: run "apt-get install -y chromium" or set CHROMIUM_PATH.`);
   const entry = ensureCodeServer(repoRoot);
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('the build failed');
   // TURBO_IT_PRODUCTION=1: the suites run against the minified bundles that ship (the benchmark's case).
-  if (process.env.TURBO_IT_PRODUCTION && spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
+  if (
+    process.env.TURBO_IT_PRODUCTION &&
+    spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0
+  )
+    throw new Error('the build failed');
   // TURBO_IT_ONLY=screenshots: the README's pictures (`npm run screenshots`), nothing else.
   if (process.env.TURBO_IT_ONLY === 'screenshots') {
     process.env.TURBO_SCREENSHOTS_DIR ??= path.join(repoRoot, 'docs', 'images');
     // The pictures show what a person's window shows: no forwarded ports of the stand-in, no caches.
-    const tidy = { 'remote.autoForwardPorts': false, 'files.exclude': { '**/.vscode': true, '**/.pytest_cache': true, '**/.benchmarks': true, '**/__pycache__': true } };
+    const tidy = {
+      'remote.autoForwardPorts': false,
+      'files.exclude': { '**/.vscode': true, '**/.pytest_cache': true, '**/.benchmarks': true, '**/__pycache__': true },
+    };
     return runSuites(entry, { suite: 'screenshots.js', trusted: true, title: 'the screenshot suite', settings: tidy });
   }
   // TURBO_IT_ONLY=bench: the editor figures for `npm run bench`, nothing else.
-  if (process.env.TURBO_IT_ONLY === 'bench') return runSuites(entry, { suite: 'bench.js', trusted: true, title: 'the editor benchmark' });
+  if (process.env.TURBO_IT_ONLY === 'bench')
+    return runSuites(entry, { suite: 'bench.js', trusted: true, title: 'the editor benchmark' });
   // TURBO_IT_ONLY=untrusted runs only the Restricted Mode suite (while working on it).
-  const code = process.env.TURBO_IT_ONLY === 'untrusted' ? 0 : await runSuites(entry, { suite: 'index.js', trusted: true, title: 'the integration suites' });
+  const code =
+    process.env.TURBO_IT_ONLY === 'untrusted'
+      ? 0
+      : await runSuites(entry, { suite: 'index.js', trusted: true, title: 'the integration suites' });
   if (code !== 0) return code;
   // A second editor with workspace trust on and the folder not trusted (Restricted Mode).
   return runSuites(entry, { suite: 'untrusted.js', trusted: false, title: 'the Restricted Mode suite' });
@@ -184,7 +218,10 @@ async function runSuites(entry, { suite, trusted, title, settings = {} }) {
   const bridge = path.join(tmp, 'ui-bridge');
   copyDir(path.join(repoRoot, 'test', 'fixtures', 'workspace'), workspace);
   fs.mkdirSync(path.join(workspace, 'contracts'), { recursive: true });
-  fs.copyFileSync(path.join(repoRoot, 'media', 'templates', 'fastapi.contract.md'), path.join(workspace, 'contracts', 'tasks.contract.md'));
+  fs.copyFileSync(
+    path.join(repoRoot, 'media', 'templates', 'fastapi.contract.md'),
+    path.join(workspace, 'contracts', 'tasks.contract.md'),
+  );
   for (const d of [path.join(userData, 'User'), extensions, bridge]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(
     path.join(userData, 'User', 'settings.json'),
@@ -196,7 +233,13 @@ async function runSuites(entry, { suite, trusted, title, settings = {} }) {
       'update.mode': 'none',
       'workbench.tips.enabled': false,
       'chat.disableAIFeatures': true,
-      ...(trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }),
+      ...(trusted
+        ? {}
+        : {
+            'security.workspace.trust.enabled': true,
+            'security.workspace.trust.startupPrompt': 'never',
+            'security.workspace.trust.emptyWindow': false,
+          }),
       ...settings,
     }),
   );
@@ -209,8 +252,21 @@ async function runSuites(entry, { suite, trusted, title, settings = {} }) {
   delete env.CEREBRAS_URL;
   const server = spawn(
     process.execPath,
-    [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      ...(trusted ? ['--disable-workspace-trust'] : []), '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
+    [
+      entry,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(trusted ? ['--disable-workspace-trust'] : []),
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      workspace,
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let serverLog = '';
@@ -225,7 +281,15 @@ async function runSuites(entry, { suite, trusted, title, settings = {} }) {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let resolveExit;
@@ -248,7 +312,9 @@ async function runSuites(entry, { suite, trusted, title, settings = {} }) {
       ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'integration', suite))],
     ];
     console.log(`Running ${title} in VS Code ${VSCODE_VERSION} (code-server, headless Chromium) …`);
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(
+      `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
     const result = await Promise.race([exited, timeout]);
     if (result === 'timeout') {
@@ -269,7 +335,9 @@ async function runSuites(entry, { suite, trusted, title, settings = {} }) {
     if (process.env.TURBO_IT_KEEP) console.log(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`${title[0].toUpperCase()}${title.slice(1)} ${code === 0 ? 'passed' : 'FAILED'} in VS Code ${VSCODE_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `${title[0].toUpperCase()}${title.slice(1)} ${code === 0 ? 'passed' : 'FAILED'} in VS Code ${VSCODE_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return code;
 }
 

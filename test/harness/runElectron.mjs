@@ -19,7 +19,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-electron-'));
 const workspace = path.join(tmp, 'workspace');
 fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
 fs.mkdirSync(path.join(workspace, 'contracts'), { recursive: true });
-fs.copyFileSync(path.join(repoRoot, 'media', 'templates', 'fastapi.contract.md'), path.join(workspace, 'contracts', 'tasks.contract.md'));
+fs.copyFileSync(
+  path.join(repoRoot, 'media', 'templates', 'fastapi.contract.md'),
+  path.join(workspace, 'contracts', 'tasks.contract.md'),
+);
 const env = { ...process.env };
 delete env.CEREBRAS_API_KEY;
 delete env.CEREBRAS_BASE_URL;
@@ -30,7 +33,13 @@ try {
     version,
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration', 'index.js'),
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', path.join(tmp, 'user-data')],
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      path.join(tmp, 'user-data'),
+    ],
     extensionTestsEnv: env,
   });
   console.log(`Integration suites passed in VS Code (${version}, desktop).`);

@@ -15,7 +15,9 @@ export async function run(): Promise<void> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
   if (extension.isActive) throw new Error('Turbo was already active: activation cannot be timed');
   const t = performance.now();
-  const api = (await extension.activate()) as { activation: { loadMs: number; vscodeApiMs: number; hostMs: number; activateMs: number } };
+  const api = (await extension.activate()) as {
+    activation: { loadMs: number; vscodeApiMs: number; hostMs: number; activateMs: number };
+  };
   const activationMs = performance.now() - t;
 
   const answer = fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/tasks.answer.txt'), 'utf8');
@@ -23,7 +25,10 @@ export async function run(): Promise<void> {
   const { standin } = await useStandIn('bench-out');
   await setSetting('overwrite', 'always');
   await openContract();
-  for (const [label, rate] of [['example answer (7 files), unthrottled', 0], ['example answer (7 files), 3000 tok/s', 3000]] as const) {
+  for (const [label, rate] of [
+    ['example answer (7 files), unthrottled', 0],
+    ['example answer (7 files), 3000 tok/s', 3000],
+  ] as const) {
     generateMs[label] = [];
     for (let r = 0; r < 6; r++) {
       standin.enqueue({ content: answer, tokensPerSecond: rate || undefined });
@@ -35,5 +40,13 @@ export async function run(): Promise<void> {
       if (r > 0) generateMs[label].push(ms);
     }
   }
-  fs.writeFileSync(out, JSON.stringify({ activationMs: [activationMs], parts: api.activation, generateMs, vscode: `VS Code ${vscode.version}` }));
+  fs.writeFileSync(
+    out,
+    JSON.stringify({
+      activationMs: [activationMs],
+      parts: api.activation,
+      generateMs,
+      vscode: `VS Code ${vscode.version}`,
+    }),
+  );
 }

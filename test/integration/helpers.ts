@@ -38,7 +38,9 @@ export async function useStandIn(outputDirectory: string): Promise<{ standin: Ce
 }
 
 export async function openContract(): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'contracts', 'tasks.contract.md'));
+  const doc = await vscode.workspace.openTextDocument(
+    vscode.Uri.joinPath(workspaceRoot(), 'contracts', 'tasks.contract.md'),
+  );
   return vscode.window.showTextDocument(doc);
 }
 
@@ -59,7 +61,8 @@ export async function listTree(root: vscode.Uri, prefix = ''): Promise<string[]>
   if (!(await exists(root))) return [];
   const out: string[] = [];
   for (const [name, type] of await vscode.workspace.fs.readDirectory(root)) {
-    if (type & vscode.FileType.Directory) out.push(...(await listTree(vscode.Uri.joinPath(root, name), `${prefix}${name}/`)));
+    if (type & vscode.FileType.Directory)
+      out.push(...(await listTree(vscode.Uri.joinPath(root, name), `${prefix}${name}/`)));
     else out.push(`${prefix}${name}`);
   }
   return out.sort();
@@ -69,7 +72,12 @@ export async function listTree(root: vscode.Uri, prefix = ''): Promise<string[]>
  * Whether an element matching `scope` shows `text` on screen; undefined without the UI bridge. The
  * harness looks for up to `waitMs` (default 10 s) before it answers no.
  */
-export async function screenShows(scope: string, text: string, timeoutMs = 15_000, waitMs?: number): Promise<boolean | undefined> {
+export async function screenShows(
+  scope: string,
+  text: string,
+  timeoutMs = 15_000,
+  waitMs?: number,
+): Promise<boolean | undefined> {
   const dir = process.env.TURBO_UI_BRIDGE;
   if (!dir) return undefined;
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -107,7 +115,11 @@ export async function notificationShown(text: string, timeoutMs = 15_000): Promi
  * Asks the harness to click a button of the notification that shows `text`, as a person would, in
  * the notification center (toasts come and go). Returns undefined under hosts without that bridge.
  */
-export async function clickNotificationButton(text: string, button: string, timeoutMs = 15_000): Promise<boolean | undefined> {
+export async function clickNotificationButton(
+  text: string,
+  button: string,
+  timeoutMs = 15_000,
+): Promise<boolean | undefined> {
   const dir = process.env.TURBO_UI_BRIDGE;
   if (!dir) return undefined;
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -122,7 +134,7 @@ export async function clickNotificationButton(text: string, button: string, time
 
 async function bridgeAnswer(dir: string, id: string, timeoutMs: number): Promise<{ found: boolean }> {
   const answer = path.join(dir, `${id}.json`);
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
     if (fs.existsSync(answer)) return JSON.parse(fs.readFileSync(answer, 'utf8')) as { found: boolean };
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -133,7 +145,10 @@ async function bridgeAnswer(dir: string, id: string, timeoutMs: number): Promise
  * Asks the harness to click, inside the first element matching `scope` whose text includes `text`,
  * the first `target` (default: a button labelled `button`). Undefined under hosts without the bridge.
  */
-export async function clickIn(query: { scope: string; text: string; target?: string; button?: string }, timeoutMs = 20_000): Promise<boolean | undefined> {
+export async function clickIn(
+  query: { scope: string; text: string; target?: string; button?: string },
+  timeoutMs = 20_000,
+): Promise<boolean | undefined> {
   const dir = process.env.TURBO_UI_BRIDGE;
   if (!dir) return undefined;
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -185,14 +200,18 @@ export async function turboLog(): Promise<string> {
 
 /** Waits until the log has a line matching `pattern` that it did not have `after` characters in. */
 export async function waitForLog(pattern: RegExp, after = 0, timeoutMs = 20_000): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
     if (pattern.test((await turboLog()).slice(after))) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the Turbo log never showed ${pattern}`);
 }
 
-export function waitFor<T>(event: vscode.Event<T>, predicate: (e: T) => boolean = () => true, timeoutMs = 20_000): Promise<T> {
+export function waitFor<T>(
+  event: vscode.Event<T>,
+  predicate: (e: T) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();

@@ -6,5 +6,11 @@ import Mocha from 'mocha';
  * CI never sets it.
  */
 const grep = process.env.TURBO_IT_GREP;
-export const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', ...(grep ? { grep } : {}) });
+export const mocha = new Mocha({
+  ui: 'bdd',
+  color: false,
+  timeout: 60_000,
+  reporter: 'spec',
+  ...(grep ? { grep } : {}),
+});
 mocha.suite.emit('pre-require', globalThis, 'integration', mocha);

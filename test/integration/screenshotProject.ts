@@ -130,8 +130,16 @@ export const PAUSE_AT_CHAR = ANSWER.indexOf('</FILE>', ANSWER.indexOf('<FILE pat
 
 export const FIX = editBlocks(
   [
-    { file: 'ratelimit/bucket.py', search: '            tokens = tokens + (now - last) * self.rate', replace: '            tokens = min(self.capacity, tokens + (now - last) * self.rate)' },
-    { file: 'ratelimit/bucket.py', search: '            return Decision(allowed=False, retry_after=(1 - tokens) * self.rate)', replace: '            return Decision(allowed=False, retry_after=(1 - tokens) / self.rate)' },
+    {
+      file: 'ratelimit/bucket.py',
+      search: '            tokens = tokens + (now - last) * self.rate',
+      replace: '            tokens = min(self.capacity, tokens + (now - last) * self.rate)',
+    },
+    {
+      file: 'ratelimit/bucket.py',
+      search: '            return Decision(allowed=False, retry_after=(1 - tokens) * self.rate)',
+      replace: '            return Decision(allowed=False, retry_after=(1 - tokens) / self.rate)',
+    },
   ],
   'The refill must be capped at the capacity, and the wait is the missing fraction of a token divided by the rate.\n\n',
 );

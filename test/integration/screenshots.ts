@@ -11,7 +11,17 @@ import * as vscode from 'vscode';
 import type { GenerationReport } from '../../src/core/generation/pipeline';
 import type { FixLoopReport, TestReport } from '../../src/core/testing/loop';
 import { mocha } from './mochaSetup';
-import { clearNotifications, screenShows, screenshot, setSetting, turboLog, useStandIn, waitForLog, workspaceRoot, type ScreenshotOptions } from './helpers';
+import {
+  clearNotifications,
+  screenShows,
+  screenshot,
+  setSetting,
+  turboLog,
+  useStandIn,
+  waitForLog,
+  workspaceRoot,
+  type ScreenshotOptions,
+} from './helpers';
 import { ANSWER, FIX, PAUSE_AT_CHAR, REASONING } from './screenshotProject';
 
 const TOAST = '.notification-toast';
@@ -20,7 +30,11 @@ const CHUNK = 16;
 const RATE = 3000;
 
 async function shoot(name: string, options: ScreenshotOptions): Promise<void> {
-  assert.equal(await screenshot(name, options), true, `${name}: "${options.text}" was on screen and the picture was saved`);
+  assert.equal(
+    await screenshot(name, options),
+    true,
+    `${name}: "${options.text}" was on screen and the picture was saved`,
+  );
 }
 
 async function command<T>(id: string, ...args: unknown[]): Promise<T> {
@@ -50,26 +64,43 @@ describe('README pictures (npm run screenshots)', () => {
     // A route that returns a model nobody declared yet, then the next route being typed.
     const text = editor.document.getText();
     const routeEnd = editor.document.positionAt(text.indexOf('\n', text.indexOf('POST /reset')));
-    await editor.edit((b) => b.insert(routeEnd, '\nPATCH /tasks/{id} -> TaskUpdate  # Update task\nGET /tasks/{id} -> '));
+    await editor.edit((b) =>
+      b.insert(routeEnd, '\nPATCH /tasks/{id} -> TaskUpdate  # Update task\nGET /tasks/{id} -> '),
+    );
     await editor.document.save();
     const line = routeEnd.line + 2;
     const end = editor.document.lineAt(line).text.length;
     editor.selection = new vscode.Selection(line, end, line, end);
-    for (let i = 0; i < 100 && !vscode.languages.getDiagnostics(uri).some((d) => d.code === 'undeclared-type'); i++) await settle(50);
-    assert.match(vscode.languages.getDiagnostics(uri).map((d) => d.message).join('\n'), /returns TaskUpdate, which the DATA CONTRACT does not declare/);
+    for (let i = 0; i < 100 && !vscode.languages.getDiagnostics(uri).some((d) => d.code === 'undeclared-type'); i++)
+      await settle(50);
+    assert.match(
+      vscode.languages
+        .getDiagnostics(uri)
+        .map((d) => d.message)
+        .join('\n'),
+      /returns TaskUpdate, which the DATA CONTRACT does not declare/,
+    );
     await command('editor.action.triggerSuggest');
     await shoot('contract-editor.png', { text: 'TaskCreate', within: '.suggest-widget' });
     await command('hideSuggestWidget');
     // The quick fix declares the model, and the error is gone before the pictures that follow.
     const undeclared = vscode.languages.getDiagnostics(uri).find((d) => d.code === 'undeclared-type')!;
-    const actions = await command<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, undeclared.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await command<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      undeclared.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const declare = actions.find((a) => a.title === 'Declare model TaskUpdate in the DATA CONTRACT');
     assert.ok(declare?.edit, 'a quick fix declares TaskUpdate');
     await vscode.workspace.applyEdit(declare.edit);
     const typing = editor.document.getText().split('\n').indexOf('GET /tasks/{id} -> ');
     await editor.edit((b) => b.delete(editor.document.lineAt(typing).rangeIncludingLineBreak));
     for (let i = 0; i < 100 && vscode.languages.getDiagnostics(uri).length > 0; i++) await settle(50);
-    assert.deepEqual(vscode.languages.getDiagnostics(uri).map((d) => d.message), []);
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(uri).map((d) => d.message),
+      [],
+    );
     await editor.document.save();
     await command('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(folder, { recursive: true });
@@ -89,11 +120,21 @@ describe('README pictures (npm run screenshots)', () => {
     for (let attempt = 1; ; attempt++) {
       let release = () => {};
       const until = new Promise<void>((r) => (release = r));
-      standin.enqueue({ reasoning: REASONING, content: ANSWER, chunkSize: CHUNK, tokensPerSecond: RATE, pauseAfterChunks: { chunks: Math.floor(PAUSE_AT_CHAR / CHUNK), until } });
+      standin.enqueue({
+        reasoning: REASONING,
+        content: ANSWER,
+        chunkSize: CHUNK,
+        tokensPerSecond: RATE,
+        pauseAfterChunks: { chunks: Math.floor(PAUSE_AT_CHAR / CHUNK), until },
+      });
       const held = command<GenerationReport>('turbo.generate');
       let shot = false;
       try {
-        assert.equal(await screenShows(TOAST, 'tests/test_bucket.py'), true, 'the progress names the file being written');
+        assert.equal(
+          await screenShows(TOAST, 'tests/test_bucket.py'),
+          true,
+          'the progress names the file being written',
+        );
         if (attempt === 3 || !(await screenShows(TOAST, '0 files written', 5_000, 300))) {
           await shoot('generate-progress.png', { text: 'tests/test_bucket.py', within: TOAST });
           shot = true;
@@ -104,7 +145,8 @@ describe('README pictures (npm run screenshots)', () => {
       const first = await held;
       assert.equal(first.error, undefined);
       assert.equal(first.files.length, 4);
-      for (const dir of ['ratelimit', 'tests']) await vscode.workspace.fs.delete(vscode.Uri.joinPath(project, dir), { recursive: true });
+      for (const dir of ['ratelimit', 'tests'])
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(project, dir), { recursive: true });
       await clearNotifications();
       if (shot) break;
     }
@@ -113,7 +155,12 @@ describe('README pictures (npm run screenshots)', () => {
     standin.enqueue({ reasoning: REASONING, content: ANSWER, chunkSize: CHUNK, tokensPerSecond: RATE });
     const report = await command<GenerationReport>('turbo.generate');
     assert.equal(report.error, undefined);
-    assert.deepEqual(report.files.map((f) => f.path).sort(), ['ratelimit/__init__.py', 'ratelimit/bucket.py', 'tests/__init__.py', 'tests/test_bucket.py']);
+    assert.deepEqual(report.files.map((f) => f.path).sort(), [
+      'ratelimit/__init__.py',
+      'ratelimit/bucket.py',
+      'tests/__init__.py',
+      'tests/test_bucket.py',
+    ]);
     await vscode.window.showTextDocument(bucket, { preview: true, preserveFocus: false });
     await command('revealInExplorer', tests);
     await shoot('generate-summary.png', { text: 'Turbo wrote 4 files', within: TOAST });
@@ -136,7 +183,11 @@ describe('README pictures (npm run screenshots)', () => {
     editor.selection = new vscode.Selection(first.range.start, first.range.start);
     editor.revealRange(first.range, vscode.TextEditorRevealType.InCenter);
     await command('workbench.actions.view.problems');
-    assert.equal(await screenShows('.markers-panel', 'retry_after_is_the_time_to_the_next_token', 10_000), true, 'the failure is in the Problems panel');
+    assert.equal(
+      await screenShows('.markers-panel', 'retry_after_is_the_time_to_the_next_token', 10_000),
+      true,
+      'the failure is in the Problems panel',
+    );
     await command('workbench.action.focusActiveEditorGroup');
     await settle();
     await command('editor.action.quickFix');
@@ -161,7 +212,11 @@ describe('README pictures (npm run screenshots)', () => {
     assert.equal(changed.length, 2, 'both edits are in bucket.py');
     editor.selections = changed.map((i) => new vscode.Selection(i, lines[i].search(/\S/), i, lines[i].length));
     editor.revealRange(new vscode.Range(0, 0, 0, 0), vscode.TextEditorRevealType.AtTop);
-    assert.equal(await screenShows('.statusbar', '✓ 10 passed', 10_000), true, 'the status bar shows the tests passing');
+    assert.equal(
+      await screenShows('.statusbar', '✓ 10 passed', 10_000),
+      true,
+      'the status bar shows the tests passing',
+    );
     await shoot('fix-until-green.png', { text: 'All tests pass', within: TOAST });
   });
 });

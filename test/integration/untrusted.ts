@@ -18,9 +18,19 @@ describe('Restricted Mode (workspace trust on, folder not trusted)', () => {
 
   it('the contract editor keeps working: completion, outline and checks', async () => {
     const editor = await openContract();
-    const symbols = (await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', editor.document.uri)) as vscode.DocumentSymbol[];
-    assert.ok(symbols.some((s) => /API CONTRACT/.test(s.name)), 'the outline lists the sections');
-    const doc = await vscode.workspace.openTextDocument({ language: 'turbo-contract', content: 'Build a thing.\n\n## DATA CONTRACT\n\nclass Thing(BaseModel):\n    name: str\n\n## API CONTRACT\n\nGET /things -> Missing\n' });
+    const symbols = (await vscode.commands.executeCommand(
+      'vscode.executeDocumentSymbolProvider',
+      editor.document.uri,
+    )) as vscode.DocumentSymbol[];
+    assert.ok(
+      symbols.some((s) => /API CONTRACT/.test(s.name)),
+      'the outline lists the sections',
+    );
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'turbo-contract',
+      content:
+        'Build a thing.\n\n## DATA CONTRACT\n\nclass Thing(BaseModel):\n    name: str\n\n## API CONTRACT\n\nGET /things -> Missing\n',
+    });
     const diagnostics = await new Promise<vscode.Diagnostic[]>((resolve) => {
       const check = () => {
         const found = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'turbo-contract');
@@ -29,8 +39,15 @@ describe('Restricted Mode (workspace trust on, folder not trusted)', () => {
       vscode.languages.onDidChangeDiagnostics(check);
       check();
     });
-    assert.ok(diagnostics.some((d) => /Missing/.test(d.message)), 'the undeclared type is flagged');
-    const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(doc.lineCount - 1, 0))) as vscode.CompletionList;
+    assert.ok(
+      diagnostics.some((d) => /Missing/.test(d.message)),
+      'the undeclared type is flagged',
+    );
+    const list = (await vscode.commands.executeCommand(
+      'vscode.executeCompletionItemProvider',
+      doc.uri,
+      new vscode.Position(doc.lineCount - 1, 0),
+    )) as vscode.CompletionList;
     assert.ok(list.items.length > 0, 'completion answers');
   });
 
@@ -53,7 +70,14 @@ describe('Restricted Mode (workspace trust on, folder not trusted)', () => {
     const project = vscode.Uri.joinPath(workspaceRoot(), 'untrusted-project');
     const marker = vscode.Uri.joinPath(project, 'ran.txt');
     const write = (uri: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    await write(vscode.Uri.joinPath(project, 'package.json'), JSON.stringify({ name: 'p', private: true, scripts: { test: 'node -e "require(\'fs\').writeFileSync(\'ran.txt\', \'x\')"' } }));
+    await write(
+      vscode.Uri.joinPath(project, 'package.json'),
+      JSON.stringify({
+        name: 'p',
+        private: true,
+        scripts: { test: "node -e \"require('fs').writeFileSync('ran.txt', 'x')\"" },
+      }),
+    );
     assert.equal(await vscode.commands.executeCommand('turbo.runTests', project), undefined);
     assert.equal(await vscode.commands.executeCommand('turbo.fixUntilGreen', project), undefined);
     assert.equal(await exists(marker), false, 'the test script did not run');

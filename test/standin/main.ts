@@ -20,13 +20,17 @@ async function main(): Promise<number> {
   const standin = new CerebrasStandIn();
   const answer = flag('answer');
   standin.defaultScenario = {
-    content: answer ? readFileSync(answer, 'utf8') : '<FILE path="hello.txt">\nHello from the Cerebras stand-in.\n</FILE>\n',
+    content: answer
+      ? readFileSync(answer, 'utf8')
+      : '<FILE path="hello.txt">\nHello from the Cerebras stand-in.\n</FILE>\n',
     tokensPerSecond: Number(flag('rate') ?? 3000),
   };
   const url = await standin.start(Number(flag('port') ?? 0));
   if (command.length === 0) {
     console.log(`Cerebras stand-in at ${url}  (API key: ${standin.apiKey})`);
-    console.log(`In VS Code set "turbo.baseUrl": "${url}" and run "Turbo: Set API Key" with that key. Ctrl+C stops it.`);
+    console.log(
+      `In VS Code set "turbo.baseUrl": "${url}" and run "Turbo: Set API Key" with that key. Ctrl+C stops it.`,
+    );
     await new Promise(() => undefined);
   }
   const child = spawn(command[0], command.slice(1), {

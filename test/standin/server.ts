@@ -53,7 +53,12 @@ const ERRORS: Record<number, { message: string; type: string; param: string; cod
   400: { message: 'Bad request', type: 'invalid_request_error', param: '', code: 'bad_request' },
   401: { message: 'Wrong API Key', type: 'invalid_request_error', param: 'api_key', code: 'wrong_api_key' },
   404: { message: 'Not found', type: 'not_found_error', param: '', code: 'not_found' },
-  429: { message: 'Requests per minute limit exceeded - too many requests sent.', type: 'too_many_requests_error', param: 'quota', code: 'request_quota_exceeded' },
+  429: {
+    message: 'Requests per minute limit exceeded - too many requests sent.',
+    type: 'too_many_requests_error',
+    param: 'quota',
+    code: 'request_quota_exceeded',
+  },
   500: { message: 'Internal server error', type: 'server_error', param: '', code: 'internal_error' },
   503: { message: 'Service unavailable', type: 'server_error', param: '', code: 'service_unavailable' },
 };
@@ -122,20 +127,31 @@ export class CerebrasStandIn {
     const scenario = (path === '/v1/chat/completions' ? this.queue.shift() : undefined) ?? this.defaultScenario;
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) return json(res, 401, ERRORS[401]);
     if (scenario.delayMs) await new Promise((r) => setTimeout(r, scenario.delayMs));
-    if (path === '/v1/models' && req.method === 'GET') return json(res, 200, { object: 'list', data: this.models.map(modelEntry) });
+    if (path === '/v1/models' && req.method === 'GET')
+      return json(res, 200, { object: 'list', data: this.models.map(modelEntry) });
     if (path !== '/v1/chat/completions' || req.method !== 'POST') return json(res, 404, ERRORS[404]);
 
     const request = body as { model?: string; stream?: boolean; messages?: { content: string }[] };
     if (scenario.status) {
       const errorBody = scenario.errorBody ?? ERRORS[scenario.status] ?? ERRORS[500];
-      res.writeHead(scenario.status, { 'content-type': typeof errorBody === 'string' ? 'text/plain' : 'application/json', ...scenario.headers });
+      res.writeHead(scenario.status, {
+        'content-type': typeof errorBody === 'string' ? 'text/plain' : 'application/json',
+        ...scenario.headers,
+      });
       res.end(typeof errorBody === 'string' ? errorBody : JSON.stringify(errorBody));
       return;
     }
     if (!request?.model || !this.models.includes(request.model)) {
-      return json(res, 404, { message: `Model ${request?.model} does not exist or you do not have access to it.`, type: 'not_found_error', param: 'model', code: 'model_not_found' });
+      return json(res, 404, {
+        message: `Model ${request?.model} does not exist or you do not have access to it.`,
+        type: 'not_found_error',
+        param: 'model',
+        code: 'model_not_found',
+      });
     }
-    const promptTokens = Math.ceil((request.messages ?? []).reduce((n, m) => n + String(m.content ?? '').length, 0) / 4);
+    const promptTokens = Math.ceil(
+      (request.messages ?? []).reduce((n, m) => n + String(m.content ?? '').length, 0) / 4,
+    );
     if (request.stream) await this.stream(res, request.model, scenario, promptTokens);
     else this.complete(res, request.model, scenario, promptTokens);
   }
@@ -143,16 +159,27 @@ export class CerebrasStandIn {
   private complete(res: http.ServerResponse, model: string, s: Scenario, promptTokens: number): void {
     const content = s.content ?? '';
     const completionTokens = Math.ceil((content.length + (s.reasoning ?? '').length) / 4);
-    json(res, 200, {
-      id: `chatcmpl-${Date.now()}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model,
-      system_fingerprint: 'fp_standin',
-      choices: [{ index: 0, message: { role: 'assistant', content, ...(s.reasoning ? { reasoning: s.reasoning } : {}) }, finish_reason: s.finishReason ?? 'stop' }],
-      usage: usage(promptTokens, completionTokens),
-      time_info: timeInfo(completionTokens, s.tokensPerSecond),
-    }, s.headers);
+    json(
+      res,
+      200,
+      {
+        id: `chatcmpl-${Date.now()}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model,
+        system_fingerprint: 'fp_standin',
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content, ...(s.reasoning ? { reasoning: s.reasoning } : {}) },
+            finish_reason: s.finishReason ?? 'stop',
+          },
+        ],
+        usage: usage(promptTokens, completionTokens),
+        time_info: timeInfo(completionTokens, s.tokensPerSecond),
+      },
+      s.headers,
+    );
   }
 
   private async stream(res: http.ServerResponse, model: string, s: Scenario, promptTokens: number): Promise<void> {
@@ -160,7 +187,9 @@ export class CerebrasStandIn {
     const id = `chatcmpl-${Date.now()}`;
     const created = Math.floor(Date.now() / 1000);
     const send = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-      res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_standin', choices: [{ index: 0, ...choice }], ...extra })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_standin', choices: [{ index: 0, ...choice }], ...extra })}\n\n`,
+      );
 
     send({ delta: { role: 'assistant' }, finish_reason: null });
     const pieces: { content?: string; reasoning?: string }[] = [
@@ -187,11 +216,14 @@ export class CerebrasStandIn {
           started += performance.now() - held;
         }
         if (s.errorEventAfterChunks !== undefined && contentChunks >= s.errorEventAfterChunks) {
-          res.write(`event: error\ndata: ${JSON.stringify({ error: { message: 'Internal server error', type: 'server_error', code: 'internal_error' }, status_code: 500 })}\n\n`);
+          res.write(
+            `event: error\ndata: ${JSON.stringify({ error: { message: 'Internal server error', type: 'server_error', code: 'internal_error' }, status_code: 500 })}\n\n`,
+          );
           res.end();
           return;
         }
-        if (s.malformed && contentChunks === s.malformed.afterChunks) res.write(s.malformed.lines.map((l) => `${l}\n\n`).join(''));
+        if (s.malformed && contentChunks === s.malformed.afterChunks)
+          res.write(s.malformed.lines.map((l) => `${l}\n\n`).join(''));
         contentChunks++;
       }
       const flowing = send({ delta: piece, finish_reason: null });
@@ -213,7 +245,10 @@ export class CerebrasStandIn {
       return;
     }
     const completionTokens = Math.ceil(((s.content ?? '').length + (s.reasoning ?? '').length) / 4);
-    send({ delta: {}, finish_reason: s.finishReason ?? 'stop' }, { usage: usage(promptTokens, completionTokens), time_info: timeInfo(completionTokens, s.tokensPerSecond) });
+    send(
+      { delta: {}, finish_reason: s.finishReason ?? 'stop' },
+      { usage: usage(promptTokens, completionTokens), time_info: timeInfo(completionTokens, s.tokensPerSecond) },
+    );
     if (!s.omitDone) res.write('data: [DONE]\n\n');
     res.end();
     s.onEnd?.();
@@ -227,12 +262,23 @@ function split(text: string, size: number): string[] {
 }
 
 function usage(prompt: number, completion: number) {
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: 0 } };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: 0 },
+  };
 }
 
 function timeInfo(completionTokens: number, rate: number | undefined) {
   const completion = rate ? completionTokens / rate : completionTokens / 3000;
-  return { queue_time: 0.0002, prompt_time: 0.003, completion_time: completion, total_time: completion + 0.0032, created: Date.now() / 1000 };
+  return {
+    queue_time: 0.0002,
+    prompt_time: 0.003,
+    completion_time: completion,
+    total_time: completion + 0.0032,
+    created: Date.now() / 1000,
+  };
 }
 
 function modelEntry(id: string) {
@@ -246,11 +292,18 @@ function json(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 /** Builds a model answer in the `<FILE>` format from a map of paths to contents. */
 export function fileBlocks(files: Record<string, string>, prose = ''): string {
-  return prose + Object.entries(files).map(([p, c]) => `<FILE path="${p}">\n${c}</FILE>\n`).join('');
+  return (
+    prose +
+    Object.entries(files)
+      .map(([p, c]) => `<FILE path="${p}">\n${c}</FILE>\n`)
+      .join('')
+  );
 }
 
 /** A fix answer as a model writes it: SEARCH/REPLACE blocks, each after its file's path. */
 export function editBlocks(edits: { file: string; search: string; replace: string }[], prose = ''): string {
-  const body = edits.map((e) => `${e.file}\n<<<<<<< SEARCH\n${e.search}\n=======\n${e.replace}\n>>>>>>> REPLACE\n`).join('\n');
+  const body = edits
+    .map((e) => `${e.file}\n<<<<<<< SEARCH\n${e.search}\n=======\n${e.replace}\n>>>>>>> REPLACE\n`)
+    .join('\n');
   return prose + body;
 }

@@ -27,7 +27,12 @@ export function pytestCommand(): string {
 }
 
 /** Copies a failing sample project to a temporary folder (or reuses `root`) and runs its real test tool there. */
-export async function runSample(name: string, command: string, env?: Record<string, string>, root?: string): Promise<{ root: string; output: string; exitCode: number | null }> {
+export async function runSample(
+  name: string,
+  command: string,
+  env?: Record<string, string>,
+  root?: string,
+): Promise<{ root: string; output: string; exitCode: number | null }> {
   if (!root) {
     root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), `turbo-${name}-`)));
     await fs.cp(path.join(PROJECTS, name), root, { recursive: true });
@@ -37,7 +42,13 @@ export async function runSample(name: string, command: string, env?: Record<stri
 }
 
 /** One real run per runner, for the benchmark: the sample, its command, and the runner name. */
-export function sampleRuns(): { runner: string; sample: string; command: string; env?: Record<string, string>; report?: string }[] {
+export function sampleRuns(): {
+  runner: string;
+  sample: string;
+  command: string;
+  env?: Record<string, string>;
+  report?: string;
+}[] {
   return [
     { runner: 'pytest', sample: 'py-pytest', command: pytestCommand() },
     { runner: 'unittest', sample: 'py-unittest', command: 'python3 -m unittest' },

@@ -17,7 +17,12 @@ export function standInSuite(clientOptions: Partial<ClientOptions> = {}): StandI
   const suite = { standin: new CerebrasStandIn() } as StandInSuite;
   before(async () => {
     await suite.standin.start();
-    suite.client = new CerebrasClient({ apiKey: suite.standin.apiKey, baseUrl: suite.standin.url, warmConnection: false, ...clientOptions });
+    suite.client = new CerebrasClient({
+      apiKey: suite.standin.apiKey,
+      baseUrl: suite.standin.url,
+      warmConnection: false,
+      ...clientOptions,
+    });
     suite.env = { CEREBRAS_API_KEY: suite.standin.apiKey, CEREBRAS_BASE_URL: suite.standin.url };
   });
   after(() => suite.standin.close());

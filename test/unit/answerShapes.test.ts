@@ -99,9 +99,11 @@ describe('FileStreamParser: the shapes of published answers', () => {
     assert.deepEqual(parser.finish(), { files: [], unfinished: undefined });
   });
 
-  check('a Markdown file whose closing fence is the last thing sent, without a line break', '**R.md**\n```md\n# R\n```', [
-    { path: 'R.md', content: '# R\n' },
-  ]);
+  check(
+    'a Markdown file whose closing fence is the last thing sent, without a line break',
+    '**R.md**\n```md\n# R\n```',
+    [{ path: 'R.md', content: '# R\n' }],
+  );
 
   check(
     'a Markdown file whose last bare fence ends the answer without a line break',

@@ -16,12 +16,22 @@ interface Run {
   stderr: string;
 }
 
-async function runInProcess(argv: string[], env: Record<string, string | undefined>, answer?: string): Promise<Run & { questions: string[] }> {
+async function runInProcess(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  answer?: string,
+): Promise<Run & { questions: string[] }> {
   let stdout = '';
   let stderr = '';
   const questions: string[] = [];
   const tty = answer === undefined ? {} : { prompt: async (q: string) => (questions.push(q), answer) };
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, isTTY: answer !== undefined, ...tty });
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env,
+    isTTY: answer !== undefined,
+    ...tty,
+  });
   return { code, stdout, stderr, questions };
 }
 
@@ -56,7 +66,22 @@ describe('turbo CLI', () => {
     const run = await runProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json'], env);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(report).sort(), ['continuations', 'cost_usd', 'duration_ms', 'files', 'finish_reason', 'model', 'rejected', 'truncated', 'unfinished', 'usage', 'warnings'].sort());
+    assert.deepEqual(
+      Object.keys(report).sort(),
+      [
+        'continuations',
+        'cost_usd',
+        'duration_ms',
+        'files',
+        'finish_reason',
+        'model',
+        'rejected',
+        'truncated',
+        'unfinished',
+        'usage',
+        'warnings',
+      ].sort(),
+    );
     assert.deepEqual(report.files, [
       { path: 'app/main.py', lines: 1, bytes: 12 },
       { path: 'app/__init__.py', lines: 0, bytes: 0 },
@@ -76,26 +101,50 @@ describe('turbo CLI', () => {
   it('parse-output reads real captured output from stdin, or a JUnit file, and prints diagnostics', async () => {
     const project = path.join(dir, 'proj');
     await fs.cp(path.resolve(__dirname, '../fixtures/projects/node-test'), project, { recursive: true });
-    const run = await runTestCommand({ cwd: project, command: `"${process.execPath}" --test --test-reporter=junit --test-reporter-destination=report.xml --test-reporter=tap --test-reporter-destination=stdout` });
+    const run = await runTestCommand({
+      cwd: project,
+      command: `"${process.execPath}" --test --test-reporter=junit --test-reporter-destination=report.xml --test-reporter=tap --test-reporter-destination=stdout`,
+    });
     let stdout = '';
-    const io = { stdout: (t: string) => (stdout += t), stderr: () => undefined, env: {}, isTTY: false, readStdin: async () => run.output };
+    const io = {
+      stdout: (t: string) => (stdout += t),
+      stderr: () => undefined,
+      env: {},
+      isTTY: false,
+      readStdin: async () => run.output,
+    };
     assert.equal(await main(['parse-output', '--cwd', project, '--json'], io), 1);
     const json = JSON.parse(stdout);
     assert.deepEqual([json.runner, json.passed, json.failed], ['node', 1, 2]);
-    assert.deepEqual(json.diagnostics.map((d: { file: string; line: number; column: number }) => `${d.file}:${d.line}:${d.column}`), ['test/lib.test.js:6:10', 'test/lib.test.js:14:16']);
+    assert.deepEqual(
+      json.diagnostics.map((d: { file: string; line: number; column: number }) => `${d.file}:${d.line}:${d.column}`),
+      ['test/lib.test.js:6:10', 'test/lib.test.js:14:16'],
+    );
     // The values the runner printed, for a diff; only where it printed both.
     assert.deepEqual(
       json.diagnostics.map((d: { expected?: string; actual?: string }) => [d.expected, d.actual]),
-      [["'hello-world'", "'hello_world'"], [undefined, undefined]],
+      [
+        ["'hello-world'", "'hello_world'"],
+        [undefined, undefined],
+      ],
     );
     stdout = '';
     assert.equal(await main(['parse-output', '--cwd', project], io), 1);
-    assert.match(stdout, /^test\/lib\.test\.js:14:16: error: TypeError: Cannot read properties of undefined \(reading 'reduce'\) \[total of missing items\]\nlib\.js:6:16: note: raised here/m);
+    assert.match(
+      stdout,
+      /^test\/lib\.test\.js:14:16: error: TypeError: Cannot read properties of undefined \(reading 'reduce'\) \[total of missing items\]\nlib\.js:6:16: note: raised here/m,
+    );
     stdout = '';
-    assert.equal(await main(['parse-output', '--cwd', project, '--junit', path.join(project, 'report.xml'), '--json'], io), 1);
+    assert.equal(
+      await main(['parse-output', '--cwd', project, '--junit', path.join(project, 'report.xml'), '--json'], io),
+      1,
+    );
     const junit = JSON.parse(stdout);
     assert.equal(junit.runner, 'junit');
-    assert.deepEqual(junit.diagnostics.map((d: { file: string; line: number }) => `${d.file}:${d.line}`), ['test/lib.test.js:6', 'test/lib.test.js:14']);
+    assert.deepEqual(
+      junit.diagnostics.map((d: { file: string; line: number }) => `${d.file}:${d.line}`),
+      ['test/lib.test.js:6', 'test/lib.test.js:14'],
+    );
     let stderr = '';
     const quiet = { ...io, stderr: (t: string) => (stderr += t), readStdin: async () => 'hello\nworld\n' };
     assert.equal(await main(['parse-output'], quiet), 1);
@@ -113,21 +162,28 @@ describe('turbo CLI', () => {
       assert.match(h.stdout, /Exit status/);
     }
     const gen = await runInProcess(['help', 'generate'], {});
-    for (const flag of ['--out', '--model', '--json', '--overwrite', '--max-tokens']) assert.match(gen.stdout, new RegExp(flag));
+    for (const flag of ['--out', '--model', '--json', '--overwrite', '--max-tokens'])
+      assert.match(gen.stdout, new RegExp(flag));
   });
 
   it('uses --model and CEREBRAS_MODEL', async () => {
     standin.enqueue({ content: fileBlocks({ 'a.txt': 'a\n' }) }, { content: fileBlocks({ 'b.txt': 'b\n' }) });
     const a = await runInProcess(['generate', contract, '--out', dir, '--model', 'llama-3.3-70b', '--json'], env);
     assert.equal(JSON.parse(a.stdout).model, 'llama-3.3-70b');
-    const b = await runInProcess(['generate', contract, '--out', dir, '--json'], { ...env, CEREBRAS_MODEL: 'qwen-3-32b' });
+    const b = await runInProcess(['generate', contract, '--out', dir, '--json'], {
+      ...env,
+      CEREBRAS_MODEL: 'qwen-3-32b',
+    });
     assert.equal(JSON.parse(b.stdout).model, 'qwen-3-32b');
     const sent = standin.chatRequests.slice(-2).map((r) => (r.body as { model: string }).model);
     assert.deepEqual(sent, ['llama-3.3-70b', 'qwen-3-32b']);
   });
 
   it('fails with one line on stderr and exit 1 for a wrong key, writing nothing', async () => {
-    const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out')], { ...env, CEREBRAS_API_KEY: 'csk-notthekey123' });
+    const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out')], {
+      ...env,
+      CEREBRAS_API_KEY: 'csk-notthekey123',
+    });
     assert.equal(run.code, 1);
     assert.equal(run.stderr.trim().split('\n').length, 1);
     assert.match(run.stderr, /rejected the API key/);
@@ -138,7 +194,10 @@ describe('turbo CLI', () => {
   it('says "truncated" and exits non-zero when the output was cut off and continuation is off', async () => {
     standin.enqueue({ content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nhal', finishReason: 'length' });
     const before = standin.chatRequests.length;
-    const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--json', '--max-continuations', '0'], env);
+    const run = await runInProcess(
+      ['generate', contract, '--out', path.join(dir, 'out'), '--json', '--max-continuations', '0'],
+      env,
+    );
     assert.equal(standin.chatRequests.length, before + 1);
     assert.equal(run.code, 3);
     assert.match(run.stderr, /truncated/);
@@ -165,7 +224,11 @@ describe('turbo CLI', () => {
   });
 
   it('rejects bad numbers for --max-continuations and --idle-timeout', async () => {
-    for (const args of [['--max-continuations', '-1'], ['--idle-timeout', '0'], ['--max-continuations', 'two']]) {
+    for (const args of [
+      ['--max-continuations', '-1'],
+      ['--idle-timeout', '0'],
+      ['--max-continuations', 'two'],
+    ]) {
       const run = await runInProcess(['generate', contract, '--out', dir, ...args], env);
       assert.equal(run.code, 2, args.join(' '));
     }
@@ -190,24 +253,79 @@ describe('turbo CLI', () => {
   });
 
   describe('faults through the real CLI process: no partial file, no key in any output', () => {
-    const cases: { name: string; scenarios: import('../standin/server').Scenario[]; args?: string[]; code: number; stderr: RegExp; files: string[] }[] = [
-      { name: '429 then success', scenarios: [{ status: 429, headers: { 'retry-after': '0' } }, { content: fileBlocks(FILES) }], code: 0, stderr: /Retrying \(attempt 2 of 3\)/, files: ['README.md', 'app/__init__.py', 'app/main.py'] },
-      { name: '500 then success', scenarios: [{ status: 500, headers: { 'retry-after-ms': '5' } }, { content: fileBlocks(FILES) }], code: 0, stderr: /server error \(500\)/, files: ['README.md', 'app/__init__.py', 'app/main.py'] },
-      { name: 'a cut connection', scenarios: [{ content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(3000) }), chunkSize: 20, cutAfterChunks: 20 }], code: 1, stderr: /connection to Cerebras failed/, files: ['a.txt'] },
-      { name: 'a stalled stream', scenarios: [{ content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(3000) }), chunkSize: 20, stallAfterChunks: 20 }], args: ['--idle-timeout', '1'], code: 1, stderr: /stopped sending for 1 s/, files: ['a.txt'] },
-      { name: 'finish_reason "length" with continuation off', scenarios: [{ content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nB', finishReason: 'length' }], args: ['--max-continuations', '0'], code: 3, stderr: /truncated/, files: ['a.txt'] },
-      { name: 'a wrong key', scenarios: [{ content: fileBlocks(FILES) }], code: 1, stderr: /rejected the API key/, files: [] },
+    const cases: {
+      name: string;
+      scenarios: import('../standin/server').Scenario[];
+      args?: string[];
+      code: number;
+      stderr: RegExp;
+      files: string[];
+    }[] = [
+      {
+        name: '429 then success',
+        scenarios: [{ status: 429, headers: { 'retry-after': '0' } }, { content: fileBlocks(FILES) }],
+        code: 0,
+        stderr: /Retrying \(attempt 2 of 3\)/,
+        files: ['README.md', 'app/__init__.py', 'app/main.py'],
+      },
+      {
+        name: '500 then success',
+        scenarios: [{ status: 500, headers: { 'retry-after-ms': '5' } }, { content: fileBlocks(FILES) }],
+        code: 0,
+        stderr: /server error \(500\)/,
+        files: ['README.md', 'app/__init__.py', 'app/main.py'],
+      },
+      {
+        name: 'a cut connection',
+        scenarios: [
+          { content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(3000) }), chunkSize: 20, cutAfterChunks: 20 },
+        ],
+        code: 1,
+        stderr: /connection to Cerebras failed/,
+        files: ['a.txt'],
+      },
+      {
+        name: 'a stalled stream',
+        scenarios: [
+          { content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(3000) }), chunkSize: 20, stallAfterChunks: 20 },
+        ],
+        args: ['--idle-timeout', '1'],
+        code: 1,
+        stderr: /stopped sending for 1 s/,
+        files: ['a.txt'],
+      },
+      {
+        name: 'finish_reason "length" with continuation off',
+        scenarios: [{ content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nB', finishReason: 'length' }],
+        args: ['--max-continuations', '0'],
+        code: 3,
+        stderr: /truncated/,
+        files: ['a.txt'],
+      },
+      {
+        name: 'a wrong key',
+        scenarios: [{ content: fileBlocks(FILES) }],
+        code: 1,
+        stderr: /rejected the API key/,
+        files: [],
+      },
     ];
     for (const c of cases) {
       it(c.name, async () => {
         standin.enqueue(...c.scenarios);
         const out = path.join(dir, 'out');
         const key = c.name === 'a wrong key' ? 'csk-wrongkeywrongkey' : standin.apiKey;
-        const run = await runProcess(['generate', contract, '--out', out, ...(c.args ?? [])], { ...env, CEREBRAS_API_KEY: key });
+        const run = await runProcess(['generate', contract, '--out', out, ...(c.args ?? [])], {
+          ...env,
+          CEREBRAS_API_KEY: key,
+        });
         assert.equal(run.code, c.code, run.stderr);
         assert.match(run.stderr, c.stderr);
         const written = await fs.readdir(out, { recursive: true, withFileTypes: true }).catch(() => []);
-        const files = written.filter((e) => e.isFile()).map((e) => path.relative(out, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort();
+        const files = written
+          .filter((e) => e.isFile())
+          .map((e) => path.relative(out, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+          .sort();
         assert.deepEqual(files, c.files, 'only complete files, and no temporary file, are on disk');
         assert.ok(!(run.stdout + run.stderr).includes(key), 'the key is in no output');
       });

@@ -29,14 +29,22 @@ describe('CerebrasClient against the stand-in', () => {
   });
   beforeEach(() => {
     standin.requests.length = 0;
-    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false, idleTimeoutMs: 400 });
+    client = new CerebrasClient({
+      apiKey: standin.apiKey,
+      baseUrl: standin.url,
+      warmConnection: false,
+      idleTimeoutMs: 400,
+    });
   });
   after(() => standin.close());
 
   it('streams content and ends with finish_reason, usage and time_info', async () => {
     standin.enqueue({ content: 'hello world, this is streamed', reasoning: 'think', chunkSize: 5 });
     const events = await collect(client);
-    const text = events.filter((e) => e.type === 'content').map((e) => (e as { text: string }).text).join('');
+    const text = events
+      .filter((e) => e.type === 'content')
+      .map((e) => (e as { text: string }).text)
+      .join('');
     assert.equal(text, 'hello world, this is streamed');
     assert.ok(events.some((e) => e.type === 'reasoning'));
     const end = events.at(-1);
@@ -89,7 +97,16 @@ describe('CerebrasClient against the stand-in', () => {
   });
 
   it('fails fast on a 429 that asks to wait a day', async () => {
-    standin.enqueue({ status: 429, headers: { 'retry-after': '86399' }, errorBody: { message: 'Tokens per day limit exceeded', type: 'too_many_requests_error', param: 'quota', code: 'token_quota_exceeded' } });
+    standin.enqueue({
+      status: 429,
+      headers: { 'retry-after': '86399' },
+      errorBody: {
+        message: 'Tokens per day limit exceeded',
+        type: 'too_many_requests_error',
+        param: 'quota',
+        code: 'token_quota_exceeded',
+      },
+    });
     const started = Date.now();
     const err = await failure(collect(client));
     assert.equal(err.kind, 'rate_limit');
@@ -100,7 +117,11 @@ describe('CerebrasClient against the stand-in', () => {
   });
 
   it('retries a 500 and reports a server error when it persists', async () => {
-    standin.enqueue({ status: 500, headers: { 'retry-after-ms': '10' } }, { status: 500, headers: { 'retry-after-ms': '10' } }, { status: 500, headers: { 'retry-after-ms': '10' } });
+    standin.enqueue(
+      { status: 500, headers: { 'retry-after-ms': '10' } },
+      { status: 500, headers: { 'retry-after-ms': '10' } },
+      { status: 500, headers: { 'retry-after-ms': '10' } },
+    );
     const err = await failure(collect(client));
     assert.equal(err.kind, 'server');
     assert.equal(standin.chatRequests.length, 3);
@@ -113,9 +134,11 @@ describe('CerebrasClient against the stand-in', () => {
   });
 
   it('reports a model the service does not offer as unavailable, not a raw 404', async () => {
-    const err = await failure((async () => {
-      for await (const _ of client.stream({ ...buildChatRequest('x'), model: 'nope-1b' })) void _;
-    })());
+    const err = await failure(
+      (async () => {
+        for await (const _ of client.stream({ ...buildChatRequest('x'), model: 'nope-1b' })) void _;
+      })(),
+    );
     assert.equal(err.kind, 'model_unavailable');
     assert.match(err.message, /nope-1b does not exist/);
     assert.match(err.message, /pick another model/);
@@ -145,7 +168,13 @@ describe('CerebrasClient against the stand-in', () => {
     const started = performance.now();
     const events = await collect(client);
     assert.ok(performance.now() - started > 800, 'the stream lasted longer than the idle timeout');
-    assert.equal(events.filter((e) => e.type === 'content').map((e) => (e as { text: string }).text).join(''), 'y'.repeat(480));
+    assert.equal(
+      events
+        .filter((e) => e.type === 'content')
+        .map((e) => (e as { text: string }).text)
+        .join(''),
+      'y'.repeat(480),
+    );
     assert.equal(events.at(-1)?.type, 'end');
   });
 
@@ -153,12 +182,14 @@ describe('CerebrasClient against the stand-in', () => {
     standin.enqueue({ content: 'x'.repeat(4000), chunkSize: 10, tokensPerSecond: 2000 });
     const controller = new AbortController();
     const events: StreamEvent[] = [];
-    const err = await failure((async () => {
-      for await (const e of client.stream(buildChatRequest('c'), { signal: controller.signal })) {
-        events.push(e);
-        if (events.length === 3) controller.abort();
-      }
-    })());
+    const err = await failure(
+      (async () => {
+        for await (const e of client.stream(buildChatRequest('c'), { signal: controller.signal })) {
+          events.push(e);
+          if (events.length === 3) controller.abort();
+        }
+      })(),
+    );
     assert.equal(err.kind, 'cancelled');
   });
 
@@ -166,8 +197,12 @@ describe('CerebrasClient against the stand-in', () => {
     assert.deepEqual(await client.listModels(), standin.models);
   });
 
-  it('accepts the seed\'s base URL with /v1', async () => {
-    const seedStyle = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: `${standin.url}/v1/`, warmConnection: false });
+  it("accepts the seed's base URL with /v1", async () => {
+    const seedStyle = new CerebrasClient({
+      apiKey: standin.apiKey,
+      baseUrl: `${standin.url}/v1/`,
+      warmConnection: false,
+    });
     standin.enqueue({ content: 'ok' });
     const events = await collect(seedStyle);
     assert.equal(events.at(-1)?.type, 'end');
@@ -176,7 +211,12 @@ describe('CerebrasClient against the stand-in', () => {
   });
 
   it('reports an unreachable server as a network problem', async () => {
-    const dead = new CerebrasClient({ apiKey: 'k', baseUrl: `http://127.0.0.1:${await closedPort()}`, warmConnection: false, maxRetries: 0 });
+    const dead = new CerebrasClient({
+      apiKey: 'k',
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      warmConnection: false,
+      maxRetries: 0,
+    });
     const err = await failure(collect(dead));
     assert.equal(err.kind, 'network');
     assert.match(err.message, /refused the connection \(ECONNREFUSED\)/);

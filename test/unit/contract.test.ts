@@ -10,17 +10,26 @@ const codes = (text: string) => checkContract(text).map((i) => i.code);
 describe('contract parser', () => {
   it('reads sections, models with fields, and routes from the seed-style example', () => {
     const doc = parseContract(EXAMPLE);
-    assert.deepEqual(doc.sections.map((s) => s.kind), ['data', 'api', 'rules']);
-    assert.deepEqual(doc.models.map((m) => [m.name, m.language, m.fields.map((f) => `${f.name}:${f.type}`)]), [
-      ['Task', 'python', ['id:str', 'title:str', 'completed:bool']],
-      ['TaskCreate', 'python', ['title:str']],
-    ]);
-    assert.deepEqual(doc.routes.map((r) => [r.method, r.path, r.returnType, r.comment]), [
-      ['POST', '/tasks', 'Task', 'Create task'],
-      ['GET', '/tasks', 'list[Task]', 'List all tasks'],
-      ['DELETE', '/tasks/{id}', 'dict', 'Delete task'],
-      ['POST', '/reset', 'dict', 'Reset state (for testing)'],
-    ]);
+    assert.deepEqual(
+      doc.sections.map((s) => s.kind),
+      ['data', 'api', 'rules'],
+    );
+    assert.deepEqual(
+      doc.models.map((m) => [m.name, m.language, m.fields.map((f) => `${f.name}:${f.type}`)]),
+      [
+        ['Task', 'python', ['id:str', 'title:str', 'completed:bool']],
+        ['TaskCreate', 'python', ['title:str']],
+      ],
+    );
+    assert.deepEqual(
+      doc.routes.map((r) => [r.method, r.path, r.returnType, r.comment]),
+      [
+        ['POST', '/tasks', 'Task', 'Create task'],
+        ['GET', '/tasks', 'list[Task]', 'List all tasks'],
+        ['DELETE', '/tasks/{id}', 'dict', 'Delete task'],
+        ['POST', '/reset', 'dict', 'Reset state (for testing)'],
+      ],
+    );
     const api = doc.sections[1];
     assert.equal(doc.routes[0].span.line > api.heading.line && doc.routes[3].span.line <= api.endLine, true);
     const get = doc.routes[1];
@@ -32,11 +41,14 @@ describe('contract parser', () => {
       '## DATA CONTRACT\n```ts\nexport interface User {\n  id: string;\n  name?: string;\n  tags: string[];\n}\ntype Page = {\n  items: User[];\n};\n```\n' +
         'type Order struct {\n\tID string `json:"id"`\n\tTotal float64\n}\n',
     );
-    assert.deepEqual(doc.models.map((m) => [m.name, m.language, m.fields.map((f) => `${f.name}:${f.type}`)]), [
-      ['User', 'typescript', ['id:string', 'name:string', 'tags:string[]']],
-      ['Page', 'typescript', ['items:User[]']],
-      ['Order', 'go', ['ID:string', 'Total:float64']],
-    ]);
+    assert.deepEqual(
+      doc.models.map((m) => [m.name, m.language, m.fields.map((f) => `${f.name}:${f.type}`)]),
+      [
+        ['User', 'typescript', ['id:string', 'name:string', 'tags:string[]']],
+        ['Page', 'typescript', ['items:User[]']],
+        ['Order', 'go', ['ID:string', 'Total:float64']],
+      ],
+    );
   });
 
   it('finds model names in return types', () => {
@@ -76,8 +88,16 @@ describe('contract checks', () => {
   it('the untouched Blank template, comments and placeholders alone are an empty contract', () => {
     const blank = readFileSync(path.resolve(__dirname, '../../media/templates/blank.contract.md'), 'utf8');
     assert.deepEqual(codes(blank), ['empty-contract']);
-    assert.deepEqual(codes('Build [what]\n\n<!-- the models\ngo here -->\n## RULES:\n\n- \n1. \n- [a rule]\n'), ['empty-contract']);
-    for (const said of ['Build a CLI that counts words.', 'Fizzbuzz', '- Store data in memory', '<!-- note --> Build a thing', '1. Read the file']) {
+    assert.deepEqual(codes('Build [what]\n\n<!-- the models\ngo here -->\n## RULES:\n\n- \n1. \n- [a rule]\n'), [
+      'empty-contract',
+    ]);
+    for (const said of [
+      'Build a CLI that counts words.',
+      'Fizzbuzz',
+      '- Store data in memory',
+      '<!-- note --> Build a thing',
+      '1. Read the file',
+    ]) {
       assert.equal(parseContract(blank.replace('- \n', `${said}\n`)).hasBody, true, said);
     }
     assert.equal(parseContract(blank.replace('Build ', 'Build a word counter')).hasBody, true);
@@ -85,23 +105,42 @@ describe('contract checks', () => {
 
   it('a service without DATA, API or RULES sections gets one warning for each missing one', () => {
     const issues = checkContract('Build a FastAPI service.\n\nPOST /tasks -> dict\n');
-    assert.deepEqual(issues.map((i) => [i.code, i.section]), [['missing-section', 'data'], ['missing-section', 'api'], ['missing-section', 'rules']]);
-    assert.deepEqual(codes('Write a function that reverses a string.\n'), [], 'a library contract needs no API section');
+    assert.deepEqual(
+      issues.map((i) => [i.code, i.section]),
+      [
+        ['missing-section', 'data'],
+        ['missing-section', 'api'],
+        ['missing-section', 'rules'],
+      ],
+    );
+    assert.deepEqual(
+      codes('Write a function that reverses a string.\n'),
+      [],
+      'a library contract needs no API section',
+    );
   });
 
   it('flags unfilled placeholders but not types, links or checkboxes', () => {
-    const text = '## RULES\n- Store data in [storage mechanism]\n- Build [X] with care\n- see [docs](http://x)\n- [ ] todo\n- returns list[Task]\n';
+    const text =
+      '## RULES\n- Store data in [storage mechanism]\n- Build [X] with care\n- see [docs](http://x)\n- [ ] todo\n- returns list[Task]\n';
     const issues = checkContract(text).filter((i) => i.code === 'placeholder');
-    assert.deepEqual(issues.map((i) => [i.span.line, text.split('\n')[i.span.line].slice(i.span.start, i.span.end)]), [
-      [1, '[storage mechanism]'],
-      [2, '[X]'],
-    ]);
+    assert.deepEqual(
+      issues.map((i) => [i.span.line, text.split('\n')[i.span.line].slice(i.span.start, i.span.end)]),
+      [
+        [1, '[storage mechanism]'],
+        [2, '[X]'],
+      ],
+    );
   });
 
   it('does not flag brackets in inline code or fenced code as placeholders', () => {
-    const text = '## RULES\n- Ids match `^[a-z0-9]+$` and ``[A-Z]`` here\n- Store data in [storage mechanism]\n```\nexample [not a placeholder]\n```\n- and `[unclosed [X]\n';
+    const text =
+      '## RULES\n- Ids match `^[a-z0-9]+$` and ``[A-Z]`` here\n- Store data in [storage mechanism]\n```\nexample [not a placeholder]\n```\n- and `[unclosed [X]\n';
     const issues = checkContract(text).filter((i) => i.code === 'placeholder');
-    assert.deepEqual(issues.map((i) => text.split('\n')[i.span.line].slice(i.span.start, i.span.end)), ['[storage mechanism]', '[X]']);
+    assert.deepEqual(
+      issues.map((i) => text.split('\n')[i.span.line].slice(i.span.start, i.span.end)),
+      ['[storage mechanism]', '[X]'],
+    );
   });
 
   it('flags a route whose return type is not declared, at the type', () => {
@@ -117,7 +156,11 @@ describe('contract checks', () => {
     const dup = checkContract(text).filter((i) => i.code === 'duplicate-route');
     assert.equal(dup.length, 1);
     assert.match(dup[0].message, /DELETE \/tasks\/\{task_id\}.*also on line/);
-    assert.equal(text.split('\n')[dup[0].other!.line], 'DELETE /tasks/{id} -> dict    # Delete task', 'the quick fix can go to the first one');
+    assert.equal(
+      text.split('\n')[dup[0].other!.line],
+      'DELETE /tasks/{id} -> dict    # Delete task',
+      'the quick fix can go to the first one',
+    );
   });
 
   it('flags a model field without a type', () => {

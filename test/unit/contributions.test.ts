@@ -16,13 +16,17 @@ interface Manifest {
     commands: { command: string }[];
     menus: Record<string, { command?: string; submenu?: string }[]>;
     keybindings?: { command: string }[];
-    configuration: { properties: Record<string, { default?: unknown }> } | { properties: Record<string, { default?: unknown }> }[];
+    configuration:
+      { properties: Record<string, { default?: unknown }> } | { properties: Record<string, { default?: unknown }> }[];
   };
   activationEvents?: string[];
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as Manifest;
-const properties = Object.assign({}, ...[manifest.contributes.configuration].flat().map((c) => c.properties)) as Record<string, { default?: unknown }>;
+const properties = Object.assign({}, ...[manifest.contributes.configuration].flat().map((c) => c.properties)) as Record<
+  string,
+  { default?: unknown }
+>;
 
 describe('package.json and the code agree', () => {
   it('contributes.commands is exactly the commands the registry handles', () => {
@@ -31,8 +35,16 @@ describe('package.json and the code agree', () => {
 
   it('every menu entry and keybinding names a registered command', () => {
     const known = new Set<string>(COMMAND_IDS);
-    const named = [...Object.values(manifest.contributes.menus).flat().map((m) => m.command), ...(manifest.contributes.keybindings ?? []).map((k) => k.command)];
-    assert.deepEqual(named.filter((c) => c !== undefined && c.startsWith('turbo.') && !known.has(c)), []);
+    const named = [
+      ...Object.values(manifest.contributes.menus)
+        .flat()
+        .map((m) => m.command),
+      ...(manifest.contributes.keybindings ?? []).map((k) => k.command),
+    ];
+    assert.deepEqual(
+      named.filter((c) => c !== undefined && c.startsWith('turbo.') && !known.has(c)),
+      [],
+    );
   });
 
   it('every declared setting is one the code reads, and the code reads no undeclared one', () => {
@@ -57,8 +69,16 @@ describe('package.json and the code agree', () => {
 
   it('F5 works: the launch entry waits for a task of .vscode/tasks.json that runs a package.json script and knows when it has built', () => {
     const read = (file: string) => JSON.parse(fs.readFileSync(path.resolve(__dirname, '../..', file), 'utf8'));
-    const launch = read('.vscode/launch.json') as { configurations: { type: string; preLaunchTask?: string; program?: string }[] };
-    const tasks = read('.vscode/tasks.json') as { tasks: { label: string; script: string; problemMatcher: { background?: { beginsPattern: string; endsPattern: string } } }[] };
+    const launch = read('.vscode/launch.json') as {
+      configurations: { type: string; preLaunchTask?: string; program?: string }[];
+    };
+    const tasks = read('.vscode/tasks.json') as {
+      tasks: {
+        label: string;
+        script: string;
+        problemMatcher: { background?: { beginsPattern: string; endsPattern: string } };
+      }[];
+    };
     const scripts = (read('package.json') as { scripts: Record<string, string> }).scripts;
     const host = launch.configurations.find((c) => c.type === 'extensionHost')!;
     const task = tasks.tasks.find((t) => t.label === host.preLaunchTask)!;
@@ -68,20 +88,37 @@ describe('package.json and the code agree', () => {
     const background = task.problemMatcher.background!;
     for (const pattern of [background.beginsPattern, background.endsPattern]) {
       const line = /console\.log\('(\[watch\][^']*)'\)/g;
-      assert.ok([...printed.matchAll(line)].some((m) => new RegExp(pattern).test(m[1])), `esbuild.mjs prints a line matching ${pattern}`);
+      assert.ok(
+        [...printed.matchAll(line)].some((m) => new RegExp(pattern).test(m[1])),
+        `esbuild.mjs prints a line matching ${pattern}`,
+      );
     }
     const unit = launch.configurations.find((c) => c.type === 'node')!;
-    assert.ok(fs.existsSync(unit.program!.replace('${workspaceFolder}', path.resolve(__dirname, '../..'))), 'the unit-test entry runs mocha');
+    assert.ok(
+      fs.existsSync(unit.program!.replace('${workspaceFolder}', path.resolve(__dirname, '../..'))),
+      'the unit-test entry runs mocha',
+    );
   });
 
   it('the .vsix ships every bundle the shipped code loads (turbo mcp runs dist/mcp.js) and no source map', () => {
     const root = path.resolve(__dirname, '../..');
     const bundles = ['dist/extension.js', 'dist/cli.js', 'dist/mcp.js', 'dist/proxy.js'];
-    for (const bundle of bundles) assert.ok(fs.existsSync(path.join(root, bundle)), `${bundle} is built (npm run build)`);
-    const listed = spawnSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls'], { cwd: root, encoding: 'utf8' });
+    for (const bundle of bundles)
+      assert.ok(fs.existsSync(path.join(root, bundle)), `${bundle} is built (npm run build)`);
+    const listed = spawnSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.equal(listed.status, 0, listed.stderr);
     const shipped = listed.stdout.split('\n').map((l) => l.trim());
-    assert.deepEqual(bundles.filter((b) => !shipped.includes(b)), [], 'bundles left out of the .vsix');
-    assert.deepEqual(shipped.filter((f) => f.endsWith('.map')), []);
+    assert.deepEqual(
+      bundles.filter((b) => !shipped.includes(b)),
+      [],
+      'bundles left out of the .vsix',
+    );
+    assert.deepEqual(
+      shipped.filter((f) => f.endsWith('.map')),
+      [],
+    );
   }).timeout(90_000);
 });

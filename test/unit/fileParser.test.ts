@@ -1,6 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { normalizeStreamPath, pathFromInfo, pathMarker } from '../../src/core/generation/answerPaths';
-import { FileStreamParser, stripWrappingFence, type ParsedFile, type UnfinishedFile } from '../../src/core/generation/fileParser';
+import {
+  FileStreamParser,
+  stripWrappingFence,
+  type ParsedFile,
+  type UnfinishedFile,
+} from '../../src/core/generation/fileParser';
 
 function parse(text: string, size = text.length || 1): { files: ParsedFile[]; unfinished: UnfinishedFile | undefined } {
   const parser = new FileStreamParser();
@@ -59,10 +64,14 @@ describe('FileStreamParser: the <FILE> format', () => {
     [{ path: 'docs/guide.md', content: '# Guide\n\n```sh\nnpm test\n```\n' }],
   );
 
-  check('accepts a lowercase closing tag and a one-line file', '<FILE path="a.txt">A</file><FILE path="b.txt">B</FILE>', [
-    { path: 'a.txt', content: 'A' },
-    { path: 'b.txt', content: 'B' },
-  ]);
+  check(
+    'accepts a lowercase closing tag and a one-line file',
+    '<FILE path="a.txt">A</file><FILE path="b.txt">B</FILE>',
+    [
+      { path: 'a.txt', content: 'A' },
+      { path: 'b.txt', content: 'B' },
+    ],
+  );
 
   check(
     'reports a tagged file the stream cut off and never emits it',
@@ -71,9 +80,11 @@ describe('FileStreamParser: the <FILE> format', () => {
     { path: 'b.txt', partialContent: 'half of b\n</FI' },
   );
 
-  check('ignores things that only look like an opening tag', '<FILE>\n<FILEpath="x">\n<FILE path="no-close\n<FILE path="ok.txt">\nok\n</FILE>', [
-    { path: 'ok.txt', content: 'ok\n' },
-  ]);
+  check(
+    'ignores things that only look like an opening tag',
+    '<FILE>\n<FILEpath="x">\n<FILE path="no-close\n<FILE path="ok.txt">\nok\n</FILE>',
+    [{ path: 'ok.txt', content: 'ok\n' }],
+  );
 
   check(
     'skips <think> blocks, even ones that contain tags',
@@ -104,7 +115,8 @@ describe('FileStreamParser: the <FILE> format', () => {
     const text = `<FILE path="m.txt">\n${content}</FILE>`;
     const parser = new FileStreamParser();
     const files: ParsedFile[] = [];
-    for (let i = 0, step = 1; i < text.length; i += step, step = (step % 5) + 1) files.push(...parser.push(text.slice(i, i + step)));
+    for (let i = 0, step = 1; i < text.length; i += step, step = (step % 5) + 1)
+      files.push(...parser.push(text.slice(i, i + step)));
     files.push(...parser.finish().files);
     assert.deepEqual(files, [{ path: 'm.txt', content }]);
   });
@@ -157,7 +169,9 @@ describe('FileStreamParser: Markdown answers', () => {
     ],
   );
 
-  check('empty files in a fenced block', '**app/__init__.py**\n```python\n```\n', [{ path: 'app/__init__.py', content: '' }]);
+  check('empty files in a fenced block', '**app/__init__.py**\n```python\n```\n', [
+    { path: 'app/__init__.py', content: '' },
+  ]);
 
   check(
     'code blocks without a path, and a marker followed by prose, are not files',
@@ -165,11 +179,18 @@ describe('FileStreamParser: Markdown answers', () => {
     [],
   );
 
-  check('CRLF answers keep CRLF content', '**a.txt**\r\n```\r\nx\r\ny\r\n```\r\n', [{ path: 'a.txt', content: 'x\r\ny\r\n' }]);
+  check('CRLF answers keep CRLF content', '**a.txt**\r\n```\r\nx\r\ny\r\n```\r\n', [
+    { path: 'a.txt', content: 'x\r\ny\r\n' },
+  ]);
 
-  check('a fence closed by the end of the stream is complete', '**a.txt**\n```\nx\n```', [{ path: 'a.txt', content: 'x\n' }]);
+  check('a fence closed by the end of the stream is complete', '**a.txt**\n```\nx\n```', [
+    { path: 'a.txt', content: 'x\n' },
+  ]);
 
-  check('a fenced file cut off by the end of the stream is unfinished', '**a.txt**\n```\nx\ny', [], { path: 'a.txt', partialContent: 'x\ny' });
+  check('a fenced file cut off by the end of the stream is unfinished', '**a.txt**\n```\nx\ny', [], {
+    path: 'a.txt',
+    partialContent: 'x\ny',
+  });
 
   check('mixed formats in one answer', '<FILE path="a.txt">\nA\n</FILE>\n### FILE: b.txt\n```\nB\n```\n', [
     { path: 'a.txt', content: 'A\n' },

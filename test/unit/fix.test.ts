@@ -17,7 +17,11 @@ const read = (abs: string) => fs.readFile(abs, 'utf8').catch(() => undefined);
 
 /** The two edits that make the node-test sample pass. */
 const GOOD_FIX = [
-  { file: 'lib.js', search: "  return text.toLowerCase().replace(/ /g, '_');", replace: "  return text.toLowerCase().replace(/ /g, '-');" },
+  {
+    file: 'lib.js',
+    search: "  return text.toLowerCase().replace(/ /g, '_');",
+    replace: "  return text.toLowerCase().replace(/ /g, '-');",
+  },
   { file: 'lib.js', search: 'function total(items) {', replace: 'function total(items = []) {' },
 ];
 
@@ -31,7 +35,8 @@ describe('SEARCH/REPLACE edits', () => {
   afterEach(() => fs.rm(root, { recursive: true, force: true }));
 
   it('reads blocks after a path line, in fences, with File: labels, and reuses the last path', () => {
-    const answer = 'Here you go:\n\n```python\na.py\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n```\n\n<<<<<<< SEARCH\nz\n=======\n>>>>>>> REPLACE\n\nFile: `src/b.ts`\n<<<<<<< SEARCH\n=======\nnew\n>>>>>>> REPLACE\n';
+    const answer =
+      'Here you go:\n\n```python\na.py\n<<<<<<< SEARCH\nx\n=======\ny\n>>>>>>> REPLACE\n```\n\n<<<<<<< SEARCH\nz\n=======\n>>>>>>> REPLACE\n\nFile: `src/b.ts`\n<<<<<<< SEARCH\n=======\nnew\n>>>>>>> REPLACE\n';
     const { edits, problems } = parseEdits(answer);
     assert.deepEqual(problems, []);
     assert.deepEqual(edits, [
@@ -48,7 +53,11 @@ describe('SEARCH/REPLACE edits', () => {
   });
 
   it('applies edits that each match exactly once, as the smallest changed range', async () => {
-    const plan = await planEdits(root, [{ file: 'a.py', search: 'def g():\n    return 1\n', replace: 'def g():\n    return 2\n' }], read);
+    const plan = await planEdits(
+      root,
+      [{ file: 'a.py', search: 'def g():\n    return 1\n', replace: 'def g():\n    return 2\n' }],
+      read,
+    );
     assert.ok(plan.ok);
     assert.equal(plan.changes[0].after, 'def f():\n    return 1\n\n\ndef g():\n    return 2\n');
     const at = plan.changes[0].before!.lastIndexOf('1');
@@ -56,23 +65,35 @@ describe('SEARCH/REPLACE edits', () => {
   });
 
   it('refuses the whole fix when any SEARCH is missing or ambiguous, and names why', async () => {
-    const plan = await planEdits(root, [
-      { file: 'a.py', search: 'def f():\n', replace: 'def f(x):\n' },
-      { file: 'a.py', search: '    return 1\n', replace: '    return 3\n' },
-      { file: 'a.py', search: 'nothing like this\n', replace: '' },
-      { file: 'missing.py', search: 'x\n', replace: 'y\n' },
-    ], read);
+    const plan = await planEdits(
+      root,
+      [
+        { file: 'a.py', search: 'def f():\n', replace: 'def f(x):\n' },
+        { file: 'a.py', search: '    return 1\n', replace: '    return 3\n' },
+        { file: 'a.py', search: 'nothing like this\n', replace: '' },
+        { file: 'missing.py', search: 'x\n', replace: 'y\n' },
+      ],
+      read,
+    );
     assert.equal(plan.ok, false);
     assert.ok(!plan.ok);
-    assert.deepEqual(plan.problems.map((p) => p.replace(/:.*$/, '') + ' ' + /(occurs 2 times|does not occur|does not exist)/.exec(p)?.[1]), [
-      'a.py occurs 2 times',
-      'a.py does not occur',
-      'missing.py does not exist',
-    ]);
+    assert.deepEqual(
+      plan.problems.map(
+        (p) => p.replace(/:.*$/, '') + ' ' + /(occurs 2 times|does not occur|does not exist)/.exec(p)?.[1],
+      ),
+      ['a.py occurs 2 times', 'a.py does not occur', 'missing.py does not exist'],
+    );
   });
 
   it('refuses paths outside the folder or in .git, matches CRLF files and a last line without newline', async () => {
-    const bad = await planEdits(root, [{ file: '../etc/passwd', search: 'x\n', replace: 'y\n' }, { file: '.git/config', search: '', replace: 'x' }], read);
+    const bad = await planEdits(
+      root,
+      [
+        { file: '../etc/passwd', search: 'x\n', replace: 'y\n' },
+        { file: '.git/config', search: '', replace: 'x' },
+      ],
+      read,
+    );
     assert.ok(!bad.ok);
     assert.equal(bad.problems.length, 2);
     const crlf = await planEdits(root, [{ file: 'crlf.txt', search: 'two\nthree\n', replace: 'TWO\nthree\n' }], read);
@@ -126,7 +147,10 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
   it('runs the tests, sends failures and files, applies the edits and ends green in one round', async () => {
     standin.enqueue({ content: editBlocks(GOOD_FIX, 'The slug uses underscores and total has no default.\n\n') });
     const progress: string[] = [];
-    const report = await loop({ contract: '# Contract\n\nslugify joins words with dashes.', onProgress: (p) => progress.push(`${p.round}/${p.rounds} ${p.phase} ${p.failing ?? ''}`.trim()) });
+    const report = await loop({
+      contract: '# Contract\n\nslugify joins words with dashes.',
+      onProgress: (p) => progress.push(`${p.round}/${p.rounds} ${p.phase} ${p.failing ?? ''}`.trim()),
+    });
     assert.equal(report.outcome, 'green');
     assert.equal(report.rounds.length, 1);
     assert.deepEqual(report.rounds[0].changes, [{ file: 'lib.js', created: false }]);
@@ -135,12 +159,22 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
     assert.deepEqual(progress, ['1/3 testing', '1/3 fixing 2', '2/3 testing']);
     assert.equal(report.final.green, true);
     const sent = JSON.stringify(standin.chatRequests[0].body);
-    for (const piece of ['slugify joins words with dashes.', 'test/lib.test.js:6:10', "expected 'hello-world', got 'hello_world'", 'lib.js:6:16', 'function total(items)', 'SEARCH']) assert.ok(sent.includes(piece.replace(/'/g, "'")), `the fix request holds ${piece}`);
+    for (const piece of [
+      'slugify joins words with dashes.',
+      'test/lib.test.js:6:10',
+      "expected 'hello-world', got 'hello_world'",
+      'lib.js:6:16',
+      'function total(items)',
+      'SEARCH',
+    ])
+      assert.ok(sent.includes(piece.replace(/'/g, "'")), `the fix request holds ${piece}`);
   });
 
   it('refuses edits that do not apply and leaves every file byte-identical', async () => {
     const before = await fs.readFile(path.join(root, 'lib.js'), 'utf8');
-    standin.enqueue({ content: editBlocks([GOOD_FIX[0], { file: 'lib.js', search: 'function totally(items) {', replace: 'x' }]) });
+    standin.enqueue({
+      content: editBlocks([GOOD_FIX[0], { file: 'lib.js', search: 'function totally(items) {', replace: 'x' }]),
+    });
     const report = await loop();
     assert.equal(report.outcome, 'edits_refused');
     assert.match(report.rounds[0].problems.join('\n'), /lib\.js: the SEARCH text does not occur/);
@@ -149,7 +183,15 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
   });
 
   it('stops when a round does not reduce the failures', async () => {
-    standin.enqueue({ content: editBlocks([{ file: 'lib.js', search: 'function slugify(text) {', replace: '// Turns text into a slug.\nfunction slugify(text) {' }]) });
+    standin.enqueue({
+      content: editBlocks([
+        {
+          file: 'lib.js',
+          search: 'function slugify(text) {',
+          replace: '// Turns text into a slug.\nfunction slugify(text) {',
+        },
+      ]),
+    });
     const report = await loop();
     assert.equal(report.outcome, 'no_progress');
     assert.equal(report.rounds.length, 1);
@@ -170,15 +212,23 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
     const env = { PATH: process.env.PATH ?? '', CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url };
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(process.execPath, [CLI, ...args], { env }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+        execFile(process.execPath, [CLI, ...args], { env }, (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
       );
     const test = await run(['test', '--cwd', root, '--cmd', NODE_TEST, '--json']);
     assert.equal(test.code, 1, test.stderr);
     const json = JSON.parse(test.stdout);
     assert.equal(json.runner, 'node');
     assert.deepEqual([json.passed, json.failed, json.green], [1, 2, false]);
-    assert.deepEqual(json.diagnostics.map((d: { file: string; line: number; column: number }) => `${d.file}:${d.line}:${d.column}`), ['test/lib.test.js:6:10', 'test/lib.test.js:14:16']);
-    assert.deepEqual(json.diagnostics[1].related.map((r: { file: string; line: number }) => `${r.file}:${r.line}`), ['lib.js:6']);
+    assert.deepEqual(
+      json.diagnostics.map((d: { file: string; line: number; column: number }) => `${d.file}:${d.line}:${d.column}`),
+      ['test/lib.test.js:6:10', 'test/lib.test.js:14:16'],
+    );
+    assert.deepEqual(
+      json.diagnostics[1].related.map((r: { file: string; line: number }) => `${r.file}:${r.line}`),
+      ['lib.js:6'],
+    );
     assert.equal(json.diagnostics[0].severity, 'error');
 
     standin.enqueue({ content: editBlocks(GOOD_FIX) });
@@ -186,7 +236,10 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
     assert.equal(fix.code, 0, fix.stderr);
     const fixed = JSON.parse(fix.stdout);
     assert.equal(fixed.outcome, 'green');
-    assert.deepEqual(fixed.rounds.map((r: { changed: string[] }) => r.changed), [['lib.js']]);
+    assert.deepEqual(
+      fixed.rounds.map((r: { changed: string[] }) => r.changed),
+      [['lib.js']],
+    );
     assert.equal(fixed.final.green, true);
     assert.doesNotMatch(test.stdout + test.stderr + fix.stdout + fix.stderr, new RegExp(standin.apiKey));
 
@@ -199,7 +252,10 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
     const before = await fs.readFile(path.join(root, 'lib.js'), 'utf8');
     standin.enqueue({ content: editBlocks(GOOD_FIX) + '\n'.repeat(4000), chunkSize: 4, tokensPerSecond: 200 });
     const abort = new AbortController();
-    const report = await loop({ signal: abort.signal, onProgress: (p) => p.phase === 'fixing' && setTimeout(() => abort.abort(), 100) });
+    const report = await loop({
+      signal: abort.signal,
+      onProgress: (p) => p.phase === 'fixing' && setTimeout(() => abort.abort(), 100),
+    });
     assert.equal(report.outcome, 'cancelled');
     assert.equal(await fs.readFile(path.join(root, 'lib.js'), 'utf8'), before);
   });
@@ -228,9 +284,30 @@ describe('the files sent with a fix', () => {
       await fs.mkdir(path.dirname(path.join(root, p)), { recursive: true });
       await fs.writeFile(path.join(root, p), c);
     }
-    const at = (p: string) => ({ location: { file: path.join(root, p), line: 1, column: 1 }, message: 'x', test: 't', related: [] });
-    const sent = await gatherFiles(root, ['test/a.test.js', 'test/b.test.ts', 'tests/test_c.py', 'pkg/d_test.go'].map(at), read);
-    assert.deepEqual(sent.map((f) => f.path), ['test/a.test.js', 'test/b.test.ts', 'tests/test_c.py', 'pkg/d_test.go', 'lib.js', 'src/g.ts', 'calc.py', 'pkg/d.go']);
+    const at = (p: string) => ({
+      location: { file: path.join(root, p), line: 1, column: 1 },
+      message: 'x',
+      test: 't',
+      related: [],
+    });
+    const sent = await gatherFiles(
+      root,
+      ['test/a.test.js', 'test/b.test.ts', 'tests/test_c.py', 'pkg/d_test.go'].map(at),
+      read,
+    );
+    assert.deepEqual(
+      sent.map((f) => f.path),
+      [
+        'test/a.test.js',
+        'test/b.test.ts',
+        'tests/test_c.py',
+        'pkg/d_test.go',
+        'lib.js',
+        'src/g.ts',
+        'calc.py',
+        'pkg/d.go',
+      ],
+    );
     await fs.rm(root, { recursive: true, force: true });
   });
 });

@@ -26,7 +26,16 @@ describe('layers: lint refuses imports across them', () => {
   }
 
   it('lets the faces import the core, and the extension import vscode', async () => {
-    assert.deepEqual(await restricted('src/cli/cli.ts', "import { generate } from '../core/generation/pipeline';\nvoid generate;\n"), []);
-    assert.deepEqual(await restricted('src/extension/extension.ts', "import * as vscode from 'vscode';\nimport { generate } from '../core/generation/pipeline';\nvoid vscode;\nvoid generate;\n"), []);
+    assert.deepEqual(
+      await restricted('src/cli/cli.ts', "import { generate } from '../core/generation/pipeline';\nvoid generate;\n"),
+      [],
+    );
+    assert.deepEqual(
+      await restricted(
+        'src/extension/extension.ts',
+        "import * as vscode from 'vscode';\nimport { generate } from '../core/generation/pipeline';\nvoid vscode;\nvoid generate;\n",
+      ),
+      [],
+    );
   });
 });

@@ -8,7 +8,15 @@ describe('locate: a path a runner printed, as a file of the project', () => {
   let root: string;
   before(async () => {
     root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-locate-')));
-    for (const file of ['src/app.ts', 'src/util/x.js', 'util/x.js', 'test/app.test.ts', 'node_modules/jest/x.js', 'case.py', 'main_test.go']) {
+    for (const file of [
+      'src/app.ts',
+      'src/util/x.js',
+      'util/x.js',
+      'test/app.test.ts',
+      'node_modules/jest/x.js',
+      'case.py',
+      'main_test.go',
+    ]) {
       await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
       await fs.writeFile(path.join(root, file), '\n');
     }
@@ -29,11 +37,23 @@ describe('locate: a path a runner printed, as a file of the project', () => {
     ['the longest suffix wins', () => '/ci/src/util/x.js', 'src/util/x.js'],
     ['a file that is not there', () => 'src/missing.ts', undefined],
     ['an installed package', () => 'node_modules/jest/x.js', undefined],
-    ["an installed package on another machine", () => '/home/runner/work/app/app/node_modules/jest/x.js', undefined],
+    ['an installed package on another machine', () => '/home/runner/work/app/app/node_modules/jest/x.js', undefined],
     ["Node's own modules", () => 'node:internal/process/task_queues', undefined],
-    ["Python's standard library, even where the folder has a file of that name", () => '/usr/lib/python3.11/case.py', undefined],
-    ["Go's standard library, even where the folder has a file of that name", () => '/usr/local/go/src/main_test.go', undefined],
-    ["Rust's standard library", () => '/rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/core/src/panicking.rs', undefined],
+    [
+      "Python's standard library, even where the folder has a file of that name",
+      () => '/usr/lib/python3.11/case.py',
+      undefined,
+    ],
+    [
+      "Go's standard library, even where the folder has a file of that name",
+      () => '/usr/local/go/src/main_test.go',
+      undefined,
+    ],
+    [
+      "Rust's standard library",
+      () => '/rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/core/src/panicking.rs',
+      undefined,
+    ],
     ['a folder', () => 'src', undefined],
   ];
   for (const [what, printed, want] of cases) {

@@ -10,17 +10,30 @@ const DIST = path.resolve(__dirname, '../../dist');
 
 /** Starts the real server as a stdio process and connects the MCP SDK's own client to it. */
 async function connect(args: string[], env: Record<string, string>, cwd: string): Promise<Client> {
-  await fs.access(path.join(DIST, 'mcp.js')).catch(() => assert.fail('dist/mcp.js is missing: run npm run build first'));
-  const transport = new StdioClientTransport({ command: process.execPath, args, env: { PATH: process.env.PATH ?? '', ...env }, cwd, stderr: 'pipe' });
+  await fs
+    .access(path.join(DIST, 'mcp.js'))
+    .catch(() => assert.fail('dist/mcp.js is missing: run npm run build first'));
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    cwd,
+    stderr: 'pipe',
+  });
   const client = new Client({ name: 'turbo-test', version: '0.0.0' });
   await client.connect(transport);
   return client;
 }
 
 type CallResult = { content: { type: string; text: string }[]; isError?: boolean };
-const call = async (client: Client, name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallResult;
+const call = async (client: Client, name: string, args: Record<string, unknown> = {}) =>
+  (await client.callTool({ name, arguments: args })) as CallResult;
 
-const FILES = { 'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n', 'app/__init__.py': '', 'SECRET_MARKER.txt': 'content-that-must-not-leak\n' };
+const FILES = {
+  'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
+  'app/__init__.py': '',
+  'SECRET_MARKER.txt': 'content-that-must-not-leak\n',
+};
 
 describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   const standin = new CerebrasStandIn();
@@ -31,7 +44,11 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   });
   beforeEach(async () => {
     cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-mcp-'));
-    client = await connect([path.join(DIST, 'mcp.js')], { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_URL: `${standin.url}/v1` }, cwd);
+    client = await connect(
+      [path.join(DIST, 'mcp.js')],
+      { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_URL: `${standin.url}/v1` },
+      cwd,
+    );
   });
   afterEach(async () => {
     await client.close();
@@ -39,31 +56,48 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   });
   after(() => standin.close());
 
-  it('lists the seed\'s three tools with the seed\'s argument names, and run_tests', async () => {
+  it("lists the seed's three tools with the seed's argument names, and run_tests", async () => {
     const { tools } = await client.listTools();
-    const byName = Object.fromEntries(tools.map((t) => [t.name, t.inputSchema as { properties?: Record<string, unknown>; required?: string[] }]));
+    const byName = Object.fromEntries(
+      tools.map((t) => [t.name, t.inputSchema as { properties?: Record<string, unknown>; required?: string[] }]),
+    );
     assert.deepEqual(Object.keys(byName).sort(), ['check_status', 'generate', 'generate_and_write_files', 'run_tests']);
     assert.deepEqual(byName.run_tests.required, ['project_dir']);
     assert.deepEqual(Object.keys(byName.generate.properties ?? {}).sort(), ['max_tokens', 'prompt', 'system_prompt']);
     assert.deepEqual(byName.generate.required, ['prompt']);
-    assert.deepEqual(Object.keys(byName.generate_and_write_files.properties ?? {}).sort(), ['output_dir', 'prompt', 'system_prompt']);
+    assert.deepEqual(Object.keys(byName.generate_and_write_files.properties ?? {}).sort(), [
+      'output_dir',
+      'prompt',
+      'system_prompt',
+    ]);
     assert.deepEqual([...(byName.generate_and_write_files.required ?? [])].sort(), ['output_dir', 'prompt']);
   });
 
   it('generate_and_write_files writes exact files and returns metadata only', async () => {
     standin.enqueue({ content: fileBlocks(FILES, 'Here:\n'), chunkSize: 7 });
-    const result = await call(client, 'generate_and_write_files', { prompt: '## RULES\n- FastAPI\n', output_dir: 'out' });
+    const result = await call(client, 'generate_and_write_files', {
+      prompt: '## RULES\n- FastAPI\n',
+      output_dir: 'out',
+    });
     assert.equal(result.isError, undefined);
     const meta = JSON.parse(result.content[0].text);
     assert.equal(meta.status, 'success');
     assert.equal(meta.model, 'gpt-oss-120b');
     assert.equal(meta.total_files, 3);
     assert.equal(meta.total_lines, 4);
-    assert.deepEqual(meta.files_written.map((f: { filename: string; lines: number }) => [f.filename, f.lines]), [['app/main.py', 3], ['app/__init__.py', 0], ['SECRET_MARKER.txt', 1]]);
+    assert.deepEqual(
+      meta.files_written.map((f: { filename: string; lines: number }) => [f.filename, f.lines]),
+      [
+        ['app/main.py', 3],
+        ['app/__init__.py', 0],
+        ['SECRET_MARKER.txt', 1],
+      ],
+    );
     const root = await fs.realpath(cwd);
     assert.equal(meta.files_written[0].path, path.join(root, 'out', 'app/main.py'));
     assert.deepEqual(meta.errors, []);
-    for (const key of ['generation_time_ms', 'usage', 'cost_usd', 'tokens_per_second', 'finish_reason']) assert.ok(key in meta, key);
+    for (const key of ['generation_time_ms', 'usage', 'cost_usd', 'tokens_per_second', 'finish_reason'])
+      assert.ok(key in meta, key);
     for (const [p, c] of Object.entries(FILES)) assert.equal(await fs.readFile(path.join(cwd, 'out', p), 'utf8'), c);
     assert.ok(!result.content[0].text.includes('content-that-must-not-leak'), 'no file content in the result');
     assert.ok(!result.content[0].text.includes('FastAPI()'), 'no file content in the result');
@@ -71,9 +105,16 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   });
 
   it('refuses hostile paths and writes nothing outside output_dir', async () => {
-    standin.enqueue({ content: fileBlocks({ '../escape.txt': 'x', '/etc/evil': 'x', '.git/config': 'x', 'ok.txt': 'ok\n' }) });
-    const meta = JSON.parse((await call(client, 'generate_and_write_files', { prompt: 'x', output_dir: 'out' })).content[0].text);
-    assert.deepEqual(meta.files_written.map((f: { filename: string }) => f.filename), ['ok.txt']);
+    standin.enqueue({
+      content: fileBlocks({ '../escape.txt': 'x', '/etc/evil': 'x', '.git/config': 'x', 'ok.txt': 'ok\n' }),
+    });
+    const meta = JSON.parse(
+      (await call(client, 'generate_and_write_files', { prompt: 'x', output_dir: 'out' })).content[0].text,
+    );
+    assert.deepEqual(
+      meta.files_written.map((f: { filename: string }) => f.filename),
+      ['ok.txt'],
+    );
     assert.equal(meta.errors.length, 3);
     assert.ok(meta.errors.every((e: string) => e.startsWith('rejected')));
     await assert.rejects(fs.access(path.join(cwd, 'escape.txt')));
@@ -81,7 +122,11 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   });
 
   it('reports truncation in the metadata and writes no partial file', async () => {
-    standin.enqueue({ content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nhal', finishReason: 'length' }, { content: '' }, { content: '' });
+    standin.enqueue(
+      { content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.txt">\nhal', finishReason: 'length' },
+      { content: '' },
+      { content: '' },
+    );
     const result = await call(client, 'generate_and_write_files', { prompt: 'x', output_dir: 'out' });
     const meta = JSON.parse(result.content[0].text);
     assert.equal(meta.status, 'partial');
@@ -90,12 +135,15 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
     assert.deepEqual(await fs.readdir(path.join(cwd, 'out')), ['a.txt']);
   });
 
-  it('generate returns the model\'s text', async () => {
+  it("generate returns the model's text", async () => {
     standin.enqueue({ content: 'just text' });
     const result = await call(client, 'generate', { prompt: 'say something', max_tokens: 100 });
     assert.equal(result.content[0].text, 'just text');
     const body = standin.chatRequests.at(-1)!.body as { messages: { role: string }[]; max_completion_tokens: number };
-    assert.deepEqual(body.messages.map((m) => m.role), ['user']);
+    assert.deepEqual(
+      body.messages.map((m) => m.role),
+      ['user'],
+    );
     assert.equal(body.max_completion_tokens, 100);
   });
 
@@ -105,8 +153,14 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
     assert.equal(result.isError, undefined, result.content[0].text);
     const report = JSON.parse(result.content[0].text);
     assert.deepEqual([report.runner, report.passed, report.failed, report.green], ['node', 1, 2, false]);
-    assert.deepEqual(report.diagnostics.map((d: { file: string; line: number }) => `${d.file}:${d.line}`), ['test/lib.test.js:6', 'test/lib.test.js:14']);
-    assert.deepEqual(report.diagnostics[1].related.map((r: { file: string; line: number }) => `${r.file}:${r.line}`), ['lib.js:6']);
+    assert.deepEqual(
+      report.diagnostics.map((d: { file: string; line: number }) => `${d.file}:${d.line}`),
+      ['test/lib.test.js:6', 'test/lib.test.js:14'],
+    );
+    assert.deepEqual(
+      report.diagnostics[1].related.map((r: { file: string; line: number }) => `${r.file}:${r.line}`),
+      ['lib.js:6'],
+    );
     const none = await call(client, 'run_tests', { project_dir: '.' });
     assert.equal(none.isError, true);
     assert.match(none.content[0].text, /No test command found/);

@@ -18,11 +18,20 @@ import { CerebrasStandIn } from '../standin/server';
 import { closedPort } from '../support/closedPort';
 
 /** What fetch throws for a failed connection, as the SDK passes it on. */
-const failed = (code: string) => new APIConnectionError({ cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`connect ${code}`), { code }) }) });
+const failed = (code: string) =>
+  new APIConnectionError({
+    cause: Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error(`connect ${code}`), { code }),
+    }),
+  });
 const refused = failed('ECONNREFUSED');
 const reset = failed('ECONNRESET');
 
-async function drain(client: CerebrasClient, onRetry: (r: RetryInfo) => void, onRetrySent?: (r: { attempt: number; attempts: number }) => void): Promise<Error | undefined> {
+async function drain(
+  client: CerebrasClient,
+  onRetry: (r: RetryInfo) => void,
+  onRetrySent?: (r: { attempt: number; attempts: number }) => void,
+): Promise<Error | undefined> {
   try {
     const events: StreamEvent[] = [];
     for await (const e of client.stream(buildChatRequest('c'), { onRetry, onRetrySent })) events.push(e);
@@ -52,10 +61,23 @@ describe('retries: counted per request, a refused connection given up quickly', 
       const sent: { attempt: number; attempts: number }[] = [];
       for (let request = 0; request < 2; request++) {
         standin.enqueue({ status: 500, headers: { 'retry-after-ms': '5' } }, { content: 'ok' });
-        assert.equal(await drain(client, (r) => retries.push(r), (r) => sent.push(r)), undefined);
+        assert.equal(
+          await drain(
+            client,
+            (r) => retries.push(r),
+            (r) => sent.push(r),
+          ),
+          undefined,
+        );
       }
-      assert.deepEqual(retries.map((r) => `${r.attempt} of ${r.attempts}`), ['2 of 3', '2 of 3']);
-      assert.deepEqual(sent, [{ attempt: 2, attempts: 3 }, { attempt: 2, attempts: 3 }]);
+      assert.deepEqual(
+        retries.map((r) => `${r.attempt} of ${r.attempts}`),
+        ['2 of 3', '2 of 3'],
+      );
+      assert.deepEqual(sent, [
+        { attempt: 2, attempts: 3 },
+        { attempt: 2, attempts: 3 },
+      ]);
     } finally {
       await standin.close();
     }
@@ -63,21 +85,36 @@ describe('retries: counted per request, a refused connection given up quickly', 
 
   it('a closed port fails within a second, after "attempt 2 of 2"', async () => {
     const port = await closedPort();
-    const client = new CerebrasClient({ apiKey: 'csk-test', baseUrl: `http://127.0.0.1:${port}`, warmConnection: false });
+    const client = new CerebrasClient({
+      apiKey: 'csk-test',
+      baseUrl: `http://127.0.0.1:${port}`,
+      warmConnection: false,
+    });
     const retries: RetryInfo[] = [];
     const started = performance.now();
     const err = await drain(client, (r) => retries.push(r));
     assert.ok(err, 'it fails');
     assert.ok(performance.now() - started < 1000, `took ${Math.round(performance.now() - started)} ms`);
-    assert.deepEqual(retries.map((r) => `${r.attempt} of ${r.attempts}`), ['2 of 2']);
+    assert.deepEqual(
+      retries.map((r) => `${r.attempt} of ${r.attempts}`),
+      ['2 of 2'],
+    );
   });
 });
 
 describe('URLs in messages', () => {
   it('never show the password of a base URL, in the URL or in what fetch said about it', () => {
     assert.equal(shownUrl('http://me:hunter2@proxy.local:8080/x'), 'http://…@proxy.local:8080/x');
-    assert.equal(hideCredentials('cannot fetch http://me:pw@a/ and https://u@b/c'), 'cannot fetch http://…@a/ and https://…@b/c');
-    const err = Object.assign(new TypeError('Request cannot be constructed from a URL that includes credentials: http://me:hunter2@127.0.0.1:9/v1'), {});
+    assert.equal(
+      hideCredentials('cannot fetch http://me:pw@a/ and https://u@b/c'),
+      'cannot fetch http://…@a/ and https://…@b/c',
+    );
+    const err = Object.assign(
+      new TypeError(
+        'Request cannot be constructed from a URL that includes credentials: http://me:hunter2@127.0.0.1:9/v1',
+      ),
+      {},
+    );
     const text = describeConnectionFailure(err, { url: shownUrl('http://me:hunter2@127.0.0.1:9/v1/chat/completions') });
     assert.doesNotMatch(text, /hunter2/);
     assert.match(text, /http:\/\/…@127\.0\.0\.1:9\/v1\/chat\/completions/);
@@ -129,13 +166,33 @@ describe('the summary of a generation', () => {
 
   it('says a reason once for the files it applies to, without nested parentheses', () => {
     const skip = 'exists, and you chose Skip Existing';
-    const text = summaryMessage(report({ rejected: [{ path: 'x.txt', reason: skip }, { path: 'y.txt', reason: skip }, { path: 'z.txt', reason: skip }] }));
-    assert.equal(text, 'Turbo wrote 1 file (1 line) in 1.0 s with gpt-oss-120b, $0.0078. 3 not written: x.txt, y.txt and 1 more: exists, and you chose Skip Existing.');
+    const text = summaryMessage(
+      report({
+        rejected: [
+          { path: 'x.txt', reason: skip },
+          { path: 'y.txt', reason: skip },
+          { path: 'z.txt', reason: skip },
+        ],
+      }),
+    );
+    assert.equal(
+      text,
+      'Turbo wrote 1 file (1 line) in 1.0 s with gpt-oss-120b, $0.0078. 3 not written: x.txt, y.txt and 1 more: exists, and you chose Skip Existing.',
+    );
     assert.doesNotMatch(text, /\([^)]*\(/, 'no parentheses inside parentheses');
   });
 
   it('names two files in all when the reasons differ, and counts the rest', () => {
-    const text = summaryMessage(report({ rejected: [{ path: 'a', reason: 'r1' }, { path: 'b', reason: 'r2' }, { path: 'c', reason: 'r3' }, { path: 'd', reason: 'r3' }] }));
+    const text = summaryMessage(
+      report({
+        rejected: [
+          { path: 'a', reason: 'r1' },
+          { path: 'b', reason: 'r2' },
+          { path: 'c', reason: 'r3' },
+          { path: 'd', reason: 'r3' },
+        ],
+      }),
+    );
     assert.match(text, /4 not written: a: r1; b: r2; 2 more for other reasons, listed in the log\.$/);
   });
 });

@@ -69,9 +69,15 @@ describe('checkRealLocation', () => {
 
   // The file-system sink checks small files with synchronous calls and large ones through the
   // thread pool: both must give the same verdicts.
-  for (const [name, io] of [['thread pool', ASYNC_IO], ['synchronous', SYNC_IO]] as const) {
+  for (const [name, io] of [
+    ['thread pool', ASYNC_IO],
+    ['synchronous', SYNC_IO],
+  ] as const) {
     it(`refuses a path that leaves the folder through a symlink (${name} calls)`, async () => {
-      assert.deepEqual(await checkRealLocation(root, 'escape/new/file.txt', io), { ok: false, reason: 'leaves the output folder through a symbolic link' });
+      assert.deepEqual(await checkRealLocation(root, 'escape/new/file.txt', io), {
+        ok: false,
+        reason: 'leaves the output folder through a symbolic link',
+      });
       assert.equal((await checkRealLocation(root, 'escape', io)).ok, false);
     });
 

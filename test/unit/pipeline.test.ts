@@ -22,7 +22,8 @@ async function listFiles(root: string): Promise<string[]> {
 }
 
 const FILES = {
-  'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/tasks")\ndef tasks():\n    return []\n',
+  'app/main.py':
+    'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/tasks")\ndef tasks():\n    return []\n',
   'app/__init__.py': '',
   'requirements.txt': 'fastapi\nuvicorn',
   'tests/test_x.py': 'def test_x():\n\tassert  1 == 1   \n',
@@ -34,7 +35,12 @@ describe('generate (core pipeline) with FsSink', () => {
   let root: string;
   before(async () => {
     await standin.start();
-    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false, idleTimeoutMs: 400 });
+    client = new CerebrasClient({
+      apiKey: standin.apiKey,
+      baseUrl: standin.url,
+      warmConnection: false,
+      idleTimeoutMs: 400,
+    });
   });
   beforeEach(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-gen-'));
@@ -45,12 +51,18 @@ describe('generate (core pipeline) with FsSink', () => {
   it('writes every file exactly and reports lines, bytes, usage and finish_reason', async () => {
     standin.enqueue({ content: fileBlocks(FILES, 'Here you go:\n'), chunkSize: 7 });
     const progress: GenerationProgress[] = [];
-    const report = await generate({ client, contract: 'Build a task API', sink: new FsSink(root), onProgress: (p) => progress.push(p) });
+    const report = await generate({
+      client,
+      contract: 'Build a task API',
+      sink: new FsSink(root),
+      onProgress: (p) => progress.push(p),
+    });
     assert.equal(report.error, undefined);
     assert.equal(report.finishReason, 'stop');
     assert.equal(report.truncated, false);
     assert.deepEqual(await listFiles(root), Object.keys(FILES).sort());
-    for (const [p, content] of Object.entries(FILES)) assert.equal(await fs.readFile(path.join(root, p), 'utf8'), content, p);
+    for (const [p, content] of Object.entries(FILES))
+      assert.equal(await fs.readFile(path.join(root, p), 'utf8'), content, p);
     assert.deepEqual(
       report.files.map((f) => [f.path, f.lines, f.bytes]),
       Object.entries(FILES).map(([p, c]) => [p, countLines(c), Buffer.byteLength(c)]),
@@ -72,7 +84,10 @@ describe('generate (core pipeline) with FsSink', () => {
       }),
     });
     const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
-    assert.deepEqual(report.files.map((f) => f.path), ['ok.txt']);
+    assert.deepEqual(
+      report.files.map((f) => f.path),
+      ['ok.txt'],
+    );
     assert.equal(report.rejected.length, 3);
     assert.deepEqual(await listFiles(root), ['ok.txt']);
     await assert.rejects(fs.access(outside));
@@ -88,7 +103,11 @@ describe('generate (core pipeline) with FsSink', () => {
   });
 
   it('keeps complete files and leaves no half file when the connection is cut', async () => {
-    standin.enqueue({ content: fileBlocks({ 'a.txt': 'A\n', 'b.txt': 'B'.repeat(500) + '\n' }), chunkSize: 10, cutAfterChunks: 8 });
+    standin.enqueue({
+      content: fileBlocks({ 'a.txt': 'A\n', 'b.txt': 'B'.repeat(500) + '\n' }),
+      chunkSize: 10,
+      cutAfterChunks: 8,
+    });
     const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
     assert.equal(report.error?.kind, 'network');
     assert.deepEqual(await listFiles(root), ['a.txt']);
@@ -96,7 +115,11 @@ describe('generate (core pipeline) with FsSink', () => {
   });
 
   it('cancels through the AbortSignal and writes no partial file', async () => {
-    standin.enqueue({ content: fileBlocks({ 'a.txt': 'A\n', 'b.txt': 'B'.repeat(20_000) }), chunkSize: 16, tokensPerSecond: 3000 });
+    standin.enqueue({
+      content: fileBlocks({ 'a.txt': 'A\n', 'b.txt': 'B'.repeat(20_000) }),
+      chunkSize: 16,
+      tokensPerSecond: 3000,
+    });
     const controller = new AbortController();
     const report = await generate({
       client,
@@ -111,7 +134,11 @@ describe('generate (core pipeline) with FsSink', () => {
 
   it('after a cancel, asks nothing about existing files and leaves them alone: Cancel means stop', async () => {
     await fs.writeFile(path.join(root, 'a.txt'), 'mine\n');
-    standin.enqueue({ content: fileBlocks({ 'a.txt': 'theirs\n', 'b.txt': 'B\n', 'c.txt': 'C'.repeat(20_000) }), chunkSize: 16, tokensPerSecond: 3000 });
+    standin.enqueue({
+      content: fileBlocks({ 'a.txt': 'theirs\n', 'b.txt': 'B\n', 'c.txt': 'C'.repeat(20_000) }),
+      chunkSize: 16,
+      tokensPerSecond: 3000,
+    });
     const controller = new AbortController();
     const asked: string[][] = [];
     const report = await generate({
@@ -133,7 +160,9 @@ describe('generate (core pipeline) with FsSink', () => {
     await fs.writeFile(path.join(root, 'keep.txt'), 'mine\n');
     standin.enqueue({ content: fileBlocks({ 'keep.txt': 'theirs\n', 'new.txt': 'n\n' }) });
     const never = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
-    assert.deepEqual(never.rejected, [{ path: 'keep.txt', reason: 'exists, and the overwrite policy is never', status: 'skipped' }]);
+    assert.deepEqual(never.rejected, [
+      { path: 'keep.txt', reason: 'exists, and the overwrite policy is never', status: 'skipped' },
+    ]);
     assert.equal(await fs.readFile(path.join(root, 'keep.txt'), 'utf8'), 'mine\n');
 
     standin.enqueue({ content: fileBlocks({ 'keep.txt': 'theirs\n' }) });
@@ -159,16 +188,33 @@ describe('generate (core pipeline) with FsSink', () => {
       });
       if (choice === 'skip') {
         assert.equal(report.error, undefined);
-        assert.deepEqual(report.files.map((f) => f.path), ['new.txt']);
-        assert.deepEqual(report.rejected.map((r) => [r.path, r.status]), [['a.txt', 'skipped'], ['b.txt', 'skipped']]);
+        assert.deepEqual(
+          report.files.map((f) => f.path),
+          ['new.txt'],
+        );
+        assert.deepEqual(
+          report.rejected.map((r) => [r.path, r.status]),
+          [
+            ['a.txt', 'skipped'],
+            ['b.txt', 'skipped'],
+          ],
+        );
         assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'mine a\n');
       } else if (choice === 'overwrite') {
-        assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]).sort(), [['a.txt', true], ['b.txt', true], ['new.txt', true]]);
+        assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]).sort(), [
+          ['a.txt', true],
+          ['b.txt', true],
+          ['new.txt', true],
+        ]);
         assert.equal(await fs.readFile(path.join(root, 'b.txt'), 'utf8'), 'new b\n');
       } else {
         assert.equal(report.error?.kind, 'discarded');
         assert.match(report.error!.message, /discarded/);
-        assert.deepEqual(await listFiles(root), ['a.txt', 'b.txt', 'new.txt'], 'new.txt existed before this run, so it stays');
+        assert.deepEqual(
+          await listFiles(root),
+          ['a.txt', 'b.txt', 'new.txt'],
+          'new.txt existed before this run, so it stays',
+        );
       }
     }
     assert.deepEqual(asked[0], ['a.txt', 'b.txt']);
@@ -182,14 +228,18 @@ describe('generate (core pipeline) with FsSink', () => {
   it('lets a file the model repeats replace its own earlier version', async () => {
     standin.enqueue({ content: '<FILE path="a.txt">\nv1\n</FILE><FILE path="a.txt">\nv2\n</FILE>' });
     const report = await generate({ client, contract: 'x', sink: new FsSink(root, 'never') });
-    assert.deepEqual(report.files.map((f) => f.path), ['a.txt']);
+    assert.deepEqual(
+      report.files.map((f) => f.path),
+      ['a.txt'],
+    );
     assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'v2\n');
     assert.deepEqual(report.warnings, ['a.txt appeared more than once; the last version was kept.']);
   });
 
   it('writes the files of a Markdown-style answer exactly', async () => {
     standin.enqueue({
-      content: 'Here you go.\n\n### FILE: app/main.py\n```python\nprint("hi")\n```\n\n**app/__init__.py**\n```python\n```\n```text title="notes.txt"\n\ttabbed  \n```\n',
+      content:
+        'Here you go.\n\n### FILE: app/main.py\n```python\nprint("hi")\n```\n\n**app/__init__.py**\n```python\n```\n```text title="notes.txt"\n\ttabbed  \n```\n',
       chunkSize: 5,
     });
     const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
@@ -252,7 +302,11 @@ describe('generate: continuation after a cut-off answer', () => {
 
   it('resumes mid-file, even with the closing tag split across the two answers', async () => {
     standin.enqueue(
-      { content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.py">\ndef f():\n    return 1\n</FI', finishReason: 'length', chunkSize: 3 },
+      {
+        content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.py">\ndef f():\n    return 1\n</FI',
+        finishReason: 'length',
+        chunkSize: 3,
+      },
       { content: 'LE>\n<FILE path="c.txt">\nC\n</FILE>\n', chunkSize: 2 },
     );
     const notices: string[] = [];
@@ -273,7 +327,10 @@ describe('generate: continuation after a cut-off answer', () => {
   });
 
   it('keeps leading whitespace of a resumed file', async () => {
-    standin.enqueue({ content: '<FILE path="b.py">\ndef f():\n', finishReason: 'length' }, { content: '    return 2\n</FILE>' });
+    standin.enqueue(
+      { content: '<FILE path="b.py">\ndef f():\n', finishReason: 'length' },
+      { content: '    return 2\n</FILE>' },
+    );
     const report = await generate({ client, contract: 'x', sink: new FsSink(root) });
     assert.equal(report.error, undefined);
     assert.equal(await read('b.py'), 'def f():\n    return 2\n');
@@ -291,7 +348,10 @@ describe('generate: continuation after a cut-off answer', () => {
   });
 
   it('an answer that stops right after its last closing fence, with no line break, is complete: no continuation', async () => {
-    standin.enqueue({ content: 'src/app.py\n```python\nprint("a")\n```\n\nsrc/utils.py\n```python\nprint("hello")\n```', finishReason: 'stop' });
+    standin.enqueue({
+      content: 'src/app.py\n```python\nprint("a")\n```\n\nsrc/utils.py\n```python\nprint("hello")\n```',
+      finishReason: 'stop',
+    });
     const report = await generate({ client, contract: 'x', sink: new FsSink(root), maxContinuations: 2 });
     assert.equal(report.error, undefined);
     assert.equal(report.continuations, 0);
@@ -301,7 +361,10 @@ describe('generate: continuation after a cut-off answer', () => {
   });
 
   it('a Markdown file that ends after a bare fence at the end of the answer is complete: no continuation', async () => {
-    standin.enqueue({ content: 'README.md\n```markdown\n# App\n\nLayout:\n```\nsrc/\n```\n```\n', finishReason: 'stop' });
+    standin.enqueue({
+      content: 'README.md\n```markdown\n# App\n\nLayout:\n```\nsrc/\n```\n```\n',
+      finishReason: 'stop',
+    });
     const report = await generate({ client, contract: 'x', sink: new FsSink(root), maxContinuations: 2 });
     assert.equal(report.error, undefined);
     assert.equal(report.continuations, 0);

@@ -42,7 +42,7 @@ function parse(pieces: string[]): { files: ParsedFile[]; unfinished: string | un
 function randomPieces(text: string, seed: number): string[] {
   const pieces: string[] = [];
   let state = seed;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     state = (state * 1103515245 + 12345) % 2147483648;
     const size = 1 + (state % 12);
     pieces.push(text.slice(i, i + size));
@@ -58,7 +58,11 @@ function check(files: ParsedFile[], expected: Map<string, string>, how: string):
     got.set(file.path, file.content);
   }
   assert.deepEqual([...got.keys()].sort(), [...expected.keys()].sort(), `${how}: the files written`);
-  for (const [name, content] of expected) assert.ok(got.get(name) === content, `${how}: ${name} differs\n${JSON.stringify(got.get(name))}\n${JSON.stringify(content)}`);
+  for (const [name, content] of expected)
+    assert.ok(
+      got.get(name) === content,
+      `${how}: ${name} differs\n${JSON.stringify(got.get(name))}\n${JSON.stringify(content)}`,
+    );
 }
 
 describe('Published model answers: every file a user wants, byte for byte, and nothing else', () => {

@@ -7,7 +7,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectRunner, parseTestOutput, RUNNER_NAMES, type RunnerName, type TestFailure } from '../../src/core/testing/parsers';
+import {
+  detectRunner,
+  parseTestOutput,
+  RUNNER_NAMES,
+  type RunnerName,
+  type TestFailure,
+} from '../../src/core/testing/parsers';
 
 const CORPUS = path.resolve(__dirname, '../fixtures/published');
 
@@ -45,7 +51,11 @@ export function corpusCases(): { name: string; dir: string; spec: Case }[] {
         .filter((c) => fs.existsSync(path.join(CORPUS, runner, c, 'case.json')))
         .map((c) => {
           const dir = path.join(CORPUS, runner, c);
-          return { name: `${runner}/${c}`, dir, spec: JSON.parse(fs.readFileSync(path.join(dir, 'case.json'), 'utf8')) as Case };
+          return {
+            name: `${runner}/${c}`,
+            dir,
+            spec: JSON.parse(fs.readFileSync(path.join(dir, 'case.json'), 'utf8')) as Case,
+          };
         }),
     );
 }
@@ -76,7 +86,10 @@ describe('test output parsers on published output (test/fixtures/published)', ()
     for (const { name, dir, spec } of cases) {
       assert.match(spec.source, /^https?:\/\/\S+$/, `${name}: case.json needs the source URL it was published at`);
       assert.ok(spec.title, `${name}: case.json needs a title`);
-      assert.ok(RUNNER_NAMES.includes(spec.runner), `${name}: runner ${spec.runner} is not one of ${RUNNER_NAMES.join(', ')}`);
+      assert.ok(
+        RUNNER_NAMES.includes(spec.runner),
+        `${name}: runner ${spec.runner} is not one of ${RUNNER_NAMES.join(', ')}`,
+      );
       assert.ok(fs.existsSync(path.join(dir, spec.output ?? 'output.txt')), `${name}: the published output is missing`);
       assert.ok(Array.isArray(spec.failures), `${name}: case.json needs the failures a developer wants`);
     }
@@ -94,7 +107,10 @@ describe('test output parsers on published output (test/fixtures/published)', ()
 
       for (const f of parsed.failures) {
         for (const at of [f.location, ...f.related]) {
-          assert.ok(fs.statSync(at.file, { throwIfNoEntry: false })?.isFile(), `a location names a file that does not exist: ${at.file}${shown}`);
+          assert.ok(
+            fs.statSync(at.file, { throwIfNoEntry: false })?.isFile(),
+            `a location names a file that does not exist: ${at.file}${shown}`,
+          );
         }
       }
       const unmatched = [...parsed.failures];
@@ -102,11 +118,26 @@ describe('test output parsers on published output (test/fixtures/published)', ()
         const i = unmatched.findIndex((f) => matches(root, f, want));
         assert.ok(i >= 0, `expected failure not found: ${want.at} [${want.test ?? '-'}] ${want.message ?? ''}${shown}`);
         const [f] = unmatched.splice(i, 1);
-        if (want.related) assert.deepEqual(f.related.map((r) => place(root, r, want.related!.some((x) => x.split(':').length > 2))), want.related, `related locations of ${want.at}${shown}`);
+        if (want.related)
+          assert.deepEqual(
+            f.related.map((r) =>
+              place(
+                root,
+                r,
+                want.related!.some((x) => x.split(':').length > 2),
+              ),
+            ),
+            want.related,
+            `related locations of ${want.at}${shown}`,
+          );
         if (want.expected !== undefined) assert.equal(f.expected, want.expected, `expected value of ${want.at}`);
         if (want.actual !== undefined) assert.equal(f.actual, want.actual, `actual value of ${want.at}`);
       }
-      assert.deepEqual(unmatched.map((f) => describeFailure(root, f)), [], `failures reported that a developer would not want (false or twice)${shown}`);
+      assert.deepEqual(
+        unmatched.map((f) => describeFailure(root, f)),
+        [],
+        `failures reported that a developer would not want (false or twice)${shown}`,
+      );
       if (spec.passed !== undefined) assert.equal(parsed.passed, spec.passed, 'passed count');
       if (spec.failed !== undefined) assert.equal(parsed.failed, spec.failed, 'failed count');
     });

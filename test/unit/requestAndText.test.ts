@@ -6,7 +6,7 @@ import { progressMessage, summaryMessage } from '../../src/extension/progressTex
 import type { GenerationReport } from '../../src/core/generation/pipeline';
 
 describe('resolveBaseUrl', () => {
-  it('prefers the setting, then CEREBRAS_BASE_URL, then the seed\'s CEREBRAS_URL', () => {
+  it("prefers the setting, then CEREBRAS_BASE_URL, then the seed's CEREBRAS_URL", () => {
     const env = { CEREBRAS_BASE_URL: 'http://b', CEREBRAS_URL: 'http://c/v1' };
     assert.equal(resolveBaseUrl('http://a', env), 'http://a');
     assert.equal(resolveBaseUrl('  ', env), 'http://b');
@@ -39,10 +39,19 @@ describe('buildChatRequest', () => {
 describe('progress and summary text', () => {
   it('shows tokens, tokens/s, files and the file being written', () => {
     assert.equal(
-      progressMessage({ tokens: 1234, tokensPerSecond: 2950.4, filesWritten: 1, elapsedMs: 400, currentFile: 'app/main.py' }),
+      progressMessage({
+        tokens: 1234,
+        tokensPerSecond: 2950.4,
+        filesWritten: 1,
+        elapsedMs: 400,
+        currentFile: 'app/main.py',
+      }),
       '1,234 tokens · 2,950 tok/s · 1 file written · app/main.py',
     );
-    assert.equal(progressMessage({ tokens: 0, tokensPerSecond: 0, filesWritten: 0, elapsedMs: 1, currentFile: undefined }), '0 tokens · 0 files written');
+    assert.equal(
+      progressMessage({ tokens: 0, tokensPerSecond: 0, filesWritten: 0, elapsedMs: 1, currentFile: undefined }),
+      '0 tokens · 0 files written',
+    );
   });
 
   it('summarises files, lines, tokens, seconds and what was not written', () => {
@@ -55,24 +64,51 @@ describe('progress and summary text', () => {
       truncated: false,
       timeInfo: { completion_time: 0.49 },
       error: undefined,
-      files: [{ path: 'a', lines: 10, bytes: 1, overwritten: false }, { path: 'b', lines: 5, bytes: 1, overwritten: false }],
+      files: [
+        { path: 'a', lines: 10, bytes: 1, overwritten: false },
+        { path: 'b', lines: 5, bytes: 1, overwritten: false },
+      ],
       rejected: [{ path: '../x', reason: "'..' segment" }],
       warnings: [],
       usage: { prompt_tokens: 1, completion_tokens: 980, total_tokens: 981 },
       streamMs: 640,
       durationMs: 700,
     };
-    assert.equal(summaryMessage(report), "Turbo wrote 2 files (15 lines, 980 tokens, 2,000 tok/s) in 0.6 s with gpt-oss-120b, $0.0009. 1 not written: ../x: '..' segment.");
+    assert.equal(
+      summaryMessage(report),
+      "Turbo wrote 2 files (15 lines, 980 tokens, 2,000 tok/s) in 0.6 s with gpt-oss-120b, $0.0009. 1 not written: ../x: '..' segment.",
+    );
     // The person's time at the question about existing files is not stream time.
     const asked = summaryMessage({ ...report, rejected: [], streamMs: 3_040, durationMs: 17_130 });
     assert.match(asked, /\) in 3\.0 s with gpt-oss-120b, \$0\.0009\. 17\.1 s in all, with your answer\.$/);
   });
 
   it('keeps the summary short when many files were refused, so the notification still shows (the rest is in the log)', () => {
-    const rejected = Array.from({ length: 16 }, (_, i) => ({ path: `deep/folder/number-${i}/.github/workflows/ci.yml`, reason: 'matches deny pattern .github/workflows/**' }));
-    const report = { model: 'gpt-oss-120b', unfinished: [], continuations: 0, costUsd: 0, finishReason: 'stop', truncated: false, timeInfo: undefined, error: undefined, files: [], rejected, warnings: [], usage: undefined, streamMs: 10, durationMs: 10 } as GenerationReport;
+    const rejected = Array.from({ length: 16 }, (_, i) => ({
+      path: `deep/folder/number-${i}/.github/workflows/ci.yml`,
+      reason: 'matches deny pattern .github/workflows/**',
+    }));
+    const report = {
+      model: 'gpt-oss-120b',
+      unfinished: [],
+      continuations: 0,
+      costUsd: 0,
+      finishReason: 'stop',
+      truncated: false,
+      timeInfo: undefined,
+      error: undefined,
+      files: [],
+      rejected,
+      warnings: [],
+      usage: undefined,
+      streamMs: 10,
+      durationMs: 10,
+    } as GenerationReport;
     const text = summaryMessage(report);
     assert.ok(text.length < 400, `${text.length} characters: ${text}`);
-    assert.match(text, /16 not written: deep\/folder\/number-0\/\.github\/workflows\/ci\.yml, deep\/folder\/number-1\/\S* and 14 more: matches deny pattern \.github\/workflows\/\*\*\.$/);
+    assert.match(
+      text,
+      /16 not written: deep\/folder\/number-0\/\.github\/workflows\/ci\.yml, deep\/folder\/number-1\/\S* and 14 more: matches deny pattern \.github\/workflows\/\*\*\.$/,
+    );
   });
 });

@@ -13,7 +13,10 @@ describe('Cerebras stand-in, through the real SDK', () => {
   it('answers non-streaming chat completions with usage and time_info', async () => {
     const sdk = new Cerebras({ apiKey: standin.apiKey, baseURL: standin.url, warmTCPConnection: false, maxRetries: 0 });
     standin.enqueue({ content: 'whole answer', reasoning: 'why' });
-    const res = (await sdk.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'hi' }] })) as {
+    const res = (await sdk.chat.completions.create({
+      model: 'gpt-oss-120b',
+      messages: [{ role: 'user', content: 'hi' }],
+    })) as {
       object: string;
       choices: { message: { content: string; reasoning?: string }; finish_reason: string }[];
       usage: { completion_tokens: number };
@@ -26,7 +29,7 @@ describe('Cerebras stand-in, through the real SDK', () => {
     assert.ok(res.usage.completion_tokens > 0 && res.time_info.total_time > 0);
   });
 
-  it('receives the SDK\'s connection warm-up on GET /v1/tcp_warming', async () => {
+  it("receives the SDK's connection warm-up on GET /v1/tcp_warming", async () => {
     const before = standin.requests.filter((r) => r.path === '/v1/tcp_warming').length;
     new Cerebras({ apiKey: standin.apiKey, baseURL: standin.url });
     for (let i = 0; i < 50 && standin.requests.filter((r) => r.path === '/v1/tcp_warming').length === before; i++) {
@@ -40,7 +43,11 @@ describe('Cerebras stand-in, through the real SDK', () => {
     standin.enqueue({ content: 'x'.repeat(1600), chunkSize: 16, tokensPerSecond: 1000 });
     const started = performance.now();
     let text = '';
-    const stream = await sdk.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const stream = await sdk.chat.completions.create({
+      model: 'gpt-oss-120b',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
     for await (const chunk of stream) {
       const c = chunk as { choices?: { delta?: { content?: string } }[] };
       text += c.choices?.[0]?.delta?.content ?? '';
@@ -54,11 +61,21 @@ describe('Cerebras stand-in, through the real SDK', () => {
     const sdk = new Cerebras({ apiKey: standin.apiKey, baseURL: standin.url, warmTCPConnection: false, maxRetries: 0 });
     let release = () => {};
     const until = new Promise<void>((r) => (release = r));
-    standin.enqueue({ content: 'x'.repeat(1600), chunkSize: 16, tokensPerSecond: 4000, pauseAfterChunks: { chunks: 50, until } });
+    standin.enqueue({
+      content: 'x'.repeat(1600),
+      chunkSize: 16,
+      tokensPerSecond: 4000,
+      pauseAfterChunks: { chunks: 50, until },
+    });
     let text = '';
-    const stream = await sdk.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const stream = await sdk.chat.completions.create({
+      model: 'gpt-oss-120b',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
     const read = (async () => {
-      for await (const chunk of stream) text += (chunk as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '';
+      for await (const chunk of stream)
+        text += (chunk as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '';
     })();
     await new Promise((r) => setTimeout(r, 400));
     // Held after 50 chunks of 16 characters (the SDK may still hold back the last event it read).

@@ -39,8 +39,20 @@ describe('test output parsers, fed real output from the real tools on ES-module 
     assert.equal(detectRunner(output), 'mocha');
     assert.deepEqual([r.passed, r.failed], [1, 2]);
     assert.deepEqual(where(root, r), [
-      { test: 'lib slugify joins words with dashes', at: 'test/lib.spec.js:11:5', related: ['test/lib.spec.js:6:10'], expected: "'hello-world'", actual: "'hello_world'" },
-      { test: 'lib total of missing items', at: 'test/lib.spec.js:19:18', related: ['lib.js:6:16'], expected: undefined, actual: undefined },
+      {
+        test: 'lib slugify joins words with dashes',
+        at: 'test/lib.spec.js:11:5',
+        related: ['test/lib.spec.js:6:10'],
+        expected: "'hello-world'",
+        actual: "'hello_world'",
+      },
+      {
+        test: 'lib total of missing items',
+        at: 'test/lib.spec.js:19:18',
+        related: ['lib.js:6:16'],
+        expected: undefined,
+        actual: undefined,
+      },
     ]);
   });
 
@@ -52,20 +64,47 @@ describe('test output parsers, fed real output from the real tools on ES-module 
       assert.equal(detectRunner(output), 'node');
       assert.deepEqual([r.passed, r.failed], [1, 2]);
       assert.deepEqual(where(root, r), [
-        { test: 'slugify joins words with dashes', at: 'test/lib.test.js:11:3', related: ['test/lib.test.js:7:10'], expected: "'hello-world'", actual: "'hello_world'" },
-        { test: 'total of missing items', at: 'test/lib.test.js:19:16', related: ['lib.js:6:16'], expected: undefined, actual: undefined },
+        {
+          test: 'slugify joins words with dashes',
+          at: 'test/lib.test.js:11:3',
+          related: ['test/lib.test.js:7:10'],
+          expected: "'hello-world'",
+          actual: "'hello_world'",
+        },
+        {
+          test: 'total of missing items',
+          at: 'test/lib.test.js:19:16',
+          related: ['lib.js:6:16'],
+          expected: undefined,
+          actual: undefined,
+        },
       ]);
     });
   }
 
   it('jest on an ES module (node --experimental-vm-modules): the test line with the helper related, expected/received', async function () {
     this.timeout(60_000);
-    const { root, r, output } = await run('jest-esm-test', `${JEST.replace(/^("[^"]+")/, '$1 --experimental-vm-modules')} --ci`);
+    const { root, r, output } = await run(
+      'jest-esm-test',
+      `${JEST.replace(/^("[^"]+")/, '$1 --experimental-vm-modules')} --ci`,
+    );
     assert.equal(detectRunner(output), 'jest');
     assert.deepEqual([r.passed, r.failed], [1, 2]);
     assert.deepEqual(where(root, r), [
-      { test: 'lib slugify joins words with dashes', at: 'test/lib.test.js:10:5', related: ['test/lib.test.js:5:25'], expected: '"hello-world"', actual: '"hello_world"' },
-      { test: 'lib total of missing items', at: 'test/lib.test.js:18:12', related: ['lib.js:6:16'], expected: undefined, actual: undefined },
+      {
+        test: 'lib slugify joins words with dashes',
+        at: 'test/lib.test.js:10:5',
+        related: ['test/lib.test.js:5:25'],
+        expected: '"hello-world"',
+        actual: '"hello_world"',
+      },
+      {
+        test: 'lib total of missing items',
+        at: 'test/lib.test.js:18:12',
+        related: ['lib.js:6:16'],
+        expected: undefined,
+        actual: undefined,
+      },
     ]);
   });
 });

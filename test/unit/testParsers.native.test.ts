@@ -24,7 +24,11 @@ describe('test output parsers, fed real output from pytest, unittest, go and car
   const roots: string[] = [];
   after(() => Promise.all(roots.map((r) => fs.rm(r, { recursive: true, force: true }))));
 
-  async function run(sample: string, command: string, env?: Record<string, string>): Promise<{ root: string; output: string }> {
+  async function run(
+    sample: string,
+    command: string,
+    env?: Record<string, string>,
+  ): Promise<{ root: string; output: string }> {
     const result = await runSample(sample, command, env);
     roots.push(result.root);
     assert.notEqual(result.exitCode, 0, `the ${sample} sample fails its tests:\n${result.output}`);
@@ -40,7 +44,12 @@ describe('test output parsers, fed real output from pytest, unittest, go and car
       assert.deepEqual(where(root, r), [
         { test: 'TestArea/tall', at: 'shapes/area_test.go:19:1', message: 'Area(1, 5) = 6, want 5', related: [] },
         { test: 'TestArea/wide', at: 'shapes/area_test.go:19:1', message: 'Area(3, 1) = 4, want 3', related: [] },
-        { test: 'TestShout', at: 'text/upper_test.go:9:1', message: 'Shout(hello) = "HELLO", want "HELLO!"', related: [] },
+        {
+          test: 'TestShout',
+          at: 'text/upper_test.go:9:1',
+          message: 'Shout(hello) = "HELLO", want "HELLO!"',
+          related: [],
+        },
       ]);
     });
   }
@@ -50,7 +59,9 @@ describe('test output parsers, fed real output from pytest, unittest, go and car
     const { root, output } = await run('cargo-compile-error', 'cargo test --offline', { RUST_BACKTRACE: '0' });
     assert.equal(detectRunner(output), 'cargo');
     const r = parseTestOutput(output, root)!;
-    assert.deepEqual(where(root, r), [{ test: undefined, at: 'src/lib.rs:11:29', message: 'E0308: mismatched types', related: [] }]);
+    assert.deepEqual(where(root, r), [
+      { test: undefined, at: 'src/lib.rs:11:29', message: 'E0308: mismatched types', related: [] },
+    ]);
   });
 
   it('cargo test: a should_panic test that does not panic, and assert_eq! with left/right', async function () {
@@ -60,8 +71,20 @@ describe('test output parsers, fed real output from pytest, unittest, go and car
     const r = parseTestOutput(output, root)!;
     assert.deepEqual([r.passed, r.failed], [1, 2]);
     assert.deepEqual(where(root, r), [
-      { test: 'tests::adds_two', at: 'src/lib.rs:22:9', message: 'assertion `left == right` failed', related: [], expected: '4', actual: '5' },
-      { test: 'tests::rejects_over_100', at: 'src/lib.rs:16:8', message: 'test did not panic as expected', related: [] },
+      {
+        test: 'tests::adds_two',
+        at: 'src/lib.rs:22:9',
+        message: 'assertion `left == right` failed',
+        related: [],
+        expected: '4',
+        actual: '5',
+      },
+      {
+        test: 'tests::rejects_over_100',
+        at: 'src/lib.rs:16:8',
+        message: 'test did not panic as expected',
+        related: [],
+      },
     ]);
   });
 
@@ -74,8 +97,20 @@ describe('test output parsers, fed real output from pytest, unittest, go and car
       const r = parseTestOutput(output, root)!;
       assert.deepEqual([r.passed, r.failed], [1, 2]);
       assert.deepEqual(where(root, r), [
-        { test: 'tests/test_orders.py::test_total_counts_quantities', at: 'tests/test_orders.py:9:1', message: 'assert 7 == 11', related: ['tests/test_orders.py:5:1'], expected: '11', actual: '7' },
-        { test: 'tests/test_orders.py::test_total_from_db', at: 'tests/test_orders.py:12:1', message: "fixture 'db' not found", related: [] },
+        {
+          test: 'tests/test_orders.py::test_total_counts_quantities',
+          at: 'tests/test_orders.py:9:1',
+          message: 'assert 7 == 11',
+          related: ['tests/test_orders.py:5:1'],
+          expected: '11',
+          actual: '7',
+        },
+        {
+          test: 'tests/test_orders.py::test_total_from_db',
+          at: 'tests/test_orders.py:12:1',
+          message: "fixture 'db' not found",
+          related: [],
+        },
       ]);
     });
   }
@@ -88,9 +123,28 @@ describe('test output parsers, fed real output from pytest, unittest, go and car
       const r = parseTestOutput(output, root)!;
       assert.deepEqual([r.passed, r.failed], [1, 3]);
       assert.deepEqual(where(root, r), [
-        { test: 'tests.test_shop.TestShop.test_label', at: 'tests/test_shop.py:20:1', message: "AssertionError: '3 item' != '3 items'", related: [], expected: "'3 items'", actual: "'3 item'" },
-        { test: 'tests.test_shop.TestShop.test_ten_percent', at: 'tests/test_shop.py:9:1', message: 'AssertionError: 190 != 180', related: [], expected: '180', actual: '190' },
-        { test: 'tests.test_shop.TestShop.test_unit_price_of_nothing', at: 'tests/test_shop.py:17:1', message: 'ZeroDivisionError: division by zero', related: ['shop.py:7:1'] },
+        {
+          test: 'tests.test_shop.TestShop.test_label',
+          at: 'tests/test_shop.py:20:1',
+          message: "AssertionError: '3 item' != '3 items'",
+          related: [],
+          expected: "'3 items'",
+          actual: "'3 item'",
+        },
+        {
+          test: 'tests.test_shop.TestShop.test_ten_percent',
+          at: 'tests/test_shop.py:9:1',
+          message: 'AssertionError: 190 != 180',
+          related: [],
+          expected: '180',
+          actual: '190',
+        },
+        {
+          test: 'tests.test_shop.TestShop.test_unit_price_of_nothing',
+          at: 'tests/test_shop.py:17:1',
+          message: 'ZeroDivisionError: division by zero',
+          related: ['shop.py:7:1'],
+        },
       ]);
     });
   }

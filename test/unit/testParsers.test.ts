@@ -3,7 +3,18 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectRunner, parseTestOutput, RUNNER_NAMES, type ParsedTestOutput } from '../../src/core/testing/parsers';
-import { GO_ENV, JEST, JEST_JUNIT, MOCHA, NODE, PROJECTS, pytestCommand, runSample, TSC, VITEST } from '../support/sampleRuns';
+import {
+  GO_ENV,
+  JEST,
+  JEST_JUNIT,
+  MOCHA,
+  NODE,
+  PROJECTS,
+  pytestCommand,
+  runSample,
+  TSC,
+  VITEST,
+} from '../support/sampleRuns';
 
 /** Runs a sample's real tool; the sample must fail, or there is nothing to parse. */
 async function runFixture(...args: Parameters<typeof runSample>): Promise<{ root: string; output: string }> {
@@ -34,8 +45,18 @@ describe('test output parsers, fed real output from the real tools', () => {
     assert.deepEqual(
       where(root, r).sort((a, b) => (a.test ?? '').localeCompare(b.test ?? '')),
       [
-        { test: 'tests.test_calc.TestCalc.test_add', at: 'tests/test_calc.py:8:1', message: 'AssertionError: 4 != 5', related: [] },
-        { test: 'tests.test_calc.TestCalc.test_div', at: 'tests/test_calc.py:11:1', message: 'ZeroDivisionError: division by zero', related: ['calc.py:6:1'] },
+        {
+          test: 'tests.test_calc.TestCalc.test_add',
+          at: 'tests/test_calc.py:8:1',
+          message: 'AssertionError: 4 != 5',
+          related: [],
+        },
+        {
+          test: 'tests.test_calc.TestCalc.test_div',
+          at: 'tests/test_calc.py:11:1',
+          message: 'ZeroDivisionError: division by zero',
+          related: ['calc.py:6:1'],
+        },
       ],
     );
   });
@@ -49,10 +70,26 @@ describe('test output parsers, fed real output from the real tools', () => {
       assert.equal(r.passed, 1);
       assert.equal(r.failed, 2);
       assert.deepEqual(where(root, r), [
-        { test: 'slugify joins words with dashes', at: 'test/lib.test.js:6:10', message: "AssertionError: expected 'hello-world', got 'hello_world'", related: [] },
-        { test: 'total of missing items', at: 'test/lib.test.js:14:16', message: "TypeError: Cannot read properties of undefined (reading 'reduce')", related: ['lib.js:6:16'] },
+        {
+          test: 'slugify joins words with dashes',
+          at: 'test/lib.test.js:6:10',
+          message: "AssertionError: expected 'hello-world', got 'hello_world'",
+          related: [],
+        },
+        {
+          test: 'total of missing items',
+          at: 'test/lib.test.js:14:16',
+          message: "TypeError: Cannot read properties of undefined (reading 'reduce')",
+          related: ['lib.js:6:16'],
+        },
       ]);
-      assert.deepEqual(r.failures.map((f) => [f.expected, f.actual]), [["'hello-world'", "'hello_world'"], [undefined, undefined]]);
+      assert.deepEqual(
+        r.failures.map((f) => [f.expected, f.actual]),
+        [
+          ["'hello-world'", "'hello_world'"],
+          [undefined, undefined],
+        ],
+      );
     });
   }
 
@@ -64,8 +101,18 @@ describe('test output parsers, fed real output from the real tools', () => {
     assert.equal(r.passed, 1);
     assert.equal(r.failed, 2);
     assert.deepEqual(where(root, r), [
-      { test: 'lib slugify joins words with dashes', at: 'test/lib.spec.js:6:12', message: "AssertionError: expected 'hello-world', got 'hello_world'", related: [] },
-      { test: 'lib total of missing items', at: 'test/lib.spec.js:14:18', message: "TypeError: Cannot read properties of undefined (reading 'reduce')", related: ['lib.js:6:16'] },
+      {
+        test: 'lib slugify joins words with dashes',
+        at: 'test/lib.spec.js:6:12',
+        message: "AssertionError: expected 'hello-world', got 'hello_world'",
+        related: [],
+      },
+      {
+        test: 'lib total of missing items',
+        at: 'test/lib.spec.js:14:18',
+        message: "TypeError: Cannot read properties of undefined (reading 'reduce')",
+        related: ['lib.js:6:16'],
+      },
     ]);
   });
 
@@ -76,13 +123,17 @@ describe('test output parsers, fed real output from the real tools', () => {
       assert.equal(detectRunner(output), 'tsc');
       const r = parseTestOutput(output, root)!;
       assert.deepEqual(
-        r.failures.map((f) => `${path.relative(root, f.location.file)}:${f.location.line}:${f.location.column} ${f.message.slice(0, 7)}`),
+        r.failures.map(
+          (f) =>
+            `${path.relative(root, f.location.file)}:${f.location.line}:${f.location.column} ${f.message.slice(0, 7)}`,
+        ),
         ['src/task.ts:7:12 TS2322:', 'src/task.ts:11:15 TS2339:'],
       );
     });
   }
 
-  const sortByTest = (rows: ReturnType<typeof where>) => rows.sort((a, b) => (a.test ?? '').localeCompare(b.test ?? ''));
+  const sortByTest = (rows: ReturnType<typeof where>) =>
+    rows.sort((a, b) => (a.test ?? '').localeCompare(b.test ?? ''));
 
   it('pytest: the assertion with its explanation, and the raising line in project code', async function () {
     this.timeout(60_000);
@@ -92,8 +143,18 @@ describe('test output parsers, fed real output from the real tools', () => {
     const r = parseTestOutput(output, root)!;
     assert.deepEqual([r.passed, r.failed], [1, 2]);
     assert.deepEqual(where(root, r), [
-      { test: 'tests/test_calc.py::test_add', at: 'tests/test_calc.py:5:1', message: 'assert 4 == 5\n+  where 4 = add(2, 2)', related: [] },
-      { test: 'tests/test_calc.py::test_mean_of_nothing', at: 'tests/test_calc.py:9:1', message: 'ZeroDivisionError: division by zero', related: ['calc.py:6:1'] },
+      {
+        test: 'tests/test_calc.py::test_add',
+        at: 'tests/test_calc.py:5:1',
+        message: 'assert 4 == 5\n+  where 4 = add(2, 2)',
+        related: [],
+      },
+      {
+        test: 'tests/test_calc.py::test_mean_of_nothing',
+        at: 'tests/test_calc.py:9:1',
+        message: 'ZeroDivisionError: division by zero',
+        related: ['calc.py:6:1'],
+      },
     ]);
   });
 
@@ -105,7 +166,12 @@ describe('test output parsers, fed real output from the real tools', () => {
     const r = parseTestOutput(output, root)!;
     assert.equal(r.failed, 1);
     assert.deepEqual(where(root, r), [
-      { test: 'tests/test_models.py', at: 'tests/test_models.py:1:1', message: "SyntaxError: expected ':'", related: ['models.py:5:19'] },
+      {
+        test: 'tests/test_models.py',
+        at: 'tests/test_models.py:1:1',
+        message: "SyntaxError: expected ':'",
+        related: ['models.py:5:19'],
+      },
     ]);
   });
 
@@ -117,8 +183,19 @@ describe('test output parsers, fed real output from the real tools', () => {
     const r = parseTestOutput(output, root)!;
     assert.deepEqual([r.passed, r.failed], [1, 2]);
     assert.deepEqual(where(root, r), [
-      { test: 'lib slugify joins words with dashes', at: 'test/lib.test.js:5:36', message: 'expect(received).toBe(expected) // Object.is equality\nExpected: "hello-world"\nReceived: "hello_world"', related: [] },
-      { test: 'lib total of missing items', at: 'test/lib.test.js:13:12', message: "TypeError: Cannot read properties of undefined (reading 'reduce')", related: ['lib.js:6:16'] },
+      {
+        test: 'lib slugify joins words with dashes',
+        at: 'test/lib.test.js:5:36',
+        message:
+          'expect(received).toBe(expected) // Object.is equality\nExpected: "hello-world"\nReceived: "hello_world"',
+        related: [],
+      },
+      {
+        test: 'lib total of missing items',
+        at: 'test/lib.test.js:13:12',
+        message: "TypeError: Cannot read properties of undefined (reading 'reduce')",
+        related: ['lib.js:6:16'],
+      },
     ]);
   });
 
@@ -127,24 +204,39 @@ describe('test output parsers, fed real output from the real tools', () => {
     const root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-jest-many-')));
     roots.push(root);
     await fs.cp(path.join(PROJECTS, 'jest-test'), root, { recursive: true });
-    for (let i = 1; i <= 20; i++) await fs.writeFile(path.join(root, `test/pass${i}.test.js`), `test('passes ${i}', () => expect(${i}).toBe(${i}));\n`);
+    for (let i = 1; i <= 20; i++)
+      await fs.writeFile(
+        path.join(root, `test/pass${i}.test.js`),
+        `test('passes ${i}', () => expect(${i}).toBe(${i}));\n`,
+      );
     const { output } = await runSample('jest-test', `${JEST} --ci`, undefined, root);
     assert.match(output, /Summary of all failing tests/);
     const r = parseTestOutput(output, root)!;
     assert.deepEqual([r.passed, r.failed], [21, 2]);
-    assert.deepEqual(where(root, r).map((f) => f.at), ['test/lib.test.js:5:36', 'test/lib.test.js:13:12']);
+    assert.deepEqual(
+      where(root, r).map((f) => f.at),
+      ['test/lib.test.js:5:36', 'test/lib.test.js:13:12'],
+    );
   });
 
   it('forced colour (FORCE_COLOR=1, ANSI codes kept in the output): mocha, jest and node:test still placed, with expected/actual', async function () {
     this.timeout(120_000);
-    const runs = [['mocha-test', `${MOCHA} --no-config --color "test/*.spec.js"`, 'test/lib.spec.js:6:12'], ['jest-test', `${JEST} --ci --colors`, 'test/lib.test.js:5:36'], ['node-test', `${NODE} --test --test-reporter=spec`, 'test/lib.test.js:6:10']];
+    const runs = [
+      ['mocha-test', `${MOCHA} --no-config --color "test/*.spec.js"`, 'test/lib.spec.js:6:12'],
+      ['jest-test', `${JEST} --ci --colors`, 'test/lib.test.js:5:36'],
+      ['node-test', `${NODE} --test --test-reporter=spec`, 'test/lib.test.js:6:10'],
+    ];
     for (const [sample, command, at] of runs) {
       const { root, output } = await runSample(sample, command, { FORCE_COLOR: '1' });
       roots.push(root);
       assert.ok(output.includes('\u001b['), `${sample} printed colour`);
       const r = parseTestOutput(output, root)!;
       assert.deepEqual([r.passed, r.failed, where(root, r)[0].at], [1, 2, at], sample);
-      assert.match(`${r.failures[0].expected}|${r.failures[0].actual}`, /^["']hello-world["']\|["']hello_world["']$/, sample);
+      assert.match(
+        `${r.failures[0].expected}|${r.failures[0].actual}`,
+        /^["']hello-world["']\|["']hello_world["']$/,
+        sample,
+      );
     }
   });
 
@@ -156,8 +248,19 @@ describe('test output parsers, fed real output from the real tools', () => {
     const r = parseTestOutput(output, root)!;
     assert.deepEqual([r.passed, r.failed], [1, 2]);
     assert.deepEqual(where(root, r), [
-      { test: 'lib slugify joins words with dashes', at: 'test/lib.test.js:5:36', message: "AssertionError: expected 'hello_world' to be 'hello-world' // Object.is equality\nExpected: \"hello-world\"\nReceived: \"hello_world\"", related: [] },
-      { test: 'lib total of missing items', at: 'test/lib.test.js:13:12', message: "TypeError: Cannot read properties of undefined (reading 'reduce')", related: ['lib.js:6:16'] },
+      {
+        test: 'lib slugify joins words with dashes',
+        at: 'test/lib.test.js:5:36',
+        message:
+          'AssertionError: expected \'hello_world\' to be \'hello-world\' // Object.is equality\nExpected: "hello-world"\nReceived: "hello_world"',
+        related: [],
+      },
+      {
+        test: 'lib total of missing items',
+        at: 'test/lib.test.js:13:12',
+        message: "TypeError: Cannot read properties of undefined (reading 'reduce')",
+        related: ['lib.js:6:16'],
+      },
     ]);
   });
 
@@ -171,7 +274,12 @@ describe('test output parsers, fed real output from the real tools', () => {
       assert.equal(r.failed, 2);
       assert.deepEqual(where(root, r), [
         { test: 'TestAdd', at: 'pkg/calc/calc_test.go:7:1', message: 'Add(2, 2) = 4, want 5', related: [] },
-        { test: 'TestFirstOfNothing', at: 'pkg/calc/calc_test.go:12:1', message: 'panic: runtime error: index out of range [0] with length 0', related: ['pkg/calc/calc.go:10:1'] },
+        {
+          test: 'TestFirstOfNothing',
+          at: 'pkg/calc/calc_test.go:12:1',
+          message: 'panic: runtime error: index out of range [0] with length 0',
+          related: ['pkg/calc/calc.go:10:1'],
+        },
       ]);
     });
   }
@@ -184,12 +292,30 @@ describe('test output parsers, fed real output from the real tools', () => {
     const r = parseTestOutput(plain.output, plain.root)!;
     assert.deepEqual([r.passed, r.failed], [1, 2]);
     assert.deepEqual(sortByTest(where(plain.root, r)), [
-      { test: 'tests::adds', at: 'src/lib.rs:17:9', message: 'assertion `left == right` failed\n  left: 2\n right: 3', related: [] },
-      { test: 'tests::first_of_nothing', at: 'src/lib.rs:6:5', message: 'index out of bounds: the len is 0 but the index is 0', related: [] },
+      {
+        test: 'tests::adds',
+        at: 'src/lib.rs:17:9',
+        message: 'assertion `left == right` failed\n  left: 2\n right: 3',
+        related: [],
+      },
+      {
+        test: 'tests::first_of_nothing',
+        at: 'src/lib.rs:6:5',
+        message: 'index out of bounds: the len is 0 but the index is 0',
+        related: [],
+      },
     ]);
     const traced = await runFixture('cargo-test', 'cargo test --offline', { RUST_BACKTRACE: '1' }, plain.root);
     const t = parseTestOutput(traced.output, traced.root)!;
-    assert.deepEqual(where(traced.root, t).find((x) => x.test === 'tests::first_of_nothing'), { test: 'tests::first_of_nothing', at: 'src/lib.rs:22:20', message: 'index out of bounds: the len is 0 but the index is 0', related: ['src/lib.rs:6:5'] });
+    assert.deepEqual(
+      where(traced.root, t).find((x) => x.test === 'tests::first_of_nothing'),
+      {
+        test: 'tests::first_of_nothing',
+        at: 'src/lib.rs:22:20',
+        message: 'index out of bounds: the len is 0 but the index is 0',
+        related: ['src/lib.rs:6:5'],
+      },
+    );
   });
 
   describe('JUnit XML, read with an XML parser', () => {
@@ -208,13 +334,23 @@ describe('test output parsers, fed real output from the real tools', () => {
       assert.deepEqual([r.passed, r.failed], [1, 2]);
       assert.deepEqual(sortByTest(where(root, r)), [
         { test: 'tests.test_calc.test_add', at: 'tests/test_calc.py:5:1', message: 'assert 4 == 5', related: [] },
-        { test: 'tests.test_calc.test_mean_of_nothing', at: 'tests/test_calc.py:9:1', message: 'ZeroDivisionError: division by zero', related: ['calc.py:6:1'] },
+        {
+          test: 'tests.test_calc.test_mean_of_nothing',
+          at: 'tests/test_calc.py:9:1',
+          message: 'ZeroDivisionError: division by zero',
+          related: ['calc.py:6:1'],
+        },
       ]);
     });
 
     it('jest-junit', async function () {
       this.timeout(60_000);
-      const { root, r } = await junit('jest-test', `${JEST} --ci --reporters=default --reporters="${JEST_JUNIT}"`, 'junit.xml', { JEST_JUNIT_OUTPUT_FILE: 'junit.xml' });
+      const { root, r } = await junit(
+        'jest-test',
+        `${JEST} --ci --reporters=default --reporters="${JEST_JUNIT}"`,
+        'junit.xml',
+        { JEST_JUNIT_OUTPUT_FILE: 'junit.xml' },
+      );
       assert.deepEqual([r.passed, r.failed], [1, 2]);
       assert.deepEqual(totalOf(where(root, r)), ['test/lib.test.js:5:36 ', 'test/lib.test.js:13:12 lib.js:6:16']);
       assert.match(r.failures[0].message, /Expected: "hello-world"\nReceived: "hello_world"/);
@@ -222,7 +358,11 @@ describe('test output parsers, fed real output from the real tools', () => {
 
     it("vitest's junit reporter", async function () {
       this.timeout(60_000);
-      const { root, r } = await junit('vitest-test', `${VITEST} run --globals --reporter=junit --outputFile=junit.xml`, 'junit.xml');
+      const { root, r } = await junit(
+        'vitest-test',
+        `${VITEST} run --globals --reporter=junit --outputFile=junit.xml`,
+        'junit.xml',
+      );
       assert.deepEqual([r.passed, r.failed], [1, 2]);
       assert.deepEqual(totalOf(where(root, r)), ['test/lib.test.js:5:36 ', 'test/lib.test.js:13:12 lib.js:6:16']);
       assert.equal(r.failures[1].message, "TypeError: Cannot read properties of undefined (reading 'reduce')");
@@ -230,7 +370,11 @@ describe('test output parsers, fed real output from the real tools', () => {
 
     it("mocha's xunit reporter (entities decoded)", async function () {
       this.timeout(60_000);
-      const { root, r } = await junit('mocha-test', `${MOCHA} --no-config --reporter xunit --reporter-option output=xunit.xml "test/*.spec.js"`, 'xunit.xml');
+      const { root, r } = await junit(
+        'mocha-test',
+        `${MOCHA} --no-config --reporter xunit --reporter-option output=xunit.xml "test/*.spec.js"`,
+        'xunit.xml',
+      );
       assert.deepEqual([r.passed, r.failed], [1, 2]);
       assert.deepEqual(totalOf(where(root, r)), ['test/lib.spec.js:6:12 ', 'test/lib.spec.js:14:18 lib.js:6:16']);
       assert.equal(r.failures[0].message, "AssertionError: expected 'hello-world', got 'hello_world'");
@@ -239,7 +383,8 @@ describe('test output parsers, fed real output from the real tools', () => {
     it('malformed XML is read as far as it goes, never thrown; a DTD defines no entities', async function () {
       this.timeout(60_000);
       assert.doesNotThrow(() => parseTestOutput('<testsuite><testcase name="x"><failure>', '/tmp', 'junit'));
-      const laughs = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><testsuites><testcase name="t"><failure message="&b;">x</failure></testcase></testsuites>';
+      const laughs =
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><testsuites><testcase name="t"><failure message="&b;">x</failure></testcase></testsuites>';
       const r = parseTestOutput(laughs, '/tmp', 'junit')!;
       assert.deepEqual([r.passed, r.failed], [0, 1]);
       assert.ok(!r.failures.some((f) => f.message.includes('aaaa')));
@@ -250,7 +395,10 @@ describe('test output parsers, fed real output from the real tools', () => {
       const cut = xml.slice(0, xml.indexOf('<testcase', xml.indexOf('test_mean_of_nothing')));
       const partial = parseTestOutput(cut, root, 'junit')!;
       assert.deepEqual([partial.passed, partial.failed], [0, 2]);
-      assert.deepEqual(where(root, partial).map((x) => x.at), ['tests/test_calc.py:5:1', 'tests/test_calc.py:9:1']);
+      assert.deepEqual(
+        where(root, partial).map((x) => x.at),
+        ['tests/test_calc.py:5:1', 'tests/test_calc.py:9:1'],
+      );
     });
   });
 
@@ -262,10 +410,11 @@ describe('test output parsers, fed real output from the real tools', () => {
       '  ● suite › test\n' + '    at '.repeat(50_000),
       ' FAIL  a.test.js > b\n ❯ ' + ':1:'.repeat(50_000),
       '--- FAIL: TestX (0.00s)\npanic: x\n\t' + '/a.go:'.repeat(50_000),
-      '---- t stdout ----\nthread \'t\' panicked at ' + 'src/lib.rs:'.repeat(50_000),
+      "---- t stdout ----\nthread 't' panicked at " + 'src/lib.rs:'.repeat(50_000),
       '<testsuites><testcase name="a"><failure>' + '&amp;'.repeat(50_000),
     ];
-    for (const runner of RUNNER_NAMES) for (const text of hostile) assert.doesNotThrow(() => parseTestOutput(text, '/tmp', runner), runner);
+    for (const runner of RUNNER_NAMES)
+      for (const text of hostile) assert.doesNotThrow(() => parseTestOutput(text, '/tmp', runner), runner);
   });
 
   it('unknown output parses to nothing rather than throwing', () => {

@@ -28,7 +28,9 @@ describe('runTestCommand (real processes)', () => {
     const streamed: string[] = [];
     const r = await runTestCommand({
       cwd,
-      command: node('console.log("out", process.env.NO_COLOR, process.env.FORCE_COLOR, process.env.CI, process.env.CARGO_TERM_COLOR); console.error("err"); process.exit(3)'),
+      command: node(
+        'console.log("out", process.env.NO_COLOR, process.env.FORCE_COLOR, process.env.CI, process.env.CARGO_TERM_COLOR); console.error("err"); process.exit(3)',
+      ),
       onOutput: (t) => streamed.push(t),
     });
     assert.equal(r.exitCode, 3);
@@ -44,7 +46,8 @@ describe('runTestCommand (real processes)', () => {
   });
 
   it('kills the whole process tree on timeout, children that forked away included', async () => {
-    const script = 'const c = require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" }); console.log("child", c.pid); setInterval(() => {}, 1000)';
+    const script =
+      'const c = require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" }); console.log("child", c.pid); setInterval(() => {}, 1000)';
     const r = await runTestCommand({ cwd, command: node(script), timeoutMs: 800 });
     assert.equal(r.timedOut, true);
     const pid = Number(/child (\d+)/.exec(r.output)?.[1]);
@@ -63,7 +66,8 @@ describe('runTestCommand (real processes)', () => {
   });
 
   it('keeps only the last part of a huge output and tolerates invalid UTF-8', async () => {
-    const script = 'process.stdout.write(Buffer.from([0xff, 0xfe, 0x41, 0x0a])); const line = "x".repeat(1023) + "\\n"; for (let i = 0; i < 8192; i++) process.stdout.write(line); process.stdout.write("THE END\\n")';
+    const script =
+      'process.stdout.write(Buffer.from([0xff, 0xfe, 0x41, 0x0a])); const line = "x".repeat(1023) + "\\n"; for (let i = 0; i < 8192; i++) process.stdout.write(line); process.stdout.write("THE END\\n")';
     const r = await runTestCommand({ cwd, command: node(script), maxOutputBytes: 1024 * 1024 });
     assert.equal(r.exitCode, 0);
     assert.ok(Buffer.byteLength(r.output) <= 1024 * 1024);
@@ -87,16 +91,23 @@ describe('detectTestCommand', () => {
   });
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
-  it('finds npm test, pytest, go test and cargo test from the folder\'s files', async () => {
+  it("finds npm test, pytest, go test and cargo test from the folder's files", async () => {
     assert.equal(await detectTestCommand(dir), undefined);
-    await fs.writeFile(path.join(dir, 'package.json'), JSON.stringify({ scripts: { test: 'echo "Error: no test specified" && exit 1' } }));
-    assert.equal(await detectTestCommand(dir), undefined, 'npm init\'s placeholder is not a test command');
+    await fs.writeFile(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
+    );
+    assert.equal(await detectTestCommand(dir), undefined, "npm init's placeholder is not a test command");
     await fs.writeFile(path.join(dir, 'package.json'), JSON.stringify({ scripts: { test: 'vitest run' } }));
     assert.equal((await detectTestCommand(dir))?.command, 'npm test');
     await fs.rm(path.join(dir, 'package.json'));
     await fs.mkdir(path.join(dir, 'tests'));
     await fs.writeFile(path.join(dir, 'tests', 'test_x.py'), '');
-    assert.deepEqual(await detectTestCommand(dir), { command: 'pytest', runner: 'pytest', reason: 'tests/ holds Python files' });
+    assert.deepEqual(await detectTestCommand(dir), {
+      command: 'pytest',
+      runner: 'pytest',
+      reason: 'tests/ holds Python files',
+    });
     await fs.writeFile(path.join(dir, 'pyproject.toml'), '');
     assert.equal((await detectTestCommand(dir))?.reason, 'pyproject.toml is present');
     await fs.rm(path.join(dir, 'pyproject.toml'));

@@ -1,6 +1,7 @@
 import { modelNames, parseContract, typeNames, type ContractDoc, type SectionKind, type Span } from './language';
 
-export type CheckCode = 'empty-contract' | 'missing-section' | 'placeholder' | 'undeclared-type' | 'duplicate-route' | 'field-without-type';
+export type CheckCode =
+  'empty-contract' | 'missing-section' | 'placeholder' | 'undeclared-type' | 'duplicate-route' | 'field-without-type';
 
 export interface ContractIssue {
   code: CheckCode;
@@ -19,18 +20,30 @@ export const SECTION_HEADINGS: Record<'data' | 'api' | 'rules', string> = {
   rules: '## RULES:',
 };
 
-const SERVICE_WORDS = /\b(API|REST|HTTP|endpoints?|routes?|FastAPI|Flask|Django|Express|Fastify|Koa|NestJS|Gin|Echo|Axum|Actix|web ?service|server)\b/i;
+const SERVICE_WORDS =
+  /\b(API|REST|HTTP|endpoints?|routes?|FastAPI|Flask|Django|Express|Fastify|Koa|NestJS|Gin|Echo|Axum|Actix|web ?service|server)\b/i;
 
 /** Everything the contract checks find, in document order. Never throws. */
 export function checkContract(text: string, doc: ContractDoc = parseContract(text)): ContractIssue[] {
   const issues: ContractIssue[] = [];
-  const top: Span = { line: 0, start: 0, end: Math.min(text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'), 200) };
+  const top: Span = {
+    line: 0,
+    start: 0,
+    end: Math.min(text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'), 200),
+  };
   if (!doc.hasBody) {
-    issues.push({ code: 'empty-contract', severity: 'info', message: 'The contract is empty: describe the data models, the routes and the rules (type "contract" for a skeleton).', span: top });
+    issues.push({
+      code: 'empty-contract',
+      severity: 'info',
+      message:
+        'The contract is empty: describe the data models, the routes and the rules (type "contract" for a skeleton).',
+      span: top,
+    });
     return issues;
   }
 
-  const describesService = doc.routes.length > 0 || doc.sections.some((s) => s.kind === 'api') || SERVICE_WORDS.test(text);
+  const describesService =
+    doc.routes.length > 0 || doc.sections.some((s) => s.kind === 'api') || SERVICE_WORDS.test(text);
   if (describesService) {
     for (const kind of ['data', 'api', 'rules'] as const) {
       if (doc.sections.some((s) => s.kind === kind)) continue;
@@ -46,7 +59,12 @@ export function checkContract(text: string, doc: ContractDoc = parseContract(tex
   }
 
   for (const p of doc.placeholders) {
-    issues.push({ code: 'placeholder', severity: 'warning', message: `Unfilled placeholder ${p.text}: replace it with the real value.`, span: p.span });
+    issues.push({
+      code: 'placeholder',
+      severity: 'warning',
+      message: `Unfilled placeholder ${p.text}: replace it with the real value.`,
+      span: p.span,
+    });
   }
 
   const declared = modelNames(doc);
@@ -55,7 +73,13 @@ export function checkContract(text: string, doc: ContractDoc = parseContract(tex
     const key = `${route.method} ${normalizePath(route.path)}`;
     const first = seen.get(key);
     if (first) {
-      issues.push({ code: 'duplicate-route', severity: 'error', message: `Duplicate route ${route.method} ${route.path} (also on line ${first.line + 1}).`, span: route.span, other: first });
+      issues.push({
+        code: 'duplicate-route',
+        severity: 'error',
+        message: `Duplicate route ${route.method} ${route.path} (also on line ${first.line + 1}).`,
+        span: route.span,
+        other: first,
+      });
     } else {
       seen.set(key, route.span);
     }
@@ -67,7 +91,11 @@ export function checkContract(text: string, doc: ContractDoc = parseContract(tex
         code: 'undeclared-type',
         severity: 'error',
         message: `${route.method} ${route.path} returns ${name}, which the DATA CONTRACT does not declare.`,
-        span: { line: route.typeSpan.line, start: route.typeSpan.start + at, end: route.typeSpan.start + at + name.length },
+        span: {
+          line: route.typeSpan.line,
+          start: route.typeSpan.start + at,
+          end: route.typeSpan.start + at + name.length,
+        },
         model: name,
       });
     }
@@ -76,7 +104,12 @@ export function checkContract(text: string, doc: ContractDoc = parseContract(tex
   for (const model of doc.models) {
     for (const field of model.fields) {
       if (field.type) continue;
-      issues.push({ code: 'field-without-type', severity: 'warning', message: `Field ${model.name}.${field.name} has no type: give it one so the model cannot guess.`, span: field.span });
+      issues.push({
+        code: 'field-without-type',
+        severity: 'warning',
+        message: `Field ${model.name}.${field.name} has no type: give it one so the model cannot guess.`,
+        span: field.span,
+      });
     }
   }
   return issues.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);

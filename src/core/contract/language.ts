@@ -68,7 +68,8 @@ export interface ContractDoc {
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 const HEADING_RE = /^(#{1,6})[ \t]+(.*?)[ \t#]*$/;
-const ROUTE_RE = /^(\s*(?:[-*]\s+)?)(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(\s+)(\/\S*)(?:(\s*->\s*)([^#]*?))?\s*(?:#\s?(.*))?$/;
+const ROUTE_RE =
+  /^(\s*(?:[-*]\s+)?)(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)(\s+)(\/\S*)(?:(\s*->\s*)([^#]*?))?\s*(?:#\s?(.*))?$/;
 const FENCE_RE = /^\s{0,3}(`{3,}|~{3,})\s*([\w+#-]*)/;
 const PY_CLASS_RE = /^(\s*)class\s+([A-Za-z_]\w*)\s*(?:\(([^)]*)\))?\s*:/;
 const TS_DECL_RE = /^(\s*)(?:export\s+)?(?:interface\s+([A-Za-z_$][\w$]*)[^{]*\{|type\s+([A-Za-z_$][\w$]*)\s*=\s*\{)/;
@@ -92,7 +93,14 @@ export function sectionKind(title: string): SectionKind {
 
 export function parseContract(text: string): ContractDoc {
   const lines = text.split(/\r?\n/);
-  const doc: ContractDoc = { lines: lines.length, sections: [], models: [], routes: [], placeholders: [], hasBody: false };
+  const doc: ContractDoc = {
+    lines: lines.length,
+    sections: [],
+    models: [],
+    routes: [],
+    placeholders: [],
+    hasBody: false,
+  };
   let fence: { marker: string; language: string } | undefined;
   let model: ModelDecl | undefined;
   let currentKind: SectionKind = 'other';
@@ -130,7 +138,13 @@ export function parseContract(text: string): ContractDoc {
         for (const s of doc.sections) if (s.endLine === -1 && s.level >= level) s.endLine = i - 1;
         const title = heading[2];
         currentKind = sectionKind(title);
-        doc.sections.push({ title, kind: currentKind, level, heading: { line: i, start: 0, end: line.length }, endLine: -1 });
+        doc.sections.push({
+          title,
+          kind: currentKind,
+          level,
+          heading: { line: i, start: 0, end: line.length },
+          endLine: -1,
+        });
         continue;
       }
     }
@@ -184,7 +198,8 @@ export function parseContract(text: string): ContractDoc {
     } else if (!fence) {
       // In DATA, brackets are usually types (`list[Task]`); only whole-word placeholders count.
       for (const m of prose.matchAll(PLACEHOLDER_RE)) {
-        if (/\s/.test(m[1]) || /^[A-Z]$/.test(m[1])) doc.placeholders.push({ text: m[0], span: { line: i, start: m.index, end: m.index + m[0].length } });
+        if (/\s/.test(m[1]) || /^[A-Z]$/.test(m[1]))
+          doc.placeholders.push({ text: m[0], span: { line: i, start: m.index, end: m.index + m[0].length } });
       }
     }
   }
@@ -201,7 +216,7 @@ function withoutCodeSpans(line: string): string {
 /** Whether a line has content once comments, placeholders and template scaffolding are left out. */
 function saysSomething(line: string, inComment: boolean): { body: boolean; inComment: boolean } {
   let rest = '';
-  for (let text = line; ; ) {
+  for (let text = line; ;) {
     const at = text.indexOf(inComment ? '-->' : '<!--');
     if (!inComment) rest += at < 0 ? text : text.slice(0, at);
     if (at < 0) break;
@@ -217,9 +232,23 @@ function isScaffold(text: string): boolean {
 
 function declaration(line: string, i: number): ModelDecl | undefined {
   let m = PY_CLASS_RE.exec(line);
-  if (m) return { name: m[2], language: 'python', span: { line: i, start: line.indexOf(m[2]), end: line.indexOf(m[2]) + m[2].length }, fields: [], endLine: i };
+  if (m)
+    return {
+      name: m[2],
+      language: 'python',
+      span: { line: i, start: line.indexOf(m[2]), end: line.indexOf(m[2]) + m[2].length },
+      fields: [],
+      endLine: i,
+    };
   m = GO_STRUCT_RE.exec(line);
-  if (m) return { name: m[2], language: 'go', span: { line: i, start: line.indexOf(m[2]), end: line.indexOf(m[2]) + m[2].length }, fields: [], endLine: i };
+  if (m)
+    return {
+      name: m[2],
+      language: 'go',
+      span: { line: i, start: line.indexOf(m[2]), end: line.indexOf(m[2]) + m[2].length },
+      fields: [],
+      endLine: i,
+    };
   m = TS_DECL_RE.exec(line);
   if (m) {
     const name = m[2] ?? m[3];
@@ -237,7 +266,15 @@ function inModel(model: ModelDecl, line: string, trimmed: string): boolean {
 
 function fieldOf(language: ModelLanguage, line: string, i: number): Field | undefined {
   const trimmed = line.trim();
-  if (!trimmed || trimmed.startsWith('#') || trimmed.startsWith('//') || trimmed.startsWith('"""') || trimmed === '}' || trimmed === '};') return undefined;
+  if (
+    !trimmed ||
+    trimmed.startsWith('#') ||
+    trimmed.startsWith('//') ||
+    trimmed.startsWith('"""') ||
+    trimmed === '}' ||
+    trimmed === '};'
+  )
+    return undefined;
   const indent = line.length - line.trimStart().length;
   if (language === 'python') {
     if (/^(def|class|@|pass\b|model_config|\.\.\.)/.test(trimmed)) return undefined;
@@ -256,14 +293,57 @@ function fieldOf(language: ModelLanguage, line: string, i: number): Field | unde
   return { name: m[1], type: m[2]?.trim() || undefined, span: { line: i, start: indent, end: indent + m[1].length } };
 }
 
-const BUILTIN_TYPES = new Set(
-  [
-    'dict', 'list', 'set', 'tuple', 'str', 'int', 'float', 'bool', 'bytes', 'none', 'any', 'object', 'optional', 'union',
-    'string', 'number', 'boolean', 'void', 'null', 'undefined', 'unknown', 'never', 'record', 'array', 'promise', 'map',
-    'error', 'interface', 'datetime', 'date', 'uuid', 'decimal', 'json', 'int64', 'int32', 'float64', 'float32', 'uint',
-    'byte', 'rune', 'time', 'literal', 'sequence', 'iterable', 'mapping', 'response', 'status', 'empty', 'text',
-  ],
-);
+const BUILTIN_TYPES = new Set([
+  'dict',
+  'list',
+  'set',
+  'tuple',
+  'str',
+  'int',
+  'float',
+  'bool',
+  'bytes',
+  'none',
+  'any',
+  'object',
+  'optional',
+  'union',
+  'string',
+  'number',
+  'boolean',
+  'void',
+  'null',
+  'undefined',
+  'unknown',
+  'never',
+  'record',
+  'array',
+  'promise',
+  'map',
+  'error',
+  'interface',
+  'datetime',
+  'date',
+  'uuid',
+  'decimal',
+  'json',
+  'int64',
+  'int32',
+  'float64',
+  'float32',
+  'uint',
+  'byte',
+  'rune',
+  'time',
+  'literal',
+  'sequence',
+  'iterable',
+  'mapping',
+  'response',
+  'status',
+  'empty',
+  'text',
+]);
 
 /** Model names a route's return type refers to (`list[Task]` → Task), builtins left out. */
 export function typeNames(type: string): string[] {

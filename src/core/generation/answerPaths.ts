@@ -48,13 +48,20 @@ export function pathMarker(line: string): string | undefined {
     inner = m[1];
     explicit = true;
   }
-  inner = inner.trim().replace(/^\*\*(.*)\*\*$/, '$1').replace(/^`(.*)`$/, '$1').replace(/:$/, '').trim();
+  inner = inner
+    .trim()
+    .replace(/^\*\*(.*)\*\*$/, '$1')
+    .replace(/^`(.*)`$/, '$1')
+    .replace(/:$/, '')
+    .trim();
   if (!inner || /\s/.test(inner)) return undefined;
   if (explicit) return inner;
   if (close > 0 || heading !== null) return looksLikePath(inner) ? inner : undefined;
   // Bare, a word is a path only at the start of its line (not an entry of an indented folder tree),
   // not a folder, and with a folder or an extension that has a letter.
-  return /^\S/.test(line) && !inner.endsWith('/') && looksLikePath(inner) && hasFolderOrExtension(inner) ? inner : undefined;
+  return /^\S/.test(line) && !inner.endsWith('/') && looksLikePath(inner) && hasFolderOrExtension(inner)
+    ? inner
+    : undefined;
 }
 
 /**
@@ -70,7 +77,9 @@ export function pathComment(line: string, hashIsHeading: boolean): string | unde
   let body = m[1].trim();
   if ((m = /^(?:file\s*path|filepath|file|path|filename)\s*:\s*(.+)$/i.exec(body))) body = m[1].trim();
   body = body.replace(/^`(.*)`$/, '$1');
-  return body && !/\s/.test(body) && !body.startsWith('!') && looksLikePath(body) && hasFolderOrExtension(body) ? body : undefined;
+  return body && !/\s/.test(body) && !body.startsWith('!') && looksLikePath(body) && hasFolderOrExtension(body)
+    ? body
+    : undefined;
 }
 
 /** What `blockFirstLine` says of an edit block; no path holds a NUL. */
@@ -93,17 +102,31 @@ const LIST_ITEM = /^(?:\d{1,3}[.)]|[-*+])\s+/;
 const NAMED = /^(?:file|path|filename)\s*:\s*(.+)$/i;
 
 function hasFolderOrExtension(s: string): boolean {
-  return /[/\\]/.test(s) || /\.[A-Za-z][A-Za-z0-9_-]{0,11}$/.test(s) || /^(Makefile|Dockerfile|Procfile|Gemfile|Rakefile)$/.test(s);
+  return (
+    /[/\\]/.test(s) ||
+    /\.[A-Za-z][A-Za-z0-9_-]{0,11}$/.test(s) ||
+    /^(Makefile|Dockerfile|Procfile|Gemfile|Rakefile)$/.test(s)
+  );
 }
 
 function looksLikePath(s: string): boolean {
   if (!s || s.length > 512 || /[\s<>"|?*]/.test(s) || /^[a-z]+:\/\//i.test(s) || /^\.+$/.test(s)) return false;
-  return /[/\\]/.test(s) || /\.[A-Za-z0-9_-]{1,12}$/.test(s) || /^(Makefile|Dockerfile|LICENSE|Procfile|Gemfile|Rakefile)$/i.test(s);
+  return (
+    /[/\\]/.test(s) ||
+    /\.[A-Za-z0-9_-]{1,12}$/.test(s) ||
+    /^(Makefile|Dockerfile|LICENSE|Procfile|Gemfile|Rakefile)$/i.test(s)
+  );
 }
 
 /** `./a/b`, `a\\b` and `a//b` all name `a/b`; the path guard decides whether it is allowed. */
 export function normalizeStreamPath(raw: string): string {
-  let p = raw.trim().replace(/\\/g, '/').replace(/\/{2,}/g, '/');
+  let p = raw
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/\/{2,}/g, '/');
   while (p.startsWith('./')) p = p.slice(2);
-  return p.replace(/\/(\.\/)+/g, '/').replace(/\/\.$/, '').replace(/\/$/, '');
+  return p
+    .replace(/\/(\.\/)+/g, '/')
+    .replace(/\/\.$/, '')
+    .replace(/\/$/, '');
 }

@@ -28,7 +28,11 @@ export function stripWrappingFence(content: string): string {
   const open = /^(`{3,}|~{3,})([^\n]*)\n/.exec(content.slice(0, 1024));
   if (!open || (open[1][0] === '`' && open[2].includes('`'))) return content;
   let end = content.length;
-  while (end > 0 && (content[end - 1] === '\n' || content[end - 1] === '\r' || content[end - 1] === ' ' || content[end - 1] === '\t')) end--;
+  while (
+    end > 0 &&
+    (content[end - 1] === '\n' || content[end - 1] === '\r' || content[end - 1] === ' ' || content[end - 1] === '\t')
+  )
+    end--;
   const lineStart = content.lastIndexOf('\n', end - 1) + 1;
   if (lineStart < open[0].length) return content;
   const last = content.slice(lineStart, end).trim();

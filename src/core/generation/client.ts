@@ -1,7 +1,11 @@
 // The SDK's web shims: Node 20 has fetch, streams, FormData and Blob built in, so node-fetch and its
 // polyfills (most of the SDK's weight) stay out of the bundles. Must come before the SDK itself.
 import '@cerebras/cerebras_cloud_sdk/shims/web';
-import Cerebras, { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from '@cerebras/cerebras_cloud_sdk';
+import Cerebras, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+} from '@cerebras/cerebras_cloud_sdk';
 import type { ClientOptions as SdkOptions } from '@cerebras/cerebras_cloud_sdk';
 import { attemptsFor, formatWait, jsonErrorMessage, mapError, retryWaitMs, type RequestContext } from './clientErrors';
 import { RequestGuard, sleep } from './requestGuard';
@@ -81,7 +85,13 @@ export interface TimeInfo {
 export type StreamEvent =
   | { type: 'content'; text: string }
   | { type: 'reasoning'; text: string }
-  | { type: 'end'; finishReason: string; usage: Usage | undefined; timeInfo: TimeInfo | undefined; model: string | undefined };
+  | {
+      type: 'end';
+      finishReason: string;
+      usage: Usage | undefined;
+      timeInfo: TimeInfo | undefined;
+      model: string | undefined;
+    };
 
 /** Accepts `https://host`, `https://host/`, and `https://host/v1` (the seed's form); the SDK adds `/v1` itself. */
 export function normalizeBaseUrl(raw: string | undefined): string | undefined {
@@ -157,7 +167,11 @@ export class CerebrasClient {
           const wait = yielded || attempt >= this.maxRetries ? undefined : retryWaitMs(err, attempt);
           if (wait === undefined) throw mapped;
           if (wait > this.maxRetryWaitMs) {
-            throw new TurboError(mapped.kind, `${mapped.message} Cerebras asks to wait ${formatWait(wait)}; Turbo does not wait that long.`, { status: mapped.status, cause: err });
+            throw new TurboError(
+              mapped.kind,
+              `${mapped.message} Cerebras asks to wait ${formatWait(wait)}; Turbo does not wait that long.`,
+              { status: mapped.status, cause: err },
+            );
           }
           guard.idle.stop();
           const next = { attempt: attempt + 2, attempts: Math.max(attempt + 2, attemptsFor(err, this.maxRetries)) };
@@ -173,11 +187,18 @@ export class CerebrasClient {
   }
 
   /** One attempt: opens the stream and reads it to its end. Failures to open come out as the SDK raised them. */
-  private async *once(request: ChatRequest, guard: RequestGuard, context: RequestContext): AsyncGenerator<StreamEvent, void, undefined> {
-    const { data: sdkStream, response } = await this.sdk.chat.completions.create({ ...request, stream: true }, { signal: guard.signal }).withResponse();
+  private async *once(
+    request: ChatRequest,
+    guard: RequestGuard,
+    context: RequestContext,
+  ): AsyncGenerator<StreamEvent, void, undefined> {
+    const { data: sdkStream, response } = await this.sdk.chat.completions
+      .create({ ...request, stream: true }, { signal: guard.signal })
+      .withResponse();
     const type = response.headers.get('content-type') ?? '';
     // A 200 that carries a JSON error instead of an event stream would otherwise read as an early close.
-    if (!type.includes('text/event-stream') && type.includes('json')) throw await jsonInsteadOfStream(response, context);
+    if (!type.includes('text/event-stream') && type.includes('json'))
+      throw await jsonInsteadOfStream(response, context);
     let finishReason: string | undefined;
     let usage: Usage | undefined;
     let timeInfo: TimeInfo | undefined;
@@ -187,7 +208,10 @@ export class CerebrasClient {
       for await (const chunk of sdkStream) {
         guard.idle.touch();
         if ('error' in chunk && chunk.error) {
-          throw new TurboError('server', `Cerebras reported an error mid-stream: ${safeInline(String(chunk.error.message ?? 'unknown error'))}.`);
+          throw new TurboError(
+            'server',
+            `Cerebras reported an error mid-stream: ${safeInline(String(chunk.error.message ?? 'unknown error'))}.`,
+          );
         }
         if (!('choices' in chunk)) continue;
         model ??= chunk.model;
@@ -206,8 +230,15 @@ export class CerebrasClient {
       // Mid-stream, a cut socket is a plain Error; the SDK raises an `event: error` as APIConnectionError.
       if (err instanceof APIConnectionError && !(err instanceof APIConnectionTimeoutError)) {
         const said = (err.cause as { message?: unknown } | undefined)?.message;
-        const detail = typeof said === 'string' && said && said !== 'undefined' && !said.startsWith('[object') ? `: "${safeInline(said)}"` : '';
-        throw new TurboError('server', `Cerebras reported an error in the middle of the answer${detail}. Files completed so far were kept; try again.`, { cause: err });
+        const detail =
+          typeof said === 'string' && said && said !== 'undefined' && !said.startsWith('[object')
+            ? `: "${safeInline(said)}"`
+            : '';
+        throw new TurboError(
+          'server',
+          `Cerebras reported an error in the middle of the answer${detail}. Files completed so far were kept; try again.`,
+          { cause: err },
+        );
       }
       throw mapError(err, context);
     }
@@ -242,5 +273,8 @@ async function jsonInsteadOfStream(response: Response, context: RequestContext):
   const said = jsonErrorMessage(text);
   const url = safeInline(context.url);
   if (said) return new TurboError('server', `${url} answered with an error instead of a stream: "${said}".`);
-  return new TurboError('server', `${url} answered with JSON instead of an event stream (${safeInline(text.slice(0, 120))}). Check the base URL.`);
+  return new TurboError(
+    'server',
+    `${url} answered with JSON instead of an event stream (${safeInline(text.slice(0, 120))}). Check the base URL.`,
+  );
 }

@@ -41,7 +41,8 @@ export function rootCause(err: unknown): Cause {
   return { code, message };
 }
 
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?)$|ERR_OSSL_)/;
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?)$|ERR_OSSL_)/;
 
 function hostOf(url: string): string {
   try {
@@ -74,11 +75,13 @@ export function describeConnectionFailure(err: unknown, context: RequestContext)
     })();
     return `Port ${port} of ${url} is blocked by fetch (it is reserved for another protocol, such as 9 for discard or 6000 for X11), so nothing was sent. Use another port in the base URL.`;
   }
-  if (code === 'ECONNREFUSED') return `${host} refused the connection (ECONNREFUSED) for ${url}. Check the base URL and that the server is up.`;
+  if (code === 'ECONNREFUSED')
+    return `${host} refused the connection (ECONNREFUSED) for ${url}. Check the base URL and that the server is up.`;
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
     return `The connection to ${url} was closed before an answer (${code}). Check your network and proxy, then try again.`;
   }
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return `Connecting to ${url} timed out (${code}). Check your network and proxy.`;
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
+    return `Connecting to ${url} timed out (${code}). Check your network and proxy.`;
   const detail = [code, said].filter(Boolean).join(': ');
   return `Could not reach ${url}${detail ? ` (${detail})` : ''}. Check your network, proxy and the base URL setting.`;
 }
@@ -114,7 +117,8 @@ export function retryWaitMs(err: unknown, attempt: number): number | undefined {
   if (isBlockedPort(err) || (err instanceof TurboError && isBlockedPort(err.cause))) return undefined;
   if (isRefused(err)) return attempt === 0 ? REFUSED_RETRY_MS : undefined;
   // A stream that broke or ended before any content is safe to open again.
-  if (err instanceof TurboError) return err.kind === 'network' || err.kind === 'incomplete' ? backoff(attempt) : undefined;
+  if (err instanceof TurboError)
+    return err.kind === 'network' || err.kind === 'incomplete' ? backoff(attempt) : undefined;
   if (err instanceof APIConnectionError) return backoff(attempt);
   if (!(err instanceof APIError) || err.status === undefined) return undefined;
   const status = err.status;
@@ -161,7 +165,8 @@ export function jsonErrorMessage(text: string): string | undefined {
   }
   if (!body || typeof body !== 'object') return undefined;
   const outer = body as { error?: unknown; message?: unknown };
-  const inner = outer.error && typeof outer.error === 'object' ? (outer.error as { message?: unknown }).message : outer.error;
+  const inner =
+    outer.error && typeof outer.error === 'object' ? (outer.error as { message?: unknown }).message : outer.error;
   const said = typeof inner === 'string' ? inner : outer.message;
   return typeof said === 'string' && said.trim() ? safeInline(said.trim().slice(0, 500)) : undefined;
 }
@@ -173,7 +178,11 @@ export function mapError(err: unknown, context?: RequestContext): TurboError {
   if (err instanceof APIConnectionTimeoutError) {
     const within = context?.headersTimeoutMs === undefined ? '' : ` within ${formatWait(context.headersTimeoutMs)}`;
     const where = context ? safeInline(context.url) : 'Cerebras';
-    return new TurboError('network', `${where} sent no response${within} (the response-headers deadline, turbo.requestTimeout). Check your connection and proxy, then try again.`, { cause: err });
+    return new TurboError(
+      'network',
+      `${where} sent no response${within} (the response-headers deadline, turbo.requestTimeout). Check your connection and proxy, then try again.`,
+      { cause: err },
+    );
   }
   if (err instanceof APIConnectionError) {
     return new TurboError('network', describeConnectionFailure(err, context ?? { url: 'Cerebras' }), { cause: err });
@@ -181,17 +190,28 @@ export function mapError(err: unknown, context?: RequestContext): TurboError {
   if (err instanceof APIError && err.status !== undefined) return mapStatusError(err, err.status);
   const message = err instanceof Error ? err.message : String(err);
   // A socket cut mid-stream arrives as a plain Error ("Premature close") or TypeError ("terminated").
-  return new TurboError('network', `The connection to Cerebras failed (${safeInline(message)}). Check your network and try again.`, { cause: err });
+  return new TurboError(
+    'network',
+    `The connection to Cerebras failed (${safeInline(message)}). Check your network and try again.`,
+    { cause: err },
+  );
 }
 
 function mapStatusError(err: APIError, status: number): TurboError {
   const detail = bodyMessage(err);
   const said = detail ? ` Cerebras said: "${detail}".` : '';
   if (status === 401 || status === 403) {
-    return new TurboError('auth', `Cerebras rejected the API key (${status}).${said} Set a valid key and try again.`, { status, cause: err });
+    return new TurboError('auth', `Cerebras rejected the API key (${status}).${said} Set a valid key and try again.`, {
+      status,
+      cause: err,
+    });
   }
   if (status === 429) {
-    return new TurboError('rate_limit', `Cerebras rate limit or quota reached (429).${said} Wait a moment or check your plan's limits.`, { status, cause: err });
+    return new TurboError(
+      'rate_limit',
+      `Cerebras rate limit or quota reached (429).${said} Wait a moment or check your plan's limits.`,
+      { status, cause: err },
+    );
   }
   if (status === 404 && (err.error as { code?: unknown } | undefined)?.code === 'model_not_found') {
     return new TurboError(
@@ -201,10 +221,16 @@ function mapStatusError(err: APIError, status: number): TurboError {
     );
   }
   if (status === 404) {
-    return new TurboError('not_found', `Not found (404).${said} Check the model name and the base URL.`, { status, cause: err });
+    return new TurboError('not_found', `Not found (404).${said} Check the model name and the base URL.`, {
+      status,
+      cause: err,
+    });
   }
   if (status >= 500) {
-    return new TurboError('server', `Cerebras had a server error (${status}).${said} Try again in a moment.`, { status, cause: err });
+    return new TurboError('server', `Cerebras had a server error (${status}).${said} Try again in a moment.`, {
+      status,
+      cause: err,
+    });
   }
   return new TurboError('bad_request', `Cerebras refused the request (${status}).${said}`, { status, cause: err });
 }

@@ -11,7 +11,10 @@ export function continuationRequest(base: ChatRequest, answerSoFar: string, open
       'starting with the very next character, close the file the way it was opened, then send any files that are still missing ' +
       'in the same format. Do not repeat anything already sent.'
     : 'Your answer was cut off. Send the files that are still missing, in the same format. Do not repeat files already sent.';
-  return { ...base, messages: [...base.messages, { role: 'assistant', content: answerSoFar }, { role: 'user', content: ask }] };
+  return {
+    ...base,
+    messages: [...base.messages, { role: 'assistant', content: answerSoFar }, { role: 'user', content: ask }],
+  };
 }
 
 /**

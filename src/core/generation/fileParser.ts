@@ -32,7 +32,15 @@ type Mode =
   | { kind: 'think' }
   | { kind: 'tag'; path: string }
   /** A fenced block; no `path`: not a file, skipped, unless its first line (`fresh`) names one. */
-  | { kind: 'fence'; path: string | undefined; char: string; length: number; depth: number; markdown: boolean; fresh: boolean }
+  | {
+      kind: 'fence';
+      path: string | undefined;
+      char: string;
+      length: number;
+      depth: number;
+      markdown: boolean;
+      fresh: boolean;
+    }
   /** A Markdown file after a bare fence that may close it or open an inner block (see MarkdownEnd). */
   | { kind: 'held'; path: string; end: MarkdownEnd };
 
@@ -60,7 +68,9 @@ export class FileStreamParser {
 
   /** The path of the file being streamed now, if any. */
   get currentPath(): string | undefined {
-    return this.mode.kind === 'tag' || this.mode.kind === 'fence' || this.mode.kind === 'held' ? this.mode.path : undefined;
+    return this.mode.kind === 'tag' || this.mode.kind === 'fence' || this.mode.kind === 'held'
+      ? this.mode.path
+      : undefined;
   }
 
   /**
@@ -71,7 +81,12 @@ export class FileStreamParser {
     const mode = this.mode;
     if (mode.kind !== 'fence') return mode.kind === 'tag' ? mode.path : undefined;
     const fence = fenceOf(this.line);
-    const closes = fence !== undefined && fence.char === mode.char && fence.length >= mode.length && fence.info === '' && mode.depth === 0;
+    const closes =
+      fence !== undefined &&
+      fence.char === mode.char &&
+      fence.length >= mode.length &&
+      fence.info === '' &&
+      mode.depth === 0;
     return closes ? undefined : mode.path;
   }
 
@@ -143,7 +158,8 @@ export class FileStreamParser {
       this.parts.add(line);
       this.until = '\n';
     } else {
-      this.line = (mode.kind === 'between' || mode.kind === 'think') && line.length > MAX_PROSE_LINE ? line.slice(-4096) : line;
+      this.line =
+        (mode.kind === 'between' || mode.kind === 'think') && line.length > MAX_PROSE_LINE ? line.slice(-4096) : line;
     }
   }
 
@@ -185,7 +201,8 @@ export class FileStreamParser {
       if (mode.path !== undefined) unfinished = { path: mode.path, partialContent: this.parts.take() };
     } else if (this.line.length > 0) {
       files.push(...this.push('\n'));
-      if (this.mode.kind === 'tag') unfinished = { path: this.mode.path, partialContent: this.parts.take() + this.tagged.tail };
+      if (this.mode.kind === 'tag')
+        unfinished = { path: this.mode.path, partialContent: this.parts.take() + this.tagged.tail };
     }
     this.abandon();
     return { files, unfinished };
@@ -250,7 +267,10 @@ export class FileStreamParser {
     if (mode.fresh) {
       mode.fresh = false;
       const first = blockFirstLine(stripEol(line), mode.path, mode.markdown);
-      if (first === EDIT) this.warnings.push(`${mode.path}: the answer sent a SEARCH/REPLACE edit instead of the whole file; it was not written.`);
+      if (first === EDIT)
+        this.warnings.push(
+          `${mode.path}: the answer sent a SEARCH/REPLACE edit instead of the whole file; it was not written.`,
+        );
       if (first !== undefined) {
         mode.path = first === EDIT ? undefined : first;
         mode.markdown = mode.path !== undefined && isMarkdown(mode.path);
@@ -261,7 +281,11 @@ export class FileStreamParser {
     if (fence && fence.char === mode.char && fence.length >= mode.length) {
       if (fence.info === '') {
         if (mode.depth === 0 && mode.markdown && mode.path !== undefined) {
-          this.mode = { kind: 'held', path: mode.path, end: new MarkdownEnd(this.parts.take(), line, mode.char, mode.length) };
+          this.mode = {
+            kind: 'held',
+            path: mode.path,
+            end: new MarkdownEnd(this.parts.take(), line, mode.char, mode.length),
+          };
           this.parts.clear();
           return undefined;
         }

@@ -3,7 +3,14 @@ import * as path from 'node:path';
 import type { ParsedFile } from './fileParser';
 import { ASYNC_IO, ioFor, keepOf, type FileKeep, type FsIo } from '../fsIo';
 import { checkLanding, checkRealLocation } from './pathGuard';
-import { skippedByCancel, type FileSink, type OverwritePolicy, type OverwriteQuestion, type Settlement, type WriteOutcome } from './sink';
+import {
+  skippedByCancel,
+  type FileSink,
+  type OverwritePolicy,
+  type OverwriteQuestion,
+  type Settlement,
+  type WriteOutcome,
+} from './sink';
 import { release, sweepStaleTemps, tempFor } from '../tempFiles';
 
 /**
@@ -54,14 +61,21 @@ export class FsSink implements FileSink {
     return this.place(file, target, io, existing, order);
   }
 
-  private async place(file: ParsedFile, target: string, io: FsIo, existing: fsSync.Stats | undefined, order: number): Promise<WriteOutcome> {
+  private async place(
+    file: ParsedFile,
+    target: string,
+    io: FsIo,
+    existing: fsSync.Stats | undefined,
+    order: number,
+  ): Promise<WriteOutcome> {
     if (existing?.isDirectory()) return { status: 'rejected', reason: 'a folder has that name' };
     if (existing && !this.written.has(file.path)) {
       if (this.overwrite === 'ask' && this.ask) {
         this.deferred.set(file.path, { file, order });
         return { status: 'deferred' };
       }
-      if (this.overwrite !== 'always') return { status: 'skipped', reason: 'exists, and the overwrite policy is never' };
+      if (this.overwrite !== 'always')
+        return { status: 'skipped', reason: 'exists, and the overwrite policy is never' };
     }
     try {
       await this.put(file, target, io, existing);
@@ -86,7 +100,10 @@ export class FsSink implements FileSink {
     if (answer === 'discard') await Promise.all(this.created.map((f) => ASYNC_IO.remove(f)));
     if (answer !== 'overwrite') {
       const reason = answer === 'discard' ? 'generation discarded' : 'exists, and you chose to skip existing files';
-      return { files: files.map((file) => ({ file, outcome: { status: 'skipped', reason } })), discarded: answer === 'discard' };
+      return {
+        files: files.map((file) => ({ file, outcome: { status: 'skipped', reason } })),
+        discarded: answer === 'discard',
+      };
     }
     const settled = [];
     for (const file of files) {
@@ -99,7 +116,10 @@ export class FsSink implements FileSink {
         try {
           await this.put(file, target, io, await io.lstat(target));
         } catch (err) {
-          throw Object.assign(new Error(`${file.path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err }), { code: (err as NodeJS.ErrnoException).code });
+          throw Object.assign(
+            new Error(`${file.path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err }),
+            { code: (err as NodeJS.ErrnoException).code },
+          );
         }
         settled.push({ file, outcome: { status: 'overwritten' as const } });
       }
@@ -117,7 +137,10 @@ export class FsSink implements FileSink {
       this.verified.set(parent, path.posix.dirname(again.realRel));
       await sweepStaleTemps(path.dirname(target));
     }
-    await atomicWrite(target, file.content, io, { exclusive: !existing, keep: existing?.isFile() ? keepOf(existing) : undefined });
+    await atomicWrite(target, file.content, io, {
+      exclusive: !existing,
+      keep: existing?.isFile() ? keepOf(existing) : undefined,
+    });
     this.written.add(file.path);
   }
 }
@@ -127,7 +150,8 @@ async function prepareRoot(root: string, io: FsIo): Promise<void> {
     await io.mkdirp(root);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw Object.assign(new Error(`${root} is not a folder`), { code: 'ENOTDIR' });
+    if (code === 'EEXIST' || code === 'ENOTDIR')
+      throw Object.assign(new Error(`${root} is not a folder`), { code: 'ENOTDIR' });
     throw err;
   }
 }
@@ -143,7 +167,12 @@ export interface AtomicWriteOptions {
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /** Writes to a temporary name beside the target, then moves it into place. */
-export async function atomicWrite(target: string, content: string | Uint8Array, io: FsIo = ioFor(content), options: AtomicWriteOptions = {}): Promise<void> {
+export async function atomicWrite(
+  target: string,
+  content: string | Uint8Array,
+  io: FsIo = ioFor(content),
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const temp = tempFor(target);
   let moved = false;
   try {

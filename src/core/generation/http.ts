@@ -48,7 +48,11 @@ export function networkFromEnv(env: Env): { proxy: ProxySettings | undefined; he
 /** A proxy URL must be http(s)://host[:port]; anything else is a clear error, not a silent direct call. */
 export function checkProxyUrl(raw: string, source: string): string {
   // The value may carry a password (http://user:secret@host): it is not echoed whole.
-  if (!parseHttpUrl(raw)) throw new TurboError('config', `${source} must be an http:// or https:// proxy URL; got ${JSON.stringify(shownUrl(raw))}.`);
+  if (!parseHttpUrl(raw))
+    throw new TurboError(
+      'config',
+      `${source} must be an http:// or https:// proxy URL; got ${JSON.stringify(shownUrl(raw))}.`,
+    );
   return raw;
 }
 

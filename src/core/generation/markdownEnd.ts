@@ -94,7 +94,11 @@ export class MarkdownEnd {
         if (!fence || fence.char !== this.char || fence.length < this.length) continue;
         depth += fence.info !== '' || depth === 0 ? 1 : -1;
       }
-      if (depth === 0) return { content: this.before + this.close + lines.slice(0, last).join(''), rest: lines.slice(last + 1).join('') + tail };
+      if (depth === 0)
+        return {
+          content: this.before + this.close + lines.slice(0, last).join(''),
+          rest: lines.slice(last + 1).join('') + tail,
+        };
     }
     return { content: this.before, rest: lines.join('') + tail };
   }

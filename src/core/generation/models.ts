@@ -13,10 +13,28 @@ export interface ModelInfo {
 }
 
 export const KNOWN_MODELS: readonly ModelInfo[] = [
-  { id: 'gpt-oss-120b', inputPerMillion: 0.35, outputPerMillion: 0.75, speed: 3000, note: 'default: best value, clean output' },
+  {
+    id: 'gpt-oss-120b',
+    inputPerMillion: 0.35,
+    outputPerMillion: 0.75,
+    speed: 3000,
+    note: 'default: best value, clean output',
+  },
   { id: 'llama-3.3-70b', inputPerMillion: 0.85, outputPerMillion: 1.2, speed: 2100, note: 'reliable fallback' },
-  { id: 'qwen-3-32b', inputPerMillion: 0.4, outputPerMillion: 0.8, speed: 2600, note: 'writes <think> blocks (Turbo drops them)' },
-  { id: 'llama3.1-8b', inputPerMillion: 0.1, outputPerMillion: 0.1, speed: 2200, note: 'cheapest; may need more fixes' },
+  {
+    id: 'qwen-3-32b',
+    inputPerMillion: 0.4,
+    outputPerMillion: 0.8,
+    speed: 2600,
+    note: 'writes <think> blocks (Turbo drops them)',
+  },
+  {
+    id: 'llama3.1-8b',
+    inputPerMillion: 0.1,
+    outputPerMillion: 0.1,
+    speed: 2200,
+    note: 'cheapest; may need more fixes',
+  },
 ];
 
 export function modelInfo(id: string): ModelInfo | undefined {
@@ -24,7 +42,10 @@ export function modelInfo(id: string): ModelInfo | undefined {
 }
 
 /** Cost of a run in dollars, or undefined for a model whose price Turbo does not know. */
-export function costOf(model: string, usage: { prompt_tokens: number; completion_tokens: number } | undefined): number | undefined {
+export function costOf(
+  model: string,
+  usage: { prompt_tokens: number; completion_tokens: number } | undefined,
+): number | undefined {
   const info = modelInfo(model);
   if (!info || !usage) return undefined;
   return (usage.prompt_tokens * info.inputPerMillion + usage.completion_tokens * info.outputPerMillion) / 1_000_000;

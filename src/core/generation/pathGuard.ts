@@ -86,8 +86,16 @@ const BLANK_LOOKALIKE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufe00-\ufe
 export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT_DENY): PathVerdict {
   if (raw.length === 0) return { ok: false, reason: 'empty path' };
   if (/[\u0000-\u001f\u007f]/.test(raw)) return { ok: false, reason: 'control character in path' };
-  if (hasUnsafeChars(raw)) return { ok: false, reason: 'bidirectional, zero-width, invisible or control character in path (it could disguise the name)' };
-  if (BLANK_LOOKALIKE.test(raw)) return { ok: false, reason: 'a blank-looking or invisible character other than a space in path (it could disguise the name)' };
+  if (hasUnsafeChars(raw))
+    return {
+      ok: false,
+      reason: 'bidirectional, zero-width, invisible or control character in path (it could disguise the name)',
+    };
+  if (BLANK_LOOKALIKE.test(raw))
+    return {
+      ok: false,
+      reason: 'a blank-looking or invisible character other than a space in path (it could disguise the name)',
+    };
   const p = raw.replace(/\\/g, '/');
   if (p.startsWith('//')) return { ok: false, reason: 'UNC path' };
   if (p.startsWith('/')) return { ok: false, reason: 'absolute path' };
@@ -110,7 +118,12 @@ export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT
  * Resolves `rel` inside `root`, following any symlinks that already exist on the way, and refuses
  * the path when its real location is not inside the real root, or is a place the deny list refuses.
  */
-export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo, 'realpath' | 'lstat'> = ASYNC_IO, deny: readonly string[] = DEFAULT_DENY): Promise<RealVerdict> {
+export async function checkRealLocation(
+  root: string,
+  rel: string,
+  io: Pick<FsIo, 'realpath' | 'lstat'> = ASYNC_IO,
+  deny: readonly string[] = DEFAULT_DENY,
+): Promise<RealVerdict> {
   const realRoot = (await io.realpath(root)) ?? path.resolve(root);
   let probe = path.resolve(root, rel);
   const missing: string[] = [];
@@ -125,7 +138,8 @@ export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo
       return there.ok ? { ok: true, path: rel, realPath: full, realRel } : there;
     }
     // A link whose target does not exist yet: writing through it would create that target, wherever it is.
-    if ((await io.lstat(probe))?.isSymbolicLink()) return { ok: false, reason: 'a symbolic link whose target does not exist' };
+    if ((await io.lstat(probe))?.isSymbolicLink())
+      return { ok: false, reason: 'a symbolic link whose target does not exist' };
     const parent = path.dirname(probe);
     if (parent === probe) return { ok: false, reason: 'cannot resolve path' };
     missing.push(path.basename(probe));
@@ -140,7 +154,9 @@ export async function checkRealLocation(root: string, rel: string, io: Pick<FsIo
 export function checkLanding(rel: string, realRel: string, deny: readonly string[] = DEFAULT_DENY): PathVerdict {
   if (realRel === rel) return { ok: true, path: rel };
   const there = checkRelativePath(realRel, deny);
-  return there.ok ? { ok: true, path: rel } : { ok: false, reason: `leads through a symbolic link to ${realRel}, which is refused (${there.reason})` };
+  return there.ok
+    ? { ok: true, path: rel }
+    : { ok: false, reason: `leads through a symbolic link to ${realRel}, which is refused (${there.reason})` };
 }
 
 export function isInside(root: string, candidate: string): boolean {
@@ -151,7 +167,8 @@ export function isInside(root: string, candidate: string): boolean {
 // Whole-path forms of per-name rules (a name runs from the start or a `/` to a `/` or the end):
 // one regular expression per rule is far cheaper than one per name.
 const TRAILING_DOT_OR_SPACE = /[. ](?:\/|$)/;
-const RESERVED_DEVICE = /(?:^|\/)(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$) *(?:\.[^/]*)?(?:\/|$)/i;
+const RESERVED_DEVICE =
+  /(?:^|\/)(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$) *(?:\.[^/]*)?(?:\/|$)/i;
 // At most 8 characters, `~` and digits ending the base, at most 3 after one dot: `GIT~1`, `NODE_M~1`, `GI7EBA~1`.
 const SHORT_NAME = /(?:^|\/)(?=[^./]{1,8}(?:\.[^./]{0,3})?(?:\/|$))[^./~]*~[0-9]+(?:\.[^./]{0,3})?(?:\/|$)/;
 
@@ -163,9 +180,11 @@ const SHORT_NAME = /(?:^|\/)(?=[^./]{1,8}(?:\.[^./]{0,3})?(?:\/|$))[^./~]*~[0-9]
  */
 function windowsAlias(p: string): string | undefined {
   if (p.includes(':')) return 'colon in a name (an NTFS alternate data stream on Windows)';
-  if (TRAILING_DOT_OR_SPACE.test(p)) return 'name ends with a dot or space (Windows drops them, so it could alias another name)';
+  if (TRAILING_DOT_OR_SPACE.test(p))
+    return 'name ends with a dot or space (Windows drops them, so it could alias another name)';
   if (RESERVED_DEVICE.test(p)) return 'reserved device name on Windows';
-  if (p.includes('~') && SHORT_NAME.test(p)) return 'looks like a Windows 8.3 short name (it could alias .git or node_modules)';
+  if (p.includes('~') && SHORT_NAME.test(p))
+    return 'looks like a Windows 8.3 short name (it could alias .git or node_modules)';
   return undefined;
 }
 
@@ -210,7 +229,10 @@ function anyOf(globs: readonly string[]): (p: string) => boolean {
   const top: string[] = [];
   for (const glob of globs) {
     // Repeated `**/` mean nothing more and would make the engine backtrack polynomially.
-    let g = glob.trim().replace(/\\/g, '/').replace(/(?:\*\*\/)+/g, '**/');
+    let g = glob
+      .trim()
+      .replace(/\\/g, '/')
+      .replace(/(?:\*\*\/)+/g, '**/');
     const anchored = g.startsWith('/');
     g = g.replace(/^\/+/, '');
     if (g.endsWith('/')) g += '**';

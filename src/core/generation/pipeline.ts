@@ -170,8 +170,12 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
     try {
       for await (const event of options.client.stream(request, {
         signal: options.signal,
-        onRetry: (r) => options.onNotice?.(`${r.reason} Retrying (attempt ${r.attempt} of ${r.attempts}) ${r.waitMs < 50 ? 'now' : `in ${formatWait(r.waitMs)}`}…`),
-        onRetrySent: (r) => options.onNotice?.(`Sent again (attempt ${r.attempt} of ${r.attempts}); waiting for the answer…`),
+        onRetry: (r) =>
+          options.onNotice?.(
+            `${r.reason} Retrying (attempt ${r.attempt} of ${r.attempts}) ${r.waitMs < 50 ? 'now' : `in ${formatWait(r.waitMs)}`}…`,
+          ),
+        onRetrySent: (r) =>
+          options.onNotice?.(`Sent again (attempt ${r.attempt} of ${r.attempts}); waiting for the answer…`),
       })) {
         if (event.type === 'end') {
           report.finishReason = event.finishReason;
@@ -204,7 +208,11 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
     if (!cutOff || round >= maxContinuations || contentChars === 0) break;
     report.continuations++;
     const open = parser.currentPath;
-    options.onNotice?.(open ? `The answer was cut off inside ${open}; asking the model to continue…` : 'The answer was cut off; asking the model for the rest…');
+    options.onNotice?.(
+      open
+        ? `The answer was cut off inside ${open}; asking the model to continue…`
+        : 'The answer was cut off; asking the model for the rest…',
+    );
     request = continuationRequest(base, answer, open);
   }
 
@@ -224,7 +232,10 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
 }
 
 function checkCompleteness(report: GenerationReport, contentChars: number, filesParsed: number): void {
-  const continued = report.continuations > 0 ? ` after ${report.continuations} continuation${report.continuations === 1 ? '' : 's'}` : '';
+  const continued =
+    report.continuations > 0
+      ? ` after ${report.continuations} continuation${report.continuations === 1 ? '' : 's'}`
+      : '';
   if (report.finishReason === 'length' || report.unfinished.length > 0) {
     report.truncated = true;
     report.error = new TurboError(

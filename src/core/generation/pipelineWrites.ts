@@ -19,16 +19,25 @@ interface WriteResult {
   error?: TurboError;
 }
 
-export async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readonly string[]): Promise<WriteResult> {
+export async function writeOne(
+  file: ParsedFile,
+  options: GenerateOptions,
+  deny: readonly string[],
+): Promise<WriteResult> {
   const verdict = checkRelativePath(file.path, deny);
   if (!verdict.ok) return { file, outcome: { status: 'rejected', reason: verdict.reason } };
   const guarded = { path: verdict.path, content: file.content };
   try {
     return { file: guarded, outcome: await options.sink.write(guarded) };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EGUARD') return { file: guarded, outcome: { status: 'rejected', reason: (err as Error).message } };
+    if ((err as NodeJS.ErrnoException).code === 'EGUARD')
+      return { file: guarded, outcome: { status: 'rejected', reason: (err as Error).message } };
     const cause = ioErrorText(err);
-    return { file: guarded, outcome: { status: 'rejected', reason: `write failed: ${cause}` }, error: new TurboError('io', `Could not write ${guarded.path}: ${cause}.`, { cause: err }) };
+    return {
+      file: guarded,
+      outcome: { status: 'rejected', reason: `write failed: ${cause}` },
+      error: new TurboError('io', `Could not write ${guarded.path}: ${cause}.`, { cause: err }),
+    };
   }
 }
 
@@ -71,7 +80,12 @@ export function record({ file, outcome, error }: WriteResult, options: GenerateO
     report.files.splice(report.files.lastIndexOf(previous), 1);
     report.warnings.push(`${file.path} appeared more than once; the last version was kept.`);
   }
-  const written = { path: file.path, lines: countLines(file.content), bytes: bytesOf(file.content), overwritten: outcome.status === 'overwritten' };
+  const written = {
+    path: file.path,
+    lines: countLines(file.content),
+    bytes: bytesOf(file.content),
+    overwritten: outcome.status === 'overwritten',
+  };
   report.files.push(written);
   recorded.byPath.set(file.path, written);
   options.onFile?.(written);
@@ -85,10 +99,16 @@ export async function settle(options: GenerateOptions, recorded: Recorded): Prom
   try {
     settlement = await options.sink.settle({ cancelled: report.error?.kind === 'cancelled' });
   } catch (err) {
-    report.error ??= new TurboError('io', `Could not finish writing the generated files: ${ioErrorText(err)}.`, { cause: err });
+    report.error ??= new TurboError('io', `Could not finish writing the generated files: ${ioErrorText(err)}.`, {
+      cause: err,
+    });
     return;
   }
   for (const settled of settlement.files) record(settled, options, recorded);
   if (settlement.cancelled) report.error ??= new TurboError('cancelled', 'Generation cancelled.');
-  if (settlement.discarded) report.error = new TurboError('discarded', settlement.why ?? 'Generation discarded: no existing file was replaced.');
+  if (settlement.discarded)
+    report.error = new TurboError(
+      'discarded',
+      settlement.why ?? 'Generation discarded: no existing file was replaced.',
+    );
 }

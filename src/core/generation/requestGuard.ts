@@ -83,9 +83,13 @@ export class RequestGuard {
   }
 
   reason(): TurboError {
-    if (this.why === 'stalled') return new TurboError('stalled', `The model stopped sending for ${formatWait(this.idleMs)}. Try again.`);
+    if (this.why === 'stalled')
+      return new TurboError('stalled', `The model stopped sending for ${formatWait(this.idleMs)}. Try again.`);
     if (this.why === 'deadline') {
-      return new TurboError('network', `The request to ${safeInline(this.url)} did not finish within ${formatWait(this.deadlineMs)} (the overall deadline per request, retries included). Try again.`);
+      return new TurboError(
+        'network',
+        `The request to ${safeInline(this.url)} did not finish within ${formatWait(this.deadlineMs)} (the overall deadline per request, retries included). Try again.`,
+      );
     }
     return new TurboError('cancelled', 'Generation cancelled.');
   }

@@ -46,7 +46,11 @@ export type OverwriteQuestion = (existing: string[]) => Promise<'overwrite' | 's
 
 /** The outcome of every file held back when the run was cancelled before `settle`. */
 export function skippedByCancel(files: readonly ParsedFile[]): Settlement {
-  return { files: files.map((file) => ({ file, outcome: { status: 'skipped', reason: 'generation cancelled' } })), discarded: false, cancelled: true };
+  return {
+    files: files.map((file) => ({ file, outcome: { status: 'skipped', reason: 'generation cancelled' } })),
+    discarded: false,
+    cancelled: true,
+  };
 }
 
 export function countLines(content: string): number {

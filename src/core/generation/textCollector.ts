@@ -54,7 +54,9 @@ export class TextCollector {
     const units = this.units.subarray(0, this.count);
     // The decoder is the fast way, but it would replace a surrogate half (a pair split across two
     // flushes, or a lone one the model sent) with U+FFFD; fromCharCode keeps every unit as it came.
-    this.parts.push(this.surrogates ? String.fromCharCode.apply(null, units as unknown as number[]) : UTF16.decode(units));
+    this.parts.push(
+      this.surrogates ? String.fromCharCode.apply(null, units as unknown as number[]) : UTF16.decode(units),
+    );
     this.count = 0;
     this.surrogates = false;
   }

@@ -14,9 +14,16 @@ export const ALWAYS_DENIED_ENV = ['CEREBRAS_API_KEY'];
  * `turbo.testEnvDeny`. A malformed name is an error, never a name that silently matches nothing.
  */
 export function envDenyFromEnv(env: Record<string, string | undefined>): string[] {
-  const names = (env.TURBO_TEST_ENV_DENY ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (env.TURBO_TEST_ENV_DENY ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const bad = names.find((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
-  if (bad !== undefined) throw new TurboError('config', `TURBO_TEST_ENV_DENY takes environment variable names separated by commas, such as NPM_TOKEN,GH_TOKEN; got "${safeInline(bad.slice(0, 40))}".`);
+  if (bad !== undefined)
+    throw new TurboError(
+      'config',
+      `TURBO_TEST_ENV_DENY takes environment variable names separated by commas, such as NPM_TOKEN,GH_TOKEN; got "${safeInline(bad.slice(0, 40))}".`,
+    );
   return names;
 }
 
@@ -89,13 +96,17 @@ export class SecretStream {
 export function safeCut(text: string, secrets: readonly string[]): number {
   let cut = text.length;
   for (const s of secrets) cut = Math.min(cut, text.length - startedAtEnd(text, s));
-  for (let moved = true; moved && cut > 0; ) {
+  for (let moved = true; moved && cut > 0;) {
     moved = false;
     const before = cut;
     cut = runStart(text, cut);
     for (const s of secrets) {
       // A whole occurrence that straddles the cut would be redacted in neither half.
-      for (let at = text.indexOf(s, Math.max(0, cut - s.length + 1)); at >= 0 && at < cut; at = text.indexOf(s, at + 1)) {
+      for (
+        let at = text.indexOf(s, Math.max(0, cut - s.length + 1));
+        at >= 0 && at < cut;
+        at = text.indexOf(s, at + 1)
+      ) {
         if (at + s.length > cut) cut = at;
       }
     }

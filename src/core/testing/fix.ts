@@ -74,7 +74,11 @@ function fileBefore(lines: string[], index: number): string | undefined {
     const line = lines[i].trim();
     if (line === '' || /^```\w*$/.test(line)) continue;
     if (REPLACE.test(line)) return undefined;
-    const name = line.replace(/^```\w*\s*/, '').replace(/^(#+|\/\/|File:|Path:)\s*/i, '').replace(/^[`*"']+|[`*"':]+$/g, '').trim();
+    const name = line
+      .replace(/^```\w*\s*/, '')
+      .replace(/^(#+|\/\/|File:|Path:)\s*/i, '')
+      .replace(/^[`*"']+|[`*"':]+$/g, '')
+      .trim();
     return /^[\w./\\@+-][\w./\\@+ -]*$/.test(name) && /[./]/.test(name) ? name : undefined;
   }
   return undefined;
@@ -98,7 +102,12 @@ export type FixPlan = { ok: true; changes: FileChange[] } | { ok: false; problem
  * Checks every edit against the current files (read through `readFile`, which the editor answers
  * from open documents) and returns the changes only when all of them apply.
  */
-export async function planEdits(root: string, edits: SearchReplace[], readFile: (absPath: string) => Promise<string | undefined>, deny: readonly string[] = DEFAULT_DENY): Promise<FixPlan> {
+export async function planEdits(
+  root: string,
+  edits: SearchReplace[],
+  readFile: (absPath: string) => Promise<string | undefined>,
+  deny: readonly string[] = DEFAULT_DENY,
+): Promise<FixPlan> {
   const problems: string[] = [];
   // Keyed by where the file really is: two names of one file (a symlink beside its target) are one text.
   const texts = new Map<string, { rel: string; absPath: string; before: string | undefined; now: string }>();
@@ -152,7 +161,9 @@ export async function planEdits(root: string, edits: SearchReplace[], readFile: 
       count = occurrences(entry.now, search);
     }
     if (count !== 1) {
-      problems.push(`${rel}: the SEARCH text ${count === 0 ? 'does not occur in the file' : `occurs ${count} times, not once`}: ${preview(edit.search)}`);
+      problems.push(
+        `${rel}: the SEARCH text ${count === 0 ? 'does not occur in the file' : `occurs ${count} times, not once`}: ${preview(edit.search)}`,
+      );
       continue;
     }
     entry.now = entry.now.replace(search, () => replace);
@@ -188,7 +199,11 @@ export function smallestChange(before: string, after: string): FileChange['range
   const max = Math.min(before.length, after.length);
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let tail = 0;
-  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  while (
+    tail < max - start &&
+    before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)
+  )
+    tail++;
   return { start, end: before.length - tail, text: after.slice(start, after.length - tail) };
 }
 
@@ -214,7 +229,9 @@ export function buildFixRequest(input: FixRequestInput): ChatRequest {
     })
     .join('\n');
   const output = input.output.length > OUTPUT_TAIL ? `…\n${input.output.slice(-OUTPUT_TAIL)}` : input.output;
-  const files = input.files.map((f) => `${f.path}\n\`\`\`\n${f.content}${f.content.endsWith('\n') ? '' : '\n'}\`\`\``).join('\n\n');
+  const files = input.files
+    .map((f) => `${f.path}\n\`\`\`\n${f.content}${f.content.endsWith('\n') ? '' : '\n'}\`\`\``)
+    .join('\n\n');
   const parts = [
     input.contract ? `## Contract\n\n${input.contract.trim()}` : undefined,
     `## Failing tests (\`${input.command}\`)\n\n${failures}`,

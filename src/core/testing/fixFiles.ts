@@ -25,7 +25,8 @@ export async function gatherFiles(
 ): Promise<{ path: string; content: string }[]> {
   const admit = admission(root, deny);
   const wanted: string[] = [];
-  for (const f of failures) for (const loc of [f.location, ...f.related]) if (!wanted.includes(loc.file)) wanted.push(loc.file);
+  for (const f of failures)
+    for (const loc of [f.location, ...f.related]) if (!wanted.includes(loc.file)) wanted.push(loc.file);
   const files: { path: string; content: string }[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < wanted.length && files.length < MAX_FILES; i++) {
@@ -89,7 +90,8 @@ export function localImports(file: string, content: string, root: string): strin
   } else if (file.endsWith('_test.go')) {
     // A Go test sees its whole package: the folder's other .go files.
     try {
-      for (const name of fs.readdirSync(dir).sort()) if (name.endsWith('.go') && !name.endsWith('_test.go')) out.push([path.join(dir, name)]);
+      for (const name of fs.readdirSync(dir).sort())
+        if (name.endsWith('.go') && !name.endsWith('_test.go')) out.push([path.join(dir, name)]);
     } catch {
       // An unreadable folder adds nothing.
     }

@@ -20,7 +20,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export type Decoded = { ok: true; text: string } | { ok: false; reason: string };
 
 export function decodeText(bytes: Uint8Array, name: string): Decoded {
-  if (bytes.includes(0)) return { ok: false, reason: `${name} is binary (it holds NUL bytes); Turbo edits only UTF-8 text files` };
+  if (bytes.includes(0))
+    return { ok: false, reason: `${name} is binary (it holds NUL bytes); Turbo edits only UTF-8 text files` };
   try {
     return { ok: true, text: strictUtf8.decode(bytes) };
   } catch {
@@ -62,7 +63,10 @@ interface Prepared {
 export async function applyChangesOnDisk(root: string, changes: FileChange[]): Promise<void> {
   const realRoot = await fs.realpath(root);
   const prepared: Prepared[] = [];
-  for (const change of changes) prepared.push(change.before === undefined ? await prepareNew(root, change) : await prepareEdit(realRoot, change, change.before));
+  for (const change of changes)
+    prepared.push(
+      change.before === undefined ? await prepareNew(root, change) : await prepareEdit(realRoot, change, change.before),
+    );
   const done: string[] = [];
   for (const p of prepared) {
     try {
@@ -80,7 +84,8 @@ async function prepareEdit(realRoot: string, change: FileChange, before: string)
   // Through a symlink to its target: the link stays a link.
   const real = await fs.realpath(change.absPath).catch(() => undefined);
   if (real === undefined) throw stale();
-  if (!isInside(realRoot, real)) throw new TurboError('io', `${change.file} leaves the folder through a symbolic link; nothing was changed.`);
+  if (!isInside(realRoot, real))
+    throw new TurboError('io', `${change.file} leaves the folder through a symbolic link; nothing was changed.`);
   const stat = await fs.stat(real);
   const now = decodeText(await fs.readFile(real), change.file);
   if (!now.ok || now.text !== before) throw stale();
@@ -90,7 +95,10 @@ async function prepareEdit(realRoot: string, change: FileChange, before: string)
     write: async () => {
       // Checked again at the last moment: the link may have been pointed elsewhere since the plan.
       const where = await checkRealLocation(realRoot, change.file);
-      if (!where.ok || where.realPath !== real) throw Object.assign(new Error(where.ok ? `${change.file} now leads elsewhere` : where.reason), { code: 'EGUARD' });
+      if (!where.ok || where.realPath !== real)
+        throw Object.assign(new Error(where.ok ? `${change.file} now leads elsewhere` : where.reason), {
+          code: 'EGUARD',
+        });
       await sweepStaleTemps(path.dirname(real));
       await atomicWrite(real, change.after, undefined, { keep });
     },

@@ -94,10 +94,25 @@ export interface FixAttempt {
 }
 
 /** Asks the model for SEARCH/REPLACE edits for these failures and applies them whole, or not at all. */
-export async function fixFailures(ctx: FixContext, report: Pick<TestReport, 'failures' | 'output' | 'command'>, failures = report.failures): Promise<FixAttempt> {
+export async function fixFailures(
+  ctx: FixContext,
+  report: Pick<TestReport, 'failures' | 'output' | 'command'>,
+  failures = report.failures,
+): Promise<FixAttempt> {
   const files = await gatherFiles(ctx.root, failures, ctx.readFile, ctx.deny ?? DEFAULT_DENY);
-  if (files.length === 0) throw new TurboError('format', 'None of the failing locations is a readable file in the project, so there is nothing to send for a fix.');
-  const request = buildFixRequest({ ...ctx, failures, root: ctx.root, output: report.output, command: report.command, files });
+  if (files.length === 0)
+    throw new TurboError(
+      'format',
+      'None of the failing locations is a readable file in the project, so there is nothing to send for a fix.',
+    );
+  const request = buildFixRequest({
+    ...ctx,
+    failures,
+    root: ctx.root,
+    output: report.output,
+    command: report.command,
+    files,
+  });
   const answer = await completeText(ctx.client, request, ctx.signal);
   const base = { usage: answer.usage, costUsd: costOf(answer.model, answer.usage), model: answer.model };
   const { edits, problems } = parseEdits(answer.text);
@@ -107,7 +122,11 @@ export async function fixFailures(ctx: FixContext, report: Pick<TestReport, 'fai
   if (problems.length) return { ...base, changes: [], problems };
   if (ctx.signal?.aborted) throw new TurboError('cancelled', 'Cancelled.');
   await ctx.applyChanges(plan.changes);
-  return { ...base, changes: plan.changes.map((c) => ({ file: c.file, created: c.before === undefined })), problems: [] };
+  return {
+    ...base,
+    changes: plan.changes.map((c) => ({ file: c.file, created: c.before === undefined })),
+    problems: [],
+  };
 }
 
 export interface FixRound {
@@ -120,7 +139,8 @@ export interface FixRound {
   costUsd: number | undefined;
 }
 
-export type FixLoopOutcome = 'green' | 'no_progress' | 'rounds_exhausted' | 'edits_refused' | 'unreadable' | 'cancelled';
+export type FixLoopOutcome =
+  'green' | 'no_progress' | 'rounds_exhausted' | 'edits_refused' | 'unreadable' | 'cancelled';
 
 export interface FixLoopReport {
   outcome: FixLoopOutcome;
@@ -150,7 +170,8 @@ export async function fixUntilGreen(options: FixLoopOptions): Promise<FixLoopRep
     return report;
   };
   let report = options.initial ?? (await test(1));
-  const cost = () => rounds.reduce<number | undefined>((sum, r) => (r.costUsd === undefined ? sum : (sum ?? 0) + r.costUsd), undefined);
+  const cost = () =>
+    rounds.reduce<number | undefined>((sum, r) => (r.costUsd === undefined ? sum : (sum ?? 0) + r.costUsd), undefined);
   const done = (outcome: FixLoopOutcome): FixLoopReport => ({ outcome, rounds, final: report, costUsd: cost() });
   for (let round = 1; ; round++) {
     if (report.cancelled || options.signal?.aborted) return done('cancelled');
@@ -166,7 +187,15 @@ export async function fixUntilGreen(options: FixLoopOptions): Promise<FixLoopRep
       if (options.signal?.aborted) return done('cancelled');
       throw err;
     }
-    const entry: FixRound = { round, failingBefore: before, failingAfter: before, changes: attempt.changes, problems: attempt.problems, usage: attempt.usage, costUsd: attempt.costUsd };
+    const entry: FixRound = {
+      round,
+      failingBefore: before,
+      failingAfter: before,
+      changes: attempt.changes,
+      problems: attempt.problems,
+      usage: attempt.usage,
+      costUsd: attempt.costUsd,
+    };
     rounds.push(entry);
     if (attempt.changes.length === 0) return done('edits_refused');
     const previous = new Set(report.failures.map(failureKey));

@@ -25,7 +25,9 @@ interface ProcInfo {
 export async function runProcesses(marker: string, rootPid: number | undefined): Promise<number[]> {
   if (!canScanProcesses()) return [];
   const names = await fs.readdir('/proc').catch(() => [] as string[]);
-  const infos = await Promise.all(names.filter((n) => /^\d+$/.test(n)).map((n) => procInfo(Number(n), `${RUN_MARKER_ENV}=${marker}`)));
+  const infos = await Promise.all(
+    names.filter((n) => /^\d+$/.test(n)).map((n) => procInfo(Number(n), `${RUN_MARKER_ENV}=${marker}`)),
+  );
   const all = infos.filter((i): i is ProcInfo => i !== undefined && i.pid !== process.pid);
   const found = new Set(all.filter((i) => i.marked).map((i) => i.pid));
   if (rootPid !== undefined) {

@@ -18,7 +18,12 @@ export function diagnosticsJson(root: string, failures: TestFailure[]) {
     message: f.message,
     severity: 'error' as const,
     test: f.test ?? null,
-    related: f.related.map((r) => ({ file: displayPath(root, r.file), line: r.line, column: r.column, message: r.message })),
+    related: f.related.map((r) => ({
+      file: displayPath(root, r.file),
+      line: r.line,
+      column: r.column,
+      message: r.message,
+    })),
     ...(f.expected !== undefined && f.actual !== undefined ? { expected: f.expected, actual: f.actual } : {}),
   }));
 }
@@ -28,13 +33,23 @@ export function diagnosticsText(root: string, failures: TestFailure[]): string {
   return failures
     .map((f) => {
       const head = `${safeInline(displayPath(root, f.location.file))}:${f.location.line}:${f.location.column}: error: ${safeText(f.message).replace(/\n/g, '\n    ')}${f.test ? ` [${safeInline(f.test)}]` : ''}`;
-      const related = f.related.map((r) => `\n${safeInline(displayPath(root, r.file))}:${r.line}:${r.column}: note: ${safeInline(r.message.replace(/\n/g, ' '))}`).join('');
+      const related = f.related
+        .map(
+          (r) =>
+            `\n${safeInline(displayPath(root, r.file))}:${r.line}:${r.column}: note: ${safeInline(r.message.replace(/\n/g, ' '))}`,
+        )
+        .join('');
       return head + related + '\n';
     })
     .join('');
 }
 
-export function countsText(r: { passed: number | undefined; failed: number | undefined; runner: string | undefined; green?: boolean }): string {
+export function countsText(r: {
+  passed: number | undefined;
+  failed: number | undefined;
+  runner: string | undefined;
+  green?: boolean;
+}): string {
   const failed = r.failed ?? 0;
   const passed = r.passed !== undefined ? `${r.passed} passed` : undefined;
   if (failed === 0 && r.green !== false) return `✓ ${passed ?? 'no failures'}${r.runner ? ` (${r.runner})` : ''}`;

@@ -38,7 +38,14 @@ export interface TestRunResult {
 }
 
 /** Turns colour off in the runners Turbo parses (pytest, jest, vitest, mocha, cargo, go …). */
-export const NO_COLOUR_ENV = { NO_COLOR: '1', FORCE_COLOR: '0', CARGO_TERM_COLOR: 'never', CI: 'true', PY_COLORS: '0', TERM: 'dumb' };
+export const NO_COLOUR_ENV = {
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+  CARGO_TERM_COLOR: 'never',
+  CI: 'true',
+  PY_COLORS: '0',
+  TERM: 'dumb',
+};
 
 const KILL_GRACE_MS = 2000;
 
@@ -53,7 +60,11 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
   const started = performance.now();
   const max = options.maxOutputBytes ?? 5 * 1024 * 1024;
   const marker = randomUUID();
-  const prepared = testEnvironment(process.env, { ...NO_COLOUR_ENV, ...options.env, [RUN_MARKER_ENV]: marker }, options.denyEnv);
+  const prepared = testEnvironment(
+    process.env,
+    { ...NO_COLOUR_ENV, ...options.env, [RUN_MARKER_ENV]: marker },
+    options.denyEnv,
+  );
   const secrets = uniqueSecrets([...prepared.secrets, ...(options.secrets ?? [])]);
   const redactor = new SecretStream(secrets);
   const chunks: Buffer[] = [];
@@ -83,14 +94,18 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
     const killGroup = (sig: NodeJS.Signals) => {
       if (child.pid === undefined) return;
       try {
-        if (process.platform === 'win32') spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true });
+        if (process.platform === 'win32')
+          spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true });
         else process.kill(-child.pid, sig);
       } catch {
         // Already gone.
       }
     };
     // The shell's pid names its tree only until it is reaped; after that only the marker is safe.
-    const escaped = () => (canScanProcesses() ? runProcesses(marker, exit === undefined ? child.pid : undefined).catch(() => []) : Promise.resolve([]));
+    const escaped = () =>
+      canScanProcesses()
+        ? runProcesses(marker, exit === undefined ? child.pid : undefined).catch(() => [])
+        : Promise.resolve([]);
     const killAll = async (sig: NodeJS.Signals) => {
       // Parent links are read before the group dies; what was re-parented meanwhile carries the marker.
       const before = exit === undefined ? await escaped() : [];
@@ -104,10 +119,13 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
       void killAll('SIGTERM');
       setTimeout(() => void killAll('SIGKILL'), KILL_GRACE_MS).unref();
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, clampTimerMs(options.timeoutMs ?? 300_000));
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        stop();
+      },
+      clampTimerMs(options.timeoutMs ?? 300_000),
+    );
     const onAbort = () => {
       cancelled = true;
       stop();
@@ -170,7 +188,11 @@ export function runTestCommand(options: TestRunOptions): Promise<TestRunResult> 
 }
 
 /** The kept tail, decoded and redacted; a tail cut mid-line starts at the next line (the cut may fall inside a secret). */
-function keptOutput(chunks: Buffer[], dropped: number, secrets: readonly string[]): { output: string; dropped: number } {
+function keptOutput(
+  chunks: Buffer[],
+  dropped: number,
+  secrets: readonly string[],
+): { output: string; dropped: number } {
   let output = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
   if (dropped > 0) {
     const trimmed = trimCutFront(output, secrets);

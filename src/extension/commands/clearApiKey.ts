@@ -8,7 +8,9 @@ export async function clearApiKey(services: Services): Promise<void> {
   if (!stored) {
     services.log.info('Clear API Key: no key was stored in secret storage.');
     const env = fromEnv ? ' Turbo uses CEREBRAS_API_KEY from the environment; unset it there to stop.' : '';
-    void vscode.window.showInformationMessage(`Turbo: no Cerebras API key was stored, so there was nothing to clear.${env}`);
+    void vscode.window.showInformationMessage(
+      `Turbo: no Cerebras API key was stored, so there was nothing to clear.${env}`,
+    );
     return;
   }
   await services.keys.clear();

@@ -18,7 +18,10 @@ const PROGRESS_INTERVAL_MS = 100;
  * "Turbo: Generate from Contract" on the contract it was invoked on, the active one, or one the person
  * picks (see contractToGenerate). Returns the report so other commands, agents and tests can act on it.
  */
-export async function generateFromContract(services: Services, target?: unknown): Promise<GenerationReport | undefined> {
+export async function generateFromContract(
+  services: Services,
+  target?: unknown,
+): Promise<GenerationReport | undefined> {
   if (!services.running) {
     // Chosen and checked before the one generation slot is claimed: the person may take a while.
     const document = await contractToGenerate(services, target);
@@ -29,15 +32,22 @@ export async function generateFromContract(services: Services, target?: unknown)
   const cancel = 'Cancel It';
   // The button stops the generation that was running when it was shown, never a later one.
   const busy = services.running;
-  void vscode.window.showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel).then((b) => {
-    if (b !== cancel) return;
-    if (!busy || busy.signal.aborted || services.running !== busy) void vscode.window.showInformationMessage('Turbo: that generation has already finished.');
-    else busy.abort();
-  });
+  void vscode.window
+    .showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel)
+    .then((b) => {
+      if (b !== cancel) return;
+      if (!busy || busy.signal.aborted || services.running !== busy)
+        void vscode.window.showInformationMessage('Turbo: that generation has already finished.');
+      else busy.abort();
+    });
   return undefined;
 }
 
-async function generateWith(services: Services, document: vscode.TextDocument, abort: AbortController): Promise<GenerationReport | undefined> {
+async function generateWith(
+  services: Services,
+  document: vscode.TextDocument,
+  abort: AbortController,
+): Promise<GenerationReport | undefined> {
   const contract = document.getText();
   const settings = readSettings(document.uri);
   if (refuseOnBadSettings(settings)) return undefined;
@@ -48,8 +58,15 @@ async function generateWith(services: Services, document: vscode.TextDocument, a
   if (!key) {
     const set = 'Set API Key';
     void vscode.window
-      .showErrorMessage('Turbo needs a Cerebras API key. Set one, or start VS Code with CEREBRAS_API_KEY in the environment.', set)
-      .then((b) => (b === set ? setApiKeyThenRetry(services, () => vscode.commands.executeCommand('turbo.generate', document.uri)) : undefined));
+      .showErrorMessage(
+        'Turbo needs a Cerebras API key. Set one, or start VS Code with CEREBRAS_API_KEY in the environment.',
+        set,
+      )
+      .then((b) =>
+        b === set
+          ? setApiKeyThenRetry(services, () => vscode.commands.executeCommand('turbo.generate', document.uri))
+          : undefined,
+      );
     return undefined;
   }
 
@@ -57,7 +74,10 @@ async function generateWith(services: Services, document: vscode.TextDocument, a
     { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
     async (progress, token) => {
       const onCancel = token.onCancellationRequested(() => abort.abort());
-      const shown = throttle((p: GenerationProgress) => progress.report({ message: progressMessage(p) }), PROGRESS_INTERVAL_MS);
+      const shown = throttle(
+        (p: GenerationProgress) => progress.report({ message: progressMessage(p) }),
+        PROGRESS_INTERVAL_MS,
+      );
       progress.report({ message: `Sending contract to ${settings.model}…` });
       try {
         return await runGeneration(services, {
@@ -83,32 +103,54 @@ async function generateWith(services: Services, document: vscode.TextDocument, a
   return report;
 }
 
-async function showOutcome(services: Services, report: GenerationReport, key: { key: string; source: KeySource }): Promise<void> {
+async function showOutcome(
+  services: Services,
+  report: GenerationReport,
+  key: { key: string; source: KeySource },
+): Promise<void> {
   const openLog = 'Open Log';
   if (!report.error) {
     await successActions(services, report);
     return;
   }
-  const message = redactSecrets(report.error.message, key.key) + (report.error.kind === 'auth' ? ` Turbo used ${keySourceText(key.source)}.` : '');
+  const message =
+    redactSecrets(report.error.message, key.key) +
+    (report.error.kind === 'auth' ? ` Turbo used ${keySourceText(key.source)}.` : '');
   if (report.error.kind === 'discarded') {
     void vscode.window.showInformationMessage(safeText(`Turbo: ${message}`));
     return;
   }
   if (report.error.kind === 'cancelled') {
     services.log.info(`Cancelled after ${count(report.files.length, 'complete file')}.`);
-    void vscode.window.showInformationMessage(`Turbo: generation cancelled. ${count(report.files.length, 'complete file')} kept; no partial file was written.`);
+    void vscode.window.showInformationMessage(
+      `Turbo: generation cancelled. ${count(report.files.length, 'complete file')} kept; no partial file was written.`,
+    );
     return;
   }
   services.log.error(message);
-  const fix = report.error.kind === 'auth' ? 'Set API Key' : report.error.kind === 'model_unavailable' ? 'Select Model' : report.error.kind === 'network' ? 'Open Settings' : undefined;
+  const fix =
+    report.error.kind === 'auth'
+      ? 'Set API Key'
+      : report.error.kind === 'model_unavailable'
+        ? 'Select Model'
+        : report.error.kind === 'network'
+          ? 'Open Settings'
+          : undefined;
   const buttons = fix ? [fix, openLog] : [openLog];
-  const kept = report.files.length > 0 ? ` ${count(report.files.length, 'complete file')} ${report.files.length === 1 ? 'was' : 'were'} written.` : '';
+  const kept =
+    report.files.length > 0
+      ? ` ${count(report.files.length, 'complete file')} ${report.files.length === 1 ? 'was' : 'were'} written.`
+      : '';
   const answer = await vscode.window.showErrorMessage(safeText(`Turbo: ${message}${kept}`), ...buttons);
   if (answer === openLog) services.log.show();
-  else if (answer === 'Set API Key') await setApiKeyThenRetry(services, () => vscode.commands.executeCommand('turbo.generate', services.lastRun?.contract));
+  else if (answer === 'Set API Key')
+    await setApiKeyThenRetry(services, () =>
+      vscode.commands.executeCommand('turbo.generate', services.lastRun?.contract),
+    );
   else if (answer === 'Select Model') await vscode.commands.executeCommand('turbo.selectModel');
   // The base URL, or the deadline when that is what ran out.
-  else if (answer === 'Open Settings') await openSettingsAt(/deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
+  else if (answer === 'Open Settings')
+    await openSettingsAt(/deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
 }
 
 /** `turbo.outputDirectory` relative to the contract's workspace folder; empty means the contract's own folder. */
@@ -121,7 +163,12 @@ async function outputFolder(document: vscode.TextDocument, setting: string): Pro
   } else if (!document.isUntitled) {
     return vscode.Uri.joinPath(document.uri, '..');
   }
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Generate Here', title: 'Turbo: choose the output folder' });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: 'Generate Here',
+    title: 'Turbo: choose the output folder',
+  });
   return picked?.[0];
 }
 
@@ -135,10 +182,20 @@ async function successActions(services: Services, report: GenerationReport): Pro
   const replaced = (run?.record.overwritten.length ?? 0) > 0;
   const changed = replaced || (run?.record.created.length ?? 0) > 0;
   // The file to open: the first non-empty one that is not a test (an empty __init__.py says little).
-  const main = report.files.find((f) => f.lines > 0 && !/(^|\/)(tests?|__tests__)\/|[._-](test|spec)\.|(^|\/)test_/.test(f.path)) ?? report.files.find((f) => f.lines > 0) ?? report.files[0];
+  const main =
+    report.files.find(
+      (f) => f.lines > 0 && !/(^|\/)(tests?|__tests__)\/|[._-](test|spec)\.|(^|\/)test_/.test(f.path),
+    ) ??
+    report.files.find((f) => f.lines > 0) ??
+    report.files[0];
   const first = main && run ? vscode.Uri.joinPath(run.outputRoot, ...main.path.split('/')) : undefined;
   const testable = run ? await hasTestSetup(run.outputRoot) : false;
-  const buttons = [replaced ? 'Review Changes' : first ? 'Open' : undefined, testable ? 'Run Tests' : undefined, changed ? 'Undo' : undefined, 'Open Log'].filter((b): b is string => !!b);
+  const buttons = [
+    replaced ? 'Review Changes' : first ? 'Open' : undefined,
+    testable ? 'Run Tests' : undefined,
+    changed ? 'Undo' : undefined,
+    'Open Log',
+  ].filter((b): b is string => !!b);
   const answer = await vscode.window.showInformationMessage(summaryMessage(report), ...buttons);
   if (answer === 'Open Log') services.log.show();
   else if (answer === 'Review Changes') await vscode.commands.executeCommand('turbo.reviewChanges', run?.record);

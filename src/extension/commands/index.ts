@@ -20,10 +20,14 @@ export function registerCommands(services: Services, tests: TestLoop): void {
   const review = new ChangeReview(services);
   services.context.subscriptions.push(review);
   // Internal callers (notification buttons) pass the record to review; the palette passes nothing.
-  const record = (arg: unknown) => (arg && typeof arg === 'object' && 'written' in arg ? (arg as GenerationRecord) : undefined);
+  const record = (arg: unknown) =>
+    arg && typeof arg === 'object' && 'written' in arg ? (arg as GenerationRecord) : undefined;
   const commands: Record<CommandId, (...args: unknown[]) => unknown> = {
     // Loaded on first use: the generation path pulls in the Cerebras SDK, which activation does not need.
-    'turbo.generate': async (target) => (requireTrust(services, 'generate') ? countGeneration(services, await (await import('./generate')).generateFromContract(services, target)) : undefined),
+    'turbo.generate': async (target) =>
+      requireTrust(services, 'generate')
+        ? countGeneration(services, await (await import('./generate')).generateFromContract(services, target))
+        : undefined,
     'turbo.cancelGeneration': () => cancelGeneration(services),
     'turbo.newContract': (folder, options) => newContract(services, folder, (options ?? {}) as NewContractOptions),
     'turbo.selectModel': (model) => selectModel(services, model),
@@ -37,9 +41,11 @@ export function registerCommands(services: Services, tests: TestLoop): void {
     'turbo.revertFiles': () => review.revertSome(),
     'turbo.runTests': (target) => (requireTrust(services, 'run tests') ? tests.runTests(target) : undefined),
     'turbo.rerunTests': () => (requireTrust(services, 'run tests') ? tests.runTests(tests.lastFolder) : undefined),
-    'turbo.fixFailure': (uri, range, message) => (requireTrust(services, 'fix') ? fixFailure(tests, uri, range, message) : undefined),
+    'turbo.fixFailure': (uri, range, message) =>
+      requireTrust(services, 'fix') ? fixFailure(tests, uri, range, message) : undefined,
     'turbo.fixAllFailures': (folder) => (requireTrust(services, 'fix') ? tests.fix(folderArgument(folder)) : undefined),
-    'turbo.fixUntilGreen': (target) => (requireTrust(services, 'fix until green') ? tests.fixUntilGreen(target) : undefined),
+    'turbo.fixUntilGreen': (target) =>
+      requireTrust(services, 'fix until green') ? tests.fixUntilGreen(target) : undefined,
     'turbo.showTestOutput': () => tests.showOutput(),
   };
   for (const [id, handler] of Object.entries(commands)) {

@@ -19,9 +19,15 @@ export interface NewContractOptions {
  * "Turbo: New Contract": pick a template (data in media/templates), name it, and open the new
  * `*.contract.md` with the cursor where typing starts. From the explorer, in the folder clicked.
  */
-export async function newContract(services: Services, folderArg?: unknown, options: NewContractOptions = {}): Promise<vscode.Uri | undefined> {
+export async function newContract(
+  services: Services,
+  folderArg?: unknown,
+  options: NewContractOptions = {},
+): Promise<vscode.Uri | undefined> {
   const templatesDir = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'templates');
-  const templates = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(templatesDir, 'templates.json')))) as Template[];
+  const templates = JSON.parse(
+    new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(templatesDir, 'templates.json'))),
+  ) as Template[];
   const folder = await targetFolder(folderArg);
   if (!folder) {
     void vscode.window.showErrorMessage('Turbo: open a folder first; new contracts are created in the workspace.');
@@ -31,7 +37,10 @@ export async function newContract(services: Services, folderArg?: unknown, optio
   const template =
     templates.find((t) => t.id === options.template) ??
     (options.template === undefined
-      ? (await vscode.window.showQuickPick(templates.map((t) => ({ ...t, detail: t.description, description: undefined })), { title: 'Turbo: New Contract', placeHolder: 'Start from a template' })) as Template | undefined
+      ? ((await vscode.window.showQuickPick(
+          templates.map((t) => ({ ...t, detail: t.description, description: undefined })),
+          { title: 'Turbo: New Contract', placeHolder: 'Start from a template' },
+        )) as Template | undefined)
       : undefined);
   if (!template) return undefined;
 
@@ -52,7 +61,13 @@ export async function newContract(services: Services, folderArg?: unknown, optio
   };
   const name =
     options.name ??
-    (await vscode.window.showInputBox({ title: `Turbo: New Contract (${template.label})`, prompt: `File name in ${vscode.workspace.asRelativePath(folder, true)}`, value: template.defaultName, valueSelection: [0, template.defaultName.length], validateInput: validate }));
+    (await vscode.window.showInputBox({
+      title: `Turbo: New Contract (${template.label})`,
+      prompt: `File name in ${vscode.workspace.asRelativePath(folder, true)}`,
+      value: template.defaultName,
+      valueSelection: [0, template.defaultName.length],
+      validateInput: validate,
+    }));
   if (name === undefined) return undefined;
   const problem = await validate(name);
   if (problem) {

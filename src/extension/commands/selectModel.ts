@@ -27,12 +27,21 @@ export async function selectModel(services: Services, preset?: unknown): Promise
   const items: ModelPick[] = ids.map((id) => {
     const info = modelInfo(id);
     const available = listed === undefined || listed.includes(id);
-    const price = info ? `${formatPrice(info.inputPerMillion)} / ${formatPrice(info.outputPerMillion)} per million tokens in / out` : 'price unknown';
+    const price = info
+      ? `${formatPrice(info.inputPerMillion)} / ${formatPrice(info.outputPerMillion)} per million tokens in / out`
+      : 'price unknown';
     return {
       id,
       label: `${id === settings.model ? '$(check) ' : ''}${id}`,
       description: available ? price : 'not offered to your key',
-      detail: [info?.speed ? `~${info.speed} tokens/s` : undefined, info?.note, available ? undefined : 'Cerebras does not list this model for your key now.'].filter(Boolean).join(' · ') || undefined,
+      detail:
+        [
+          info?.speed ? `~${info.speed} tokens/s` : undefined,
+          info?.note,
+          available ? undefined : 'Cerebras does not list this model for your key now.',
+        ]
+          .filter(Boolean)
+          .join(' · ') || undefined,
     };
   });
   const chosen =
@@ -40,13 +49,17 @@ export async function selectModel(services: Services, preset?: unknown): Promise
       ? items.find((i) => i.id === preset)
       : await vscode.window.showQuickPick(items, {
           title: 'Turbo: Select Model',
-          placeHolder: listed ? `${listed.length} models offered to your key · session so far ${formatCost(services.sessionCostUsd)}` : 'Models Turbo knows (set an API key to see what your key offers)',
+          placeHolder: listed
+            ? `${listed.length} models offered to your key · session so far ${formatCost(services.sessionCostUsd)}`
+            : 'Models Turbo knows (set an API key to see what your key offers)',
           matchOnDescription: true,
           matchOnDetail: true,
         });
   if (!chosen) return undefined;
   if (listed && !listed.includes(chosen.id)) {
-    void vscode.window.showWarningMessage(`Turbo: ${safeInline(chosen.id)} is not offered to your key right now; generations with it will fail until it is.`);
+    void vscode.window.showWarningMessage(
+      `Turbo: ${safeInline(chosen.id)} is not offered to your key right now; generations with it will fail until it is.`,
+    );
   }
   await vscode.workspace.getConfiguration('turbo').update('model', chosen.id, vscode.ConfigurationTarget.Global);
   services.log.info(`Model set to ${chosen.id}.`);

@@ -22,7 +22,7 @@ async function askAndStore(services: Services, key?: unknown): Promise<boolean> 
   let value = typeof key === 'string' ? key : undefined;
   value ??= await vscode.window.showInputBox({
     title: 'Turbo: Cerebras API Key',
-    prompt: 'Paste your Cerebras API key. It is kept in VS Code\'s secret storage, never in settings.',
+    prompt: "Paste your Cerebras API key. It is kept in VS Code's secret storage, never in settings.",
     placeHolder: 'csk-…',
     password: true,
     ignoreFocusOut: true,

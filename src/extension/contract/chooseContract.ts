@@ -13,7 +13,10 @@ const MAX_LISTED = 200;
  * picks from the workspace's contracts. Empty contracts are refused, and a contract with errors is
  * sent only after the person says so.
  */
-export async function contractToGenerate(services: Services, target: unknown): Promise<vscode.TextDocument | undefined> {
+export async function contractToGenerate(
+  services: Services,
+  target: unknown,
+): Promise<vscode.TextDocument | undefined> {
   const document = await chosenContract(services, target);
   if (!document) return undefined;
   return (await readyToSend(services, document)) ? document : undefined;
@@ -24,7 +27,9 @@ async function chosenContract(services: Services, target: unknown): Promise<vsco
     const given = await vscode.workspace.openTextDocument(target);
     if (isContract(given)) return given;
     services.log.info(`Refused to generate from ${safeInline(target.fsPath || target.toString())}: not a contract.`);
-    void vscode.window.showErrorMessage(`Turbo: ${safeInline(path.basename(target.path))} is not a contract. Generate works on contracts, files named like tasks.contract.md.`);
+    void vscode.window.showErrorMessage(
+      `Turbo: ${safeInline(path.basename(target.path))} is not a contract. Generate works on contracts, files named like tasks.contract.md.`,
+    );
     return undefined;
   }
   const active = vscode.window.activeTextEditor?.document;
@@ -40,10 +45,16 @@ interface ContractItem extends vscode.QuickPickItem {
 /** A quick pick of the workspace's contracts, most recently changed first, and New Contract…. */
 async function pickContract(services: Services): Promise<vscode.TextDocument | undefined> {
   const found = await contractsInWorkspace();
-  const newContract: ContractItem = { label: '$(new-file) New Contract…', detail: 'Start a contract from a template.', alwaysShow: true };
+  const newContract: ContractItem = {
+    label: '$(new-file) New Contract…',
+    detail: 'Start a contract from a template.',
+    alwaysShow: true,
+  };
   const items: ContractItem[] = found.map(({ uri, document, firstLine }) => ({
     label: `$(file) ${safeInline(document?.isUntitled ? document.uri.path : path.basename(uri.path))}`,
-    description: document?.isUntitled ? 'unsaved' : safeInline(vscode.workspace.asRelativePath(vscode.Uri.joinPath(uri, '..'), true)),
+    description: document?.isUntitled
+      ? 'unsaved'
+      : safeInline(vscode.workspace.asRelativePath(vscode.Uri.joinPath(uri, '..'), true)),
     detail: firstLine ? safeInline(firstLine) : undefined,
     document,
     uri,
@@ -53,7 +64,10 @@ async function pickContract(services: Services): Promise<vscode.TextDocument | u
   services.log.info(`Asking which contract to generate from (${found.length} in the workspace).`);
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Turbo: Generate from Contract',
-    placeHolder: found.length > 0 ? 'Generate from which contract? The active editor is not a contract.' : 'This workspace has no contract yet: start one.',
+    placeHolder:
+      found.length > 0
+        ? 'Generate from which contract? The active editor is not a contract.'
+        : 'This workspace has no contract yet: start one.',
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -68,18 +82,24 @@ async function pickContract(services: Services): Promise<vscode.TextDocument | u
 }
 
 /** `*.contract.md` files (node_modules left out) and open contract documents, newest first; unsaved ones on top. */
-async function contractsInWorkspace(): Promise<{ uri: vscode.Uri; document?: vscode.TextDocument; firstLine?: string; changed: number }[]> {
+async function contractsInWorkspace(): Promise<
+  { uri: vscode.Uri; document?: vscode.TextDocument; firstLine?: string; changed: number }[]
+> {
   const byUri = new Map<string, { uri: vscode.Uri; document?: vscode.TextDocument }>();
-  for (const uri of await vscode.workspace.findFiles('**/*.contract.md', '**/node_modules/**', MAX_LISTED)) byUri.set(uri.toString(), { uri });
+  for (const uri of await vscode.workspace.findFiles('**/*.contract.md', '**/node_modules/**', MAX_LISTED))
+    byUri.set(uri.toString(), { uri });
   for (const document of vscode.workspace.textDocuments) {
     if (isContract(document) && !document.isClosed) byUri.set(document.uri.toString(), { uri: document.uri, document });
   }
   const listed = await Promise.all(
     [...byUri.values()].map(async ({ uri, document }) => {
-      if (document?.isUntitled) return { uri, document, firstLine: firstLineOf(document.getText()), changed: Number.POSITIVE_INFINITY };
+      if (document?.isUntitled)
+        return { uri, document, firstLine: firstLineOf(document.getText()), changed: Number.POSITIVE_INFINITY };
       try {
         const stat = await vscode.workspace.fs.stat(uri);
-        const text = document ? document.getText() : new TextDecoder().decode((await vscode.workspace.fs.readFile(uri)).subarray(0, 400));
+        const text = document
+          ? document.getText()
+          : new TextDecoder().decode((await vscode.workspace.fs.readFile(uri)).subarray(0, 400));
         return { uri, document, firstLine: firstLineOf(text), changed: stat.mtime };
       } catch {
         return undefined; // Deleted since it was found.
@@ -111,7 +131,13 @@ async function readyToSend(services: Services, document: vscode.TextDocument): P
   services.log.info(`Asking before generating: the contract has ${count}.`);
   const anyway = 'Generate Anyway';
   const show = 'Show Problems';
-  const answer = await vscode.window.showWarningMessage(safeText(`Turbo: the contract has ${count} the model would have to guess around. Line ${errors[0].span.line + 1}: ${errors[0].message.replace(/\.$/, '')}${more}.`), anyway, show);
+  const answer = await vscode.window.showWarningMessage(
+    safeText(
+      `Turbo: the contract has ${count} the model would have to guess around. Line ${errors[0].span.line + 1}: ${errors[0].message.replace(/\.$/, '')}${more}.`,
+    ),
+    anyway,
+    show,
+  );
   if (answer === anyway) {
     sendAnyway.set(document, document.version);
     services.log.info(`Generating anyway, with ${count} in the contract.`);

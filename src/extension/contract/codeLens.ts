@@ -13,7 +13,9 @@ export function promptTokens(document: vscode.TextDocument): number {
 export class ContractCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly onConfig = vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('turbo.model') && this.changed.fire());
+  private readonly onConfig = vscode.workspace.onDidChangeConfiguration(
+    (e) => e.affectsConfiguration('turbo.model') && this.changed.fire(),
+  );
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const first = contractOf(document).sections[0]?.heading.line ?? 0;
@@ -55,6 +57,8 @@ export function createPromptSizeStatus(): vscode.Disposable {
   return vscode.Disposable.from(
     item,
     vscode.window.onDidChangeActiveTextEditor(render),
-    vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && render()),
+    vscode.workspace.onDidChangeTextDocument(
+      (e) => e.document === vscode.window.activeTextEditor?.document && render(),
+    ),
   );
 }

@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { HTTP_METHODS, dominantLanguage, sectionAt, type ContractDoc, type ModelLanguage, type SectionKind } from '../../core/contract/language';
+import {
+  HTTP_METHODS,
+  dominantLanguage,
+  sectionAt,
+  type ContractDoc,
+  type ModelLanguage,
+  type SectionKind,
+} from '../../core/contract/language';
 import { SECTION_HEADINGS } from '../../core/contract/checks';
 import { contractOf } from './documents';
 
@@ -17,8 +24,29 @@ const RULES = [
 ];
 
 const FIELD_TYPES: Record<ModelLanguage, string[]> = {
-  python: ['str', 'int', 'float', 'bool', 'datetime', 'date', 'UUID', 'list[str]', 'dict[str, str]', 'Optional[str]', 'Literal["a", "b"]'],
-  typescript: ['string', 'number', 'boolean', 'Date', 'string[]', 'Record<string, string>', 'string | null', '"a" | "b"'],
+  python: [
+    'str',
+    'int',
+    'float',
+    'bool',
+    'datetime',
+    'date',
+    'UUID',
+    'list[str]',
+    'dict[str, str]',
+    'Optional[str]',
+    'Literal["a", "b"]',
+  ],
+  typescript: [
+    'string',
+    'number',
+    'boolean',
+    'Date',
+    'string[]',
+    'Record<string, string>',
+    'string | null',
+    '"a" | "b"',
+  ],
   go: ['string', 'int', 'int64', 'float64', 'bool', 'time.Time', '[]string', 'map[string]string', '*string'],
 };
 
@@ -42,9 +70,16 @@ export class ContractCompletionProvider implements vscode.CompletionItemProvider
     if (section?.kind === 'rules' && /^\s*[-*]\s*[\w ]*$/.test(before)) return this.rules(before, position);
     const model = doc.models.find((m) => m.span.line < position.line && position.line <= m.endLine + 1);
     if (model) {
-      const re = model.language === 'go' ? /^(\s+[A-Za-z_]\w*\s+)([\w[\]*.]*)$/ : /^(\s+[A-Za-z_$][\w$]*\??\s*:\s*)([\w[\]<>.|" ,]*)$/;
+      const re =
+        model.language === 'go'
+          ? /^(\s+[A-Za-z_]\w*\s+)([\w[\]*.]*)$/
+          : /^(\s+[A-Za-z_$][\w$]*\??\s*:\s*)([\w[\]<>.|" ,]*)$/;
       const field = re.exec(before);
-      if (field) return this.types(model.language, new vscode.Range(position.line, field[1].length, position.line, before.length));
+      if (field)
+        return this.types(
+          model.language,
+          new vscode.Range(position.line, field[1].length, position.line, before.length),
+        );
     }
     return [];
   }
@@ -116,7 +151,10 @@ export class ContractCompletionProvider implements vscode.CompletionItemProvider
         one.detail = `model declared on line ${m.span.line + 1}`;
         one.range = range;
         one.sortText = `0${m.name}`;
-        const many = new vscode.CompletionItem(language === 'python' ? `list[${m.name}]` : language === 'go' ? `[]${m.name}` : `${m.name}[]`, vscode.CompletionItemKind.Class);
+        const many = new vscode.CompletionItem(
+          language === 'python' ? `list[${m.name}]` : language === 'go' ? `[]${m.name}` : `${m.name}[]`,
+          vscode.CompletionItemKind.Class,
+        );
         many.detail = `a list of ${m.name}`;
         many.range = range;
         many.sortText = `1${m.name}`;

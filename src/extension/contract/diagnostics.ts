@@ -4,7 +4,11 @@ import { checkContract, SECTION_HEADINGS, type CheckCode } from '../../core/cont
 import { CONTRACT_LANGUAGE, contractOf, toRange } from './documents';
 
 const DEBOUNCE_MS = 250;
-const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information };
+const SEVERITY = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
 
 /** Contract checks as diagnostics ("turbo-contract"), refreshed as you type after a short pause. */
 export function registerContractDiagnostics(): vscode.Disposable {
@@ -26,17 +30,22 @@ export function registerContractDiagnostics(): vscode.Disposable {
   const schedule = (document: vscode.TextDocument) => {
     const key = document.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      refresh(document);
-    }, DEBOUNCE_MS));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        refresh(document);
+      }, DEBOUNCE_MS),
+    );
   };
   vscode.workspace.textDocuments.forEach(refresh);
   return vscode.Disposable.from(
     collection,
     vscode.workspace.onDidOpenTextDocument(refresh),
     // Only contracts get a timer: other files change on every keystroke too.
-    vscode.workspace.onDidChangeTextDocument((e) => e.document.languageId === CONTRACT_LANGUAGE && schedule(e.document)),
+    vscode.workspace.onDidChangeTextDocument(
+      (e) => e.document.languageId === CONTRACT_LANGUAGE && schedule(e.document),
+    ),
     vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
@@ -55,7 +64,11 @@ const MODEL_SKELETON: Record<ModelLanguage, (name: string) => string> = {
 export class ContractCodeActionProvider implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     // Diagnostics come back from the workbench without extra fields: find the issue behind each again.
     // The missing-section warnings share one range, so the message tells them apart.
     const issues = checkContract(document.getText(), contractOf(document));
@@ -63,22 +76,42 @@ export class ContractCodeActionProvider implements vscode.CodeActionProvider {
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== 'turbo-contract') continue;
       const code = diagnostic.code as CheckCode;
-      const issue = issues.find((i) => i.code === code && i.message === diagnostic.message && toRange(i.span).isEqual(diagnostic.range));
-      if (code === 'missing-section' && issue?.section) actions.push(this.insertSection(document, issue.section as keyof typeof SECTION_HEADINGS, diagnostic));
-      if (code === 'undeclared-type' && issue?.model) actions.push(this.declareModel(document, issue.model, diagnostic));
-      if (code === 'placeholder' && issue) actions.push(goTo('Select the placeholder to type over it', document, toRange(issue.span), diagnostic));
+      const issue = issues.find(
+        (i) => i.code === code && i.message === diagnostic.message && toRange(i.span).isEqual(diagnostic.range),
+      );
+      if (code === 'missing-section' && issue?.section)
+        actions.push(this.insertSection(document, issue.section as keyof typeof SECTION_HEADINGS, diagnostic));
+      if (code === 'undeclared-type' && issue?.model)
+        actions.push(this.declareModel(document, issue.model, diagnostic));
+      if (code === 'placeholder' && issue)
+        actions.push(goTo('Select the placeholder to type over it', document, toRange(issue.span), diagnostic));
       if (code === 'duplicate-route' && issue?.other) {
         const line = issue.other.line;
-        actions.push(goTo(`Go to the other declaration on line ${line + 1}`, document, new vscode.Range(line, issue.other.start, line, issue.other.start), diagnostic));
+        actions.push(
+          goTo(
+            `Go to the other declaration on line ${line + 1}`,
+            document,
+            new vscode.Range(line, issue.other.start, line, issue.other.start),
+            diagnostic,
+          ),
+        );
       }
     }
     return actions;
   }
 
-  private insertSection(document: vscode.TextDocument, section: keyof typeof SECTION_HEADINGS, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  private insertSection(
+    document: vscode.TextDocument,
+    section: keyof typeof SECTION_HEADINGS,
+    diagnostic: vscode.Diagnostic,
+  ): vscode.CodeAction {
     const heading = SECTION_HEADINGS[section];
-    const action = new vscode.CodeAction(`Add the ${heading.replace(/^## /, '').replace(/ \(.*|:$/g, '')} section`, vscode.CodeActionKind.QuickFix);
-    const body = section === 'data' ? '\n' : section === 'api' ? '\nGET /items -> list[Item]    # List items\n' : '\n- \n';
+    const action = new vscode.CodeAction(
+      `Add the ${heading.replace(/^## /, '').replace(/ \(.*|:$/g, '')} section`,
+      vscode.CodeActionKind.QuickFix,
+    );
+    const body =
+      section === 'data' ? '\n' : section === 'api' ? '\nGET /items -> list[Item]    # List items\n' : '\n- \n';
     const doc = contractOf(document);
     // Sections go in their usual order: DATA, API, (ALGORITHM), RULES.
     const order = ['data', 'api', 'algorithm', 'rules'];
@@ -119,9 +152,18 @@ export class ContractCodeActionProvider implements vscode.CodeActionProvider {
 }
 
 /** A fix that moves the selection: the editor opens the document there (`vscode.open` takes the selection). */
-function goTo(title: string, document: vscode.TextDocument, selection: vscode.Range, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+function goTo(
+  title: string,
+  document: vscode.TextDocument,
+  selection: vscode.Range,
+  diagnostic: vscode.Diagnostic,
+): vscode.CodeAction {
   const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-  action.command = { title, command: 'vscode.open', arguments: [document.uri, { selection } satisfies vscode.TextDocumentShowOptions] };
+  action.command = {
+    title,
+    command: 'vscode.open',
+    arguments: [document.uri, { selection } satisfies vscode.TextDocumentShowOptions],
+  };
   action.diagnostics = [diagnostic];
   return action;
 }

@@ -10,7 +10,13 @@ export class ContractSymbolProvider implements vscode.DocumentSymbolProvider {
     const sectionSymbols = doc.sections.map((s) => {
       const end = document.lineAt(Math.max(s.heading.line, s.endLine)).range.end;
       // The heading alone ("RULES"): the kind beside it would only repeat it.
-      const symbol = new vscode.DocumentSymbol(s.title.replace(/\s*:\s*$/, '') || '(untitled)', '', vscode.SymbolKind.Namespace, new vscode.Range(s.heading.line, 0, end.line, end.character), toRange(s.heading));
+      const symbol = new vscode.DocumentSymbol(
+        s.title.replace(/\s*:\s*$/, '') || '(untitled)',
+        '',
+        vscode.SymbolKind.Namespace,
+        new vscode.Range(s.heading.line, 0, end.line, end.character),
+        toRange(s.heading),
+      );
       return { s, symbol };
     });
     // Nest sections by heading level.
@@ -27,13 +33,36 @@ export class ContractSymbolProvider implements vscode.DocumentSymbolProvider {
     };
     for (const m of doc.models) {
       const end = document.lineAt(Math.max(m.span.line, m.endLine)).range.end;
-      const symbol = new vscode.DocumentSymbol(m.name, `${m.language} model`, vscode.SymbolKind.Class, new vscode.Range(m.span.line, 0, end.line, end.character), toRange(m.span));
-      symbol.children = m.fields.map((f) => new vscode.DocumentSymbol(f.name, f.type ?? '(no type)', vscode.SymbolKind.Field, toRange(f.span), toRange(f.span)));
+      const symbol = new vscode.DocumentSymbol(
+        m.name,
+        `${m.language} model`,
+        vscode.SymbolKind.Class,
+        new vscode.Range(m.span.line, 0, end.line, end.character),
+        toRange(m.span),
+      );
+      symbol.children = m.fields.map(
+        (f) =>
+          new vscode.DocumentSymbol(
+            f.name,
+            f.type ?? '(no type)',
+            vscode.SymbolKind.Field,
+            toRange(f.span),
+            toRange(f.span),
+          ),
+      );
       container(m.span.line).push(symbol);
     }
     for (const r of doc.routes) {
       const name = `${r.method} ${r.path}`;
-      container(r.span.line).push(new vscode.DocumentSymbol(name, r.returnType ? `-> ${r.returnType}` : '', vscode.SymbolKind.Method, toRange(r.span), toRange(r.pathSpan)));
+      container(r.span.line).push(
+        new vscode.DocumentSymbol(
+          name,
+          r.returnType ? `-> ${r.returnType}` : '',
+          vscode.SymbolKind.Method,
+          toRange(r.span),
+          toRange(r.pathSpan),
+        ),
+      );
     }
     const byPosition = (a: vscode.DocumentSymbol, b: vscode.DocumentSymbol) => a.range.start.compareTo(b.range.start);
     const sortAll = (list: vscode.DocumentSymbol[]) => {

@@ -9,11 +9,19 @@ import { ContractDefinitionProvider, ContractFoldingProvider, ContractSymbolProv
 export function registerContractEditor(): vscode.Disposable {
   const lens = new ContractCodeLensProvider();
   return vscode.Disposable.from(
-    vscode.languages.registerCompletionItemProvider(CONTRACT_SELECTOR, new ContractCompletionProvider(), ...ContractCompletionProvider.triggerCharacters),
-    vscode.languages.registerDocumentSymbolProvider(CONTRACT_SELECTOR, new ContractSymbolProvider(), { label: 'Contract' }),
+    vscode.languages.registerCompletionItemProvider(
+      CONTRACT_SELECTOR,
+      new ContractCompletionProvider(),
+      ...ContractCompletionProvider.triggerCharacters,
+    ),
+    vscode.languages.registerDocumentSymbolProvider(CONTRACT_SELECTOR, new ContractSymbolProvider(), {
+      label: 'Contract',
+    }),
     vscode.languages.registerFoldingRangeProvider(CONTRACT_SELECTOR, new ContractFoldingProvider()),
     vscode.languages.registerDefinitionProvider(CONTRACT_SELECTOR, new ContractDefinitionProvider()),
-    vscode.languages.registerCodeActionsProvider(CONTRACT_SELECTOR, new ContractCodeActionProvider(), { providedCodeActionKinds: ContractCodeActionProvider.providedCodeActionKinds }),
+    vscode.languages.registerCodeActionsProvider(CONTRACT_SELECTOR, new ContractCodeActionProvider(), {
+      providedCodeActionKinds: ContractCodeActionProvider.providedCodeActionKinds,
+    }),
     vscode.languages.registerCodeLensProvider(CONTRACT_SELECTOR, lens),
     lens,
     registerContractDiagnostics(),

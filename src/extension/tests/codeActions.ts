@@ -8,8 +8,14 @@ export class TestFailureActions implements vscode.CodeActionProvider {
 
   constructor(private readonly tests: TestLoop) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const ours = context.diagnostics.filter((d) => d.source === TURBO_SOURCE && this.tests.collection.has(document.uri));
+  provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
+    const ours = context.diagnostics.filter(
+      (d) => d.source === TURBO_SOURCE && this.tests.collection.has(document.uri),
+    );
     const actions: vscode.CodeAction[] = [];
     let folder: string | undefined;
     for (const diagnostic of ours) {
@@ -20,13 +26,23 @@ export class TestFailureActions implements vscode.CodeActionProvider {
       const fix = new vscode.CodeAction(`Fix with Turbo${name}`, vscode.CodeActionKind.QuickFix);
       fix.diagnostics = [diagnostic];
       fix.isPreferred = true;
-      fix.command = { command: 'turbo.fixFailure', title: 'Fix with Turbo', arguments: [document.uri, diagnostic.range, diagnostic.message] };
+      fix.command = {
+        command: 'turbo.fixFailure',
+        title: 'Fix with Turbo',
+        arguments: [document.uri, diagnostic.range, diagnostic.message],
+      };
       actions.push(fix);
     }
     if (!folder) return actions;
     const count = this.tests.failuresOf(folder).length;
     const extra: [string, string, unknown[]][] = [
-      ...(count > 1 ? ([[`Fix All ${count} Failures with Turbo`, 'turbo.fixAllFailures', [vscode.Uri.file(folder)]]] as [string, string, unknown[]][]) : []),
+      ...(count > 1
+        ? ([[`Fix All ${count} Failures with Turbo`, 'turbo.fixAllFailures', [vscode.Uri.file(folder)]]] as [
+            string,
+            string,
+            unknown[],
+          ][])
+        : []),
       // The folder of this failure, which need not be the folder tested last.
       ['Re-run Tests', 'turbo.runTests', [vscode.Uri.file(folder)]],
       ['Show Test Output', 'turbo.showTestOutput', []],

@@ -22,24 +22,48 @@ export async function failureDiagnostics(failures: TestFailure[]): Promise<Failu
   const lines = new Map<string, Promise<string[] | undefined>>();
   const linesOf = (file: string) => {
     let p = lines.get(file);
-    if (!p) lines.set(file, (p = fs.readFile(file, 'utf8').then((t) => t.split(/\r?\n/), () => undefined)));
+    if (!p)
+      lines.set(
+        file,
+        (p = fs.readFile(file, 'utf8').then(
+          (t) => t.split(/\r?\n/),
+          () => undefined,
+        )),
+      );
     return p;
   };
   const out: FailureDiagnostic[] = [];
   for (const failure of failures) {
     const uri = vscode.Uri.file(failure.location.file);
-    const diagnostic = new vscode.Diagnostic(rangeAt(await linesOf(failure.location.file), failure.location.line, failure.location.column), safeText(failure.message), vscode.DiagnosticSeverity.Error);
+    const diagnostic = new vscode.Diagnostic(
+      rangeAt(await linesOf(failure.location.file), failure.location.line, failure.location.column),
+      safeText(failure.message),
+      vscode.DiagnosticSeverity.Error,
+    );
     diagnostic.source = TURBO_SOURCE;
     if (failure.test) diagnostic.code = failure.test;
     diagnostic.relatedInformation = failure.related.map(
-      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), positionOf(r)), safeText(r.message)),
+      (r) =>
+        new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(vscode.Uri.file(r.file), positionOf(r)),
+          safeText(r.message),
+        ),
     );
     out.push({ uri, diagnostic, failure });
     for (const r of failure.related) {
-      const at = new vscode.Diagnostic(rangeAt(await linesOf(r.file), r.line, r.column), safeText(r.message), vscode.DiagnosticSeverity.Error);
+      const at = new vscode.Diagnostic(
+        rangeAt(await linesOf(r.file), r.line, r.column),
+        safeText(r.message),
+        vscode.DiagnosticSeverity.Error,
+      );
       at.source = TURBO_SOURCE;
       if (failure.test) at.code = failure.test;
-      at.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, diagnostic.range), safeText(`failing test${failure.test ? ` ${failure.test}` : ''}: ${failure.message.split('\n')[0]}`))];
+      at.relatedInformation = [
+        new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(uri, diagnostic.range),
+          safeText(`failing test${failure.test ? ` ${failure.test}` : ''}: ${failure.message.split('\n')[0]}`),
+        ),
+      ];
       out.push({ uri: vscode.Uri.file(r.file), diagnostic: at, failure });
     }
   }

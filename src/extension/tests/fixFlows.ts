@@ -41,7 +41,9 @@ export class TestFixer {
     const key = await this.services.keys.get();
     if (!key) {
       const set = 'Set API Key';
-      void vscode.window.showErrorMessage('Turbo needs a Cerebras API key to fix tests.', set).then((b) => b === set && vscode.commands.executeCommand('turbo.setApiKey'));
+      void vscode.window
+        .showErrorMessage('Turbo needs a Cerebras API key to fix tests.', set)
+        .then((b) => b === set && vscode.commands.executeCommand('turbo.setApiKey'));
       return undefined;
     }
     const settings = readSettings(vscode.Uri.file(folder));
@@ -65,7 +67,10 @@ export class TestFixer {
   }
 
   /** "Fix with Turbo" on one failure, or "Fix All Failures": one model request, then a re-run. */
-  async fix(folder: string | undefined, only?: TestFailure): Promise<{ attempt: FixAttempt; report: TestReport } | undefined> {
+  async fix(
+    folder: string | undefined,
+    only?: TestFailure,
+  ): Promise<{ attempt: FixAttempt; report: TestReport } | undefined> {
     folder ??= this.loop.last;
     const state = folder ? this.loop.folders.get(folder) : undefined;
     if (!folder || !state || state.report.failures.length === 0) {
@@ -74,45 +79,63 @@ export class TestFixer {
     }
     const target = folder;
     return this.loop.exclusive((abort) =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true }, async (progress, token) => {
-        token.onCancellationRequested(() => abort.abort());
-        const record = this.services.history.begin('fix');
-        const made = await this.fixContext(target, abort.signal, record);
-        if (!made) return undefined;
-        const known = await this.freshReport(state, abort.signal, (message) => progress.report({ message }));
-        if (!known) return undefined;
-        const failures = only ? known.failures.filter((f) => f.test === only.test && f.location.file === only.location.file).slice(0, 1) : known.failures;
-        if (failures.length === 0) {
-          void vscode.window.showInformationMessage(safeText(`Turbo: files changed since the last run, and ${only ? `"${safeInline(only.test ?? path.basename(only.location.file))}" no longer fails` : 'no test fails now'}. ${countsText(known)}.`));
-          return undefined;
-        }
-        const label = only ? (only.test ?? path.basename(only.location.file)) : `${failures.length} failure${failures.length === 1 ? '' : 's'}`;
-        progress.report({ message: `Asking ${made.ctx.model} to fix ${safeInline(label)}…` });
-        const { fixFailures } = await import('../../core/testing/loop');
-        let attempt: FixAttempt;
-        try {
-          attempt = await fixFailures(made.ctx, known, failures);
-        } catch (err) {
-          this.reportError(err, made.key);
-          return undefined;
-        } finally {
-          this.services.history.commit(record);
-        }
-        this.services.addCost(attempt.costUsd);
-        this.logAttempt(target, 1, attempt);
-        if (attempt.changes.length === 0) {
-          this.refused(attempt);
-          return undefined;
-        }
-        progress.report({ message: safeText(`Changed ${attempt.changes.map((c) => safeInline(c.file)).join(', ')}; re-running ${state.command}…`) });
-        const report = await this.loop.run(target, state.command, abort.signal);
-        const before = known.failures.length;
-        const after = report.green ? 0 : report.failures.length;
-        const text = `${attempt.changes.map((c) => safeInline(c.file)).join(', ')} changed · ${before} → ${after} failing · ${formatCost(attempt.costUsd)}`;
-        if (report.green) void vscode.window.showInformationMessage(`Turbo: all tests pass. ${text}`, ...FIX_ACTIONS).then((b) => this.fixAction(b, record));
-        else this.announceAfterFix(report, text, record);
-        return { attempt, report };
-      }),
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          const record = this.services.history.begin('fix');
+          const made = await this.fixContext(target, abort.signal, record);
+          if (!made) return undefined;
+          const known = await this.freshReport(state, abort.signal, (message) => progress.report({ message }));
+          if (!known) return undefined;
+          const failures = only
+            ? known.failures.filter((f) => f.test === only.test && f.location.file === only.location.file).slice(0, 1)
+            : known.failures;
+          if (failures.length === 0) {
+            void vscode.window.showInformationMessage(
+              safeText(
+                `Turbo: files changed since the last run, and ${only ? `"${safeInline(only.test ?? path.basename(only.location.file))}" no longer fails` : 'no test fails now'}. ${countsText(known)}.`,
+              ),
+            );
+            return undefined;
+          }
+          const label = only
+            ? (only.test ?? path.basename(only.location.file))
+            : `${failures.length} failure${failures.length === 1 ? '' : 's'}`;
+          progress.report({ message: `Asking ${made.ctx.model} to fix ${safeInline(label)}…` });
+          const { fixFailures } = await import('../../core/testing/loop');
+          let attempt: FixAttempt;
+          try {
+            attempt = await fixFailures(made.ctx, known, failures);
+          } catch (err) {
+            this.reportError(err, made.key);
+            return undefined;
+          } finally {
+            this.services.history.commit(record);
+          }
+          this.services.addCost(attempt.costUsd);
+          this.logAttempt(target, 1, attempt);
+          if (attempt.changes.length === 0) {
+            this.refused(attempt);
+            return undefined;
+          }
+          progress.report({
+            message: safeText(
+              `Changed ${attempt.changes.map((c) => safeInline(c.file)).join(', ')}; re-running ${state.command}…`,
+            ),
+          });
+          const report = await this.loop.run(target, state.command, abort.signal);
+          const before = known.failures.length;
+          const after = report.green ? 0 : report.failures.length;
+          const text = `${attempt.changes.map((c) => safeInline(c.file)).join(', ')} changed · ${before} → ${after} failing · ${formatCost(attempt.costUsd)}`;
+          if (report.green)
+            void vscode.window
+              .showInformationMessage(`Turbo: all tests pass. ${text}`, ...FIX_ACTIONS)
+              .then((b) => this.fixAction(b, record));
+          else this.announceAfterFix(report, text, record);
+          return { attempt, report };
+        },
+      ),
     );
   }
 
@@ -120,7 +143,11 @@ export class TestFixer {
    * The report a fix may act on: the folder's last one, or a new run when files changed since (its
    * failures may be gone or have moved). Undefined when that run was cancelled.
    */
-  private async freshReport(state: FolderState, signal: AbortSignal, say: (message: string) => void): Promise<TestReport | undefined> {
+  private async freshReport(
+    state: FolderState,
+    signal: AbortSignal,
+    say: (message: string) => void,
+  ): Promise<TestReport | undefined> {
     if (!state.stale) return state.report;
     say(safeText(`Files changed since the last run; running ${state.command} again…`));
     const report = await this.loop.run(state.folder, state.command, signal);
@@ -135,63 +162,83 @@ export class TestFixer {
     if (!command) return undefined;
     const settings = readSettings(vscode.Uri.file(folder));
     return this.loop.exclusive((abort) =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Turbo: Fix Until Green', cancellable: true }, async (progress, token) => {
-        token.onCancellationRequested(() => abort.abort());
-        const record = this.services.history.begin('fix');
-        const made = await this.fixContext(folder, abort.signal, record);
-        if (!made) return undefined;
-        const { fixUntilGreen } = await import('../../core/testing/loop');
-        let loop: FixLoopReport;
-        try {
-          loop = await fixUntilGreen({
-            ...made.ctx,
-            command,
-            rounds: settings.maxFixRounds,
-            timeoutMs: settings.testTimeoutMs,
-            denyEnv: settings.testEnvDeny,
-            secrets: [made.key],
-            onOutput: (t) => this.loop.output.append(t),
-            onProgress: (p) => {
-              if (p.phase === 'testing') this.loop.starting.fire(folder);
-              progress.report({ message: `round ${p.round} of ${p.rounds}${p.failing !== undefined ? ` · ${p.failing} failing` : ''} · ${p.phase === 'testing' ? 'running tests' : `asking ${made.ctx.model}`}` });
-            },
-            onReport: (report) => {
-              void this.loop.show(folder, command, report);
-              this.loop.changed.fire(report);
-            },
-          });
-        } catch (err) {
-          this.reportError(err, made.key);
-          return undefined;
-        } finally {
-          this.services.history.commit(record);
-        }
-        await this.loop.show(folder, command, loop.final);
-        for (const r of loop.rounds) {
-          this.services.addCost(r.costUsd);
-          this.logAttempt(folder, r.round, r, `${r.failingBefore} → ${r.failingAfter} failing`);
-        }
-        const summary = `${OUTCOME_TEXT[loop.outcome]} after ${loop.rounds.length} round${loop.rounds.length === 1 ? '' : 's'} · ${countsText(loop.final)} · ${formatCost(loop.costUsd)}`;
-        const details = 'Show Details';
-        const show = loop.outcome === 'green' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-        const changed = record.created.length + record.overwritten.length > 0;
-        void show(`Turbo: ${summary}`, ...(changed ? FIX_ACTIONS : []), details).then((b) => (b === details ? this.loop.output.show(true) : this.fixAction(b, record)));
-        return loop;
-      }),
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Turbo: Fix Until Green', cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          const record = this.services.history.begin('fix');
+          const made = await this.fixContext(folder, abort.signal, record);
+          if (!made) return undefined;
+          const { fixUntilGreen } = await import('../../core/testing/loop');
+          let loop: FixLoopReport;
+          try {
+            loop = await fixUntilGreen({
+              ...made.ctx,
+              command,
+              rounds: settings.maxFixRounds,
+              timeoutMs: settings.testTimeoutMs,
+              denyEnv: settings.testEnvDeny,
+              secrets: [made.key],
+              onOutput: (t) => this.loop.output.append(t),
+              onProgress: (p) => {
+                if (p.phase === 'testing') this.loop.starting.fire(folder);
+                progress.report({
+                  message: `round ${p.round} of ${p.rounds}${p.failing !== undefined ? ` · ${p.failing} failing` : ''} · ${p.phase === 'testing' ? 'running tests' : `asking ${made.ctx.model}`}`,
+                });
+              },
+              onReport: (report) => {
+                void this.loop.show(folder, command, report);
+                this.loop.changed.fire(report);
+              },
+            });
+          } catch (err) {
+            this.reportError(err, made.key);
+            return undefined;
+          } finally {
+            this.services.history.commit(record);
+          }
+          await this.loop.show(folder, command, loop.final);
+          for (const r of loop.rounds) {
+            this.services.addCost(r.costUsd);
+            this.logAttempt(folder, r.round, r, `${r.failingBefore} → ${r.failingAfter} failing`);
+          }
+          const summary = `${OUTCOME_TEXT[loop.outcome]} after ${loop.rounds.length} round${loop.rounds.length === 1 ? '' : 's'} · ${countsText(loop.final)} · ${formatCost(loop.costUsd)}`;
+          const details = 'Show Details';
+          const show =
+            loop.outcome === 'green' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+          const changed = record.created.length + record.overwritten.length > 0;
+          void show(`Turbo: ${summary}`, ...(changed ? FIX_ACTIONS : []), details).then((b) =>
+            b === details ? this.loop.output.show(true) : this.fixAction(b, record),
+          );
+          return loop;
+        },
+      ),
     );
   }
 
-  private logAttempt(folder: string, round: number, attempt: Pick<FixAttempt, 'changes' | 'problems' | 'costUsd' | 'usage'>, extra?: string): void {
-    const changed = attempt.changes.length ? attempt.changes.map((c) => displayPath(folder, path.join(folder, c.file))).join(', ') : 'nothing';
+  private logAttempt(
+    folder: string,
+    round: number,
+    attempt: Pick<FixAttempt, 'changes' | 'problems' | 'costUsd' | 'usage'>,
+    extra?: string,
+  ): void {
+    const changed = attempt.changes.length
+      ? attempt.changes.map((c) => displayPath(folder, path.join(folder, c.file))).join(', ')
+      : 'nothing';
     const tokens = attempt.usage ? ` · ${attempt.usage.prompt_tokens} + ${attempt.usage.completion_tokens} tokens` : '';
-    this.loop.output.appendLine(`[fix round ${round}${extra ? ` · ${extra}` : ''} · changed ${changed}${tokens} · ${formatCost(attempt.costUsd)}]`);
+    this.loop.output.appendLine(
+      `[fix round ${round}${extra ? ` · ${extra}` : ''} · changed ${changed}${tokens} · ${formatCost(attempt.costUsd)}]`,
+    );
     for (const p of attempt.problems) this.loop.output.appendLine(`  not applied: ${p}`);
   }
 
   private refused(attempt: FixAttempt): void {
     const details = 'Show Details';
     void vscode.window
-      .showWarningMessage(safeText(`Turbo: the model's edits did not apply, so nothing was changed. ${attempt.problems[0] ?? ''}`), details)
+      .showWarningMessage(
+        safeText(`Turbo: the model's edits did not apply, so nothing was changed. ${attempt.problems[0] ?? ''}`),
+        details,
+      )
       .then((b) => b === details && this.loop.output.show(true));
   }
 
@@ -199,7 +246,11 @@ export class TestFixer {
     const again = 'Fix Until Green';
     void vscode.window
       .showWarningMessage(`Turbo: ${text}. ${countsText(report)}.`, again, ...FIX_ACTIONS)
-      .then((b) => (b === again ? vscode.commands.executeCommand('turbo.fixUntilGreen', vscode.Uri.file(report.cwd)) : this.fixAction(b, record)));
+      .then((b) =>
+        b === again
+          ? vscode.commands.executeCommand('turbo.fixUntilGreen', vscode.Uri.file(report.cwd))
+          : this.fixAction(b, record),
+      );
   }
 
   /** The notification buttons after a fix: its diff, or its undo (checked against later edits). */

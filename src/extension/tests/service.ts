@@ -68,7 +68,12 @@ export class TestLoop implements vscode.Disposable {
   /** The failure behind one of our diagnostics, matched by file, range and message. */
   failureFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): { failure: TestFailure; folder: string } | undefined {
     for (const state of this.folders.values()) {
-      const hit = state.diagnostics.find((d) => d.uri.toString() === uri.toString() && d.diagnostic.range.isEqual(diagnostic.range) && d.diagnostic.message === diagnostic.message);
+      const hit = state.diagnostics.find(
+        (d) =>
+          d.uri.toString() === uri.toString() &&
+          d.diagnostic.range.isEqual(diagnostic.range) &&
+          d.diagnostic.message === diagnostic.message,
+      );
       if (hit) return { failure: hit.failure, folder: state.folder };
     }
     return undefined;
@@ -84,7 +89,8 @@ export class TestLoop implements vscode.Disposable {
 
   /** Which folder to test: the given one, the last tested, or the one holding the active file. */
   async pickFolder(target?: unknown): Promise<string | undefined> {
-    const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;
+    const uri =
+      target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;
     const active = vscode.window.activeTextEditor?.document.uri;
     const fromEditor = !uri && active?.scheme === 'file' ? active : undefined;
     const start = uri ?? fromEditor ?? (this.last ? vscode.Uri.file(this.last) : this.services.lastRun?.outputRoot);
@@ -95,12 +101,18 @@ export class TestLoop implements vscode.Disposable {
         void vscode.window.showErrorMessage('Turbo: open a folder to run its tests.');
         return undefined;
       }
-      return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Run the tests of which folder?' }))?.uri.fsPath;
+      return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Run the tests of which folder?' }))?.uri
+        .fsPath;
     }
     if (readSettings(workspace.uri).testCommand) return workspace.uri.fsPath;
     // The nearest folder between the file and the workspace folder that has a test setup; when the
     // active file (a contract, say) is in none, the folder tested last.
-    const dir = start && start.fsPath !== workspace.uri.fsPath ? ((await isDirectory(start)) ? start.fsPath : path.dirname(start.fsPath)) : workspace.uri.fsPath;
+    const dir =
+      start && start.fsPath !== workspace.uri.fsPath
+        ? (await isDirectory(start))
+          ? start.fsPath
+          : path.dirname(start.fsPath)
+        : workspace.uri.fsPath;
     return (await nearestTestFolder(dir, workspace.uri.fsPath)) ?? ((fromEditor && this.last) || workspace.uri.fsPath);
   }
 
@@ -113,25 +125,47 @@ export class TestLoop implements vscode.Disposable {
     if (!detected) {
       const open = 'Set Test Command';
       void vscode.window
-        .showErrorMessage(safeText(`Turbo found no test setup in ${folder} (package.json test script, pytest config, go.mod or Cargo.toml). Set "turbo.testCommand".`), open)
+        .showErrorMessage(
+          safeText(
+            `Turbo found no test setup in ${folder} (package.json test script, pytest config, go.mod or Cargo.toml). Set "turbo.testCommand".`,
+          ),
+          open,
+        )
         .then((b) => b === open && openSettingsAt('turbo.testCommand', vscode.Uri.file(folder), 'workspace'));
       return undefined;
     }
     const state = this.services.context.workspaceState;
     const confirmed = state.get<Record<string, string>>(CONFIRMED_KEY, {});
     if (confirmed[folder] === detected.command) return detected.command;
-    const run: vscode.QuickPickItem = { label: `$(play) Run "${detected.command}"`, detail: `Detected because ${detected.reason}. Turbo will not ask again for this folder.` };
-    const other: vscode.QuickPickItem = { label: '$(gear) Use Another Command…', detail: 'Sets turbo.testCommand for this workspace.' };
+    const run: vscode.QuickPickItem = {
+      label: `$(play) Run "${detected.command}"`,
+      detail: `Detected because ${detected.reason}. Turbo will not ask again for this folder.`,
+    };
+    const other: vscode.QuickPickItem = {
+      label: '$(gear) Use Another Command…',
+      detail: 'Sets turbo.testCommand for this workspace.',
+    };
     this.services.log.info(`Asking to confirm the detected test command "${detected.command}" for ${folder}.`);
-    const choice = await vscode.window.showQuickPick([run, other], { title: `Turbo: run tests in ${path.basename(folder)}`, placeHolder: `Run "${detected.command}" in ${folder}?`, ignoreFocusOut: true });
+    const choice = await vscode.window.showQuickPick([run, other], {
+      title: `Turbo: run tests in ${path.basename(folder)}`,
+      placeHolder: `Run "${detected.command}" in ${folder}?`,
+      ignoreFocusOut: true,
+    });
     if (choice === run) {
       await state.update(CONFIRMED_KEY, { ...confirmed, [folder]: detected.command });
       return detected.command;
     }
     if (choice === other) {
-      const typed = await vscode.window.showInputBox({ title: 'Turbo: test command', value: detected.command, prompt: `Run in ${folder} by the shell`, ignoreFocusOut: true });
+      const typed = await vscode.window.showInputBox({
+        title: 'Turbo: test command',
+        value: detected.command,
+        prompt: `Run in ${folder} by the shell`,
+        ignoreFocusOut: true,
+      });
       if (!typed?.trim()) return undefined;
-      await vscode.workspace.getConfiguration('turbo', vscode.Uri.file(folder)).update('testCommand', typed.trim(), vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace
+        .getConfiguration('turbo', vscode.Uri.file(folder))
+        .update('testCommand', typed.trim(), vscode.ConfigurationTarget.Workspace);
       return typed.trim();
     }
     return undefined;
@@ -145,7 +179,8 @@ export class TestLoop implements vscode.Disposable {
       const busy = this.running;
       void vscode.window.showWarningMessage('Turbo is already running tests or a fix.', stop).then((b) => {
         if (b !== stop) return;
-        if (busy.signal.aborted || this.running !== busy) void vscode.window.showInformationMessage('Turbo: that run has already finished.');
+        if (busy.signal.aborted || this.running !== busy)
+          void vscode.window.showInformationMessage('Turbo: that run has already finished.');
         else busy.abort();
       });
       return undefined;
@@ -166,13 +201,18 @@ export class TestLoop implements vscode.Disposable {
     const command = await this.commandFor(folder);
     if (!command) return undefined;
     return this.exclusive((abort) =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true }, async (progress, token) => {
-        token.onCancellationRequested(() => abort.abort());
-        progress.report({ message: `Running ${safeInline(command)} in ${safeInline(vscode.workspace.asRelativePath(folder, false))}…` });
-        const report = await this.run(folder, command, abort.signal);
-        if (options.reveal !== false) this.announce(report);
-        return report;
-      }),
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          progress.report({
+            message: `Running ${safeInline(command)} in ${safeInline(vscode.workspace.asRelativePath(folder, false))}…`,
+          });
+          const report = await this.run(folder, command, abort.signal);
+          if (options.reveal !== false) this.announce(report);
+          return report;
+        },
+      ),
     );
   }
 
@@ -188,11 +228,21 @@ export class TestLoop implements vscode.Disposable {
     const key = (await this.services.keys.get())?.key;
     let report: TestReport;
     try {
-      report = await runTests({ cwd: folder, command, timeoutMs: settings.testTimeoutMs, signal, onOutput: (t) => this.output.append(t), denyEnv: settings.testEnvDeny, secrets: [key] });
+      report = await runTests({
+        cwd: folder,
+        command,
+        timeoutMs: settings.testTimeoutMs,
+        signal,
+        onOutput: (t) => this.output.append(t),
+        denyEnv: settings.testEnvDeny,
+        secrets: [key],
+      });
     } finally {
       this.staleness.ended(folder);
     }
-    this.output.appendLine(`\n[${report.timedOut ? `timed out after ${settings.testTimeoutMs / 1000} s` : report.cancelled ? 'cancelled' : `exit code ${report.exitCode}`} · ${(report.durationMs / 1000).toFixed(1)} s · ${countsText(report)}]`);
+    this.output.appendLine(
+      `\n[${report.timedOut ? `timed out after ${settings.testTimeoutMs / 1000} s` : report.cancelled ? 'cancelled' : `exit code ${report.exitCode}`} · ${(report.durationMs / 1000).toFixed(1)} s · ${countsText(report)}]`,
+    );
     await this.show(folder, command, report);
     this.changed.fire(report);
     return report;
@@ -214,7 +264,8 @@ export class TestLoop implements vscode.Disposable {
       byUri.set(d.uri.toString(), entry);
     }
     // Other folders' diagnostics in the same files stay.
-    for (const { uri, list } of byUri.values()) this.collection.set(uri, [...(this.collection.get(uri) ?? []), ...list]);
+    for (const { uri, list } of byUri.values())
+      this.collection.set(uri, [...(this.collection.get(uri) ?? []), ...list]);
     const state: FolderState = { folder, command, report, diagnostics, stale: false };
     this.folders.set(folder, state);
     this.last = folder;
@@ -229,7 +280,9 @@ export class TestLoop implements vscode.Disposable {
     const outputButton = 'Show Output';
     if (report.failures.length === 0) {
       const why = report.timedOut ? 'timed out' : `failed (exit code ${report.exitCode})`;
-      void vscode.window.showWarningMessage(`Turbo: the tests ${why}, and no failure could be located in the output.`, outputButton).then((b) => b === outputButton && this.output.show(true));
+      void vscode.window
+        .showWarningMessage(`Turbo: the tests ${why}, and no failure could be located in the output.`, outputButton)
+        .then((b) => b === outputButton && this.output.show(true));
       return;
     }
     void vscode.window.showWarningMessage(`Turbo: ${countsText(report)}.`, fix, problems, outputButton).then((b) => {
@@ -240,7 +293,10 @@ export class TestLoop implements vscode.Disposable {
   }
 
   /** "Fix with Turbo" on one failure, or "Fix All Failures": one model request, then a re-run. */
-  fix(folder: string | undefined, only?: TestFailure): Promise<{ attempt: FixAttempt; report: TestReport } | undefined> {
+  fix(
+    folder: string | undefined,
+    only?: TestFailure,
+  ): Promise<{ attempt: FixAttempt; report: TestReport } | undefined> {
     return this.fixer.fix(folder, only);
   }
 

@@ -2,7 +2,21 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 /** Folders that test runs and tools write into; a change there does not make a report stale. */
-const TOOL_FOLDERS = new Set(['node_modules', '.git', '__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache', 'target', 'coverage', '.nyc_output', '.vite', '.cache', '.tox', '.venv']);
+const TOOL_FOLDERS = new Set([
+  'node_modules',
+  '.git',
+  '__pycache__',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.ruff_cache',
+  'target',
+  'coverage',
+  '.nyc_output',
+  '.vite',
+  '.cache',
+  '.tox',
+  '.venv',
+]);
 /** Watcher events arrive a little after the change: a run's own writes are ignored until this long after it ends. */
 const SETTLE_MS = 1500;
 
@@ -25,9 +39,14 @@ export class Staleness implements vscode.Disposable {
   /** Starts watching a folder once it has a report. */
   watch(folder: string): void {
     if (this.watchers.has(folder)) return;
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/*'));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(folder), '**/*'),
+    );
     const on = (uri: vscode.Uri) => this.changed(uri.fsPath, false);
-    this.watchers.set(folder, vscode.Disposable.from(watcher, watcher.onDidChange(on), watcher.onDidCreate(on), watcher.onDidDelete(on)));
+    this.watchers.set(
+      folder,
+      vscode.Disposable.from(watcher, watcher.onDidChange(on), watcher.onDidCreate(on), watcher.onDidDelete(on)),
+    );
   }
 
   /** A run in this folder is under way (until `ended`): the files it writes are its own. */

@@ -38,12 +38,19 @@ export class TestStatusItem implements vscode.Disposable {
   show(run: ShownRun): void {
     const { report } = run;
     const failed = report.failed || report.failures.length || undefined;
-    const counts = report.green ? `✓ ${report.passed ?? 'all'} passed` : report.timedOut ? '$(watch) Tests timed out' : failed ? `✗ ${failed} failed` : '✗ Tests failed';
+    const counts = report.green
+      ? `✓ ${report.passed ?? 'all'} passed`
+      : report.timedOut
+        ? '$(watch) Tests timed out'
+        : failed
+          ? `✗ ${failed} failed`
+          : '✗ Tests failed';
     this.item.text = run.stale ? `$(history) ${counts}, out of date` : counts;
     const when = `${countsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s${report.timedOut ? ' (timed out)' : ''}`;
     const stale = run.stale ? '\nFiles changed since this run, so these counts may no longer hold.' : '';
     this.item.tooltip = `Turbo: ${run.command} in ${run.folder}\n${when}${stale}\nClick to run again.`;
-    this.item.backgroundColor = report.green || run.stale ? undefined : new vscode.ThemeColor('statusBarItem.errorBackground');
+    this.item.backgroundColor =
+      report.green || run.stale ? undefined : new vscode.ThemeColor('statusBarItem.errorBackground');
     this.item.show();
   }
 

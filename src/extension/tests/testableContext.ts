@@ -22,7 +22,10 @@ async function hasTestCommand(uri: vscode.Uri): Promise<boolean> {
   if (uri.scheme !== 'file') return false;
   const workspace = vscode.workspace.getWorkspaceFolder(uri);
   if (!workspace) return false;
-  return !!readSettings(uri).testCommand || (await nearestTestFolder(path.dirname(uri.fsPath), workspace.uri.fsPath)) !== undefined;
+  return (
+    !!readSettings(uri).testCommand ||
+    (await nearestTestFolder(path.dirname(uri.fsPath), workspace.uri.fsPath)) !== undefined
+  );
 }
 
 /**

@@ -47,8 +47,18 @@ export class TestingView implements vscode.Disposable {
     private readonly loop: TestLoop,
     private readonly services: Services,
   ) {
-    this.controller.createRunProfile('Run with Turbo', vscode.TestRunProfileKind.Run, (request, token) => this.runFromView(request, token), true);
-    this.subscriptions = [this.controller, loop.onDidStart((folder) => this.guard(() => this.started(folder))), loop.onDidRun((report) => this.guard(() => this.publish(report))), loop.onDidGoStale((folder) => this.guard(() => this.outdated(folder)))];
+    this.controller.createRunProfile(
+      'Run with Turbo',
+      vscode.TestRunProfileKind.Run,
+      (request, token) => this.runFromView(request, token),
+      true,
+    );
+    this.subscriptions = [
+      this.controller,
+      loop.onDidStart((folder) => this.guard(() => this.started(folder))),
+      loop.onDidRun((report) => this.guard(() => this.publish(report))),
+      loop.onDidGoStale((folder) => this.guard(() => this.outdated(folder))),
+    ];
   }
 
   /** The view is a second face of the run: its failure is logged, never the run's. */
@@ -56,7 +66,9 @@ export class TestingView implements vscode.Disposable {
     try {
       work();
     } catch (err) {
-      this.services.log.error(`The Testing view could not show the run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.services.log.error(
+        `The Testing view could not show the run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     }
   }
 
@@ -72,7 +84,17 @@ export class TestingView implements vscode.Disposable {
     if (folders.length === 0) return;
     // Turbo runs whole folders: a request for one test still reports its folder's other tests, and
     // a run may only touch the items its request includes.
-    const run = this.controller.createTestRun(new vscode.TestRunRequest(folders.map((f) => this.folderItem(f)), undefined, request.profile, false, request.preserveFocus), 'Turbo', false);
+    const run = this.controller.createTestRun(
+      new vscode.TestRunRequest(
+        folders.map((f) => this.folderItem(f)),
+        undefined,
+        request.profile,
+        false,
+        request.preserveFocus,
+      ),
+      'Turbo',
+      false,
+    );
     try {
       for (const folder of folders) {
         if (token.isCancellationRequested) break;
@@ -117,7 +139,11 @@ export class TestingView implements vscode.Disposable {
    * the view's Cancel stops it as the notification's Cancel does.
    */
   private ownRun(item: vscode.TestItem): Live {
-    const run = this.controller.createTestRun(new vscode.TestRunRequest([item], undefined, undefined, false, true), 'Turbo', false);
+    const run = this.controller.createTestRun(
+      new vscode.TestRunRequest([item], undefined, undefined, false, true),
+      'Turbo',
+      false,
+    );
     return { run, owned: true, cancel: run.token.onCancellationRequested(() => this.loop.stop()) };
   }
 
@@ -130,7 +156,11 @@ export class TestingView implements vscode.Disposable {
     let item = this.controller.items.get(folder);
     if (!item) {
       const relative = vscode.workspace.asRelativePath(folder, false);
-      item = this.controller.createTestItem(folder, safeText(relative === folder ? path.basename(folder) : relative), vscode.Uri.file(folder));
+      item = this.controller.createTestItem(
+        folder,
+        safeText(relative === folder ? path.basename(folder) : relative),
+        vscode.Uri.file(folder),
+      );
       this.controller.items.add(item);
     }
     return item;
@@ -180,7 +210,12 @@ export class TestingView implements vscode.Disposable {
     if (report.green) return { state: 'passed', messages: [] };
     if (report.failures.length > 0) return { state: 'failed', messages: [new vscode.TestMessage(countsText(report))] };
     const why = report.timedOut ? 'timed out' : `failed (exit code ${report.exitCode})`;
-    return { state: 'errored', messages: [new vscode.TestMessage(`The tests ${why}, and no failure could be located in the output. See "Turbo Tests".`)] };
+    return {
+      state: 'errored',
+      messages: [
+        new vscode.TestMessage(`The tests ${why}, and no failure could be located in the output. See "Turbo Tests".`),
+      ],
+    };
   }
 
   /** One item per failing test (a test that fails at several places has several messages). */
@@ -224,13 +259,23 @@ export class TestingView implements vscode.Disposable {
 /** A failure as the Testing view shows it: at its location, a diff when both values were printed. */
 export function testMessage(failure: TestFailure): vscode.TestMessage {
   const text = safeText(failure.message);
-  const message = failure.expected !== undefined && failure.actual !== undefined ? vscode.TestMessage.diff(text, safeText(failure.expected), safeText(failure.actual)) : new vscode.TestMessage(text);
+  const message =
+    failure.expected !== undefined && failure.actual !== undefined
+      ? vscode.TestMessage.diff(text, safeText(failure.expected), safeText(failure.actual))
+      : new vscode.TestMessage(text);
   message.location = new vscode.Location(vscode.Uri.file(failure.location.file), positionOf(failure.location));
   if (failure.related.length > 0) {
     // Innermost first, as stack traces read: where it raised, then the test's own line.
     message.stackTrace = [
-      ...failure.related.map((r) => new vscode.TestMessageStackFrame(safeText(r.message.split('\n')[0]), vscode.Uri.file(r.file), positionOf(r))),
-      new vscode.TestMessageStackFrame(safeText(failure.test ?? 'test'), message.location.uri, positionOf(failure.location)),
+      ...failure.related.map(
+        (r) =>
+          new vscode.TestMessageStackFrame(safeText(r.message.split('\n')[0]), vscode.Uri.file(r.file), positionOf(r)),
+      ),
+      new vscode.TestMessageStackFrame(
+        safeText(failure.test ?? 'test'),
+        message.location.uri,
+        positionOf(failure.location),
+      ),
     ];
   }
   return message;

@@ -3,16 +3,33 @@ import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import type { FixLoopReport, TestReport } from '../../../src/core/testing/loop';
 import { editBlocks, fileBlocks } from '../../standin/server';
-import { clickIn, clickNotificationButton, listTree, notificationShown, openContract, readText, screenShows, setSetting, turboLog, useStandIn, waitForLog } from '../helpers';
+import {
+  clickIn,
+  clickNotificationButton,
+  listTree,
+  notificationShown,
+  openContract,
+  readText,
+  screenShows,
+  setSetting,
+  turboLog,
+  useStandIn,
+  waitForLog,
+} from '../helpers';
 
 /** A generated project whose one failing test is a wrong separator. */
 const PROJECT: Record<string, string> = {
   'package.json': '{ "name": "loop", "private": true, "scripts": { "test": "node --test" } }\n',
-  'lib.js': "function slugify(text) {\n  return text.toLowerCase().replace(/ /g, '_');\n}\n\nmodule.exports = { slugify };\n",
+  'lib.js':
+    "function slugify(text) {\n  return text.toLowerCase().replace(/ /g, '_');\n}\n\nmodule.exports = { slugify };\n",
   'test/lib.test.js':
     "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { slugify } = require('../lib');\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello World'), 'hello-world');\n});\n",
 };
-const SLUG_FIX = { file: 'lib.js', search: "  return text.toLowerCase().replace(/ /g, '_');", replace: "  return text.toLowerCase().replace(/ /g, '-');" };
+const SLUG_FIX = {
+  file: 'lib.js',
+  search: "  return text.toLowerCase().replace(/ /g, '_');",
+  replace: "  return text.toLowerCase().replace(/ /g, '-');",
+};
 const encode = (text: string) => new TextEncoder().encode(text);
 
 /** Runs the tests of a folder, confirming its detected command when Turbo asks. */
@@ -68,9 +85,17 @@ describe('Editor loop: fresh test runs, stale reports, the folder of the active 
 
   it('Run Tests and Fix Until Green from the palette act on the active file\u2019s folder, not the folder tested before', async () => {
     const { out: other } = await useStandIn('out-loop-other');
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(other, 'package.json'), encode('{ "name": "other", "private": true, "scripts": { "test": "node --test" } }\n'));
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(other, 'sum.test.js'), encode("require('node:test')('adds', () => require('node:assert').equal(1 + 1, 2));\n"));
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(other, 'sum.test.js')));
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(other, 'package.json'),
+      encode('{ "name": "other", "private": true, "scripts": { "test": "node --test" } }\n'),
+    );
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(other, 'sum.test.js'),
+      encode("require('node:test')('adds', () => require('node:assert').equal(1 + 1, 2));\n"),
+    );
+    await vscode.window.showTextDocument(
+      await vscode.workspace.openTextDocument(vscode.Uri.joinPath(other, 'sum.test.js')),
+    );
     const report = await runTestsConfirming();
     assert.equal(report.cwd, other.fsPath);
     assert.equal(report.green, true);
@@ -78,9 +103,19 @@ describe('Editor loop: fresh test runs, stale reports, the folder of the active 
     assert.equal(loop.final.cwd, other.fsPath);
     assert.equal(loop.outcome, 'green');
     // And the palette tells "run the last folder again" apart from "Run Tests".
-    const titles = (vscode.extensions.getExtension('turbo-dev.turbo')!.packageJSON.contributes.commands as { command: string; title: string }[]).filter((c) => /runTests|rerunTests/.test(c.command)).map((c) => c.title);
+    const titles = (
+      vscode.extensions.getExtension('turbo-dev.turbo')!.packageJSON.contributes.commands as {
+        command: string;
+        title: string;
+      }[]
+    )
+      .filter((c) => /runTests|rerunTests/.test(c.command))
+      .map((c) => c.title);
     assert.equal(new Set(titles.map((t) => t.replace(/^Turbo: /, ''))).size, 2);
-    assert.ok(titles.some((t) => /Last/.test(t)), titles.join(' | '));
+    assert.ok(
+      titles.some((t) => /Last/.test(t)),
+      titles.join(' | '),
+    );
   });
 
   it('a cancelled test run keeps the last complete run\u2019s failures in the Problems panel', async () => {
@@ -112,18 +147,28 @@ describe('Editor loop: fresh test runs, stale reports, the folder of the active 
 describe('Editor loop: quick fixes act on their own folder', () => {
   it('the Re-run Tests quick fix runs the folder of its failure, not the folder tested last', async () => {
     const { out } = await useStandIn('out-loop-quickfix');
-    for (const [file, text] of Object.entries(PROJECT)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, file), encode(text));
+    for (const [file, text] of Object.entries(PROJECT))
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, file), encode(text));
     const { out: other } = await useStandIn('out-loop-quickfix-other');
-    for (const [file, text] of Object.entries(PROJECT)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(other, file), encode(text));
+    for (const [file, text] of Object.entries(PROJECT))
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(other, file), encode(text));
     const testFile = vscode.Uri.joinPath(out, 'test/lib.test.js');
     assert.equal((await runTestsConfirming(out)).failed, 1);
     assert.equal((await runTestsConfirming(other)).cwd, other.fsPath, 'now the folder tested last is the other one');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(testFile));
     const diagnostic = vscode.languages.getDiagnostics(testFile).find((d) => d.source === 'turbo')!;
-    const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', testFile, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
+    const actions = (await vscode.commands.executeCommand(
+      'vscode.executeCodeActionProvider',
+      testFile,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    )) as vscode.CodeAction[];
     const rerun = actions.find((a) => a.title === 'Re-run Tests');
     assert.ok(rerun?.command, actions.map((a) => a.title).join(', '));
-    const report = (await vscode.commands.executeCommand(rerun.command.command, ...(rerun.command.arguments ?? []))) as TestReport;
+    const report = (await vscode.commands.executeCommand(
+      rerun.command.command,
+      ...(rerun.command.arguments ?? []),
+    )) as TestReport;
     assert.equal(report.cwd, out.fsPath);
   });
 });
@@ -131,7 +176,8 @@ describe('Editor loop: quick fixes act on their own folder', () => {
 describe('Fixes through the Refactor Preview (turbo.previewBeforeWrite)', () => {
   it('shows a fix in the Refactor Preview: Discard changes nothing and says so, Apply applies and re-runs', async () => {
     const { standin, out } = await useStandIn('out-fix-preview');
-    for (const [file, text] of Object.entries(PROJECT)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, file), encode(text));
+    for (const [file, text] of Object.entries(PROJECT))
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, file), encode(text));
     assert.equal((await runTestsConfirming(out)).failed, 1);
     await setSetting('previewBeforeWrite', true);
     try {
@@ -142,14 +188,23 @@ describe('Fixes through the Refactor Preview (turbo.previewBeforeWrite)', () => 
       await vscode.commands.executeCommand('refactorPreview.discard');
       assert.equal(await discarded, undefined);
       assert.equal(await readText(vscode.Uri.joinPath(out, 'lib.js')), PROJECT['lib.js']);
-      await waitForLog(/The fix was not applied: it was discarded, or nothing was ticked, in the Refactor Preview/, logBefore);
+      await waitForLog(
+        /The fix was not applied: it was discarded, or nothing was ticked, in the Refactor Preview/,
+        logBefore,
+      );
 
       logBefore = (await turboLog()).length;
       standin.enqueue({ content: editBlocks([SLUG_FIX]) });
-      const applying = vscode.commands.executeCommand('turbo.fixAllFailures', out.fsPath) as Thenable<{ report: TestReport }>;
+      const applying = vscode.commands.executeCommand('turbo.fixAllFailures', out.fsPath) as Thenable<{
+        report: TestReport;
+      }>;
       await waitForLog(/Showing the fix of 1 file in the Refactor Preview/, logBefore);
       // Changes that need confirmation start unticked: tick lib.js as a person would.
-      const ticked = await clickIn({ scope: '.monaco-list-row:has(input[type=checkbox])', text: 'lib.js', target: 'input[type=checkbox]' });
+      const ticked = await clickIn({
+        scope: '.monaco-list-row:has(input[type=checkbox])',
+        text: 'lib.js',
+        target: 'input[type=checkbox]',
+      });
       if (ticked === undefined) {
         await vscode.commands.executeCommand('refactorPreview.discard');
         await applying;
@@ -172,7 +227,9 @@ describe('Undo Last Generation keeps what the person changed since', () => {
     const replaced = vscode.Uri.joinPath(out, 'replaced.txt');
     await vscode.workspace.fs.writeFile(replaced, encode('mine\n'));
     await openContract();
-    standin.enqueue({ content: fileBlocks({ 'a.txt': 'generated a\n', 'b.txt': 'generated b\n', 'replaced.txt': 'generated r\n' }) });
+    standin.enqueue({
+      content: fileBlocks({ 'a.txt': 'generated a\n', 'b.txt': 'generated b\n', 'replaced.txt': 'generated r\n' }),
+    });
     await vscode.commands.executeCommand('turbo.generate');
     // The person edits a generated file and saves, and edits the replaced one without saving.
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, 'a.txt'), encode('generated a\nmy line\n'));
@@ -181,8 +238,13 @@ describe('Undo Last Generation keeps what the person changed since', () => {
     await editor.edit((e) => e.insert(new vscode.Position(1, 0), 'unsaved\n'));
 
     const logBefore = (await turboLog()).length;
-    const undoing = vscode.commands.executeCommand('turbo.undoLastGeneration') as Thenable<{ removed: number; restored: number; kept: vscode.Uri[] } | undefined>;
-    await waitForLog(/Undo: 2 files changed since the generation: out-undo-kept\/a\.txt, out-undo-kept\/replaced\.txt\./, logBefore);
+    const undoing = vscode.commands.executeCommand('turbo.undoLastGeneration') as Thenable<
+      { removed: number; restored: number; kept: vscode.Uri[] } | undefined
+    >;
+    await waitForLog(
+      /Undo: 2 files changed since the generation: out-undo-kept\/a\.txt, out-undo-kept\/replaced\.txt\./,
+      logBefore,
+    );
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const result = await undoing;
     assert.ok(result);
@@ -210,7 +272,10 @@ describe('Undo Last Generation keeps what the person changed since', () => {
     assert.deepEqual(await listTree(out), ['a.txt', 'b.txt'], 'Escape undid nothing');
 
     logBefore = (await turboLog()).length;
-    const undoing = vscode.commands.executeCommand('turbo.undoLastGeneration') as Thenable<{ removed: number; kept: vscode.Uri[] }>;
+    const undoing = vscode.commands.executeCommand('turbo.undoLastGeneration') as Thenable<{
+      removed: number;
+      kept: vscode.Uri[];
+    }>;
     await waitForLog(/Undo: 1 file changed since the generation/, logBefore);
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
@@ -227,7 +292,11 @@ describe('Cancel means stop; time is stream time', () => {
     const exists = vscode.Uri.joinPath(out, 'exists.txt');
     await vscode.workspace.fs.writeFile(exists, encode('mine\n'));
     await openContract();
-    standin.enqueue({ content: fileBlocks({ 'exists.txt': 'theirs\n', 'first.txt': 'one\n', 'long.txt': 'x'.repeat(60_000) }), chunkSize: 16, tokensPerSecond: 2000 });
+    standin.enqueue({
+      content: fileBlocks({ 'exists.txt': 'theirs\n', 'first.txt': 'one\n', 'long.txt': 'x'.repeat(60_000) }),
+      chunkSize: 16,
+      tokensPerSecond: 2000,
+    });
     const logBefore = (await turboLog()).length;
     const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
     await waitForLog(/Wrote first\.txt/, logBefore);
@@ -236,7 +305,10 @@ describe('Cancel means stop; time is stream time', () => {
     assert.equal(report.error?.kind, 'cancelled');
     assert.doesNotMatch((await turboLog()).slice(logBefore), /Asking about/);
     assert.equal(await readText(exists), 'mine\n');
-    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['exists.txt', 'generation cancelled']]);
+    assert.deepEqual(
+      report.rejected.map((r) => [r.path, r.reason]),
+      [['exists.txt', 'generation cancelled']],
+    );
   });
 
   it('counts the files that landed while the stream pauses, not only at the next chunk', async () => {
@@ -247,7 +319,12 @@ describe('Cancel means stop; time is stream time', () => {
     let release!: () => void;
     const until = new Promise<void>((r) => (release = r));
     const content = fileBlocks({ 'one.txt': '1\n', 'two.txt': '2\n', 'three.txt': '3'.repeat(4_000) });
-    standin.enqueue({ content, chunkSize: 16, tokensPerSecond: 3000, pauseAfterChunks: { chunks: Math.floor(content.indexOf('three.txt') / 16) + 2, until } });
+    standin.enqueue({
+      content,
+      chunkSize: 16,
+      tokensPerSecond: 3000,
+      pauseAfterChunks: { chunks: Math.floor(content.indexOf('three.txt') / 16) + 2, until },
+    });
     const logBefore = (await turboLog()).length;
     const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
     try {
@@ -273,7 +350,10 @@ describe('Cancel means stop; time is stream time', () => {
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const report = await running;
     assert.equal(report.error, undefined);
-    assert.ok(report.durationMs - report.streamMs >= 1_900, `stream ${report.streamMs} ms, wall ${report.durationMs} ms`);
+    assert.ok(
+      report.durationMs - report.streamMs >= 1_900,
+      `stream ${report.streamMs} ms, wall ${report.durationMs} ms`,
+    );
     const shown = await notificationShown('s in all, with your answer');
     if (shown !== undefined) assert.equal(shown, true);
   });
@@ -301,7 +381,10 @@ describe('Review Changes: the multi-file diff of a generation or fix', () => {
     assert.equal(await vscode.commands.executeCommand('turbo.revertChanges'), true);
     assert.equal(await readText(replaced), 'print("old")\n');
     assert.deepEqual(await listTree(out), ['app.py']);
-    assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('Turbo: generation'))), 'the review closed');
+    assert.ok(
+      !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('Turbo: generation'))),
+      'the review closed',
+    );
   });
 
   it('a fix is recorded too: Show Diff reviews it and Undo puts the file back', async () => {
@@ -321,10 +404,16 @@ describe('Review Changes: the multi-file diff of a generation or fix', () => {
 
 describe('Review and undo, as walked by a person', () => {
   /** Generates into a folder holding `existing`, with the overwrite policy given. */
-  async function generateOver(folder: string, existing: Record<string, string>, answer: Record<string, string>, overwrite = 'always') {
+  async function generateOver(
+    folder: string,
+    existing: Record<string, string>,
+    answer: Record<string, string>,
+    overwrite = 'always',
+  ) {
     const { standin, out } = await useStandIn(folder);
     await setSetting('overwrite', overwrite);
-    for (const [file, text] of Object.entries(existing)) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, file), encode(text));
+    for (const [file, text] of Object.entries(existing))
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, file), encode(text));
     await openContract();
     standin.enqueue({ content: fileBlocks(answer) });
     const logBefore = (await turboLog()).length;
@@ -332,26 +421,50 @@ describe('Review and undo, as walked by a person', () => {
   }
 
   it('Cancel while the overwrite question is open closes it and writes nothing more', async () => {
-    const { out, running, logBefore } = await generateOver('out-cancel-question', { 'exists.txt': 'mine\n' }, { 'exists.txt': 'theirs\n', 'new.txt': 'new\n' }, 'ask');
+    const { out, running, logBefore } = await generateOver(
+      'out-cancel-question',
+      { 'exists.txt': 'mine\n' },
+      { 'exists.txt': 'theirs\n', 'new.txt': 'new\n' },
+      'ask',
+    );
     await waitForLog(/Asking about 1 existing file/, logBefore);
     await vscode.commands.executeCommand('turbo.cancelGeneration');
     const report = await running;
     assert.equal(report.error?.kind, 'cancelled');
     await waitForLog(/Existing files: cancel\./, logBefore);
     assert.equal(await readText(vscode.Uri.joinPath(out, 'exists.txt')), 'mine\n');
-    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['exists.txt', 'generation cancelled']]);
+    assert.deepEqual(
+      report.rejected.map((r) => [r.path, r.reason]),
+      [['exists.txt', 'generation cancelled']],
+    );
   });
 
   it('a file rewritten with its own bytes is not a change: the review shows only real changes', async () => {
-    const { running } = await generateOver('out-review-same', { 'same.txt': 'same\n', 'diff.txt': 'old\n' }, { 'same.txt': 'same\n', 'diff.txt': 'new\n' });
+    const { running } = await generateOver(
+      'out-review-same',
+      { 'same.txt': 'same\n', 'diff.txt': 'old\n' },
+      { 'same.txt': 'same\n', 'diff.txt': 'new\n' },
+    );
     assert.equal((await running).files.length, 2);
     assert.equal(await vscode.commands.executeCommand('turbo.reviewChanges'), 1);
     // Accept All in the diff editor's title bar, as a person clicks it.
-    const clicked = await clickIn({ scope: '.editor-actions:has(a[aria-label*="Accept All Changes"])', text: '', target: 'a[aria-label*="Accept All Changes"]' });
+    const clicked = await clickIn({
+      scope: '.editor-actions:has(a[aria-label*="Accept All Changes"])',
+      text: '',
+      target: 'a[aria-label*="Accept All Changes"]',
+    });
     if (clicked !== undefined) {
       assert.equal(clicked, true, 'Accept All is in the title bar of the multi-file diff');
-      for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('Turbo: generation'))); i++) await new Promise((r) => setTimeout(r, 100));
-      assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('Turbo: generation'))), 'Accept All closed the review');
+      for (
+        let i = 0;
+        i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('Turbo: generation')));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      assert.ok(
+        !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.startsWith('Turbo: generation'))),
+        'Accept All closed the review',
+      );
       // Accepted: not offered for review again.
       assert.equal(await vscode.commands.executeCommand('turbo.reviewChanges'), undefined);
     }
@@ -369,7 +482,11 @@ describe('Review and undo, as walked by a person', () => {
   });
 
   it('Revert Files… puts back only the ticked file and says what is still under review', async () => {
-    const { out, running } = await generateOver('out-revert-some', { 'a.txt': 'old a\n', 'b.txt': 'old b\n' }, { 'a.txt': 'new a\n', 'b.txt': 'new b\n' });
+    const { out, running } = await generateOver(
+      'out-revert-some',
+      { 'a.txt': 'old a\n', 'b.txt': 'old b\n' },
+      { 'a.txt': 'new a\n', 'b.txt': 'new b\n' },
+    );
     await running;
     assert.equal(await vscode.commands.executeCommand('turbo.reviewChanges'), 2);
     const logBefore = (await turboLog()).length;
@@ -387,12 +504,21 @@ describe('Review and undo, as walked by a person', () => {
   });
 
   it('Open on the summary opens the main file as a kept tab, not an empty __init__.py over the contract', async () => {
-    const { out, running } = await generateOver('out-open-main', {}, { 'app/__init__.py': '', 'app/main.py': 'print("hi")\n' });
+    const { out, running } = await generateOver(
+      'out-open-main',
+      {},
+      { 'app/__init__.py': '', 'app/main.py': 'print("hi")\n' },
+    );
     await running;
     const clicked = await clickNotificationButton('Turbo wrote 2 files', 'Open');
     if (clicked === undefined) return; // no UI bridge
     assert.equal(clicked, true);
-    for (let i = 0; i < 50 && vscode.window.activeTextEditor?.document.uri.path !== vscode.Uri.joinPath(out, 'app/main.py').path; i++) await new Promise((r) => setTimeout(r, 100));
+    for (
+      let i = 0;
+      i < 50 && vscode.window.activeTextEditor?.document.uri.path !== vscode.Uri.joinPath(out, 'app/main.py').path;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
     assert.equal(vscode.window.activeTextEditor?.document.uri.path, vscode.Uri.joinPath(out, 'app/main.py').path);
     assert.equal(vscode.window.tabGroups.activeTabGroup.activeTab?.isPreview, false);
   });

@@ -3,11 +3,25 @@ import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import type { Scenario } from '../../standin/server';
 import { fileBlocks } from '../../standin/server';
-import { clickIn, listTree, openContract, readText, screenShows, setSetting, turboLog, useStandIn, waitForLog, workspaceRoot } from '../helpers';
+import {
+  clickIn,
+  listTree,
+  openContract,
+  readText,
+  screenShows,
+  setSetting,
+  turboLog,
+  useStandIn,
+  waitForLog,
+  workspaceRoot,
+} from '../helpers';
 
 const FILES = { 'a.txt': 'A\n', 'b.py': 'def f():\n    return "b"\n' };
 
-async function generateWith(folder: string, ...scenarios: Scenario[]): Promise<{ report: GenerationReport; out: vscode.Uri; key: string }> {
+async function generateWith(
+  folder: string,
+  ...scenarios: Scenario[]
+): Promise<{ report: GenerationReport; out: vscode.Uri; key: string }> {
   const { standin, out } = await useStandIn(folder);
   await openContract();
   standin.enqueue(...scenarios);
@@ -18,12 +32,12 @@ async function generateWith(folder: string, ...scenarios: Scenario[]): Promise<{
 /** Starts a generation in preview mode and waits until the Refactor Preview shows its files. */
 async function generateIntoPreview(folder: string): Promise<{ out: vscode.Uri; running: Thenable<GenerationReport> }> {
   const { standin, out } = await useStandIn(folder);
-    await setSetting('previewBeforeWrite', true);
-    await openContract();
-    const logBefore = (await turboLog()).length;
-    standin.enqueue({ content: fileBlocks(FILES) });
-    const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
-    await waitForLog(/Showing 2 files in the Refactor Preview/, logBefore);
+  await setSetting('previewBeforeWrite', true);
+  await openContract();
+  const logBefore = (await turboLog()).length;
+  standin.enqueue({ content: fileBlocks(FILES) });
+  const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
+  await waitForLog(/Showing 2 files in the Refactor Preview/, logBefore);
   return { out, running };
 }
 
@@ -35,20 +49,32 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
   });
 
   it('429 with retry-after, then success: retried, all files written', async () => {
-    const { report, out } = await generateWith('out-429', { status: 429, headers: { 'retry-after': '0' } }, { content: fileBlocks(FILES) });
+    const { report, out } = await generateWith(
+      'out-429',
+      { status: 429, headers: { 'retry-after': '0' } },
+      { content: fileBlocks(FILES) },
+    );
     assert.equal(report.error, undefined);
     assert.deepEqual(await listTree(out), ['a.txt', 'b.py']);
     assert.match(await turboLog(), /rate limit.*Retrying \(attempt 2 of 3\)/);
   });
 
   it('500, then success', async () => {
-    const { report, out } = await generateWith('out-500', { status: 500, headers: { 'retry-after-ms': '10' } }, { content: fileBlocks(FILES) });
+    const { report, out } = await generateWith(
+      'out-500',
+      { status: 500, headers: { 'retry-after-ms': '10' } },
+      { content: fileBlocks(FILES) },
+    );
     assert.equal(report.error, undefined);
     assert.equal(await readText(vscode.Uri.joinPath(out, 'b.py')), FILES['b.py']);
   });
 
   it('a connection cut mid-stream keeps complete files and leaves no partial one', async () => {
-    const { report, out } = await generateWith('out-cut', { content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(4000) }), chunkSize: 20, cutAfterChunks: 30 });
+    const { report, out } = await generateWith('out-cut', {
+      content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(4000) }),
+      chunkSize: 20,
+      cutAfterChunks: 30,
+    });
     assert.equal(report.error?.kind, 'network');
     assert.deepEqual(await listTree(out), ['a.txt']);
   });
@@ -56,7 +82,11 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
   it('a stalled stream is aborted after turbo.streamIdleTimeout', async () => {
     await setSetting('streamIdleTimeout', 5);
     try {
-      const { report, out } = await generateWith('out-stall', { content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(4000) }), chunkSize: 20, stallAfterChunks: 30 });
+      const { report, out } = await generateWith('out-stall', {
+        content: fileBlocks({ 'a.txt': 'A\n', 'big.txt': 'x'.repeat(4000) }),
+        chunkSize: 20,
+        stallAfterChunks: 30,
+      });
       assert.equal(report.error?.kind, 'stalled');
       assert.deepEqual(await listTree(out), ['a.txt']);
     } finally {
@@ -77,7 +107,10 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
 
   it('with continuation off, a cut-off file is reported and not written', async () => {
     await setSetting('maxContinuations', 0);
-    const { report, out } = await generateWith('out-length', { content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.py">\ndef f():\n', finishReason: 'length' });
+    const { report, out } = await generateWith('out-length', {
+      content: '<FILE path="a.txt">\nA\n</FILE>\n<FILE path="b.py">\ndef f():\n',
+      finishReason: 'length',
+    });
     assert.equal(report.truncated, true);
     assert.deepEqual(report.unfinished, ['b.py']);
     assert.deepEqual(await listTree(out), ['a.txt']);
@@ -94,7 +127,9 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
     await useStandIn('out-model');
     assert.equal(await vscode.commands.executeCommand('turbo.selectModel', 'llama-3.3-70b'), 'llama-3.3-70b');
     assert.equal(vscode.workspace.getConfiguration('turbo').get('model'), 'llama-3.3-70b');
-    await vscode.workspace.getConfiguration('turbo').update('model', 'retired-model-1b', vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('turbo')
+      .update('model', 'retired-model-1b', vscode.ConfigurationTarget.Global);
     const { report } = await generateWith('out-model');
     assert.equal(report.error?.kind, 'model_unavailable');
     assert.match(report.error!.message, /retired-model-1b does not exist.*pick another model/);
@@ -137,7 +172,8 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
       const other = vscode.Uri.joinPath(workspaceRoot(), 'contracts', 'warm.contract.md');
       await vscode.workspace.fs.writeFile(other, new TextEncoder().encode('## RULES\n- x\n'));
       await vscode.workspace.openTextDocument(other);
-      for (let i = 0; i < 100 && standin.requests.filter((r) => r.path === '/v1/tcp_warming').length === before; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && standin.requests.filter((r) => r.path === '/v1/tcp_warming').length === before; i++)
+        await new Promise((r) => setTimeout(r, 50));
       assert.equal(standin.requests.filter((r) => r.path === '/v1/tcp_warming').length, before + 1);
     } finally {
       await setSetting('streamIdleTimeout', undefined);
@@ -150,18 +186,31 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
     await vscode.commands.executeCommand('refactorPreview.discard');
     const report = await running;
     assert.deepEqual(await listTree(out), []);
-    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['a.txt', 'not applied from the Refactor Preview'], ['b.py', 'not applied from the Refactor Preview']]);
+    assert.deepEqual(
+      report.rejected.map((r) => [r.path, r.reason]),
+      [
+        ['a.txt', 'not applied from the Refactor Preview'],
+        ['b.py', 'not applied from the Refactor Preview'],
+      ],
+    );
   });
 
   it('preview mode: only the files ticked in the Refactor Preview are written', async function () {
     if (!process.env.TURBO_UI_BRIDGE) this.skip(); // ticking needs a click in the workbench
     const { out, running } = await generateIntoPreview('out-preview-apply');
-    assert.equal(await clickIn({ scope: '.monaco-list-row', text: 'b.py', target: 'input[type=checkbox]' }), true, 'ticked b.py');
+    assert.equal(
+      await clickIn({ scope: '.monaco-list-row', text: 'b.py', target: 'input[type=checkbox]' }),
+      true,
+      'ticked b.py',
+    );
     await vscode.commands.executeCommand('refactorPreview.apply');
     const report = await running;
     assert.equal(report.error, undefined);
     assert.deepEqual(await listTree(out), ['b.py']);
     assert.equal(await readText(vscode.Uri.joinPath(out, 'b.py')), FILES['b.py']);
-    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['a.txt', 'unticked in the Refactor Preview']]);
+    assert.deepEqual(
+      report.rejected.map((r) => [r.path, r.reason]),
+      [['a.txt', 'unticked in the Refactor Preview']],
+    );
   });
 });

@@ -2,7 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
-import { clearNotifications, clickNotificationButton, listTree, notificationShown, openContract, useStandIn } from '../helpers';
+import {
+  clearNotifications,
+  clickNotificationButton,
+  listTree,
+  notificationShown,
+  openContract,
+  useStandIn,
+} from '../helpers';
 import { closedPort } from '../../support/closedPort';
 
 describe('Generate: failures', () => {
@@ -27,11 +34,18 @@ describe('Generate: failures', () => {
   it('an unreachable service gives a message that says what to do, and writes nothing', async () => {
     const { out } = await useStandIn('out-offline');
     const port = await closedPort();
-    await vscode.workspace.getConfiguration('turbo').update('baseUrl', `http://127.0.0.1:${port}`, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('turbo')
+      .update('baseUrl', `http://127.0.0.1:${port}`, vscode.ConfigurationTarget.Workspace);
     await openContract();
     const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
     assert.equal(report.error?.kind, 'network');
-    assert.match(report.error!.message, new RegExp(`127\\.0\\.0\\.1:${port} refused the connection .* for http://127\\.0\\.0\\.1:${port}/v1/chat/completions`));
+    assert.match(
+      report.error!.message,
+      new RegExp(
+        `127\\.0\\.0\\.1:${port} refused the connection .* for http://127\\.0\\.0\\.1:${port}/v1/chat/completions`,
+      ),
+    );
     // The message offers the setting to fix, beside the log.
     const clicked = await clickNotificationButton('refused the connection', 'Open Settings');
     if (clicked !== undefined) assert.equal(clicked, true, 'the error offers Open Settings');

@@ -2,10 +2,24 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
-import { clearNotifications, clickNotificationButton, exists, listTree, notificationShown, openContract, readText, setSetting, turboLog, useStandIn, waitFor, waitForLog } from '../helpers';
+import {
+  clearNotifications,
+  clickNotificationButton,
+  exists,
+  listTree,
+  notificationShown,
+  openContract,
+  readText,
+  setSetting,
+  turboLog,
+  useStandIn,
+  waitFor,
+  waitForLog,
+} from '../helpers';
 
 const FILES: Record<string, string> = {
-  'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.post("/reset")\ndef reset():\n\treturn {"status": "ok"}   \n',
+  'app/main.py':
+    'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.post("/reset")\ndef reset():\n\treturn {"status": "ok"}   \n',
   'app/__init__.py': '',
   'requirements.txt': 'fastapi\nuvicorn',
   'README.md': '# Tasks\n\n```sh\nuvicorn app.main:app\n```\n',
@@ -15,20 +29,36 @@ describe('Generate from Contract', () => {
   it('streams the contract to the model and writes exact files through a WorkspaceEdit', async () => {
     const { standin, out } = await useStandIn('out-generate');
     await openContract();
-    standin.enqueue({ content: fileBlocks(FILES, 'Here is the implementation.\n'), chunkSize: 11, tokensPerSecond: 3000 });
+    standin.enqueue({
+      content: fileBlocks(FILES, 'Here is the implementation.\n'),
+      chunkSize: 11,
+      tokensPerSecond: 3000,
+    });
     await clearNotifications();
     const created: string[] = [];
     // onDidCreateFiles fires for file operations made through workspace edits, not for raw disk writes.
-    const sub = vscode.workspace.onDidCreateFiles((e) => created.push(...e.files.map((f) => vscode.workspace.asRelativePath(f, false))));
+    const sub = vscode.workspace.onDidCreateFiles((e) =>
+      created.push(...e.files.map((f) => vscode.workspace.asRelativePath(f, false))),
+    );
     const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
     sub.dispose();
 
     assert.equal(report.error, undefined);
     assert.equal(report.finishReason, 'stop');
     assert.deepEqual(await listTree(out), Object.keys(FILES).sort());
-    for (const [p, content] of Object.entries(FILES)) assert.equal(await readText(vscode.Uri.joinPath(out, p)), content, p);
-    assert.deepEqual(created.sort(), Object.keys(FILES).map((p) => `out-generate/${p}`).sort());
-    const sent = standin.chatRequests.at(-1)!.body as { model: string; messages: { role: string; content: string }[]; stream: boolean };
+    for (const [p, content] of Object.entries(FILES))
+      assert.equal(await readText(vscode.Uri.joinPath(out, p)), content, p);
+    assert.deepEqual(
+      created.sort(),
+      Object.keys(FILES)
+        .map((p) => `out-generate/${p}`)
+        .sort(),
+    );
+    const sent = standin.chatRequests.at(-1)!.body as {
+      model: string;
+      messages: { role: string; content: string }[];
+      stream: boolean;
+    };
     assert.equal(sent.model, 'gpt-oss-120b');
     assert.equal(sent.stream, true);
     assert.match(sent.messages[1].content, /## API CONTRACT/);
@@ -57,7 +87,11 @@ describe('Generate from Contract', () => {
 
     // Undo asks about the edited file; Undo Everything puts it back too.
     const logBefore = (await turboLog()).length;
-    const undoing = vscode.commands.executeCommand('turbo.undoLastGeneration') as Thenable<{ removed: number; restored: number; kept: unknown[] }>;
+    const undoing = vscode.commands.executeCommand('turbo.undoLastGeneration') as Thenable<{
+      removed: number;
+      restored: number;
+      kept: unknown[];
+    }>;
     await waitForLog(/Undo: 1 file changed since the generation: out-undo\/pkg\/deep\/new\.py/, logBefore);
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
@@ -76,15 +110,27 @@ describe('Generate from Contract', () => {
     standin.enqueue({ content: fileBlocks({ 'mine.txt': 'theirs\n', 'new.txt': 'new\n' }) });
     const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
     assert.equal(await readText(mine), 'mine\n');
-    assert.deepEqual(report.files.map((f) => f.path), ['new.txt']);
-    assert.deepEqual(report.rejected.map((r) => r.path), ['mine.txt']);
+    assert.deepEqual(
+      report.files.map((f) => f.path),
+      ['new.txt'],
+    );
+    assert.deepEqual(
+      report.rejected.map((r) => r.path),
+      ['mine.txt'],
+    );
   });
 
   it('cancellation stops the request and writes no half file', async () => {
     const { standin, out } = await useStandIn('out-cancel');
     await openContract();
-    standin.enqueue({ content: fileBlocks({ 'first.txt': 'one\n', 'second.txt': 'two '.repeat(30_000) + '\n' }), chunkSize: 16, tokensPerSecond: 2000 });
-    const firstWritten = waitFor(vscode.workspace.onDidCreateFiles, (e) => e.files.some((f) => f.path.endsWith('/first.txt')));
+    standin.enqueue({
+      content: fileBlocks({ 'first.txt': 'one\n', 'second.txt': 'two '.repeat(30_000) + '\n' }),
+      chunkSize: 16,
+      tokensPerSecond: 2000,
+    });
+    const firstWritten = waitFor(vscode.workspace.onDidCreateFiles, (e) =>
+      e.files.some((f) => f.path.endsWith('/first.txt')),
+    );
     const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
     await firstWritten;
     assert.equal(await vscode.commands.executeCommand('turbo.cancelGeneration'), true);
@@ -104,8 +150,14 @@ describe('Generate from Contract', () => {
     await openContract();
     await clearNotifications();
     // A file name no other test uses: the toast to click is the one streaming it, not a closing one.
-    standin.enqueue({ content: fileBlocks({ 'first.txt': 'one\n', 'cancel-me.txt': 'two '.repeat(40_000) + '\n' }), chunkSize: 16, tokensPerSecond: 1500 });
-    const firstWritten = waitFor(vscode.workspace.onDidCreateFiles, (e) => e.files.some((f) => f.path.endsWith('/first.txt')));
+    standin.enqueue({
+      content: fileBlocks({ 'first.txt': 'one\n', 'cancel-me.txt': 'two '.repeat(40_000) + '\n' }),
+      chunkSize: 16,
+      tokensPerSecond: 1500,
+    });
+    const firstWritten = waitFor(vscode.workspace.onDidCreateFiles, (e) =>
+      e.files.some((f) => f.path.endsWith('/first.txt')),
+    );
     const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
     await firstWritten;
     const clicked = await clickNotificationButton('cancel-me.txt', 'Cancel');

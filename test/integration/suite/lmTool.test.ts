@@ -11,7 +11,7 @@ function textOf(result: vscode.LanguageModelToolResult): string {
 }
 
 describe('Language-model tool for agents', () => {
-  it('is registered with the seed\'s arguments', () => {
+  it("is registered with the seed's arguments", () => {
     const tool = vscode.lm.tools.find((t) => t.name === TOOL);
     assert.ok(tool, `${TOOL} is in vscode.lm.tools`);
     const schema = tool.inputSchema as { properties: Record<string, unknown>; required: string[] };
@@ -23,12 +23,20 @@ describe('Language-model tool for agents', () => {
     const { standin, out } = await useStandIn('out-lm');
     standin.enqueue({ content: fileBlocks(FILES) });
     const created: string[] = [];
-    const sub = vscode.workspace.onDidCreateFiles((e) => created.push(...e.files.map((f) => vscode.workspace.asRelativePath(f, false))));
-    const result = await vscode.lm.invokeTool(TOOL, { input: { prompt: '## RULES\n- Python\n', output_dir: 'out-lm' }, toolInvocationToken: undefined });
+    const sub = vscode.workspace.onDidCreateFiles((e) =>
+      created.push(...e.files.map((f) => vscode.workspace.asRelativePath(f, false))),
+    );
+    const result = await vscode.lm.invokeTool(TOOL, {
+      input: { prompt: '## RULES\n- Python\n', output_dir: 'out-lm' },
+      toolInvocationToken: undefined,
+    });
     sub.dispose();
     const meta = JSON.parse(textOf(result));
     assert.equal(meta.status, 'success');
-    assert.deepEqual(meta.files_written.map((f: { filename: string }) => f.filename), ['app/main.py', 'app/__init__.py']);
+    assert.deepEqual(
+      meta.files_written.map((f: { filename: string }) => f.filename),
+      ['app/main.py', 'app/__init__.py'],
+    );
     assert.equal(meta.total_files, 2);
     assert.ok(!textOf(result).includes('from an agent'), 'no file content in the result');
     assert.deepEqual(await listTree(out), ['app/__init__.py', 'app/main.py']);
@@ -39,7 +47,12 @@ describe('Language-model tool for agents', () => {
   it('refuses an output_dir outside the workspace', async () => {
     await useStandIn('out-lm-escape');
     await assert.rejects(
-      Promise.resolve(vscode.lm.invokeTool(TOOL, { input: { prompt: 'x', output_dir: '../outside' }, toolInvocationToken: undefined })),
+      Promise.resolve(
+        vscode.lm.invokeTool(TOOL, {
+          input: { prompt: 'x', output_dir: '../outside' },
+          toolInvocationToken: undefined,
+        }),
+      ),
       /inside the workspace/,
     );
   });

@@ -44,7 +44,7 @@ async function editUserSettings(change: (settings: Record<string, unknown>) => v
 
 /** Waits until `turbo.<key>` reads `value` (settings files are watched, not read at once). */
 async function settled(key: string, value: unknown, timeoutMs = 10_000): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
     if (vscode.workspace.getConfiguration('turbo').inspect(key)?.globalValue === value) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -59,7 +59,9 @@ async function settingsTabShown(tab: 'User' | 'Workspace'): Promise<boolean | un
 /** A picture of the window for the report (TURBO_IT_SHOTS=dir relative to the repository). */
 async function shot(name: string): Promise<void> {
   if (!process.env.TURBO_UI_BRIDGE || !process.env.TURBO_IT_SHOTS) return;
-  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id: `shot-${name}-${Date.now()}`, kind: 'screenshot', text: `../${process.env.TURBO_IT_SHOTS}/${name}` })}`);
+  console.log(
+    `TURBO_UI_QUERY ${JSON.stringify({ id: `shot-${name}-${Date.now()}`, kind: 'screenshot', text: `../${process.env.TURBO_IT_SHOTS}/${name}` })}`,
+  );
   await new Promise((r) => setTimeout(r, 500));
 }
 
@@ -90,12 +92,17 @@ describe('Messages: the base URL and the Open Settings buttons', () => {
 
       // The same value pointing nowhere: the error's Open Settings shows the User tab, where it is.
       const port = await closedPort();
-      await editUserSettings((s) => Object.assign(s, { 'turbo.baseUrl': `http://127.0.0.1:${port}`, 'turbo.requestTimeout': 32 }));
+      await editUserSettings((s) =>
+        Object.assign(s, { 'turbo.baseUrl': `http://127.0.0.1:${port}`, 'turbo.requestTimeout': 32 }),
+      );
       await settled('requestTimeout', 32);
       await openContract();
       await clearNotifications();
       const failed = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
-      assert.match(failed.error?.message ?? '', new RegExp(`refused the connection .* for http://127\\.0\\.0\\.1:${port}/`));
+      assert.match(
+        failed.error?.message ?? '',
+        new RegExp(`refused the connection .* for http://127\\.0\\.0\\.1:${port}/`),
+      );
       const clicked = await clickNotificationButton('refused the connection', 'Open Settings');
       if (clicked !== undefined) {
         assert.equal(clicked, true, 'the error offers Open Settings');
@@ -176,15 +183,27 @@ describe('Messages: the Refactor Preview says what it changes and what happened'
     const changed = '.bulk-edit-panel .monaco-list-row[aria-label$=", making text edits"]';
     assert.equal(await screenShows(created, 'fresh.txt'), true, 'the new file is shown as created');
     assert.equal(await screenShows(changed, 'exists.txt'), true, 'the existing file is shown as changed');
-    assert.equal(await screenShows(created, 'exists.txt', 1_500), false, 'the existing file is not shown as "(creating)"');
-    for (const name of ['exists.txt', 'fresh.txt']) assert.equal(await clickIn({ scope: '.monaco-list-row', text: name, target: 'input[type=checkbox]' }), true, `ticked ${name}`);
+    assert.equal(
+      await screenShows(created, 'exists.txt', 1_500),
+      false,
+      'the existing file is not shown as "(creating)"',
+    );
+    for (const name of ['exists.txt', 'fresh.txt'])
+      assert.equal(
+        await clickIn({ scope: '.monaco-list-row', text: name, target: 'input[type=checkbox]' }),
+        true,
+        `ticked ${name}`,
+      );
     await shot('preview-ticked');
     await vscode.commands.executeCommand('refactorPreview.apply');
     const report = await running;
     assert.equal(report.error, undefined);
     assert.equal(await readText(exists), 'generated\n');
     assert.equal(await readText(vscode.Uri.joinPath(out, 'fresh.txt')), 'fresh\n');
-    assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]).sort(), [['exists.txt', true], ['fresh.txt', false]]);
+    assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]).sort(), [
+      ['exists.txt', true],
+      ['fresh.txt', false],
+    ]);
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === exists.toString());
     assert.ok(!doc?.isDirty, 'the replaced file is saved, not left as an unsaved change');
   });
@@ -232,8 +251,16 @@ describe('Messages: retries are counted per request and stop quickly on a refuse
       const again = await screenShows('.notification-toast', 'Sent again (attempt 2 of 3)', 2000);
       if (again !== undefined) {
         assert.equal(again, true, 'the progress names the attempt under way');
-        assert.equal(await screenShows('.notification-toast', 'Retrying', 300), false, 'the retry line is gone once the retry is sent');
-        assert.equal(await screenShows('.notification-toast', 'tokens', 6000), true, 'then the usual streaming progress');
+        assert.equal(
+          await screenShows('.notification-toast', 'Retrying', 300),
+          false,
+          'the retry line is gone once the retry is sent',
+        );
+        assert.equal(
+          await screenShows('.notification-toast', 'tokens', 6000),
+          true,
+          'then the usual streaming progress',
+        );
       }
     } finally {
       // Never leave a generation running into the next test.
@@ -260,12 +287,21 @@ describe('Messages: the API key', () => {
     await openContract();
     await clearNotifications();
     assert.equal(await vscode.commands.executeCommand('turbo.generate'), undefined, 'no request without a key');
-    assert.equal(await clickNotificationButton('Turbo needs a Cerebras API key', 'Set API Key'), true, 'the error offers Set API Key');
+    assert.equal(
+      await clickNotificationButton('Turbo needs a Cerebras API key', 'Set API Key'),
+      true,
+      'the error offers Set API Key',
+    );
     assert.equal(await screenShows('.quick-input-widget', 'Cerebras API Key'), true, 'the key is asked for');
     await typeText(standin.apiKey);
     standin.enqueue({ content: fileBlocks({ 'again.txt': 'retried\n' }) });
-    assert.equal(await clickNotificationButton('Cerebras API key saved', 'Retry'), true, 'the saved-key message offers Retry');
-    for (let i = 0; i < 100 && !(await listTree(out)).includes('again.txt'); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(
+      await clickNotificationButton('Cerebras API key saved', 'Retry'),
+      true,
+      'the saved-key message offers Retry',
+    );
+    for (let i = 0; i < 100 && !(await listTree(out)).includes('again.txt'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await listTree(out), ['again.txt'], 'Retry ran the generation with the new key');
   });
 

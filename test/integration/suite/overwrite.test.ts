@@ -39,7 +39,10 @@ describe('Overwrite policy "ask": one question after the stream', () => {
     assert.equal(report.error, undefined);
     assert.equal(await readText(exists), 'generated\n');
     assert.deepEqual(await listTree(out), ['exists.txt', 'fresh.txt']);
-    assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]).sort(), [['exists.txt', true], ['fresh.txt', false]]);
+    assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]).sort(), [
+      ['exists.txt', true],
+      ['fresh.txt', false],
+    ]);
     // And undo restores the replaced file.
     await vscode.commands.executeCommand('turbo.undoLastGeneration');
     assert.equal(await readText(exists), 'mine\n');
@@ -51,7 +54,10 @@ describe('Overwrite policy "ask": one question after the stream', () => {
     assert.equal(report.error, undefined);
     assert.equal(await readText(exists), 'mine\n');
     assert.equal(await readText(vscode.Uri.joinPath(out, 'fresh.txt')), 'fresh\n');
-    assert.deepEqual(report.rejected.map((r) => [r.path, r.status]), [['exists.txt', 'skipped']]);
+    assert.deepEqual(
+      report.rejected.map((r) => [r.path, r.status]),
+      [['exists.txt', 'skipped']],
+    );
   });
 
   it('Cancel discards the whole generation', async () => {
@@ -80,7 +86,10 @@ describe('Overwrite: open documents', () => {
     await openContract();
     standin.enqueue({ content: fileBlocks({ 'dirty.txt': 'generated\n' }) });
     const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
-    assert.deepEqual(report.rejected.map((r) => [r.path, r.reason]), [['dirty.txt', 'open with unsaved changes']]);
+    assert.deepEqual(
+      report.rejected.map((r) => [r.path, r.reason]),
+      [['dirty.txt', 'open with unsaved changes']],
+    );
     assert.equal(doc.getText(), 'unsaved on disk\n');
     assert.equal(await readText(dirty), 'on disk\n');
     await vscode.window.showTextDocument(doc);

@@ -18,7 +18,10 @@ describe('Security: test runs in the editor', () => {
   const saved = { key: process.env.CEREBRAS_API_KEY, secret: process.env[secretName] };
 
   after(async () => {
-    for (const [name, value] of [['CEREBRAS_API_KEY', saved.key], [secretName, saved.secret]] as const) {
+    for (const [name, value] of [
+      ['CEREBRAS_API_KEY', saved.key],
+      [secretName, saved.secret],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
@@ -33,7 +36,10 @@ describe('Security: test runs in the editor', () => {
     process.env[secretName] = secretValue;
     await vscode.workspace.fs.createDirectory(out);
     // A file in the project holds the key the person stored with Set API Key (a test that prints config).
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, 'leak.txt'), new TextEncoder().encode(`stored=${standin.apiKey}\n`));
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(out, 'leak.txt'),
+      new TextEncoder().encode(`stored=${standin.apiKey}\n`),
+    );
     await setSetting('testEnvDeny', [secretName]);
     // A set test command runs in the workspace folder: the file is named by its absolute path.
     const leak = vscode.Uri.joinPath(out, 'leak.txt').fsPath.replace(/\\/g, '/');
@@ -98,9 +104,14 @@ describe('Security: settings and network in the editor', () => {
     fs.symlinkSync('.vscode', path.join(out.fsPath, 'ed'));
     fs.symlinkSync('.vscode/tasks.json', path.join(out.fsPath, 'tasks.json'));
     await openContract();
-    standin.enqueue({ content: fileBlocks({ 'ed/settings.json': '{"x":1}\n', 'tasks.json': '{"tasks":[]}\n', 'ok.txt': 'ok\n' }) });
+    standin.enqueue({
+      content: fileBlocks({ 'ed/settings.json': '{"x":1}\n', 'tasks.json': '{"tasks":[]}\n', 'ok.txt': 'ok\n' }),
+    });
     const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
-    assert.deepEqual(report.files.map((f) => f.path), ['ok.txt']);
+    assert.deepEqual(
+      report.files.map((f) => f.path),
+      ['ok.txt'],
+    );
     assert.deepEqual(report.rejected.map((r) => r.path).sort(), ['ed/settings.json', 'tasks.json']);
     assert.deepEqual(fs.readdirSync(path.join(out.fsPath, '.vscode')), [], 'nothing landed in .vscode');
   });
@@ -115,10 +126,16 @@ describe('Security: settings and network in the editor', () => {
       standin.enqueue({ content: fileBlocks({ 'via-proxy.txt': 'through the proxy\n' }) });
       const report = (await vscode.commands.executeCommand('turbo.generate')) as GenerationReport;
       assert.equal(report.error, undefined, report.error?.message);
-      assert.deepEqual(report.files.map((f) => f.path), ['via-proxy.txt']);
+      assert.deepEqual(
+        report.files.map((f) => f.path),
+        ['via-proxy.txt'],
+      );
       // A CONNECT tunnel to the stand-in (undici's proxy agent tunnels plain HTTP too) or an absolute-URI request.
       const host = new URL(standin.url).host;
-      assert.ok(proxy.seen.some((line) => line.includes(host)), `the proxy carried the request to ${host}: ${proxy.seen.join(', ')}`);
+      assert.ok(
+        proxy.seen.some((line) => line.includes(host)),
+        `the proxy carried the request to ${host}: ${proxy.seen.join(', ')}`,
+      );
       assert.deepEqual(await listTree(out), ['via-proxy.txt']);
     } finally {
       await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);

@@ -9,11 +9,16 @@ import { openContract, readText, screenShows, turboLog, useStandIn, waitForLog }
 /** A small generated project whose tests fail twice: a wrong separator, and a missing default. */
 const PROJECT: Record<string, string> = {
   'package.json': '{ "name": "generated", "private": true, "scripts": { "test": "node --test" } }\n',
-  'lib.js': "function slugify(text) {\n  return text.toLowerCase().replace(/ /g, '_');\n}\n\nfunction total(items) {\n  return items.reduce((sum, item) => sum + item.price, 0);\n}\n\nmodule.exports = { slugify, total };\n",
+  'lib.js':
+    "function slugify(text) {\n  return text.toLowerCase().replace(/ /g, '_');\n}\n\nfunction total(items) {\n  return items.reduce((sum, item) => sum + item.price, 0);\n}\n\nmodule.exports = { slugify, total };\n",
   'test/lib.test.js':
     "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { slugify, total } = require('../lib');\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello World'), 'hello-world');\n});\n\ntest('total adds prices', () => {\n  assert.equal(total([{ price: 2 }, { price: 3 }]), 5);\n});\n\ntest('total of missing items', () => {\n  assert.equal(total(undefined), 0);\n});\n",
 };
-const SLUG_FIX = { file: 'lib.js', search: "  return text.toLowerCase().replace(/ /g, '_');", replace: "  return text.toLowerCase().replace(/ /g, '-');" };
+const SLUG_FIX = {
+  file: 'lib.js',
+  search: "  return text.toLowerCase().replace(/ /g, '_');",
+  replace: "  return text.toLowerCase().replace(/ /g, '-');",
+};
 const TOTAL_FIX = { file: 'lib.js', search: 'function total(items) {', replace: 'function total(items = []) {' };
 
 const turboDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'turbo');
@@ -48,12 +53,20 @@ describe('Test loop: run the tests, diagnostics, Fix with Turbo, Fix Until Green
 
   it('shows each failure at its assertion, with the raising line in lib.js, in the Problems panel', async () => {
     const inTest = turboDiagnostics(testFile);
-    assert.deepEqual(inTest.map((d) => [at(d), d.severity, d.code]), [
-      ['6:10', vscode.DiagnosticSeverity.Error, 'slugify joins words with dashes'],
-      ['14:16', vscode.DiagnosticSeverity.Error, 'total of missing items'],
-    ]);
+    assert.deepEqual(
+      inTest.map((d) => [at(d), d.severity, d.code]),
+      [
+        ['6:10', vscode.DiagnosticSeverity.Error, 'slugify joins words with dashes'],
+        ['14:16', vscode.DiagnosticSeverity.Error, 'total of missing items'],
+      ],
+    );
     assert.match(inTest[0].message, /expected 'hello-world', got 'hello_world'/);
-    assert.deepEqual(inTest[1].relatedInformation?.map((r) => `${vscode.workspace.asRelativePath(r.location.uri, false)}:${r.location.range.start.line + 1}`), ['out-tests/lib.js:6']);
+    assert.deepEqual(
+      inTest[1].relatedInformation?.map(
+        (r) => `${vscode.workspace.asRelativePath(r.location.uri, false)}:${r.location.range.start.line + 1}`,
+      ),
+      ['out-tests/lib.js:6'],
+    );
     const inLib = turboDiagnostics(libFile);
     assert.deepEqual(inLib.map(at), ['6:16']);
     assert.match(inLib[0].message, /^raised here: TypeError/);
@@ -66,17 +79,35 @@ describe('Test loop: run the tests, diagnostics, Fix with Turbo, Fix Until Green
     const diagnostic = turboDiagnostics(testFile)[0];
     // The provider runs on a text model: the file must be open, as it is when a person asks.
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(testFile));
-    const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', testFile, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
+    const actions = (await vscode.commands.executeCommand(
+      'vscode.executeCodeActionProvider',
+      testFile,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    )) as vscode.CodeAction[];
     const titles = actions.map((a) => a.title);
-    for (const title of ['Fix with Turbo (slugify joins words with dashes)', 'Fix All 2 Failures with Turbo', 'Re-run Tests', 'Show Test Output']) assert.ok(titles.includes(title), `${title} in ${titles.join(', ')}`);
+    for (const title of [
+      'Fix with Turbo (slugify joins words with dashes)',
+      'Fix All 2 Failures with Turbo',
+      'Re-run Tests',
+      'Show Test Output',
+    ])
+      assert.ok(titles.includes(title), `${title} in ${titles.join(', ')}`);
   });
 
   it('a fix whose SEARCH does not match changes nothing and says so', async () => {
     const used = await useStandIn('out-tests');
     const before = await readText(libFile);
-    used.standin.enqueue({ content: editBlocks([{ file: 'lib.js', search: 'function slugify(txt) {', replace: 'function slugify(text) {' }]) });
+    used.standin.enqueue({
+      content: editBlocks([{ file: 'lib.js', search: 'function slugify(txt) {', replace: 'function slugify(text) {' }]),
+    });
     const diagnostic = turboDiagnostics(testFile)[0];
-    const result = await vscode.commands.executeCommand('turbo.fixFailure', testFile, diagnostic.range, diagnostic.message);
+    const result = await vscode.commands.executeCommand(
+      'turbo.fixFailure',
+      testFile,
+      diagnostic.range,
+      diagnostic.message,
+    );
     assert.equal(result, undefined);
     assert.equal(await readText(libFile), before);
     assert.equal(turboDiagnostics(testFile).length, 2, 'the diagnostics stay');
@@ -88,16 +119,29 @@ describe('Test loop: run the tests, diagnostics, Fix with Turbo, Fix Until Green
     const diagnostic = turboDiagnostics(testFile)[0];
     // The provider runs on a text model: the file must be open, as it is when a person asks.
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(testFile));
-    const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', testFile, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
+    const actions = (await vscode.commands.executeCommand(
+      'vscode.executeCodeActionProvider',
+      testFile,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    )) as vscode.CodeAction[];
     const fix = actions.find((a) => a.title.startsWith('Fix with Turbo'))!;
     // The edit is saved through the editor: the file keeps its mode.
     fs.chmodSync(libFile.fsPath, 0o750);
     const changedByEdit: string[] = [];
-    const sub = vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && changedByEdit.push(vscode.workspace.asRelativePath(e.document.uri, false)));
-    const result = (await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []))) as { report: TestReport };
+    const sub = vscode.workspace.onDidChangeTextDocument(
+      (e) => e.contentChanges.length && changedByEdit.push(vscode.workspace.asRelativePath(e.document.uri, false)),
+    );
+    const result = (await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []))) as {
+      report: TestReport;
+    };
     sub.dispose();
     assert.ok(changedByEdit.includes('out-tests/lib.js'), 'lib.js changed through the editor');
-    assert.equal(await readText(libFile), PROJECT['lib.js'].replace("/ /g, '_'", "/ /g, '-'"), 'the edit is applied and saved');
+    assert.equal(
+      await readText(libFile),
+      PROJECT['lib.js'].replace("/ /g, '_'", "/ /g, '-'"),
+      'the edit is applied and saved',
+    );
     if (process.platform !== 'win32') assert.equal(fs.statSync(libFile.fsPath).mode & 0o777, 0o750, 'the mode is kept');
     assert.equal(result.report.failures.length, 1);
     // The stale diagnostic is gone; the other failure stays.

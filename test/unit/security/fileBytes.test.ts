@@ -16,12 +16,22 @@ import { standInSuite } from '../../support/standInSuite';
 const FIXTURE = path.resolve(__dirname, '../../fixtures/projects/node-test');
 const NODE_TEST = `"${process.execPath}" --test`;
 const GOOD_FIX = [
-  { file: 'lib.js', search: "  return text.toLowerCase().replace(/ /g, '_');", replace: "  return text.toLowerCase().replace(/ /g, '-');" },
+  {
+    file: 'lib.js',
+    search: "  return text.toLowerCase().replace(/ /g, '_');",
+    replace: "  return text.toLowerCase().replace(/ /g, '-');",
+  },
   { file: 'lib.js', search: 'function total(items) {', replace: 'function total(items = []) {' },
 ];
 const ASCII_EDIT = (file: string) => ({ file, search: 'value = 1', replace: 'value = 2' });
 /** Bytes around an ASCII line that UTF-8 decoding would damage: Latin-1 letters, a lone 0xFF. */
-const LATIN1 = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('\nvalue = 1\n'), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from('\n')]);
+const LATIN1 = Buffer.concat([
+  Buffer.from('caf'),
+  Buffer.from([0xe9]),
+  Buffer.from('\nvalue = 1\n'),
+  Buffer.from([0xff, 0xfe, 0x80]),
+  Buffer.from('\n'),
+]);
 /** Valid UTF-8 but binary: NUL bytes. */
 const BINARY = Buffer.concat([Buffer.from('value = 1\n'), Buffer.from([0, 1, 2, 0, 0x7f]), Buffer.from('\n')]);
 
@@ -113,7 +123,13 @@ describe('generate --overwrite always keeps modes', () => {
     standin.enqueue({ content: fileBlocks({ 'run.sh': '#!/bin/sh\necho new\n', 'secret.txt': 'new\n' }) });
     const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'always') });
     assert.equal(report.error, undefined);
-    assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]), [['run.sh', true], ['secret.txt', true]]);
+    assert.deepEqual(
+      report.files.map((f) => [f.path, f.overwritten]),
+      [
+        ['run.sh', true],
+        ['secret.txt', true],
+      ],
+    );
     assert.equal(await fs.readFile(path.join(root, 'run.sh'), 'utf8'), '#!/bin/sh\necho new\n');
     assert.equal((await fs.stat(path.join(root, 'run.sh'))).mode & 0o7777, 0o750);
     assert.equal((await fs.stat(path.join(root, 'secret.txt'))).mode & 0o7777, 0o600);

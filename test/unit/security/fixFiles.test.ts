@@ -14,7 +14,12 @@ const read = (abs: string) => fs.readFile(abs, 'utf8').catch(() => undefined);
 describe('the files sent with a fix stay inside the project', () => {
   let base: string;
   let root: string;
-  const at = (p: string): TestFailure => ({ location: { file: path.join(root, p), line: 1, column: 1 }, message: 'x', test: 't', related: [] });
+  const at = (p: string): TestFailure => ({
+    location: { file: path.join(root, p), line: 1, column: 1 },
+    message: 'x',
+    test: 't',
+    related: [],
+  });
   const write = async (rel: string, content: string) => {
     await fs.mkdir(path.dirname(path.join(base, rel)), { recursive: true });
     await fs.writeFile(path.join(base, rel), content);
@@ -31,7 +36,10 @@ describe('the files sent with a fix stay inside the project', () => {
     await write('project/test/a.test.js', "require('../config.js');\nrequire('../lib');\n");
     await fs.symlink('../outside/credentials', path.join(root, 'config.js'));
     const sent = await gatherFiles(root, [at('test/a.test.js')], read);
-    assert.deepEqual(sent.map((f) => f.path), ['test/a.test.js', 'lib.js']);
+    assert.deepEqual(
+      sent.map((f) => f.path),
+      ['test/a.test.js', 'lib.js'],
+    );
     assert.ok(!JSON.stringify(sent).includes('OUTSIDE-SECRET'));
   });
 
@@ -39,14 +47,27 @@ describe('the files sent with a fix stay inside the project', () => {
     await fs.symlink('../outside', path.join(root, 'vendor'));
     await write('project/test/a.test.js', "require('../vendor/credentials');\n");
     const sent = await gatherFiles(root, [at('test/a.test.js'), at('vendor/credentials')], read);
-    assert.deepEqual(sent.map((f) => f.path), ['test/a.test.js']);
+    assert.deepEqual(
+      sent.map((f) => f.path),
+      ['test/a.test.js'],
+    );
   });
 
   it('does not send a file an import reaches by ..', async () => {
     await write('outside/secret.js', 'module.exports = "OUTSIDE-SECRET";\n');
     await write('project/a.test.js', "require('../outside/secret.js');\n");
-    const sent = await gatherFiles(root, [at('a.test.js'), { ...at('a.test.js'), location: { file: path.join(root, '../outside/secret.js'), line: 1, column: 1 } }], read);
-    assert.deepEqual(sent.map((f) => f.path), ['a.test.js']);
+    const sent = await gatherFiles(
+      root,
+      [
+        at('a.test.js'),
+        { ...at('a.test.js'), location: { file: path.join(root, '../outside/secret.js'), line: 1, column: 1 } },
+      ],
+      read,
+    );
+    assert.deepEqual(
+      sent.map((f) => f.path),
+      ['a.test.js'],
+    );
   });
 
   it('does not send files the deny list refuses, by name or by where a link points', async () => {
@@ -55,14 +76,20 @@ describe('the files sent with a fix stay inside the project', () => {
     await fs.symlink('.env', path.join(root, 'settings.js'));
     await write('project/a.test.js', "require('./secrets/db.js');\nrequire('./settings.js');\nrequire('./lib');\n");
     const sent = await gatherFiles(root, [at('a.test.js'), at('.env')], read, ['secrets/**', '.env']);
-    assert.deepEqual(sent.map((f) => f.path), ['a.test.js', 'lib.js']);
+    assert.deepEqual(
+      sent.map((f) => f.path),
+      ['a.test.js', 'lib.js'],
+    );
   });
 
   it('does not send a hard link, whose bytes may be a file outside the folder', async () => {
     await fs.link(path.join(base, 'outside/credentials'), path.join(root, 'creds.js'));
     await write('project/a.test.js', "require('./creds.js');\nrequire('./lib');\n");
     const sent = await gatherFiles(root, [at('a.test.js'), at('creds.js')], read);
-    assert.deepEqual(sent.map((f) => f.path), ['a.test.js', 'lib.js']);
+    assert.deepEqual(
+      sent.map((f) => f.path),
+      ['a.test.js', 'lib.js'],
+    );
     assert.ok(!JSON.stringify(sent).includes('OUTSIDE-SECRET'));
   });
 
@@ -72,7 +99,10 @@ describe('the files sent with a fix stay inside the project', () => {
     await fs.symlink('.env.local', path.join(root, 'config.js'));
     await write('project/a.test.js', "require('./config.js');\nrequire('./lib');\n");
     const sent = await gatherFiles(root, [at('a.test.js'), at('.env.local'), at('certs/server.key')], read);
-    assert.deepEqual(sent.map((f) => f.path), ['a.test.js', 'lib.js']);
+    assert.deepEqual(
+      sent.map((f) => f.path),
+      ['a.test.js', 'lib.js'],
+    );
     assert.ok(!JSON.stringify(sent).includes('DEFAULT-DENIED'));
   });
 
@@ -84,7 +114,9 @@ describe('the files sent with a fix stay inside the project', () => {
       await write('project/a.test.js', "require('./private/keys.js');\nrequire('./lib');\n");
       await fs.symlink('../outside/credentials', path.join(root, 'config.js'));
       await fs.appendFile(path.join(root, 'a.test.js'), "require('./config.js');\n");
-      standin.enqueue({ content: editBlocks([{ file: 'lib.js', search: 'module.exports = 1;', replace: 'module.exports = 2;' }]) });
+      standin.enqueue({
+        content: editBlocks([{ file: 'lib.js', search: 'module.exports = 1;', replace: 'module.exports = 2;' }]),
+      });
       const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
       const attempt = await fixFailures(
         { client, root, readFile: read, applyChanges: async () => undefined, deny: ['private/**'] },

@@ -64,7 +64,17 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
     it(`${command} ${flag} ${value} exits 2 and names the flag, before running anything`, async () => {
       const before = standin.requests.length;
       const marker = path.join(dir, 'ran');
-      const r = await runCliInProcess([command, '--cwd', dir, ...(command === 'parse-output' ? [] : ['--cmd', `node -e "require('fs').writeFileSync('ran','')"`]), flag, value], env);
+      const r = await runCliInProcess(
+        [
+          command,
+          '--cwd',
+          dir,
+          ...(command === 'parse-output' ? [] : ['--cmd', `node -e "require('fs').writeFileSync('ran','')"`]),
+          flag,
+          value,
+        ],
+        env,
+      );
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`${flag} takes .*got "${value}"`));
       assert.equal(standin.requests.length, before);
@@ -82,7 +92,10 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
   });
 
   it('accepts --timeout up to a day (86400 s) and refuses more', async () => {
-    const ok = await runCliInProcess(['test', '--cwd', dir, '--cmd', 'node -e 0', '--timeout', '86400', '--quiet'], env);
+    const ok = await runCliInProcess(
+      ['test', '--cwd', dir, '--cmd', 'node -e 0', '--timeout', '86400', '--quiet'],
+      env,
+    );
     assert.equal(ok.code, 0, ok.stderr);
     const over = await runCliInProcess(['test', '--cwd', dir, '--cmd', 'node -e 0', '--timeout', '86401'], env);
     assert.equal(over.code, 2);
@@ -111,7 +124,24 @@ describe('bad numbers and words from flags and the environment fail closed (CLI)
 
   it('still accepts good values', async () => {
     standin.enqueue({ content: fileBlocks({ 'a.txt': 'a\n' }) });
-    const r = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--overwrite', 'never', '--max-continuations', '10', '--max-tokens', '1000', '--idle-timeout', '3600', '--json'], { ...env, CEREBRAS_MODEL: 'llama-3.3-70b' });
+    const r = await runCliInProcess(
+      [
+        'generate',
+        contract,
+        '--out',
+        path.join(dir, 'out'),
+        '--overwrite',
+        'never',
+        '--max-continuations',
+        '10',
+        '--max-tokens',
+        '1000',
+        '--idle-timeout',
+        '3600',
+        '--json',
+      ],
+      { ...env, CEREBRAS_MODEL: 'llama-3.3-70b' },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).model, 'llama-3.3-70b');
   });
@@ -131,7 +161,13 @@ describe('generate() refuses a maxContinuations that is not a whole number in ra
       for (let i = 0; i < 20; i++) standin.enqueue({ content: '<FILE path="a.txt">\nA', finishReason: 'length' });
       const before = standin.chatRequests.length;
       const sink: FileSink = new FsSink(dir, 'never');
-      await assert.rejects(generate({ client: suite.client, contract: '# c\n', sink, maxContinuations: bad }), (err: unknown) => err instanceof TurboError && err.kind === 'config' && /maxContinuations takes a whole number from 0 to 10/.test(err.message));
+      await assert.rejects(
+        generate({ client: suite.client, contract: '# c\n', sink, maxContinuations: bad }),
+        (err: unknown) =>
+          err instanceof TurboError &&
+          err.kind === 'config' &&
+          /maxContinuations takes a whole number from 0 to 10/.test(err.message),
+      );
       standin.clearQueue();
       assert.equal(standin.chatRequests.length - before, 0);
     });

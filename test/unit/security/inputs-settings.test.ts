@@ -7,9 +7,20 @@ import { validateSettings } from '../../../src/extension/settingsCheck';
 
 /** What VS Code's getConfiguration('turbo').get(key) returns: the user's value, else the declared default. */
 const DEFAULTS: Record<string, unknown> = {
-  model: 'gpt-oss-120b', outputDirectory: '', overwrite: 'ask', previewBeforeWrite: false, maxContinuations: 2, maxCompletionTokens: 32768,
-  temperature: null, reasoningEffort: '', streamIdleTimeout: 60, denyPatterns: ['.git/**', '.vscode/**', 'node_modules/**'], baseUrl: '',
-  testCommand: '', testTimeout: 300, maxFixRounds: 3,
+  model: 'gpt-oss-120b',
+  outputDirectory: '',
+  overwrite: 'ask',
+  previewBeforeWrite: false,
+  maxContinuations: 2,
+  maxCompletionTokens: 32768,
+  temperature: null,
+  reasoningEffort: '',
+  streamIdleTimeout: 60,
+  denyPatterns: ['.git/**', '.vscode/**', 'node_modules/**'],
+  baseUrl: '',
+  testCommand: '',
+  testTimeout: 300,
+  maxFixRounds: 3,
 };
 const check = (user: Record<string, unknown>) => validateSettings((key) => (key in user ? user[key] : DEFAULTS[key]));
 
@@ -37,9 +48,30 @@ describe('editor settings: every number and word is checked, and a bad one is na
   });
 
   it('accepts good values', () => {
-    const { settings, problems } = check({ overwrite: 'never', maxContinuations: 0, temperature: 0.7, reasoningEffort: 'high', streamIdleTimeout: 3600, testTimeout: 86_400, maxFixRounds: 20, baseUrl: 'http://127.0.0.1:8080/v1', model: 'llama-3.3-70b' });
+    const { settings, problems } = check({
+      overwrite: 'never',
+      maxContinuations: 0,
+      temperature: 0.7,
+      reasoningEffort: 'high',
+      streamIdleTimeout: 3600,
+      testTimeout: 86_400,
+      maxFixRounds: 20,
+      baseUrl: 'http://127.0.0.1:8080/v1',
+      model: 'llama-3.3-70b',
+    });
     assert.deepEqual(problems, []);
-    assert.deepEqual([settings.overwrite, settings.maxContinuations, settings.temperature, settings.reasoningEffort, settings.streamIdleTimeoutMs, settings.testTimeoutMs, settings.maxFixRounds], ['never', 0, 0.7, 'high', 3_600_000, 86_400_000, 20]);
+    assert.deepEqual(
+      [
+        settings.overwrite,
+        settings.maxContinuations,
+        settings.temperature,
+        settings.reasoningEffort,
+        settings.streamIdleTimeoutMs,
+        settings.testTimeoutMs,
+        settings.maxFixRounds,
+      ],
+      ['never', 0, 0.7, 'high', 3_600_000, 86_400_000, 20],
+    );
   });
 
   const bad: [string, unknown, RegExp][] = [
@@ -76,17 +108,22 @@ describe('editor settings: every number and word is checked, and a bad one is na
   }
 
   it('a bad overwrite word never becomes "always", and a bad preview flag keeps the preview on', () => {
-    for (const v of ['Never', 'no', 'ALWAYS', 'always ', 1, true]) assert.notEqual(check({ overwrite: v }).settings.overwrite, 'always');
+    for (const v of ['Never', 'no', 'ALWAYS', 'always ', 1, true])
+      assert.notEqual(check({ overwrite: v }).settings.overwrite, 'always');
     assert.equal(check({ previewBeforeWrite: 'no' }).settings.previewBeforeWrite, true);
   });
 
   it('collects every problem, not just the first', () => {
-    assert.deepEqual(check({ overwrite: 'x', maxContinuations: -1, testTimeout: 0 }).problems.map((p) => p.setting), ['turbo.overwrite', 'turbo.maxContinuations', 'turbo.testTimeout']);
+    assert.deepEqual(
+      check({ overwrite: 'x', maxContinuations: -1, testTimeout: 0 }).problems.map((p) => p.setting),
+      ['turbo.overwrite', 'turbo.maxContinuations', 'turbo.testTimeout'],
+    );
   });
 
   it('the settings schema in package.json declares the same ranges the check enforces', () => {
     const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
-    const props: Record<string, { type: string | string[]; minimum?: number; maximum?: number }> = pkg.contributes.configuration.properties;
+    const props: Record<string, { type: string | string[]; minimum?: number; maximum?: number }> =
+      pkg.contributes.configuration.properties;
     let checked = 0;
     for (const [id, schema] of Object.entries(props)) {
       if (schema.minimum === undefined) continue;

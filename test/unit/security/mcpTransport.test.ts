@@ -62,7 +62,10 @@ describe('MCP cancellation and message size', () => {
     while (timeline.length < 10) await sleep(20);
     controller.abort();
     await assert.rejects(call);
-    assert.ok(await settles(() => timeline.length, 400, 4000), 'the stand-in kept streaming after the client cancelled');
+    assert.ok(
+      await settles(() => timeline.length, 400, 4000),
+      'the stand-in kept streaming after the client cancelled',
+    );
     assert.ok(timeline.at(-1)!.end < content.length);
     assert.equal(standin.chatRequests.length, 1, 'no further request after the cancel');
     standin.enqueue({ content: 'still here' });
@@ -73,7 +76,11 @@ describe('MCP cancellation and message size', () => {
     mcp = await connectInProcess(standin, cwd);
     const script = "require('fs').writeFileSync('pid.txt', String(process.pid)); setInterval(() => {}, 1000)";
     const controller = new AbortController();
-    const call = mcp.call('run_tests', { project_dir: '.', command: `"${process.execPath}" -e "${script}"` }, controller.signal);
+    const call = mcp.call(
+      'run_tests',
+      { project_dir: '.', command: `"${process.execPath}" -e "${script}"` },
+      controller.signal,
+    );
     let pid = 0;
     while (!pid) {
       await sleep(50);
@@ -88,7 +95,10 @@ describe('MCP cancellation and message size', () => {
 
   for (const [what, args] of [
     ['a prompt over 2 MB', { prompt: 'x'.repeat(2_000_001) }],
-    ['prompt and system_prompt together over 2 MB', { prompt: 'x'.repeat(1_500_000), system_prompt: 'é'.repeat(300_000) }],
+    [
+      'prompt and system_prompt together over 2 MB',
+      { prompt: 'x'.repeat(1_500_000), system_prompt: 'é'.repeat(300_000) },
+    ],
   ] as const) {
     it(`refuses ${what} before any request, naming the limit`, async () => {
       mcp = await connectInProcess(standin, cwd);
@@ -105,13 +115,25 @@ describe('MCP cancellation and message size', () => {
 describe('MCP over stdio: a message over the transport limit', () => {
   const DIST = path.resolve(__dirname, '../../../dist');
   it('is refused with an error and the server goes on answering', async () => {
-    await fs.access(path.join(DIST, 'mcp.js')).catch(() => assert.fail('dist/mcp.js is missing: run npm run build first'));
+    await fs
+      .access(path.join(DIST, 'mcp.js'))
+      .catch(() => assert.fail('dist/mcp.js is missing: run npm run build first'));
     const cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-mcp-big-'));
-    const transport = new StdioClientTransport({ command: process.execPath, args: [path.join(DIST, 'mcp.js')], env: { PATH: process.env.PATH ?? '' }, cwd, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [path.join(DIST, 'mcp.js')],
+      env: { PATH: process.env.PATH ?? '' },
+      cwd,
+      stderr: 'pipe',
+    });
     const client = new Client({ name: 'turbo-test', version: '0.0.0' });
     await client.connect(transport);
     try {
-      const huge = client.callTool({ name: 'generate', arguments: { prompt: 'x'.repeat(11 * 1024 * 1024) } }, undefined, { timeout: 15_000 });
+      const huge = client.callTool(
+        { name: 'generate', arguments: { prompt: 'x'.repeat(11 * 1024 * 1024) } },
+        undefined,
+        { timeout: 15_000 },
+      );
       await assert.rejects(huge, /over the server's limit of 10 MiB/);
       const status = await client.callTool({ name: 'check_status', arguments: {} }, undefined, { timeout: 15_000 });
       assert.equal(JSON.parse((status as { content: { text: string }[] }).content[0].text).api_key_set, false);
@@ -144,12 +166,16 @@ describe('LineLimit (the stdio input filter)', () => {
   it('drops a line over the limit, reads its id from either end, and goes on', async () => {
     const big = 'x'.repeat(200);
     const { lines, dropped } = await filter([
-      `{"method":"tools/call","params":{"p":"${big.slice(0, 50)}`, `${big}","id":9},"jsonrpc":"2.0","id":42}\n{"ok":1}\n`,
+      `{"method":"tools/call","params":{"p":"${big.slice(0, 50)}`,
+      `${big}","id":9},"jsonrpc":"2.0","id":42}\n{"ok":1}\n`,
       `{"jsonrpc":"2.0","id":"abc","params":"${big}"}\n`,
       `{"jsonrpc":"2.0","method":"notify","params":"${big}"}\n`,
     ]);
     assert.deepEqual(lines, ['{"ok":1}\n']);
-    assert.deepEqual(dropped.map((d) => d.id), [42, 'abc', undefined]);
+    assert.deepEqual(
+      dropped.map((d) => d.id),
+      [42, 'abc', undefined],
+    );
     assert.ok(dropped.every((d) => d.bytes > 64));
   });
 });

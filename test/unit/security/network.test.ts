@@ -27,13 +27,16 @@ async function failure(client: CerebrasClient, onRetry?: () => void): Promise<Tu
   assert.fail('expected the call to fail');
 }
 
-const make = (baseUrl: string, extra: Partial<ClientOptions> = {}) => new CerebrasClient({ apiKey: 'csk-test', baseUrl, warmConnection: false, ...extra });
+const make = (baseUrl: string, extra: Partial<ClientOptions> = {}) =>
+  new CerebrasClient({ apiKey: 'csk-test', baseUrl, warmConnection: false, ...extra });
 
 /**
  * A TCP server that accepts and then either stays silent or resets; counts the requests (connections
  * that sent something: fetch may open a spare connection that never carries one).
  */
-async function tcpServer(behaviour: 'silent' | 'reset'): Promise<{ url: string; connections: () => number; close: () => void }> {
+async function tcpServer(
+  behaviour: 'silent' | 'reset',
+): Promise<{ url: string; connections: () => number; close: () => void }> {
   const sockets = new Set<net.Socket>();
   let count = 0;
   const server = net.createServer((socket) => {
@@ -148,7 +151,10 @@ describe('network failures: one retry layer, deadlines, messages that name the c
     try {
       const err = await failure(make(standin.url.replace('http://', 'https://'), { maxRetries: 0 }));
       assert.equal(err.kind, 'network');
-      assert.match(err.message, /The TLS connection to https:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions failed: ERR_SSL_/);
+      assert.match(
+        err.message,
+        /The TLS connection to https:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions failed: ERR_SSL_/,
+      );
     } finally {
       await standin.close();
     }
@@ -157,14 +163,40 @@ describe('network failures: one retry layer, deadlines, messages that name the c
   it('says a self-signed certificate is not trusted (TLS)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-      const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'key.pem'),
+          '-out',
+          path.join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
+      const server = https.createServer(
+        { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+        (_req, res) => res.end('{}'),
+      );
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = server.address() as net.AddressInfo;
         const err = await failure(make(`https://127.0.0.1:${port}`, { maxRetries: 0 }));
         assert.equal(err.kind, 'network');
-        assert.match(err.message, new RegExp(`The TLS connection to https://127\\.0\\.0\\.1:${port}/v1/chat/completions failed: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID)`));
+        assert.match(
+          err.message,
+          new RegExp(
+            `The TLS connection to https://127\\.0\\.0\\.1:${port}/v1/chat/completions failed: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID)`,
+          ),
+        );
         assert.match(err.message, /NODE_EXTRA_CA_CERTS/);
       } finally {
         server.close();
@@ -178,7 +210,13 @@ describe('network failures: one retry layer, deadlines, messages that name the c
     assert.equal(networkFromEnv({}).headersTimeoutMs, 30_000);
     assert.equal(networkFromEnv({ TURBO_REQUEST_TIMEOUT: '5' }).headersTimeoutMs, 5000);
     for (const bad of ['abc', '0', '601', 'Infinity', '1e3']) {
-      assert.throws(() => networkFromEnv({ TURBO_REQUEST_TIMEOUT: bad }), (err: unknown) => err instanceof TurboError && err.kind === 'config' && /TURBO_REQUEST_TIMEOUT takes a whole number from 1 to 600/.test(err.message));
+      assert.throws(
+        () => networkFromEnv({ TURBO_REQUEST_TIMEOUT: bad }),
+        (err: unknown) =>
+          err instanceof TurboError &&
+          err.kind === 'config' &&
+          /TURBO_REQUEST_TIMEOUT takes a whole number from 1 to 600/.test(err.message),
+      );
     }
   });
 
@@ -189,10 +227,20 @@ describe('network failures: one retry layer, deadlines, messages that name the c
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-hang-'));
     try {
       fs.writeFileSync(path.join(dir, 'a.contract.md'), '# A\n');
-      const env = { PATH: process.env.PATH ?? '', CEREBRAS_API_KEY: 'csk-test', CEREBRAS_BASE_URL: server.url, TURBO_REQUEST_TIMEOUT: '1' };
+      const env = {
+        PATH: process.env.PATH ?? '',
+        CEREBRAS_API_KEY: 'csk-test',
+        CEREBRAS_BASE_URL: server.url,
+        TURBO_REQUEST_TIMEOUT: '1',
+      };
       const started = performance.now();
       const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
-        execFile(process.execPath, [cli, 'generate', path.join(dir, 'a.contract.md'), '--out', path.join(dir, 'out')], { env }, (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
+        execFile(
+          process.execPath,
+          [cli, 'generate', path.join(dir, 'a.contract.md'), '--out', path.join(dir, 'out')],
+          { env },
+          (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+        );
       });
       const seconds = (performance.now() - started) / 1000;
       assert.notEqual(run.code, 0);
@@ -211,11 +259,16 @@ describe('network failures: one retry layer, deadlines, messages that name the c
     after(() => standin.close());
     beforeEach(() => standin.clearQueue());
 
-    for (const body of [{ error: { message: 'Model gpt-oss-120b is overloaded', type: 'server_error' } }, { message: 'Model gpt-oss-120b is overloaded', type: 'too_many_requests_error' }]) {
+    for (const body of [
+      { error: { message: 'Model gpt-oss-120b is overloaded', type: 'server_error' } },
+      { message: 'Model gpt-oss-120b is overloaded', type: 'too_many_requests_error' },
+    ]) {
       it(`shows the server's message: ${JSON.stringify(body).slice(0, 40)}…`, async () => {
         standin.requests.length = 0;
         standin.enqueue({ status: 200, errorBody: body });
-        const err = await failure(new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false }));
+        const err = await failure(
+          new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false }),
+        );
         assert.equal(err.kind, 'server');
         assert.match(err.message, /answered with an error instead of a stream: "Model gpt-oss-120b is overloaded"/);
         assert.doesNotMatch(err.message, /closed before the model finished/);
@@ -231,7 +284,14 @@ describe('network failures: one retry layer, deadlines, messages that name the c
 
     it('a huge headers timeout, deadline and idle timeout do not fire at once', async () => {
       standin.enqueue({ content: 'hello' });
-      const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false, headersTimeoutMs: 3_000_000_000, requestDeadlineMs: 3_000_000_000, idleTimeoutMs: 3_000_000_000 });
+      const client = new CerebrasClient({
+        apiKey: standin.apiKey,
+        baseUrl: standin.url,
+        warmConnection: false,
+        headersTimeoutMs: 3_000_000_000,
+        requestDeadlineMs: 3_000_000_000,
+        idleTimeoutMs: 3_000_000_000,
+      });
       const events: StreamEvent[] = [];
       for await (const e of client.stream(buildChatRequest('c'))) events.push(e);
       assert.equal(events.at(-1)?.type, 'end');

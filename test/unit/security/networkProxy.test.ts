@@ -42,40 +42,99 @@ describe('proxy support', function () {
   afterEach(() => proxy.close());
   after(() => standin.close());
 
-  const client = (settings: ProxySettings | undefined) => new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false, maxRetries: 0, proxy: settings });
+  const client = (settings: ProxySettings | undefined) =>
+    new CerebrasClient({
+      apiKey: standin.apiKey,
+      baseUrl: standin.url,
+      warmConnection: false,
+      maxRetries: 0,
+      proxy: settings,
+    });
 
   it('reads the proxy variables, lower-case first, and nothing when none is set', () => {
     assert.equal(proxyFromEnv({}), undefined);
     assert.equal(proxyFromEnv({ NO_PROXY: 'x', HTTP_PROXY: '  ' }), undefined);
-    assert.deepEqual(proxyFromEnv({ HTTPS_PROXY: 'http://p:1', https_proxy: 'http://q:2', NO_PROXY: 'a,b' }), { httpProxy: undefined, httpsProxy: 'http://q:2', noProxy: 'a,b' });
+    assert.deepEqual(proxyFromEnv({ HTTPS_PROXY: 'http://p:1', https_proxy: 'http://q:2', NO_PROXY: 'a,b' }), {
+      httpProxy: undefined,
+      httpsProxy: 'http://q:2',
+      noProxy: 'a,b',
+    });
     assert.equal(fetchFor(undefined), undefined, 'no proxy: the global fetch stays');
-    assert.throws(() => fetchFor({ httpProxy: 'socks5://me:hunter2@h:1' }), (err: unknown) => err instanceof TurboError && err.kind === 'config' && /http:\/\/ or https:\/\/ proxy URL/.test(err.message) && !err.message.includes('hunter2'));
+    assert.throws(
+      () => fetchFor({ httpProxy: 'socks5://me:hunter2@h:1' }),
+      (err: unknown) =>
+        err instanceof TurboError &&
+        err.kind === 'config' &&
+        /http:\/\/ or https:\/\/ proxy URL/.test(err.message) &&
+        !err.message.includes('hunter2'),
+    );
   });
 
   it('goes through HTTP_PROXY, loopback included, and the generation works', async () => {
     standin.enqueue({ content: 'through the proxy' });
     assert.equal(await text(client(proxyFromEnv({ HTTP_PROXY: proxy.url }))), 'through the proxy');
-    assert.ok(proxy.seen.some((s) => s.includes(standinHost)), `the proxy saw the request: ${proxy.seen.join(', ')}`);
+    assert.ok(
+      proxy.seen.some((s) => s.includes(standinHost)),
+      `the proxy saw the request: ${proxy.seen.join(', ')}`,
+    );
   });
 
   it('goes direct for a host in NO_PROXY', async () => {
     standin.enqueue({ content: 'direct' });
-    assert.equal(await text(client(proxyFromEnv({ HTTP_PROXY: proxy.url, NO_PROXY: 'example.com, 127.0.0.1' }))), 'direct');
+    assert.equal(
+      await text(client(proxyFromEnv({ HTTP_PROXY: proxy.url, NO_PROXY: 'example.com, 127.0.0.1' }))),
+      'direct',
+    );
     assert.deepEqual(proxy.seen, []);
   });
 
   it('tunnels HTTPS through CONNECT; a self-signed target is refused unless strict SSL is off', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-proxy-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ object: 'list', data: [{ id: 'tunnelled-1b', object: 'model', created: 0, owned_by: 'x' }] }));
-    });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = https.createServer(
+      { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            object: 'list',
+            data: [{ id: 'tunnelled-1b', object: 'model', created: 0, owned_by: 'x' }],
+          }),
+        );
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as net.AddressInfo;
-      const make = (strictSsl: boolean) => new CerebrasClient({ apiKey: 'csk-x', baseUrl: `https://127.0.0.1:${port}`, warmConnection: false, proxy: { httpsProxy: proxy.url, strictSsl } });
-      await assert.rejects(make(true).listModels(), (err: unknown) => err instanceof TurboError && /TLS connection/.test(err.message));
+      const make = (strictSsl: boolean) =>
+        new CerebrasClient({
+          apiKey: 'csk-x',
+          baseUrl: `https://127.0.0.1:${port}`,
+          warmConnection: false,
+          proxy: { httpsProxy: proxy.url, strictSsl },
+        });
+      await assert.rejects(
+        make(true).listModels(),
+        (err: unknown) => err instanceof TurboError && /TLS connection/.test(err.message),
+      );
       assert.deepEqual(await make(false).listModels(), ['tunnelled-1b']);
       assert.ok(proxy.seen.includes(`CONNECT 127.0.0.1:${port}`), proxy.seen.join(', '));
     } finally {
@@ -86,19 +145,36 @@ describe('proxy support', function () {
 
   it('the built CLI honours HTTPS_PROXY/HTTP_PROXY from its environment', async () => {
     assert.ok(fs.existsSync(CLI), 'dist/cli.js is missing: run npm run build first');
-    assert.ok(fs.existsSync(path.join(path.dirname(CLI), 'proxy.js')), 'dist/proxy.js is missing: run npm run build first');
+    assert.ok(
+      fs.existsSync(path.join(path.dirname(CLI), 'proxy.js')),
+      'dist/proxy.js is missing: run npm run build first',
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-proxy-cli-'));
     try {
       const contract = path.join(dir, 'a.contract.md');
       fs.writeFileSync(contract, '# A\n');
       standin.enqueue({ content: fileBlocks({ 'hello.txt': 'via proxy\n' }) });
-      const env = { PATH: process.env.PATH ?? '', CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url };
+      const env = {
+        PATH: process.env.PATH ?? '',
+        CEREBRAS_API_KEY: standin.apiKey,
+        CEREBRAS_BASE_URL: standin.url,
+        HTTP_PROXY: proxy.url,
+        HTTPS_PROXY: proxy.url,
+      };
       const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
-        execFile(process.execPath, [CLI, 'generate', contract, '--out', path.join(dir, 'out'), '--quiet'], { env }, (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
+        execFile(
+          process.execPath,
+          [CLI, 'generate', contract, '--out', path.join(dir, 'out'), '--quiet'],
+          { env },
+          (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+        );
       });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(fs.readFileSync(path.join(dir, 'out', 'hello.txt'), 'utf8'), 'via proxy\n');
-      assert.ok(proxy.seen.some((s) => s.includes(standinHost)), `the proxy saw the CLI's request: ${proxy.seen.join(', ')}`);
+      assert.ok(
+        proxy.seen.some((s) => s.includes(standinHost)),
+        `the proxy saw the CLI's request: ${proxy.seen.join(', ')}`,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

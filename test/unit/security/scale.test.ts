@@ -12,7 +12,18 @@ import { generate } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
 import { standInSuite } from '../../support/standInSuite';
 
-const SEARCHES = ['findIndex', 'find', 'findLast', 'findLastIndex', 'indexOf', 'lastIndexOf', 'includes', 'some', 'every', 'filter'] as const;
+const SEARCHES = [
+  'findIndex',
+  'find',
+  'findLast',
+  'findLastIndex',
+  'indexOf',
+  'lastIndexOf',
+  'includes',
+  'some',
+  'every',
+  'filter',
+] as const;
 const LONG = 1000;
 
 /** Runs `work` with the array searches counted; returns the elements they could walk in all. */
@@ -55,6 +66,9 @@ describe('many small files', function () {
     });
     assert.equal(report?.error, undefined);
     assert.equal(report?.files.length, n);
-    assert.ok(walked <= 20 * n, `array searches walked ${walked} elements for ${n} files (a search per file walks about ${(n * n) / 2})`);
+    assert.ok(
+      walked <= 20 * n,
+      `array searches walked ${walked} elements for ${n} files (a search per file walks about ${(n * n) / 2})`,
+    );
   });
 });

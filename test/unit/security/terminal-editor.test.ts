@@ -5,11 +5,25 @@ import { progressMessage, summaryMessage } from '../../../src/extension/progress
 import { safeLogChannel, safeTestOutputChannel } from '../../../src/extension/safeChannel';
 
 // Control characters, bidirectional overrides and zero-width characters (spoof file names in the editor).
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+const UNSAFE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
 
 const report = (over: Partial<GenerationReport>): GenerationReport => ({
-  model: 'gpt-oss-120b', files: [], rejected: [], warnings: [], unfinished: [], finishReason: 'stop', truncated: false, continuations: 0,
-  usage: undefined, timeInfo: undefined, costUsd: undefined, streamMs: 10, durationMs: 10, error: undefined, ...over,
+  model: 'gpt-oss-120b',
+  files: [],
+  rejected: [],
+  warnings: [],
+  unfinished: [],
+  finishReason: 'stop',
+  truncated: false,
+  continuations: 0,
+  usage: undefined,
+  timeInfo: undefined,
+  costUsd: undefined,
+  streamMs: 10,
+  durationMs: 10,
+  error: undefined,
+  ...over,
 });
 
 /** A channel that keeps what it is given, standing in for the editor's output panel. */
@@ -17,9 +31,22 @@ function recordingChannel(): vscode.LogOutputChannel & { lines: string[] } {
   const lines: string[] = [];
   const keep = (m: string | Error) => lines.push(typeof m === 'string' ? m : m.message);
   return {
-    lines, name: 'rec', logLevel: 2, onDidChangeLogLevel: () => ({ dispose: () => undefined }),
-    append: keep, appendLine: keep, replace: keep, clear: () => undefined, show: () => undefined, hide: () => undefined, dispose: () => undefined,
-    trace: keep, debug: keep, info: keep, warn: keep, error: keep,
+    lines,
+    name: 'rec',
+    logLevel: 2,
+    onDidChangeLogLevel: () => ({ dispose: () => undefined }),
+    append: keep,
+    appendLine: keep,
+    replace: keep,
+    clear: () => undefined,
+    show: () => undefined,
+    hide: () => undefined,
+    dispose: () => undefined,
+    trace: keep,
+    debug: keep,
+    info: keep,
+    warn: keep,
+    error: keep,
   } as unknown as vscode.LogOutputChannel & { lines: string[] };
 }
 
@@ -27,13 +54,25 @@ describe('editor messages and logs show outside text escaped', () => {
   const hostile = 'gpj.\u202eexe.py\u001b]52;c;Y3VybA==\u0007\u200b';
 
   it('the summary message escapes refused paths and reasons', () => {
-    const text = summaryMessage(report({ rejected: [{ path: hostile, reason: 'denied \u009b2J', status: 'rejected' } as GenerationReport['rejected'][number]] }));
+    const text = summaryMessage(
+      report({
+        rejected: [
+          { path: hostile, reason: 'denied \u009b2J', status: 'rejected' } as GenerationReport['rejected'][number],
+        ],
+      }),
+    );
     assert.doesNotMatch(text, UNSAFE);
     assert.match(text, /gpj\.\\u202eexe\.py\\x1b\]52/);
   });
 
   it('the progress message escapes the file being written', () => {
-    const text = progressMessage({ tokens: 10, tokensPerSecond: 0, filesWritten: 0, elapsedMs: 1, currentFile: hostile });
+    const text = progressMessage({
+      tokens: 10,
+      tokensPerSecond: 0,
+      filesWritten: 0,
+      elapsedMs: 1,
+      currentFile: hostile,
+    });
     assert.doesNotMatch(text, UNSAFE);
   });
 

@@ -41,25 +41,38 @@ describe('children that leave the process group (Linux /proc)', () => {
   };
 
   it('stops a setsid child on timeout', async () => {
-    const r = await runTestCommand({ cwd, command: "setsid sh -c 'echo escaped $$; exec sleep 30' & sleep 30", timeoutMs: 1000 });
+    const r = await runTestCommand({
+      cwd,
+      command: "setsid sh -c 'echo escaped $$; exec sleep 30' & sleep 30",
+      timeoutMs: 1000,
+    });
     assert.equal(r.timedOut, true);
     await check(r.output, 1);
   });
 
   it('stops a setsid child whose parent already exited (re-parented to init)', async () => {
-    const r = await runTestCommand({ cwd, command: "(setsid sh -c 'echo escaped $$; exec sleep 30' &); sleep 30", timeoutMs: 1000 });
+    const r = await runTestCommand({
+      cwd,
+      command: "(setsid sh -c 'echo escaped $$; exec sleep 30' &); sleep 30",
+      timeoutMs: 1000,
+    });
     assert.equal(r.timedOut, true);
     await check(r.output, 1);
   });
 
   it('stops a setsid child that cleared its environment while its parent lives', async () => {
-    const r = await runTestCommand({ cwd, command: "setsid sh -c 'echo escaped $$; exec env -i sleep 30' & sleep 30", timeoutMs: 1000 });
+    const r = await runTestCommand({
+      cwd,
+      command: "setsid sh -c 'echo escaped $$; exec env -i sleep 30' & sleep 30",
+      timeoutMs: 1000,
+    });
     assert.equal(r.timedOut, true);
     await check(r.output, 1);
   });
 
   it('stops a detached node child when the command finishes normally', async () => {
-    const script = 'const c = require("child_process").spawn("sleep", ["30"], { detached: true, stdio: "ignore" }); console.log("escaped", c.pid); c.unref()';
+    const script =
+      'const c = require("child_process").spawn("sleep", ["30"], { detached: true, stdio: "ignore" }); console.log("escaped", c.pid); c.unref()';
     const r = await runTestCommand({ cwd, command: node(script), timeoutMs: 20_000 });
     assert.equal(r.timedOut, false);
     assert.equal(r.exitCode, 0);

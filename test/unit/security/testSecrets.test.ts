@@ -45,7 +45,9 @@ describe('secrets stay out of test runs', () => {
     const streamed: string[] = [];
     const r = await runTestCommand({
       cwd: dir,
-      command: node('console.log("key=" + (process.env.CEREBRAS_API_KEY ?? "unset"), "tok=" + (process.env.MY_TOKEN ?? "unset"), "colour=" + process.env.NO_COLOR)'),
+      command: node(
+        'console.log("key=" + (process.env.CEREBRAS_API_KEY ?? "unset"), "tok=" + (process.env.MY_TOKEN ?? "unset"), "colour=" + process.env.NO_COLOR)',
+      ),
       denyEnv: ['MY_TOKEN'],
       onOutput: (t) => streamed.push(t),
     });
@@ -74,13 +76,30 @@ describe('secrets stay out of test runs', () => {
       ].join('\n'),
     );
     const streamed: string[] = [];
-    const report = await runTests({ cwd: dir, command: `"${process.execPath}" --test leak.test.js`, secrets: [STORED], onOutput: (t) => streamed.push(t) });
+    const report = await runTests({
+      cwd: dir,
+      command: `"${process.execPath}" --test leak.test.js`,
+      secrets: [STORED],
+      onOutput: (t) => streamed.push(t),
+    });
     assert.equal(report.green, false);
     assert.equal(report.runner, 'node');
     assert.equal(report.failures.length, 2, report.output);
     assert.match(report.output, /\[redacted\]/);
-    const request = buildFixRequest({ failures: report.failures, root: dir, output: report.output, command: report.command, files: [] });
-    const everything = [report.output, JSON.stringify(report), JSON.stringify(testJson(report)), JSON.stringify(request), streamed.join('')].join('\n');
+    const request = buildFixRequest({
+      failures: report.failures,
+      root: dir,
+      output: report.output,
+      command: report.command,
+      files: [],
+    });
+    const everything = [
+      report.output,
+      JSON.stringify(report),
+      JSON.stringify(testJson(report)),
+      JSON.stringify(request),
+      streamed.join(''),
+    ].join('\n');
     for (const secret of [KEY, STORED]) assert.ok(!everything.includes(secret), `${secret} leaked`);
   });
 
@@ -88,7 +107,12 @@ describe('secrets stay out of test runs', () => {
     const secret = 'piecewise-secret-0123456789';
     const script = `const s = ${JSON.stringify(secret)}; process.stdout.write("before " + s.slice(0, 11)); setTimeout(() => process.stdout.write(s.slice(11, 20)), 150); setTimeout(() => process.stdout.write(s.slice(20) + " after\\n" + s.slice(0, 6)), 300)`;
     const streamed: string[] = [];
-    const r = await runTestCommand({ cwd: dir, command: node(script), secrets: [secret], onOutput: (t) => streamed.push(t) });
+    const r = await runTestCommand({
+      cwd: dir,
+      command: node(script),
+      secrets: [secret],
+      onOutput: (t) => streamed.push(t),
+    });
     const joined = streamed.join('');
     assert.ok(!joined.includes(secret), joined);
     assert.ok(!r.output.includes(secret), r.output);
@@ -100,7 +124,12 @@ describe('secrets stay out of test runs', () => {
   it('a secret cut in two by the output cap leaves no piece in the kept tail', async () => {
     const secret = 'capped-secret-0123456789';
     // The cap keeps the last 10 bytes: the secret's last 4 characters, then the last line.
-    const r = await runTestCommand({ cwd: dir, command: node(`process.stdout.write(${JSON.stringify(secret)} + "\\nTAIL\\n")`), secrets: [secret], maxOutputBytes: 10 });
+    const r = await runTestCommand({
+      cwd: dir,
+      command: node(`process.stdout.write(${JSON.stringify(secret)} + "\\nTAIL\\n")`),
+      secrets: [secret],
+      maxOutputBytes: 10,
+    });
     assert.equal(r.output, 'TAIL\n');
     assert.equal(r.droppedBytes, secret.length + 1);
   });
@@ -115,7 +144,12 @@ describe('secrets stay out of test runs', () => {
     const cli = async (extra: string[]) => {
       let stdout = '';
       let stderr = '';
-      const code = await main(['test', '--cwd', dir, '--cmd', `"${process.execPath}" --test key.test.js`, ...extra], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { CEREBRAS_API_KEY: cliKey }, isTTY: false });
+      const code = await main(['test', '--cwd', dir, '--cmd', `"${process.execPath}" --test key.test.js`, ...extra], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        env: { CEREBRAS_API_KEY: cliKey },
+        isTTY: false,
+      });
       return { code, text: stdout + stderr, stdout };
     };
     const plain = await cli([]);
@@ -131,7 +165,9 @@ describe('secrets stay out of test runs', () => {
 describe('TURBO_TEST_ENV_DENY: the CLI and MCP equivalent of turbo.testEnvDeny', () => {
   let dir: string;
   let restore: () => void;
-  const printer = node("console.log('tok=' + process.env.MY_TOKEN + ' other=' + process.env.OTHER_SECRET); process.exit(1)");
+  const printer = node(
+    "console.log('tok=' + process.env.MY_TOKEN + ' other=' + process.env.OTHER_SECRET); process.exit(1)",
+  );
   beforeEach(async () => {
     dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-envdeny-')));
     restore = withEnv({ MY_TOKEN: TOKEN, OTHER_SECRET: 'other-secret-value-55' });
@@ -143,7 +179,12 @@ describe('TURBO_TEST_ENV_DENY: the CLI and MCP equivalent of turbo.testEnvDeny',
 
   it('turbo test removes the listed variables from the command and redacts their values', async () => {
     let out = '';
-    const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (out += t), env: { TURBO_TEST_ENV_DENY: 'MY_TOKEN, OTHER_SECRET' }, isTTY: false };
+    const io = {
+      stdout: (t: string) => (out += t),
+      stderr: (t: string) => (out += t),
+      env: { TURBO_TEST_ENV_DENY: 'MY_TOKEN, OTHER_SECRET' },
+      isTTY: false,
+    };
     const code = await main(['test', '--cwd', dir, '--cmd', printer], io);
     assert.equal(code, 1);
     assert.match(out, /tok=undefined other=undefined/);
@@ -153,8 +194,16 @@ describe('TURBO_TEST_ENV_DENY: the CLI and MCP equivalent of turbo.testEnvDeny',
   it('a malformed name is an error naming the variable, and no command runs', async () => {
     let out = '';
     const marker = path.join(dir, 'ran');
-    const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (out += t), env: { TURBO_TEST_ENV_DENY: 'MY_TOKEN,not a name' }, isTTY: false };
-    const code = await main(['test', '--cwd', dir, '--cmd', node(`require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`)], io);
+    const io = {
+      stdout: (t: string) => (out += t),
+      stderr: (t: string) => (out += t),
+      env: { TURBO_TEST_ENV_DENY: 'MY_TOKEN,not a name' },
+      isTTY: false,
+    };
+    const code = await main(
+      ['test', '--cwd', dir, '--cmd', node(`require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`)],
+      io,
+    );
     assert.equal(code, 2);
     assert.match(out, /TURBO_TEST_ENV_DENY/);
     await assert.rejects(fs.stat(marker));
@@ -172,9 +221,20 @@ describe('the MCP run_tests result (dist/mcp.js)', () => {
       "require('node:test')('leaks', () => { require('node:assert').equal(process.env.CEREBRAS_API_KEY + ' ' + require('node:fs').readFileSync(__dirname + '/key.txt', 'utf8'), 'nothing'); });\n",
     );
     const client = new Client({ name: 'turbo-test', version: '0.0.0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [mcp], env: { PATH: process.env.PATH ?? '', CEREBRAS_API_KEY: KEY }, cwd: dir, stderr: 'pipe' }));
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [mcp],
+        env: { PATH: process.env.PATH ?? '', CEREBRAS_API_KEY: KEY },
+        cwd: dir,
+        stderr: 'pipe',
+      }),
+    );
     try {
-      const result = (await client.callTool({ name: 'run_tests', arguments: { project_dir: '.', command: `"${process.execPath}" --test key.test.js` } })) as { content: { text: string }[] };
+      const result = (await client.callTool({
+        name: 'run_tests',
+        arguments: { project_dir: '.', command: `"${process.execPath}" --test key.test.js` },
+      })) as { content: { text: string }[] };
       const text = result.content[0].text;
       assert.match(JSON.parse(text).diagnostics[0].message, /undefined \[redacted\]/);
       assert.ok(!text.includes(KEY), text);
@@ -187,7 +247,8 @@ describe('the MCP run_tests result (dist/mcp.js)', () => {
 
 describe('SecretStream', () => {
   const secrets = ['abcabd-secret-1', 'xyz-second-secret'];
-  const text = 'one abcabd-secret-1 two abcab abcabd-secret-1abcabd-secret-1 xyz-second-secret csk-abcdef123456 Bearer tok123456789 end abca';
+  const text =
+    'one abcabd-secret-1 two abcab abcabd-secret-1abcabd-secret-1 xyz-second-secret csk-abcdef123456 Bearer tok123456789 end abca';
   it('emits exactly the redacted text, however the output is split', () => {
     const whole = redactSecrets(text, ...secrets);
     let seed = 7;
@@ -195,7 +256,7 @@ describe('SecretStream', () => {
     for (let round = 0; round < 300; round++) {
       const stream = new SecretStream(secrets);
       let out = '';
-      for (let at = 0; at < text.length; ) {
+      for (let at = 0; at < text.length;) {
         const size = 1 + Math.floor(rand() * 12);
         out += stream.push(text.slice(at, at + size));
         at += size;

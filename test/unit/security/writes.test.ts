@@ -63,10 +63,20 @@ describe('writes that race, are interrupted or fail', function () {
       it(`is left intact and reported skipped under --overwrite ${policy}`, async () => {
         outsiderDuringWrite();
         standin.enqueue({ content: fileBlocks({ 'a.txt': 'turbo\n', 'b.txt': 'b\n' }) });
-        const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, policy, policy === 'ask' ? async () => 'skip' : undefined) });
+        const report = await generate({
+          client: suite.client,
+          contract: 'x',
+          sink: new FsSink(root, policy, policy === 'ask' ? async () => 'skip' : undefined),
+        });
         assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'outsider\n');
-        assert.deepEqual(report.files.map((f) => f.path), ['b.txt']);
-        assert.deepEqual(report.rejected.map((r) => [r.path, r.status]), [['a.txt', 'skipped']]);
+        assert.deepEqual(
+          report.files.map((f) => f.path),
+          ['b.txt'],
+        );
+        assert.deepEqual(
+          report.rejected.map((r) => [r.path, r.status]),
+          [['a.txt', 'skipped']],
+        );
         assert.deepEqual(await tree(root), ['a.txt', 'b.txt'], 'no temporary left');
       });
     }
@@ -75,7 +85,10 @@ describe('writes that race, are interrupted or fail', function () {
       standin.enqueue({ content: fileBlocks({ 'a.txt': 'turbo\n' }) });
       const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(root, 'always') });
       assert.equal(await fs.readFile(path.join(root, 'a.txt'), 'utf8'), 'turbo\n');
-      assert.deepEqual(report.files.map((f) => [f.path, f.overwritten]), [['a.txt', true]]);
+      assert.deepEqual(
+        report.files.map((f) => [f.path, f.overwritten]),
+        [['a.txt', true]],
+      );
       assert.deepEqual(await tree(root), ['a.txt']);
     });
   });
@@ -98,7 +111,10 @@ describe('writes that race, are interrupted or fail', function () {
       await fs.mkdir(root, { recursive: true });
       const contract = path.join(sandbox, 'contract.md');
       await fs.writeFile(contract, 'Build it.');
-      standin.enqueue({ content: fileBlocks({ 'big.txt': `${'y'.repeat(99)}\n`.repeat(500_000) }), chunkSize: 1 << 20 });
+      standin.enqueue({
+        content: fileBlocks({ 'big.txt': `${'y'.repeat(99)}\n`.repeat(500_000) }),
+        chunkSize: 1 << 20,
+      });
       const child = spawn(process.execPath, [CLI, 'generate', contract, '--out', root, '--overwrite', 'never', '-q'], {
         env: { PATH: process.env.PATH, CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url },
         stdio: 'ignore',
@@ -110,7 +126,9 @@ describe('writes that race, are interrupted or fail', function () {
         // Apart: two signals of one kind sent at once arrive as one.
         signals.forEach((signal, i) => setTimeout(() => child.kill(signal), i * 10));
       });
-      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
       watcher.close();
       assert.ok(seen, 'the temporary was seen');
       return exit;
@@ -133,7 +151,12 @@ describe('writes that race, are interrupted or fail', function () {
     const run = async (argv: string[]) => {
       let stdout = '';
       let stderr = '';
-      const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url }, isTTY: false });
+      const code = await main(argv, {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        env: { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url },
+        isTTY: false,
+      });
       return { code, stdout, stderr };
     };
 
@@ -163,18 +186,31 @@ describe('writes that race, are interrupted or fail', function () {
       if (!mounted) {
         // No tmpfs here: the same errno error as a full disk gives, from the write of the big file.
         ASYNC_IO.writeNew = async (p, content, ...rest) => {
-          if (content.length > 300_000) throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+          if (content.length > 300_000)
+            throw Object.assign(new Error(`ENOSPC: no space left on device, write`), {
+              code: 'ENOSPC',
+              errno: -28,
+              syscall: 'write',
+            });
           return original(p, content, ...rest);
         };
       }
       try {
         const out = path.join(disk, 'app');
-        standin.enqueue({ content: fileBlocks({ 'app/small.py': 'x = 1\n', 'app/x.py': `${'#'.repeat(99)}\n`.repeat(4_000) }) });
+        standin.enqueue({
+          content: fileBlocks({ 'app/small.py': 'x = 1\n', 'app/x.py': `${'#'.repeat(99)}\n`.repeat(4_000) }),
+        });
         const report = await generate({ client: suite.client, contract: 'x', sink: new FsSink(out, 'never') });
         assert.equal(report.error?.kind, 'io');
         assert.match(report.error!.message, /Could not write app\/x\.py: no space left on device \(ENOSPC\)/);
-        assert.deepEqual(report.files.map((f) => f.path), ['app/small.py']);
-        assert.ok((await tree(out)).every((p) => !p.includes('.turbo-') && p !== 'app/x.py'), 'no partial file, no temporary');
+        assert.deepEqual(
+          report.files.map((f) => f.path),
+          ['app/small.py'],
+        );
+        assert.ok(
+          (await tree(out)).every((p) => !p.includes('.turbo-') && p !== 'app/x.py'),
+          'no partial file, no temporary',
+        );
         const mcp = metadataResult(report, out, undefined);
         assert.equal(mcp.status, 'partial');
         assert.ok(mcp.errors.some((e) => /app\/x\.py/.test(e) && /ENOSPC/.test(e)));

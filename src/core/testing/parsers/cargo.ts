@@ -15,7 +15,8 @@ export function parseCargo(output: string, root: string): ParsedTestOutput {
     const head = /^---- (\S+) stdout ----$/.exec(lines[i]);
     if (head) {
       const block: string[] = [];
-      for (i++; i < lines.length && !/^---- \S+ stdout ----$/.test(lines[i]) && !/^failures:$/.test(lines[i]); i++) block.push(lines[i]);
+      for (i++; i < lines.length && !/^---- \S+ stdout ----$/.test(lines[i]) && !/^failures:$/.test(lines[i]); i++)
+        block.push(lines[i]);
       i--;
       const failure = readPanic(head[1], block, root);
       if (failure) failures.push(failure);
@@ -25,7 +26,12 @@ export function parseCargo(output: string, root: string): ParsedTestOutput {
     const at = error && /^\s*--> (.+?):(\d+):(\d+)$/.exec(lines[i + 1] ?? '');
     const file = error && at && locate(root, at[1]);
     if (error && at && file) {
-      failures.push({ location: { file, line: Number(at[2]), column: Number(at[3]) }, message: shorten(`${error[1] ? `${error[1]}: ` : ''}${error[2]}`), test: undefined, related: [] });
+      failures.push({
+        location: { file, line: Number(at[2]), column: Number(at[3]) },
+        message: shorten(`${error[1] ? `${error[1]}: ` : ''}${error[2]}`),
+        test: undefined,
+        related: [],
+      });
     }
   }
   let passed: number | undefined;
@@ -54,7 +60,8 @@ function readPanic(test: string, block: string[], root: string): TestFailure | u
   } else {
     // Before Rust 1.73: panicked at 'message', src/lib.rs:17:9 — the message may run over several lines.
     const last = block.findIndex((l, j) => j >= index && l.length < 4096 && /', \S+:\d+:\d+$/.test(l));
-    const old = last < 0 ? null : /panicked at '([\s\S]*)', (\S+):(\d+):(\d+)$/.exec(block.slice(index, last + 1).join('\n'));
+    const old =
+      last < 0 ? null : /panicked at '([\s\S]*)', (\S+):(\d+):(\d+)$/.exec(block.slice(index, last + 1).join('\n'));
     if (!old) return undefined;
     where = old.slice(2, 5);
     message = old[1];
@@ -72,7 +79,13 @@ function readPanic(test: string, block: string[], root: string): TestFailure | u
     if (at && file) {
       const testFrame = { file, line: Number(at[2]), column: Number(at[3]) };
       const sameLine = testFrame.file === panic.file && testFrame.line === panic.line;
-      return withValues(testFrame, sameLine ? [] : [{ ...panic, message: `panicked here: ${text}` }], text, test, message);
+      return withValues(
+        testFrame,
+        sameLine ? [] : [{ ...panic, message: `panicked here: ${text}` }],
+        text,
+        test,
+        message,
+      );
     }
   }
   return withValues(panic, [], text, test, message);
@@ -83,7 +96,13 @@ function noPanic(test: string, block: string[], root: string): TestFailure | und
   for (const line of block) {
     const m = NO_PANIC.exec(line);
     const file = m?.[1] && locate(root, m[1]);
-    if (m && file) return { location: { file, line: Number(m[2]), column: Number(m[3]) }, message: 'test did not panic as expected', test, related: [] };
+    if (m && file)
+      return {
+        location: { file, line: Number(m[2]), column: Number(m[3]) },
+        message: 'test did not panic as expected',
+        test,
+        related: [],
+      };
   }
   return undefined;
 }
@@ -92,10 +111,21 @@ function noPanic(test: string, block: string[], root: string): TestFailure | und
  * assert_eq!'s `left: 5` / `right: 4` (older toolchains: `` left: `5`, `` and `` right: `4` ``).
  * Rust does not say which side is expected; `assert_eq!(actual, expected)` is the common order.
  */
-function withValues(location: SourceLocation, related: TestFailure['related'], text: string, test: string, message: string): TestFailure {
+function withValues(
+  location: SourceLocation,
+  related: TestFailure['related'],
+  text: string,
+  test: string,
+  message: string,
+): TestFailure {
   const left = valueAfter(message, 'left: ');
   const right = left === undefined ? undefined : valueAfter(message, 'right: ');
-  return failureAt({ location, related }, text, test, left !== undefined && right !== undefined ? { expected: right, actual: left } : undefined);
+  return failureAt(
+    { location, related },
+    text,
+    test,
+    left !== undefined && right !== undefined ? { expected: right, actual: left } : undefined,
+  );
 }
 
 /** The rest of the line after `key`, without the old format's backticks and comma. */

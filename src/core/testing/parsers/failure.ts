@@ -8,7 +8,12 @@ import type { Placement, SourceLocation, TestFailure, Values } from './types';
  * is related when it is elsewhere. A test file is told by its path inside the folder (a folder that
  * itself lives under some `test/` must not make every file a test file).
  */
-export function placeFailure(frames: (SourceLocation & { fn?: string })[], message: string, root: string, isBody?: (fn: string) => boolean): Placement | undefined {
+export function placeFailure(
+  frames: (SourceLocation & { fn?: string })[],
+  message: string,
+  root: string,
+  isBody?: (fn: string) => boolean,
+): Placement | undefined {
   if (frames.length === 0) return undefined;
   let inTest: SourceLocation | undefined;
   let body: SourceLocation | undefined;
@@ -19,7 +24,10 @@ export function placeFailure(frames: (SourceLocation & { fn?: string })[], messa
   }
   const pick = body ?? inTest ?? frames.at(-1)!;
   const deepest = frames.at(-1)!;
-  const related = deepest !== pick ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }] : [];
+  const related =
+    deepest !== pick
+      ? [{ file: deepest.file, line: deepest.line, column: deepest.column, message: `raised here: ${message}` }]
+      : [];
   return { location: { file: pick.file, line: pick.line, column: pick.column }, related };
 }
 

@@ -70,7 +70,11 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
       if (current) current.failed = true;
       continue;
     }
-    if ((line.startsWith('FAIL') || line.startsWith('ok')) && ((m = /^(?:FAIL|ok)\s+(\S+)\s+(?:[\d.]+s|\(cached\))/.exec(line)) || (m = /^FAIL\s+(\S+) \[(?:build|setup) failed\]/.exec(line)))) {
+    if (
+      (line.startsWith('FAIL') || line.startsWith('ok')) &&
+      ((m = /^(?:FAIL|ok)\s+(\S+)\s+(?:[\d.]+s|\(cached\))/.exec(line)) ||
+        (m = /^FAIL\s+(\S+) \[(?:build|setup) failed\]/.exec(line)))
+    ) {
       flush(m[1]);
       inPanic = false;
       continue;
@@ -107,7 +111,12 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
     const build = goFile ? BUILD_ERROR.exec(line) : null;
     const buildFile = build && locate(root, build[1]);
     if (build && buildFile) {
-      failures.push({ location: { file: buildFile, line: Number(build[2]), column: Number(build[3] ?? 1) }, message: shorten(build[4]), test: undefined, related: [] });
+      failures.push({
+        location: { file: buildFile, line: Number(build[2]), column: Number(build[3] ?? 1) },
+        message: shorten(build[4]),
+        test: undefined,
+        related: [],
+      });
     }
   }
   if (tests.size) flush(undefined);
@@ -142,14 +151,17 @@ function readTest(t: Test, dir: string, root: string): TestFailure | undefined {
 /** Where a message points: testify's Error Trace (outermost call first), then its own file:line. */
 function placesOf(m: Message, dir: string, root: string): SourceLocation[] {
   const found: SourceLocation[] = [];
-  const trace = m.text.includes('Error Trace:') ? /Error Trace:\s+([^\n]*(?:\n[\w./-]+\.go:\d+:?)*)/.exec(m.text) : null;
+  const trace = m.text.includes('Error Trace:')
+    ? /Error Trace:\s+([^\n]*(?:\n[\w./-]+\.go:\d+:?)*)/.exec(m.text)
+    : null;
   // The trace lists the innermost call first; placed failures want the outermost first.
   for (const [, file, line] of trace ? trace[1].matchAll(TRACE_ENTRY) : []) {
     const abs = locate(root, dir ? `${dir}/${file}` : file);
     if (abs) found.unshift({ file: abs, line: Number(line), column: 1 });
   }
   const own = m.file && locate(root, dir ? `${dir}/${m.file}` : m.file);
-  if (own && !found.some((f) => f.file === own && f.line === m.line)) found.push({ file: own, line: m.line, column: 1 });
+  if (own && !found.some((f) => f.file === own && f.line === m.line))
+    found.push({ file: own, line: m.line, column: 1 });
   return found;
 }
 
@@ -178,6 +190,7 @@ function goModule(root: string): string | undefined {
  */
 function packageDir(importPath: string | undefined, module: string | undefined): string {
   if (!importPath) return '';
-  if (module && (importPath === module || importPath.startsWith(`${module}/`))) return importPath.slice(module.length + 1);
+  if (module && (importPath === module || importPath.startsWith(`${module}/`)))
+    return importPath.slice(module.length + 1);
   return importPath;
 }

@@ -50,7 +50,11 @@ export function detectRunner(raw: string): RunnerName | undefined {
 }
 
 /** Parses a test run's output; `runner` 'auto' (the default) detects it. Never throws. */
-export function parseTestOutput(output: string, root: string, runner: RunnerName | 'auto' = 'auto'): ParsedTestOutput | undefined {
+export function parseTestOutput(
+  output: string,
+  root: string,
+  runner: RunnerName | 'auto' = 'auto',
+): ParsedTestOutput | undefined {
   const text = stripAnsi(output);
   const name = runner === 'auto' ? detectRunner(text) : runner;
   if (!name) return undefined;

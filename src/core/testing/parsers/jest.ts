@@ -20,26 +20,45 @@ export function parseJest(output: string, root: string): ParsedTestOutput {
   let file: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const suite = line.startsWith('FAIL ') || line.startsWith(' FAIL ') ? /^ ?FAIL {1,2}(\S.*?)(?: \(\d.*\))?$/.exec(line) : null;
+    const suite =
+      line.startsWith('FAIL ') || line.startsWith(' FAIL ') ? /^ ?FAIL {1,2}(\S.*?)(?: \(\d.*\))?$/.exec(line) : null;
     if (suite) file = suite[1].trim();
     const name = headOf(line);
     if (name === undefined) continue;
     const block: string[] = [];
-    for (i++; i < lines.length && headOf(lines[i]) === undefined && !/^ ?(FAIL|PASS|Test Suites:) /.test(lines[i]); i++) block.push(lines[i]);
+    for (i++; i < lines.length && headOf(lines[i]) === undefined && !/^ ?(FAIL|PASS|Test Suites:) /.test(lines[i]); i++)
+      block.push(lines[i]);
     i--;
     if (name === 'Console') continue;
     const messageLines = block.slice(0, block.findIndex((l) => CODE_FRAME.test(l) || /^\s+at /.test(l)) >>> 0);
     const message = expectMessage(messageLines);
-    const placed: Placed | undefined = (name === SUITE_FAILED ? compileError(block, root) : undefined) ?? placeJs(jsFrames(block.filter((l) => /^\s+at /.test(l)), root), message, root) ?? suiteFile(file, root);
+    const placed: Placed | undefined =
+      (name === SUITE_FAILED ? compileError(block, root) : undefined) ??
+      placeJs(
+        jsFrames(
+          block.filter((l) => /^\s+at /.test(l)),
+          root,
+        ),
+        message,
+        root,
+      ) ??
+      suiteFile(file, root);
     if (!placed) continue;
     const key = `${name}@${placed.location.file}:${placed.location.line}:${placed.location.column}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    failures.push(failureAt(placed, placed.message ?? message, name.replace(/ › /g, ' '), expectedActual(messageLines)));
+    failures.push(
+      failureAt(placed, placed.message ?? message, name.replace(/ › /g, ' '), expectedActual(messageLines)),
+    );
   }
   const tests = /^Tests:\s+(.*)$/m.exec(output)?.[1] ?? '';
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
-  return { runner: 'jest', failures, passed: tests ? count('passed') : undefined, failed: tests ? count('failed') : failures.length };
+  return {
+    runner: 'jest',
+    failures,
+    passed: tests ? count('passed') : undefined,
+    failed: tests ? count('failed') : failures.length,
+  };
 }
 
 /** The name of a `● …` block, or the suite-failed line of a paste that lost its `●` (undefined for other lines). */

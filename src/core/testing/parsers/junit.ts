@@ -41,8 +41,11 @@ export function parseJunit(xml: string, root: string): ParsedTestOutput {
       const lines = splitLines(text);
       const attr = problem.attrs.message ?? '';
       const type = problem.attrs.type ?? '';
-      const message = shorten(messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines, text));
-      const placed: Placed | undefined = placeJunitFailure(text, lines, testcase.attrs, root, message) ?? fromAttributes(testcase.attrs, root);
+      const message = shorten(
+        messageOf(type && attr && !attr.startsWith(type) ? `${type}: ${attr}` : attr, lines, text),
+      );
+      const placed: Placed | undefined =
+        placeJunitFailure(text, lines, testcase.attrs, root, message) ?? fromAttributes(testcase.attrs, root);
       if (!placed) continue;
       if (placed.compiler) {
         const key = `${placed.location.file}:${placed.location.line}:${placed.location.column} ${placed.message}`;
@@ -84,7 +87,11 @@ function readCases(xml: string, onCase: (testcase: TestCase) => void): void {
     } else if (!current && (tag.name === 'failure' || tag.name === 'error') && suites.at(-1)?.depth === depth - 1) {
       const suite = suites.at(-1)!.attrs;
       const problem = { attrs, text: [] as string[] };
-      suiteProblem = { attrs: { name: suite.name ?? '', classname: suite.name ?? '', ...(suite.file ? { file: suite.file } : {}) }, problems: [problem], skipped: false };
+      suiteProblem = {
+        attrs: { name: suite.name ?? '', classname: suite.name ?? '', ...(suite.file ? { file: suite.file } : {}) },
+        problems: [problem],
+        skipped: false,
+      };
       text = problem.text;
     }
   });
@@ -144,16 +151,26 @@ function messageOf(attr: string, textLines: string[], text: string): string {
   if (expected && received) return `${head}\n${expected}\n${received}`;
   const diff = lines.indexOf('+ actual - expected');
   if (diff >= 0) {
-    const actual = lines.slice(diff + 1).find((l) => l.startsWith('+ '))?.slice(2);
-    const wanted = lines.slice(diff + 1).find((l) => l.startsWith('- '))?.slice(2);
-    if (actual !== undefined && wanted !== undefined) return `${/^(\w*Error)/.exec(errorLine ?? '')?.[1] ?? 'AssertionError'}: expected ${wanted}, got ${actual}`;
+    const actual = lines
+      .slice(diff + 1)
+      .find((l) => l.startsWith('+ '))
+      ?.slice(2);
+    const wanted = lines
+      .slice(diff + 1)
+      .find((l) => l.startsWith('- '))
+      ?.slice(2);
+    if (actual !== undefined && wanted !== undefined)
+      return `${/^(\w*Error)/.exec(errorLine ?? '')?.[1] ?? 'AssertionError'}: expected ${wanted}, got ${actual}`;
   }
   return head;
 }
 
 const trim = (l: string): string => l.trim();
 
-function fromAttributes(attrs: Record<string, string>, root: string): { location: SourceLocation; related: TestFailure['related'] } | undefined {
+function fromAttributes(
+  attrs: Record<string, string>,
+  root: string,
+): { location: SourceLocation; related: TestFailure['related'] } | undefined {
   const classname = attrs.classname ?? '';
   const file = attrs.file ? attrs.file : /[\\/]|\.[cm]?[jt]sx?$/.test(classname) ? classname : undefined;
   const abs = file && locate(root, file);

@@ -9,7 +9,16 @@ export type Placed = Placement & { compiler?: boolean; message?: string };
 /** `at pkg.Class.method(File.java:12)`: a JVM frame (Java, Kotlin, Scala, Groovy). */
 const JVM = /^\s*at ([\w$.]+)\.([\w$<>-]+)\(([\w$-]+\.(?:java|kt|scala|groovy)):(\d+)\)\s*$/;
 /** Where Maven and Gradle keep sources, for a JVM frame that names its package and file. */
-const JVM_ROOTS = ['src/test/java', 'src/main/java', 'src/test/kotlin', 'src/main/kotlin', 'src/test/scala', 'src/main/scala', 'src/test/groovy', ''];
+const JVM_ROOTS = [
+  'src/test/java',
+  'src/main/java',
+  'src/test/kotlin',
+  'src/main/kotlin',
+  'src/test/scala',
+  'src/main/scala',
+  'src/test/groovy',
+  '',
+];
 /** A trace line that is only `path:line` (PHPUnit, and most C-family and script runners). */
 const PATH_LINE = /^\s*(\S+\.(?:php|phpt|inc|rb|c|cc|cpp|h|hpp|cs|swift|dart|exs?|lua)):(\d+)\s*$/;
 
@@ -18,11 +27,22 @@ const PATH_LINE = /^\s*(\S+\.(?:php|phpt|inc|rb|c|cc|cpp|h|hpp|cs|swift|dart|exs
  * printed paths taken as they are, else relative to the test file's folder or the package the
  * classname names (go test and pytest print paths relative to those).
  */
-export function placeJunitFailure(text: string, lines: string[], attrs: Record<string, string>, root: string, message: string): Placed | undefined {
-  const compiled = text.includes(' - error TS') || text.includes('Test suite failed to run') || text.includes('SyntaxError') ? compileError(lines, root) : undefined;
+export function placeJunitFailure(
+  text: string,
+  lines: string[],
+  attrs: Record<string, string>,
+  root: string,
+  message: string,
+): Placed | undefined {
+  const compiled =
+    text.includes(' - error TS') || text.includes('Test suite failed to run') || text.includes('SyntaxError')
+      ? compileError(lines, root)
+      : undefined;
   if (compiled) return { location: compiled.location, related: [], compiler: true, message: compiled.message };
   const resolve = resolver(attrs, root);
-  const stack = lines.filter((l) => (l.includes('at ') || l.includes('❯ ')) && /^\s*(at|❯) /.test(l)).map((l) => l.replace('❯', 'at'));
+  const stack = lines
+    .filter((l) => (l.includes('at ') || l.includes('❯ ')) && /^\s*(at|❯) /.test(l))
+    .map((l) => l.replace('❯', 'at'));
   const js = stack.length ? jsFrames(stack, root, resolve) : [];
   if (js.length) return placeJs(js, message, root);
   const found = otherFrames(lines, root, resolve);
@@ -58,7 +78,13 @@ function otherFrames(lines: string[], root: string, resolve: (p: string) => stri
       (line.includes('panicked at') ? /panicked at (?:'.*', )?(.+?\.rs):(\d+):(\d+)/.exec(line) : null) ??
       (line.includes('.go:') ? /^\s*(\S+\.go):(\d+)(?::|\s|$)/.exec(line) : null);
     const file = other && resolve(other[1]);
-    if (other && file) outermostFirst.push({ file, line: Number(other[2]), column: !py && other[3] ? Number(other[3]) : 1, fn: py?.[3] ?? '' });
+    if (other && file)
+      outermostFirst.push({
+        file,
+        line: Number(other[2]),
+        column: !py && other[3] ? Number(other[3]) : 1,
+        fn: py?.[3] ?? '',
+      });
   }
   return [...innermostFirst.reverse(), ...outermostFirst];
 }
@@ -72,7 +98,10 @@ function endsWithDigit(line: string): boolean {
 
 /** The source file of a JVM frame: its package's folders under the usual source roots. */
 function jvmFile(root: string, qualified: string, file: string): string | undefined {
-  const pkg = qualified.split('.').slice(0, -1).filter((p) => /^[a-z_$][\w$]*$/.test(p));
+  const pkg = qualified
+    .split('.')
+    .slice(0, -1)
+    .filter((p) => /^[a-z_$][\w$]*$/.test(p));
   const rel = [...pkg, file].join('/');
   for (const base of JVM_ROOTS) {
     const found = locate(root, base ? `${base}/${rel}` : rel);
@@ -86,9 +115,14 @@ function resolver(attrs: Record<string, string>, root: string): (printed: string
   const file = attrs.file ?? '';
   const pkg = /^[\w.-]+(\/[\w.-]+)+$/.test(attrs.classname ?? '') ? attrs.classname : '';
   return (printed) => {
-    if (file && file !== printed && file.endsWith(printed) && /[\\/]$/.test(file.slice(0, -printed.length))) return locate(root, file);
+    if (file && file !== printed && file.endsWith(printed) && /[\\/]$/.test(file.slice(0, -printed.length)))
+      return locate(root, file);
     const direct = locate(root, printed);
     if (direct || path.isAbsolute(printed) || printed.startsWith('file:')) return direct;
-    return (file && locate(root, path.join(path.dirname(file), printed))) || (pkg && locate(root, `${pkg}/${printed}`)) || undefined;
+    return (
+      (file && locate(root, path.join(path.dirname(file), printed))) ||
+      (pkg && locate(root, `${pkg}/${printed}`)) ||
+      undefined
+    );
   };
 }

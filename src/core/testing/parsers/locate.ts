@@ -10,9 +10,11 @@ const testFiles = new Map<string, boolean>();
 const KNOWN_MAX = 10_000;
 
 /** Folders of installed packages, virtual environments and toolchains: never the project's code. */
-const VENDORED = /(^|[\\/])(node_modules|site-packages|dist-packages|\.venv|venv|__pypackages__|\.cargo|rustc|\.rustup|go[\\/]pkg[\\/]mod)([\\/]|$)/;
+const VENDORED =
+  /(^|[\\/])(node_modules|site-packages|dist-packages|\.venv|venv|__pypackages__|\.cargo|rustc|\.rustup|go[\\/]pkg[\\/]mod)([\\/]|$)/;
 /** Where Go's and Rust's own sources live when a stack passes through them. */
-const TOOLCHAIN = /^(\/usr\/(local\/)?(lib\/)?go[^/]*\/src\/|\/rustc\/|[A-Za-z]:[\\/](Program Files[\\/])?Go[\\/]src[\\/])|[\\/]lib[\\/]python\d[\d.]*[\\/]|[\\/]Python\d+[\\/]Lib[\\/]/i;
+const TOOLCHAIN =
+  /^(\/usr\/(local\/)?(lib\/)?go[^/]*\/src\/|\/rustc\/|[A-Za-z]:[\\/](Program Files[\\/])?Go[\\/]src[\\/])|[\\/]lib[\\/]python\d[\d.]*[\\/]|[\\/]Python\d+[\\/]Lib[\\/]/i;
 
 /**
  * The file of the project a runner's printed path names, as an absolute path, or undefined when no
@@ -42,7 +44,8 @@ function findInProject(root: string, printed: string): string | undefined {
   if (!windows) {
     const abs = path.resolve(root, file);
     const rel = path.relative(root, abs);
-    if (!rel.startsWith('..') && !path.isAbsolute(rel)) return VENDORED.test(rel) ? undefined : isFile(abs) ? abs : bySuffix(root, rel);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel))
+      return VENDORED.test(rel) ? undefined : isFile(abs) ? abs : bySuffix(root, rel);
   }
   return VENDORED.test(file) ? undefined : bySuffix(root, file);
 }

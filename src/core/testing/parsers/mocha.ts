@@ -26,7 +26,11 @@ export function parseMocha(output: string, root: string): ParsedTestOutput {
     const values = diffValues(rest);
     const generic = GENERIC.exec(errorLine);
     const name = generic?.[1] ?? /^(\w*Error)\b/.exec(errorLine)?.[1] ?? 'AssertionError';
-    const message = shorten(values && (generic || !/:\s*\S/.test(errorLine)) ? `${name}: expected ${values.expected}, got ${values.actual}` : errorLine.replace(/ \[\w+\]:/, ':'));
+    const message = shorten(
+      values && (generic || !/:\s*\S/.test(errorLine))
+        ? `${name}: expected ${values.expected}, got ${values.actual}`
+        : errorLine.replace(/ \[\w+\]:/, ':'),
+    );
     const placed = placeJs(jsFrames(rest, root), message, root);
     if (!placed) continue;
     failures.push(failureAt(placed, message, title, values));
@@ -65,7 +69,9 @@ function diffValues(rest: string[]): { expected: string; actual: string } | unde
   if (plus.length !== 1 || minus.length !== 1) return undefined;
   // mocha writes `-value`; Node's assertion diff writes `- value`.
   const value = (v: string) => (plusIsExpected ? v : v.replace(/^ /, ''));
-  return plusIsExpected ? { expected: value(plus[0]), actual: value(minus[0]) } : { expected: value(minus[0]), actual: value(plus[0]) };
+  return plusIsExpected
+    ? { expected: value(plus[0]), actual: value(minus[0]) }
+    : { expected: value(minus[0]), actual: value(plus[0]) };
 }
 
 /** The last line of a nested title: indented by five or more, ending with ':' (checked by hand: it runs on every line of a block). */

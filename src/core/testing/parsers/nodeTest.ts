@@ -6,7 +6,8 @@ import type { ParsedTestOutput, TestFailure, Values } from './types';
 
 /** Node's own test runner: the TAP reporter (default without a TTY) and the spec reporter. */
 export function parseNodeTest(output: string, root: string): ParsedTestOutput {
-  const failures = /^TAP version/m.test(output) || /^not ok \d+/m.test(output) ? parseTap(output, root) : parseSpec(output, root);
+  const failures =
+    /^TAP version/m.test(output) || /^not ok \d+/m.test(output) ? parseTap(output, root) : parseSpec(output, root);
   const count = (name: string) => {
     const m = new RegExp(`^(?:#|ℹ) ${name} (\\d+)`, 'm').exec(output);
     return m ? Number(m[1]) : undefined;
@@ -35,7 +36,11 @@ function parseTap(output: string, root: string): TestFailure[] {
     const actual = /^actual: (.*)$/m.exec(yaml)?.[1];
     const firstLine = (error ?? 'test failed').split('\n')[0];
     const values = expected !== undefined && actual !== undefined ? { expected, actual } : undefined;
-    const message = assertionMessage(`${name && name !== 'Error' ? `${name}: ` : ''}${firstLine}`, name ?? 'AssertionError', values);
+    const message = assertionMessage(
+      `${name && name !== 'Error' ? `${name}: ` : ''}${firstLine}`,
+      name ?? 'AssertionError',
+      values,
+    );
     const stack = yamlValue(yaml, 'stack')?.split('\n') ?? [];
     const placed = placeJs(jsFrames(stack, root), message, root) ?? fromLocation(yamlValue(yaml, 'location'), root);
     if (placed) failures.push(failureAt(placed, message, head[2], values));
@@ -61,8 +66,16 @@ function parseSpec(output: string, root: string): TestFailure[] {
     }
     i--;
     const errorLine = block.find((l) => l && !l.startsWith('at ')) ?? 'test failed';
-    const expected = block.find((l) => l.startsWith('expected:'))?.slice(9).trim().replace(/,$/, '');
-    const actual = block.find((l) => l.startsWith('actual:'))?.slice(7).trim().replace(/,$/, '');
+    const expected = block
+      .find((l) => l.startsWith('expected:'))
+      ?.slice(9)
+      .trim()
+      .replace(/,$/, '');
+    const actual = block
+      .find((l) => l.startsWith('actual:'))
+      ?.slice(7)
+      .trim()
+      .replace(/,$/, '');
     const name = /^(\w*Error)\b/.exec(errorLine)?.[1] ?? 'AssertionError';
     const values = expected && actual ? { expected, actual } : undefined;
     const message = assertionMessage(errorLine.replace(/ \[\w+\]:/, ':'), name, values);
@@ -105,5 +118,7 @@ function fromLocation(location: string | undefined, root: string) {
 const GENERIC = /^(\w*Error: )?(Expected values to be|Input A expected to|Values identical but not|test failed$)/;
 
 function assertionMessage(errorLine: string, name: string, values: Values | undefined): string {
-  return shorten(values && GENERIC.test(errorLine) ? `${name}: expected ${values.expected}, got ${values.actual}` : errorLine);
+  return shorten(
+    values && GENERIC.test(errorLine) ? `${name}: expected ${values.expected}, got ${values.actual}` : errorLine,
+  );
 }

@@ -42,7 +42,12 @@ export function parsePytest(output: string, root: string): ParsedTestOutput {
   return { runner: 'pytest', failures, ...totals(lines) };
 }
 
-function readBlock(title: string, block: string[], root: string, nodeIds: Map<string, string>): TestFailure | undefined {
+function readBlock(
+  title: string,
+  block: string[],
+  root: string,
+  nodeIds: Map<string, string>,
+): TestFailure | undefined {
   const frames: SourceLocation[] = [];
   const errors: string[] = [];
   let lastErrors: string[] = [];
@@ -55,7 +60,8 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
         const caret = block.slice(j + 1, j + 4).find((l) => /^E\s+\^/.test(l));
         const code = block[j + 1];
         // Python prints the line without its indentation: the caret's column is counted from the code.
-        const column = caret && code ? caret.indexOf('^') - code.slice(1).search(/\S/) + indentation(file, Number(quoted[2])) : 1;
+        const column =
+          caret && code ? caret.indexOf('^') - code.slice(1).search(/\S/) + indentation(file, Number(quoted[2])) : 1;
         addFrame(frames, file, Number(quoted[2]), Math.max(1, column));
       }
       continue;
@@ -78,17 +84,25 @@ function readBlock(title: string, block: string[], root: string, nodeIds: Map<st
   if (errors.length) lastErrors = errors;
   // The message: the assertion with its `where` explanations, or the exception's last line.
   const assertion = lastErrors.findIndex((l) => /^assert\b/.test(l) || /^AssertionError\b/.test(l));
-  const text = assertion >= 0 ? lastErrors.slice(assertion, assertion + 4).join('\n') : lastErrors.filter((l) => !/^\s*[~^]+\s*$/.test(l) && !/^File "/.test(l)).at(-1);
+  const text =
+    assertion >= 0
+      ? lastErrors.slice(assertion, assertion + 4).join('\n')
+      : lastErrors.filter((l) => !/^\s*[~^]+\s*$/.test(l) && !/^File "/.test(l)).at(-1);
   const message = shorten(text || title);
   const collecting = /^ERROR collecting (.+)$/.exec(title);
   const name = title.replace(/^ERROR at (?:setup|teardown) of /, '');
-  const test = collecting ? collecting[1] : nodeIds.get(name) ?? name;
+  const test = collecting ? collecting[1] : (nodeIds.get(name) ?? name);
   if (frames.length === 0) return undefined;
   // pytest's traceback starts at the test function (or the fixture, or the collected module's
   // import): that line is the failure's place, wherever it raised (a helper, project code).
   const deepest = frames.at(-1)!;
   const related = deepest !== frames[0] ? [{ ...deepest, message: `raised here: ${message}` }] : [];
-  return failureAt({ location: frames[0], related }, message, test, assertion >= 0 ? expectedActual(lastErrors[assertion]) : undefined);
+  return failureAt(
+    { location: frames[0], related },
+    message,
+    test,
+    assertion >= 0 ? expectedActual(lastErrors[assertion]) : undefined,
+  );
 }
 
 /** A frame, unless the same line was the last one (a setup error names its test's line twice). */
@@ -123,7 +137,11 @@ function totals(lines: string[]): Pick<ParsedTestOutput, 'passed' | 'failed'> {
   let last: string | undefined;
   for (let i = lines.length - 1; i >= 0 && last === undefined; i--) {
     const l = lines[i];
-    if ((l.startsWith('=') && /^=+ .*\bin [\d.]+s\b.* =+$/.test(l)) || /^\d+ (passed|failed|errors?)\b.* in [\d.]+s/.test(l)) last = l;
+    if (
+      (l.startsWith('=') && /^=+ .*\bin [\d.]+s\b.* =+$/.test(l)) ||
+      /^\d+ (passed|failed|errors?)\b.* in [\d.]+s/.test(l)
+    )
+      last = l;
   }
   if (!last) return { passed: undefined, failed: undefined };
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(last)?.[1] ?? 0);

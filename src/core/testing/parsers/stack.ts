@@ -74,15 +74,25 @@ export function placeJs(found: JsFrame[], message: string, root: string): Placem
 }
 
 /** A suite that failed to run on a syntax or type error: the place the compiler names. */
-export function compileError(block: string[], root: string): { location: SourceLocation; related: TestFailure['related']; message: string } | undefined {
+export function compileError(
+  block: string[],
+  root: string,
+): { location: SourceLocation; related: TestFailure['related']; message: string } | undefined {
   for (const raw of block) {
     const l = raw.trim();
     if (l.length > MAX_FRAME_LINE || (!l.endsWith(')') && !l.includes(' - error TS'))) continue;
     const babel = l.endsWith(')') ? BABEL_AT.exec(l) : null;
     const tsc = babel ? null : TSC_AT.exec(l);
-    const m = babel ? { path: babel[1], line: babel[3], column: babel[4], message: babel[2] } : tsc && { path: tsc[1], line: tsc[2], column: tsc[3], message: tsc[4] };
+    const m = babel
+      ? { path: babel[1], line: babel[3], column: babel[4], message: babel[2] }
+      : tsc && { path: tsc[1], line: tsc[2], column: tsc[3], message: tsc[4] };
     const abs = m && locate(root, m.path);
-    if (m && abs) return { location: { file: abs, line: Number(m.line), column: Number(m.column) }, related: [], message: m.message };
+    if (m && abs)
+      return {
+        location: { file: abs, line: Number(m.line), column: Number(m.column) },
+        related: [],
+        message: m.message,
+      };
   }
   return undefined;
 }

@@ -18,14 +18,25 @@ export function parseTsc(output: string, root: string): ParsedTestOutput {
     if (!raw.includes(' TS')) {
       const related = last && raw.startsWith(' ') && raw.includes(':') ? RELATED.exec(raw) : null;
       const file = related && locate(root, related[1]);
-      if (last && related && file) last.related.push({ file, line: Number(related[2]), column: Number(related[3]), message: `see also: ${last.message}` });
+      if (last && related && file)
+        last.related.push({
+          file,
+          line: Number(related[2]),
+          column: Number(related[3]),
+          message: `see also: ${last.message}`,
+        });
       else if (raw.trim() && !raw.startsWith(' ')) last = undefined;
       continue;
     }
     const m = PLAIN.exec(raw) ?? PRETTY.exec(raw);
     const file = m && m[4] === 'error' && printedFile(root, m[1]);
     if (!m || !file) continue;
-    last = { location: { file, line: Number(m[2]), column: Number(m[3]) }, message: `${m[5]}: ${m[6]}`, test: undefined, related: [] };
+    last = {
+      location: { file, line: Number(m[2]), column: Number(m[3]) },
+      message: `${m[5]}: ${m[6]}`,
+      test: undefined,
+      related: [],
+    };
     failures.push(last);
   }
   return { runner: 'tsc', failures, passed: undefined, failed: failures.length };
@@ -37,5 +48,7 @@ function printedFile(root: string, text: string): string | undefined {
   const found = locate(root, trimmed);
   if (found || !trimmed.includes(' ')) return found;
   const behind = /\bERROR in (.+)$/i.exec(trimmed)?.[1];
-  return (behind && locate(root, behind)) || locate(root, trimmed.slice(trimmed.lastIndexOf(' ') + 1).replace(/^\*+/, ''));
+  return (
+    (behind && locate(root, behind)) || locate(root, trimmed.slice(trimmed.lastIndexOf(' ') + 1).replace(/^\*+/, ''))
+  );
 }

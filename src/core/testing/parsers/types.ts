@@ -19,7 +19,18 @@ export interface TestFailure {
   actual?: string;
 }
 
-export const RUNNER_NAMES = ['pytest', 'unittest', 'jest', 'vitest', 'mocha', 'node', 'go', 'cargo', 'tsc', 'junit'] as const;
+export const RUNNER_NAMES = [
+  'pytest',
+  'unittest',
+  'jest',
+  'vitest',
+  'mocha',
+  'node',
+  'go',
+  'cargo',
+  'tsc',
+  'junit',
+] as const;
 
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 

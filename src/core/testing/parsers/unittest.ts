@@ -38,16 +38,31 @@ export function parseUnittest(output: string, root: string): ParsedTestOutput {
       }
       const isIndented = /^\s/.test(line);
       // The exception starts at the first unindented line after the frames (the last one when chained).
-      if (line.trim() && !isIndented && indented && !/^(Traceback|During handling|The above exception)/.test(line)) exception = j;
+      if (line.trim() && !isIndented && indented && !/^(Traceback|During handling|The above exception)/.test(line))
+        exception = j;
       indented = isIndented || !line.trim();
     }
     const text = exception >= 0 ? lines.slice(exception, j).filter((l) => l.trim()) : [];
-    const message = shorten(text.slice(0, 4).join('\n') || lines.slice(start, j).filter((l) => l.trim()).at(-1) || `${header[1]} in ${header[2]}`);
+    const message = shorten(
+      text.slice(0, 4).join('\n') ||
+        lines
+          .slice(start, j)
+          .filter((l) => l.trim())
+          .at(-1) ||
+        `${header[1]} in ${header[2]}`,
+    );
     const placed = placeFailure(frames, message, root);
     if (placed) {
       // assertEqual(first, second) prints `first != second`; the first is the value under test.
       const values = /^AssertionError: (.+?) != (.+)$/.exec(text[0] ?? '');
-      failures.push(failureAt(placed, message, test, values && !values[2].includes(' != ') ? { expected: values[2], actual: values[1] } : undefined));
+      failures.push(
+        failureAt(
+          placed,
+          message,
+          test,
+          values && !values[2].includes(' != ') ? { expected: values[2], actual: values[1] } : undefined,
+        ),
+      );
     }
     i = j - 1;
   }
@@ -56,7 +71,12 @@ export function parseUnittest(output: string, root: string): ParsedTestOutput {
   const count = (name: string) => Number(new RegExp(`${name}=(\\d+)`).exec(totals?.[1] ?? '')?.[1] ?? 0);
   const failed = totals ? count('failures') + count('errors') : ran ? 0 : undefined;
   const skipped = totals ? count('skipped') : Number(/skipped=(\d+)/.exec(output)?.[1] ?? 0);
-  return { runner: 'unittest', failures, passed: ran && failed !== undefined ? Number(ran[1]) - failed - skipped : undefined, failed };
+  return {
+    runner: 'unittest',
+    failures,
+    passed: ran && failed !== undefined ? Number(ran[1]) - failed - skipped : undefined,
+    failed,
+  };
 }
 
 /**
@@ -74,5 +94,6 @@ function caretColumn(lines: string[], at: number, frame: SourceLocation): void {
   const caret = lines.slice(at + 1, at + 4).find((l) => /^\s+\^/.test(l));
   const code = lines[at + 1];
   // Python prints the code without its indentation: the caret's column is counted from the code.
-  if (caret && code) frame.column = Math.max(1, caret.indexOf('^') - code.search(/\S/) + 1 + indentation(frame.file, frame.line));
+  if (caret && code)
+    frame.column = Math.max(1, caret.indexOf('^') - code.search(/\S/) + 1 + indentation(frame.file, frame.line));
 }

@@ -18,7 +18,12 @@ export function parseVitest(output: string, root: string): ParsedTestOutput {
     for (let head = headOf(lines[i]); head !== undefined; head = headOf(lines[++i] ?? '')) heads.push(head);
     if (heads.length === 0) continue;
     const block: string[] = [];
-    for (; i < lines.length && !(lines[i].startsWith('⎯') && RULE.test(lines[i])) && !lines[i].startsWith(' FAIL '); i++) block.push(lines[i]);
+    for (
+      ;
+      i < lines.length && !(lines[i].startsWith('⎯') && RULE.test(lines[i])) && !lines[i].startsWith(' FAIL ');
+      i++
+    )
+      block.push(lines[i]);
     i--;
     const firstFrame = block.findIndex((l) => /^\s*❯ /.test(l));
     const messageLines = firstFrame >= 0 ? block.slice(0, firstFrame) : block;
@@ -34,7 +39,12 @@ export function parseVitest(output: string, root: string): ParsedTestOutput {
   }
   const tests = /^\s+Tests\s+(.*)$/m.exec(output)?.[1] ?? '';
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
-  return { runner: 'vitest', failures, passed: tests ? count('passed') : undefined, failed: tests ? count('failed') : failures.length };
+  return {
+    runner: 'vitest',
+    failures,
+    passed: tests ? count('passed') : undefined,
+    failed: tests ? count('failed') : failures.length,
+  };
 }
 
 /** `file > suite > test` of a ` FAIL  …` line (checked by hand first: it runs on every line). */
