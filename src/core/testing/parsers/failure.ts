@@ -1,5 +1,5 @@
 import { isTestFileIn } from './locate';
-import type { Placement, SourceLocation, TestFailure, Values } from './types';
+import type { ParsedTestOutput, Placement, SourceLocation, TestFailure, Values } from './types';
 
 /**
  * Chooses where a failure is shown from its project frames (outermost first): the test's own line
@@ -44,4 +44,22 @@ export function failureAt(placed: Placement, message: string, test: string | und
 export function shorten(text: string, max = 300): string {
   const t = text.trim().replace(/\n{3,}/g, '\n\n');
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/**
+ * A JS runner's result from its `Tests: 1 failed, 3 passed` summary line (jest's and vitest's):
+ * counts from the line when it was printed, else the failures found and no pass count.
+ */
+export function fromSummary(
+  runner: 'jest' | 'vitest',
+  failures: TestFailure[],
+  summary: string | undefined,
+): ParsedTestOutput {
+  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary ?? '')?.[1] ?? 0);
+  return {
+    runner,
+    failures,
+    passed: summary ? count('passed') : undefined,
+    failed: summary ? count('failed') : failures.length,
+  };
 }

@@ -1,6 +1,6 @@
 import { expectedActual, expectMessage } from './jsExpect';
 import { compileError, jsFrames, placeJs } from './stack';
-import { failureAt } from './failure';
+import { failureAt, fromSummary } from './failure';
 import { locate } from './locate';
 import { splitLines } from './text';
 import type { ParsedTestOutput, Placement, TestFailure } from './types';
@@ -51,14 +51,7 @@ export function parseJest(output: string, root: string): ParsedTestOutput {
       failureAt(placed, placed.message ?? message, name.replace(/ › /g, ' '), expectedActual(messageLines)),
     );
   }
-  const tests = /^Tests:\s+(.*)$/m.exec(output)?.[1] ?? '';
-  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
-  return {
-    runner: 'jest',
-    failures,
-    passed: tests ? count('passed') : undefined,
-    failed: tests ? count('failed') : failures.length,
-  };
+  return fromSummary('jest', failures, /^Tests:\s+(.*)$/m.exec(output)?.[1]);
 }
 
 /** The name of a `● …` block, or the suite-failed line of a paste that lost its `●` (undefined for other lines). */

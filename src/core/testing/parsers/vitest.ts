@@ -1,6 +1,6 @@
 import { expectedActual, expectMessage } from './jsExpect';
 import { jsFrames, placeJs } from './stack';
-import { failureAt } from './failure';
+import { failureAt, fromSummary } from './failure';
 import { splitLines } from './text';
 import type { ParsedTestOutput, TestFailure } from './types';
 
@@ -37,14 +37,7 @@ export function parseVitest(output: string, root: string): ParsedTestOutput {
       failures.push(failureAt(placed, message, names.length ? names.join(' ') : file, values));
     }
   }
-  const tests = /^\s+Tests\s+(.*)$/m.exec(output)?.[1] ?? '';
-  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
-  return {
-    runner: 'vitest',
-    failures,
-    passed: tests ? count('passed') : undefined,
-    failed: tests ? count('failed') : failures.length,
-  };
+  return fromSummary('vitest', failures, /^\s+Tests\s+(.*)$/m.exec(output)?.[1]);
 }
 
 /** `file > suite > test` of a ` FAIL  …` line (checked by hand first: it runs on every line). */
