@@ -1,6 +1,6 @@
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'node:util';
 import { parseChoice, parseNumber, type NumberRule } from '../core/inputs';
 
-/** A small, strict argument parser: unknown flags are errors, not silently ignored. */
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string | true>;
@@ -8,38 +8,46 @@ export interface ParsedArgs {
 
 export class UsageError extends Error {}
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Node's parser, strict: unknown flags and missing values are errors, `--` ends the flags, and both
+ * `--flag=value` and `--flag value` work. A value that starts with `-` must be written `--flag=-x`,
+ * so `--cmd --json` is a forgotten value, not a command named --json. One-letter names (`q`, `h`)
+ * are the short forms `-q`, `-h`.
+ */
 export function parseArgs(argv: string[], spec: { boolean: string[]; value: string[] }): ParsedArgs {
-  const positionals: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
+  const options: Options = {};
+  for (const name of spec.boolean) options[name] = { type: 'boolean' };
+  for (const name of spec.value) options[name] = { type: 'string' };
+  try {
+    const { values, positionals } = parseNodeArgs({ args: argv, options, strict: true, allowPositionals: true });
+    const flags = new Map<string, string | true>();
+    for (const [name, value] of Object.entries(values)) {
+      if (typeof value === 'string' || value === true) flags.set(name, value);
     }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = (eq >= 0 ? arg.slice(0, eq) : arg).replace(/^--?/, '');
-    if (spec.boolean.includes(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      flags.set(name, true);
-    } else if (spec.value.includes(name)) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      // `--cmd --json` is a forgotten value, not a command named --json; `--cmd=--json` says it on purpose.
-      if (value === undefined || (eq < 0 && /^--?[A-Za-z]/.test(value))) {
-        throw new UsageError(
-          `--${name} needs a value${value === undefined ? '' : ` (got the option ${value}; to pass a value that starts with -, write --${name}=VALUE)`}`,
-        );
-      }
-      flags.set(name, value);
-    } else {
-      throw new UsageError(`unknown option ${arg}`);
-    }
+    return { positionals, flags };
+  } catch (err) {
+    if (!String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw err;
+    throw new UsageError(usageProblem(argv, options) ?? (err as Error).message);
   }
-  return { positionals, flags };
+}
+
+/** Turbo's words for what the strict parse refused, found by reading the arguments leniently. */
+function usageProblem(argv: string[], options: Options): string | undefined {
+  const { tokens } = parseNodeArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const flag = token.rawName;
+    const { value } = token;
+    const type = Object.hasOwn(options, token.name) ? options[token.name].type : undefined;
+    if (type === undefined) return `unknown option ${argv[token.index]}`;
+    if (type === 'boolean' && value !== undefined) return `${flag} takes no value`;
+    if (type === 'string' && value === undefined) return `${flag} needs a value`;
+    if (type === 'string' && !token.inlineValue && value !== undefined && value.length > 1 && value.startsWith('-'))
+      return `${flag} needs a value (got ${value}; to pass a value that starts with -, write ${flag}=VALUE)`;
+  }
+  return undefined;
 }
 
 /** A number flag checked by the shared rules: `--timeout abc` is an error naming the flag, never a default. */

@@ -3,6 +3,7 @@
  * sequences that move the cursor, rewrite earlier lines, retitle the window or set the clipboard
  * (OSC 52). Every line a face prints or logs goes through `safeText` first.
  */
+import { stripVTControlCharacters } from 'node:util';
 
 // C0 controls except tab and newline, DEL, C1 controls (0x80–0x9f, e.g. CSI as one character), and
 // the characters that reorder or hide text: bidirectional overrides/isolates, zero-width ones, the
@@ -49,10 +50,16 @@ export function safeJson(value: unknown): string {
   );
 }
 
-// Colour and style only (SGR): dropped from streamed test output rather than shown as `\x1b[32m`.
-const SGR = /\u001b\[[0-9;:]*m/g;
+/**
+ * Escape sequences removed the way a terminal acts on them, keeping the text they show: colours,
+ * cursor moves and window titles go, an OSC 8 hyperlink keeps its text and loses its address.
+ * Output without an escape (most of it) is returned as it is, without a pass of the pattern.
+ */
+export function stripAnsi(text: string): string {
+  return text.includes('\u001b') || text.includes('\u009b') ? stripVTControlCharacters(text) : text;
+}
 
-/** Test output as it streams: colours dropped, CRLF line ends kept as lines, everything else as safeText. */
+/** Test output as it streams: escape sequences dropped (their text kept), CRLF as lines, the rest as safeText. */
 export function safeStream(text: string): string {
-  return safeText(text.replace(SGR, '').replace(/\r\n/g, '\n'));
+  return safeText(stripAnsi(text).replace(/\r\n/g, '\n'));
 }

@@ -7,7 +7,7 @@
 import { checkBaseUrl, checkModel } from '../core/config';
 import { TurboError } from '../core/errors';
 import { optionalChoice, optionalNumber, type NumberRule } from '../core/inputs';
-import { DEFAULT_DENY } from '../core/generation/pathGuard';
+import { checkDenyPatterns, DEFAULT_DENY } from '../core/generation/denyGlobs';
 import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/generation/prompt';
 import { hasUnsafeChars, safeInline } from '../core/terminalText';
 
@@ -141,6 +141,7 @@ function globs(raw: unknown, source: string): string[] {
   if (raw === undefined || raw === null) return [...DEFAULT_DENY];
   if (!Array.isArray(raw) || raw.some((p) => typeof p !== 'string'))
     throw new TurboError('config', `${source} takes a list of globs such as ["dist/**"]; got ${shown(raw)}.`);
+  checkDenyPatterns(raw as string[], source);
   return [...new Set([...DEFAULT_DENY, ...(raw as string[]).filter((p) => p.trim() !== '')])];
 }
 

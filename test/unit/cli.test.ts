@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs, UsageError } from '../../src/cli/args';
 import { main } from '../../src/cli/cli';
 import { runTestCommand } from '../../src/core/testing/runner';
 import { CerebrasStandIn, fileBlocks } from '../standin/server';
@@ -353,5 +354,47 @@ describe('turbo CLI', () => {
     const bad = await runInProcess(['generate', contract, '--out', dir, '--frobnicate'], env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown option --frobnicate/);
+  });
+});
+
+describe("turbo's arguments (node:util parseArgs, strict)", () => {
+  const spec = { boolean: ['json', 'quiet', 'q', 'help', 'h'], value: ['cwd', 'cmd', 'timeout'] };
+  const parsed = (argv: string[]) => {
+    const { flags, positionals } = parseArgs(argv, spec);
+    return { flags: Object.fromEntries(flags), positionals };
+  };
+  const refused = (argv: string[]) => {
+    try {
+      parseArgs(argv, spec);
+    } catch (err) {
+      assert.ok(err instanceof UsageError, String(err));
+      return err.message;
+    }
+    return assert.fail(`${argv.join(' ')} was accepted`);
+  };
+
+  it('takes --flag=value and --flag value (the last one wins); -- ends the flags; - is an argument', () => {
+    assert.deepEqual(parsed(['--cwd=a', 'x', '--cwd', 'b', '--json', '-', '--', '--quiet', '-h']), {
+      flags: { cwd: 'b', json: true },
+      positionals: ['x', '-', '--quiet', '-h'],
+    });
+    assert.deepEqual(parsed(['--cmd=--version', '--timeout=-5']).flags, { cmd: '--version', timeout: '-5' });
+  });
+
+  it('reads one-letter flags as short options, grouped or not', () => {
+    assert.deepEqual(parsed(['-qh']).flags, { q: true, h: true });
+    assert.deepEqual(parsed(['-q', '--help']).flags, { q: true, help: true });
+  });
+
+  it('refuses unknown flags and missing values, saying what to write instead', () => {
+    assert.equal(refused(['--frobnicate']), 'unknown option --frobnicate');
+    assert.equal(refused(['-out', 'dir']), 'unknown option -out');
+    assert.equal(refused(['--cwd']), '--cwd needs a value');
+    assert.equal(refused(['--json=yes']), '--json takes no value');
+    assert.equal(
+      refused(['--cmd', '--json']),
+      '--cmd needs a value (got --json; to pass a value that starts with -, write --cmd=VALUE)',
+    );
+    assert.match(refused(['--timeout', '-5']), /--timeout needs a value \(got -5; .* write --timeout=VALUE\)/);
   });
 });

@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import { ASYNC_IO, SYNC_IO } from '../../src/core/fsIo';
-import { checkRealLocation, checkRelativePath, globMatch } from '../../src/core/generation/pathGuard';
+import { checkRealLocation, checkRelativePath } from '../../src/core/generation/pathGuard';
 
 describe('checkRelativePath', () => {
   const refused: [string, RegExp][] = [
@@ -45,10 +46,53 @@ describe('checkRelativePath', () => {
     assert.equal(checkRelativePath('.vscode/settings.json', ['!.vscode/settings.json']).ok, true);
   });
 
-  it('matches globs', () => {
-    assert.ok(globMatch('**/*.pem', 'a/b/c.pem'));
-    assert.ok(globMatch('**/*.pem', 'c.pem'));
-    assert.ok(!globMatch('*.pem', 'a/c.pem'));
+  it('reads globs as picomatch does: braces, brackets, ranges', () => {
+    const refused = (p: string, glob: string) => !checkRelativePath(p, [glob]).ok;
+    assert.ok(refused('certs/a.crt', '**/*.{crt,csr}'));
+    assert.ok(refused('a.csr', '**/*.{crt,csr}'));
+    assert.ok(!refused('a.crtx', '**/*.{crt,csr}'));
+    assert.ok(refused('a.txt', '[ab].txt'));
+    assert.ok(refused('sub/b.txt', '[ab].txt'));
+    assert.ok(!refused('c.txt', '[ab].txt'));
+    assert.ok(refused('c.txt', '[!ab].txt'));
+    assert.ok(!refused('a.txt', '[!ab].txt'));
+    assert.ok(refused('log2.txt', 'log{1..3}.txt'));
+    assert.ok(!refused('log4.txt', 'log{1..3}.txt'));
+    assert.ok(refused('a*b.txt', 'a[*]b.txt'));
+    assert.ok(!refused('axb.txt', 'a[*]b.txt'));
+  });
+
+  // The guard joins picomatch's expressions into one per list; it must still say what picomatch says
+  // when asked at every depth (or, for a pattern starting with `/`, of the whole path).
+  it('agrees with picomatch applied after each "/" of the path', () => {
+    const globs = [
+      'secrets/**',
+      '*.log',
+      'a/**/b',
+      '**/x/*.txt',
+      '{**/q,r}',
+      '[ab].txt',
+      '[!c]x',
+      'log{1..3}',
+      'dist/',
+    ];
+    const names = ['a', 'b', 'x', 'q', 'r', 'secrets', 'dist', 'a.log', 'b.txt', 'cx', 'dx', 'log2', 'log4'];
+    const paths = names.flatMap((n1) => [n1, ...names.flatMap((n2) => [`${n1}/${n2}`, `${n2}/${n1}/x.txt`])]);
+    const options = { dot: true, nocase: true, posix: true, windows: false };
+    for (const glob of [...globs, ...globs.map((g) => `/${g}`)]) {
+      const anchored = glob.startsWith('/');
+      const body = glob.replace(/^\//, '').replace(/\/$/, '/**');
+      const isMatch = picomatch(body, options);
+      const deny = [glob];
+      for (const p of paths.filter((q) => checkRelativePath(q).ok)) {
+        const suffixes = anchored ? [p] : p.split('/').map((_, k, parts) => parts.slice(k).join('/'));
+        assert.equal(
+          !checkRelativePath(p, deny).ok,
+          suffixes.some((s) => isMatch(s)),
+          `${glob} on ${p}`,
+        );
+      }
+    }
   });
 });
 

@@ -120,15 +120,23 @@ describe('test output parsers, fed real output from the real tools', () => {
     it(`tsc diagnostics (${pretty ? 'pretty' : 'plain'})`, async () => {
       const { root, output } = await runFixture('ts-errors', `${TSC} -p . --pretty ${pretty}`);
       roots.push(root);
-      assert.equal(detectRunner(output), 'tsc');
-      const r = parseTestOutput(output, root)!;
-      assert.deepEqual(
-        r.failures.map(
-          (f) =>
-            `${path.relative(root, f.location.file)}:${f.location.line}:${f.location.column} ${f.message.slice(0, 7)}`,
-        ),
-        ['src/task.ts:7:12 TS2322:', 'src/task.ts:11:15 TS2339:'],
+      // The same output as a tool that links file names prints it (OSC 8 hyperlinks, as terminals get them).
+      const linked = output.replaceAll(
+        'src/task.ts',
+        `\u001b]8;;file://${root}/src/task.ts\u001b\\src/task.ts\u001b]8;;\u001b\\`,
       );
+      assert.notEqual(linked, output);
+      for (const text of [output, linked]) {
+        assert.equal(detectRunner(text), 'tsc');
+        const r = parseTestOutput(text, root)!;
+        assert.deepEqual(
+          r.failures.map(
+            (f) =>
+              `${path.relative(root, f.location.file)}:${f.location.line}:${f.location.column} ${f.message.slice(0, 7)}`,
+          ),
+          ['src/task.ts:7:12 TS2322:', 'src/task.ts:11:15 TS2339:'],
+        );
+      }
     });
   }
 

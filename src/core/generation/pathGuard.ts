@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import { ASYNC_IO, type FsIo } from '../fsIo';
 import { hasUnsafeChars } from '../terminalText';
+import { DEFAULT_DENY, denyMatcher } from './denyGlobs';
+
+export { DEFAULT_DENY } from './denyGlobs';
 
 /**
  * Every path a model names is untrusted. `checkRelativePath` is the pure part every sink applies
@@ -11,76 +14,14 @@ export type PathVerdict = { ok: true; path: string } | { ok: false; reason: stri
 export type RealVerdict = { ok: true; path: string; realPath: string; realRel: string } | { ok: false; reason: string };
 
 /**
- * Refused by default at any depth: files that run code without anyone asking to run anything (on
- * opening the folder, installing packages, starting a shell, committing, pushing) and files that
- * hold secrets (a model could overwrite real keys or plant its own, e.g. when the output folder is
- * a home folder). The `turbo.denyPatterns` default in package.json is this list, word for word.
- */
-export const DEFAULT_DENY: readonly string[] = Object.freeze([
-  // Always refused anyway (any case, any Windows alias); listed so the setting shows it.
-  '.git/**',
-  // Run on opening the folder or installing: tasks and settings, package scripts and binaries,
-  // container set-up commands, direnv, package-manager configuration (script-shell, yarnPath,
-  // pnpm hooks), git hooks, CI with the repository's secrets.
-  '.vscode/**',
-  'node_modules/**',
-  '.devcontainer/**',
-  '.envrc',
-  '.npmrc',
-  '.yarnrc',
-  '.yarnrc.yml',
-  '.pnpmfile.cjs',
-  '.husky/**',
-  '.github/workflows/**',
-  // Read by git and shells from a home folder: fsmonitor/hooksPath commands, start-up scripts.
-  '.gitconfig',
-  '.config/git/**',
-  '.bashrc',
-  '.bash_profile',
-  '.bash_login',
-  '.bash_logout',
-  '.profile',
-  '.zshrc',
-  '.zshenv',
-  '.zprofile',
-  '.zlogin',
-  '.zlogout',
-  '.cshrc',
-  '.tcshrc',
-  '.login',
-  '.kshrc',
-  '.config/fish/**',
-  // Secrets: environment files, private keys and key stores, credentials of common tools.
-  '.env*',
-  '*.pem',
-  '*.key',
-  '*.p12',
-  '*.pfx',
-  '*.jks',
-  '*.keystore',
-  'id_rsa*',
-  'id_dsa*',
-  'id_ecdsa*',
-  'id_ed25519*',
-  '.ssh/**',
-  '.gnupg/**',
-  '.netrc',
-  '.pypirc',
-  '.git-credentials',
-  '.aws/**',
-  '.docker/config.json',
-  '.kube/config',
-]);
-
-/**
  * Characters that are harmless in text but make a name pass for another: no-break and other
  * space separators (`.git\u00a0`) and variation selectors. Names only; prose keeps them.
  */
 const BLANK_LOOKALIKE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
 
 /**
- * `deny` extends DEFAULT_DENY (it never replaces it): a pattern matches at any depth unless it
- * starts with `/`, and `!pattern` re-allows what it matches. `.git`, Windows aliases, control and
+ * `deny` extends DEFAULT_DENY (it never replaces it); denyGlobs.ts says how patterns match, and
+ * `!pattern` re-allows what it matches. `.git`, Windows aliases, control and
  * invisible characters are refused whatever the list says.
  */
 export function checkRelativePath(raw: string, deny: readonly string[] = DEFAULT_DENY): PathVerdict {
@@ -186,86 +127,4 @@ function windowsAlias(p: string): string | undefined {
   if (p.includes('~') && SHORT_NAME.test(p))
     return 'looks like a Windows 8.3 short name (it could alias .git or node_modules)';
   return undefined;
-}
-
-interface DenyMatcher {
-  /** The first deny pattern the path matches, unless an allow pattern matches it too. */
-  match(p: string): string | undefined;
-}
-
-// Lists are compiled once per array (the pipeline checks every file against the same one); pass a
-// new array rather than changing one in place.
-const matchers = new WeakMap<readonly string[], DenyMatcher>();
-
-function denyMatcher(extra: readonly string[]): DenyMatcher {
-  let m = matchers.get(extra);
-  if (!m) matchers.set(extra, (m = compileDeny(extra)));
-  return m;
-}
-
-function compileDeny(extra: readonly string[]): DenyMatcher {
-  const all = [...new Set([...DEFAULT_DENY, ...extra.filter((g) => typeof g === 'string').map((g) => g.trim())])];
-  const deny = all.filter((g) => !g.startsWith('!'));
-  const allow = all.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
-  const anyDeny = anyOf(deny);
-  const anyAllow = anyOf(allow);
-  const each = deny.map((glob) => ({ glob, test: anyOf([glob]) }));
-  return {
-    match(p) {
-      if (!anyDeny(p) || anyAllow(p)) return undefined;
-      return each.find((d) => d.test(p))?.glob;
-    },
-  };
-}
-
-/**
- * gitignore-like: `a/**` matches `a/x` at any depth, `/a/**` only at the top; `dir/` means
- * everything inside `dir`. Backslashes are separators, as in the paths checked. The any-depth
- * prefix is shared by all patterns: written once per pattern, the engine backtracks through every
- * `/` of the path for each of them (ten times slower with the default list).
- */
-function anyOf(globs: readonly string[]): (p: string) => boolean {
-  const anywhere: string[] = [];
-  const top: string[] = [];
-  for (const glob of globs) {
-    // Repeated `**/` mean nothing more and would make the engine backtrack polynomially.
-    let g = glob
-      .trim()
-      .replace(/\\/g, '/')
-      .replace(/(?:\*\*\/)+/g, '**/');
-    const anchored = g.startsWith('/');
-    g = g.replace(/^\/+/, '');
-    if (g.endsWith('/')) g += '**';
-    if (g) (anchored ? top : anywhere).push(globSource(g));
-  }
-  const inner = anywhere.length ? new RegExp(`(?:^|/)(?:${anywhere.join('|')})$`, 'i') : undefined;
-  const outer = top.length ? new RegExp(`^(?:${top.join('|')})$`, 'i') : undefined;
-  return (p) => (inner?.test(p) ?? false) || (outer?.test(p) ?? false);
-}
-
-const globs = new Map<string, RegExp>();
-
-/** Minimal glob, matched against the whole path: `**` any number of segments, `*` within a segment, `?` one character. */
-export function globMatch(glob: string, p: string): boolean {
-  let re = globs.get(glob);
-  if (!re) {
-    if (globs.size > 1000) globs.clear();
-    globs.set(glob, (re = new RegExp(`^${globSource(glob)}$`, 'i')));
-  }
-  return re.test(p);
-}
-
-function globSource(glob: string): string {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      const slash = glob[i + 2] === '/';
-      re += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return re;
 }

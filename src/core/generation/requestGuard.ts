@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { formatWait } from './clientErrors';
 import { TurboError } from '../errors';
 import { clampTimerMs } from '../inputs';
@@ -41,16 +42,14 @@ export class IdleWatch {
   }
 }
 
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, clampTimerMs(ms));
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** Waits `ms` (clamped to what a timer holds); an abort of `signal` ends the wait early, without throwing. */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await wait(clampTimerMs(ms), undefined, { signal });
+  } catch (err) {
+    if (!signal?.aborted) throw err;
+  }
+}
 
 /**
  * One request's cancellation: the caller's signal, the idle watchdog and the overall deadline all

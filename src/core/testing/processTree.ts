@@ -1,4 +1,5 @@
 import * as fs from 'node:fs/promises';
+import { setTimeout as wait } from 'node:timers/promises';
 
 /**
  * A test command can start children that leave its process group (`setsid`, daemons), so killing
@@ -83,6 +84,6 @@ export async function waitStopped(pids: readonly number[], ms = 1000): Promise<v
   while (left.length && performance.now() < deadline) {
     const states = await Promise.all(left.map(running));
     left = left.filter((_, i) => states[i]);
-    if (left.length) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (left.length) await wait(20);
   }
 }

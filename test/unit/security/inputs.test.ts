@@ -10,7 +10,7 @@ import {
   parseHttpUrl,
   parseNumber,
 } from '../../../src/core/inputs';
-import { hasUnsafeChars, safeInline, safeJson, safeText } from '../../../src/core/terminalText';
+import { hasUnsafeChars, safeInline, safeJson, safeStream, safeText } from '../../../src/core/terminalText';
 
 describe('validated inputs', () => {
   const rule = { min: 0, max: 10 };
@@ -88,6 +88,17 @@ describe('terminal-safe text', () => {
   });
   it('escapes newlines and tabs inside one value', () => {
     assert.equal(safeInline('a\nb\tc'), 'a\\nb\\tc');
+  });
+  it('streams test output as a terminal shows it: hyperlinks keep their text, colours, titles and clipboard writes go', () => {
+    const link = (url: string, text: string) => `\u001b]8;;${url}\u001b\\${text}\u001b]8;;\u001b\\`;
+    assert.equal(
+      safeStream(`FAIL ${link('file:///p/src/a.test.ts', 'src/a.test.ts')}:3:5\r\n`),
+      'FAIL src/a.test.ts:3:5\n',
+    );
+    assert.equal(safeStream(`see ${link('https://example.com/a?b=c', 'docs')} \u001b[1mnow\u001b[22m`), 'see docs now');
+    assert.equal(safeStream('a\u001b]52;c;Y3VybCB4IHwgc2g=\u0007b\u009b2Jc'), 'abc');
+    // What no pattern reads as a sequence is still shown escaped, never raw.
+    assert.equal(safeStream('x\u001b\u202ey'), 'x\\x1b\\u202ey');
   });
   it('tells whether text holds unsafe characters', () => {
     assert.equal(hasUnsafeChars('plain/path.js'), false);

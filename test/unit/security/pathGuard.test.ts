@@ -3,7 +3,9 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsSink } from '../../../src/core/generation/fsSink';
+import { denyPatternProblem } from '../../../src/core/generation/denyGlobs';
 import { checkRelativePath, DEFAULT_DENY } from '../../../src/core/generation/pathGuard';
+import { validateSettings } from '../../../src/extension/settingsCheck';
 import { generate } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
 import { standInSuite } from '../../support/standInSuite';
@@ -104,6 +106,57 @@ describe('path guard: deny lists at every depth, files that run code, secrets', 
     for (const p of ['.git/config', '.git./config', 'GIT~1/config', 'a:b', 'CON', 'evil\u202Etxt.js']) {
       assert.ok(refusal(p, allowAll), p);
     }
+  });
+
+  it('reads a glob as a person used to gitignore or VS Code settings expects (issue 15)', () => {
+    // Braces were literal text, so `**/*.{pem,key}` matched only a file named `*.{pem,key}`.
+    assert.equal(refusal('certs/a.pem', ['!**/*.{pem,key}']), undefined, 'the allow pattern matches certs/a.pem');
+    assert.ok(refusal('certs/a.crt', ['**/*.{crt,key}']));
+    // Brackets were literal text too.
+    assert.ok(refusal('a.txt', ['[ab].txt']));
+    assert.ok(refusal('keys/b.txt', ['[ab].txt']));
+    assert.equal(refusal('c.txt', ['[ab].txt']), undefined);
+    // Dotfiles at any depth, any case, backslashes as separators.
+    assert.ok(refusal('sub/.env', ['.env*']));
+    assert.ok(refusal('a/b/.Secret', ['.secret']));
+    assert.ok(refusal('x/secrets/a.txt', ['secrets\\**']));
+  });
+
+  it('refuses secrets and CI workflows at any depth by default, and says so in the list', () => {
+    for (const glob of ['**/.env*', '**/*.pem', '**/*.key', '.github/workflows/**'])
+      assert.ok(DEFAULT_DENY.includes(glob));
+    for (const p of [
+      'sub/.env',
+      'a/b/.env.local',
+      'deploy/certs/a.pem',
+      'x/y/server.KEY',
+      'svc/.github/workflows/x.yml',
+    ]) {
+      assert.match(refusal(p) ?? 'written', /deny pattern/, p);
+    }
+  });
+
+  it('explains a pattern it cannot read instead of matching it as text', () => {
+    assert.match(denyPatternProblem('[ab') ?? 'ok', /"\[" without its pair \(write \[\[\] to match "\[" as text\)/);
+    assert.match(denyPatternProblem('*.{pem,key') ?? 'ok', /"\{" without its pair/);
+    assert.match(denyPatternProblem('a]') ?? 'ok', /"\]" without its pair/);
+    assert.match(denyPatternProblem('../x') ?? 'ok', /'\.\.' segment/);
+    assert.match(denyPatternProblem('!') ?? 'ok', /names no file/);
+    for (const ok of ['', '**/*.{pem,key}', '[ab].txt', '/build/', '!.env.example', 'a[[]b', 'secrets\\**'])
+      assert.equal(denyPatternProblem(ok), undefined, ok);
+    const { problems, settings } = validateSettings((key) =>
+      key === 'denyPatterns' ? ['dist/**', 'certs/[ab'] : undefined,
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.setting, p.message]),
+      [
+        [
+          'turbo.denyPatterns',
+          'turbo.denyPatterns takes globs such as "secrets/**" or "**/*.{pem,key}"; "certs/[ab" has a "[" without its pair (write [[] to match "[" as text).',
+        ],
+      ],
+    );
+    assert.deepEqual(settings.denyPatterns, [...DEFAULT_DENY], 'a bad list keeps the defaults');
   });
 
   it('ships the same default list in package.json as the guard uses', async () => {

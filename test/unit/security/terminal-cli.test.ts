@@ -130,13 +130,17 @@ describe('model-chosen and test-output text reaches the terminal escaped (CLI)',
     assert.equal(JSON.parse(json.stdout).error.kind, 'bad_request');
   });
 
-  /** A location is reported only for a file that exists: this one's name carries the escape sequence. */
+  // Escape sequences leave test output before it is parsed (as a terminal would show it), so the name
+  // carries what survives that and must still be escaped: a lone ESC, a bidi override, a C1 CSI.
+  const hostileTs = 'x\u001b\u202e\u009b.ts';
+
+  /** A location is reported only for a file that exists: this one's name carries the hostile characters. */
   const writeHostileFile = async () => {
     await fs.mkdir(path.join(dir, 'src'), { recursive: true });
-    await fs.writeFile(path.join(dir, 'src', OSC52.replace('.py', '.ts')), '\n\n\n');
+    await fs.writeFile(path.join(dir, 'src', hostileTs), '\n\n\n');
   };
 
-  const tscOutput = `src/${OSC52.replace('.py', '.ts')}(3,5): error TS2322: Type \u001b[2J'x' is not \u202eassignable\u009b to 'number'.\n`;
+  const tscOutput = `src/${hostileTs}(3,5): error TS2322: Type \u001b[2J'x' is not \u202eassignable\u009b to 'number'.\n`;
 
   it('parse-output: file names and messages from test output are escaped', async () => {
     await writeHostileFile();

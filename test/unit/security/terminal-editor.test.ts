@@ -88,10 +88,10 @@ describe('editor messages and logs show outside text escaped', () => {
     assert.equal(log.name, 'rec');
   });
 
-  it('"Turbo Tests" drops colour codes and escapes the rest of the test output', () => {
+  it('"Turbo Tests" drops escape sequences (colours, titles) and escapes the rest of the test output', () => {
     const inner = recordingChannel();
     const out = safeTestOutputChannel(inner);
-    out.append('\u001b[31mFAIL\u001b[0m \u001b]0;title\u0007x\r\n');
-    assert.equal(inner.lines[0], 'FAIL \\x1b]0;title\\x07x\n');
+    out.append('\u001b[31mFAIL\u001b[0m \u001b]0;title\u0007x \u202e\r\n');
+    assert.equal(inner.lines[0], 'FAIL x \\u202e\n');
   });
 });

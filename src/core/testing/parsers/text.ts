@@ -1,10 +1,6 @@
 /** Line and escape handling for runner output. */
 
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
-export function stripAnsi(text: string): string {
-  return text.includes('\u001b') ? text.replace(ANSI, '') : text;
-}
+export { stripAnsi } from '../../terminalText';
 
 /** The lines of an output, without their line endings (faster than splitting on a pattern). */
 export function splitLines(text: string): string[] {
