@@ -131,23 +131,32 @@ async function answerUiQuery(page, bridgeDir, query) {
   }
   if (query.kind === 'click') {
     // One synchronous look-and-click: a progress toast re-renders as its message changes, so a
-    // pointer sequence can start on one button element and end on its replacement.
+    // pointer sequence can start on one button element and end on its replacement. Earlier
+    // notifications may carry the same text (two "Turbo wrote 2 files" summaries, one offering Open
+    // and one Review Changes): the first that shows `text` and has the button is clicked.
     let found = false;
+    let offered = [];
     for (const until = Date.now() + 10_000; !found && Date.now() < until;) {
-      found = await page.evaluate(({ text, button, scope, target }) => {
+      ({ found, offered } = await page.evaluate(({ text, button, scope, target }) => {
         const containers = document.querySelectorAll(
           scope ?? '.notifications-center .notification-list-item, .notification-toast',
         );
-        const container = [...containers].find((t) => (t.textContent ?? '').includes(text));
-        const candidates = container ? [...container.querySelectorAll(target ?? '.monaco-button')] : [];
-        const el =
-          button === undefined ? candidates[0] : candidates.find((b) => (b.textContent ?? '').trim() === button);
-        if (!el) return false;
-        el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
-        return true;
-      }, query);
+        const buttonsOf = (c) => [...c.querySelectorAll(target ?? '.monaco-button')];
+        const matching = [...containers].filter((t) => (t.textContent ?? '').includes(text));
+        for (const container of matching) {
+          const candidates = buttonsOf(container);
+          const el =
+            button === undefined ? candidates[0] : candidates.find((b) => (b.textContent ?? '').trim() === button);
+          if (!el) continue;
+          el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+          return { found: true, offered: [] };
+        }
+        return { found: false, offered: matching.map((c) => buttonsOf(c).map((b) => (b.textContent ?? '').trim())) };
+      }, query));
       if (!found) await new Promise((r) => setTimeout(r, 100));
     }
+    if (!found)
+      console.log(`UI click missed: "${query.text}" → ${query.button}; on screen: ${JSON.stringify(offered)}`);
     if (!found && process.env.TURBO_IT_DEBUG)
       await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `click-miss-${query.id}.png`) });
     answer(bridgeDir, query.id, JSON.stringify({ found }));
