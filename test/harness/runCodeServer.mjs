@@ -1,5 +1,8 @@
-// Runs the integration suites inside a real VS Code 1.100.3 (code-server), driven by headless
-// Chromium through playwright-core, with no network. Usage: node test/harness/runCodeServer.mjs [--only=screenshots|bench|untrusted]
+// Runs the integration suites inside a real VS Code (code-server), driven by headless Chromium through
+// playwright-core, with no network. Usage:
+//   node test/harness/runCodeServer.mjs [--editor=latest|minimum] [--only=screenshots|bench|untrusted]
+// --editor picks a VS Code from editors.json: `latest` (the default, 1.100.3) or `minimum`, the one
+// package.json's engines.vscode declares (1.96.4); TURBO_IT_EDITOR=minimum does the same.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -8,11 +11,13 @@ import * as path from 'node:path';
 import * as util from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ensureCodeServer, VSCODE_VERSION } from './codeServer.mjs';
+import { EDITORS, ensureCodeServer } from './codeServer.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SUITE_TIMEOUT_MS = Number(process.env.TURBO_IT_TIMEOUT_MS ?? 10 * 60_000);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The VS Code version of the editor main() picked, for the suites and the messages. */
+let vscodeVersion;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -126,23 +131,32 @@ async function answerUiQuery(page, bridgeDir, query) {
   }
   if (query.kind === 'click') {
     // One synchronous look-and-click: a progress toast re-renders as its message changes, so a
-    // pointer sequence can start on one button element and end on its replacement.
+    // pointer sequence can start on one button element and end on its replacement. Earlier
+    // notifications may carry the same text (two "Turbo wrote 2 files" summaries, one offering Open
+    // and one Review Changes): the first that shows `text` and has the button is clicked.
     let found = false;
+    let offered = [];
     for (const until = Date.now() + 10_000; !found && Date.now() < until;) {
-      found = await page.evaluate(({ text, button, scope, target }) => {
+      ({ found, offered } = await page.evaluate(({ text, button, scope, target }) => {
         const containers = document.querySelectorAll(
           scope ?? '.notifications-center .notification-list-item, .notification-toast',
         );
-        const container = [...containers].find((t) => (t.textContent ?? '').includes(text));
-        const candidates = container ? [...container.querySelectorAll(target ?? '.monaco-button')] : [];
-        const el =
-          button === undefined ? candidates[0] : candidates.find((b) => (b.textContent ?? '').trim() === button);
-        if (!el) return false;
-        el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
-        return true;
-      }, query);
+        const buttonsOf = (c) => [...c.querySelectorAll(target ?? '.monaco-button')];
+        const matching = [...containers].filter((t) => (t.textContent ?? '').includes(text));
+        for (const container of matching) {
+          const candidates = buttonsOf(container);
+          const el =
+            button === undefined ? candidates[0] : candidates.find((b) => (b.textContent ?? '').trim() === button);
+          if (!el) continue;
+          el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+          return { found: true, offered: [] };
+        }
+        return { found: false, offered: matching.map((c) => buttonsOf(c).map((b) => (b.textContent ?? '').trim())) };
+      }, query));
       if (!found) await new Promise((r) => setTimeout(r, 100));
     }
+    if (!found)
+      console.log(`UI click missed: "${query.text}" → ${query.button}; on screen: ${JSON.stringify(offered)}`);
     if (!found && process.env.TURBO_IT_DEBUG)
       await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `click-miss-${query.id}.png`) });
     answer(bridgeDir, query.id, JSON.stringify({ found }));
@@ -176,9 +190,15 @@ async function main() {
   // `--only=NAME` is TURBO_IT_ONLY=NAME, for npm scripts on any shell (`npm run screenshots`).
   const only = process.argv.slice(2).find((a) => a.startsWith('--only='));
   if (only) process.env.TURBO_IT_ONLY = only.slice('--only='.length);
+  const editor = process.argv.slice(2).find((a) => a.startsWith('--editor='));
+  if (editor) process.env.TURBO_IT_EDITOR = editor.slice('--editor='.length);
+  const editorName = process.env.TURBO_IT_EDITOR || 'latest';
+  if (!Object.hasOwn(EDITORS, editorName))
+    throw new Error(`no editor "${editorName}" in editors.json (${Object.keys(EDITORS).join(', ')})`);
+  vscodeVersion = EDITORS[editorName].vscode;
   if (!fs.existsSync(chromiumPath))
     throw new Error(`Chromium not found at ${chromiumPath}: run "apt-get install -y chromium" or set CHROMIUM_PATH.`);
-  const entry = ensureCodeServer(repoRoot);
+  const entry = ensureCodeServer(repoRoot, editorName);
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('the build failed');
   // TURBO_IT_PRODUCTION=1: the suites run against the minified bundles that ship (the benchmark's case).
@@ -245,7 +265,7 @@ async function runSuites(entry, { suite, trusted, title, settings = {} }) {
   );
 
   const port = await freePort();
-  const env = { ...process.env, TURBO_UI_BRIDGE: bridge, TURBO_EXPECT_VSCODE: VSCODE_VERSION };
+  const env = { ...process.env, TURBO_UI_BRIDGE: bridge, TURBO_EXPECT_VSCODE: vscodeVersion };
   // The suites decide which key and service Turbo sees; nothing leaks in from the caller's shell.
   delete env.CEREBRAS_API_KEY;
   delete env.CEREBRAS_BASE_URL;
@@ -311,7 +331,7 @@ async function runSuites(entry, { suite, trusted, title, settings = {} }) {
       ['extensionDevelopmentPath', remote(repoRoot)],
       ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'integration', suite))],
     ];
-    console.log(`Running ${title} in VS Code ${VSCODE_VERSION} (code-server, headless Chromium) …`);
+    console.log(`Running ${title} in VS Code ${vscodeVersion} (code-server, headless Chromium) …`);
     await page.goto(
       `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
     );
@@ -336,7 +356,7 @@ async function runSuites(entry, { suite, trusted, title, settings = {} }) {
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(
-    `${title[0].toUpperCase()}${title.slice(1)} ${code === 0 ? 'passed' : 'FAILED'} in VS Code ${VSCODE_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `${title[0].toUpperCase()}${title.slice(1)} ${code === 0 ? 'passed' : 'FAILED'} in VS Code ${vscodeVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   return code;
 }

@@ -1,6 +1,6 @@
 // Runs the same integration suites in desktop VS Code through @vscode/test-electron. Needs the
 // internet to download VS Code (and a display, or xvfb-run, on Linux); `npm run test:integration`
-// is the offline equivalent. Usage: node test/harness/runElectron.mjs [--version 1.95.0|stable]
+// is the offline equivalent. Usage: node test/harness/runElectron.mjs [--version 1.96.4|stable]
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { COMMAND_IDS } from '../../src/extension/commands/ids';
 import { validateSettings } from '../../src/extension/settingsCheck';
@@ -22,7 +23,8 @@ interface Manifest {
   activationEvents?: string[];
 }
 
-const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as Manifest;
+const root = path.resolve(__dirname, '../..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 const properties = Object.assign({}, ...[manifest.contributes.configuration].flat().map((c) => c.properties)) as Record<
   string,
   { default?: unknown }
@@ -101,16 +103,10 @@ describe('package.json and the code agree', () => {
   });
 
   it('the .vsix ships every bundle the shipped code loads (turbo mcp runs dist/mcp.js) and no source map', () => {
-    const root = path.resolve(__dirname, '../..');
     const bundles = ['dist/extension.js', 'dist/cli.js', 'dist/mcp.js', 'dist/proxy.js'];
     for (const bundle of bundles)
       assert.ok(fs.existsSync(path.join(root, bundle)), `${bundle} is built (npm run build)`);
-    const listed = spawnSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    assert.equal(listed.status, 0, listed.stderr);
-    const shipped = listed.stdout.split('\n').map((l) => l.trim());
+    const shipped = shippedFiles();
     assert.deepEqual(
       bundles.filter((b) => !shipped.includes(b)),
       [],
@@ -121,4 +117,114 @@ describe('package.json and the code agree', () => {
       [],
     );
   }).timeout(90_000);
+
+  it('node dist/cli.js mcp answers an MCP initialize request from the files the .vsix ships, and nothing else', () => {
+    const installed = fs.mkdtempSync(path.join(os.tmpdir(), 'turbo-vsix-'));
+    try {
+      for (const file of shippedFiles()) {
+        fs.mkdirSync(path.dirname(path.join(installed, file)), { recursive: true });
+        fs.copyFileSync(path.join(root, file), path.join(installed, file));
+      }
+      const initialize = {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'vsix-test', version: '0' } },
+      };
+      // The server ends when its stdin closes, which spawnSync does after writing the request.
+      const served = spawnSync(process.execPath, [path.join(installed, 'dist', 'cli.js'), 'mcp'], {
+        cwd: installed,
+        input: `${JSON.stringify(initialize)}\n`,
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      const answer = served.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { id?: number; result?: { serverInfo?: { name?: string } } })
+        .find((m) => m.id === 1);
+      assert.ok(answer?.result?.serverInfo?.name, `no initialize result; stderr: ${served.stderr}`);
+    } finally {
+      fs.rmSync(installed, { recursive: true, force: true });
+    }
+  }).timeout(90_000);
 });
+
+describe('package.json declares what is tested', () => {
+  const raw = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    engines: { vscode: string };
+    devDependencies: Record<string, string>;
+    scripts: Record<string, string>;
+    repository: { url: string };
+    bugs?: { url?: string };
+    homepage?: string;
+    extensionKind?: string[];
+    capabilities: { virtualWorkspaces?: boolean | { supported?: boolean; description?: string } };
+  };
+  const majorMinor = (version: string) => /(\d+\.\d+)\.\d+/.exec(version)?.[1];
+
+  it('engines.vscode is the VS Code the CI runs the integration suites in as the minimum, and @types/vscode is no newer', () => {
+    const editors = JSON.parse(fs.readFileSync(path.join(root, 'test/harness/editors.json'), 'utf8')) as Record<
+      string,
+      { vscode: string }
+    >;
+    assert.match(raw.engines.vscode, /^\^\d+\.\d+\.\d+$/);
+    assert.equal(majorMinor(raw.engines.vscode), majorMinor(editors.minimum.vscode));
+    assert.equal(majorMinor(raw.devDependencies['@types/vscode']), majorMinor(editors.minimum.vscode));
+    assert.match(raw.scripts['test:integration:minimum'], /runCodeServer\.mjs --editor=minimum$/);
+    assert.match(fs.readFileSync(path.join(root, '.ci/run'), 'utf8'), /^npm run test:integration:minimum$/m);
+  });
+
+  it('every setting has a scope, and its declared minimum, maximum and type are the bounds the code checks', () => {
+    const declared = properties as Record<
+      string,
+      { type: string | string[]; scope?: string; minimum?: number; maximum?: number }
+    >;
+    assert.deepEqual(
+      Object.keys(declared).filter((id) => !declared[id].scope),
+      [],
+      'settings without a scope',
+    );
+    const problemWith = (id: string, value: unknown) =>
+      validateSettings((key) => (`turbo.${key}` === id ? value : undefined)).problems.some((p) => p.setting === id);
+    for (const [id, { type, minimum, maximum }] of Object.entries(declared)) {
+      if (minimum === undefined || maximum === undefined) continue;
+      assert.deepEqual(
+        [minimum - 1, minimum, maximum, maximum + 1].map((v) => problemWith(id, v)),
+        [true, false, false, true],
+        `${id} takes ${minimum}…${maximum}`,
+      );
+      assert.equal(problemWith(id, minimum + 0.5), type === 'integer', `${id} is ${type}`);
+    }
+  });
+
+  it('the catalog entry: issues and home page, runs beside the workspace, says why virtual workspaces are not supported', () => {
+    assert.equal(raw.bugs?.url, `${raw.repository.url}/issues`);
+    assert.equal(raw.homepage, `${raw.repository.url}#readme`);
+    assert.deepEqual(raw.extensionKind, ['workspace']);
+    const virtual = raw.capabilities.virtualWorkspaces;
+    assert.ok(typeof virtual === 'object' && virtual.supported === false && virtual.description, 'a reason is given');
+  });
+});
+
+let shipped: string[] | undefined;
+
+/**
+ * What `vsce ls` says the .vsix holds (the bundles must be built first: npm run build). The bundles
+ * carry their dependencies, so package.json tells vsce not to look for any (`vsce ls` does not read
+ * that, hence the flag).
+ */
+function shippedFiles(): string[] {
+  if (shipped) return shipped;
+  const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
+  const listed = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.equal(listed.status, 0, listed.stderr);
+  shipped = listed.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return shipped;
+}
