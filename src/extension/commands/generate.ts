@@ -8,7 +8,7 @@ import { keySourceText, type KeySource } from '../apiKey';
 import { count, progressMessage, summaryMessage } from '../progressText';
 import { contractToGenerate } from '../contract/chooseContract';
 import { runGeneration } from '../runGeneration';
-import { nearestTestFolder } from '../tests/testableContext';
+import { nearestTestFolder } from '../testing/testableContext';
 import type { Services } from '../services';
 import { setApiKeyThenRetry } from './setApiKey';
 

@@ -10,20 +10,20 @@ import { readSettings, refuseOnBadSettings } from '../config';
 import type { GenerationRecord } from '../generationHistory';
 import type { Services } from '../services';
 import { readAsEditor, recordingApply } from './applyChanges';
-import type { FolderState, TestLoop } from './service';
+import type { FolderState, TestingService } from './service';
 
 const SHOW_DIFF = 'Show Diff';
 const UNDO = 'Undo';
 const FIX_ACTIONS = [SHOW_DIFF, UNDO];
 
 /**
- * The fix flows of the test loop: "Fix with Turbo", "Fix All Failures" and "Fix Until Green". Each
+ * The fix flows of the testing service: "Fix with Turbo", "Fix All Failures" and "Fix Until Green". Each
  * acts on a current report (re-running the tests when files changed since), records what it changed
  * so it can be reviewed and undone, and re-runs the tests after.
  */
 export class TestFixer {
   constructor(
-    private readonly loop: TestLoop,
+    private readonly tests: TestingService,
     private readonly services: Services,
   ) {}
 
@@ -71,14 +71,14 @@ export class TestFixer {
     folder: string | undefined,
     only?: TestFailure,
   ): Promise<{ attempt: FixAttempt; report: TestReport } | undefined> {
-    folder ??= this.loop.last;
-    const state = folder ? this.loop.folders.get(folder) : undefined;
+    folder ??= this.tests.last;
+    const state = folder ? this.tests.folders.get(folder) : undefined;
     if (!folder || !state || state.report.failures.length === 0) {
       void vscode.window.showInformationMessage('Turbo: no test failures to fix. Run the tests first.');
       return undefined;
     }
     const target = folder;
-    return this.loop.exclusive((abort) =>
+    return this.tests.exclusive((abort) =>
       vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
         async (progress, token) => {
@@ -124,7 +124,7 @@ export class TestFixer {
               `Changed ${attempt.changes.map((c) => safeInline(c.file)).join(', ')}; re-running ${state.command}…`,
             ),
           });
-          const report = await this.loop.run(target, state.command, abort.signal);
+          const report = await this.tests.run(target, state.command, abort.signal);
           const before = known.failures.length;
           const after = report.green ? 0 : report.failures.length;
           const text = `${attempt.changes.map((c) => safeInline(c.file)).join(', ')} changed · ${before} → ${after} failing · ${formatCost(attempt.costUsd)}`;
@@ -150,18 +150,18 @@ export class TestFixer {
   ): Promise<TestReport | undefined> {
     if (!state.stale) return state.report;
     say(safeText(`Files changed since the last run; running ${state.command} again…`));
-    const report = await this.loop.run(state.folder, state.command, signal);
+    const report = await this.tests.run(state.folder, state.command, signal);
     return report.cancelled ? undefined : report;
   }
 
   /** "Turbo: Fix Until Green": test → fix → re-test, at most turbo.maxFixRounds rounds. */
   async fixUntilGreen(target?: unknown): Promise<FixLoopReport | undefined> {
-    const folder = await this.loop.pickFolder(target);
+    const folder = await this.tests.pickFolder(target);
     if (!folder || refuseOnBadSettings(readSettings(vscode.Uri.file(folder)))) return undefined;
-    const command = this.loop.folders.get(folder)?.command ?? (await this.loop.commandFor(folder));
+    const command = this.tests.folders.get(folder)?.command ?? (await this.tests.commandFor(folder));
     if (!command) return undefined;
     const settings = readSettings(vscode.Uri.file(folder));
-    return this.loop.exclusive((abort) =>
+    return this.tests.exclusive((abort) =>
       vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Turbo: Fix Until Green', cancellable: true },
         async (progress, token) => {
@@ -179,16 +179,16 @@ export class TestFixer {
               timeoutMs: settings.testTimeoutMs,
               denyEnv: settings.testEnvDeny,
               secrets: [made.key],
-              onOutput: (t) => this.loop.output.append(t),
+              onOutput: (t) => this.tests.output.append(t),
               onProgress: (p) => {
-                if (p.phase === 'testing') this.loop.starting.fire(folder);
+                if (p.phase === 'testing') this.tests.starting.fire(folder);
                 progress.report({
                   message: `round ${p.round} of ${p.rounds}${p.failing !== undefined ? ` · ${p.failing} failing` : ''} · ${p.phase === 'testing' ? 'running tests' : `asking ${made.ctx.model}`}`,
                 });
               },
               onReport: (report) => {
-                void this.loop.show(folder, command, report);
-                this.loop.changed.fire(report);
+                void this.tests.show(folder, command, report);
+                this.tests.changed.fire(report);
               },
             });
           } catch (err) {
@@ -197,7 +197,7 @@ export class TestFixer {
           } finally {
             this.services.history.commit(record);
           }
-          await this.loop.show(folder, command, loop.final);
+          await this.tests.show(folder, command, loop.final);
           for (const r of loop.rounds) {
             this.services.addCost(r.costUsd);
             this.logAttempt(folder, r.round, r, `${r.failingBefore} → ${r.failingAfter} failing`);
@@ -208,7 +208,7 @@ export class TestFixer {
             loop.outcome === 'green' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
           const changed = record.created.length + record.overwritten.length > 0;
           void show(`Turbo: ${summary}`, ...(changed ? FIX_ACTIONS : []), details).then((b) =>
-            b === details ? this.loop.output.show(true) : this.fixAction(b, record),
+            b === details ? this.tests.output.show(true) : this.fixAction(b, record),
           );
           return loop;
         },
@@ -226,10 +226,10 @@ export class TestFixer {
       ? attempt.changes.map((c) => displayPath(folder, path.join(folder, c.file))).join(', ')
       : 'nothing';
     const tokens = attempt.usage ? ` · ${attempt.usage.prompt_tokens} + ${attempt.usage.completion_tokens} tokens` : '';
-    this.loop.output.appendLine(
+    this.tests.output.appendLine(
       `[fix round ${round}${extra ? ` · ${extra}` : ''} · changed ${changed}${tokens} · ${formatCost(attempt.costUsd)}]`,
     );
-    for (const p of attempt.problems) this.loop.output.appendLine(`  not applied: ${p}`);
+    for (const p of attempt.problems) this.tests.output.appendLine(`  not applied: ${p}`);
   }
 
   private refused(attempt: FixAttempt): void {
@@ -239,7 +239,7 @@ export class TestFixer {
         safeText(`Turbo: the model's edits did not apply, so nothing was changed. ${attempt.problems[0] ?? ''}`),
         details,
       )
-      .then((b) => b === details && this.loop.output.show(true));
+      .then((b) => b === details && this.tests.output.show(true));
   }
 
   private announceAfterFix(report: TestReport, text: string, record: GenerationRecord): void {

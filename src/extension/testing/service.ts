@@ -19,11 +19,11 @@ export interface FolderState extends ShownRun {
 }
 
 /**
- * The test loop in the editor: runs the tests of a folder, shows failures in the Problems panel
+ * The editor's testing service: runs the tests of a folder, shows failures in the Problems panel
  * ("turbo-tests"), the counts in the status bar and the output in "Turbo Tests", and fixes
  * failures with the model. One run or fix at a time.
  */
-export class TestLoop implements vscode.Disposable {
+export class TestingService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('turbo-tests');
   readonly output = safeTestOutputChannel(vscode.window.createOutputChannel('Turbo Tests'));
   private readonly status = new TestStatusItem();
