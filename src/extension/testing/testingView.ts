@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { abortingOnCancel } from '../../core/oneAtATime';
 import type { TestReport } from '../../core/testing/loop';
 import type { TestFailure } from '../../core/testing/parsers';
 import { countsText } from '../../core/testing/report';
@@ -102,14 +103,9 @@ export class TestingView implements vscode.Disposable {
         const command = await this.tests.commandFor(folder);
         if (!command || token.isCancellationRequested) continue;
         this.live.set(folder, { run, owned: false });
-        await this.tests.exclusive(async (abort) => {
-          const stop = token.onCancellationRequested(() => abort.abort());
-          try {
-            await this.tests.run(folder, command, abort.signal);
-          } finally {
-            stop.dispose();
-          }
-        });
+        await this.tests.exclusive((abort) =>
+          abortingOnCancel(token, abort, () => this.tests.run(folder, command, abort.signal)),
+        );
       }
     } finally {
       for (const folder of folders) if (this.live.get(folder)?.run === run) this.live.delete(folder);
