@@ -3,16 +3,17 @@ import * as vscode from 'vscode';
 import { redactSecrets, TurboError } from '../../core/errors';
 import { formatCost } from '../../core/generation/models';
 import type { FixAttempt, FixLoopReport, TestReport } from '../../core/testing/loop';
+import type { TestFailure } from '../../core/testing/parsers';
 import { countsText, displayPath, OUTCOME_TEXT } from '../../core/testing/report';
 import { safeInline, safeText } from '../../core/terminalText';
 import type { GenerationRecord } from '../generationHistory';
+
+// What the fix flows write to "Turbo Tests" and tell the person in notifications.
 
 const SHOW_DIFF = 'Show Diff';
 const UNDO = 'Undo';
 const SHOW_DETAILS = 'Show Details';
 const FIX_ACTIONS = [SHOW_DIFF, UNDO];
-
-/** What the fix flows write to "Turbo Tests" and tell the person in notifications. */
 
 /** One fix round in the output channel: what changed, the tokens and the cost, and what did not apply. */
 export function logAttempt(
@@ -33,7 +34,7 @@ export function logAttempt(
 }
 
 /** Files changed since the last run, and what the person asked to fix fails no more. */
-export function nothingLeftToFix(known: TestReport, only: { test?: string; location: { file: string } } | undefined) {
+export function nothingLeftToFix(known: TestReport, only: TestFailure | undefined): void {
   const what = only
     ? `"${safeInline(only.test ?? path.basename(only.location.file))}" no longer fails`
     : 'no test fails now';
