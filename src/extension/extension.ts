@@ -6,10 +6,10 @@ import { registerContractEditor } from './contract/register';
 import { registerLanguageModelTool } from './lmTool';
 import { Services } from './services';
 import { createStatusBar } from './statusBar';
-import { TestFailureActions } from './tests/codeActions';
-import { TestLoop } from './tests/service';
-import { TestingView } from './tests/testingView';
-import { trackTestableEditor } from './tests/testableContext';
+import { TestFailureActions } from './testing/codeActions';
+import { TestingService } from './testing/service';
+import { TestingView } from './testing/testingView';
+import { trackTestableEditor } from './testing/testableContext';
 import { trackWalkthroughProgress } from './walkthrough';
 import { warmOnContractOpen } from './warmUp';
 
@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
   try {
     const services = new Services(context);
     context.subscriptions.push(services);
-    const tests = new TestLoop(services);
+    const tests = new TestingService(services);
     context.subscriptions.push(
       tests,
       vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new TestFailureActions(tests), {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { metadataResult } from '../core/generation/agentResult';
 import { isInside } from '../core/generation/pathGuard';
+import { abortingOnCancel } from '../core/oneAtATime';
 import { readSettings, settingsProblemText } from './config';
 import type { Services } from './services';
 
@@ -51,12 +52,11 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
     if (badSettings) throw new Error(badSettings);
     const key = await this.services.keys.get();
     if (!key) throw new Error('No Cerebras API key is set. Ask the user to run "Turbo: Set API Key".');
-    const result = await this.services.exclusive(async (abort) => {
-      const onCancel = token.onCancellationRequested(() => abort.abort());
-      try {
+    const result = await this.services.generation.run((abort) =>
+      abortingOnCancel(token, abort, async () => {
         // Loaded on first use: it pulls in the Cerebras SDK, which activation does not need.
         const { runGeneration } = await import('./runGeneration');
-        return await runGeneration(this.services, {
+        return runGeneration(this.services, {
           contract: prompt,
           contractUri: undefined,
           outputRoot,
@@ -64,10 +64,8 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
           apiKey: key,
           signal: abort.signal,
         });
-      } finally {
-        onCancel.dispose();
-      }
-    });
+      }),
+    );
     if (result === 'busy') throw new Error('Turbo is already generating; try again when it has finished.');
     const meta = metadataResult(result, outputRoot.fsPath, key.key);
     return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(meta, null, 2))]);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { shownUrl } from '../core/inputs';
 import { generate, type GenerationProgress, type GenerationReport } from '../core/generation/pipeline';
 import type { TurboSettings } from './config';
+import type { GenerationRecord } from './generationHistory';
 import { askAboutExisting } from './overwritePrompt';
 import { count } from './progressText';
 import { revertGeneration } from './revert';
@@ -28,22 +29,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
   const { settings, outputRoot } = req;
   const client = await services.clientFor(req.apiKey.key, settings);
   const record = services.history.begin();
-  const sink = new WorkspaceEditSink(
-    outputRoot,
-    settings.overwrite,
-    record,
-    settings.previewBeforeWrite,
-    (paths) => {
-      req.onNotice?.(`Waiting for your answer about ${count(paths.length, 'existing file')}…`);
-      return askAboutExisting(paths, services.log, req.signal);
-    },
-    // The sink speaks when it waits for the person (the Refactor Preview): beside the progress too.
-    (m) => {
-      services.log.info(m);
-      req.onNotice?.(m);
-    },
-    settings.denyPatterns,
-  );
+  const sink = workspaceSink(services, req, record);
   services.log.info(
     `Generating${req.contractUri ? ` from ${req.contractUri.fsPath || req.contractUri.toString()}` : ''} with ${settings.model} into ${outputRoot.fsPath} (key from ${req.apiKey.source}, ${shownUrl(client.baseUrl)}).`,
   );
@@ -76,12 +62,40 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
   }
   services.addCost(report.costUsd);
   services.lastRun = { report, contract: req.contractUri, outputRoot, record };
-  report.rejected.forEach((r) => services.log.warn(`Not written: ${r.path} (${r.reason}).`));
-  report.warnings.forEach((w) => services.log.warn(w));
-  if (report.unfinished.length > 0) services.log.warn(`Cut off, not written: ${report.unfinished.join(', ')}.`);
-  services.log.info(
+  logOutcome(services.log, report);
+  return report;
+}
+
+/**
+ * The sink that writes through WorkspaceEdits. When it waits for the person (the overwrite question,
+ * the Refactor Preview) it says so in the log and beside the progress.
+ */
+function workspaceSink(services: Services, req: RunRequest, record: GenerationRecord): WorkspaceEditSink {
+  const { settings } = req;
+  return new WorkspaceEditSink(
+    req.outputRoot,
+    settings.overwrite,
+    record,
+    settings.previewBeforeWrite,
+    (paths) => {
+      req.onNotice?.(`Waiting for your answer about ${count(paths.length, 'existing file')}…`);
+      return askAboutExisting(paths, services.log, req.signal);
+    },
+    (m) => {
+      services.log.info(m);
+      req.onNotice?.(m);
+    },
+    settings.denyPatterns,
+  );
+}
+
+/** What was not written and why, and the run's numbers, for the log. */
+function logOutcome(log: vscode.LogOutputChannel, report: GenerationReport): void {
+  report.rejected.forEach((r) => log.warn(`Not written: ${r.path} (${r.reason}).`));
+  report.warnings.forEach((w) => log.warn(w));
+  if (report.unfinished.length > 0) log.warn(`Cut off, not written: ${report.unfinished.join(', ')}.`);
+  log.info(
     `Finished: ${report.files.length} files, finish_reason ${report.finishReason ?? 'none'}, ` +
       `usage ${JSON.stringify(report.usage ?? null)}, time_info ${JSON.stringify(report.timeInfo ?? null)}, ${report.durationMs} ms.`,
   );
-  return report;
 }

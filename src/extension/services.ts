@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CerebrasClient } from '../core/generation/client';
 import type { GenerationReport } from '../core/generation/pipeline';
 import { resolveBaseUrl } from '../core/config';
+import { OneAtATime } from '../core/oneAtATime';
 import { safeLogChannel } from './safeChannel';
 import { ApiKeyStore } from './apiKey';
 import { readProxySettings, type TurboSettings } from './config';
@@ -18,8 +19,10 @@ export class Services implements vscode.Disposable {
   lastRun:
     | { report: GenerationReport; contract: vscode.Uri | undefined; outputRoot: vscode.Uri; record: GenerationRecord }
     | undefined;
-  /** The generation under way, so "Turbo: Cancel Generation" can stop it. */
-  running: AbortController | undefined;
+  /** The one generation under way, so "Turbo: Cancel Generation" can stop it; `turbo.generating` while it runs. */
+  readonly generation = new OneAtATime(
+    (busy) => void vscode.commands.executeCommand('setContext', 'turbo.generating', busy),
+  );
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = safeLogChannel(vscode.window.createOutputChannel('Turbo', { log: true }));
@@ -82,25 +85,8 @@ export class Services implements vscode.Disposable {
     return ids;
   }
 
-  /**
-   * Runs `work` as the one generation under way (so Cancel Generation can stop it), or returns
-   * 'busy' when another is running. The slot is claimed before the first await.
-   */
-  async exclusive<T>(work: (abort: AbortController) => Promise<T>): Promise<T | 'busy'> {
-    if (this.running) return 'busy';
-    const abort = new AbortController();
-    this.running = abort;
-    void vscode.commands.executeCommand('setContext', 'turbo.generating', true);
-    try {
-      return await work(abort);
-    } finally {
-      this.running = undefined;
-      void vscode.commands.executeCommand('setContext', 'turbo.generating', false);
-    }
-  }
-
   dispose(): void {
-    this.running?.abort();
+    this.generation.stop();
     this.client = undefined;
   }
 }

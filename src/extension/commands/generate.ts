@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
+import { abortingOnCancel } from '../../core/oneAtATime';
 import type { GenerationProgress, GenerationReport } from '../../core/generation/pipeline';
 import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
 import { safeText } from '../../core/terminalText';
@@ -8,9 +9,10 @@ import { keySourceText, type KeySource } from '../apiKey';
 import { count, progressMessage, summaryMessage } from '../progressText';
 import { contractToGenerate } from '../contract/chooseContract';
 import { runGeneration } from '../runGeneration';
-import { nearestTestFolder } from '../tests/testableContext';
+import { nearestTestFolder } from '../testing/testableContext';
 import type { Services } from '../services';
 import { setApiKeyThenRetry } from './setApiKey';
+import { warnBusy } from '../busyWarning';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -22,24 +24,18 @@ export async function generateFromContract(
   services: Services,
   target?: unknown,
 ): Promise<GenerationReport | undefined> {
-  if (!services.running) {
+  if (!services.generation.running) {
     // Chosen and checked before the one generation slot is claimed: the person may take a while.
     const document = await contractToGenerate(services, target);
     if (!document) return undefined;
-    const result = await services.exclusive((abort) => generateWith(services, document, abort));
+    const result = await services.generation.run((abort) => generateWith(services, document, abort));
     if (result !== 'busy') return result;
   }
-  const cancel = 'Cancel It';
-  // The button stops the generation that was running when it was shown, never a later one.
-  const busy = services.running;
-  void vscode.window
-    .showWarningMessage('Turbo is already generating. Wait for it to finish or cancel it.', cancel)
-    .then((b) => {
-      if (b !== cancel) return;
-      if (!busy || busy.signal.aborted || services.running !== busy)
-        void vscode.window.showInformationMessage('Turbo: that generation has already finished.');
-      else busy.abort();
-    });
+  warnBusy(services.generation, {
+    busy: 'Turbo is already generating. Wait for it to finish or cancel it.',
+    stop: 'Cancel It',
+    finished: 'Turbo: that generation has already finished.',
+  });
   return undefined;
 }
 
@@ -72,31 +68,31 @@ async function generateWith(
 
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
-    async (progress, token) => {
-      const onCancel = token.onCancellationRequested(() => abort.abort());
+    (progress, token) => {
       const shown = throttle(
         (p: GenerationProgress) => progress.report({ message: progressMessage(p) }),
         PROGRESS_INTERVAL_MS,
       );
       progress.report({ message: `Sending contract to ${settings.model}…` });
-      try {
-        return await runGeneration(services, {
-          contract,
-          contractUri: document.uri,
-          outputRoot,
-          settings,
-          apiKey: key,
-          signal: abort.signal,
-          onNotice: (message) => {
-            shown.drop();
-            progress.report({ message: safeText(message) });
-          },
-          onProgress: shown.push,
-        });
-      } finally {
-        shown.drop();
-        onCancel.dispose();
-      }
+      return abortingOnCancel(token, abort, async () => {
+        try {
+          return await runGeneration(services, {
+            contract,
+            contractUri: document.uri,
+            outputRoot,
+            settings,
+            apiKey: key,
+            signal: abort.signal,
+            onNotice: (message) => {
+              shown.drop();
+              progress.report({ message: safeText(message) });
+            },
+            onProgress: shown.push,
+          });
+        } finally {
+          shown.drop();
+        }
+      });
     },
   );
   void showOutcome(services, report, key);

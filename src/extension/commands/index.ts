@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import type { TestLoop } from '../tests/service';
+import type { TestingService } from '../testing/service';
 import { fixFailure, folderArgument } from './tests';
 import { requireTrust } from '../trust';
 import { ChangeReview } from '../review';
@@ -16,7 +16,7 @@ import { showLog } from './showLog';
 import { undoLastGeneration } from './undoLastGeneration';
 
 /** The registry only registers: each command lives in its own file. */
-export function registerCommands(services: Services, tests: TestLoop): void {
+export function registerCommands(services: Services, tests: TestingService): void {
   const review = new ChangeReview(services);
   services.context.subscriptions.push(review);
   // Internal callers (notification buttons) pass the record to review; the palette passes nothing.

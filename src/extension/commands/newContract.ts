@@ -25,57 +25,16 @@ export async function newContract(
   options: NewContractOptions = {},
 ): Promise<vscode.Uri | undefined> {
   const templatesDir = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'templates');
-  const templates = JSON.parse(
-    new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(templatesDir, 'templates.json'))),
-  ) as Template[];
   const folder = await targetFolder(folderArg);
   if (!folder) {
     void vscode.window.showErrorMessage('Turbo: open a folder first; new contracts are created in the workspace.');
     return undefined;
   }
-
-  const template =
-    templates.find((t) => t.id === options.template) ??
-    (options.template === undefined
-      ? ((await vscode.window.showQuickPick(
-          templates.map((t) => ({ ...t, detail: t.description, description: undefined })),
-          { title: 'Turbo: New Contract', placeHolder: 'Start from a template' },
-        )) as Template | undefined)
-      : undefined);
+  const template = await pickTemplate(templatesDir, options.template);
   if (!template) return undefined;
-
-  const exists = async (name: string) => {
-    try {
-      await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, `${name}.contract.md`));
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const validate = async (value: string) => {
-    const name = value.trim().replace(/\.contract\.md$/, '');
-    if (!name) return 'Give the contract a name.';
-    if (/[\\/:*?"<>|\u0000-\u001f]/.test(name)) return 'A name cannot contain / \\ : * ? " < > |.';
-    if (await exists(name)) return `${name}.contract.md already exists here.`;
-    return undefined;
-  };
-  const name =
-    options.name ??
-    (await vscode.window.showInputBox({
-      title: `Turbo: New Contract (${template.label})`,
-      prompt: `File name in ${vscode.workspace.asRelativePath(folder, true)}`,
-      value: template.defaultName,
-      valueSelection: [0, template.defaultName.length],
-      validateInput: validate,
-    }));
-  if (name === undefined) return undefined;
-  const problem = await validate(name);
-  if (problem) {
-    void vscode.window.showErrorMessage(`Turbo: ${problem}`);
-    return undefined;
-  }
-
-  const uri = vscode.Uri.joinPath(folder, `${name.trim().replace(/\.contract\.md$/, '')}.contract.md`);
+  const name = await contractName(folder, template, options.name);
+  if (!name) return undefined;
+  const uri = vscode.Uri.joinPath(folder, `${name}.contract.md`);
   const content = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(templatesDir, template.file));
   const edit = new vscode.WorkspaceEdit();
   edit.createFile(uri, { contents: content }, { label: 'Turbo: new contract', needsConfirmation: false });
@@ -89,6 +48,63 @@ export async function newContract(
   editor.selection = new vscode.Selection(first, first);
   services.log.info(`New contract ${uri.fsPath} from the ${template.id} template.`);
   return uri;
+}
+
+/** The template named by id, or the one the person picks when none is named. */
+async function pickTemplate(templatesDir: vscode.Uri, id: string | undefined): Promise<Template | undefined> {
+  const templates = JSON.parse(
+    new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(templatesDir, 'templates.json'))),
+  ) as Template[];
+  if (id !== undefined) return templates.find((t) => t.id === id);
+  return (await vscode.window.showQuickPick(
+    templates.map((t) => ({ ...t, detail: t.description, description: undefined })),
+    { title: 'Turbo: New Contract', placeHolder: 'Start from a template' },
+  )) as Template | undefined;
+}
+
+/**
+ * The new contract's name without `.contract.md`: the given one or the one the person types,
+ * checked as it is typed (a file name, not taken in the folder). Undefined when refused or dismissed.
+ */
+async function contractName(
+  folder: vscode.Uri,
+  template: Template,
+  given: string | undefined,
+): Promise<string | undefined> {
+  const bare = (value: string) => value.trim().replace(/\.contract\.md$/, '');
+  const validate = async (value: string) => {
+    const name = bare(value);
+    if (!name) return 'Give the contract a name.';
+    if (/[\\/:*?"<>|\u0000-\u001f]/.test(name)) return 'A name cannot contain / \\ : * ? " < > |.';
+    if (await exists(vscode.Uri.joinPath(folder, `${name}.contract.md`)))
+      return `${name}.contract.md already exists here.`;
+    return undefined;
+  };
+  const name =
+    given ??
+    (await vscode.window.showInputBox({
+      title: `Turbo: New Contract (${template.label})`,
+      prompt: `File name in ${vscode.workspace.asRelativePath(folder, true)}`,
+      value: template.defaultName,
+      valueSelection: [0, template.defaultName.length],
+      validateInput: validate,
+    }));
+  if (name === undefined) return undefined;
+  const problem = await validate(name);
+  if (problem) {
+    void vscode.window.showErrorMessage(`Turbo: ${problem}`);
+    return undefined;
+  }
+  return bare(name);
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function targetFolder(arg: unknown): Promise<vscode.Uri | undefined> {

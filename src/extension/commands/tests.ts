@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { TestLoop } from '../tests/service';
+import type { TestingService } from '../testing/service';
 
 /** "Fix with Turbo" from a quick fix: the diagnostic is found again by file, range and message. */
-export async function fixFailure(tests: TestLoop, uri: unknown, range: unknown, message: unknown) {
+export async function fixFailure(tests: TestingService, uri: unknown, range: unknown, message: unknown) {
   if (!(uri instanceof vscode.Uri) || !(range instanceof vscode.Range) || typeof message !== 'string') {
     void vscode.window.showInformationMessage('Turbo: use "Fix with Turbo" from the quick fixes of a failing test.');
     return undefined;

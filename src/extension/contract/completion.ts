@@ -107,68 +107,74 @@ export class ContractCompletionProvider implements vscode.CompletionItemProvider
       });
   }
 
+  /** In an API section: the method at the start of a line, then a path, then the type after `->`. */
   private api(doc: ContractDoc, before: string, position: vscode.Position): vscode.CompletionItem[] {
     const lead = /^(\s*(?:[-*]\s+)?)([A-Z]*)$/.exec(before);
-    if (lead) {
-      const range = new vscode.Range(position.line, lead[1].length, position.line, before.length);
-      return HTTP_METHODS.map((m, i) => {
-        const item = new vscode.CompletionItem(m, vscode.CompletionItemKind.Keyword);
-        item.insertText = `${m} `;
-        item.range = range;
-        item.sortText = String(i);
-        item.command = { title: 'Suggest paths', command: 'editor.action.triggerSuggest' };
-        return item;
-      });
-    }
+    if (lead) return this.methods(new vscode.Range(position.line, lead[1].length, position.line, before.length));
     const pathStart = /^\s*(?:[-*]\s+)?[A-Z]+\s+(\/\S*)?$/.exec(before);
-    if (pathStart) {
-      const typed = pathStart[1] ?? '';
-      const range = new vscode.Range(position.line, before.length - typed.length, position.line, before.length);
-      const paths = new Set(doc.routes.map((r) => r.path));
-      for (const m of doc.models) {
-        const plural = `/${m.name.replace(/(Create|Update|In|Out|Request|Response)$/, '').toLowerCase()}s`;
-        if (plural.length > 2) {
-          paths.add(plural);
-          paths.add(`${plural}/{id}`);
-        }
-      }
-      paths.add('/reset');
-      return [...paths].map((p) => {
-        const item = new vscode.CompletionItem(p, vscode.CompletionItemKind.Value);
-        item.range = range;
-        item.insertText = `${p} -> `;
-        item.command = { title: 'Suggest types', command: 'editor.action.triggerSuggest' };
-        return item;
-      });
-    }
+    const at = (typed: string) =>
+      new vscode.Range(position.line, before.length - typed.length, position.line, before.length);
+    if (pathStart) return this.paths(doc, at(pathStart[1] ?? ''));
     const arrow = /->\s*([\w[\]<>]*)$/.exec(before);
-    if (arrow) {
-      const range = new vscode.Range(position.line, before.length - arrow[1].length, position.line, before.length);
-      const language = dominantLanguage(doc, before);
-      const items: vscode.CompletionItem[] = [];
-      for (const m of doc.models) {
-        const one = new vscode.CompletionItem(m.name, vscode.CompletionItemKind.Class);
-        one.detail = `model declared on line ${m.span.line + 1}`;
-        one.range = range;
-        one.sortText = `0${m.name}`;
-        const many = new vscode.CompletionItem(
-          language === 'python' ? `list[${m.name}]` : language === 'go' ? `[]${m.name}` : `${m.name}[]`,
-          vscode.CompletionItemKind.Class,
-        );
-        many.detail = `a list of ${m.name}`;
-        many.range = range;
-        many.sortText = `1${m.name}`;
-        items.push(one, many);
-      }
-      for (const t of language === 'python' ? ['dict'] : language === 'go' ? ['map[string]any'] : ['object']) {
-        const item = new vscode.CompletionItem(t, vscode.CompletionItemKind.TypeParameter);
-        item.range = range;
-        item.sortText = `2${t}`;
-        items.push(item);
-      }
-      return items;
-    }
+    if (arrow) return this.returnTypes(doc, dominantLanguage(doc, before), at(arrow[1]));
     return [];
+  }
+
+  private methods(range: vscode.Range): vscode.CompletionItem[] {
+    return HTTP_METHODS.map((m, i) => {
+      const item = new vscode.CompletionItem(m, vscode.CompletionItemKind.Keyword);
+      item.insertText = `${m} `;
+      item.range = range;
+      item.sortText = String(i);
+      item.command = { title: 'Suggest paths', command: 'editor.action.triggerSuggest' };
+      return item;
+    });
+  }
+
+  /** The contract's own paths, a collection and an item path per model, and /reset. */
+  private paths(doc: ContractDoc, range: vscode.Range): vscode.CompletionItem[] {
+    const paths = new Set(doc.routes.map((r) => r.path));
+    for (const m of doc.models) {
+      const plural = `/${m.name.replace(/(Create|Update|In|Out|Request|Response)$/, '').toLowerCase()}s`;
+      if (plural.length > 2) {
+        paths.add(plural);
+        paths.add(`${plural}/{id}`);
+      }
+    }
+    paths.add('/reset');
+    return [...paths].map((p) => {
+      const item = new vscode.CompletionItem(p, vscode.CompletionItemKind.Value);
+      item.range = range;
+      item.insertText = `${p} -> `;
+      item.command = { title: 'Suggest types', command: 'editor.action.triggerSuggest' };
+      return item;
+    });
+  }
+
+  /** Each model and a list of it, in the contract's language, then the language's untyped object. */
+  private returnTypes(doc: ContractDoc, language: ModelLanguage, range: vscode.Range): vscode.CompletionItem[] {
+    const items: vscode.CompletionItem[] = [];
+    for (const m of doc.models) {
+      const one = new vscode.CompletionItem(m.name, vscode.CompletionItemKind.Class);
+      one.detail = `model declared on line ${m.span.line + 1}`;
+      one.range = range;
+      one.sortText = `0${m.name}`;
+      const many = new vscode.CompletionItem(
+        language === 'python' ? `list[${m.name}]` : language === 'go' ? `[]${m.name}` : `${m.name}[]`,
+        vscode.CompletionItemKind.Class,
+      );
+      many.detail = `a list of ${m.name}`;
+      many.range = range;
+      many.sortText = `1${m.name}`;
+      items.push(one, many);
+    }
+    for (const t of language === 'python' ? ['dict'] : language === 'go' ? ['map[string]any'] : ['object']) {
+      const item = new vscode.CompletionItem(t, vscode.CompletionItemKind.TypeParameter);
+      item.range = range;
+      item.sortText = `2${t}`;
+      items.push(item);
+    }
+    return items;
   }
 
   private rules(before: string, position: vscode.Position): vscode.CompletionItem[] {

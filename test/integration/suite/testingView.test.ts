@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FixLoopReport, TestReport } from '../../../src/core/testing/loop';
 import { editBlocks } from '../../standin/server';
-import type { ShownTestItem } from '../../../src/extension/tests/testingView';
+import type { ShownTestItem } from '../../../src/extension/testing/testingView';
 import {
   clickIn,
   EXTENSION_ID,

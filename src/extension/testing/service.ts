@@ -1,29 +1,29 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { abortingOnCancel, OneAtATime } from '../../core/oneAtATime';
 import type { FixAttempt, FixLoopReport, TestReport } from '../../core/testing/loop';
 import type { TestFailure } from '../../core/testing/parsers';
 import { countsText } from '../../core/testing/report';
-import { safeInline, safeText } from '../../core/terminalText';
-import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
+import { safeInline } from '../../core/terminalText';
+import { warnBusy } from '../busyWarning';
+import { readSettings, refuseOnBadSettings } from '../config';
 import { safeTestOutputChannel } from '../safeChannel';
 import type { Services } from '../services';
 import { TestFixer } from './fixFlows';
-import { failureDiagnostics, type FailureDiagnostic } from './diagnostics';
+import { replaceFolderDiagnostics, type FailureDiagnostic } from './diagnostics';
 import { Staleness } from './staleness';
 import { TestStatusItem, type ShownRun } from './statusItem';
-import { nearestTestFolder } from './testableContext';
+import { pickTestFolder, testCommandFor } from './testCommand';
 
-const CONFIRMED_KEY = 'turbo.confirmedTestCommands';
 export interface FolderState extends ShownRun {
   diagnostics: FailureDiagnostic[];
 }
 
 /**
- * The test loop in the editor: runs the tests of a folder, shows failures in the Problems panel
+ * The editor's testing service: runs the tests of a folder, shows failures in the Problems panel
  * ("turbo-tests"), the counts in the status bar and the output in "Turbo Tests", and fixes
  * failures with the model. One run or fix at a time.
  */
-export class TestLoop implements vscode.Disposable {
+export class TestingService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('turbo-tests');
   readonly output = safeTestOutputChannel(vscode.window.createOutputChannel('Turbo Tests'));
   private readonly status = new TestStatusItem();
@@ -32,7 +32,8 @@ export class TestLoop implements vscode.Disposable {
   readonly folders = new Map<string, FolderState>();
   /** @internal */
   last: string | undefined;
-  private running: AbortController | undefined;
+  /** The one test run or fix under way. */
+  private readonly slot = new OneAtATime();
   /** @internal */
   readonly changed = new vscode.EventEmitter<TestReport>();
   /** Fired after every test run with its report (the integration suites listen). */
@@ -87,111 +88,39 @@ export class TestLoop implements vscode.Disposable {
     return this.last;
   }
 
-  /** Which folder to test: the given one, the last tested, or the one holding the active file. */
-  async pickFolder(target?: unknown): Promise<string | undefined> {
-    const uri =
-      target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;
-    const active = vscode.window.activeTextEditor?.document.uri;
-    const fromEditor = !uri && active?.scheme === 'file' ? active : undefined;
-    const start = uri ?? fromEditor ?? (this.last ? vscode.Uri.file(this.last) : this.services.lastRun?.outputRoot);
-    const workspace = start ? vscode.workspace.getWorkspaceFolder(start) : vscode.workspace.workspaceFolders?.[0];
-    if (!workspace) {
-      const folders = vscode.workspace.workspaceFolders ?? [];
-      if (folders.length === 0) {
-        void vscode.window.showErrorMessage('Turbo: open a folder to run its tests.');
-        return undefined;
-      }
-      return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Run the tests of which folder?' }))?.uri
-        .fsPath;
-    }
-    if (readSettings(workspace.uri).testCommand) return workspace.uri.fsPath;
-    // The nearest folder between the file and the workspace folder that has a test setup; when the
-    // active file (a contract, say) is in none, the folder tested last.
-    const dir =
-      start && start.fsPath !== workspace.uri.fsPath
-        ? (await isDirectory(start))
-          ? start.fsPath
-          : path.dirname(start.fsPath)
-        : workspace.uri.fsPath;
-    return (await nearestTestFolder(dir, workspace.uri.fsPath)) ?? ((fromEditor && this.last) || workspace.uri.fsPath);
+  /** Which folder to test: the given one, the one holding the active file, or the one tested last. */
+  pickFolder(target?: unknown): Promise<string | undefined> {
+    return pickTestFolder(this.services, this.last, target);
   }
 
   /** The command for a folder: the setting, or the detected one once the person has confirmed it. */
-  async commandFor(folder: string): Promise<string | undefined> {
-    const settings = readSettings(vscode.Uri.file(folder));
-    if (settings.testCommand) return settings.testCommand;
-    const { detectTestCommand } = await import('../../core/testing/detect');
-    const detected = await detectTestCommand(folder);
-    if (!detected) {
-      const open = 'Set Test Command';
-      void vscode.window
-        .showErrorMessage(
-          safeText(
-            `Turbo found no test setup in ${folder} (package.json test script, pytest config, go.mod or Cargo.toml). Set "turbo.testCommand".`,
-          ),
-          open,
-        )
-        .then((b) => b === open && openSettingsAt('turbo.testCommand', vscode.Uri.file(folder), 'workspace'));
-      return undefined;
-    }
-    const state = this.services.context.workspaceState;
-    const confirmed = state.get<Record<string, string>>(CONFIRMED_KEY, {});
-    if (confirmed[folder] === detected.command) return detected.command;
-    const run: vscode.QuickPickItem = {
-      label: `$(play) Run "${detected.command}"`,
-      detail: `Detected because ${detected.reason}. Turbo will not ask again for this folder.`,
-    };
-    const other: vscode.QuickPickItem = {
-      label: '$(gear) Use Another Command…',
-      detail: 'Sets turbo.testCommand for this workspace.',
-    };
-    this.services.log.info(`Asking to confirm the detected test command "${detected.command}" for ${folder}.`);
-    const choice = await vscode.window.showQuickPick([run, other], {
-      title: `Turbo: run tests in ${path.basename(folder)}`,
-      placeHolder: `Run "${detected.command}" in ${folder}?`,
-      ignoreFocusOut: true,
-    });
-    if (choice === run) {
-      await state.update(CONFIRMED_KEY, { ...confirmed, [folder]: detected.command });
-      return detected.command;
-    }
-    if (choice === other) {
-      const typed = await vscode.window.showInputBox({
-        title: 'Turbo: test command',
-        value: detected.command,
-        prompt: `Run in ${folder} by the shell`,
-        ignoreFocusOut: true,
-      });
-      if (!typed?.trim()) return undefined;
-      await vscode.workspace
-        .getConfiguration('turbo', vscode.Uri.file(folder))
-        .update('testCommand', typed.trim(), vscode.ConfigurationTarget.Workspace);
-      return typed.trim();
-    }
-    return undefined;
+  commandFor(folder: string): Promise<string | undefined> {
+    return testCommandFor(this.services, folder);
   }
 
   /** Claims the one slot for a run or a fix; tells the person when something is already running. */
-  async exclusive<T>(work: (abort: AbortController) => Thenable<T>): Promise<T | undefined> {
-    if (this.running) {
-      const stop = 'Stop It';
-      // The button stops the run that was under way when it was shown, never a later one.
-      const busy = this.running;
-      void vscode.window.showWarningMessage('Turbo is already running tests or a fix.', stop).then((b) => {
-        if (b !== stop) return;
-        if (busy.signal.aborted || this.running !== busy)
-          void vscode.window.showInformationMessage('Turbo: that run has already finished.');
-        else busy.abort();
-      });
-      return undefined;
-    }
-    const abort = new AbortController();
-    this.running = abort;
-    try {
-      return await work(abort);
-    } finally {
-      this.running = undefined;
-    }
+  async exclusive<T>(work: (abort: AbortController) => PromiseLike<T>): Promise<T | undefined> {
+    const result = await this.slot.run(work);
+    if (result !== 'busy') return result;
+    warnBusy(this.slot, {
+      busy: 'Turbo is already running tests or a fix.',
+      stop: 'Stop It',
+      finished: 'Turbo: that run has already finished.',
+    });
+    return undefined;
+  }
+
+  /** `exclusive` under a notification whose Cancel stops the work. */
+  withProgress<T>(
+    title: string,
+    work: (progress: vscode.Progress<{ message?: string }>, abort: AbortController) => Promise<T>,
+  ): Promise<T | undefined> {
+    return this.exclusive((abort) =>
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        (progress, token) => abortingOnCancel(token, abort, () => work(progress, abort)),
+      ),
+    );
   }
 
   /** "Turbo: Run Tests". Returns the report (for callers and the integration suites). */
@@ -200,20 +129,14 @@ export class TestLoop implements vscode.Disposable {
     if (!folder || refuseOnBadSettings(readSettings(vscode.Uri.file(folder)))) return undefined;
     const command = await this.commandFor(folder);
     if (!command) return undefined;
-    return this.exclusive((abort) =>
-      vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
-        async (progress, token) => {
-          token.onCancellationRequested(() => abort.abort());
-          progress.report({
-            message: `Running ${safeInline(command)} in ${safeInline(vscode.workspace.asRelativePath(folder, false))}…`,
-          });
-          const report = await this.run(folder, command, abort.signal);
-          if (options.reveal !== false) this.announce(report);
-          return report;
-        },
-      ),
-    );
+    return this.withProgress('Turbo', async (progress, abort) => {
+      progress.report({
+        message: `Running ${safeInline(command)} in ${safeInline(vscode.workspace.asRelativePath(folder, false))}…`,
+      });
+      const report = await this.run(folder, command, abort.signal);
+      if (options.reveal !== false) this.announce(report);
+      return report;
+    });
   }
 
   /** Runs, parses and shows; used by every command. */
@@ -255,17 +178,7 @@ export class TestLoop implements vscode.Disposable {
       this.status.cancelled(previous);
       return;
     }
-    for (const d of previous?.diagnostics ?? []) this.collection.delete(d.uri);
-    const diagnostics = await failureDiagnostics(report.failures);
-    const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
-    for (const d of diagnostics) {
-      const entry = byUri.get(d.uri.toString()) ?? { uri: d.uri, list: [] };
-      entry.list.push(d.diagnostic);
-      byUri.set(d.uri.toString(), entry);
-    }
-    // Other folders' diagnostics in the same files stay.
-    for (const { uri, list } of byUri.values())
-      this.collection.set(uri, [...(this.collection.get(uri) ?? []), ...list]);
+    const diagnostics = await replaceFolderDiagnostics(this.collection, previous?.diagnostics ?? [], report.failures);
     const state: FolderState = { folder, command, report, diagnostics, stale: false };
     this.folders.set(folder, state);
     this.last = folder;
@@ -310,11 +223,11 @@ export class TestLoop implements vscode.Disposable {
   }
 
   stop(): void {
-    this.running?.abort();
+    this.slot.stop();
   }
 
   dispose(): void {
-    this.running?.abort();
+    this.slot.stop();
     this.collection.dispose();
     this.output.dispose();
     this.status.dispose();
@@ -322,13 +235,5 @@ export class TestLoop implements vscode.Disposable {
     this.changed.dispose();
     this.starting.dispose();
     this.staled.dispose();
-  }
-}
-
-async function isDirectory(uri: vscode.Uri): Promise<boolean> {
-  try {
-    return (await vscode.workspace.fs.stat(uri)).type === vscode.FileType.Directory;
-  } catch {
-    return false;
   }
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { abortingOnCancel } from '../../core/oneAtATime';
 import type { TestReport } from '../../core/testing/loop';
 import type { TestFailure } from '../../core/testing/parsers';
 import { countsText } from '../../core/testing/report';
@@ -8,7 +9,7 @@ import { readSettings, refuseOnBadSettings } from '../config';
 import type { Services } from '../services';
 import { requireTrust } from '../trust';
 import { positionOf } from './diagnostics';
-import type { TestLoop } from './service';
+import type { TestingService } from './service';
 
 /** What the Testing view shows for one item after a run (the integration suites read it). */
 export interface ShownTestItem {
@@ -44,7 +45,7 @@ export class TestingView implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly loop: TestLoop,
+    private readonly tests: TestingService,
     private readonly services: Services,
   ) {
     this.controller.createRunProfile(
@@ -55,9 +56,9 @@ export class TestingView implements vscode.Disposable {
     );
     this.subscriptions = [
       this.controller,
-      loop.onDidStart((folder) => this.guard(() => this.started(folder))),
-      loop.onDidRun((report) => this.guard(() => this.publish(report))),
-      loop.onDidGoStale((folder) => this.guard(() => this.outdated(folder))),
+      tests.onDidStart((folder) => this.guard(() => this.started(folder))),
+      tests.onDidRun((report) => this.guard(() => this.publish(report))),
+      tests.onDidGoStale((folder) => this.guard(() => this.outdated(folder))),
     ];
   }
 
@@ -99,17 +100,12 @@ export class TestingView implements vscode.Disposable {
       for (const folder of folders) {
         if (token.isCancellationRequested) break;
         if (refuseOnBadSettings(readSettings(vscode.Uri.file(folder)))) continue;
-        const command = await this.loop.commandFor(folder);
+        const command = await this.tests.commandFor(folder);
         if (!command || token.isCancellationRequested) continue;
         this.live.set(folder, { run, owned: false });
-        await this.loop.exclusive(async (abort) => {
-          const stop = token.onCancellationRequested(() => abort.abort());
-          try {
-            await this.loop.run(folder, command, abort.signal);
-          } finally {
-            stop.dispose();
-          }
-        });
+        await this.tests.exclusive((abort) =>
+          abortingOnCancel(token, abort, () => this.tests.run(folder, command, abort.signal)),
+        );
       }
     } finally {
       for (const folder of folders) if (this.live.get(folder)?.run === run) this.live.delete(folder);
@@ -130,7 +126,7 @@ export class TestingView implements vscode.Disposable {
       if (!excluded.has(item.id)) known.push(item.id);
     });
     if (known.length > 0) return known;
-    const picked = await this.loop.pickFolder();
+    const picked = await this.tests.pickFolder();
     return picked ? [picked] : [];
   }
 
@@ -144,7 +140,7 @@ export class TestingView implements vscode.Disposable {
       'Turbo',
       false,
     );
-    return { run, owned: true, cancel: run.token.onCancellationRequested(() => this.loop.stop()) };
+    return { run, owned: true, cancel: run.token.onCancellationRequested(() => this.tests.stop()) };
   }
 
   private end(entry: Live): void {

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { TURBO_SOURCE } from './diagnostics';
-import type { TestLoop } from './service';
+import type { TestingService } from './service';
 
 /** Quick fixes on Turbo's test diagnostics: Fix with Turbo, Fix All Failures, Re-run Tests, Show Test Output. */
 export class TestFailureActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
-  constructor(private readonly tests: TestLoop) {}
+  constructor(private readonly tests: TestingService) {}
 
   provideCodeActions(
     document: vscode.TextDocument,

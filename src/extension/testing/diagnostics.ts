@@ -70,6 +70,27 @@ export async function failureDiagnostics(failures: TestFailure[]): Promise<Failu
   return out;
 }
 
+/**
+ * Shows a folder's new failures in place of its previous ones. Other folders' diagnostics in the
+ * same files stay.
+ */
+export async function replaceFolderDiagnostics(
+  collection: vscode.DiagnosticCollection,
+  previous: FailureDiagnostic[],
+  failures: TestFailure[],
+): Promise<FailureDiagnostic[]> {
+  for (const d of previous) collection.delete(d.uri);
+  const diagnostics = await failureDiagnostics(failures);
+  const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
+  for (const d of diagnostics) {
+    const entry = byUri.get(d.uri.toString()) ?? { uri: d.uri, list: [] };
+    entry.list.push(d.diagnostic);
+    byUri.set(d.uri.toString(), entry);
+  }
+  for (const { uri, list } of byUri.values()) collection.set(uri, [...(collection.get(uri) ?? []), ...list]);
+  return diagnostics;
+}
+
 /** A runner's 1-based line and column as a position (a 0 from a runner is the first line or column). */
 export function positionOf(at: { line: number; column: number }): vscode.Position {
   return new vscode.Position(Math.max(0, at.line - 1), Math.max(0, at.column - 1));
