@@ -2,7 +2,7 @@
  * Incremental parser for the files in a model's answer: Turbo's `<FILE path="…">…</FILE>` tags, and
  * the Markdown shapes real models send (a heading, bold, backticked or bare path line, a path in the
  * fence's info string, or a first-line comment naming the file, each with a fenced block; answerPaths.ts
- * says which lines name a file). The rules are the README's "How Turbo reads the model's answer":
+ * says which lines name a file). The rules:
  * tagged content is kept byte for byte but for the line break after the opening tag and a wrapping
  * fence, and the first `</FILE>` ends it; fenced content is every line between the fences, with nested
  * blocks and, in Markdown files, bare fences settled by what follows (markdownEnd.ts). A file is
