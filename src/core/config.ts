@@ -8,9 +8,10 @@ export interface EnvLike {
 }
 
 /**
- * The base URL: an explicit setting wins, then `CEREBRAS_BASE_URL`, then the seed's `CEREBRAS_URL`
- * (which includes `/v1`; the client strips it). Undefined means the SDK's default. A value that is
- * not an http(s) URL is an error naming where it came from: the key must never go to `file:` or a typo.
+ * The base URL: an explicit setting wins, then `CEREBRAS_BASE_URL`, then `CEREBRAS_URL` (the name the
+ * speed-run plugin's MCP server reads, whose value includes `/v1`; the client strips it). Undefined
+ * means the SDK's default. A value that is not an http(s) URL is an error naming where it came from:
+ * the key must never go to `file:` or a typo.
  */
 export function resolveBaseUrl(
   explicit: string | undefined,

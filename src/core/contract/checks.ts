@@ -25,48 +25,59 @@ const SERVICE_WORDS =
 
 /** Everything the contract checks find, in document order. Never throws. */
 export function checkContract(text: string, doc: ContractDoc = parseContract(text)): ContractIssue[] {
-  const issues: ContractIssue[] = [];
   const top: Span = {
     line: 0,
     start: 0,
     end: Math.min(text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'), 200),
   };
   if (!doc.hasBody) {
-    issues.push({
-      code: 'empty-contract',
-      severity: 'info',
-      message:
-        'The contract is empty: describe the data models, the routes and the rules (type "contract" for a skeleton).',
-      span: top,
-    });
-    return issues;
-  }
-
-  const describesService =
-    doc.routes.length > 0 || doc.sections.some((s) => s.kind === 'api') || SERVICE_WORDS.test(text);
-  if (describesService) {
-    for (const kind of ['data', 'api', 'rules'] as const) {
-      if (doc.sections.some((s) => s.kind === kind)) continue;
-      const name = SECTION_HEADINGS[kind].replace(/^## /, '').replace(/ \(.*|:$/g, '');
-      issues.push({
-        code: 'missing-section',
-        severity: 'warning',
-        message: `This contract describes a service but has no ${name} section: without it the model guesses ${kind === 'data' ? 'the models' : kind === 'api' ? 'the routes' : 'the framework, storage and status codes'}.`,
+    return [
+      {
+        code: 'empty-contract',
+        severity: 'info',
+        message:
+          'The contract is empty: describe the data models, the routes and the rules (type "contract" for a skeleton).',
         span: top,
-        section: kind,
-      });
-    }
+      },
+    ];
   }
-
-  for (const p of doc.placeholders) {
-    issues.push({
+  const issues = [
+    ...missingSections(text, doc, top),
+    ...doc.placeholders.map((p): ContractIssue => ({
       code: 'placeholder',
       severity: 'warning',
       message: `Unfilled placeholder ${p.text}: replace it with the real value.`,
       span: p.span,
+    })),
+    ...routeIssues(doc),
+    ...untypedFields(doc),
+  ];
+  return issues.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+}
+
+/** A contract that describes a service needs its DATA, API and RULES sections. */
+function missingSections(text: string, doc: ContractDoc, top: Span): ContractIssue[] {
+  const describesService =
+    doc.routes.length > 0 || doc.sections.some((s) => s.kind === 'api') || SERVICE_WORDS.test(text);
+  if (!describesService) return [];
+  const issues: ContractIssue[] = [];
+  for (const kind of ['data', 'api', 'rules'] as const) {
+    if (doc.sections.some((s) => s.kind === kind)) continue;
+    const name = SECTION_HEADINGS[kind].replace(/^## /, '').replace(/ \(.*|:$/g, '');
+    issues.push({
+      code: 'missing-section',
+      severity: 'warning',
+      message: `This contract describes a service but has no ${name} section: without it the model guesses ${kind === 'data' ? 'the models' : kind === 'api' ? 'the routes' : 'the framework, storage and status codes'}.`,
+      span: top,
+      section: kind,
     });
   }
+  return issues;
+}
 
+/** Each route declared twice, and each model a route returns that the contract does not declare. */
+function routeIssues(doc: ContractDoc): ContractIssue[] {
+  const issues: ContractIssue[] = [];
   const declared = modelNames(doc);
   const seen = new Map<string, Span>();
   for (const route of doc.routes) {
@@ -100,19 +111,20 @@ export function checkContract(text: string, doc: ContractDoc = parseContract(tex
       });
     }
   }
+  return issues;
+}
 
-  for (const model of doc.models) {
-    for (const field of model.fields) {
-      if (field.type) continue;
-      issues.push({
+function untypedFields(doc: ContractDoc): ContractIssue[] {
+  return doc.models.flatMap((model) =>
+    model.fields
+      .filter((field) => !field.type)
+      .map((field): ContractIssue => ({
         code: 'field-without-type',
         severity: 'warning',
         message: `Field ${model.name}.${field.name} has no type: give it one so the model cannot guess.`,
         span: field.span,
-      });
-    }
-  }
-  return issues.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+      })),
+  );
 }
 
 /** `/tasks/{id}`, `/tasks/:id` and `/tasks/<id>/` are the same route. */

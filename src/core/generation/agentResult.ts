@@ -3,8 +3,9 @@ import { redactSecrets } from '../errors';
 import type { GenerationReport } from './pipeline';
 
 /**
- * The seed's `generate_and_write_files` result (status, model, generation_time_ms, files_written,
- * total_files, total_lines, errors) plus Turbo's extras. Metadata only: no file content.
+ * The `generate_and_write_files` result of the speed-run plugin's Turbo MCP server (status, model,
+ * generation_time_ms, files_written, total_files, total_lines, errors) plus Turbo's extras. Metadata
+ * only: no file content.
  */
 export function metadataResult(report: GenerationReport, root: string, apiKey: string | undefined) {
   const errors: string[] = [

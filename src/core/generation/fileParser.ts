@@ -2,16 +2,17 @@
  * Incremental parser for the files in a model's answer: Turbo's `<FILE path="…">…</FILE>` tags, and
  * the Markdown shapes real models send (a heading, bold, backticked or bare path line, a path in the
  * fence's info string, or a first-line comment naming the file, each with a fenced block; answerPaths.ts
- * says which lines name a file). The rules are the README's "How Turbo reads the model's answer":
+ * says which lines name a file). The rules:
  * tagged content is kept byte for byte but for the line break after the opening tag and a wrapping
  * fence, and the first `</FILE>` ends it; fenced content is every line between the fences, with nested
  * blocks and, in Markdown files, bare fences settled by what follows (markdownEnd.ts). A file is
  * emitted as soon as its end is seen; one cut off by the end of the stream is reported by `finish()`
  * and never emitted. Work is linear in the input whatever the chunk size.
  */
-import { blockFirstLine, EDIT, normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
+import { fenceRole, openingOf, type FencedBlock } from './answerOpenings';
+import { blockFirstLine, EDIT, pathMarker } from './answerPaths';
 import { CLOSE_TAGS, stripWrappingFence, TagContent } from './answerTags';
-import { cannotBeFence, fenceOf, isMarkdown, MarkdownEnd, stripEol } from './markdownEnd';
+import { cannotBeFence, isMarkdown, MarkdownEnd, stripEol } from './markdownEnd';
 import { TextCollector } from './textCollector';
 
 export { stripWrappingFence };
@@ -31,20 +32,10 @@ type Mode =
   | { kind: 'between' }
   | { kind: 'think' }
   | { kind: 'tag'; path: string }
-  /** A fenced block; no `path`: not a file, skipped, unless its first line (`fresh`) names one. */
-  | {
-      kind: 'fence';
-      path: string | undefined;
-      char: string;
-      length: number;
-      depth: number;
-      markdown: boolean;
-      fresh: boolean;
-    }
+  | FencedBlock
   /** A Markdown file after a bare fence that may close it or open an inner block (see MarkdownEnd). */
   | { kind: 'held'; path: string; end: MarkdownEnd };
 
-const OPEN_RE = /<FILE\s+path\s*=\s*(?:"([^"\r\n]*)"|'([^'\r\n]*)')\s*>/i;
 /** Past this, a line between files cannot hold a tag or a marker worth keeping whole. */
 const MAX_PROSE_LINE = 1 << 20;
 
@@ -80,14 +71,7 @@ export class FileStreamParser {
   get unfinishedAtEnd(): string | undefined {
     const mode = this.mode;
     if (mode.kind !== 'fence') return mode.kind === 'tag' ? mode.path : undefined;
-    const fence = fenceOf(this.line);
-    const closes =
-      fence !== undefined &&
-      fence.char === mode.char &&
-      fence.length >= mode.length &&
-      fence.info === '' &&
-      mode.depth === 0;
-    return closes ? undefined : mode.path;
+    return fenceRole(this.line, mode) === 'closes' && mode.depth === 0 ? undefined : mode.path;
   }
 
   /** Feeds one piece of streamed text and returns the files it completed. */
@@ -225,20 +209,19 @@ export class FileStreamParser {
       this.mode = { kind: 'between' };
       return { rest: line.slice(end + '</think>'.length) };
     }
-    const think = line.indexOf('<think>');
-    const open = OPEN_RE.exec(line);
-    if (think >= 0 && (!open || think < open.index)) {
+    const opening = openingOf(line, this.pendingPath);
+    if (opening?.kind === 'think') {
       this.mode = { kind: 'think' };
-      return { rest: line.slice(think + '<think>'.length) };
+      return { rest: opening.rest };
     }
-    if (open) {
+    if (opening?.kind === 'tag') {
       this.lastClosed = undefined;
-      this.mode = { kind: 'tag', path: normalizeStreamPath(open[1] ?? open[2] ?? '') };
+      this.mode = { kind: 'tag', path: opening.path };
       this.parts.clear();
       this.tagged.start();
       this.until = '';
       this.pendingPath = undefined;
-      return { rest: line.slice(open.index + open[0].length) };
+      return { rest: opening.rest };
     }
     if (this.lastClosed !== undefined && CLOSE_TAGS.some((tag) => line.includes(tag))) {
       this.warnings.push(
@@ -246,24 +229,20 @@ export class FileStreamParser {
       );
       this.lastClosed = undefined;
     }
-    const bare = stripEol(line);
-    const fence = fenceOf(line);
-    if (fence) {
-      const raw = pathFromInfo(fence.info) ?? this.pendingPath;
-      const path = raw === undefined ? undefined : normalizeStreamPath(raw);
+    if (opening) {
       this.pendingPath = undefined;
       this.parts.clear();
-      const markdown = path === undefined ? /^(?:md|markdown|mdx)\b/i.test(fence.info) : isMarkdown(path);
-      this.mode = { kind: 'fence', path, char: fence.char, length: fence.length, depth: 0, markdown, fresh: true };
+      this.mode = opening;
       return undefined;
     }
+    const bare = stripEol(line);
     const marker = pathMarker(bare);
     if (marker !== undefined) this.pendingPath = marker;
     else if (bare.trim() !== '') this.pendingPath = undefined;
     return undefined;
   }
 
-  private onFenceLine(line: string, mode: Extract<Mode, { kind: 'fence' }>): { file?: ParsedFile } | undefined {
+  private onFenceLine(line: string, mode: FencedBlock): { file?: ParsedFile } | undefined {
     if (mode.fresh) {
       mode.fresh = false;
       const first = blockFirstLine(stripEol(line), mode.path, mode.markdown);
@@ -277,31 +256,27 @@ export class FileStreamParser {
         return undefined;
       }
     }
-    const fence = fenceOf(line);
-    if (fence && fence.char === mode.char && fence.length >= mode.length) {
-      if (fence.info === '') {
-        if (mode.depth === 0 && mode.markdown && mode.path !== undefined) {
-          this.mode = {
-            kind: 'held',
-            path: mode.path,
-            end: new MarkdownEnd(this.parts.take(), line, mode.char, mode.length),
-          };
-          this.parts.clear();
-          return undefined;
-        }
-        if (mode.depth === 0) {
-          this.mode = { kind: 'between' };
-          const content = this.parts.take();
-          this.parts.clear();
-          return mode.path === undefined ? undefined : { file: { path: mode.path, content } };
-        }
-        mode.depth--;
-      } else {
-        mode.depth++;
-      }
-    }
+    const role = fenceRole(line, mode);
+    if (role === 'closes' && mode.depth === 0) return this.endBlock(line, mode);
+    if (role === 'closes') mode.depth--;
+    else if (role === 'opens') mode.depth++;
     if (mode.path !== undefined) this.parts.add(line);
     return undefined;
+  }
+
+  /**
+   * The fence that closes the block ends its file, but in a Markdown file a bare fence may close an inner
+   * block instead: MarkdownEnd settles that from what follows.
+   */
+  private endBlock(line: string, mode: FencedBlock): { file?: ParsedFile } | undefined {
+    const content = this.parts.take();
+    this.parts.clear();
+    if (mode.markdown && mode.path !== undefined) {
+      this.mode = { kind: 'held', path: mode.path, end: new MarkdownEnd(content, line, mode.char, mode.length) };
+      return undefined;
+    }
+    this.mode = { kind: 'between' };
+    return mode.path === undefined ? undefined : { file: { path: mode.path, content } };
   }
 
   /** Reads tagged content up to the closing tag; returns the file and what follows it, or undefined. */

@@ -1,14 +1,14 @@
-import type { CerebrasClient, ChatRequest, TimeInfo, Usage } from './client';
+import type { CerebrasClient, ChatRequest, StreamEvent, StreamOptions, TimeInfo, Usage } from './client';
 import { mapError } from './client';
 import { formatWait } from './clientErrors';
 import { classifyContinuation, continuationRequest } from './continuation';
 import { TurboError } from '../errors';
-import { FileStreamParser, type ParsedFile } from './fileParser';
+import { FileStreamParser } from './fileParser';
 import { optionalNumber } from '../inputs';
 import { costOf } from './models';
 import { DEFAULT_DENY } from './pathGuard';
 import { buildChatRequest, type PromptOptions } from './prompt';
-import { record, semaphore, settle, writeOne, type Recorded } from './pipelineWrites';
+import { WriteQueue } from './pipelineWrites';
 import type { FileSink } from './sink';
 
 export interface WrittenFile {
@@ -84,12 +84,163 @@ export interface GenerateOptions extends PromptOptions {
 export async function generate(options: GenerateOptions): Promise<GenerationReport> {
   const started = performance.now();
   const base = buildChatRequest(options.contract, options);
-  const parser = new FileStreamParser();
-  const deny = options.deny ?? DEFAULT_DENY;
   // Checked here too, whatever the face: a NaN limit once meant continuing for ever.
   const maxContinuations = optionalNumber(options.maxContinuations, 'maxContinuations', { min: 0, max: 10 }, 2);
-  const report: GenerationReport = {
-    model: base.model,
+  const run = new GenerationRun(options, base.model, started);
+  let request: ChatRequest = base;
+  for (let round = 0; ; round++) {
+    const streamed = await run.streamAnswer(request, round > 0);
+    if (!streamed || !run.cutOff() || round >= maxContinuations || run.contentChars === 0) break;
+    request = run.continuation(base);
+  }
+  return run.finish();
+}
+
+/** One generation's state: its report, the parser the answer streams through, and the writes. */
+class GenerationRun {
+  readonly report: GenerationReport;
+  private readonly parser = new FileStreamParser();
+  private readonly writes: WriteQueue;
+  private streamedChars = 0;
+  contentChars = 0;
+  private firstTokenAt: number | undefined;
+  /** Everything the model said so far, sent back as its own turn when asking it to continue. */
+  private answer = '';
+  /** The file open when this round's stream began, and (while undefined) its first characters. */
+  private openPath: string | undefined;
+  private undecided: string | undefined;
+
+  constructor(
+    private readonly options: GenerateOptions,
+    model: string,
+    private readonly started: number,
+  ) {
+    this.report = emptyReport(model);
+    // A file that lands while the stream pauses is counted now, not at the next chunk.
+    this.writes = new WriteQueue(options, options.deny ?? DEFAULT_DENY, this.report, () => this.progress());
+  }
+
+  /** Streams one request's answer into the parser; false when the stream failed (the report says why). */
+  async streamAnswer(request: ChatRequest, continuing: boolean): Promise<boolean> {
+    this.openPath = this.parser.currentPath;
+    // A continuation's first characters tell whether it resumes the open file or starts it again.
+    this.undecided = continuing && this.openPath !== undefined ? '' : undefined;
+    try {
+      for await (const event of this.options.client.stream(request, streamOptions(this.options))) {
+        if (event.type === 'end') {
+          this.recordEnd(event);
+          break;
+        }
+        this.firstTokenAt ??= performance.now();
+        this.streamedChars += event.text.length;
+        // A stream that arrives faster than it is read keeps the loop in microtasks: let the file
+        // system's callbacks in, so a finished file lands now rather than after the whole answer.
+        if (event.type === 'content' && this.readContent(event.text))
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        this.progress();
+      }
+      if (this.undecided !== undefined) this.writes.add(this.parser.push(this.undecided));
+    } catch (err) {
+      this.report.error = mapError(err);
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether the answer so far was cut off: a model that stopped inside a file was too. */
+  cutOff(): boolean {
+    // One that stopped right after a closing fence without its line break was not.
+    return this.report.finishReason === 'length' || this.parser.unfinishedAtEnd !== undefined;
+  }
+
+  /** The request that asks the model to go on where its answer was cut off. */
+  continuation(base: ChatRequest): ChatRequest {
+    this.report.continuations++;
+    const open = this.parser.currentPath;
+    this.options.onNotice?.(
+      open
+        ? `The answer was cut off inside ${open}; asking the model to continue…`
+        : 'The answer was cut off; asking the model for the rest…',
+    );
+    return continuationRequest(base, this.answer, open);
+  }
+
+  /** Ends the stream, waits for the writes and what the sink settles, and completes the report. */
+  async finish(): Promise<GenerationReport> {
+    const { report, parser } = this;
+    const end = parser.finish();
+    this.writes.add(end.files);
+    report.warnings.push(...parser.warnings);
+    if (end.unfinished) report.unfinished.push(end.unfinished.path);
+    if (!report.error) checkCompleteness(report, this.contentChars, this.writes.parsed);
+
+    await this.writes.written();
+    report.streamMs = Math.round(performance.now() - this.started);
+    await this.writes.settle();
+    report.costUsd = costOf(report.model, report.usage);
+    report.durationMs = Math.round(performance.now() - this.started);
+    this.progress(report.usage?.completion_tokens);
+    return report;
+  }
+
+  /** Reads a piece of the answer; true when it completed a file. */
+  private readContent(text: string): boolean {
+    this.contentChars += text.length;
+    this.answer += text;
+    const before = this.writes.parsed;
+    if (this.undecided !== undefined) {
+      this.undecided += text;
+      const how = classifyContinuation(this.undecided, this.openPath as string);
+      if (!how) return false;
+      if (how === 'restart') {
+        this.parser.abandon();
+        this.options.onNotice?.(`The model restarted ${this.openPath}.`);
+      }
+      text = this.undecided;
+      this.undecided = undefined;
+    }
+    this.writes.add(this.parser.push(text));
+    return this.writes.parsed !== before;
+  }
+
+  private recordEnd(event: Extract<StreamEvent, { type: 'end' }>): void {
+    this.report.finishReason = event.finishReason;
+    this.report.usage = addUsage(this.report.usage, event.usage);
+    this.report.timeInfo = event.timeInfo;
+    if (event.model) this.report.model = event.model;
+  }
+
+  private progress(tokens?: number): void {
+    if (!this.options.onProgress) return;
+    const now = performance.now();
+    const est = tokens ?? Math.ceil(this.streamedChars / 4);
+    const genMs = this.firstTokenAt === undefined ? 0 : now - this.firstTokenAt;
+    this.options.onProgress({
+      tokens: est,
+      tokensPerSecond: genMs > 50 ? (est * 1000) / genMs : 0,
+      filesWritten: this.report.files.length,
+      elapsedMs: now - this.started,
+      currentFile: this.parser.currentPath,
+    });
+  }
+}
+
+/** The client's stream options: the signal, and each retry told as a notice. */
+function streamOptions(options: GenerateOptions): StreamOptions {
+  return {
+    signal: options.signal,
+    onRetry: (r) =>
+      options.onNotice?.(
+        `${r.reason} Retrying (attempt ${r.attempt} of ${r.attempts}) ${r.waitMs < 50 ? 'now' : `in ${formatWait(r.waitMs)}`}…`,
+      ),
+    onRetrySent: (r) =>
+      options.onNotice?.(`Sent again (attempt ${r.attempt} of ${r.attempts}); waiting for the answer…`),
+  };
+}
+
+function emptyReport(model: string): GenerationReport {
+  return {
+    model,
     files: [],
     rejected: [],
     warnings: [],
@@ -104,131 +255,6 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
     durationMs: 0,
     error: undefined,
   };
-
-  // Files are written as they complete, up to the sink's concurrency at once (a repeated path waits
-  // for its earlier version); outcomes are recorded in stream order.
-  let writes: Promise<void> = Promise.resolve();
-  let filesParsed = 0;
-  const slots = semaphore(options.sink.concurrency ?? 1);
-  const byPath = new Map<string, Promise<unknown>>();
-  const recorded: Recorded = { report, byPath: new Map() };
-  const enqueue = (files: ParsedFile[]) => {
-    for (const file of files) {
-      filesParsed++;
-      const before = byPath.get(file.path) ?? Promise.resolve();
-      const done = before.then(() => slots.run(() => writeOne(file, options, deny)));
-      const settled = done.catch(() => undefined);
-      byPath.set(file.path, settled);
-      // Forgotten once written, unless repeated meanwhile: 100,000 files need not stay reachable.
-      void settled.then(() => byPath.get(file.path) === settled && byPath.delete(file.path));
-      writes = writes.then(async () => {
-        record(await done, options, recorded);
-        // A file that lands while the stream pauses is counted now, not at the next chunk.
-        progress();
-      });
-    }
-  };
-
-  let streamedChars = 0;
-  let contentChars = 0;
-  let firstTokenAt: number | undefined;
-  const progress = (tokens?: number) => {
-    if (!options.onProgress) return;
-    const now = performance.now();
-    const est = tokens ?? Math.ceil(streamedChars / 4);
-    const genMs = firstTokenAt === undefined ? 0 : now - firstTokenAt;
-    options.onProgress({
-      tokens: est,
-      tokensPerSecond: genMs > 50 ? (est * 1000) / genMs : 0,
-      filesWritten: report.files.length,
-      elapsedMs: now - started,
-      currentFile: parser.currentPath,
-    });
-  };
-
-  /** Everything the model said so far, sent back as its own turn when asking it to continue. */
-  let answer = '';
-  let request: ChatRequest = base;
-  for (let round = 0; ; round++) {
-    const openPath = parser.currentPath;
-    // A continuation's first characters tell whether it resumes the open file or starts it again.
-    let undecided = round > 0 && openPath !== undefined ? '' : undefined;
-    const feed = (text: string) => {
-      if (undecided !== undefined) {
-        undecided += text;
-        const how = classifyContinuation(undecided, openPath as string);
-        if (!how) return;
-        if (how === 'restart') {
-          parser.abandon();
-          options.onNotice?.(`The model restarted ${openPath}.`);
-        }
-        text = undecided;
-        undecided = undefined;
-      }
-      enqueue(parser.push(text));
-    };
-    try {
-      for await (const event of options.client.stream(request, {
-        signal: options.signal,
-        onRetry: (r) =>
-          options.onNotice?.(
-            `${r.reason} Retrying (attempt ${r.attempt} of ${r.attempts}) ${r.waitMs < 50 ? 'now' : `in ${formatWait(r.waitMs)}`}…`,
-          ),
-        onRetrySent: (r) =>
-          options.onNotice?.(`Sent again (attempt ${r.attempt} of ${r.attempts}); waiting for the answer…`),
-      })) {
-        if (event.type === 'end') {
-          report.finishReason = event.finishReason;
-          report.usage = addUsage(report.usage, event.usage);
-          report.timeInfo = event.timeInfo;
-          if (event.model) report.model = event.model;
-          break;
-        }
-        firstTokenAt ??= performance.now();
-        streamedChars += event.text.length;
-        if (event.type === 'content') {
-          contentChars += event.text.length;
-          answer += event.text;
-          const before = filesParsed;
-          feed(event.text);
-          // A stream that arrives faster than it is read keeps the loop in microtasks: let the file
-          // system's callbacks in, so a finished file lands now rather than after the whole answer.
-          if (filesParsed !== before) await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        progress();
-      }
-      if (undecided !== undefined) enqueue(parser.push(undecided));
-    } catch (err) {
-      report.error = mapError(err);
-      break;
-    }
-    // A model that stopped inside a file was cut off too; one that stopped right after a closing
-    // fence without its line break was not.
-    const cutOff = report.finishReason === 'length' || parser.unfinishedAtEnd !== undefined;
-    if (!cutOff || round >= maxContinuations || contentChars === 0) break;
-    report.continuations++;
-    const open = parser.currentPath;
-    options.onNotice?.(
-      open
-        ? `The answer was cut off inside ${open}; asking the model to continue…`
-        : 'The answer was cut off; asking the model for the rest…',
-    );
-    request = continuationRequest(base, answer, open);
-  }
-
-  const end = parser.finish();
-  enqueue(end.files);
-  report.warnings.push(...parser.warnings);
-  if (end.unfinished) report.unfinished.push(end.unfinished.path);
-  if (!report.error) checkCompleteness(report, contentChars, filesParsed);
-
-  await writes;
-  report.streamMs = Math.round(performance.now() - started);
-  await settle(options, recorded);
-  report.costUsd = costOf(report.model, report.usage);
-  report.durationMs = Math.round(performance.now() - started);
-  progress(report.usage?.completion_tokens);
-  return report;
 }
 
 function checkCompleteness(report: GenerationReport, contentChars: number, filesParsed: number): void {

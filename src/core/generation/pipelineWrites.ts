@@ -19,11 +19,56 @@ interface WriteResult {
   error?: TurboError;
 }
 
-export async function writeOne(
-  file: ParsedFile,
-  options: GenerateOptions,
-  deny: readonly string[],
-): Promise<WriteResult> {
+/**
+ * Files are written as they complete, up to the sink's concurrency at once (a repeated path waits
+ * for its earlier version); outcomes are recorded in stream order, and `onRecorded` told after each.
+ */
+export class WriteQueue {
+  /** Files handed over so far. */
+  parsed = 0;
+  private writes: Promise<void> = Promise.resolve();
+  private readonly slots: ReturnType<typeof semaphore>;
+  private readonly byPath = new Map<string, Promise<unknown>>();
+  private readonly recorded: Recorded;
+
+  constructor(
+    private readonly options: GenerateOptions,
+    private readonly deny: readonly string[],
+    report: GenerationReport,
+    private readonly onRecorded: () => void,
+  ) {
+    this.slots = semaphore(options.sink.concurrency ?? 1);
+    this.recorded = { report, byPath: new Map() };
+  }
+
+  add(files: ParsedFile[]): void {
+    for (const file of files) {
+      this.parsed++;
+      const before = this.byPath.get(file.path) ?? Promise.resolve();
+      const done = before.then(() => this.slots.run(() => writeOne(file, this.options, this.deny)));
+      const settled = done.catch(() => undefined);
+      this.byPath.set(file.path, settled);
+      // Forgotten once written, unless repeated meanwhile: 100,000 files need not stay reachable.
+      void settled.then(() => this.byPath.get(file.path) === settled && this.byPath.delete(file.path));
+      this.writes = this.writes.then(async () => {
+        record(await done, this.options, this.recorded);
+        this.onRecorded();
+      });
+    }
+  }
+
+  /** Resolves once every file added so far is written and recorded. */
+  written(): Promise<void> {
+    return this.writes;
+  }
+
+  /** Lets the sink settle what it held back, once everything is written. */
+  settle(): Promise<void> {
+    return settle(this.options, this.recorded);
+  }
+}
+
+async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readonly string[]): Promise<WriteResult> {
   const verdict = checkRelativePath(file.path, deny);
   if (!verdict.ok) return { file, outcome: { status: 'rejected', reason: verdict.reason } };
   const guarded = { path: verdict.path, content: file.content };
@@ -42,7 +87,7 @@ export async function writeOne(
 }
 
 /** At most `limit` tasks at once; a finished task hands its slot straight to the next in line. */
-export function semaphore(limit: number) {
+function semaphore(limit: number) {
   let active = 0;
   const waiting: (() => void)[] = [];
   return {
@@ -61,12 +106,12 @@ export function semaphore(limit: number) {
 }
 
 /** The report and, by path, what it lists: a file repeated by the model is found without a search. */
-export interface Recorded {
+interface Recorded {
   report: GenerationReport;
   byPath: Map<string, WrittenFile>;
 }
 
-export function record({ file, outcome, error }: WriteResult, options: GenerateOptions, recorded: Recorded): void {
+function record({ file, outcome, error }: WriteResult, options: GenerateOptions, recorded: Recorded): void {
   const { report } = recorded;
   report.error ??= error;
   if (outcome.status === 'deferred') return;
@@ -92,7 +137,7 @@ export function record({ file, outcome, error }: WriteResult, options: GenerateO
 }
 
 /** Lets the sink settle what it held back (one question about existing files, or a preview). */
-export async function settle(options: GenerateOptions, recorded: Recorded): Promise<void> {
+async function settle(options: GenerateOptions, recorded: Recorded): Promise<void> {
   const report = recorded.report;
   if (!options.sink.settle) return;
   let settlement: Settlement;

@@ -5,8 +5,8 @@ export const DEFAULT_MODEL = 'gpt-oss-120b';
 export const DEFAULT_MAX_COMPLETION_TOKENS = 32_768;
 
 /**
- * The system prompt asks for the same `<FILE path="…">` blocks as the seed's MCP server, so
- * contracts written for it keep working unchanged.
+ * The system prompt asks for `<FILE path="…">` blocks, as the speed-run plugin's Turbo MCP
+ * server does, so contracts written for it keep working unchanged.
  */
 export const SYSTEM_PROMPT = `You are an expert software engineer. Implement exactly what the user's contract specifies.
 

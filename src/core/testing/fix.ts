@@ -98,6 +98,14 @@ export interface FileChange {
 
 export type FixPlan = { ok: true; changes: FileChange[] } | { ok: false; problems: string[] };
 
+/** A file the edits change: its name, its text before them, and its text now. */
+interface EditedText {
+  rel: string;
+  absPath: string;
+  before: string | undefined;
+  now: string;
+}
+
 /**
  * Checks every edit against the current files (read through `readFile`, which the editor answers
  * from open documents) and returns the changes only when all of them apply.
@@ -110,63 +118,13 @@ export async function planEdits(
 ): Promise<FixPlan> {
   const problems: string[] = [];
   // Keyed by where the file really is: two names of one file (a symlink beside its target) are one text.
-  const texts = new Map<string, { rel: string; absPath: string; before: string | undefined; now: string }>();
+  const texts = new Map<string, EditedText>();
   const refused = new Set<string>();
   for (const edit of edits) {
-    const verdict = checkRelativePath(edit.file, deny);
-    if (!verdict.ok) {
-      problems.push(`${edit.file}: refused (${verdict.reason})`);
-      continue;
-    }
-    let rel = verdict.path;
-    const real = await checkRealLocation(root, rel, undefined, deny);
-    if (!real.ok) {
-      problems.push(`${rel}: refused (${real.reason})`);
-      continue;
-    }
-    const key = real.realPath;
-    if (refused.has(key)) continue;
-    let entry = texts.get(key);
-    if (entry) rel = entry.rel;
-    else {
-      const absPath = path.join(root, rel);
-      const before = await readFile(absPath);
-      // Unreadable is not missing: a binary or non-UTF-8 file is refused, never replaced or damaged.
-      const why = before === undefined ? await whyNotText(absPath, rel) : undefined;
-      if (why) {
-        refused.add(key);
-        problems.push(why);
-        continue;
-      }
-      entry = { rel, absPath, before, now: before ?? '' };
-      texts.set(key, entry);
-    }
-    if (entry.before === undefined && entry.now === '' && edit.search === '') {
-      entry.now = edit.replace;
-      continue;
-    }
-    if (entry.before === undefined && entry.now === '') {
-      problems.push(`${rel}: the file does not exist`);
-      continue;
-    }
-    const crlf = entry.now.includes('\r\n');
-    let search = crlf ? edit.search.replace(/\n/g, '\r\n') : edit.search;
-    let replace = crlf ? edit.replace.replace(/\n/g, '\r\n') : edit.replace;
-    let count = search === '' ? 0 : occurrences(entry.now, search);
-    // The blocks end every line with a newline; the file's last line may have none.
-    const eol = crlf ? '\r\n' : '\n';
-    if (count === 0 && search.endsWith(eol) && entry.now.endsWith(search.slice(0, -eol.length))) {
-      search = search.slice(0, -eol.length);
-      replace = replace.endsWith(eol) ? replace.slice(0, -eol.length) : replace;
-      count = occurrences(entry.now, search);
-    }
-    if (count !== 1) {
-      problems.push(
-        `${rel}: the SEARCH text ${count === 0 ? 'does not occur in the file' : `occurs ${count} times, not once`}: ${preview(edit.search)}`,
-      );
-      continue;
-    }
-    entry.now = entry.now.replace(search, () => replace);
+    const target = await editTarget(root, edit, deny, readFile, { texts, refused, problems });
+    if (!target) continue;
+    const problem = applyEdit(target, edit);
+    if (problem) problems.push(problem);
   }
   if (problems.length) return { ok: false, problems };
   const changes: FileChange[] = [];
@@ -176,6 +134,71 @@ export async function planEdits(
   }
   if (changes.length === 0) return { ok: false, problems: ['the edits change nothing'] };
   return { ok: true, changes };
+}
+
+/**
+ * The text an edit applies to: the path checked against the deny list and where it really leads,
+ * and the file read once however many edits name it. Undefined (with the problem noted) when refused.
+ */
+async function editTarget(
+  root: string,
+  edit: SearchReplace,
+  deny: readonly string[],
+  readFile: (absPath: string) => Promise<string | undefined>,
+  plan: { texts: Map<string, EditedText>; refused: Set<string>; problems: string[] },
+): Promise<EditedText | undefined> {
+  const verdict = checkRelativePath(edit.file, deny);
+  if (!verdict.ok) {
+    plan.problems.push(`${edit.file}: refused (${verdict.reason})`);
+    return undefined;
+  }
+  const rel = verdict.path;
+  const real = await checkRealLocation(root, rel, undefined, deny);
+  if (!real.ok) {
+    plan.problems.push(`${rel}: refused (${real.reason})`);
+    return undefined;
+  }
+  const key = real.realPath;
+  if (plan.refused.has(key)) return undefined;
+  const known = plan.texts.get(key);
+  if (known) return known;
+  const absPath = path.join(root, rel);
+  const before = await readFile(absPath);
+  // Unreadable is not missing: a binary or non-UTF-8 file is refused, never replaced or damaged.
+  const why = before === undefined ? await whyNotText(absPath, rel) : undefined;
+  if (why) {
+    plan.refused.add(key);
+    plan.problems.push(why);
+    return undefined;
+  }
+  const entry = { rel, absPath, before, now: before ?? '' };
+  plan.texts.set(key, entry);
+  return entry;
+}
+
+/** Applies one edit to the text; the problem when it cannot (its SEARCH must occur exactly once). */
+function applyEdit(entry: EditedText, edit: SearchReplace): string | undefined {
+  const rel = entry.rel;
+  if (entry.before === undefined && entry.now === '') {
+    if (edit.search !== '') return `${rel}: the file does not exist`;
+    entry.now = edit.replace;
+    return undefined;
+  }
+  const crlf = entry.now.includes('\r\n');
+  let search = crlf ? edit.search.replace(/\n/g, '\r\n') : edit.search;
+  let replace = crlf ? edit.replace.replace(/\n/g, '\r\n') : edit.replace;
+  let count = search === '' ? 0 : occurrences(entry.now, search);
+  // The blocks end every line with a newline; the file's last line may have none.
+  const eol = crlf ? '\r\n' : '\n';
+  if (count === 0 && search.endsWith(eol) && entry.now.endsWith(search.slice(0, -eol.length))) {
+    search = search.slice(0, -eol.length);
+    replace = replace.endsWith(eol) ? replace.slice(0, -eol.length) : replace;
+    count = occurrences(entry.now, search);
+  }
+  if (count !== 1)
+    return `${rel}: the SEARCH text ${count === 0 ? 'does not occur in the file' : `occurs ${count} times, not once`}: ${preview(edit.search)}`;
+  entry.now = entry.now.replace(search, () => replace);
+  return undefined;
 }
 
 function occurrences(text: string, search: string): number {

@@ -32,86 +32,113 @@ const TRACE_ENTRY = /([\w./-]+\.go):(\d+)/g;
  * says which line of the test called the helper that failed. Also panics and build errors.
  */
 export function parseGo(output: string, root: string): ParsedTestOutput {
-  const lines = splitLines(output);
-  const failures: TestFailure[] = [];
-  const module = goModule(root);
-  let tests = new Map<string, Test>();
-  let current: Test | undefined;
-  let passed = 0;
-  let inPanic = false;
-  const named = (name: string) => {
-    let t = tests.get(name);
-    if (!t) tests.set(name, (t = { name, messages: [], failed: false, frames: [] }));
-    return t;
-  };
-  const flush = (importPath: string | undefined) => {
-    const dir = packageDir(importPath, module);
-    for (const t of tests.values()) {
-      const failure = t.failed ? readTest(t, dir, root) : undefined;
-      if (failure) failures.push(failure);
-    }
-    tests = new Map();
-    current = undefined;
-  };
-  for (const line of lines) {
-    let m: RegExpExecArray | null;
+  const reader = new GoOutputReader(root);
+  for (const line of splitLines(output)) reader.read(line);
+  return reader.end();
+}
+
+/** Reads `go test` output line by line; a package's failures are read when its `ok`/`FAIL` line ends it. */
+class GoOutputReader {
+  private readonly failures: TestFailure[] = [];
+  private readonly module: string | undefined;
+  private tests = new Map<string, Test>();
+  /** The test whose output the lines are. */
+  private current: Test | undefined;
+  private passed = 0;
+  private inPanic = false;
+
+  constructor(private readonly root: string) {
+    this.module = goModule(root);
+  }
+
+  read(line: string): void {
     // Cheap checks first: most lines of a long run are none of these.
     const goFile = line.includes('.go:');
-    if (line.startsWith('=== ')) {
-      // RUN, CONT and NAME say whose output follows; PAUSE and an empty CONT say nobody's.
-      m = /^=== (RUN|CONT|NAME)\s+(\S+)/.exec(line);
-      current = m ? named(m[2]) : undefined;
-      continue;
+    if (line.startsWith('=== ')) return this.follow(line);
+    if (line.includes('--- ') && this.readResult(line)) return;
+    if ((line.startsWith('FAIL') || line.startsWith('ok')) && this.readPackageEnd(line)) return;
+    if (!this.inPanic && line.startsWith('panic: ') && this.readPanic(line)) return;
+    if (this.inPanic) return this.readPanicFrame(line, goFile);
+    if (goFile && this.current && this.readMessage(line)) return;
+    if (this.current && (line.startsWith('        ') || line.startsWith('\t')))
+      return this.continueMessage(this.current, line);
+    if (goFile) this.readBuildError(line);
+  }
+
+  end(): ParsedTestOutput {
+    if (this.tests.size) this.flush(undefined);
+    const failures = this.failures;
+    return { runner: 'go', failures, passed: this.passed || undefined, failed: failures.length };
+  }
+
+  /** RUN, CONT and NAME say whose output follows; PAUSE and an empty CONT say nobody's. */
+  private follow(line: string): void {
+    const m = /^=== (RUN|CONT|NAME)\s+(\S+)/.exec(line);
+    this.current = m ? this.named(m[2]) : undefined;
+  }
+
+  /** `--- FAIL: TestX` (or PASS, SKIP). */
+  private readResult(line: string): boolean {
+    const m = /^\s*--- (FAIL|PASS|SKIP): (\S+)/.exec(line);
+    if (!m) return false;
+    if (m[1] === 'PASS') this.passed++;
+    // Without -v (and before Go 1.14) a failed test's messages follow its --- FAIL line.
+    this.current = m[1] === 'FAIL' ? this.named(m[2]) : undefined;
+    if (this.current) this.current.failed = true;
+    return true;
+  }
+
+  /** `ok <import path> 0.1s` or `FAIL <import path> …` ends a package. */
+  private readPackageEnd(line: string): boolean {
+    const m =
+      /^(?:FAIL|ok)\s+(\S+)\s+(?:[\d.]+s|\(cached\))/.exec(line) ??
+      /^FAIL\s+(\S+) \[(?:build|setup) failed\]/.exec(line);
+    if (!m) return false;
+    this.flush(m[1]);
+    this.inPanic = false;
+    return true;
+  }
+
+  private readPanic(line: string): boolean {
+    const m = /^panic: (.*?)(?: \[recovered\])?$/.exec(line);
+    if (!m) return false;
+    this.inPanic = true;
+    const t = this.current ?? [...this.tests.values()].at(-1);
+    if (t) {
+      t.panic = `panic: ${m[1]}`;
+      t.failed = true;
     }
-    if (line.includes('--- ') && (m = /^\s*--- (FAIL|PASS|SKIP): (\S+)/.exec(line))) {
-      if (m[1] === 'PASS') passed++;
-      // Without -v (and before Go 1.14) a failed test's messages follow its --- FAIL line.
-      current = m[1] === 'FAIL' ? named(m[2]) : undefined;
-      if (current) current.failed = true;
-      continue;
-    }
-    if (
-      (line.startsWith('FAIL') || line.startsWith('ok')) &&
-      ((m = /^(?:FAIL|ok)\s+(\S+)\s+(?:[\d.]+s|\(cached\))/.exec(line)) ||
-        (m = /^FAIL\s+(\S+) \[(?:build|setup) failed\]/.exec(line)))
-    ) {
-      flush(m[1]);
-      inPanic = false;
-      continue;
-    }
-    if (!inPanic && line.startsWith('panic: ') && (m = /^panic: (.*?)(?: \[recovered\])?$/.exec(line))) {
-      inPanic = true;
-      const t = current ?? [...tests.values()].at(-1);
-      if (t) {
-        t.panic = `panic: ${m[1]}`;
-        t.failed = true;
-      }
-      continue;
-    }
-    if (inPanic) {
-      // Goroutine frames: a tab, the absolute file (maybe another machine's), its line and an offset. Innermost first.
-      const frame = goFile && line.startsWith('\t') ? /^\t(.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line) : null;
-      const t = current ?? [...tests.values()].at(-1);
-      const file = frame && t && locate(root, frame[1]);
-      if (frame && t && file) t.frames.unshift({ file, line: Number(frame[2]), column: 1 });
-      continue;
-    }
-    if (goFile && current && (m = MESSAGE.exec(line))) {
-      current.messages.push({ file: m[1], line: Number(m[2]), text: m[3] ?? '' });
-      continue;
-    }
-    // Lines under a message (or, from testify before 2016, a message with no place of its own).
-    if (current && (line.startsWith('        ') || line.startsWith('\t'))) {
-      const last = current.messages.at(-1);
-      if (last) last.text += `\n${line.trim()}`;
-      else if (current.failed) current.messages.push({ file: undefined, line: 0, text: line.trim() });
-      continue;
-    }
-    // A build error: `pkg/calc/calc.go:10:2: undefined: x` (older Go: no column), relative to where go ran.
-    const build = goFile ? BUILD_ERROR.exec(line) : null;
-    const buildFile = build && locate(root, build[1]);
+    return true;
+  }
+
+  /** Goroutine frames: a tab, the absolute file (maybe another machine's), its line and an offset. Innermost first. */
+  private readPanicFrame(line: string, goFile: boolean): void {
+    const frame = goFile && line.startsWith('\t') ? /^\t(.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(line) : null;
+    const t = this.current ?? [...this.tests.values()].at(-1);
+    const file = frame && t && locate(this.root, frame[1]);
+    if (frame && t && file) t.frames.unshift({ file, line: Number(frame[2]), column: 1 });
+  }
+
+  private readMessage(line: string): boolean {
+    const m = MESSAGE.exec(line);
+    if (!m) return false;
+    this.current!.messages.push({ file: m[1], line: Number(m[2]), text: m[3] ?? '' });
+    return true;
+  }
+
+  /** A line under a message (or, from testify before 2016, a message with no place of its own). */
+  private continueMessage(current: Test, line: string): void {
+    const last = current.messages.at(-1);
+    if (last) last.text += `\n${line.trim()}`;
+    else if (current.failed) current.messages.push({ file: undefined, line: 0, text: line.trim() });
+  }
+
+  /** A build error: `pkg/calc/calc.go:10:2: undefined: x` (older Go: no column), relative to where go ran. */
+  private readBuildError(line: string): void {
+    const build = BUILD_ERROR.exec(line);
+    const buildFile = build && locate(this.root, build[1]);
     if (build && buildFile) {
-      failures.push({
+      this.failures.push({
         location: { file: buildFile, line: Number(build[2]), column: Number(build[3] ?? 1) },
         message: shorten(build[4]),
         test: undefined,
@@ -119,8 +146,23 @@ export function parseGo(output: string, root: string): ParsedTestOutput {
       });
     }
   }
-  if (tests.size) flush(undefined);
-  return { runner: 'go', failures, passed: passed || undefined, failed: failures.length };
+
+  private named(name: string): Test {
+    let t = this.tests.get(name);
+    if (!t) this.tests.set(name, (t = { name, messages: [], failed: false, frames: [] }));
+    return t;
+  }
+
+  /** Reads the failed tests of the package that just ended. */
+  private flush(importPath: string | undefined): void {
+    const dir = packageDir(importPath, this.module);
+    for (const t of this.tests.values()) {
+      const failure = t.failed ? readTest(t, dir, this.root) : undefined;
+      if (failure) this.failures.push(failure);
+    }
+    this.tests = new Map();
+    this.current = undefined;
+  }
 }
 
 /**

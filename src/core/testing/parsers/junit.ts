@@ -110,8 +110,14 @@ function readCases(xml: string, onCase: (testcase: TestCase) => void): void {
     } else if (current && depth === caseDepth + 1) text = undefined;
     depth--;
   });
-  // Keep reading past an error (an undefined entity, a stray character); stop at the first few
-  // hundred, which is not a report any more.
+  readLeniently(parser, xml);
+}
+
+/**
+ * Keeps reading past an error (an undefined entity, a stray character); stops at the first few
+ * hundred, which is not a report any more.
+ */
+function readLeniently(parser: SaxesParser<{ xmlns: false; position: false }>, xml: string): void {
   let errors = 0;
   parser.on('error', () => {
     if (++errors > 200) throw new StopReading();

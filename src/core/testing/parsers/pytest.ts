@@ -48,6 +48,32 @@ function readBlock(
   root: string,
   nodeIds: Map<string, string>,
 ): TestFailure | undefined {
+  const { frames, errors } = readTraceback(block, root);
+  // The message: the assertion with its `where` explanations, or the exception's last line.
+  const assertion = errors.findIndex((l) => /^assert\b/.test(l) || /^AssertionError\b/.test(l));
+  const text =
+    assertion >= 0
+      ? errors.slice(assertion, assertion + 4).join('\n')
+      : errors.filter((l) => !/^\s*[~^]+\s*$/.test(l) && !/^File "/.test(l)).at(-1);
+  const message = shorten(text || title);
+  const collecting = /^ERROR collecting (.+)$/.exec(title);
+  const name = title.replace(/^ERROR at (?:setup|teardown) of /, '');
+  const test = collecting ? collecting[1] : (nodeIds.get(name) ?? name);
+  if (frames.length === 0) return undefined;
+  // pytest's traceback starts at the test function (or the fixture, or the collected module's
+  // import): that line is the failure's place, wherever it raised (a helper, project code).
+  const deepest = frames.at(-1)!;
+  const related = deepest !== frames[0] ? [{ ...deepest, message: `raised here: ${message}` }] : [];
+  return failureAt(
+    { location: frames[0], related },
+    message,
+    test,
+    assertion >= 0 ? expectedActual(errors[assertion]) : undefined,
+  );
+}
+
+/** A block's traceback: its frames, outermost first, and the `E` lines of the last one that has them. */
+function readTraceback(block: string[], root: string): { frames: SourceLocation[]; errors: string[] } {
   const frames: SourceLocation[] = [];
   const errors: string[] = [];
   let lastErrors: string[] = [];
@@ -55,15 +81,7 @@ function readBlock(
     const line = block[j];
     const quoted = QUOTED_FILE.exec(line);
     if (quoted) {
-      const file = locate(root, quoted[1]);
-      if (file) {
-        const caret = block.slice(j + 1, j + 4).find((l) => /^E\s+\^/.test(l));
-        const code = block[j + 1];
-        // Python prints the line without its indentation: the caret's column is counted from the code.
-        const column =
-          caret && code ? caret.indexOf('^') - code.slice(1).search(/\S/) + indentation(file, Number(quoted[2])) : 1;
-        addFrame(frames, file, Number(quoted[2]), Math.max(1, column));
-      }
+      addQuotedFrame(frames, block, j, locate(root, quoted[1]), Number(quoted[2]));
       continue;
     }
     if (line.startsWith('E ')) {
@@ -81,28 +99,23 @@ function readBlock(
       addFrame(frames, locate(root, entry.file), entry.line);
     }
   }
-  if (errors.length) lastErrors = errors;
-  // The message: the assertion with its `where` explanations, or the exception's last line.
-  const assertion = lastErrors.findIndex((l) => /^assert\b/.test(l) || /^AssertionError\b/.test(l));
-  const text =
-    assertion >= 0
-      ? lastErrors.slice(assertion, assertion + 4).join('\n')
-      : lastErrors.filter((l) => !/^\s*[~^]+\s*$/.test(l) && !/^File "/.test(l)).at(-1);
-  const message = shorten(text || title);
-  const collecting = /^ERROR collecting (.+)$/.exec(title);
-  const name = title.replace(/^ERROR at (?:setup|teardown) of /, '');
-  const test = collecting ? collecting[1] : (nodeIds.get(name) ?? name);
-  if (frames.length === 0) return undefined;
-  // pytest's traceback starts at the test function (or the fixture, or the collected module's
-  // import): that line is the failure's place, wherever it raised (a helper, project code).
-  const deepest = frames.at(-1)!;
-  const related = deepest !== frames[0] ? [{ ...deepest, message: `raised here: ${message}` }] : [];
-  return failureAt(
-    { location: frames[0], related },
-    message,
-    test,
-    assertion >= 0 ? expectedActual(lastErrors[assertion]) : undefined,
-  );
+  return { frames, errors: errors.length ? errors : lastErrors };
+}
+
+/** The place a quoted `SyntaxError` names, at the column of the caret under its code. */
+function addQuotedFrame(
+  frames: SourceLocation[],
+  block: string[],
+  j: number,
+  file: string | undefined,
+  line: number,
+): void {
+  if (!file) return;
+  const caret = block.slice(j + 1, j + 4).find((l) => /^E\s+\^/.test(l));
+  const code = block[j + 1];
+  // Python prints the line without its indentation: the caret's column is counted from the code.
+  const column = caret && code ? caret.indexOf('^') - code.slice(1).search(/\S/) + indentation(file, line) : 1;
+  addFrame(frames, file, line, Math.max(1, column));
 }
 
 /** A frame, unless the same line was the last one (a setup error names its test's line twice). */

@@ -15,68 +15,93 @@ export function parseUnittest(output: string, root: string): ParsedTestOutput {
   for (let i = 0; i < lines.length; i++) {
     const header = HEADER.exec(lines[i]);
     if (!header) continue;
-    const test = testName(header);
-    const frames: SourceLocation[] = [];
-    let j = i + 1;
-    // A test with a docstring has its first line printed between the header and the rule.
-    if (!RULE.test(lines[j] ?? '') && RULE.test(lines[j + 1] ?? '')) j++;
-    if (/^-{20,}$/.test(lines[j] ?? '')) j++;
-    let exception = -1;
-    let indented = true;
-    // The block runs to the next ===== (another failure) or ----- (the totals).
-    const start = j;
-    for (; j < lines.length && !RULE.test(lines[j]); j++) {
-      const line = lines[j];
-      const frame = FRAME.exec(line);
-      if (frame) {
-        const file = locate(root, frame[1]);
-        if (file) frames.push({ file, line: Number(frame[2]), column: 1 });
-        // A SyntaxError's frame has no function; the caret under its code gives the column.
-        if (file && !frame[3]) caretColumn(lines, j, frames[frames.length - 1]);
-        indented = true;
-        continue;
-      }
-      const isIndented = /^\s/.test(line);
-      // The exception starts at the first unindented line after the frames (the last one when chained).
-      if (line.trim() && !isIndented && indented && !/^(Traceback|During handling|The above exception)/.test(line))
-        exception = j;
-      indented = isIndented || !line.trim();
-    }
-    const text = exception >= 0 ? lines.slice(exception, j).filter((l) => l.trim()) : [];
-    const message = shorten(
-      text.slice(0, 4).join('\n') ||
-        lines
-          .slice(start, j)
-          .filter((l) => l.trim())
-          .at(-1) ||
-        `${header[1]} in ${header[2]}`,
-    );
-    const placed = placeFailure(frames, message, root);
-    if (placed) {
-      // assertEqual(first, second) prints `first != second`; the first is the value under test.
-      const values = /^AssertionError: (.+?) != (.+)$/.exec(text[0] ?? '');
-      failures.push(
-        failureAt(
-          placed,
-          message,
-          test,
-          values && !values[2].includes(' != ') ? { expected: values[2], actual: values[1] } : undefined,
-        ),
-      );
-    }
-    i = j - 1;
+    const traceback = readTraceback(lines, tracebackStart(lines, i + 1), root);
+    const failure = failureOf(header, lines, traceback, root);
+    if (failure) failures.push(failure);
+    i = traceback.end - 1;
   }
+  return { runner: 'unittest', failures, ...totals(output) };
+}
+
+/** The line after the header's rule (a test with a docstring has its first line printed before the rule). */
+function tracebackStart(lines: string[], j: number): number {
+  if (!RULE.test(lines[j] ?? '') && RULE.test(lines[j + 1] ?? '')) j++;
+  if (/^-{20,}$/.test(lines[j] ?? '')) j++;
+  return j;
+}
+
+/**
+ * A failure's traceback, lines `start` to `end` (the next ===== of another failure, or the ----- of the
+ * totals): its frames, and where the exception starts (the first unindented line after the frames, the
+ * last one when chained), or -1.
+ */
+interface Traceback {
+  start: number;
+  end: number;
+  frames: SourceLocation[];
+  exception: number;
+}
+
+function readTraceback(lines: string[], start: number, root: string): Traceback {
+  const frames: SourceLocation[] = [];
+  let exception = -1;
+  let indented = true;
+  let j = start;
+  for (; j < lines.length && !RULE.test(lines[j]); j++) {
+    const line = lines[j];
+    const frame = FRAME.exec(line);
+    if (frame) {
+      const file = locate(root, frame[1]);
+      if (file) frames.push({ file, line: Number(frame[2]), column: 1 });
+      // A SyntaxError's frame has no function; the caret under its code gives the column.
+      if (file && !frame[3]) caretColumn(lines, j, frames[frames.length - 1]);
+      indented = true;
+      continue;
+    }
+    const isIndented = /^\s/.test(line);
+    if (line.trim() && !isIndented && indented && !/^(Traceback|During handling|The above exception)/.test(line))
+      exception = j;
+    indented = isIndented || !line.trim();
+  }
+  return { start, end: j, frames, exception };
+}
+
+function failureOf(
+  header: RegExpExecArray,
+  lines: string[],
+  traceback: Traceback,
+  root: string,
+): TestFailure | undefined {
+  const { start, end, exception } = traceback;
+  const text = exception >= 0 ? lines.slice(exception, end).filter((l) => l.trim()) : [];
+  const message = shorten(
+    text.slice(0, 4).join('\n') ||
+      lines
+        .slice(start, end)
+        .filter((l) => l.trim())
+        .at(-1) ||
+      `${header[1]} in ${header[2]}`,
+  );
+  const placed = placeFailure(traceback.frames, message, root);
+  if (!placed) return undefined;
+  // assertEqual(first, second) prints `first != second`; the first is the value under test.
+  const values = /^AssertionError: (.+?) != (.+)$/.exec(text[0] ?? '');
+  return failureAt(
+    placed,
+    message,
+    testName(header),
+    values && !values[2].includes(' != ') ? { expected: values[2], actual: values[1] } : undefined,
+  );
+}
+
+/** "Ran N tests" and the `FAILED (failures=1, errors=2, skipped=3)` line. */
+function totals(output: string): Pick<ParsedTestOutput, 'passed' | 'failed'> {
   const ran = /^Ran (\d+) tests?/m.exec(output);
   const totals = /^FAILED \(([^)]*)\)/m.exec(output);
   const count = (name: string) => Number(new RegExp(`${name}=(\\d+)`).exec(totals?.[1] ?? '')?.[1] ?? 0);
   const failed = totals ? count('failures') + count('errors') : ran ? 0 : undefined;
   const skipped = totals ? count('skipped') : Number(/skipped=(\d+)/.exec(output)?.[1] ?? 0);
-  return {
-    runner: 'unittest',
-    failures,
-    passed: ran && failed !== undefined ? Number(ran[1]) - failed - skipped : undefined,
-    failed,
-  };
+  return { passed: ran && failed !== undefined ? Number(ran[1]) - failed - skipped : undefined, failed };
 }
 
 /**
