@@ -41,17 +41,6 @@ export class IdleWatch {
   }
 }
 
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, clampTimerMs(ms));
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * One request's cancellation: the caller's signal, the idle watchdog and the overall deadline all
  * abort the same controller, and `reason()` says which one did.
