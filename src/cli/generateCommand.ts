@@ -7,7 +7,7 @@ import { redactSecrets } from '../core/errors';
 import { FsSink } from '../core/generation/fsSink';
 import { generate, type GenerationReport } from '../core/generation/pipeline';
 import { safeInline, safeJson } from '../core/terminalText';
-import { formatCost } from '../core/generation/models';
+import { formatCost, retiredNote } from '../core/generation/models';
 import { DEFAULT_MODEL } from '../core/generation/prompt';
 import { OVERWRITE_POLICIES, type OverwritePolicy } from '../core/generation/choices';
 import type { OverwriteQuestion } from '../core/generation/sink';
@@ -47,6 +47,7 @@ export async function runGenerate(argv: string[], io: CliIO): Promise<number> {
   if (!apiKey) return EXIT_FAILED;
   const contract = await readContract(options.contractFile, io);
   if (contract === undefined) return EXIT_FAILED;
+  if (!options.quiet) warnIfRetired(io, options.model);
   const root = path.resolve(options.out);
   const { json, quiet } = options;
   const report = await generate({
@@ -104,6 +105,12 @@ export function requireApiKey(io: CliIO): string | undefined {
   if (!apiKey)
     io.stderr('turbo: CEREBRAS_API_KEY is not set. Export your key (https://cloud.cerebras.ai) and run again.\n');
   return apiKey;
+}
+
+/** Says so when the model is one Cerebras retired: a key may still have it, but probably not for long. */
+export function warnIfRetired(io: CliIO, model: string): void {
+  const retired = retiredNote(model);
+  if (retired) io.stderr(`turbo: ${model} was ${retired} (--model or CEREBRAS_MODEL).\n`);
 }
 
 /** The contract's text, or undefined after saying why it cannot be used. */

@@ -20,7 +20,7 @@ import {
 } from '../core/testing/loop';
 import { parseTestOutput, RUNNER_NAMES, type RunnerName } from '../core/testing/parsers';
 import { choiceFlag, numberFlag, parseArgs, UsageError, type ParsedArgs } from './args';
-import { EXIT_FAILED, EXIT_OK, requireApiKey, type CliIO } from './generateCommand';
+import { EXIT_FAILED, EXIT_OK, requireApiKey, warnIfRetired, type CliIO } from './generateCommand';
 import { FIX_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
 
 function wantsHelp(flags: Map<string, string | true>, io: CliIO, text: string): boolean {
@@ -151,6 +151,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   const contractFile = args.flags.get('contract');
   const contract = typeof contractFile === 'string' ? await fs.readFile(contractFile, 'utf8') : undefined;
   const command = await commandFor(cwd, args.flags.get('cmd'), io, quiet);
+  if (!quiet) warnIfRetired(io, options.model);
   let report: FixLoopReport;
   try {
     report = await fixUntilGreen({

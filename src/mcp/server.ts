@@ -1,46 +1,22 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { networkFromEnv } from '../core/generation/http';
-import { createClient, type ModelClient } from '../core/generation/clientFactory';
 import type { ChatRequest } from '../core/generation/modelClient';
 import { completeText } from '../core/generation/complete';
-import {
-  apiKeyFromEnv,
-  DEFAULT_BASE_URL,
-  normalizeBaseUrl,
-  resolveBaseUrl,
-  resolveModel,
-  type EnvLike,
-} from '../core/generation/clientConfig';
-import { redactSecrets, TurboError } from '../core/errors';
+import { apiKeyFromEnv } from '../core/generation/clientConfig';
 import { FsSink } from '../core/generation/fsSink';
-import { KNOWN_MODELS } from '../core/generation/models';
 import { turboVersion } from '../core/version';
-import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL, SYSTEM_PROMPT } from '../core/generation/prompt';
+import { DEFAULT_MAX_COMPLETION_TOKENS, SYSTEM_PROMPT } from '../core/generation/prompt';
 import { generate } from '../core/generation/pipeline';
 import { metadataResult } from '../core/generation/agentResult';
 import { detectTestCommand } from '../core/testing/detect';
 import { envDenyFromEnv } from '../core/testing/env';
 import { testJson } from '../core/testing/report';
 import { runTests } from '../core/testing/loop';
-import { allowedRoots, confine } from './allowedRoots';
 import { checkPromptSize, MAX_PROMPT_BYTES, readSettings } from './settings';
+import { checkStatus } from './status';
+import { text, toolContext, type McpOptions, type ToolContext } from './toolContext';
 
-export interface McpOptions {
-  env: EnvLike;
-  /**
-   * Relative `output_dir`s and `project_dir`s resolve against this folder (the server's working
-   * directory), which is also the allowed root when the client lists no MCP roots.
-   */
-  cwd: string;
-}
-
-type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
-
-const text = (t: string, isError = false): ToolResult => ({
-  content: [{ type: 'text', text: t }],
-  ...(isError ? { isError: true } : {}),
-});
+export type { McpOptions } from './toolContext';
 
 /**
  * The MCP face of Turbo: the seed's three tools with the seed's names and arguments, served from the
@@ -54,69 +30,6 @@ export function createMcpServer(options: McpOptions): McpServer {
   registerRunTests(server, tools);
   registerCheckStatus(server, tools);
   return server;
-}
-
-/** What the tools share: settings read from the environment on every call, the client, failure results. */
-interface ToolContext {
-  env: EnvLike;
-  /** Checked on every use: a model id with control characters or spaces is an error naming CEREBRAS_MODEL. */
-  model: () => string;
-  baseUrl: () => string | undefined;
-  client: () => ModelClient;
-  /** An error's message with the key redacted. */
-  message: (err: unknown) => string;
-  failure: (err: unknown) => ToolResult;
-  /** Tools whose results are JSON keep that shape when they fail, so an agent reads one format. */
-  jsonFailure: (err: unknown) => ToolResult;
-  /** Resolves an agent's folder argument inside the roots allowed for this call, or throws. */
-  confined: (argName: string, value: string, allowedDirs: readonly string[], signal: AbortSignal) => Promise<string>;
-}
-
-function toolContext(server: McpServer, options: McpOptions): ToolContext {
-  const { env } = options;
-  const baseUrl = () => resolveBaseUrl(undefined, env);
-  const message = (err: unknown) => redactSecrets(err instanceof Error ? err.message : String(err), apiKeyFromEnv(env));
-  return {
-    env,
-    model: () => resolveModel(undefined, env, DEFAULT_MODEL),
-    baseUrl,
-    client: clientPerKey(env, baseUrl),
-    message,
-    failure: (err) => text(message(err), true),
-    jsonFailure: (err) => text(JSON.stringify({ status: 'error', message: message(err) }, null, 2), true),
-    confined: async (argName, value, allowedDirs, signal) => {
-      const roots = await allowedRoots(
-        {
-          clientDeclaresRoots: () => Boolean(server.server.getClientCapabilities()?.roots),
-          listRoots: (opts) => server.server.listRoots(undefined, opts),
-        },
-        options.cwd,
-        allowedDirs,
-        signal,
-      );
-      return confine(argName, value, options.cwd, roots);
-    },
-  };
-}
-
-/** The client for the key in the environment now: built again only when the key changes. */
-function clientPerKey(env: EnvLike, baseUrl: () => string | undefined): () => ModelClient {
-  let cached: { key: string; client: ModelClient } | undefined;
-  return () => {
-    const key = apiKeyFromEnv(env);
-    if (!key) {
-      throw new TurboError(
-        'config',
-        'CEREBRAS_API_KEY is not set. Add it to the "env" of the turbo entry in your MCP client configuration, then restart the server.',
-      );
-    }
-    if (cached?.key !== key)
-      cached = {
-        key,
-        client: createClient({ apiKey: key, baseUrl: baseUrl(), warmConnection: false, ...networkFromEnv(env) }),
-      };
-    return cached.client;
-  };
 }
 
 const promptText = (what: string) =>
@@ -265,42 +178,4 @@ function registerCheckStatus(server: McpServer, tools: ToolContext): void {
       return text(JSON.stringify(status, null, 2), status.status === 'error');
     },
   );
-}
-
-/** The status `check_status` reports: a wrong CEREBRAS_MODEL or base URL is reported in it, not thrown past it. */
-async function checkStatus(tools: ToolContext): Promise<Record<string, unknown>> {
-  const problems: string[] = [];
-  const shown = <T>(read: () => T): T | null => {
-    try {
-      return read();
-    } catch (err) {
-      problems.push(tools.message(err));
-      return null;
-    }
-  };
-  const status: Record<string, unknown> = {
-    server: 'turbo',
-    version: turboVersion(),
-    api_key_set: Boolean(apiKeyFromEnv(tools.env)),
-    model: shown(tools.model),
-    base_url: shown(() => normalizeBaseUrl(tools.baseUrl()) ?? DEFAULT_BASE_URL),
-    known_models: KNOWN_MODELS.map((m) => ({
-      id: m.id,
-      input_per_million: m.inputPerMillion,
-      output_per_million: m.outputPerMillion,
-    })),
-  };
-  try {
-    if (problems.length) throw new TurboError('config', problems.join(' '));
-    const settings = await readSettings(tools.env);
-    status.overwrite = settings.overwrite;
-    status.allowed_dirs = settings.allowedDirs;
-    status.max_prompt_bytes = MAX_PROMPT_BYTES;
-    status.models = await tools.client().listModels();
-    status.status = (status.models as string[]).includes(tools.model()) ? 'ok' : 'model_unavailable';
-  } catch (err) {
-    status.status = 'error';
-    status.error = tools.message(err);
-  }
-  return status;
 }
