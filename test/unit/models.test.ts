@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { OVERWRITE_POLICIES, REASONING_EFFORTS } from '../../src/core/generation/choices';
+import { validateSettings } from '../../src/extension/settingsCheck';
 import { KNOWN_MODELS, modelChoices, priceText, retiredNote } from '../../src/core/generation/models';
 
 describe('the model table', () => {
@@ -33,5 +37,30 @@ describe('the model table', () => {
       KNOWN_MODELS.map((m) => m.id),
     );
     assert.ok(choices.every((c) => c.listed === undefined));
+  });
+});
+
+describe('the enumerated options, defined once', () => {
+  const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+  const props: Record<string, { enum?: string[] }> = Object.assign(
+    {},
+    ...[pkg.contributes.configuration].flat().map((c: { properties: object }) => c.properties),
+  );
+
+  it('are the values package.json offers for turbo.overwrite and turbo.reasoningEffort', () => {
+    assert.deepEqual(props['turbo.overwrite'].enum, [...OVERWRITE_POLICIES]);
+    assert.deepEqual(props['turbo.reasoningEffort'].enum, ['', ...REASONING_EFFORTS]);
+  });
+
+  it('are what the settings check accepts, each one', () => {
+    for (const overwrite of OVERWRITE_POLICIES)
+      assert.equal(
+        validateSettings((key) => (key === 'overwrite' ? overwrite : undefined)).settings.overwrite,
+        overwrite,
+      );
+    for (const effort of REASONING_EFFORTS) {
+      const { settings, problems } = validateSettings((key) => (key === 'reasoningEffort' ? effort : undefined));
+      assert.deepEqual([settings.reasoningEffort, problems], [effort, []]);
+    }
   });
 });
