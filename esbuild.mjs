@@ -18,7 +18,9 @@ const common = {
   logLevel: 'warning',
   define: { TURBO_VERSION: JSON.stringify(version) },
   // The SDK's web runtime: Node 20 has fetch, streams, FormData and Blob built in, so node-fetch and
-  // its polyfills (most of the SDK's weight) stay out of the bundles. src/core/generation/client.ts selects it too.
+  // its polyfills (most of the SDK's weight) stay out of the bundles. client.ts selects it at run time the
+  // documented way (shims/web), but the SDK imports this private path statically whatever is selected;
+  // test/unit/sdkShims.test.ts fails when an SDK upgrade moves it.
   alias: {
     '@cerebras/cerebras_cloud_sdk/_shims/auto/runtime':
       './node_modules/@cerebras/cerebras_cloud_sdk/_shims/auto/runtime.mjs',

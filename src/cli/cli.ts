@@ -5,12 +5,11 @@ import { createInterface } from 'node:readline/promises';
 import { TurboError } from '../core/errors';
 import { safeText } from '../core/terminalText';
 import { cleanUpOnSignals } from '../core/tempFiles';
+import { turboVersion } from '../core/version';
 import { UsageError } from './args';
 import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
 import { FIX_HELP, GENERATE_HELP, MAIN_HELP, MCP_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
 import { runFixCli, runParseOutputCli, runTestCli } from './testCommands';
-
-declare const TURBO_VERSION: string;
 
 export async function main(argv: string[], rawIo: CliIO): Promise<number> {
   const io = terminalSafe(rawIo);
@@ -24,7 +23,7 @@ export async function main(argv: string[], rawIo: CliIO): Promise<number> {
         return command === undefined ? EXIT_USAGE : 0;
       case '-v':
       case '--version':
-        io.stdout(`${typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev'}\n`);
+        io.stdout(`${turboVersion()}\n`);
         return 0;
       case 'help':
         io.stdout(HELP[rest[0]] ?? MAIN_HELP);

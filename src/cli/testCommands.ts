@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { CerebrasClient } from '../core/generation/client';
+import { createClient } from '../core/generation/clientFactory';
 import { networkFromEnv } from '../core/generation/http';
-import { resolveBaseUrl, resolveModel } from '../core/config';
+import { apiKeyFromEnv, resolveBaseUrl, resolveModel } from '../core/generation/clientConfig';
 import { redactSecrets, TurboError } from '../core/errors';
 import { applyChangesOnDisk, readTextFile } from '../core/testing/fixOnDisk';
 import { formatCost } from '../core/generation/models';
@@ -11,10 +11,16 @@ import { safeInline, safeJson, safeStream } from '../core/terminalText';
 import { detectTestCommand } from '../core/testing/detect';
 import { countsText, diagnosticsJson, diagnosticsText, OUTCOME_TEXT, testJson } from '../core/testing/report';
 import { envDenyFromEnv } from '../core/testing/env';
-import { fixUntilGreen, runTests, type FixLoopReport, type TestReport } from '../core/testing/loop';
+import {
+  fixUntilGreen,
+  runTests,
+  type FixLoopOptions,
+  type FixLoopReport,
+  type TestReport,
+} from '../core/testing/loop';
 import { parseTestOutput, RUNNER_NAMES, type RunnerName } from '../core/testing/parsers';
-import { choiceFlag, numberFlag, parseArgs, UsageError } from './args';
-import { EXIT_FAILED, EXIT_OK, type CliIO } from './generateCommand';
+import { choiceFlag, numberFlag, parseArgs, UsageError, type ParsedArgs } from './args';
+import { EXIT_FAILED, EXIT_OK, requireApiKey, warnIfRetired, type CliIO } from './generateCommand';
 import { FIX_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
 
 function wantsHelp(flags: Map<string, string | true>, io: CliIO, text: string): boolean {
@@ -84,7 +90,7 @@ export async function runTestCli(argv: string[], io: CliIO): Promise<number> {
     signal: io.signal,
     onOutput: quiet ? undefined : (t) => io.stderr(safeStream(t)),
     // The command never sees the key (it is removed from its environment); this redacts it should it print it anyway.
-    secrets: [io.env.CEREBRAS_API_KEY],
+    secrets: [apiKeyFromEnv(io.env)],
     denyEnv,
   });
   if (json) io.stdout(safeJson(testJson(report)) + '\n');
@@ -138,64 +144,73 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   });
   if (wantsHelp(args.flags, io, FIX_HELP)) return EXIT_OK;
   if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
-  const json = args.flags.has('json');
-  const quiet = json || args.flags.has('quiet') || args.flags.has('q');
-  const rounds = numberFlag(args.flags, 'rounds', { min: 1, max: 20 }, 3);
-  const timeoutMs = timeoutFlag(args.flags);
-  const denyEnv = envDenyFromEnv(io.env);
-  const model = resolveModel(args.flags.get('model') as string | undefined, io.env, DEFAULT_MODEL);
-  const baseUrl = resolveBaseUrl(undefined, io.env);
-  const cwd = await folder(args.flags.get('cwd'));
-  const apiKey = io.env.CEREBRAS_API_KEY?.trim();
-  if (!apiKey) {
-    io.stderr('turbo: CEREBRAS_API_KEY is not set. Export your key (https://cloud.cerebras.ai) and run again.\n');
-    return EXIT_FAILED;
-  }
+  const options = await fixOptions(args, io);
+  const { cwd, json, quiet } = options;
+  const apiKey = requireApiKey(io);
+  if (!apiKey) return EXIT_FAILED;
   const contractFile = args.flags.get('contract');
   const contract = typeof contractFile === 'string' ? await fs.readFile(contractFile, 'utf8') : undefined;
   const command = await commandFor(cwd, args.flags.get('cmd'), io, quiet);
-  const client = new CerebrasClient({ apiKey, baseUrl, warmConnection: false, ...networkFromEnv(io.env) });
+  if (!quiet) warnIfRetired(io, options.model);
   let report: FixLoopReport;
   try {
     report = await fixUntilGreen({
-      client,
+      client: createClient({ apiKey, baseUrl: options.baseUrl, warmConnection: false, ...networkFromEnv(io.env) }),
       root: cwd,
       command,
-      rounds,
+      rounds: options.rounds,
       contract,
-      model,
-      timeoutMs,
+      model: options.model,
+      timeoutMs: options.timeoutMs,
       signal: io.signal,
-      secrets: [apiKey, io.env.CEREBRAS_API_KEY],
-      denyEnv,
+      secrets: [apiKey],
+      denyEnv: options.denyEnv,
       readFile: readTextFile,
       applyChanges: (changes) => applyChangesOnDisk(cwd, changes),
-      onProgress: quiet
-        ? undefined
-        : (p) =>
-            io.stderr(
-              `turbo: round ${p.round}/${p.rounds} · ${p.phase}${p.failing !== undefined ? ` · ${p.failing} failing` : ''}\n`,
-            ),
+      onProgress: quiet ? undefined : (p) => io.stderr(progressLine(p)),
     });
   } catch (err) {
-    const message = redactSecrets(err instanceof Error ? err.message : String(err), apiKey);
-    if (json)
-      io.stdout(
-        safeJson({ outcome: 'error', error: { kind: err instanceof TurboError ? err.kind : 'unknown', message } }) +
-          '\n',
-      );
-    io.stderr(`turbo: ${message}\n`);
-    return EXIT_FAILED;
+    return fixFailed(io, err, { apiKey, json });
   }
   if (json) io.stdout(safeJson(fixJson(report)) + '\n');
-  else {
-    for (const r of report.rounds) io.stdout(roundLine(r));
-    printReport(io, report.final);
-    io.stdout(
-      `${OUTCOME_TEXT[report.outcome]} (${report.rounds.length} round${report.rounds.length === 1 ? '' : 's'}, ${formatCost(report.costUsd)})\n`,
-    );
-  }
+  else printFixReport(io, report);
   return report.outcome === 'green' ? EXIT_OK : EXIT_FAILED;
+}
+
+/** The flags of `turbo fix` and the environment's model, base URL and denied variables, each checked. */
+async function fixOptions(args: ParsedArgs, io: CliIO) {
+  const json = args.flags.has('json');
+  return {
+    json,
+    quiet: json || args.flags.has('quiet') || args.flags.has('q'),
+    rounds: numberFlag(args.flags, 'rounds', { min: 1, max: 20 }, 3),
+    timeoutMs: timeoutFlag(args.flags),
+    denyEnv: envDenyFromEnv(io.env),
+    model: resolveModel(args.flags.get('model') as string | undefined, io.env, DEFAULT_MODEL),
+    baseUrl: resolveBaseUrl(undefined, io.env),
+    cwd: await folder(args.flags.get('cwd')),
+  };
+}
+
+function progressLine(p: Parameters<NonNullable<FixLoopOptions['onProgress']>>[0]): string {
+  return `turbo: round ${p.round}/${p.rounds} · ${p.phase}${p.failing !== undefined ? ` · ${p.failing} failing` : ''}\n`;
+}
+
+function fixFailed(io: CliIO, err: unknown, { apiKey, json }: { apiKey: string; json: boolean }): number {
+  const message = redactSecrets(err instanceof Error ? err.message : String(err), apiKey);
+  if (json) {
+    const kind = err instanceof TurboError ? err.kind : 'unknown';
+    io.stdout(safeJson({ outcome: 'error', error: { kind, message } }) + '\n');
+  }
+  io.stderr(`turbo: ${message}\n`);
+  return EXIT_FAILED;
+}
+
+function printFixReport(io: CliIO, report: FixLoopReport): void {
+  for (const r of report.rounds) io.stdout(roundLine(r));
+  printReport(io, report.final);
+  const rounds = `${report.rounds.length} round${report.rounds.length === 1 ? '' : 's'}`;
+  io.stdout(`${OUTCOME_TEXT[report.outcome]} (${rounds}, ${formatCost(report.costUsd)})\n`);
 }
 
 export function roundLine(r: FixLoopReport['rounds'][number]): string {

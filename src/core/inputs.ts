@@ -116,3 +116,8 @@ function describe(raw: unknown): string {
   const shown = text.length > 40 ? `${text.slice(0, 39)}…` : text;
   return JSON.stringify(shown);
 }
+
+/** An environment: `process.env`, or the variables a face was given. */
+export interface EnvLike {
+  [name: string]: string | undefined;
+}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { apiKeyFromEnv } from '../core/generation/clientConfig';
 
 const SECRET_KEY = 'turbo.cerebrasApiKey';
 
@@ -21,7 +22,7 @@ export class ApiKeyStore {
   async get(): Promise<{ key: string; source: KeySource } | undefined> {
     const stored = (await this.secrets.get(SECRET_KEY))?.trim();
     if (stored) return { key: stored, source: 'secret-storage' };
-    const env = process.env.CEREBRAS_API_KEY?.trim();
+    const env = apiKeyFromEnv(process.env);
     return env ? { key: env, source: 'environment' } : undefined;
   }
 

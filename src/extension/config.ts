@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { resolveBaseUrl } from '../core/config';
+import { resolveBaseUrl } from '../core/generation/clientConfig';
 import { proxyFromEnv, type ProxySettings } from '../core/generation/http';
 import { safeText } from '../core/terminalText';
 import { validateSettings, type SettingsTab, type TurboSettings } from './settingsCheck';
 
-export type { OverwriteSetting, SettingProblem, TurboSettings } from './settingsCheck';
+export type { SettingProblem, TurboSettings } from './settingsCheck';
 
 /** The one place settings are read; everything else receives a typed, checked snapshot. */
 export function readSettings(scope?: vscode.ConfigurationScope): TurboSettings {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { CerebrasClient } from '../core/generation/client';
+import type { ModelClient } from '../core/generation/modelClient';
 import type { GenerationReport } from '../core/generation/pipeline';
-import { resolveBaseUrl } from '../core/config';
+import { resolveBaseUrl } from '../core/generation/clientConfig';
 import { OneAtATime } from '../core/oneAtATime';
 import { safeLogChannel } from './safeChannel';
 import { ApiKeyStore } from './apiKey';
@@ -13,8 +13,8 @@ export class Services implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly keys: ApiKeyStore;
   readonly history = new GenerationHistory();
-  private client: { id: string; client: CerebrasClient } | undefined;
-  private models: { client: CerebrasClient; ids: string[]; at: number } | undefined;
+  private client: { id: string; client: ModelClient } | undefined;
+  private models: { client: ModelClient; ids: string[]; at: number } | undefined;
   /** The last generation's report and contract, for the commands that follow up on it. */
   lastRun:
     | { report: GenerationReport; contract: vscode.Uri | undefined; outputRoot: vscode.Uri; record: GenerationRecord }
@@ -54,15 +54,15 @@ export class Services implements vscode.Disposable {
   async clientFor(
     apiKey: string,
     settings: Pick<TurboSettings, 'baseUrl' | 'streamIdleTimeoutMs' | 'requestTimeoutMs'>,
-  ): Promise<CerebrasClient> {
+  ): Promise<ModelClient> {
     const baseUrl = resolveBaseUrl(settings.baseUrl, process.env);
     const proxy = readProxySettings(process.env);
     const id = JSON.stringify([baseUrl, settings.streamIdleTimeoutMs, settings.requestTimeoutMs, proxy, apiKey]);
     if (this.client?.id !== id) {
-      const { CerebrasClient } = await import('../core/generation/client');
+      const { createClient } = await import('../core/generation/clientFactory');
       this.client = {
         id,
-        client: new CerebrasClient({
+        client: createClient({
           apiKey,
           baseUrl,
           idleTimeoutMs: settings.streamIdleTimeoutMs,

@@ -4,25 +4,29 @@
  * or fix refuse to start while there is one. The snapshot still holds a usable value for the others
  * (the status bar, code lenses), and never a less safe one: a bad `overwrite` is never "always".
  */
-import { checkBaseUrl, checkModel } from '../core/config';
+import {
+  OVERWRITE_POLICIES,
+  REASONING_EFFORTS,
+  type OverwritePolicy,
+  type ReasoningEffort,
+} from '../core/generation/choices';
+import { checkBaseUrl, checkModel } from '../core/generation/clientConfig';
 import { TurboError } from '../core/errors';
 import { optionalChoice, optionalNumber, type NumberRule } from '../core/inputs';
 import { checkDenyPatterns, DEFAULT_DENY } from '../core/generation/denyGlobs';
 import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/generation/prompt';
 import { hasUnsafeChars, safeInline } from '../core/terminalText';
 
-export type OverwriteSetting = 'ask' | 'always' | 'never';
-
 export interface TurboSettings {
   model: string;
   baseUrl: string;
   outputDirectory: string;
-  overwrite: OverwriteSetting;
+  overwrite: OverwritePolicy;
   previewBeforeWrite: boolean;
   maxContinuations: number;
   maxCompletionTokens: number;
   temperature: number | undefined;
-  reasoningEffort: 'low' | 'medium' | 'high' | undefined;
+  reasoningEffort: ReasoningEffort | undefined;
   streamIdleTimeoutMs: number;
   /** How long one attempt waits for the response headers (turbo.requestTimeout, seconds 1–600). */
   requestTimeoutMs: number;
@@ -48,14 +52,16 @@ export interface SettingProblem {
 /** Where a value in effect was set: the User tab, the Workspace tab, or a folder's settings. */
 export type SettingsTab = 'user' | 'workspace' | 'folder';
 
+/** Runs one setting's check on its raw value; a failure is recorded as a problem and `fallback` stands in. */
+type Checked = <T>(key: string, fallback: T, read: (raw: unknown, source: string) => T) => T;
+
 /** `get(key)` returns the raw value of `turbo.<key>` (the user's, else the declared default). */
 export function validateSettings(get: (key: string) => unknown): {
   settings: TurboSettings;
   problems: SettingProblem[];
 } {
   const problems: SettingProblem[] = [];
-  // Runs one check; a failure is recorded and `fallback` stands in.
-  const checked = <T>(key: string, fallback: T, read: (raw: unknown, source: string) => T): T => {
+  const checked: Checked = (key, fallback, read) => {
     try {
       return read(get(key), `turbo.${key}`);
     } catch (err) {
@@ -63,10 +69,22 @@ export function validateSettings(get: (key: string) => unknown): {
       return fallback;
     }
   };
-  const num = (rule: NumberRule, fallback: number) => (raw: unknown, source: string) =>
-    optionalNumber(numeric(raw, source, rule), source, rule, fallback);
-
   const settings: TurboSettings = {
+    ...endpointSettings(checked),
+    ...outputSettings(checked),
+    ...requestSettings(checked),
+    ...guardAndTestSettings(checked),
+    problems,
+  };
+  return { settings, problems };
+}
+
+/** A whole number (or any number, by `rule`) in range, from settings.json's number or hand-written string. */
+const num = (rule: NumberRule, fallback: number) => (raw: unknown, source: string) =>
+  optionalNumber(numeric(raw, source, rule), source, rule, fallback);
+
+function endpointSettings(checked: Checked): Pick<TurboSettings, 'model' | 'baseUrl'> {
+  return {
     model: checked('model', DEFAULT_MODEL, (raw, source) =>
       text(raw, source, 'a model id such as gpt-oss-120b').trim() ? checkModel(raw as string, source) : DEFAULT_MODEL,
     ),
@@ -74,44 +92,62 @@ export function validateSettings(get: (key: string) => unknown): {
       const url = text(raw, source, 'an http:// or https:// URL').trim();
       return url ? checkBaseUrl(url, source) : '';
     }),
+  };
+}
+
+function outputSettings(checked: Checked): Pick<TurboSettings, 'outputDirectory' | 'overwrite' | 'previewBeforeWrite'> {
+  return {
     outputDirectory: checked('outputDirectory', '', (raw, source) => text(raw, source, 'a folder path', true).trim()),
-    overwrite: checked<OverwriteSetting>('overwrite', 'never', (raw, source) =>
-      optionalChoice(choice(raw), source, ['ask', 'always', 'never'], 'ask'),
+    overwrite: checked<OverwritePolicy>('overwrite', 'never', (raw, source) =>
+      optionalChoice(choice(raw), source, OVERWRITE_POLICIES, 'ask'),
     ),
     previewBeforeWrite: checked('previewBeforeWrite', true, (raw, source) => {
       if (raw === undefined || typeof raw === 'boolean') return raw ?? false;
       throw new TurboError('config', `${source} takes true or false; got ${shown(raw)}.`);
     }),
+  };
+}
+
+type RequestSettings = Pick<
+  TurboSettings,
+  | 'maxContinuations'
+  | 'maxCompletionTokens'
+  | 'temperature'
+  | 'reasoningEffort'
+  | 'streamIdleTimeoutMs'
+  | 'requestTimeoutMs'
+>;
+
+function requestSettings(checked: Checked): RequestSettings {
+  const tokens = DEFAULT_MAX_COMPLETION_TOKENS;
+  return {
     maxContinuations: checked('maxContinuations', 2, num({ min: 0, max: 10 }, 2)),
-    maxCompletionTokens: checked(
-      'maxCompletionTokens',
-      DEFAULT_MAX_COMPLETION_TOKENS,
-      num({ min: 256, max: 1_000_000 }, DEFAULT_MAX_COMPLETION_TOKENS),
-    ),
-    temperature: checked('temperature', undefined, (raw, source) =>
-      optionalNumber(numeric(raw, source, { min: 0, max: 2, integer: false }), source, {
-        min: 0,
-        max: 2,
-        integer: false,
-      }),
-    ),
-    reasoningEffort: checked(
+    maxCompletionTokens: checked('maxCompletionTokens', tokens, num({ min: 256, max: 1_000_000 }, tokens)),
+    temperature: checked('temperature', undefined, (raw, source) => {
+      const rule = { min: 0, max: 2, integer: false };
+      return optionalNumber(numeric(raw, source, rule), source, rule);
+    }),
+    reasoningEffort: checked<ReasoningEffort | undefined>(
       'reasoningEffort',
       undefined,
       (raw, source) =>
-        optionalChoice<'' | 'low' | 'medium' | 'high'>(choice(raw), source, ['', 'low', 'medium', 'high'], '') ||
-        undefined,
+        optionalChoice<'' | ReasoningEffort>(choice(raw), source, ['', ...REASONING_EFFORTS], '') || undefined,
     ),
     streamIdleTimeoutMs: checked('streamIdleTimeout', 60, num({ min: 5, max: 3600 }, 60)) * 1000,
     requestTimeoutMs: checked('requestTimeout', 30, num({ min: 1, max: 600 }, 30)) * 1000,
+  };
+}
+
+function guardAndTestSettings(
+  checked: Checked,
+): Pick<TurboSettings, 'denyPatterns' | 'testCommand' | 'testTimeoutMs' | 'testEnvDeny' | 'maxFixRounds'> {
+  return {
     denyPatterns: checked('denyPatterns', [...DEFAULT_DENY], (raw, source) => globs(raw, source)),
     testCommand: checked('testCommand', '', (raw, source) => text(raw, source, 'a command line').trim()),
     testTimeoutMs: checked('testTimeout', 300, num({ min: 1, max: 86_400, integer: false }, 300)) * 1000,
     testEnvDeny: checked('testEnvDeny', [], (raw, source) => names(raw, source)),
     maxFixRounds: checked('maxFixRounds', 3, num({ min: 1, max: 20 }, 3)),
-    problems,
   };
-  return { settings, problems };
 }
 
 /** Numbers from settings.json arrive as numbers (or, hand-written, as strings); null means unset. */

@@ -10,7 +10,7 @@ import {
   type SettledFile,
   type WriteOutcome,
 } from '../core/generation/sink';
-import type { OverwriteSetting } from './config';
+import type { OverwritePolicy } from '../core/generation/choices';
 import { digest, type GenerationRecord } from './generationHistory';
 
 const METADATA = { label: 'Turbo: generate', needsConfirmation: false };
@@ -39,7 +39,7 @@ export class WorkspaceEditSink implements FileSink {
 
   constructor(
     private readonly root: vscode.Uri,
-    private readonly policy: OverwriteSetting,
+    private readonly policy: OverwritePolicy,
     private readonly record: GenerationRecord,
     private readonly preview: boolean,
     private readonly ask: OverwriteQuestion,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EnvLike } from '../core/config';
+import type { EnvLike } from '../core/inputs';
 import { TurboError } from '../core/errors';
 
 /**

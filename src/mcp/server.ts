@@ -1,93 +1,46 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { networkFromEnv } from '../core/generation/http';
-import { CerebrasClient, DEFAULT_BASE_URL, normalizeBaseUrl, type ChatRequest } from '../core/generation/client';
+import type { ChatRequest } from '../core/generation/modelClient';
 import { completeText } from '../core/generation/complete';
-import { resolveBaseUrl, resolveModel, type EnvLike } from '../core/config';
-import { redactSecrets, TurboError } from '../core/errors';
+import { apiKeyFromEnv } from '../core/generation/clientConfig';
 import { FsSink } from '../core/generation/fsSink';
-import { KNOWN_MODELS } from '../core/generation/models';
-import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL, SYSTEM_PROMPT } from '../core/generation/prompt';
+import { turboVersion } from '../core/version';
+import { DEFAULT_MAX_COMPLETION_TOKENS, SYSTEM_PROMPT } from '../core/generation/prompt';
 import { generate } from '../core/generation/pipeline';
 import { metadataResult } from '../core/generation/agentResult';
 import { detectTestCommand } from '../core/testing/detect';
 import { envDenyFromEnv } from '../core/testing/env';
 import { testJson } from '../core/testing/report';
 import { runTests } from '../core/testing/loop';
-import { allowedRoots, confine } from './allowedRoots';
 import { checkPromptSize, MAX_PROMPT_BYTES, readSettings } from './settings';
+import { checkStatus } from './status';
+import { text, toolContext, type McpOptions, type ToolContext } from './toolContext';
 
-declare const TURBO_VERSION: string;
-
-export interface McpOptions {
-  env: EnvLike;
-  /**
-   * Relative `output_dir`s and `project_dir`s resolve against this folder (the server's working
-   * directory), which is also the allowed root when the client lists no MCP roots.
-   */
-  cwd: string;
-}
-
-type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
-
-const text = (t: string, isError = false): ToolResult => ({
-  content: [{ type: 'text', text: t }],
-  ...(isError ? { isError: true } : {}),
-});
+export type { McpOptions } from './toolContext';
 
 /**
  * The MCP face of Turbo: the seed's three tools with the seed's names and arguments, served from the
  * same engine as the editor and the CLI. Results carry metadata only, never file content.
  */
 export function createMcpServer(options: McpOptions): McpServer {
-  const { env } = options;
-  const server = new McpServer({ name: 'turbo', version: typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev' });
-  // Checked on every use: a model id with control characters or spaces is an error naming CEREBRAS_MODEL.
-  const model = () => resolveModel(undefined, env, DEFAULT_MODEL);
-  const baseUrl = () => resolveBaseUrl(undefined, env);
-  let cached: { key: string; client: CerebrasClient } | undefined;
-  const client = (): CerebrasClient => {
-    const key = env.CEREBRAS_API_KEY?.trim();
-    if (!key) {
-      throw new TurboError(
-        'config',
-        'CEREBRAS_API_KEY is not set. Add it to the "env" of the turbo entry in your MCP client configuration, then restart the server.',
-      );
-    }
-    if (cached?.key !== key)
-      cached = {
-        key,
-        client: new CerebrasClient({ apiKey: key, baseUrl: baseUrl(), warmConnection: false, ...networkFromEnv(env) }),
-      };
-    return cached.client;
-  };
-  const message = (err: unknown) =>
-    redactSecrets(err instanceof Error ? err.message : String(err), env.CEREBRAS_API_KEY);
-  const failure = (err: unknown): ToolResult => text(message(err), true);
-  // Tools whose results are JSON keep that shape when they fail, so an agent reads one format.
-  const jsonFailure = (err: unknown): ToolResult =>
-    text(JSON.stringify({ status: 'error', message: message(err) }, null, 2), true);
-  /** Resolves an agent's folder argument inside the roots allowed for this call, or throws. */
-  const confined = async (argName: string, value: string, allowedDirs: readonly string[], signal: AbortSignal) => {
-    const roots = await allowedRoots(
-      {
-        clientDeclaresRoots: () => Boolean(server.server.getClientCapabilities()?.roots),
-        listRoots: (opts) => server.server.listRoots(undefined, opts),
-      },
-      options.cwd,
-      allowedDirs,
-      signal,
-    );
-    return confine(argName, value, options.cwd, roots);
-  };
-  const promptText = (what: string) =>
-    z
-      .string()
-      .max(
-        MAX_PROMPT_BYTES,
-        `${what} is over ${MAX_PROMPT_BYTES.toLocaleString('en-US')} characters, the server's limit (2 MB); shorten it or split the work`,
-      );
+  const server = new McpServer({ name: 'turbo', version: turboVersion() });
+  const tools = toolContext(server, options);
+  registerGenerate(server, tools);
+  registerGenerateAndWrite(server, tools);
+  registerRunTests(server, tools);
+  registerCheckStatus(server, tools);
+  return server;
+}
 
+const promptText = (what: string) =>
+  z
+    .string()
+    .max(
+      MAX_PROMPT_BYTES,
+      `${what} is over ${MAX_PROMPT_BYTES.toLocaleString('en-US')} characters, the server's limit (2 MB); shorten it or split the work`,
+    );
+
+function registerGenerate(server: McpServer, tools: ToolContext): void {
   server.registerTool(
     'generate',
     {
@@ -102,21 +55,23 @@ export function createMcpServer(options: McpOptions): McpServer {
       try {
         checkPromptSize(prompt, system_prompt);
         const request: ChatRequest = {
-          model: model(),
+          model: tools.model(),
           messages: [
             ...(system_prompt ? [{ role: 'system' as const, content: system_prompt }] : []),
             { role: 'user' as const, content: prompt },
           ],
           max_completion_tokens: max_tokens ?? DEFAULT_MAX_COMPLETION_TOKENS,
         };
-        const answer = await completeText(client(), request, extra.signal);
+        const answer = await completeText(tools.client(), request, extra.signal);
         return text(answer.text);
       } catch (err) {
-        return failure(err);
+        return tools.failure(err);
       }
     },
   );
+}
 
+function registerGenerateAndWrite(server: McpServer, tools: ToolContext): void {
   server.registerTool(
     'generate_and_write_files',
     {
@@ -142,25 +97,27 @@ export function createMcpServer(options: McpOptions): McpServer {
     async ({ prompt, output_dir, system_prompt }, extra) => {
       try {
         checkPromptSize(prompt, system_prompt);
-        const settings = await readSettings(env);
-        const root = await confined('output_dir', output_dir, settings.allowedDirs, extra.signal);
+        const settings = await readSettings(tools.env);
+        const root = await tools.confined('output_dir', output_dir, settings.allowedDirs, extra.signal);
         const report = await generate({
-          client: client(),
+          client: tools.client(),
           contract: prompt,
-          model: model(),
+          model: tools.model(),
           systemPrompt: system_prompt ?? SYSTEM_PROMPT,
           sink: new FsSink(root, settings.overwrite),
           maxContinuations: settings.maxContinuations,
           signal: extra.signal,
         });
-        const result = metadataResult(report, root, env.CEREBRAS_API_KEY);
+        const result = metadataResult(report, root, apiKeyFromEnv(tools.env));
         return text(JSON.stringify(result, null, 2), result.status === 'error');
       } catch (err) {
-        return jsonFailure(err);
+        return tools.jsonFailure(err);
       }
     },
   );
+}
 
+function registerRunTests(server: McpServer, tools: ToolContext): void {
   server.registerTool(
     'run_tests',
     {
@@ -188,12 +145,12 @@ export function createMcpServer(options: McpOptions): McpServer {
     },
     async ({ project_dir, command, timeout_seconds }, extra) => {
       try {
-        const settings = await readSettings(env);
-        const cwd = await confined('project_dir', project_dir, settings.allowedDirs, extra.signal);
+        const settings = await readSettings(tools.env);
+        const cwd = await tools.confined('project_dir', project_dir, settings.allowedDirs, extra.signal);
         const detected = command?.trim() ? undefined : await detectTestCommand(cwd);
         const cmd = command?.trim() || detected?.command;
         if (!cmd)
-          return jsonFailure(
+          return tools.jsonFailure(
             `No test command found in ${cwd} (no package.json test script, pytest config, go.mod or Cargo.toml). Pass "command".`,
           );
         const report = await runTests({
@@ -201,57 +158,24 @@ export function createMcpServer(options: McpOptions): McpServer {
           command: cmd,
           timeoutMs: (timeout_seconds ?? 300) * 1000,
           signal: extra.signal,
-          secrets: [env.CEREBRAS_API_KEY],
-          denyEnv: envDenyFromEnv(env),
+          secrets: [apiKeyFromEnv(tools.env)],
+          denyEnv: envDenyFromEnv(tools.env),
         });
         return text(JSON.stringify(testJson(report), null, 2));
       } catch (err) {
-        return jsonFailure(err);
+        return tools.jsonFailure(err);
       }
     },
   );
+}
 
+function registerCheckStatus(server: McpServer, tools: ToolContext): void {
   server.registerTool(
     'check_status',
     { description: "Show Turbo's configuration (never the key) and the models the Cerebras API lists for the key." },
     async () => {
-      const problems: string[] = [];
-      // A wrong CEREBRAS_MODEL or base URL is reported in the status, not thrown past it.
-      const shown = <T>(read: () => T): T | null => {
-        try {
-          return read();
-        } catch (err) {
-          problems.push(message(err));
-          return null;
-        }
-      };
-      const status: Record<string, unknown> = {
-        server: 'turbo',
-        version: typeof TURBO_VERSION === 'string' ? TURBO_VERSION : 'dev',
-        api_key_set: Boolean(env.CEREBRAS_API_KEY?.trim()),
-        model: shown(model),
-        base_url: shown(() => normalizeBaseUrl(baseUrl()) ?? DEFAULT_BASE_URL),
-        known_models: KNOWN_MODELS.map((m) => ({
-          id: m.id,
-          input_per_million: m.inputPerMillion,
-          output_per_million: m.outputPerMillion,
-        })),
-      };
-      try {
-        if (problems.length) throw new TurboError('config', problems.join(' '));
-        const settings = await readSettings(env);
-        status.overwrite = settings.overwrite;
-        status.allowed_dirs = settings.allowedDirs;
-        status.max_prompt_bytes = MAX_PROMPT_BYTES;
-        status.models = await client().listModels();
-        status.status = (status.models as string[]).includes(model()) ? 'ok' : 'model_unavailable';
-      } catch (err) {
-        status.status = 'error';
-        status.error = message(err);
-      }
+      const status = await checkStatus(tools);
       return text(JSON.stringify(status, null, 2), status.status === 'error');
     },
   );
-
-  return server;
 }

@@ -1,7 +1,7 @@
-import type { EnvLike } from '../core/config';
+import type { EnvLike } from '../core/inputs';
 import { TurboError } from '../core/errors';
 import { optionalChoice, optionalNumber } from '../core/inputs';
-import type { OverwritePolicy } from '../core/generation/sink';
+import { OVERWRITE_POLICIES, type OverwritePolicy } from '../core/generation/choices';
 import { allowedDirsFromEnv } from './allowedRoots';
 
 /** The server's settings from its environment, each checked: a wrong value is an error, never a default. */
@@ -10,6 +10,9 @@ export interface McpSettings {
   maxContinuations: number | undefined;
   allowedDirs: string[];
 }
+
+/** A server has nobody to ask about existing files: `always` or `never`. */
+const SERVER_OVERWRITE = OVERWRITE_POLICIES.filter((p): p is Exclude<OverwritePolicy, 'ask'> => p !== 'ask');
 
 /** Prompt plus system prompt, in UTF-8 bytes: far above any real contract, far below the stdio transport's 10 MiB per message. */
 export const MAX_PROMPT_BYTES = 2_000_000;
@@ -25,9 +28,7 @@ export async function readSettings(env: EnvLike): Promise<McpSettings> {
       return undefined;
     }
   };
-  const overwrite = attempt(() =>
-    optionalChoice(env.TURBO_OVERWRITE, 'TURBO_OVERWRITE', ['always', 'never'] as const, 'always'),
-  );
+  const overwrite = attempt(() => optionalChoice(env.TURBO_OVERWRITE, 'TURBO_OVERWRITE', SERVER_OVERWRITE, 'always'));
   const maxContinuations = attempt(() =>
     optionalNumber(env.TURBO_MAX_CONTINUATIONS, 'TURBO_MAX_CONTINUATIONS', { min: 0, max: 10 }),
   );

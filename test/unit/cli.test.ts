@@ -180,6 +180,15 @@ describe('turbo CLI', () => {
     assert.deepEqual(sent, ['llama-3.3-70b', 'qwen-3-32b']);
   });
 
+  it('says when the model was retired and what to use instead, and still uses it', async () => {
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'a\n' }) }, { content: fileBlocks({ 'b.txt': 'b\n' }) });
+    const retired = await runInProcess(['generate', contract, '--out', dir, '--model', 'llama3.1-8b'], env);
+    assert.equal(retired.code, 0);
+    assert.match(retired.stderr, /llama3\.1-8b was retired by Cerebras on 2026-05-27; use gpt-oss-120b/);
+    const current = await runInProcess(['generate', contract, '--out', dir, '--overwrite', 'always'], env);
+    assert.doesNotMatch(current.stderr, /retired/);
+  });
+
   it('fails with one line on stderr and exit 1 for a wrong key, writing nothing', async () => {
     const run = await runInProcess(['generate', contract, '--out', path.join(dir, 'out')], {
       ...env,

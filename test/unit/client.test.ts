@@ -127,6 +127,38 @@ describe('CerebrasClient against the stand-in', () => {
     assert.equal(standin.chatRequests.length, 3);
   });
 
+  it('does not retry a 503 the service marks x-should-retry: false', async () => {
+    standin.enqueue({ status: 503, headers: { 'x-should-retry': 'false', 'retry-after-ms': '10' } });
+    const err = await failure(collect(client));
+    assert.equal(err.kind, 'server');
+    assert.equal(standin.chatRequests.length, 1);
+  });
+
+  it('retries a 400 the service marks x-should-retry: true', async () => {
+    standin.enqueue({ status: 400, headers: { 'x-should-retry': 'true', 'retry-after-ms': '10' } }, { content: 'ok' });
+    const events = await collect(client);
+    assert.equal(events.at(-1)?.type, 'end');
+    assert.equal(standin.chatRequests.length, 2);
+  });
+
+  it('a cancel during the wait before a retry ends the request at once, as cancelled', async () => {
+    standin.enqueue({ status: 429, headers: { 'retry-after': '15' } });
+    const controller = new AbortController();
+    const started = Date.now();
+    const err = await failure(
+      (async () => {
+        const request = client.stream(buildChatRequest('c'), {
+          signal: controller.signal,
+          onRetry: () => setTimeout(() => controller.abort(), 50),
+        });
+        for await (const e of request) void e;
+      })(),
+    );
+    assert.equal(err.kind, 'cancelled');
+    assert.ok(Date.now() - started < 5000);
+    assert.equal(standin.chatRequests.length, 1);
+  });
+
   it('handles a non-JSON error body', async () => {
     standin.enqueue({ status: 400, errorBody: '<html>bad gateway</html>' });
     const err = await failure(collect(client));

@@ -11,7 +11,7 @@ describe('layers: lint refuses imports across them', () => {
   };
 
   const refused: [string, string][] = [
-    ['src/core/config.ts', "import { readSettings } from '../extension/config';\nvoid readSettings;\n"],
+    ['src/core/inputs.ts', "import { readSettings } from '../extension/config';\nvoid readSettings;\n"],
     ['src/core/testing/parsers/index.ts', "import { main } from '../../cli/cli';\nvoid main;\n"],
     ['src/core/generation/pipeline.ts', "import { createMcpServer } from '../../mcp/server';\nvoid createMcpServer;\n"],
     ['src/core/generation/pipeline.ts', "import * as vscode from 'vscode';\nvoid vscode;\n"],

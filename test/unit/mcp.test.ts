@@ -177,6 +177,37 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   });
 });
 
+describe('MCP check_status and the model catalogue', () => {
+  const standin = new CerebrasStandIn();
+  before(() => standin.start());
+  after(() => standin.close());
+
+  it('lists every model the key has, priced where known, and marks a retired model in use', async () => {
+    standin.models = ['gpt-oss-120b', 'zai-glm-4.7', 'llama-3.3-70b'];
+    const cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-mcp-models-'));
+    const env = { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url, CEREBRAS_MODEL: 'llama-3.3-70b' };
+    const client = await connect([path.join(DIST, 'mcp.js')], env, cwd);
+    try {
+      const status = JSON.parse((await call(client, 'check_status')).content[0].text);
+      assert.equal(status.status, 'ok');
+      assert.match(status.warning, /llama-3\.3-70b was retired by Cerebras on 2026-02-16; use gpt-oss-120b/);
+      const byId = Object.fromEntries(status.offered_models.map((m: { id: string }) => [m.id, m]));
+      assert.deepEqual(Object.keys(byId), standin.models);
+      assert.equal(byId['zai-glm-4.7'].price, 'price unknown');
+      assert.equal(byId['zai-glm-4.7'].input_per_million, null);
+      assert.equal(byId['gpt-oss-120b'].input_per_million, 0.35);
+      assert.equal(byId['gpt-oss-120b'].retired, undefined);
+      assert.equal(byId['llama-3.3-70b'].retired, '2026-02-16');
+      assert.equal(byId['llama-3.3-70b'].use_instead, 'gpt-oss-120b');
+      const known = status.known_models.find((m: { id: string }) => m.id === 'llama3.1-8b');
+      assert.equal(known.retired, '2026-05-27');
+    } finally {
+      await client.close();
+      await fs.rm(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('MCP server without a key', () => {
   it('answers with a tool error that says how to set the key, and keeps serving', async () => {
     const cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-mcp-nokey-'));

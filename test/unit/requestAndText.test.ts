@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { resolveBaseUrl } from '../../src/core/config';
+import { resolveBaseUrl } from '../../src/core/generation/clientConfig';
 import { redactSecrets } from '../../src/core/errors';
 import { buildChatRequest, DEFAULT_MODEL, SYSTEM_PROMPT } from '../../src/core/generation/prompt';
 import { progressMessage, summaryMessage } from '../../src/extension/progressText';

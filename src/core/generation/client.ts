@@ -1,112 +1,54 @@
-// The SDK's web shims: Node 20 has fetch, streams, FormData and Blob built in, so node-fetch and its
-// polyfills (most of the SDK's weight) stay out of the bundles. Must come before the SDK itself.
+// The SDK's documented switch to the global, web-standard fetch: Node 20 has fetch, streams, FormData
+// and Blob built in, so node-fetch and its polyfills are never used. Must come before the SDK itself.
+// (esbuild.mjs also keeps them out of the bundles; test/unit/sdkShims.test.ts pins how.)
 import '@cerebras/cerebras_cloud_sdk/shims/web';
 import Cerebras, {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
 } from '@cerebras/cerebras_cloud_sdk';
-import type { ClientOptions as SdkOptions } from '@cerebras/cerebras_cloud_sdk';
 import { attemptsFor, formatWait, jsonErrorMessage, mapError, retryWaitMs, type RequestContext } from './clientErrors';
 import { RequestGuard, sleep } from './requestGuard';
 import { TurboError } from '../errors';
-import { fetchFor, type ProxySettings } from './http';
+import { fetchFor } from './http';
+import { DEFAULT_BASE_URL, normalizeBaseUrl } from './clientConfig';
 import { clampTimerMs, shownUrl } from '../inputs';
 import { safeInline } from '../terminalText';
+import type {
+  ChatRequest,
+  ClientOptions,
+  ModelClient,
+  StreamEvent,
+  StreamOptions,
+  TimeInfo,
+  Usage,
+} from './modelClient';
 
+export { DEFAULT_BASE_URL, normalizeBaseUrl } from './clientConfig';
+export type {
+  ChatRequest,
+  ClientOptions,
+  ModelClient,
+  RetryInfo,
+  StreamEvent,
+  StreamOptions,
+  TimeInfo,
+  Usage,
+} from './modelClient';
 export { mapError, retryWaitMs } from './clientErrors';
-
-export const DEFAULT_BASE_URL = 'https://api.cerebras.ai';
-
-export interface ClientOptions {
-  apiKey: string;
-  /** Empty or undefined: the SDK's default. A trailing `/v1` (the seed's `CEREBRAS_URL`) is accepted. */
-  baseUrl?: string;
-  /** How long one attempt may wait for the response headers (default 30 s). */
-  headersTimeoutMs?: number;
-  /** How long one request may take in all, retries and their waits included (default 10 min). */
-  requestDeadlineMs?: number;
-  /** How long a started stream may stay silent before it counts as stalled. */
-  idleTimeoutMs?: number;
-  /** Retries for 429, 5xx and connection failures before any content arrived: 0 to 2 (default 2). */
-  maxRetries?: number;
-  /** A `retry-after` longer than this is not waited for: the call fails with a rate-limit message. */
-  maxRetryWaitMs?: number;
-  /** Off in tests so that a stand-in's request log holds only what the caller asked for. */
-  warmConnection?: boolean;
-  /** The proxy to go through (faces pass proxyFromEnv(env) or the editor's http.proxy); none: direct. */
-  proxy?: ProxySettings;
-}
 
 export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
 export const DEFAULT_REQUEST_DEADLINE_MS = 10 * 60_000;
 /** One retry layer, at most three attempts per request, whatever fails. */
 const MAX_RETRIES = 2;
 
-export interface ChatRequest {
-  model: string;
-  messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
-  max_completion_tokens?: number;
-  temperature?: number;
-  reasoning_effort?: 'low' | 'medium' | 'high';
-}
-
-export interface StreamOptions {
-  signal?: AbortSignal;
-  /**
-   * Told before each retry: which attempt of this request comes next (2 for the first retry), the
-   * most it will make, how long it waits, and why.
-   */
-  onRetry?: (info: RetryInfo) => void;
-  /** Told when a retry has been sent, after its wait: the progress can stop saying "retrying in …". */
-  onRetrySent?: (info: { attempt: number; attempts: number }) => void;
-}
-
-export interface RetryInfo {
-  attempt: number;
-  attempts: number;
-  waitMs: number;
-  reason: string;
-}
-
-export interface Usage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
-
-export interface TimeInfo {
-  queue_time?: number | null;
-  prompt_time?: number | null;
-  completion_time?: number | null;
-  total_time?: number | null;
-}
-
-export type StreamEvent =
-  | { type: 'content'; text: string }
-  | { type: 'reasoning'; text: string }
-  | {
-      type: 'end';
-      finishReason: string;
-      usage: Usage | undefined;
-      timeInfo: TimeInfo | undefined;
-      model: string | undefined;
-    };
-
-/** Accepts `https://host`, `https://host/`, and `https://host/v1` (the seed's form); the SDK adds `/v1` itself. */
-export function normalizeBaseUrl(raw: string | undefined): string | undefined {
-  const trimmed = raw?.trim();
-  if (!trimmed) return undefined;
-  return trimmed.replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-
 /**
- * A thin wrapper over the official SDK. It owns the parts the SDK leaves to the caller
- * (see CEREBRAS-API.md): a stream that ends without `finish_reason`, a stall inside the body,
- * `retry-after` values the SDK would honour without limit, deadlines, and errors whose class names
- * minification destroys. Retries are one layer here (the SDK's are off): at most three attempts.
+ * A thin wrapper over the official SDK. It owns the parts the SDK leaves to the caller: a stream that
+ * ends without `finish_reason`, a stall inside the body, `retry-after` values the SDK would honour
+ * without limit, deadlines, and errors whose class names minification destroys. Retries are one layer
+ * here (the SDK's are off): at most three attempts. Built through `createClient` (clientFactory.ts).
  */
-export class CerebrasClient {
+export class CerebrasClient implements ModelClient {
   private readonly sdk: Cerebras;
   private readonly idleTimeoutMs: number;
   private readonly headersTimeoutMs: number;
@@ -129,8 +71,8 @@ export class CerebrasClient {
       // Retries are ours: the SDK would sleep as long as any retry-after says, even a day.
       maxRetries: 0,
       warmTCPConnection: options.warmConnection ?? true,
-      // node-fetch 2 breaks keep-alive streams on some Node releases VS Code ships; the global fetch does not.
-      fetch: (fetchFor(options.proxy) ?? globalThis.fetch) as unknown as NonNullable<SdkOptions['fetch']>,
+      // The SDK's documented `fetch` option: the global fetch, or undici's through a proxy.
+      fetch: fetchFor(options.proxy) ?? globalThis.fetch,
     });
   }
 
@@ -162,28 +104,38 @@ export class CerebrasClient {
           return;
         } catch (err) {
           if (guard.aborted || err instanceof APIUserAbortError) throw guard.reason();
-          const mapped = mapError(err, context);
           // Once content has arrived a new attempt would repeat it: only failures before it are retried.
-          const wait = yielded || attempt >= this.maxRetries ? undefined : retryWaitMs(err, attempt);
-          if (wait === undefined) throw mapped;
-          if (wait > this.maxRetryWaitMs) {
-            throw new TurboError(
-              mapped.kind,
-              `${mapped.message} Cerebras asks to wait ${formatWait(wait)}; Turbo does not wait that long.`,
-              { status: mapped.status, cause: err },
-            );
-          }
-          guard.idle.stop();
-          const next = { attempt: attempt + 2, attempts: Math.max(attempt + 2, attemptsFor(err, this.maxRetries)) };
-          options.onRetry?.({ ...next, waitMs: wait, reason: mapped.message });
-          await sleep(wait, guard.signal);
-          if (guard.aborted) throw guard.reason();
-          options.onRetrySent?.(next);
+          if (yielded) throw mapError(err, context);
+          await this.waitToRetry(err, attempt, { guard, context, options });
         }
       }
     } finally {
       guard.dispose();
     }
+  }
+
+  /** Waits before the next attempt after `err`, or throws the failure when it is not to be retried. */
+  private async waitToRetry(
+    err: unknown,
+    attempt: number,
+    { guard, context, options }: { guard: RequestGuard; context: RequestContext; options: StreamOptions },
+  ): Promise<void> {
+    const mapped = mapError(err, context);
+    const wait = attempt >= this.maxRetries ? undefined : retryWaitMs(err, attempt);
+    if (wait === undefined) throw mapped;
+    if (wait > this.maxRetryWaitMs) {
+      throw new TurboError(
+        mapped.kind,
+        `${mapped.message} Cerebras asks to wait ${formatWait(wait)}; Turbo does not wait that long.`,
+        { status: mapped.status, cause: err },
+      );
+    }
+    guard.idle.stop();
+    const next = { attempt: attempt + 2, attempts: Math.max(attempt + 2, attemptsFor(err, this.maxRetries)) };
+    options.onRetry?.({ ...next, waitMs: wait, reason: mapped.message });
+    await sleep(wait, guard.signal);
+    if (guard.aborted) throw guard.reason();
+    options.onRetrySent?.(next);
   }
 
   /** One attempt: opens the stream and reads it to its end. Failures to open come out as the SDK raised them. */
@@ -192,65 +144,37 @@ export class CerebrasClient {
     guard: RequestGuard,
     context: RequestContext,
   ): AsyncGenerator<StreamEvent, void, undefined> {
-    const { data: sdkStream, response } = await this.sdk.chat.completions
-      .create({ ...request, stream: true }, { signal: guard.signal })
-      .withResponse();
-    const type = response.headers.get('content-type') ?? '';
-    // A 200 that carries a JSON error instead of an event stream would otherwise read as an early close.
-    if (!type.includes('text/event-stream') && type.includes('json'))
-      throw await jsonInsteadOfStream(response, context);
-    let finishReason: string | undefined;
-    let usage: Usage | undefined;
-    let timeInfo: TimeInfo | undefined;
-    let model: string | undefined;
+    const sdkStream = await this.open(request, guard, context);
+    const end: StreamEnd = {};
     guard.idle.touch();
     try {
       for await (const chunk of sdkStream) {
         guard.idle.touch();
-        if ('error' in chunk && chunk.error) {
-          throw new TurboError(
-            'server',
-            `Cerebras reported an error mid-stream: ${safeInline(String(chunk.error.message ?? 'unknown error'))}.`,
-          );
-        }
-        if (!('choices' in chunk)) continue;
-        model ??= chunk.model;
-        if (chunk.usage) usage = chunk.usage as Usage;
-        if (chunk.time_info) timeInfo = chunk.time_info;
-        const choice = chunk.choices?.[0];
-        if (!choice) continue;
-        const delta = 'delta' in choice ? choice.delta : undefined;
-        if (delta?.reasoning) yield { type: 'reasoning', text: delta.reasoning };
-        if (delta?.content) yield { type: 'content', text: delta.content };
-        if (choice.finish_reason) finishReason = choice.finish_reason;
+        yield* eventsOf(chunk, end);
       }
     } catch (err) {
-      if (err instanceof TurboError) throw err;
-      if (guard.aborted) throw guard.reason();
-      // Mid-stream, a cut socket is a plain Error; the SDK raises an `event: error` as APIConnectionError.
-      if (err instanceof APIConnectionError && !(err instanceof APIConnectionTimeoutError)) {
-        const said = (err.cause as { message?: unknown } | undefined)?.message;
-        const detail =
-          typeof said === 'string' && said && said !== 'undefined' && !said.startsWith('[object')
-            ? `: "${safeInline(said)}"`
-            : '';
-        throw new TurboError(
-          'server',
-          `Cerebras reported an error in the middle of the answer${detail}. Files completed so far were kept; try again.`,
-          { cause: err },
-        );
-      }
-      throw mapError(err, context);
+      throw midStreamFailure(err, guard, context);
     }
     // An aborted stream and a server that hangs up early both end the loop without an error.
     if (guard.aborted) throw guard.reason();
-    if (!finishReason) {
+    if (!end.finishReason) {
       throw new TurboError(
         'incomplete',
         'The connection to Cerebras closed before the model finished. Files completed so far were kept; try again.',
       );
     }
-    yield { type: 'end', finishReason, usage, timeInfo, model };
+    yield { type: 'end', finishReason: end.finishReason, usage: end.usage, timeInfo: end.timeInfo, model: end.model };
+  }
+
+  /** Sends the request; an answer that is JSON instead of an event stream is an error here, not an early close. */
+  private async open(request: ChatRequest, guard: RequestGuard, context: RequestContext) {
+    const { data, response } = await this.sdk.chat.completions
+      .create({ ...request, stream: true }, { signal: guard.signal })
+      .withResponse();
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.includes('text/event-stream') && type.includes('json'))
+      throw await jsonInsteadOfStream(response, context);
+    return data;
   }
 
   /** Lists model ids from `GET /v1/models`. */
@@ -277,4 +201,54 @@ async function jsonInsteadOfStream(response: Response, context: RequestContext):
     'server',
     `${url} answered with JSON instead of an event stream (${safeInline(text.slice(0, 120))}). Check the base URL.`,
   );
+}
+
+/** What the last chunks said about the end of the answer. */
+interface StreamEnd {
+  finishReason?: string;
+  usage?: Usage;
+  timeInfo?: TimeInfo;
+  model?: string;
+}
+
+type Chunk = Cerebras.Chat.ChatCompletion;
+
+/** The events in one chunk of the SDK's stream; what it says about the end is noted in `end`. */
+function* eventsOf(chunk: Chunk, end: StreamEnd): Generator<StreamEvent, void, undefined> {
+  if ('error' in chunk && chunk.error) {
+    throw new TurboError(
+      'server',
+      `Cerebras reported an error mid-stream: ${safeInline(String(chunk.error.message ?? 'unknown error'))}.`,
+    );
+  }
+  if (!('choices' in chunk)) return;
+  end.model ??= chunk.model;
+  if (chunk.usage) end.usage = chunk.usage as Usage;
+  if (chunk.time_info) end.timeInfo = chunk.time_info;
+  const choice = chunk.choices?.[0];
+  if (!choice) return;
+  const delta = 'delta' in choice ? choice.delta : undefined;
+  if (delta?.reasoning) yield { type: 'reasoning', text: delta.reasoning };
+  if (delta?.content) yield { type: 'content', text: delta.content };
+  if (choice.finish_reason) end.finishReason = choice.finish_reason;
+}
+
+/** A failure while reading a started stream, as the TurboError to throw. */
+function midStreamFailure(err: unknown, guard: RequestGuard, context: RequestContext): TurboError {
+  if (err instanceof TurboError) return err;
+  if (guard.aborted) return guard.reason();
+  // Mid-stream, a cut socket is a plain Error; the SDK raises an `event: error` as APIConnectionError.
+  if (err instanceof APIConnectionError && !(err instanceof APIConnectionTimeoutError)) {
+    const said = (err.cause as { message?: unknown } | undefined)?.message;
+    const detail =
+      typeof said === 'string' && said && said !== 'undefined' && !said.startsWith('[object')
+        ? `: "${safeInline(said)}"`
+        : '';
+    return new TurboError(
+      'server',
+      `Cerebras reported an error in the middle of the answer${detail}. Files completed so far were kept; try again.`,
+      { cause: err },
+    );
+  }
+  return mapError(err, context);
 }

@@ -103,8 +103,24 @@ function isRefused(err: unknown): boolean {
   return rootCause(err).code === 'ECONNREFUSED';
 }
 
+/**
+ * The service's own word on retrying a failed request (`x-should-retry`, as the SDK reads it): `false`
+ * means do not retry, `true` means retry even a status that is not retried otherwise. Undefined: not said.
+ */
+function serverSaysRetry(err: unknown): boolean | undefined {
+  if (!(err instanceof APIError) || err.status === undefined) return undefined;
+  const said = header(err, 'x-should-retry');
+  return said === 'true' ? true : said === 'false' ? false : undefined;
+}
+
+/** Statuses retried when the service says nothing: timeout, conflict, rate limit, server errors. */
+function isRetriedStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
 /** The most attempts a request that failed this way makes in all (`maxRetries` retries at most). */
 export function attemptsFor(err: unknown, maxRetries: number): number {
+  if (serverSaysRetry(err) === false) return 1;
   return (isRefused(err) ? Math.min(1, maxRetries) : maxRetries) + 1;
 }
 
@@ -121,18 +137,21 @@ export function retryWaitMs(err: unknown, attempt: number): number | undefined {
     return err.kind === 'network' || err.kind === 'incomplete' ? backoff(attempt) : undefined;
   if (err instanceof APIConnectionError) return backoff(attempt);
   if (!(err instanceof APIError) || err.status === undefined) return undefined;
-  const status = err.status;
-  if (!(status === 408 || status === 409 || status === 429 || status >= 500)) return undefined;
+  const said = serverSaysRetry(err);
+  if (said === false || (said === undefined && !isRetriedStatus(err.status))) return undefined;
+  return askedWaitMs(err) ?? backoff(attempt);
+}
+
+/** The wait a `retry-after-ms` or `retry-after` header asks for (seconds or an HTTP date), if any. */
+function askedWaitMs(err: APIError): number | undefined {
   const ms = Number(header(err, 'retry-after-ms'));
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const after = header(err, 'retry-after');
-  if (after !== undefined) {
-    const seconds = Number(after);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(after);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
-  }
-  return backoff(attempt);
+  if (after === undefined) return undefined;
+  const seconds = Number(after);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function backoff(attempt: number): number {

@@ -1,4 +1,4 @@
-import type { CerebrasClient, ChatRequest, Usage } from './client';
+import type { ChatRequest, ModelClient, Usage } from './modelClient';
 
 export interface Completion {
   text: string;
@@ -9,7 +9,7 @@ export interface Completion {
 
 /** Streams one answer to the end and returns its text (reasoning is left out). */
 export async function completeText(
-  client: CerebrasClient,
+  client: ModelClient,
   request: ChatRequest,
   signal?: AbortSignal,
 ): Promise<Completion> {

@@ -1,4 +1,4 @@
-import type { ChatRequest } from './client';
+import type { ChatRequest } from './modelClient';
 import { normalizeStreamPath, pathFromInfo, pathMarker } from './answerPaths';
 
 /**

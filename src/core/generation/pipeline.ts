@@ -1,4 +1,4 @@
-import type { CerebrasClient, ChatRequest, StreamEvent, StreamOptions, TimeInfo, Usage } from './client';
+import type { ChatRequest, ModelClient, StreamEvent, StreamOptions, TimeInfo, Usage } from './modelClient';
 import { mapError } from './client';
 import { formatWait } from './clientErrors';
 import { classifyContinuation, continuationRequest } from './continuation';
@@ -61,7 +61,7 @@ export interface GenerationReport {
 }
 
 export interface GenerateOptions extends PromptOptions {
-  client: CerebrasClient;
+  client: ModelClient;
   contract: string;
   sink: FileSink;
   signal?: AbortSignal;

@@ -1,4 +1,5 @@
-import type { ChatRequest } from './client';
+import type { ReasoningEffort } from './choices';
+import type { ChatRequest } from './modelClient';
 
 export const DEFAULT_MODEL = 'gpt-oss-120b';
 /** Always sent: the service reserves this many tokens against the per-minute quota before it starts. */
@@ -30,7 +31,7 @@ export interface PromptOptions {
   maxCompletionTokens?: number;
   temperature?: number;
   /** gpt-oss only; other models reject it, so it is sent only when set. */
-  reasoningEffort?: 'low' | 'medium' | 'high';
+  reasoningEffort?: ReasoningEffort;
 }
 
 export function buildChatRequest(contract: string, options: PromptOptions = {}): ChatRequest {

@@ -1,5 +1,7 @@
 import type { ParsedFile } from './fileParser';
 
+export type { OverwritePolicy } from './choices';
+
 export type WriteOutcome =
   | { status: 'created' | 'overwritten' }
   | { status: 'skipped' | 'rejected'; reason: string }
@@ -36,9 +38,6 @@ export interface FileSink {
    */
   settle?(options?: { cancelled?: boolean }): Promise<Settlement>;
 }
-
-/** `ask` defers existing files to one question at the end; without a way to ask it means `never`. */
-export type OverwritePolicy = 'ask' | 'always' | 'never';
 
 /** Answers the question about existing files: which to replace, or `discard` for the whole run. */
 /** `cancel`: the run was cancelled while the question was open (Cancel means stop: nothing more is written). */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { ChatRequest } from '../generation/client';
+import type { ChatRequest } from '../generation/modelClient';
 import { whyNotText } from './fixOnDisk';
 import { checkRealLocation, checkRelativePath, DEFAULT_DENY } from '../generation/pathGuard';
 import { DEFAULT_MODEL, type PromptOptions } from '../generation/prompt';

@@ -1,4 +1,4 @@
-import type { CerebrasClient } from '../generation/client';
+import type { ModelClient } from '../generation/modelClient';
 import { completeText } from '../generation/complete';
 import { TurboError } from '../errors';
 import { buildFixRequest, parseEdits, planEdits, type FileChange } from './fix';
@@ -72,7 +72,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
 export const failureKey = (f: TestFailure) => `${f.test ?? ''}@${f.location.file}:${f.location.line}:${f.message}`;
 
 export interface FixContext extends PromptOptions {
-  client: CerebrasClient;
+  client: ModelClient;
   root: string;
   contract?: string;
   signal?: AbortSignal;

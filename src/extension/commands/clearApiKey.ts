@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
+import { apiKeyFromEnv } from '../../core/generation/clientConfig';
 import type { Services } from '../services';
 
 /** "Turbo: Clear API Key": says what it removed, or that there was nothing to remove. */
 export async function clearApiKey(services: Services): Promise<void> {
   const stored = await services.keys.stored();
-  const fromEnv = Boolean(process.env.CEREBRAS_API_KEY?.trim());
+  const fromEnv = Boolean(apiKeyFromEnv(process.env));
   if (!stored) {
     services.log.info('Clear API Key: no key was stored in secret storage.');
     const env = fromEnv ? ' Turbo uses CEREBRAS_API_KEY from the environment; unset it there to stop.' : '';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TurboError } from '../../../src/core/errors';
-import { checkBaseUrl } from '../../../src/core/config';
+import { checkBaseUrl } from '../../../src/core/generation/clientConfig';
 import {
   clampTimerMs,
   MAX_TIMER_MS,

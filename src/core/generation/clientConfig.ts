@@ -1,10 +1,26 @@
-import { TurboError } from './errors';
-import { parseHttpUrl, shownUrl } from './inputs';
-import { hasUnsafeChars, safeInline } from './terminalText';
+import { TurboError } from '../errors';
+import { parseHttpUrl, shownUrl, type EnvLike } from '../inputs';
+import { hasUnsafeChars, safeInline } from '../terminalText';
 
-/** Settings the three faces share, resolved from their own sources (VS Code settings, flags, environment). */
-export interface EnvLike {
-  [name: string]: string | undefined;
+/**
+ * What the client is configured with, the same way in every face: the API key, the base URL and the
+ * model, each from its face's sources (VS Code settings or secret storage, flags, the environment).
+ */
+
+export type { EnvLike } from '../inputs';
+
+export const DEFAULT_BASE_URL = 'https://api.cerebras.ai';
+
+/** Accepts `https://host`, `https://host/`, and `https://host/v1` (the seed's form); the SDK adds `/v1` itself. */
+export function normalizeBaseUrl(raw: string | undefined): string | undefined {
+  const trimmed = raw?.trim();
+  if (!trimmed) return undefined;
+  return trimmed.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+/** `CEREBRAS_API_KEY` from an environment, trimmed; undefined when unset or blank. */
+export function apiKeyFromEnv(env: EnvLike): string | undefined {
+  return env.CEREBRAS_API_KEY?.trim() || undefined;
 }
 
 /**
