@@ -51,8 +51,8 @@ function registerGenerate(server: McpServer, tools: ToolContext): void {
         max_tokens: z.number().int().positive().optional().describe('Cap on completion tokens'),
       },
     },
-    async ({ prompt, system_prompt, max_tokens }, extra) => {
-      try {
+    async ({ prompt, system_prompt, max_tokens }, extra) =>
+      tools.attempt(tools.failure, async () => {
         checkPromptSize(prompt, system_prompt);
         const request: ChatRequest = {
           model: tools.model(),
@@ -64,10 +64,7 @@ function registerGenerate(server: McpServer, tools: ToolContext): void {
         };
         const answer = await completeText(tools.client(), request, extra.signal);
         return text(answer.text);
-      } catch (err) {
-        return tools.failure(err);
-      }
-    },
+      }),
   );
 }
 
@@ -94,8 +91,8 @@ function registerGenerateAndWrite(server: McpServer, tools: ToolContext): void {
           .describe("Optional system prompt (default: Turbo's <FILE> format prompt)"),
       },
     },
-    async ({ prompt, output_dir, system_prompt }, extra) => {
-      try {
+    async ({ prompt, output_dir, system_prompt }, extra) =>
+      tools.attempt(tools.jsonFailure, async () => {
         checkPromptSize(prompt, system_prompt);
         const settings = await readSettings(tools.env);
         const root = await tools.confined('output_dir', output_dir, settings.allowedDirs, extra.signal);
@@ -110,10 +107,7 @@ function registerGenerateAndWrite(server: McpServer, tools: ToolContext): void {
         });
         const result = metadataResult(report, root, apiKeyFromEnv(tools.env));
         return text(JSON.stringify(result, null, 2), result.status === 'error');
-      } catch (err) {
-        return tools.jsonFailure(err);
-      }
-    },
+      }),
   );
 }
 
@@ -143,8 +137,8 @@ function registerRunTests(server: McpServer, tools: ToolContext): void {
           .describe('Stop the run and every process it started after this long (default 300)'),
       },
     },
-    async ({ project_dir, command, timeout_seconds }, extra) => {
-      try {
+    async ({ project_dir, command, timeout_seconds }, extra) =>
+      tools.attempt(tools.jsonFailure, async () => {
         const settings = await readSettings(tools.env);
         const cwd = await tools.confined('project_dir', project_dir, settings.allowedDirs, extra.signal);
         const detected = command?.trim() ? undefined : await detectTestCommand(cwd);
@@ -162,10 +156,7 @@ function registerRunTests(server: McpServer, tools: ToolContext): void {
           denyEnv: envDenyFromEnv(tools.env),
         });
         return text(JSON.stringify(testJson(report), null, 2));
-      } catch (err) {
-        return tools.jsonFailure(err);
-      }
-    },
+      }),
   );
 }
 

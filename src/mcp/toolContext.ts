@@ -34,6 +34,8 @@ export interface ToolContext {
   failure: (err: unknown) => ToolResult;
   /** Tools whose results are JSON keep that shape when they fail, so an agent reads one format. */
   jsonFailure: (err: unknown) => ToolResult;
+  /** Runs a tool's work; whatever it throws becomes the given failure result. */
+  attempt: (onError: (err: unknown) => ToolResult, work: () => Promise<ToolResult>) => Promise<ToolResult>;
   /** Resolves an agent's folder argument inside the roots allowed for this call, or throws. */
   confined: (argName: string, value: string, allowedDirs: readonly string[], signal: AbortSignal) => Promise<string>;
 }
@@ -49,6 +51,7 @@ export function toolContext(server: McpServer, options: McpOptions): ToolContext
     client: clientPerKey(env, baseUrl),
     message,
     failure: (err) => text(message(err), true),
+    attempt: (onError, work) => work().catch(onError),
     jsonFailure: (err) => text(JSON.stringify({ status: 'error', message: message(err) }, null, 2), true),
     confined: async (argName, value, allowedDirs, signal) => {
       const roots = await allowedRoots(
