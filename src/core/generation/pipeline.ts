@@ -98,7 +98,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationRepo
 
 /** One generation's state: its report, the parser the answer streams through, and the writes. */
 class GenerationRun {
-  readonly report: GenerationReport;
+  private readonly report: GenerationReport;
   private readonly parser = new FileStreamParser();
   private readonly writes: WriteQueue;
   private streamedChars = 0;
@@ -106,8 +106,9 @@ class GenerationRun {
   private firstTokenAt: number | undefined;
   /** Everything the model said so far, sent back as its own turn when asking it to continue. */
   private answer = '';
-  /** The file open when this round's stream began, and (while undefined) its first characters. */
+  /** The file open when this round began. */
   private openPath: string | undefined;
+  /** A continuation's first characters, held until they tell whether it resumes that file; then undefined. */
   private undecided: string | undefined;
 
   constructor(
