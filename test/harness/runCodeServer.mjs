@@ -131,9 +131,7 @@ async function answerUiQuery(page, bridgeDir, query) {
   }
   if (query.kind === 'click') {
     // One synchronous look-and-click: a progress toast re-renders as its message changes, so a
-    // pointer sequence can start on one button element and end on its replacement. Earlier
-    // notifications may carry the same text (two "Turbo wrote 2 files" summaries, one offering Open
-    // and one Review Changes): the first that shows `text` and has the button is clicked.
+    // pointer sequence can start on one button element and end on its replacement.
     let found = false;
     let offered = [];
     for (const until = Date.now() + 10_000; !found && Date.now() < until;) {
@@ -141,22 +139,18 @@ async function answerUiQuery(page, bridgeDir, query) {
         const containers = document.querySelectorAll(
           scope ?? '.notifications-center .notification-list-item, .notification-toast',
         );
-        const buttonsOf = (c) => [...c.querySelectorAll(target ?? '.monaco-button')];
-        const matching = [...containers].filter((t) => (t.textContent ?? '').includes(text));
-        for (const container of matching) {
-          const candidates = buttonsOf(container);
-          const el =
-            button === undefined ? candidates[0] : candidates.find((b) => (b.textContent ?? '').trim() === button);
-          if (!el) continue;
-          el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
-          return { found: true, offered: [] };
-        }
-        return { found: false, offered: matching.map((c) => buttonsOf(c).map((b) => (b.textContent ?? '').trim())) };
+        const container = [...containers].find((t) => (t.textContent ?? '').includes(text));
+        const candidates = container ? [...container.querySelectorAll(target ?? '.monaco-button')] : [];
+        const el =
+          button === undefined ? candidates[0] : candidates.find((b) => (b.textContent ?? '').trim() === button);
+        if (el) el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+        return { found: Boolean(el), offered: container ? candidates.map((b) => (b.textContent ?? '').trim()) : null };
       }, query));
       if (!found) await new Promise((r) => setTimeout(r, 100));
     }
+    // What was there instead, so a miss can be told from a notification that never came.
     if (!found)
-      console.log(`UI click missed: "${query.text}" → ${query.button}; on screen: ${JSON.stringify(offered)}`);
+      console.log(`UI click missed: "${query.text}" → ${query.button}; its buttons: ${JSON.stringify(offered)}`);
     if (!found && process.env.TURBO_IT_DEBUG)
       await page.screenshot({ path: path.join(repoRoot, '.vscode-test', `click-miss-${query.id}.png`) });
     answer(bridgeDir, query.id, JSON.stringify({ found }));

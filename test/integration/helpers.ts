@@ -142,9 +142,8 @@ async function bridgeAnswer(dir: string, id: string, timeoutMs: number): Promise
 }
 
 /**
- * Asks the harness to click, inside the first element matching `scope` whose text includes `text` and
- * that holds one, the first `target` (default: a button labelled `button`). Undefined under hosts
- * without the bridge.
+ * Asks the harness to click, inside the first element matching `scope` whose text includes `text`,
+ * the first `target` (default: a button labelled `button`). Undefined under hosts without the bridge.
  */
 export async function clickIn(
   query: { scope: string; text: string; target?: string; button?: string },
