@@ -51,6 +51,21 @@ describe('contract parser', () => {
     );
   });
 
+  it('places the name of a model after its keyword, also when the keyword contains it', () => {
+    const doc = parseContract(
+      '## DATA CONTRACT\n```\nclass a(BaseModel):\n    x: int\n```\n```go\ntype t struct {\n\tX int\n}\n```\n```ts\ninterface e {\n  x: number;\n}\ntype y = {\n  x: number;\n};\n```\n',
+    );
+    assert.deepEqual(
+      doc.models.map((m) => [m.name, m.span.start, m.span.end]),
+      [
+        ['a', 6, 7],
+        ['t', 5, 6],
+        ['e', 10, 11],
+        ['y', 5, 6],
+      ],
+    );
+  });
+
   it('finds model names in return types', () => {
     assert.deepEqual(typeNames('list[Task]'), ['Task']);
     assert.deepEqual(typeNames('Promise<Array<User>>'), ['User']);

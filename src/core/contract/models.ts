@@ -27,30 +27,19 @@ const GO_STRUCT_RE = /^(\s*)type\s+([A-Za-z_]\w*)\s+struct\s*\{/;
 /** The model a line declares, if it declares one. */
 export function declaration(line: string, i: number): ModelDecl | undefined {
   let m = PY_CLASS_RE.exec(line);
-  if (m)
-    return {
-      name: m[2],
-      language: 'python',
-      span: { line: i, start: line.indexOf(m[2]), end: line.indexOf(m[2]) + m[2].length },
-      fields: [],
-      endLine: i,
-    };
+  if (m) return declared(m[2], 'python', 'class', line, i);
   m = GO_STRUCT_RE.exec(line);
-  if (m)
-    return {
-      name: m[2],
-      language: 'go',
-      span: { line: i, start: line.indexOf(m[2]), end: line.indexOf(m[2]) + m[2].length },
-      fields: [],
-      endLine: i,
-    };
+  if (m) return declared(m[2], 'go', 'type', line, i);
   m = TS_DECL_RE.exec(line);
-  if (m) {
-    const name = m[2] ?? m[3];
-    const start = line.indexOf(name, m[1].length);
-    return { name, language: 'typescript', span: { line: i, start, end: start + name.length }, fields: [], endLine: i };
-  }
+  if (m)
+    return m[2] ? declared(m[2], 'typescript', 'interface', line, i) : declared(m[3], 'typescript', 'type', line, i);
   return undefined;
+}
+
+/** A model declared on line `i`; its name is looked for after the keyword (`type t struct` names `t`, not the t of `type`). */
+function declared(name: string, language: ModelLanguage, keyword: string, line: string, i: number): ModelDecl {
+  const start = line.indexOf(name, line.indexOf(keyword) + keyword.length);
+  return { name, language, span: { line: i, start, end: start + name.length }, fields: [], endLine: i };
 }
 
 /** Whether a line still belongs to the model being read. */
