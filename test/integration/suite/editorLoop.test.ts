@@ -5,6 +5,7 @@ import type { FixLoopReport, TestReport } from '../../../src/core/testing/loop';
 import { editBlocks, fileBlocks } from '../../standin/server';
 import {
   clickIn,
+  clearNotifications,
   clickNotificationButton,
   listTree,
   notificationShown,
@@ -505,13 +506,15 @@ describe('Review and undo, as walked by a person', () => {
   });
 
   it('Open on the summary opens the main file as a kept tab, not an empty __init__.py over the contract', async () => {
+    // Earlier tests' summaries ("Turbo wrote 2 files (2 lines …") must not take the click.
+    await clearNotifications();
     const { out, running } = await generateOver(
       'out-open-main',
       {},
       { 'app/__init__.py': '', 'app/main.py': 'print("hi")\n' },
     );
     await running;
-    const clicked = await clickNotificationButton('Turbo wrote 2 files', 'Open');
+    const clicked = await clickNotificationButton('Turbo wrote 2 files (1 line', 'Open');
     if (clicked === undefined) return; // no UI bridge
     assert.equal(clicked, true);
     for (
