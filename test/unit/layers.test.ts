@@ -39,3 +39,22 @@ describe('layers: lint refuses imports across them', () => {
     );
   });
 });
+
+describe('size: lint refuses long files and functions in src', () => {
+  const eslint = new ESLint({ cwd: path.resolve(__dirname, '../..') });
+  const sizeRules = async (file: string, source: string) => {
+    const [result] = await eslint.lintText(source, { filePath: path.resolve(__dirname, '../..', file) });
+    return result.messages.map((m) => m.ruleId).filter((id) => id === 'max-lines' || id === 'max-lines-per-function');
+  };
+  const fn = (lines: number) => `export function f(): number {\n${'  void 0;\n'.repeat(lines - 3)}  return 1;\n}\n`;
+
+  it('refuses a function of 61 lines and lets one of 60 through', async () => {
+    assert.deepEqual(await sizeRules('src/core/inputs.ts', fn(61)), ['max-lines-per-function']);
+    assert.deepEqual(await sizeRules('src/core/inputs.ts', fn(60)), []);
+  });
+
+  it('refuses a file of 301 lines in src', async () => {
+    const file = `export const a = 1;\n${'// a comment line\n'.repeat(300)}`;
+    assert.deepEqual(await sizeRules('src/extension/config.ts', file), ['max-lines']);
+  });
+});
