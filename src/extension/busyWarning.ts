@@ -12,3 +12,17 @@ export function warnBusy(slot: OneAtATime, text: { busy: string; stop: string; f
     if (!shownFor || !slot.stopIfStill(shownFor)) void vscode.window.showInformationMessage(text.finished);
   });
 }
+
+export type BusyText = Parameters<typeof warnBusy>[1];
+
+/** Runs `work` in `slot`, or tells the person the slot is taken (undefined then). */
+export async function runOrWarnBusy<T>(
+  slot: OneAtATime,
+  work: (abort: AbortController) => PromiseLike<T>,
+  text: BusyText,
+): Promise<T | undefined> {
+  const result = await slot.run(work);
+  if (result !== 'busy') return result;
+  warnBusy(slot, text);
+  return undefined;
+}

@@ -4,7 +4,7 @@ import type { FixAttempt, FixLoopReport, TestReport } from '../../core/testing/l
 import type { TestFailure } from '../../core/testing/parsers';
 import { countsText } from '../../core/testing/report';
 import { safeInline } from '../../core/terminalText';
-import { warnBusy } from '../busyWarning';
+import { runOrWarnBusy } from '../busyWarning';
 import { readSettings, refuseOnBadSettings } from '../config';
 import { safeTestOutputChannel } from '../safeChannel';
 import type { Services } from '../services';
@@ -100,14 +100,11 @@ export class TestingService implements vscode.Disposable {
 
   /** Claims the one slot for a run or a fix; tells the person when something is already running. */
   async exclusive<T>(work: (abort: AbortController) => PromiseLike<T>): Promise<T | undefined> {
-    const result = await this.slot.run(work);
-    if (result !== 'busy') return result;
-    warnBusy(this.slot, {
+    return runOrWarnBusy(this.slot, work, {
       busy: 'Turbo is already running tests or a fix.',
       stop: 'Stop It',
       finished: 'Turbo: that run has already finished.',
     });
-    return undefined;
   }
 
   /** `exclusive` under a notification whose Cancel stops the work. */
