@@ -49,7 +49,7 @@ const vscodeOnce = {
 
 /**
  * undici (~0.5 MB minified) is needed only behind a proxy, so src/core/generation/http.ts imports './proxy'
- * lazily and the faces' bundles leave it out: it resolves at run time to dist/proxy.js beside them.
+ * lazily and the front ends' bundles leave it out: it resolves at run time to dist/proxy.js beside them.
  */
 const proxyBeside = {
   name: 'proxy-beside',

@@ -23,7 +23,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  // The layers: src/core knows nothing of its faces; only src/extension imports vscode.
+  // The layers: src/core knows nothing of its front ends; only src/extension imports vscode.
   {
     files: ['src/core/**/*.ts'],
     rules: {
@@ -34,7 +34,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/extension', '**/extension/**', '**/cli', '**/cli/**', '**/mcp', '**/mcp/**'],
-              message: 'src/core never imports its faces (src/extension, src/cli, src/mcp).',
+              message: 'src/core never imports its front ends (src/extension, src/cli, src/mcp).',
             },
           ],
         },

@@ -146,7 +146,7 @@ function exitCode(io: CliIO, report: GenerationReport, apiKey: string): number {
     io.stderr(`turbo: truncated: ${line}\n`);
     return EXIT_TRUNCATED;
   }
-  // The engine's message names no face; the flag to act on is the CLI's own.
+  // The engine's message names no front end; the flag to act on is the CLI's own.
   const hint = report.error.kind === 'model_unavailable' ? ' Choose one with --model.' : '';
   io.stderr(`turbo: ${line}${hint}\n`);
   return EXIT_FAILED;

@@ -79,7 +79,7 @@ JSON output (--json):
 export const MCP_HELP = `turbo mcp
 
 Serves Turbo as an MCP server over stdio (the same as \`node dist/mcp.js\`), for coding agents.
-Tools, with the seed's names and arguments:
+Tools, with the names and arguments of the speed-run plugin's Turbo MCP server:
   generate(prompt, system_prompt?, max_tokens?)             the model's text answer
   generate_and_write_files(prompt, output_dir, system_prompt?)
                                                             writes the files; returns metadata only

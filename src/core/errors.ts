@@ -1,5 +1,5 @@
 /**
- * Every failure Turbo reports to a person goes through one type, so the three faces (editor, CLI,
+ * Every failure Turbo reports to a person goes through one type, so the three front ends (editor, CLI,
  * MCP) can show the same short message and act on the same `kind` without knowing the SDK.
  */
 export type TurboErrorKind =

@@ -117,7 +117,7 @@ function describe(raw: unknown): string {
   return JSON.stringify(shown);
 }
 
-/** An environment: `process.env`, or the variables a face was given. */
+/** An environment: `process.env`, or the variables a front end was given. */
 export interface EnvLike {
   [name: string]: string | undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * Text from outside (model-chosen paths, server messages, test output, file names) may hold escape
  * sequences that move the cursor, rewrite earlier lines, retitle the window or set the clipboard
- * (OSC 52). Every line a face prints or logs goes through `safeText` first.
+ * (OSC 52). Every line a front end prints or logs goes through `safeText` first.
  */
 import { stripVTControlCharacters } from 'node:util';
 

@@ -25,7 +25,7 @@ describe('layers: lint refuses imports across them', () => {
     });
   }
 
-  it('lets the faces import the core, and the extension import vscode', async () => {
+  it('lets the front ends import the core, and the extension import vscode', async () => {
     assert.deepEqual(
       await restricted('src/cli/cli.ts', "import { generate } from '../core/generation/pipeline';\nvoid generate;\n"),
       [],

@@ -1,5 +1,5 @@
 /**
- * The enumerated options every face offers, each defined once: the type for the code and the list of
+ * The enumerated options every front end offers, each defined once: the type for the code and the list of
  * values for the checks that read them from settings, flags and the environment.
  */
 

@@ -3,15 +3,15 @@ import { parseHttpUrl, shownUrl, type EnvLike } from '../inputs';
 import { hasUnsafeChars, safeInline } from '../terminalText';
 
 /**
- * What the client is configured with, the same way in every face: the API key, the base URL and the
- * model, each from its face's sources (VS Code settings or secret storage, flags, the environment).
+ * What the client is configured with, the same way in every front end: the API key, the base URL and the
+ * model, each from its front end's sources (VS Code settings or secret storage, flags, the environment).
  */
 
 export type { EnvLike } from '../inputs';
 
 export const DEFAULT_BASE_URL = 'https://api.cerebras.ai';
 
-/** Accepts `https://host`, `https://host/`, and `https://host/v1` (the seed's form); the SDK adds `/v1` itself. */
+/** Accepts `https://host`, `https://host/`, and `https://host/v1` (the form CEREBRAS_URL takes in the speed-run plugin); the SDK adds `/v1` itself. */
 export function normalizeBaseUrl(raw: string | undefined): string | undefined {
   const trimmed = raw?.trim();
   if (!trimmed) return undefined;

@@ -66,7 +66,7 @@ export function fetchFor(settings: ProxySettings | undefined): typeof globalThis
   if (settings.httpsProxy) checkProxyUrl(settings.httpsProxy, 'The HTTPS proxy');
   let loaded: typeof globalThis.fetch | undefined;
   return async (input, init) => {
-    // esbuild.mjs keeps './proxy' out of the faces' bundles: it resolves to dist/proxy.js beside them.
+    // esbuild.mjs keeps './proxy' out of the front ends' bundles: it resolves to dist/proxy.js beside them.
     // A plain require, because a dynamic import() of a .ts file fails under the tests' CommonJS hook.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded ??= (require('./proxy') as typeof import('./proxy')).createProxyFetch(settings);

@@ -2,7 +2,7 @@ import type { ReasoningEffort } from './choices';
 import type { ProxySettings } from './http';
 
 /**
- * The seam between Turbo and the model service: what the pipeline, the fix loop and the faces need
+ * The seam between Turbo and the model service: what the pipeline, the fix loop and the front ends need
  * from a client. `createClient` (clientFactory.ts) builds the one implementation, over the Cerebras SDK;
  * code that only talks to the model takes this interface, so it never loads the SDK for its types.
  */
@@ -20,7 +20,7 @@ export interface ModelClient {
 
 export interface ClientOptions {
   apiKey: string;
-  /** Empty or undefined: the SDK's default. A trailing `/v1` (the seed's `CEREBRAS_URL`) is accepted. */
+  /** Empty or undefined: the SDK's default. A trailing `/v1` (the form of `CEREBRAS_URL` in the speed-run plugin) is accepted. */
   baseUrl?: string;
   /** How long one attempt may wait for the response headers (default 30 s). */
   headersTimeoutMs?: number;
@@ -34,7 +34,7 @@ export interface ClientOptions {
   maxRetryWaitMs?: number;
   /** Off in tests so that a stand-in's request log holds only what the caller asked for. */
   warmConnection?: boolean;
-  /** The proxy to go through (faces pass proxyFromEnv(env) or the editor's http.proxy); none: direct. */
+  /** The proxy to go through (front ends pass proxyFromEnv(env) or the editor's http.proxy); none: direct. */
   proxy?: ProxySettings;
 }
 

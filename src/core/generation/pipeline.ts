@@ -70,7 +70,7 @@ export interface GenerateOptions extends PromptOptions {
   maxContinuations?: number;
   onProgress?: (progress: GenerationProgress) => void;
   onFile?: (file: WrittenFile) => void;
-  /** Retries, continuations: short lines a face may show beside the progress. */
+  /** Retries, continuations: short lines a front end may show beside the progress. */
   onNotice?: (message: string) => void;
 }
 
@@ -84,7 +84,7 @@ export interface GenerateOptions extends PromptOptions {
 export async function generate(options: GenerateOptions): Promise<GenerationReport> {
   const started = performance.now();
   const base = buildChatRequest(options.contract, options);
-  // Checked here too, whatever the face: a NaN limit once meant continuing for ever.
+  // Checked here too, whatever the front end: a NaN limit once meant continuing for ever.
   const maxContinuations = optionalNumber(options.maxContinuations, 'maxContinuations', { min: 0, max: 10 }, 2);
   const run = new GenerationRun(options, base.model, started);
   let request: ChatRequest = base;

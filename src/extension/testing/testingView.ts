@@ -62,7 +62,7 @@ export class TestingView implements vscode.Disposable {
     ];
   }
 
-  /** The view is a second face of the run: its failure is logged, never the run's. */
+  /** The view is a second display of the run: its failure is logged, never the run's. */
   private guard(work: () => void): void {
     try {
       work();
