@@ -19,8 +19,9 @@ import { text, toolContext, type McpOptions, type ToolContext } from './toolCont
 export type { McpOptions } from './toolContext';
 
 /**
- * Turbo as an MCP server: the speed-run plugin's generate, generate_and_write_files and check_status, with
- * their names and arguments, plus run_tests, served from the same engine as the editor and the CLI. Results carry metadata only, never file content.
+ * Turbo as an MCP server: the speed-run plugin's generate, generate_and_write_files and check_status,
+ * with their names and arguments, plus run_tests, served from the same engine as the editor and the
+ * CLI. Results carry metadata only, never file content.
  */
 export function createMcpServer(options: McpOptions): McpServer {
   const server = new McpServer({ name: 'turbo', version: turboVersion() });
