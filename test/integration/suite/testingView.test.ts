@@ -222,10 +222,13 @@ describe("Testing view: Turbo's runs in VS Code's Testing view", () => {
 
   it('Fix Until Green: each round shows in the Testing view, the last one green', async () => {
     const used = await useStandIn('out-testing');
-    await vscode.workspace.fs.writeFile(
-      vscode.Uri.joinPath(folder, 'lib.js'),
-      new TextEncoder().encode(PROJECT['lib.js']),
-    );
+    const libUri = vscode.Uri.joinPath(folder, 'lib.js');
+    await vscode.workspace.fs.writeFile(libUri, new TextEncoder().encode(PROJECT['lib.js']));
+    // lib.js is open from an earlier test, and a fix edits what the editor holds: the document takes
+    // the new bytes from disk a moment later (on a busy machine, after the fix had already read it).
+    const lib = await vscode.workspace.openTextDocument(libUri);
+    for (let i = 0; i < 100 && lib.getText() !== PROJECT['lib.js']; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(lib.getText(), PROJECT['lib.js']);
     used.standin.enqueue({ content: editBlocks([{ file: 'lib.js', search: PROJECT['lib.js'], replace: FIXED_LIB }]) });
     const rounds: string[][] = [];
     const listening = api().onDidRunTests(
