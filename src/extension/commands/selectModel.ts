@@ -36,7 +36,7 @@ export async function selectModel(services: Services, preset?: unknown): Promise
     );
   } else if (retired) {
     void vscode.window.showWarningMessage(
-      `Turbo: ${safeInline(chosen.id)} was ${retired} while your key still has it.`,
+      `Turbo: ${safeInline(chosen.id)} was ${retired}. Your key still has it for now.`,
     );
   }
   await vscode.workspace.getConfiguration('turbo').update('model', chosen.id, vscode.ConfigurationTarget.Global);

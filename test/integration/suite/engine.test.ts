@@ -6,6 +6,7 @@ import { fileBlocks } from '../../standin/server';
 import {
   clickIn,
   listTree,
+  notificationShown,
   openContract,
   readText,
   screenShows,
@@ -127,6 +128,11 @@ describe('Generation engine in the editor: faults, continuation, models', () => 
     await useStandIn('out-model');
     assert.equal(await vscode.commands.executeCommand('turbo.selectModel', 'llama-3.3-70b'), 'llama-3.3-70b');
     assert.equal(vscode.workspace.getConfiguration('turbo').get('model'), 'llama-3.3-70b');
+    // The stand-in still lists it, as a key may for a while after Cerebras retired it.
+    const warned = await notificationShown(
+      'llama-3.3-70b was retired by Cerebras on 2026-02-16; use gpt-oss-120b. Your key still has it for now.',
+    );
+    if (warned !== undefined) assert.equal(warned, true);
     await vscode.workspace
       .getConfiguration('turbo')
       .update('model', 'retired-model-1b', vscode.ConfigurationTarget.Global);
