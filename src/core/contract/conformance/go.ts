@@ -96,7 +96,7 @@ function readStruct(spec: Node, go: GoFile): void {
 function readField(decl: Node, model: FoundModel): void {
   const type = decl.childForFieldName('type');
   const json = jsonName(stringValue(decl.childForFieldName('tag')));
-  if (json === '-') return;
+  if (json === null) return;
   const aliases = json ? [json] : [];
   const names = decl.childrenForFieldName('name');
   if (names.length === 0) {
@@ -121,10 +121,10 @@ function typeName(type: Node): string | undefined {
   return undefined;
 }
 
-/** The name in a struct tag's `json:"…"` (`-` when the field is left out), undefined when the tag gives none. */
-export function jsonName(tag: string | undefined): string | undefined {
+/** The name in a struct tag's `json:"…"`; null when `json:"-"` leaves the field out, undefined when the tag gives none. */
+export function jsonName(tag: string | undefined): string | null | undefined {
   const m = tag ? /(?:^|\s)json:"([^"]*)"/.exec(tag) : null;
   if (!m) return undefined;
-  if (m[1] === '-') return '-';
+  if (m[1] === '-') return null;
   return m[1].split(',')[0] || undefined;
 }
