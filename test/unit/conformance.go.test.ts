@@ -398,6 +398,50 @@ func routes() { mux.HandleFunc("GET /a", a) }
     });
   });
 
+  it('reads routers held in struct fields as Struct.field, in methods and through struct values', () => {
+    const f = facts(`package main
+import (
+	"net/http"
+	"github.com/gin-gonic/gin"
+)
+type Server struct {
+	store  *Store
+	mux    *http.ServeMux
+	engine *gin.Engine
+	api    *gin.RouterGroup
+}
+func NewServer() *Server {
+	s := &Server{store: NewStore(), mux: http.NewServeMux(), engine: gin.New()}
+	s.api = s.engine.Group("/api")
+	registerMore(s.mux)
+	return s
+}
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /tasks", s.list)
+	s.api.GET("/tasks/:id", s.get)
+	v1 := s.engine.Group("/v1")
+	v1.POST("/x", s.x)
+	s.store.Handle("/nope", nil)
+}
+func (a *App) other() {
+	a.router.GET("/elsewhere", h)
+}
+`);
+    assert.deepEqual(routers(f), ['app Server.mux', 'app Server.engine', 'router Server.api /api', 'router v1 /v1']);
+    assert.deepEqual(regs(f), [
+      'Server.mux GET /tasks',
+      'Server.api GET /tasks/:id',
+      'v1 POST /x',
+      // App is declared in another file of the package: its field may be a router there.
+      'App.router GET /elsewhere',
+    ]);
+    assert.deepEqual(mounts(f), [
+      'Server.engine <- Server.api ',
+      'Server.mux <- registerMore(0) ',
+      'Server.engine <- v1 ',
+    ]);
+  });
+
   describe('gin', () => {
     it('reads gin.Default and gin.New, every verb, Any, Handle and Match', () => {
       const f = facts(`package main

@@ -4,6 +4,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { readRoutes } from './goRoutes';
+import { addRouter, isAppType, routerFamily } from './goScope';
 import type { GoFile } from './goValues';
 import { descendants, lineOf, namedChildren, stringValue } from './nodes';
 import { emptyFacts, type FileFacts, type FoundModel } from './types';
@@ -28,6 +29,7 @@ export function extractGo(root: Node, file: string): FileFacts {
     foreign: new Set(),
     consts: new Map(),
     bodies: new Map(),
+    fieldRouters: new Map(),
   };
   readImports(root, go);
   for (const node of descendants(root)) {
@@ -89,7 +91,11 @@ function readStruct(spec: Node, go: GoFile): void {
   if (!nameNode || struct?.type !== 'struct_type') return;
   const model: FoundModel = { name: nameNode.text, kind: 'struct', bases: [], fields: [], line: lineOf(nameNode) };
   const list = namedChildren(struct).find((c) => c.type === 'field_declaration_list');
-  for (const decl of list ? namedChildren(list) : []) if (decl.type === 'field_declaration') readField(decl, model);
+  for (const decl of list ? namedChildren(list) : []) {
+    if (decl.type !== 'field_declaration') continue;
+    readField(decl, model);
+    routerField(model.name, decl, go);
+  }
   go.facts.models.push(model);
 }
 
@@ -108,6 +114,23 @@ function readField(decl: Node, model: FoundModel): void {
     return;
   }
   for (const name of names) model.fields.push({ name: name.text, aliases, type: type?.text, line: lineOf(name) });
+}
+
+/**
+ * A field holding a router (`router *gin.Engine`) is the router `Server.router` wherever a method of
+ * Server uses it. An engine or a ServeMux held there is an app; a group or an interface is whatever it
+ * is assigned.
+ */
+function routerField(struct: string, decl: Node, go: GoFile): void {
+  const type = decl.childForFieldName('type');
+  const family = routerFamily(type, go);
+  if (!family || family === 'none' || family === 'unknown') return;
+  const app = isAppType(type, go);
+  for (const name of decl.childrenForFieldName('name')) {
+    const router = `${struct}.${name.text}`;
+    go.fieldRouters.set(router, family);
+    if (app) addRouter(go, { name: router, kind: 'app', prefix: '', line: lineOf(name) }, family);
+  }
 }
 
 /** `Base`, `pkg.Base`, `Base[T]` → `Base`. */

@@ -3,7 +3,7 @@
  * or mount a router (`http.StripPrefix`, passing a router to a function that registers on it).
  */
 import type { Node } from 'web-tree-sitter';
-import { defaultMux, isRouter, type Known, noteNetHttp, type Scope } from './goScope';
+import { defaultMux, fieldRouter, isRouter, type Known, noteNetHttp, type Scope } from './goScope';
 import { argsOf, type GoFile, goString, handlerMethods, methodValue, parsePattern } from './goValues';
 import { descendants, lineOf } from './nodes';
 import type { Ref, Registration } from './types';
@@ -23,6 +23,7 @@ export function readCall(call: Node, scope: Scope, go: GoFile): void {
 /** What a call's operand is: a router, net/http's default mux (`http.HandleFunc`), or a name Turbo cannot place. */
 function receiver(operand: Node, method: string, scope: Scope, go: GoFile, line: number): Known | undefined {
   if (isDefaultMux(operand, go)) return defaultMux(go, line);
+  if (operand.type === 'selector_expression') return fieldRouter(operand, scope, go);
   if (operand.type !== 'identifier') return undefined;
   const known = scope.lookup(operand);
   if (known) return known;
@@ -127,6 +128,8 @@ function readMounts(call: Node, scope: Scope, go: GoFile): void {
 
 function routerArg(arg: Node, scope: Scope, go: GoFile, line: number): string | undefined {
   if (isDefaultMux(arg, go)) return defaultMux(go, line).name;
+  const field = fieldRouter(arg, scope, go);
+  if (field) return field.family === 'none' || field.family === 'foreign' ? undefined : field.name;
   const known = arg.type === 'identifier' ? scope.lookup(arg) : undefined;
   return known && isRouter(known) ? known.name : undefined;
 }

@@ -4,7 +4,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { readCall } from './goCalls';
-import { addRouter, type Known, routerFamily, Scope, typePackage } from './goScope';
+import { addRouter, fieldRouter, type Known, localStruct, routerFamily, Scope, typePackage } from './goScope';
 import { argsOf, type GoFile, goString } from './goValues';
 import { descendants, lineOf, namedChildren } from './nodes';
 
@@ -43,6 +43,7 @@ function readParams(list: Node, func: string | undefined, scope: Scope, go: GoFi
     const type = param.childForFieldName('type');
     const family = routerFamily(type, go);
     const pkg = typePackage(type, go);
+    const struct = localStruct(type);
     const names = param.childrenForFieldName('name');
     if (names.length === 0) index++;
     for (const name of names) {
@@ -52,6 +53,7 @@ function readParams(list: Node, func: string | undefined, scope: Scope, go: GoFi
         scope.set(name.text, { name: router, family });
       } else scope.set(name.text, { name: name.text, family: family ?? 'none' });
       if (pkg) scope.setPackage(name.text, pkg);
+      if (struct) scope.setStruct(name.text, struct);
     }
   }
 }
@@ -59,11 +61,20 @@ function readParams(list: Node, func: string | undefined, scope: Scope, go: GoFi
 /** `x := …`, `var x T = …`, `x = …`: the routers they make, and the package of other values. */
 function declare(node: Node, scope: Scope, go: GoFile): void {
   for (const { name, value, type } of bindings(node)) {
+    const field = fieldRouter(name, scope, go);
+    if (field) {
+      // `s.api = s.router.Group("/api")`: the field is that router wherever Server is used.
+      const known = classify(field.name, value, type, scope, go);
+      if (known && known.family !== 'none' && known.family !== 'unknown') go.fieldRouters.set(field.name, known.family);
+    }
     if (name.type !== 'identifier' || name.text === '_') continue;
     const known = classify(name.text, value, type, scope, go);
     if (known) scope.set(name.text, known);
     const pkg = valuePackage(value, go) ?? typePackage(type, go);
     if (pkg) scope.setPackage(name.text, pkg);
+    const v = unwrap(value);
+    const struct = v?.type === 'composite_literal' ? localStruct(v.childForFieldName('type')) : localStruct(type);
+    if (struct) scope.setStruct(name.text, struct);
   }
 }
 
@@ -139,9 +150,10 @@ function classify(
 
 /** `api := r.Group("/api")`: a router with its prefix, mounted on its parent. */
 function ginGroup(name: string, call: Node, operand: Node, scope: Scope, go: GoFile): Known | undefined {
-  if (operand.type !== 'identifier') return undefined;
-  const parent: Known = scope.lookup(operand) ?? { name: operand.text, family: go.gin ? 'gin' : 'unknown' };
-  if (parent.family !== 'gin') return undefined;
+  const parent =
+    operand.type === 'identifier' ? (scope.lookup(operand) ?? unplaced(operand)) : fieldRouter(operand, scope, go);
+  const family = parent?.family === 'unknown' && go.gin ? 'gin' : parent?.family;
+  if (!parent || family !== 'gin') return undefined;
   const prefix = goString(argsOf(call)[0], go);
   const line = lineOf(call);
   addRouter(go, { name, kind: 'router', prefix: prefix ?? '', line }, 'gin');
@@ -153,6 +165,9 @@ function ginGroup(name: string, call: Node, operand: Node, scope: Scope, go: GoF
   });
   return { name, family: 'gin' };
 }
+
+/** A name Turbo cannot place: a package's own name is no router; another may be a router of another file. */
+const unplaced = (id: Node): Known => ({ name: id.text, family: 'unknown' });
 
 /** The name a chain of calls and selectors starts from (`r.PathPrefix("/x").Subrouter()` → `r`). */
 function rootName(node: Node): Node | undefined {

@@ -23,6 +23,8 @@ export class Scope {
   private readonly vars = new Map<string, Known>();
   /** Variables holding a value of an imported package (`h := handlers.New()`) → that package's local name. */
   private readonly packages = new Map<string, string>();
+  /** Variables whose type is a struct of this package (`s *Server`, `srv := &Server{}`) → the struct's name. */
+  private readonly structs = new Map<string, string>();
   /** Func literals' parameters hide the names around them. */
   private readonly shadows: { start: number; end: number; names: Set<string> }[] = [];
 
@@ -34,6 +36,14 @@ export class Scope {
 
   setPackage(name: string, local: string): void {
     this.packages.set(name, local);
+  }
+
+  setStruct(name: string, struct: string): void {
+    this.structs.set(name, struct);
+  }
+
+  structOf(name: string): string | undefined {
+    return this.structs.get(name) ?? this.outer?.structOf(name);
   }
 
   shadow(literal: Node, names: string[]): void {
@@ -63,6 +73,33 @@ export function routerFamily(type: Node | null | undefined, go: GoFile): Family 
   if (pkg === go.gin && GIN_ROUTER_TYPES.has(name)) return 'gin';
   if (go.foreign.has(pkg)) return 'foreign';
   return undefined;
+}
+
+/** `*http.ServeMux` and `*gin.Engine`: what holds one serves requests itself. */
+export function isAppType(type: Node | null | undefined, go: GoFile): boolean {
+  const t = type?.type === 'pointer_type' ? type.namedChildren[0] : undefined;
+  if (t?.type !== 'qualified_type') return false;
+  const pkg = t.childForFieldName('package')?.text;
+  const name = t.childForFieldName('name')?.text;
+  return (pkg === go.http && name === 'ServeMux') || (pkg === go.gin && name === 'Engine');
+}
+
+/** A struct of this package a type names: `Server`, `*Server`. */
+export function localStruct(type: Node | null | undefined): string | undefined {
+  const t = type?.type === 'pointer_type' ? type.namedChildren[0] : type;
+  return t?.type === 'type_identifier' ? t.text : undefined;
+}
+
+/** `s.router` where s is a Server: the router `Server.router`, with its family when this file knows it. */
+export function fieldRouter(node: Node, scope: Scope, go: GoFile): Known | undefined {
+  if (node.type !== 'selector_expression') return undefined;
+  const operand = node.childForFieldName('operand');
+  const field = node.childForFieldName('field')?.text;
+  const struct = operand?.type === 'identifier' ? scope.structOf(operand.text) : undefined;
+  if (!struct || !field) return undefined;
+  const name = `${struct}.${field}`;
+  const declaredHere = go.facts.models.some((m) => m.name === struct);
+  return { name, family: go.fieldRouters.get(name) ?? (declaredHere ? 'none' : 'unknown') };
 }
 
 /** The imported package a type belongs to (`*handlers.Handler` → `handlers`). */

@@ -19,6 +19,8 @@ export interface GoFile {
   consts: Map<string, Node>;
   /** Function and method names declared in the file → their bodies (a method name may have several receivers). */
   bodies: Map<string, Node[]>;
+  /** Struct fields that hold routers, `Server.router` → the family of their type (of this file, or assigned here). */
+  fieldRouters: Map<string, 'nethttp' | 'gin' | 'foreign'>;
 }
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE']);
