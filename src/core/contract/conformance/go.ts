@@ -3,10 +3,10 @@
  * the routes of net/http's ServeMux (Go 1.22 patterns) and gin, read from a tree-sitter tree.
  */
 import type { Node } from 'web-tree-sitter';
-import { readRoutes } from './goRoutes';
+import { FUNCTION_PARTS, readRoutes } from './goRoutes';
 import { addRouter, isAppType, routerFamily } from './goScope';
 import type { GoFile } from './goValues';
-import { descendants, lineOf, namedChildren, stringValue } from './nodes';
+import { lineOf, namedChildren, stringValue } from './nodes';
 import { emptyFacts, type FileFacts, type FoundModel } from './types';
 
 /** Router packages Turbo does not read, by module path (without a major version suffix) → the name reported. */
@@ -18,6 +18,10 @@ const FOREIGN: Record<string, string> = {
   'github.com/julienschmidt/httprouter': 'httprouter',
 };
 const GIN = 'github.com/gin-gonic/gin';
+
+/** Every node kind the extractor reads, found in one walk. */
+const DECLARATIONS = ['type_spec', 'const_spec', 'function_declaration', 'method_declaration'];
+const WANTED = [...DECLARATIONS, ...FUNCTION_PARTS];
 
 export function extractGo(root: Node, file: string): FileFacts {
   const facts = emptyFacts(file, 'go');
@@ -31,13 +35,20 @@ export function extractGo(root: Node, file: string): FileFacts {
     bodies: new Map(),
     fieldRouters: new Map(),
   };
-  readImports(root, go);
-  for (const node of descendants(root)) {
+  for (const decl of namedChildren(root))
+    if (decl.type === 'import_declaration')
+      for (const spec of decl.descendantsOfType('import_spec')) readImport(spec, go);
+  if (go.gin) facts.frameworks.push('gin');
+  // A file that imports neither net/http nor gin registers nothing: its function bodies need not be read.
+  const routes = go.http !== undefined || go.gin !== undefined;
+  // One walk inside the WebAssembly module: walking node by node from JavaScript is several times slower.
+  const nodes = root.descendantsOfType(routes ? WANTED : DECLARATIONS);
+  for (const node of nodes) {
     if (node.type === 'type_spec') readStruct(node, go);
     else if (node.type === 'const_spec') readConst(node, go);
     else if (node.type === 'function_declaration' || node.type === 'method_declaration') noteBody(node, go);
   }
-  readRoutes(root, go);
+  if (routes) readRoutes(nodes, go);
   return facts;
 }
 
@@ -50,24 +61,18 @@ function packageName(module: string): string {
   return last.replace(/^go-/, '').replace(/\.v\d+$/, '');
 }
 
-function readImports(root: Node, go: GoFile): void {
-  for (const decl of namedChildren(root).filter((n) => n.type === 'import_declaration'))
-    for (const spec of descendants(decl)) {
-      if (spec.type !== 'import_spec') continue;
-      const module = stringValue(spec.childForFieldName('path'));
-      if (!module) continue;
-      const alias = spec.childForFieldName('name')?.text;
-      if (alias === '_' || alias === '.') continue;
-      const local = alias ?? packageName(module);
-      go.imports.set(local, module);
-      go.facts.imports.push({ local, module, name: '*' });
-      const foreign = FOREIGN[unversioned(module)];
-      if (module === 'net/http') go.http = local;
-      else if (unversioned(module) === GIN) go.gin = local;
-      else if (foreign) go.foreign.add(local);
-      if (foreign && !go.facts.frameworks.includes(foreign)) go.facts.frameworks.push(foreign);
-    }
-  if (go.gin) go.facts.frameworks.push('gin');
+function readImport(spec: Node, go: GoFile): void {
+  const module = stringValue(spec.childForFieldName('path'));
+  const alias = spec.childForFieldName('name')?.text;
+  if (!module || alias === '_' || alias === '.') return;
+  const local = alias ?? packageName(module);
+  go.imports.set(local, module);
+  go.facts.imports.push({ local, module, name: '*' });
+  const foreign = FOREIGN[unversioned(module)];
+  if (module === 'net/http') go.http = local;
+  else if (unversioned(module) === GIN) go.gin = local;
+  else if (foreign) go.foreign.add(local);
+  if (foreign && !go.facts.frameworks.includes(foreign)) go.facts.frameworks.push(foreign);
 }
 
 function readConst(spec: Node, go: GoFile): void {

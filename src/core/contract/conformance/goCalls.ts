@@ -5,19 +5,26 @@
 import type { Node } from 'web-tree-sitter';
 import { defaultMux, fieldRouter, isRouter, type Known, noteNetHttp, type Scope } from './goScope';
 import { argsOf, type GoFile, goString, handlerMethods, methodValue, parsePattern } from './goValues';
-import { descendants, lineOf } from './nodes';
+import { lineOf } from './nodes';
 import type { Ref, Registration } from './types';
 
 const GIN_VERBS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
+/** The methods that register routes: net/http's and gin's. */
+const ROUTING = new Set(['HandleFunc', 'Handle', 'Any', 'Match', ...GIN_VERBS]);
+
 export function readCall(call: Node, scope: Scope, go: GoFile): void {
+  // Most calls of a file do neither: the cheap tests come first (each node property is a trip into WebAssembly).
   const fn = call.childForFieldName('function');
-  const operand = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : null;
-  const method = fn?.type === 'selector_expression' ? (fn.childForFieldName('field')?.text ?? '') : '';
-  const recv = operand ? receiver(operand, method, scope, go, lineOf(call)) : undefined;
-  if (recv && register(call, method, recv, scope, go)) return;
-  // A router's own calls (Use, Run, Group) mount nothing.
-  if (!recv || !(isRouter(recv) || recv.family === 'foreign')) readMounts(call, scope, go);
+  if (!fn) return;
+  const selector = fn.type === 'selector_expression';
+  const method = selector ? (fn.childForFieldName('field')?.text ?? '') : '';
+  if (selector && ROUTING.has(method)) {
+    const operand = fn.childForFieldName('operand');
+    const recv = operand ? receiver(operand, method, scope, go, lineOf(call)) : undefined;
+    if (recv && register(call, method, recv, scope, go)) return;
+  }
+  if (scope.hasRouters() || go.facts.routers.length > 0 || go.fieldRouters.size > 0) readMounts(call, fn, scope, go);
 }
 
 /** What a call's operand is: a router, net/http's default mux (`http.HandleFunc`), or a name Turbo cannot place. */
@@ -56,7 +63,12 @@ function register(call: Node, method: string, recv: Known, scope: Scope, go: GoF
   } else if (gin && GIN_VERBS.has(method)) add({ method, path: goString(args[0], go) });
   else if (gin && method === 'Any') add({ method: '*', path: goString(args[0], go) });
   else if (gin && method === 'Match' && args[0]) {
-    const methods = [...descendants(args[0])].map((n) => methodValue(n, go)).filter((m) => m !== undefined);
+    const values = args[0].descendantsOfType([
+      'interpreted_string_literal',
+      'raw_string_literal',
+      'selector_expression',
+    ]);
+    const methods = values.map((n) => methodValue(n, go)).filter((m) => m !== undefined);
     for (const m of new Set(methods)) add({ method: m, path: goString(args[1], go) });
   } else return false;
   return true;
@@ -115,9 +127,7 @@ function childRef(node: Node, scope: Scope, go: GoFile, line: number): Ref | und
 }
 
 /** `register(mux)`, `handlers.Register(mux)`, `h.Routes(mux)`: the callee serves what the router is passed as. */
-function readMounts(call: Node, scope: Scope, go: GoFile): void {
-  const fn = call.childForFieldName('function');
-  if (!fn) return;
+function readMounts(call: Node, fn: Node, scope: Scope, go: GoFile): void {
   argsOf(call).forEach((arg, index) => {
     const parent = routerArg(arg, scope, go, lineOf(call));
     const child = parent ? calleeName(fn, index, scope, go) : undefined;

@@ -6,33 +6,41 @@ import type { Node } from 'web-tree-sitter';
 import { readCall } from './goCalls';
 import { addRouter, fieldRouter, type Known, localStruct, routerFamily, Scope, typePackage } from './goScope';
 import { argsOf, type GoFile, goString } from './goValues';
-import { descendants, lineOf, namedChildren } from './nodes';
+import { lineOf, namedChildren } from './nodes';
 
-export function readRoutes(root: Node, go: GoFile): void {
+const DECLARATIONS = ['short_var_declaration', 'var_spec', 'assignment_statement'];
+/** The nodes of a function body the routes are read from (and, outside functions, package variables). */
+export const FUNCTION_PARTS = [...DECLARATIONS, 'func_literal', 'call_expression'];
+
+/** `nodes`: in document order, every function and method declaration and every FUNCTION_PARTS node. */
+export function readRoutes(nodes: Node[], go: GoFile): void {
   const pkg = new Scope();
-  for (const top of namedChildren(root))
-    if (top.type === 'var_declaration') for (const spec of descendants(top)) declare(spec, pkg, go);
-  for (const top of namedChildren(root))
-    if (top.type === 'function_declaration' || top.type === 'method_declaration') readFunction(top, pkg, go);
+  const functions: { decl: Node; end: number; parts: Node[] }[] = [];
+  for (const node of nodes) {
+    const open = functions.at(-1);
+    if (node.type === 'function_declaration' || node.type === 'method_declaration')
+      functions.push({ decl: node, end: node.endIndex, parts: [] });
+    else if (open && node.startIndex < open.end) open.parts.push(node);
+    else if (node.type === 'var_spec') declare(node, pkg, go);
+  }
+  for (const { decl, parts } of functions) readFunction(decl, parts, pkg, go);
 }
 
-function readFunction(decl: Node, pkg: Scope, go: GoFile): void {
+function readFunction(decl: Node, parts: Node[], pkg: Scope, go: GoFile): void {
   const scope = new Scope(pkg);
   const receiver = decl.childForFieldName('receiver');
   if (receiver) readParams(receiver, undefined, scope, go);
   const params = decl.childForFieldName('parameters');
   if (params) readParams(params, decl.childForFieldName('name')?.text, scope, go);
-  const body = decl.childForFieldName('body');
-  if (!body) return;
-  for (const node of descendants(body)) {
+  for (const node of parts) {
     if (node.type === 'func_literal') {
       const names = listOf(node.childForFieldName('parameters')).flatMap((p) =>
         p.childrenForFieldName('name').map((n) => n.text),
       );
       scope.shadow(node, names);
-    } else declare(node, scope, go);
+    } else if (node.type !== 'call_expression') declare(node, scope, go);
   }
-  for (const node of descendants(body)) if (node.type === 'call_expression') readCall(node, scope, go);
+  for (const node of parts) if (node.type === 'call_expression') readCall(node, scope, go);
 }
 
 /** Parameters of router types become `param` routers named `Func(index)`; a receiver only gets its package noted. */
@@ -58,22 +66,26 @@ function readParams(list: Node, func: string | undefined, scope: Scope, go: GoFi
   }
 }
 
-/** `x := …`, `var x T = …`, `x = …`: the routers they make, and the package of other values. */
+/** `x := …`, `var x T = …`, `x = …`: the routers they make, and the package or struct of other values. */
 function declare(node: Node, scope: Scope, go: GoFile): void {
   for (const { name, value, type } of bindings(node)) {
-    const field = fieldRouter(name, scope, go);
+    const v = valueOf(value);
+    // Only a call or a composite literal makes a router; a declared type may name one.
+    if (!v.call && v.kind !== 'composite_literal' && !type) continue;
+    const nameKind = name.type;
+    const field = nameKind === 'selector_expression' ? fieldRouter(name, scope, go) : undefined;
     if (field) {
       // `s.api = s.router.Group("/api")`: the field is that router wherever Server is used.
-      const known = classify(field.name, value, type, scope, go);
+      const known = classify(field.name, v, type, scope, go);
       if (known && known.family !== 'none' && known.family !== 'unknown') go.fieldRouters.set(field.name, known.family);
     }
-    if (name.type !== 'identifier' || name.text === '_') continue;
-    const known = classify(name.text, value, type, scope, go);
+    if (nameKind !== 'identifier' || name.text === '_') continue;
+    const known = classify(name.text, v, type, scope, go);
     if (known) scope.set(name.text, known);
-    const pkg = valuePackage(value, go) ?? typePackage(type, go);
+    const literalType = v.kind === 'composite_literal' ? v.node?.childForFieldName('type') : undefined;
+    const pkg = v.call?.package ?? typePackage(literalType ?? type, go);
     if (pkg) scope.setPackage(name.text, pkg);
-    const v = unwrap(value);
-    const struct = v?.type === 'composite_literal' ? localStruct(v.childForFieldName('type')) : localStruct(type);
+    const struct = localStruct(literalType ?? type);
     if (struct) scope.setStruct(name.text, struct);
   }
 }
@@ -85,13 +97,14 @@ interface Binding {
 }
 
 function bindings(node: Node): Binding[] {
-  if (node.type === 'var_spec') {
+  const kind = node.type;
+  if (kind === 'var_spec') {
     const values = listOf(node.childForFieldName('value'));
     const type = node.childForFieldName('type') ?? undefined;
     return node.childrenForFieldName('name').map((name, i) => ({ name, value: values[i], type }));
   }
-  if (node.type !== 'short_var_declaration' && node.type !== 'assignment_statement') return [];
-  if (node.type === 'assignment_statement' && node.childForFieldName('operator')?.type !== '=') return [];
+  if (kind !== 'short_var_declaration' && kind !== 'assignment_statement') return [];
+  if (kind === 'assignment_statement' && node.childForFieldName('operator')?.type !== '=') return [];
   const left = listOf(node.childForFieldName('left'));
   const right = listOf(node.childForFieldName('right'));
   if (right.length !== left.length) return left.slice(0, 1).map((name) => ({ name, value: right[0], type: undefined }));
@@ -100,52 +113,60 @@ function bindings(node: Node): Binding[] {
 
 const listOf = (list: Node | null): Node[] => (list ? namedChildren(list) : []);
 
-const unwrap = (node: Node | undefined): Node | undefined =>
-  node?.type === 'unary_expression' || node?.type === 'parenthesized_expression'
-    ? unwrap(node.namedChildren.at(-1) ?? undefined)
-    : node;
+/** A value with its parts read once: `&x{}` and `(x)` unwrapped, and for `a.f(…)` the operand and the method. */
+interface Value {
+  node: Node | undefined;
+  kind: string | undefined;
+  call?: { node: Node; operand: Node | null; field: string | undefined; package: string | undefined };
+}
 
-function classify(
-  name: string,
-  value: Node | undefined,
-  type: Node | undefined,
-  scope: Scope,
-  go: GoFile,
-): Known | undefined {
-  const v = unwrap(value);
-  const line = v ? lineOf(v) : 0;
-  if (v?.type === 'composite_literal' && routerFamily(v.childForFieldName('type'), go) === 'nethttp') {
+function valueOf(value: Node | undefined): Value {
+  let node = value;
+  let kind = node?.type;
+  while (node && (kind === 'unary_expression' || kind === 'parenthesized_expression')) {
+    node = node.namedChildren.at(-1) ?? undefined;
+    kind = node?.type;
+  }
+  const fn = node && kind === 'call_expression' ? node.childForFieldName('function') : null;
+  if (!node || fn?.type !== 'selector_expression') return { node, kind };
+  const operand = fn.childForFieldName('operand');
+  const pkg = operand?.type === 'identifier' ? operand.text : undefined;
+  return { node, kind, call: { node, operand, field: fn.childForFieldName('field')?.text, package: pkg } };
+}
+
+function classify(name: string, v: Value, type: Node | undefined, scope: Scope, go: GoFile): Known | undefined {
+  const line = v.node ? lineOf(v.node) : 0;
+  if (v.kind === 'composite_literal' && routerFamily(v.node?.childForFieldName('type'), go) === 'nethttp') {
     addRouter(go, { name, kind: 'app', prefix: '', line }, 'nethttp');
     return { name, family: 'nethttp' };
   }
-  const fn = v?.type === 'call_expression' ? v.childForFieldName('function') : null;
-  if (v && fn?.type === 'selector_expression') {
-    const operand = fn.childForFieldName('operand');
-    const field = fn.childForFieldName('field')?.text;
-    const pkg = operand?.type === 'identifier' && !scope.lookup(operand) ? operand.text : undefined;
-    if (pkg !== undefined && pkg === go.http && field === 'NewServeMux') {
-      addRouter(go, { name, kind: 'app', prefix: '', line }, 'nethttp');
-      return { name, family: 'nethttp' };
-    }
-    if (pkg !== undefined && pkg === go.gin && (field === 'Default' || field === 'New')) {
-      addRouter(go, { name, kind: 'app', prefix: '', line }, 'gin');
-      return { name, family: 'gin' };
-    }
-    if (field === 'Group' && operand) {
-      const group = ginGroup(name, v, operand, scope, go);
-      if (group) return group;
-    }
+  const call = v.call;
+  // The operand of `x.f()` is a package when no variable of that name is in sight.
+  const pkg = call?.package !== undefined && call.operand && !scope.lookup(call.operand) ? call.package : undefined;
+  if (call && pkg !== undefined && pkg === go.http && call.field === 'NewServeMux') {
+    addRouter(go, { name, kind: 'app', prefix: '', line }, 'nethttp');
+    return { name, family: 'nethttp' };
   }
-  if (v?.type === 'call_expression') {
-    const root = rootName(v);
-    const rootKnown = root ? scope.lookup(root) : undefined;
-    if (rootKnown?.family === 'foreign' || (!rootKnown && root && go.foreign.has(root.text)))
-      return { name, family: 'foreign' };
-    // What net/http or gin builds (http.FileServer, gin.Logger) is a handler, not a router.
-    if (!rootKnown && root && (root.text === go.http || root.text === go.gin)) return { name, family: 'none' };
+  if (call && pkg !== undefined && pkg === go.gin && (call.field === 'Default' || call.field === 'New')) {
+    addRouter(go, { name, kind: 'app', prefix: '', line }, 'gin');
+    return { name, family: 'gin' };
   }
+  const group =
+    call?.field === 'Group' && call.operand ? ginGroup(name, call.node, call.operand, scope, go) : undefined;
+  if (group) return group;
+  // What net/http or gin builds (http.FileServer, gin.Logger) is a handler, not a router.
+  if (pkg !== undefined && (pkg === go.http || pkg === go.gin)) return { name, family: 'none' };
+  if (call && go.foreign.size > 0 && fromForeign(call.node, scope, go)) return { name, family: 'foreign' };
   const family = routerFamily(type, go);
   return family ? { name, family } : undefined;
+}
+
+/** Whether a chain of calls starts from a router package Turbo does not read (`r.PathPrefix("/x").Subrouter()`). */
+function fromForeign(call: Node, scope: Scope, go: GoFile): boolean {
+  const root = rootName(call);
+  if (!root) return false;
+  const known = scope.lookup(root);
+  return known ? known.family === 'foreign' : go.foreign.has(root.text);
 }
 
 /** `api := r.Group("/api")`: a router with its prefix, mounted on its parent. */
@@ -166,7 +187,7 @@ function ginGroup(name: string, call: Node, operand: Node, scope: Scope, go: GoF
   return { name, family: 'gin' };
 }
 
-/** A name Turbo cannot place: a package's own name is no router; another may be a router of another file. */
+/** A name Turbo cannot place: it may be a router of another file. */
 const unplaced = (id: Node): Known => ({ name: id.text, family: 'unknown' });
 
 /** The name a chain of calls and selectors starts from (`r.PathPrefix("/x").Subrouter()` → `r`). */
@@ -175,13 +196,4 @@ function rootName(node: Node): Node | undefined {
   while (n && (n.type === 'call_expression' || n.type === 'selector_expression'))
     n = n.type === 'call_expression' ? n.childForFieldName('function') : n.childForFieldName('operand');
   return n?.type === 'identifier' ? n : undefined;
-}
-
-/** The imported package a value comes from: `handlers.New(…)`, `&handlers.Handler{…}`. */
-function valuePackage(value: Node | undefined, go: GoFile): string | undefined {
-  const v = unwrap(value);
-  if (v?.type === 'composite_literal') return typePackage(v.childForFieldName('type'), go);
-  const fn = v?.type === 'call_expression' ? v.childForFieldName('function') : null;
-  const operand = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : null;
-  return operand?.type === 'identifier' && go.imports.has(operand.text) ? operand.text : undefined;
 }

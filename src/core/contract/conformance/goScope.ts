@@ -28,10 +28,18 @@ export class Scope {
   /** Func literals' parameters hide the names around them. */
   private readonly shadows: { start: number; end: number; names: Set<string> }[] = [];
 
+  private routers = 0;
+
   constructor(private readonly outer?: Scope) {}
 
   set(name: string, known: Known): void {
     this.vars.set(name, known);
+    if (isRouter(known)) this.routers++;
+  }
+
+  /** Whether any router is in sight: without one, no call can pass a router on. */
+  hasRouters(): boolean {
+    return this.routers > 0 || (this.outer?.hasRouters() ?? false);
   }
 
   setPackage(name: string, local: string): void {
@@ -63,6 +71,7 @@ export class Scope {
 
 /** The family of a declared type: `*http.ServeMux`, `*gin.Engine`, `gin.IRouter`…, or a type of a router package Turbo does not read. */
 export function routerFamily(type: Node | null | undefined, go: GoFile): Family | undefined {
+  if (go.http === undefined && go.gin === undefined && go.foreign.size === 0) return undefined;
   let t = type;
   while (t?.type === 'pointer_type') t = t.namedChildren[0];
   if (t?.type !== 'qualified_type') return undefined;

@@ -4,7 +4,7 @@
  * methods a handler compares `r.Method` with.
  */
 import type { Node } from 'web-tree-sitter';
-import { descendants, namedChildren, stringValue } from './nodes';
+import { namedChildren, stringValue } from './nodes';
 import type { FileFacts } from './types';
 
 export interface GoFile {
@@ -76,7 +76,8 @@ export function parsePattern(pattern: string): Pattern {
 export function handlerMethods(handler: Node, go: GoFile): string[] {
   const found = new Set<string>();
   for (const body of handlerBodies(handler, go, 0))
-    for (const node of descendants(body)) for (const m of comparedMethods(node, go)) found.add(m);
+    for (const node of body.descendantsOfType(['binary_expression', 'expression_switch_statement']))
+      for (const m of comparedMethods(node, go)) found.add(m);
   return [...found].sort();
 }
 
