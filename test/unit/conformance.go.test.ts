@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkConformance } from '../../src/core/contract/conformance/check';
 import { extractGo, jsonName } from '../../src/core/contract/conformance/go';
 import { type Grammars, loadGrammars } from '../../src/core/contract/conformance/grammars';
 import { parsePattern } from '../../src/core/contract/conformance/goValues';
@@ -562,5 +566,227 @@ func main() {
     );
     assert.ok(f.models[0].fields.some((x) => x.name === 'ID'));
     for (const source of ['', 'package', 'func (', '`', 'type X struct { A int `json:"a', 'r.GET(']) facts(source);
+  });
+});
+
+describe('Go conformance check on generated projects', () => {
+  const FIXTURES = path.resolve(__dirname, '../fixtures/conformance');
+  const temps: string[] = [];
+
+  after(() => {
+    for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Replaces `from` (which must occur exactly once) in a file of the copied project. */
+  interface Edit {
+    file: string;
+    from: string;
+    to: string;
+  }
+
+  /** Copies a fixture's project, plants the edits, runs the check: every clause name → its status. */
+  async function check(fixture: string, edits: Edit[] = []): Promise<Map<string, string>> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `turbo-${fixture}-`));
+    temps.push(dir);
+    fs.cpSync(path.join(FIXTURES, fixture, 'project'), dir, { recursive: true });
+    for (const edit of edits) {
+      const file = path.join(dir, edit.file);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.equal(text.split(edit.from).length, 2, `${edit.file} holds ${JSON.stringify(edit.from)} once`);
+      fs.writeFileSync(file, text.replace(edit.from, edit.to));
+    }
+    const contract = fs.readFileSync(path.join(FIXTURES, fixture, 'contract.md'), 'utf8');
+    const report = await checkConformance(contract, dir);
+    return new Map(report.clauses.map((c) => [c.name, c.status]));
+  }
+
+  /** Every clause met except `expected`, which has the given statuses. */
+  function assertOnly(statuses: Map<string, string>, expected: Record<string, string>): void {
+    for (const name of Object.keys(expected)) assert.ok(statuses.has(name), `a clause ${name}`);
+    const wrong = [...statuses].filter(([name, status]) => status !== (expected[name] ?? 'met'));
+    assert.deepEqual(wrong, [], 'clauses whose status differs from the expected');
+  }
+
+  describe('net/http (Go 1.22 patterns)', () => {
+    const MODELS = 'internal/models/task.go';
+    const SERVER = 'internal/handlers/server.go';
+    const COMPLETED = 'Completed   bool      `json:"completed"`';
+
+    it('meets every clause of the contract in the conformant project', async () => {
+      const statuses = await check('go-nethttp');
+      assert.equal(statuses.size, 3 + 6 + 3 + 2 + 6);
+      assertOnly(statuses, {});
+    });
+
+    it('calls a removed field missing', async () => {
+      assertOnly(await check('go-nethttp', [{ file: MODELS, from: COMPLETED, to: '' }]), {
+        'Task.Completed': 'missing',
+      });
+    });
+
+    it('calls a renamed field missing', async () => {
+      const edit = { file: MODELS, from: COMPLETED, to: 'Done bool `json:"done"`' };
+      assertOnly(await check('go-nethttp', [edit]), { 'Task.Completed': 'missing' });
+    });
+
+    it('calls bool changed to string a mismatch', async () => {
+      const edit = { file: MODELS, from: COMPLETED, to: 'Completed string `json:"completed"`' };
+      assertOnly(await check('go-nethttp', [edit]), { 'Task.Completed': 'mismatch' });
+    });
+
+    it('calls a removed struct missing, and its fields with it', async () => {
+      const edit = {
+        file: MODELS,
+        from: 'type TaskList struct {\n\tTasks []Task `json:"tasks"`\n\tTotal int    `json:"total"`\n}',
+        to: '',
+      };
+      assertOnly(await check('go-nethttp', [edit]), {
+        TaskList: 'missing',
+        'TaskList.Tasks': 'missing',
+        'TaskList.Total': 'missing',
+      });
+    });
+
+    it('calls a route that is not registered missing', async () => {
+      const edit = { file: SERVER, from: '\tmux.HandleFunc("POST /reset", ts.resetHandler)\n', to: '' };
+      assertOnly(await check('go-nethttp', [edit]), { 'POST /reset': 'missing' });
+    });
+
+    it('calls a route registered under another method missing', async () => {
+      const edit = { file: SERVER, from: '"PUT /tasks/{id}"', to: '"PATCH /tasks/{id}"' };
+      assertOnly(await check('go-nethttp', [edit]), { 'PUT /tasks/{id}': 'missing' });
+    });
+
+    it('meets a route whose path parameter has another name', async () => {
+      const edits = [
+        { file: SERVER, from: '"GET /tasks/{id}"', to: '"GET /tasks/{taskID}"' },
+        {
+          file: 'internal/handlers/tasks.go',
+          from: 'task, err := ts.store.Get(req.PathValue("id"))',
+          to: 'task, err := ts.store.Get(req.PathValue("taskID"))',
+        },
+      ];
+      assertOnly(await check('go-nethttp', edits), {});
+    });
+
+    it('meets a pattern without a method when its handler checks r.Method, and cannot tell when it does not', async () => {
+      // The handler is a method declared in another file: Turbo reads r.Method checks in the registering file only.
+      const open = { file: SERVER, from: '"POST /reset"', to: '"/reset"' };
+      assertOnly(await check('go-nethttp', [open]), { 'POST /reset': 'unknown' });
+      const checked = {
+        file: SERVER,
+        from: '\tmux.HandleFunc("POST /reset", ts.resetHandler)\n',
+        to: [
+          '\tmux.HandleFunc("/reset", func(w http.ResponseWriter, r *http.Request) {',
+          '\t\tif r.Method != http.MethodPost {',
+          '\t\t\thttp.Error(w, "POST only", http.StatusMethodNotAllowed)',
+          '\t\t\treturn',
+          '\t\t}',
+          '\t\tts.resetHandler(w, r)',
+          '\t})',
+          '',
+        ].join('\n'),
+      };
+      assertOnly(await check('go-nethttp', [checked]), {});
+      const wrong = { ...checked, to: checked.to.replace('MethodPost', 'MethodDelete') };
+      assertOnly(await check('go-nethttp', [wrong]), { 'POST /reset': 'missing' });
+    });
+
+    it('follows a mux mounted under http.StripPrefix: its routes move under the prefix', async () => {
+      const edit = {
+        file: 'main.go',
+        from: '\tserver.Register(mux)\n',
+        to: '\tapi := http.NewServeMux()\n\tserver.Register(api)\n\tmux.Handle("/api/", http.StripPrefix("/api", api))\n',
+      };
+      const routes = [
+        'POST /tasks',
+        'GET /tasks',
+        'GET /tasks/{id}',
+        'PUT /tasks/{id}',
+        'DELETE /tasks/{id}',
+        'POST /reset',
+      ];
+      assertOnly(await check('go-nethttp', [edit]), Object.fromEntries(routes.map((r) => [r, 'missing'])));
+      const back = { ...edit, to: edit.to.replace('StripPrefix("/api", api)', 'StripPrefix("", api)') };
+      assertOnly(await check('go-nethttp', [back]), {});
+    });
+
+    it('cannot tell about routes registered in a function nothing calls with the mux', async () => {
+      const edit = { file: 'main.go', from: '\tserver.Register(mux)\n', to: '' };
+      const routes = [
+        'POST /tasks',
+        'GET /tasks',
+        'GET /tasks/{id}',
+        'PUT /tasks/{id}',
+        'DELETE /tasks/{id}',
+        'POST /reset',
+      ];
+      assertOnly(await check('go-nethttp', [edit]), Object.fromEntries(routes.map((r) => [r, 'unknown'])));
+    });
+  });
+
+  describe('gin', () => {
+    const MODELS = 'internal/models/models.go';
+    const ROUTES = 'internal/routes/routes.go';
+
+    it('meets every clause of the contract in the conformant project', async () => {
+      const statuses = await check('go-gin');
+      assert.equal(statuses.size, 3 + 7 + 4 + 1 + 6);
+      assertOnly(statuses, {});
+    });
+
+    it('calls a removed field missing', async () => {
+      const edit = { file: MODELS, from: '\tPriority  int        `json:"priority"`\n', to: '' };
+      assertOnly(await check('go-gin', [edit]), { 'Task.Priority': 'missing' });
+    });
+
+    it('calls a renamed field missing', async () => {
+      const edit = { file: MODELS, from: 'Labels    []string   `json:"labels"`', to: 'Tags []string `json:"tags"`' };
+      assertOnly(await check('go-gin', [edit]), { 'Task.Labels': 'missing' });
+    });
+
+    it('calls bool changed to string a mismatch', async () => {
+      const edit = { file: MODELS, from: 'Done      bool       `json:"done"`', to: 'Done string `json:"done"`' };
+      assertOnly(await check('go-gin', [edit]), { 'Task.Done': 'mismatch' });
+    });
+
+    it('calls a removed struct missing, and its field with it', async () => {
+      const edit = { file: MODELS, from: 'type StatusResponse struct {\n\tStatus string `json:"status"`\n}', to: '' };
+      assertOnly(await check('go-gin', [edit]), { StatusResponse: 'missing', 'StatusResponse.Status': 'missing' });
+    });
+
+    it('calls a route that is not registered missing', async () => {
+      const edit = { file: ROUTES, from: '\t\ttasks.DELETE("/:id", ts.DeleteTask)\n', to: '' };
+      assertOnly(await check('go-gin', [edit]), { 'DELETE /tasks/{id}': 'missing' });
+    });
+
+    it('calls a route registered under another method missing', async () => {
+      const edit = { file: ROUTES, from: 'tasks.PATCH("/:id"', to: 'tasks.PUT("/:id"' };
+      assertOnly(await check('go-gin', [edit]), { 'PATCH /tasks/{id}': 'missing' });
+    });
+
+    it('calls a route registered outside the group missing', async () => {
+      const edit = { file: ROUTES, from: 'tasks.GET("/:id"', to: 'r.GET("/:id"' };
+      assertOnly(await check('go-gin', [edit]), { 'GET /tasks/{id}': 'missing' });
+    });
+
+    it('moves every route of the group with its prefix', async () => {
+      const edit = { file: ROUTES, from: 'r.Group("/tasks")', to: 'r.Group("/api/tasks")' };
+      const routes = ['POST /tasks', 'GET /tasks', 'GET /tasks/{id}', 'PATCH /tasks/{id}', 'DELETE /tasks/{id}'];
+      assertOnly(await check('go-gin', [edit]), Object.fromEntries(routes.map((r) => [r, 'missing'])));
+    });
+
+    it('meets routes whose path parameter has another name, and one registered with Any', async () => {
+      const edits = [
+        ...['GET', 'PATCH', 'DELETE'].map((verb) => ({
+          file: ROUTES,
+          from: `tasks.${verb}("/:id"`,
+          to: `tasks.${verb}("/:taskID"`,
+        })),
+        { file: 'internal/handlers/tasks.go', from: 'c.Param("id")', to: 'c.Param("taskID")' },
+        { file: ROUTES, from: 'r.POST("/reset"', to: 'r.Any("/reset"' },
+      ];
+      assertOnly(await check('go-gin', edits), {});
+    });
   });
 });
