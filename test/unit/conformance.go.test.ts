@@ -35,6 +35,65 @@ describe('Go extractor', () => {
     grammars = await loadGrammars();
   });
 
+  it('gives the whole facts of a small file, lines included', () => {
+    const f = facts(
+      `package api
+
+import (
+	"net/http"
+	"time"
+
+	"example.com/app/internal/handlers"
+)
+
+type Task struct {
+	Base
+	ID        string    \`json:"id"\`
+	CreatedAt time.Time \`json:"created_at"\`
+}
+
+func Routes(mux *http.ServeMux) {
+	sub := http.NewServeMux()
+	sub.HandleFunc("GET /tasks/{id}", handlers.GetTask)
+	mux.Handle("/api/", http.StripPrefix("/api", sub))
+	handlers.Register(mux)
+}
+`,
+      'internal/api/routes.go',
+    );
+    assert.deepEqual(f, {
+      file: 'internal/api/routes.go',
+      language: 'go',
+      models: [
+        {
+          name: 'Task',
+          kind: 'struct',
+          bases: ['Base'],
+          fields: [
+            { name: 'ID', aliases: ['id'], type: 'string', line: 12 },
+            { name: 'CreatedAt', aliases: ['created_at'], type: 'time.Time', line: 13 },
+          ],
+          line: 10,
+        },
+      ],
+      routers: [
+        { name: 'Routes(0)', kind: 'param', prefix: '', line: 16 },
+        { name: 'sub', kind: 'app', prefix: '', line: 17 },
+      ],
+      registrations: [{ router: 'sub', method: 'GET', path: '/tasks/{id}', line: 18 }],
+      mounts: [
+        { parent: 'Routes(0)', child: { name: 'sub', line: 19 }, prefix: '/api', line: 19 },
+        { parent: 'Routes(0)', child: { name: 'handlers.Register(0)', line: 20 }, prefix: '', line: 20 },
+      ],
+      imports: [
+        { local: 'http', module: 'net/http', name: '*' },
+        { local: 'time', module: 'time', name: '*' },
+        { local: 'handlers', module: 'example.com/app/internal/handlers', name: '*' },
+      ],
+      frameworks: ['net/http'],
+    });
+  });
+
   describe('structs', () => {
     it('reads each field name with its type as written and its json name', () => {
       const f = facts(`package models
@@ -709,6 +768,37 @@ describe('Go conformance check on generated projects', () => {
       assertOnly(await check('go-nethttp', [edit]), Object.fromEntries(routes.map((r) => [r, 'missing'])));
       const back = { ...edit, to: edit.to.replace('StripPrefix("/api", api)', 'StripPrefix("", api)') };
       assertOnly(await check('go-nethttp', [back]), {});
+    });
+
+    it('answers unknown for the routes of a router Turbo does not read (chi), and still judges the models', async () => {
+      const server = fs.readFileSync(path.join(FIXTURES, 'go-nethttp/project', SERVER), 'utf8');
+      const register = server.slice(server.indexOf('func (ts *TaskServer) Register'));
+      const chi = [
+        'func (ts *TaskServer) Register(r chi.Router) {',
+        '\tr.Post("/tasks", ts.createTaskHandler)',
+        '\tr.Get("/tasks", ts.listTasksHandler)',
+        '\tr.Get("/tasks/{id}", ts.getTaskHandler)',
+        '\tr.Put("/tasks/{id}", ts.replaceTaskHandler)',
+        '\tr.Delete("/tasks/{id}", ts.deleteTaskHandler)',
+        '\tr.Post("/reset", ts.resetHandler)',
+        '}',
+        '',
+      ].join('\n');
+      const edits = [
+        { file: SERVER, from: register, to: chi },
+        { file: SERVER, from: '\t"net/http"\n', to: '\t"github.com/go-chi/chi/v5"\n' },
+        { file: 'main.go', from: 'mux := http.NewServeMux()', to: 'mux := chi.NewRouter()' },
+        { file: 'main.go', from: '\t"os"\n', to: '\t"os"\n\n\t"github.com/go-chi/chi/v5"\n' },
+      ];
+      const routes = [
+        'POST /tasks',
+        'GET /tasks',
+        'GET /tasks/{id}',
+        'PUT /tasks/{id}',
+        'DELETE /tasks/{id}',
+        'POST /reset',
+      ];
+      assertOnly(await check('go-nethttp', edits), Object.fromEntries(routes.map((r) => [r, 'unknown'])));
     });
 
     it('cannot tell about routes registered in a function nothing calls with the mux', async () => {
