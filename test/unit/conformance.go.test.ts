@@ -411,6 +411,9 @@ func main() {
 	t.Mount(nil, mux)
 	srv := newServer()
 	srv.routes(mux)
+	api2 := h.Sub()
+	api2.Attach(mux)
+	h.Sub().Attach(mux)
 	handlers.New(nil).Attach(mux)
 	http.Handle("/old/", http.StripPrefix("/old", sub))
 	http.ListenAndServe(":8080", logging(mux))
@@ -426,6 +429,8 @@ func main() {
         'mux <- handlers.Routes(0) ',
         'mux <- handlers.Mount(1) ',
         'mux <- routes(0) ',
+        'mux <- Attach(0) ',
+        'mux <- Attach(0) ',
         'mux <- handlers.Attach(0) ',
         'http <- sub /old',
         'mux <- logging(0) ',

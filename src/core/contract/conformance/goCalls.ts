@@ -159,13 +159,18 @@ function calleeName(fn: Node, index: number, scope: Scope, go: GoFile): string |
 /** The package a callee's operand belongs to; null for net/http, gin and the routers Turbo does not read (nothing to follow). */
 function operandPackage(operand: Node, scope: Scope, go: GoFile): string | undefined | null {
   if (operand.type === 'call_expression') {
+    // `handlers.New(s).Register(mux)`: what a package's function returns belongs to that package.
     const inner = operand.childForFieldName('function');
     const op = inner?.type === 'selector_expression' ? inner.childForFieldName('operand') : null;
-    return op ? operandPackage(op, scope, go) : undefined;
+    const pkg = op?.type === 'identifier' && !scope.lookup(op) && go.imports.has(op.text) ? op.text : undefined;
+    return pkg !== undefined && untraced(pkg, go) ? null : pkg;
   }
   if (operand.type !== 'identifier') return undefined;
   const known = scope.lookup(operand);
   if (known && known.family !== 'none') return null;
   const pkg = !known && go.imports.has(operand.text) ? operand.text : scope.packageOf(operand.text);
-  return pkg !== undefined && (pkg === go.http || pkg === go.gin || go.foreign.has(pkg)) ? null : pkg;
+  return pkg !== undefined && untraced(pkg, go) ? null : pkg;
 }
+
+/** net/http, gin and the routers Turbo does not read: their functions hold no routes of the project. */
+const untraced = (pkg: string, go: GoFile): boolean => pkg === go.http || pkg === go.gin || go.foreign.has(pkg);

@@ -83,7 +83,8 @@ function declare(node: Node, scope: Scope, go: GoFile): void {
     const known = classify(name.text, v, type, scope, go);
     if (known) scope.set(name.text, known);
     const literalType = v.kind === 'composite_literal' ? v.node?.childForFieldName('type') : undefined;
-    const pkg = v.call?.package ?? typePackage(literalType ?? type, go);
+    const imported = v.call?.package !== undefined && go.imports.has(v.call.package) ? v.call.package : undefined;
+    const pkg = imported ?? typePackage(literalType ?? type, go);
     if (pkg) scope.setPackage(name.text, pkg);
     const struct = localStruct(literalType ?? type);
     if (struct) scope.setStruct(name.text, struct);
