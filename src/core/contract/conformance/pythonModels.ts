@@ -8,48 +8,52 @@ import { descendants, lineOf, namedChildren, stringValue } from './nodes';
 import { assignmentOf, callArgs, dottedName, parameterNames, simpleName } from './pythonNodes';
 import type { FoundField, FoundModel } from './types';
 
-const COLUMN_TYPES: Record<string, string> = {
-  String: 'str',
-  Text: 'str',
-  Unicode: 'str',
-  UnicodeText: 'str',
-  VARCHAR: 'str',
-  CHAR: 'str',
-  Integer: 'int',
-  BigInteger: 'int',
-  SmallInteger: 'int',
-  INTEGER: 'int',
-  Float: 'float',
-  Numeric: 'float',
-  Boolean: 'bool',
-  DateTime: 'datetime',
-  TIMESTAMP: 'datetime',
-  Date: 'date',
-  Time: 'time',
-  Interval: 'timedelta',
-  JSON: 'dict',
-  JSONB: 'dict',
-  LargeBinary: 'bytes',
-  Uuid: 'UUID',
-  UUID: 'UUID',
-};
+const COLUMN_TYPES = new Map<string, string>(
+  Object.entries({
+    String: 'str',
+    Text: 'str',
+    Unicode: 'str',
+    UnicodeText: 'str',
+    VARCHAR: 'str',
+    CHAR: 'str',
+    Integer: 'int',
+    BigInteger: 'int',
+    SmallInteger: 'int',
+    INTEGER: 'int',
+    Float: 'float',
+    Numeric: 'float',
+    Boolean: 'bool',
+    DateTime: 'datetime',
+    TIMESTAMP: 'datetime',
+    Date: 'date',
+    Time: 'time',
+    Interval: 'timedelta',
+    JSON: 'dict',
+    JSONB: 'dict',
+    LargeBinary: 'bytes',
+    Uuid: 'UUID',
+    UUID: 'UUID',
+  }),
+);
 
 /** Calls whose result is a mapped attribute: a field even without an annotation. */
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
 const ATTRIBUTE_CALLS = new Set(['relationship', 'column_property', 'synonym', 'association_proxy']);
 const ALIAS_KEYWORDS = ['alias', 'validation_alias', 'serialization_alias'];
 
-const KIND_BY_BASE: Record<string, string> = {
-  BaseModel: 'pydantic model',
-  RootModel: 'pydantic model',
-  TypedDict: 'TypedDict',
-  NamedTuple: 'NamedTuple',
-  Model: 'SQLAlchemy model',
-  DeclarativeBase: 'SQLAlchemy model',
-  Enum: 'enum',
-  StrEnum: 'enum',
-  IntEnum: 'enum',
-};
+const KIND_BY_BASE = new Map<string, string>(
+  Object.entries({
+    BaseModel: 'pydantic model',
+    RootModel: 'pydantic model',
+    TypedDict: 'TypedDict',
+    NamedTuple: 'NamedTuple',
+    Model: 'SQLAlchemy model',
+    DeclarativeBase: 'SQLAlchemy model',
+    Enum: 'enum',
+    StrEnum: 'enum',
+    IntEnum: 'enum',
+  }),
+);
 
 /** Every class of the file that is not nested in another class. */
 export function extractModels(root: Node): FoundModel[] {
@@ -90,7 +94,10 @@ function classKind(node: Node, bases: string[], table: boolean): string {
   const decorators = decorated ? namedChildren(decorated).filter((d) => d.type === 'decorator') : [];
   if (decorators.some((d) => simpleName(d.namedChildren[0]) === 'dataclass')) return 'dataclass';
   if (bases.includes('SQLModel')) return table ? 'SQLModel table' : 'SQLModel model';
-  for (const base of bases) if (KIND_BY_BASE[base]) return KIND_BY_BASE[base];
+  for (const base of bases) {
+    const kind = KIND_BY_BASE.get(base);
+    if (kind) return kind;
+  }
   return 'class';
 }
 
@@ -181,7 +188,8 @@ function columnType(call: Node): string | undefined {
 function sqlType(node: Node | undefined): string | undefined {
   const name = simpleName(node);
   if (!node || !name) return undefined;
-  if (COLUMN_TYPES[name]) return COLUMN_TYPES[name];
+  const known = COLUMN_TYPES.get(name);
+  if (known) return known;
   if (node.type !== 'call') return undefined;
   const first = callArgs(node).positional[0];
   if (name === 'ARRAY') {

@@ -16,21 +16,25 @@ import {
 } from './pythonNodes';
 import type { FileFacts, RouterDecl } from './types';
 
-const CONSTRUCTORS: Record<string, { kind: RouterDecl['kind']; prefixKeyword?: string; framework: string }> = {
-  FastAPI: { kind: 'app', framework: 'fastapi' },
-  APIRouter: { kind: 'router', prefixKeyword: 'prefix', framework: 'fastapi' },
-  Flask: { kind: 'app', framework: 'flask' },
-  Blueprint: { kind: 'router', prefixKeyword: 'url_prefix', framework: 'flask' },
-};
+const CONSTRUCTORS = new Map<string, { kind: RouterDecl['kind']; prefixKeyword?: string; framework: string }>(
+  Object.entries({
+    FastAPI: { kind: 'app', framework: 'fastapi' },
+    APIRouter: { kind: 'router', prefixKeyword: 'prefix', framework: 'fastapi' },
+    Flask: { kind: 'app', framework: 'flask' },
+    Blueprint: { kind: 'router', prefixKeyword: 'url_prefix', framework: 'flask' },
+  }),
+);
 
 const METHOD_DECORATORS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 /** Registrations whose methods come from a `methods=` list, GET when it is absent; the path keyword each uses. */
-const METHODS_LIST: Record<string, string> = {
-  api_route: 'path',
-  route: 'rule',
-  add_api_route: 'path',
-  add_url_rule: 'rule',
-};
+const METHODS_LIST = new Map<string, string>(
+  Object.entries({
+    api_route: 'path',
+    route: 'rule',
+    add_api_route: 'path',
+    add_url_rule: 'rule',
+  }),
+);
 const MOUNT_CALLS = new Set(['include_router', 'register_blueprint', 'mount']);
 
 interface Scope {
@@ -84,7 +88,7 @@ function callRole(call: Node, method: string): 'decorator' | 'registration' | 'm
 function routerDecl(assignment: Node, scope: Scope): void {
   const left = assignment.childForFieldName('left');
   const right = assignment.childForFieldName('right');
-  const ctor = right?.type === 'call' ? CONSTRUCTORS[simpleName(right) ?? ''] : undefined;
+  const ctor = right?.type === 'call' ? CONSTRUCTORS.get(simpleName(right) ?? '') : undefined;
   if (left?.type !== 'identifier' || !right || !ctor) return;
   const prefixNode = ctor.prefixKeyword ? callArgs(right).keywords.get(ctor.prefixKeyword) : undefined;
   // RouterDecl.prefix has no "unreadable" value: a prefix Turbo cannot read counts as none.
@@ -126,7 +130,7 @@ function decoratorRegistration(call: Node, router: string, method: string, scope
 /** A registration with a `methods=` list: one per method, GET when none is given. */
 function registration(call: Node, router: string, method: string, scope: Scope): void {
   const args = callArgs(call);
-  const path = pathArg(args, METHODS_LIST[method] ?? 'path', scope);
+  const path = pathArg(args, METHODS_LIST.get(method) ?? 'path', scope);
   const methodsNode = args.keywords.get('methods');
   const methods = methodsNode ? methodList(methodsNode) : ['GET'];
   for (const m of methods) scope.facts.registrations.push({ router, method: m, path, line: lineOf(call) });
@@ -156,7 +160,9 @@ function mount(call: Node, parent: string, method: string, scope: Scope): void {
   const child = dottedName(positional[0] ?? keywords.get(method === 'include_router' ? 'router' : 'blueprint'));
   if (!child) return;
   const keyword = method === 'include_router' ? 'prefix' : 'url_prefix';
-  const prefixNode = keywords.get(keyword);
+  // Flask reads url_prefix=None as not given: the blueprint keeps its own.
+  const given = keywords.get(keyword);
+  const prefixNode = given?.type === 'none' ? undefined : given;
   const prefix = prefixNode ? literalOrConstant(prefixNode, scope.constants) : '';
   const replaces = method === 'register_blueprint' && !!prefixNode;
   scope.facts.mounts.push({
@@ -217,7 +223,7 @@ function routerPasses(call: Node): RouterPass[] {
   const fn = call.childForFieldName('function');
   const callee = dottedName(fn);
   const last = simpleName(fn);
-  if (!callee || !last || /^[A-Z]/.test(last) || MOUNT_CALLS.has(last) || METHODS_LIST[last]) return [];
+  if (!callee || !last || /^[A-Z]/.test(last) || MOUNT_CALLS.has(last) || METHODS_LIST.has(last)) return [];
   const scopeFn = enclosingFunction(call);
   const params = scopeFn ? parameterNames(scopeFn) : [];
   const passes: RouterPass[] = [];

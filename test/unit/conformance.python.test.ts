@@ -1,0 +1,531 @@
+import * as assert from 'node:assert/strict';
+import { loadGrammars } from '../../src/core/contract/conformance/grammars';
+import { extractPython } from '../../src/core/contract/conformance/python';
+import type { FileFacts, FoundModel } from '../../src/core/contract/conformance/types';
+
+async function facts(source: string, file = 'app/x.py'): Promise<FileFacts> {
+  const tree = (await loadGrammars()).parser('python').parse(source);
+  assert.ok(tree);
+  try {
+    return extractPython(tree.rootNode, file);
+  } finally {
+    tree.delete();
+  }
+}
+
+const code = (...lines: string[]) => lines.join('\n') + '\n';
+const fieldsOf = (model: FoundModel | undefined) => model?.fields.map((f) => `${f.name}:${f.type ?? '?'}`);
+const model = (f: FileFacts, name: string) => f.models.find((m) => m.name === name);
+const routes = (f: FileFacts) => f.registrations.map((r) => `${r.router} ${r.method ?? '?'} ${r.path ?? '?'}`);
+
+describe('conformance: Python extractor, models', () => {
+  it('reads a Pydantic model: annotated fields with the type as written, aliases, defaults; not methods, ClassVar, model_config, Config, _private', async () => {
+    const f = await facts(
+      code(
+        'from typing import ClassVar, Optional',
+        'from pydantic import BaseModel, Field, ConfigDict',
+        '',
+        'class Task(BaseModel):',
+        '    """A task."""',
+        '    model_config = ConfigDict(populate_by_name=True)',
+        '    id: int',
+        '    title: str = Field(..., alias="name", min_length=1)',
+        '    tags: list[str] = []',
+        '    due: Optional[datetime] = None',
+        '    done: bool = False',
+        '    count: ClassVar[int] = 0',
+        '    _cache: dict = {}',
+        '',
+        '    class Config:',
+        '        orm_mode = True',
+        '',
+        '    def describe(self) -> str:',
+        '        return self.title',
+      ),
+    );
+    assert.equal(f.models.length, 1, 'the nested Config is no model');
+    const task = f.models[0];
+    assert.equal(task.name, 'Task');
+    assert.equal(task.kind, 'pydantic model');
+    assert.deepEqual(task.bases, ['BaseModel']);
+    assert.equal(task.line, 4);
+    assert.deepEqual(fieldsOf(task), ['id:int', 'title:str', 'tags:list[str]', 'due:Optional[datetime]', 'done:bool']);
+    assert.deepEqual(task.fields[1].aliases, ['name']);
+    assert.equal(task.fields[1].line, 8);
+    assert.equal(f.language, 'python');
+    assert.equal(f.file, 'app/x.py');
+  });
+
+  it('reads aliases inside Annotated and the validation/serialization aliases', async () => {
+    const f = await facts(
+      code(
+        'class A(BaseModel):',
+        '    x: Annotated[str, Field(alias="xx")]',
+        '    y: str = Field(validation_alias="yy", serialization_alias="yyy")',
+      ),
+    );
+    assert.deepEqual(
+      f.models[0].fields.map((x) => x.aliases),
+      [['xx'], ['yy', 'yyy']],
+    );
+  });
+
+  it('names the kind: dataclass, TypedDict, NamedTuple, enum, SQLModel, plain class; bases by simple name', async () => {
+    const f = await facts(
+      code(
+        '@dataclass',
+        'class A:',
+        '    x: int',
+        '@dataclasses.dataclass(frozen=True)',
+        'class B:',
+        '    y: str = "b"',
+        'class C(TypedDict, total=False):',
+        '    z: float',
+        'class D(typing.NamedTuple):',
+        '    w: int',
+        'class E(str, Enum):',
+        '    todo = "todo"',
+        '    done = "done"',
+        'class F(SQLModel, table=True):',
+        '    id: int | None = Field(default=None, primary_key=True)',
+        'class G(SQLModel):',
+        '    name: str',
+        'class H(Generic[T], pydantic.BaseModel):',
+        '    item: T',
+        'class I:',
+        '    pass',
+      ),
+    );
+    assert.deepEqual(
+      f.models.map((m) => `${m.name}:${m.kind}:${m.bases.join(',')}`),
+      [
+        'A:dataclass:',
+        'B:dataclass:',
+        'C:TypedDict:TypedDict',
+        'D:NamedTuple:NamedTuple',
+        'E:enum:str,Enum',
+        'F:SQLModel table:SQLModel',
+        'G:SQLModel model:SQLModel',
+        'H:pydantic model:Generic,BaseModel',
+        'I:class:',
+      ],
+    );
+    assert.deepEqual(fieldsOf(model(f, 'E')), ['todo:?', 'done:?'], 'enum members are its fields, untyped');
+    assert.deepEqual(fieldsOf(model(f, 'F')), ['id:int | None']);
+  });
+
+  it('gives a class built on a model of the same file that model’s kind, and keeps the base’s name', async () => {
+    const f = await facts(
+      code(
+        'class TaskBase(BaseModel):',
+        '    title: str',
+        'class TaskCreate(TaskBase):',
+        '    pass',
+        'class Task(TaskCreate):',
+        '    id: str',
+      ),
+    );
+    assert.deepEqual(
+      f.models.map((m) => [m.name, m.kind, m.bases]),
+      [
+        ['TaskBase', 'pydantic model', ['BaseModel']],
+        ['TaskCreate', 'pydantic model', ['TaskBase']],
+        ['Task', 'pydantic model', ['TaskCreate']],
+      ],
+    );
+    assert.deepEqual(fieldsOf(model(f, 'Task')), ['id:str'], 'inherited fields are the resolver’s, not repeated');
+  });
+
+  it('reads SQLAlchemy columns: the type from the column type, Mapped[...] as written', async () => {
+    const f = await facts(
+      code(
+        'class Task(db.Model):',
+        "    __tablename__ = 'tasks'",
+        '    id = db.Column(db.Integer, primary_key=True)',
+        '    title = db.Column(db.String(80), nullable=False)',
+        '    body = Column(Text)',
+        '    big = Column(BigInteger)',
+        '    small = Column(sa.SmallInteger())',
+        '    price = Column(Numeric(10, 2))',
+        '    ratio = Column(Float)',
+        '    done = Column(Boolean, default=False)',
+        '    created_at = Column(DateTime)',
+        '    day = Column("day_col", Date)',
+        '    meta = Column(JSON)',
+        '    status = Column(Enum(Status))',
+        '    tags = Column(ARRAY(String))',
+        '    owner_id = Column(ForeignKey("users.id"))',
+        '    owner = relationship("User", back_populates="tasks")',
+        'class User(Base):',
+        '    name: Mapped[str] = mapped_column(String(30))',
+        '    nick: Mapped[Optional[str]]',
+        '    email = mapped_column(Unicode(120))',
+      ),
+    );
+    const task = model(f, 'Task');
+    assert.equal(task?.kind, 'SQLAlchemy model');
+    assert.deepEqual(task?.bases, ['Model']);
+    assert.deepEqual(fieldsOf(task), [
+      'id:int',
+      'title:str',
+      'body:str',
+      'big:int',
+      'small:int',
+      'price:float',
+      'ratio:float',
+      'done:bool',
+      'created_at:datetime',
+      'day:date',
+      'meta:dict',
+      'status:Status',
+      'tags:list[str]',
+      'owner_id:?',
+      'owner:?',
+    ]);
+    const user = model(f, 'User');
+    assert.equal(user?.kind, 'SQLAlchemy model', 'Mapped columns make a class built on an unknown Base a table');
+    assert.deepEqual(fieldsOf(user), ['name:Mapped[str]', 'nick:Mapped[Optional[str]]', 'email:str']);
+  });
+
+  it('reads the fields a plain class sets in __init__, typed from the annotation or the parameter', async () => {
+    const f = await facts(
+      code(
+        'class Task:',
+        '    kind = "task"',
+        '    def __init__(self, id: int, title, done: bool = False):',
+        '        self.id = id',
+        '        self.title = title',
+        '        self.done = done',
+        '        self.tags: list[str] = []',
+        '        self._seen = 0',
+        '        self.kind = "x"',
+        '        other.x = 1',
+      ),
+    );
+    assert.deepEqual(fieldsOf(f.models[0]), ['kind:?', 'id:int', 'title:?', 'done:bool', 'tags:list[str]']);
+  });
+
+  it('finds classes inside if blocks and functions, not classes nested in classes', async () => {
+    const f = await facts(
+      code(
+        'if TYPE_CHECKING:',
+        '    class A(BaseModel):',
+        '        x: int',
+        'def make():',
+        '    class B:',
+        '        y: int',
+        '    return B',
+        'class C:',
+        '    class Meta:',
+        '        z: int',
+      ),
+    );
+    assert.deepEqual(
+      f.models.map((m) => m.name),
+      ['A', 'B', 'C'],
+    );
+  });
+});
+
+describe('conformance: Python extractor, FastAPI routing', () => {
+  it('reads apps, routers with their prefix, decorators for every method, api_route and add_api_route', async () => {
+    const f = await facts(
+      code(
+        'from fastapi import FastAPI, APIRouter',
+        'TASKS = "/tasks"',
+        'app = FastAPI(title="Tasks")',
+        'typed: FastAPI = FastAPI()',
+        'router = APIRouter(prefix="/tasks", tags=["tasks"])',
+        'bare = APIRouter()',
+        '@app.get("/")',
+        'def root(): ...',
+        '@router.post("", response_model=Task, status_code=201)',
+        'async def create(body: TaskCreate): ...',
+        '@router.get("/{id}")',
+        'def one(id: str): ...',
+        '@router.put("/{id}")',
+        '@router.patch("/{id}")',
+        'def update(id: str): ...',
+        '@router.delete(path="/{id}")',
+        'def delete(id: str): ...',
+        '@app.head("/h")',
+        '@app.options("/o")',
+        'def misc(): ...',
+        '@app.api_route("/both", methods=["GET", "post"])',
+        'def both(): ...',
+        '@app.api_route("/plain")',
+        'def plain(): ...',
+        '@app.get(TASKS)',
+        'def constant(): ...',
+        'app.add_api_route("/added", plain, methods=["DELETE"])',
+        'app.add_api_route(path="/added-get", endpoint=plain)',
+      ),
+    );
+    assert.deepEqual(f.routers, [
+      { name: 'app', kind: 'app', prefix: '', line: 3 },
+      { name: 'typed', kind: 'app', prefix: '', line: 4 },
+      { name: 'router', kind: 'router', prefix: '/tasks', line: 5 },
+      { name: 'bare', kind: 'router', prefix: '', line: 6 },
+    ]);
+    assert.deepEqual(routes(f), [
+      'app GET /',
+      'router POST ',
+      'router GET /{id}',
+      'router PUT /{id}',
+      'router PATCH /{id}',
+      'router DELETE /{id}',
+      'app HEAD /h',
+      'app OPTIONS /o',
+      'app GET /both',
+      'app POST /both',
+      'app GET /plain',
+      'app GET /tasks',
+      'app DELETE /added',
+      'app GET /added-get',
+    ]);
+    assert.equal(f.registrations[2].line, 11);
+    assert.deepEqual(f.frameworks, ['fastapi']);
+  });
+
+  it('leaves the path undefined when it is not a literal or a module constant', async () => {
+    const f = await facts(
+      code(
+        'def build():',
+        '    LOCAL = "/local"',
+        '    @app.get(LOCAL)',
+        '    def a(): ...',
+        '@app.get(f"/x/{name}")',
+        'def b(): ...',
+        '@app.get(settings.PATH)',
+        'def c(): ...',
+        '@app.get(path())',
+        'def d(): ...',
+        '@app.get("/a" "/b")',
+        'def e(): ...',
+        '@app.get(f"/static")',
+        'def g(): ...',
+      ),
+    );
+    assert.deepEqual(routes(f), ['app GET ?', 'app GET ?', 'app GET ?', 'app GET ?', 'app GET ?', 'app GET /static']);
+  });
+
+  it('reads include_router with or without a prefix, a module’s router, a prefix it cannot read, and mount', async () => {
+    const f = await facts(
+      code(
+        'from app.routers import tasks, users',
+        'from .routers.items import router as items_router',
+        'API = "/api"',
+        'app = FastAPI()',
+        'app.include_router(items_router, prefix="/api")',
+        'app.include_router(tasks.router)',
+        'app.include_router(users.router, prefix=API)',
+        'app.include_router(router=items_router, prefix=settings.API_V1_STR)',
+        'app.mount("/sub", subapi)',
+        'app.mount("/static", StaticFiles(directory="static"), name="static")',
+        'uvicorn.run(app, host="0.0.0.0")',
+      ),
+    );
+    assert.deepEqual(
+      f.mounts.map((m) => [m.parent, m.child.name, m.prefix, m.replacesPrefix ?? false, m.line]),
+      [
+        ['app', 'items_router', '/api', false, 5],
+        ['app', 'tasks.router', '', false, 6],
+        ['app', 'users.router', '/api', false, 7],
+        ['app', 'items_router', undefined, false, 8],
+        ['app', 'subapi', '/sub', false, 9],
+        // Any function the app is handed to might register on it; the resolver finds no uvicorn.run of the project.
+        ['app', 'uvicorn.run(0)', '', false, 11],
+      ],
+    );
+  });
+
+  it('names a parameter routes are registered on after its function, and the calls that hand a router to it', async () => {
+    const f = await facts(
+      code(
+        'app = FastAPI()',
+        'def register(app, db=None):',
+        '    @app.get("/r")',
+        '    def r(): ...',
+        '    app.include_router(sub, prefix="/s")',
+        'def setup(name, target: FastAPI):',
+        '    target.add_api_route("/t", handler)',
+        'def create(application):',
+        '    register(application)',
+        'def unrelated(x):',
+        '    print(x)',
+        '    x.get("key")',
+        'register(app)',
+        'routes.register(app)',
+        'setup("n", app)',
+        'CORS(app)',
+      ),
+    );
+    assert.deepEqual(
+      f.routers.map((r) => `${r.name}:${r.kind}:${r.line}`),
+      ['app:app:1', 'register(0):param:2', 'setup(1):param:6', 'create(0):param:8'],
+    );
+    assert.deepEqual(routes(f), ['register(0) GET /r', 'setup(1) GET /t']);
+    assert.deepEqual(
+      f.mounts.map((m) => `${m.parent} <- ${m.child.name} ${m.prefix}`),
+      [
+        'register(0) <- sub /s',
+        'create(0) <- register(0) ',
+        'app <- register(0) ',
+        'app <- routes.register(0) ',
+        'app <- setup(1) ',
+      ],
+    );
+  });
+
+  it('reads imports: from-imports, relative ones, aliases, plain dotted imports, imports inside functions; not star imports', async () => {
+    const f = await facts(
+      code(
+        'from __future__ import annotations',
+        'from app.routers import tasks',
+        'from .routers.tasks import router as r',
+        'from . import views',
+        'from ..core import (config, db as database)',
+        'import app.routers.tasks as t',
+        'import x.y, os',
+        'from helpers import *',
+        'def create_app():',
+        '    from .api import bp as api_bp',
+      ),
+    );
+    assert.deepEqual(f.imports, [
+      { local: 'tasks', module: 'app.routers', name: 'tasks' },
+      { local: 'r', module: '.routers.tasks', name: 'router' },
+      { local: 'views', module: '.', name: 'views' },
+      { local: 'config', module: '..core', name: 'config' },
+      { local: 'database', module: '..core', name: 'db' },
+      { local: 't', module: 'app.routers.tasks', name: '*' },
+      { local: 'x.y', module: 'x.y', name: '*' },
+      { local: 'os', module: 'os', name: '*' },
+      { local: 'api_bp', module: '.api', name: 'bp' },
+    ]);
+    assert.deepEqual(f.frameworks, []);
+  });
+});
+
+describe('conformance: Python extractor, Flask routing', () => {
+  it('reads Flask apps, blueprints with url_prefix, route with methods (GET by default), method decorators, add_url_rule', async () => {
+    const f = await facts(
+      code(
+        'from flask import Flask, Blueprint',
+        'app = Flask(__name__)',
+        'bp = Blueprint("tasks", __name__, url_prefix="/tasks")',
+        'plain = Blueprint("plain", __name__)',
+        '@bp.route("/", methods=["GET", "POST"])',
+        'def index(): ...',
+        '@bp.route("/<int:id>")',
+        'def one(id): ...',
+        '@bp.route("/<id>", methods=("put", "PATCH"))',
+        'def update(id): ...',
+        '@bp.get("/g")',
+        'def g(): ...',
+        '@app.route(rule="/health", methods=ALLOWED)',
+        'def health(): ...',
+        'app.add_url_rule("/reset", view_func=reset, methods=["POST"])',
+        'app.add_url_rule(rule="/about", view_func=about)',
+      ),
+    );
+    assert.deepEqual(f.routers, [
+      { name: 'app', kind: 'app', prefix: '', line: 2 },
+      { name: 'bp', kind: 'router', prefix: '/tasks', line: 3 },
+      { name: 'plain', kind: 'router', prefix: '', line: 4 },
+    ]);
+    assert.deepEqual(routes(f), [
+      'bp GET /',
+      'bp POST /',
+      'bp GET /<int:id>',
+      'bp PUT /<id>',
+      'bp PATCH /<id>',
+      'bp GET /g',
+      'app ? /health',
+      'app POST /reset',
+      'app GET /about',
+    ]);
+    assert.deepEqual(f.frameworks, ['flask']);
+  });
+
+  it('reads register_blueprint: the url_prefix given replaces the blueprint’s own', async () => {
+    const f = await facts(
+      code(
+        'def create_app():',
+        '    app = Flask(__name__)',
+        '    from .tasks import bp as tasks_bp',
+        '    app.register_blueprint(tasks_bp)',
+        '    app.register_blueprint(api.bp, url_prefix="/api")',
+        '    app.register_blueprint(blueprint=admin, url_prefix=None)',
+        '    app.register_blueprint(other, url_prefix=PREFIXES["other"])',
+        '    routes.init_app(app)',
+        '    return app',
+      ),
+    );
+    assert.deepEqual(f.routers, [{ name: 'app', kind: 'app', prefix: '', line: 2 }]);
+    assert.deepEqual(
+      f.mounts.map((m) => [m.parent, m.child.name, m.prefix, m.replacesPrefix ?? false]),
+      [
+        ['app', 'tasks_bp', '', false],
+        ['app', 'api.bp', '/api', true],
+        ['app', 'admin', '', false],
+        ['app', 'other', undefined, true],
+        ['app', 'routes.init_app(0)', '', false],
+      ],
+    );
+  });
+
+  it('reads routes registered on an app imported from another module', async () => {
+    const f = await facts(code('from app import app', '@app.route("/tasks", methods=["POST"])', 'def create(): ...'));
+    assert.deepEqual(routes(f), ['app POST /tasks']);
+    assert.deepEqual(f.routers, []);
+    assert.deepEqual(f.frameworks, []);
+  });
+});
+
+describe('conformance: Python extractor, frameworks and odd code', () => {
+  it('names the frameworks a file imports or builds on, and the ones Turbo does not read', async () => {
+    const seen = async (...lines: string[]) => (await facts(code(...lines))).frameworks;
+    assert.deepEqual(await seen('import fastapi', 'app = fastapi.FastAPI()'), ['fastapi']);
+    assert.deepEqual(await seen('app = FastAPI()'), ['fastapi'], 'used without an import in this file');
+    assert.deepEqual(await seen('bp = flask.Blueprint("b", __name__)'), ['flask']);
+    assert.deepEqual(await seen('from flask_sqlalchemy import SQLAlchemy'), []);
+    assert.deepEqual(await seen('from django.urls import path'), ['django']);
+    assert.deepEqual(await seen('from litestar import Litestar, get'), ['litestar']);
+    assert.deepEqual(await seen('from sanic import Sanic'), ['sanic']);
+    assert.deepEqual(await seen('import tornado.web'), ['tornado']);
+    assert.deepEqual(await seen('from aiohttp import web'), ['aiohttp']);
+    assert.deepEqual(await seen('import aiohttp'), [], 'an aiohttp client is no server');
+    assert.deepEqual(await seen('from starlette.applications import Starlette'), ['starlette']);
+    assert.deepEqual(await seen('from starlette.responses import JSONResponse'), []);
+    assert.deepEqual(
+      await seen('from fastapi import FastAPI', 'from starlette.routing import Mount'),
+      ['fastapi'],
+      'Starlette under FastAPI is FastAPI',
+    );
+  });
+
+  it('reads what it can from a file with syntax errors, and never throws', async () => {
+    const f = await facts(
+      code(
+        'from fastapi import APIRouter',
+        'router = APIRouter(prefix="/tasks")',
+        'class Task(BaseModel):',
+        '    id: str',
+        '    title: str',
+        'def broken(:',
+        '    return (',
+        '@router.get("/{id}")',
+        'def one(id): ...',
+      ),
+    );
+    assert.deepEqual(fieldsOf(model(f, 'Task')), ['id:str', 'title:str']);
+    assert.deepEqual(
+      f.routers.map((r) => r.name),
+      ['router'],
+    );
+    for (const junk of ['', '@', 'class', 'class A(:', 'app.get(', '@app.get(', 'x: = ', 'def f(app):\n  @app.']) {
+      await facts(junk);
+    }
+  });
+});
