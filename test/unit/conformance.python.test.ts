@@ -529,3 +529,105 @@ describe('conformance: Python extractor, frameworks and odd code', () => {
     }
   });
 });
+
+describe('conformance: Python extractor, class-based views', () => {
+  it('gives a MethodView the methods it defines, whether routed by a class decorator or by as_view', async () => {
+    const f = await facts(
+      code(
+        'from flask.views import MethodView',
+        'from flask_smorest import Blueprint',
+        'blp = Blueprint("tasks", __name__, url_prefix="/tasks")',
+        '@blp.route("/")',
+        'class Tasks(MethodView):',
+        '    @blp.response(200)',
+        '    def get(self): ...',
+        '    def post(self): ...',
+        '    def helper(self): ...',
+        'class One(MethodView):',
+        '    def get(self, id): ...',
+        '    def delete(self, id): ...',
+        'blp.add_url_rule("/<int:id>", view_func=One.as_view("one"))',
+        'blp.add_url_rule("/x", "x", Elsewhere.as_view("x"))',
+        'blp.add_url_rule("/y", view_func=One.as_view("y"), methods=["GET"])',
+        'blp.add_url_rule("/plain", view_func=plain)',
+      ),
+    );
+    assert.deepEqual(routes(f), [
+      'blp GET /',
+      'blp POST /',
+      'blp GET /<int:id>',
+      'blp DELETE /<int:id>',
+      'blp ? /x',
+      'blp GET /y',
+      'blp GET /plain',
+    ]);
+    assert.deepEqual(f.frameworks, ['flask']);
+  });
+
+  it('reads Flask-RESTful: Api(app) mounted on its app, add_resource with every path and the resource’s methods', async () => {
+    const f = await facts(
+      code(
+        'from flask import Flask',
+        'from flask_restful import Api, Resource',
+        'app = Flask(__name__)',
+        'api = Api(app, prefix="/api")',
+        'class TaskList(Resource):',
+        '    def get(self): ...',
+        '    def post(self): ...',
+        'class TaskItem(Resource):',
+        '    def get(self, id): ...',
+        '    def put(self, id): ...',
+        'api.add_resource(TaskList, "/tasks", "/todos")',
+        'api.add_resource(TaskItem, "/tasks/<int:id>")',
+        'api.add_resource(Imported, "/other")',
+      ),
+    );
+    assert.deepEqual(f.routers, [
+      { name: 'app', kind: 'app', prefix: '', line: 3 },
+      { name: 'api', kind: 'router', prefix: '/api', line: 4 },
+    ]);
+    assert.deepEqual(
+      f.mounts.map((m) => `${m.parent} <- ${m.child.name} ${m.prefix}`),
+      ['app <- api '],
+    );
+    assert.deepEqual(routes(f), [
+      'api GET /tasks',
+      'api POST /tasks',
+      'api GET /todos',
+      'api POST /todos',
+      'api GET /tasks/<int:id>',
+      'api PUT /tasks/<int:id>',
+      'api ? /other',
+    ]);
+  });
+
+  it('reads flask-restx: namespaces (under their name by default), add_namespace, Api.init_app', async () => {
+    const f = await facts(
+      code(
+        'from flask_restx import Api, Namespace, Resource',
+        'api = Api()',
+        'tasks = Namespace("tasks")',
+        'admin = Namespace("admin", path="/internal")',
+        '@tasks.route("/<int:id>")',
+        'class Task(Resource):',
+        '    def get(self, id): ...',
+        'api.add_namespace(tasks)',
+        'api.add_namespace(admin, path="/ops")',
+        'def create_app():',
+        '    app = Flask(__name__)',
+        '    api.init_app(app)',
+        '    db.init_app(app)',
+      ),
+    );
+    assert.deepEqual(
+      f.routers.map((r) => `${r.name} ${r.kind} ${r.prefix}`),
+      ['api router ', 'tasks router /tasks', 'admin router /internal', 'app app '],
+    );
+    assert.deepEqual(
+      f.mounts.map((m) => `${m.parent} <- ${m.child.name} ${m.prefix} ${m.replacesPrefix ?? false}`),
+      ['api <- tasks  false', 'api <- admin /ops true', 'app <- api  false', 'app <- db.init_app(0)  false'],
+    );
+    assert.deepEqual(routes(f), ['tasks GET /<int:id>']);
+    assert.deepEqual(f.frameworks, ['flask']);
+  });
+});

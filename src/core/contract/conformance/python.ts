@@ -17,6 +17,9 @@ import { emptyFacts, type FileFacts, type ImportBinding } from './types';
 const FRAMEWORK_MODULES: [prefix: string, framework: string][] = [
   ['fastapi', 'fastapi'],
   ['flask', 'flask'],
+  ['flask_restful', 'flask'],
+  ['flask_restx', 'flask'],
+  ['flask_smorest', 'flask'],
   ['django', 'django'],
   ['litestar', 'litestar'],
   ['sanic', 'sanic'],

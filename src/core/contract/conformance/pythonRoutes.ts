@@ -15,13 +15,17 @@ import {
   type CallArgs,
 } from './pythonNodes';
 import type { FileFacts, RouterDecl } from './types';
+import { asViewMethods, decoratedClass, resourceMethods, viewClasses } from './pythonViews';
 
-const CONSTRUCTORS = new Map<string, { kind: RouterDecl['kind']; prefixKeyword?: string; framework: string }>(
+const CONSTRUCTORS = new Map<string, { kind: RouterDecl['kind']; prefixKeyword?: string; framework?: string }>(
   Object.entries({
     FastAPI: { kind: 'app', framework: 'fastapi' },
     APIRouter: { kind: 'router', prefixKeyword: 'prefix', framework: 'fastapi' },
     Flask: { kind: 'app', framework: 'flask' },
     Blueprint: { kind: 'router', prefixKeyword: 'url_prefix', framework: 'flask' },
+    // Flask-RESTful / flask-restx: `Api(app)` mounts itself on the app it is given.
+    Api: { kind: 'router', prefixKeyword: 'prefix' },
+    Namespace: { kind: 'router', prefixKeyword: 'path' },
   }),
 );
 
@@ -35,11 +39,19 @@ const METHODS_LIST = new Map<string, string>(
     add_url_rule: 'rule',
   }),
 );
-const MOUNT_CALLS = new Set(['include_router', 'register_blueprint', 'mount']);
+const MOUNT_CALLS = new Set(['include_router', 'register_blueprint', 'mount', 'add_namespace']);
+
+/** The keywords naming the child and its prefix; the prefix of register_blueprint and add_namespace replaces the child's own. */
+const MOUNT_KEYWORDS = {
+  include_router: { childKeyword: 'router', keyword: 'prefix' },
+  register_blueprint: { childKeyword: 'blueprint', keyword: 'url_prefix' },
+  add_namespace: { childKeyword: 'ns', keyword: 'path' },
+};
 
 interface Scope {
   facts: FileFacts;
   constants: Map<string, string>;
+  views: Map<string, string[]>;
 }
 
 /** Module-level string constants (`PREFIX = "/api"`), the only names a path may be given by. */
@@ -57,7 +69,7 @@ export function moduleConstants(root: Node): Map<string, string> {
 
 /** Routers, registrations and mounts of the file, added to `facts`. */
 export function extractRoutes(root: Node, facts: FileFacts): void {
-  const scope: Scope = { facts, constants: moduleConstants(root) };
+  const scope: Scope = { facts, constants: moduleConstants(root), views: viewClasses(root) };
   const calls: Node[] = [];
   for (const node of descendants(root)) {
     if (node.type === 'assignment') routerDecl(node, scope);
@@ -66,21 +78,26 @@ export function extractRoutes(root: Node, facts: FileFacts): void {
   for (const call of calls) {
     const fn = call.childForFieldName('function');
     const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if (method === 'init_app') initApp(call, scope);
     const role = method ? callRole(call, method) : undefined;
     const target = role ? routerName(fn?.childForFieldName('object') ?? null, call, scope) : undefined;
     if (!role || !target || !method) continue;
     if (role === 'decorator') decoratorRegistration(call, target, method, scope);
     else if (role === 'registration') registration(call, target, method, scope);
+    else if (role === 'resource') resource(call, target, scope);
     else mount(call, target, method, scope);
   }
   // After the pass above, every parameter routes are registered on is known.
   passedRouters(calls, scope);
 }
 
-function callRole(call: Node, method: string): 'decorator' | 'registration' | 'mount' | undefined {
+type Role = 'decorator' | 'registration' | 'resource' | 'mount';
+
+function callRole(call: Node, method: string): Role | undefined {
   if (call.parent?.type === 'decorator')
     return METHOD_DECORATORS.has(method) || method === 'api_route' || method === 'route' ? 'decorator' : undefined;
   if (method === 'add_api_route' || method === 'add_url_rule') return 'registration';
+  if (method === 'add_resource') return 'resource';
   return MOUNT_CALLS.has(method) ? 'mount' : undefined;
 }
 
@@ -90,11 +107,20 @@ function routerDecl(assignment: Node, scope: Scope): void {
   const right = assignment.childForFieldName('right');
   const ctor = right?.type === 'call' ? CONSTRUCTORS.get(simpleName(right) ?? '') : undefined;
   if (left?.type !== 'identifier' || !right || !ctor) return;
-  const prefixNode = ctor.prefixKeyword ? callArgs(right).keywords.get(ctor.prefixKeyword) : undefined;
+  const args = callArgs(right);
+  const prefixNode = ctor.prefixKeyword ? args.keywords.get(ctor.prefixKeyword) : undefined;
   // RouterDecl.prefix has no "unreadable" value: a prefix Turbo cannot read counts as none.
-  const prefix = literalOrConstant(prefixNode, scope.constants) ?? '';
-  scope.facts.routers.push({ name: left.text, kind: ctor.kind, prefix, line: lineOf(assignment) });
-  addFramework(scope.facts, ctor.framework);
+  let prefix = literalOrConstant(prefixNode, scope.constants) ?? '';
+  // A flask-restx Namespace without a path serves under its name.
+  if (ctor.prefixKeyword === 'path' && !prefixNode) prefix = `/${stringValue(args.positional[0]) ?? ''}`;
+  const line = lineOf(assignment);
+  scope.facts.routers.push({ name: left.text, kind: ctor.kind, prefix, line });
+  if (ctor.framework) addFramework(scope.facts, ctor.framework);
+  const host =
+    simpleName(right) === 'Api'
+      ? routerName(args.positional[0] ?? args.keywords.get('app') ?? null, assignment, scope)
+      : undefined;
+  if (host) scope.facts.mounts.push({ parent: host, child: { name: left.text, line }, prefix: '', line });
 }
 
 export function addFramework(facts: FileFacts, framework: string): void {
@@ -127,12 +153,37 @@ function decoratorRegistration(call: Node, router: string, method: string, scope
   }
 }
 
-/** A registration with a `methods=` list: one per method, GET when none is given. */
+/** `api.init_app(app)`: an Api made without an app, mounted on it later. */
+function initApp(call: Node, scope: Scope): void {
+  const api = dottedName(call.childForFieldName('function')?.childForFieldName('object'));
+  const decl = scope.facts.routers.find((r) => r.name === api && r.kind === 'router');
+  const host = decl && routerName(callArgs(call).positional[0] ?? null, call, scope);
+  const line = lineOf(call);
+  if (decl && host) scope.facts.mounts.push({ parent: host, child: { name: decl.name, line }, prefix: '', line });
+}
+
+/** `api.add_resource(TaskResource, "/tasks", "/tasks/<int:id>")`: every path, with the methods the class defines. */
+function resource(call: Node, router: string, scope: Scope): void {
+  const [cls, ...paths] = callArgs(call).positional;
+  const methods = resourceMethods(cls, scope.views);
+  for (const node of paths) {
+    const path = literalOrConstant(node, scope.constants);
+    for (const m of methods) scope.facts.registrations.push({ router, method: m, path, line: lineOf(call) });
+  }
+}
+
+/**
+ * A registration with a `methods=` list: one per method. Without one, a class view serves the methods
+ * it defines (`@bp.route` on a MethodView, `view_func=TaskView.as_view(...)`), anything else GET.
+ */
 function registration(call: Node, router: string, method: string, scope: Scope): void {
   const args = callArgs(call);
   const path = pathArg(args, METHODS_LIST.get(method) ?? 'path', scope);
   const methodsNode = args.keywords.get('methods');
-  const methods = methodsNode ? methodList(methodsNode) : ['GET'];
+  const cls = decoratedClass(call);
+  const view = args.keywords.get('view_func') ?? args.positional[2];
+  const defaults = cls ? resourceMethods(cls.childForFieldName('name'), scope.views) : asViewMethods(view, scope.views);
+  const methods = methodsNode ? methodList(methodsNode) : (defaults ?? ['GET']);
   for (const m of methods) scope.facts.registrations.push({ router, method: m, path, line: lineOf(call) });
 }
 
@@ -157,14 +208,14 @@ function mount(call: Node, parent: string, method: string, scope: Scope): void {
     if (child) scope.facts.mounts.push({ parent, child: { name: child, line }, prefix, line });
     return;
   }
-  const child = dottedName(positional[0] ?? keywords.get(method === 'include_router' ? 'router' : 'blueprint'));
+  const { childKeyword, keyword } = MOUNT_KEYWORDS[method as keyof typeof MOUNT_KEYWORDS];
+  const child = dottedName(positional[0] ?? keywords.get(childKeyword));
   if (!child) return;
-  const keyword = method === 'include_router' ? 'prefix' : 'url_prefix';
   // Flask reads url_prefix=None as not given: the blueprint keeps its own.
   const given = keywords.get(keyword);
   const prefixNode = given?.type === 'none' ? undefined : given;
   const prefix = prefixNode ? literalOrConstant(prefixNode, scope.constants) : '';
-  const replaces = method === 'register_blueprint' && !!prefixNode;
+  const replaces = method !== 'include_router' && !!prefixNode;
   scope.facts.mounts.push({
     parent,
     child: { name: child, line },
