@@ -3,8 +3,8 @@
  * frameworks it uses, read from the tree-sitter tree.
  */
 import type { Node } from 'web-tree-sitter';
-import { descendants } from './nodes';
 import { extractModels } from './pythonModels';
+import { pythonNodes } from './pythonNodes';
 import { addFramework, extractRoutes } from './pythonRoutes';
 import { emptyFacts, type FileFacts, type ImportBinding } from './types';
 
@@ -35,17 +35,18 @@ const FRAMEWORK_MODULES: [prefix: string, framework: string][] = [
 
 export function extractPython(root: Node, file: string): FileFacts {
   const facts = emptyFacts(file, 'python');
-  facts.imports = extractImports(root);
-  facts.models = extractModels(root);
-  extractRoutes(root, facts);
+  const nodes = pythonNodes(root);
+  facts.imports = extractImports(nodes.imports);
+  facts.models = extractModels(nodes.classes);
+  extractRoutes(root, nodes, facts);
   importedFrameworks(facts);
   return facts;
 }
 
 /** Imports anywhere in the file: an app factory often imports its blueprints inside the function. */
-export function extractImports(root: Node): ImportBinding[] {
+export function extractImports(statements: Node[]): ImportBinding[] {
   const imports: ImportBinding[] = [];
-  for (const node of descendants(root)) {
+  for (const node of statements) {
     if (node.type === 'import_statement') {
       for (const name of node.childrenForFieldName('name')) {
         if (name?.type === 'dotted_name') imports.push({ local: name.text, module: name.text, name: '*' });

@@ -4,7 +4,7 @@
  * carry their type in the column, so `Column(String)` reads as `str`.
  */
 import type { Node } from 'web-tree-sitter';
-import { descendants, lineOf, namedChildren, stringValue } from './nodes';
+import { lineOf, namedChildren, stringValue } from './nodes';
 import { assignmentOf, callArgs, dottedName, parameterNames, simpleName } from './pythonNodes';
 import type { FoundField, FoundModel } from './types';
 
@@ -56,11 +56,11 @@ const KIND_BY_BASE = new Map<string, string>(
 );
 
 /** Every class of the file that is not nested in another class. */
-export function extractModels(root: Node): FoundModel[] {
+export function extractModels(classes: Node[]): FoundModel[] {
   const models: FoundModel[] = [];
   const kinds = new Map<string, string>();
-  for (const node of descendants(root)) {
-    if (node.type !== 'class_definition' || nestedInClass(node)) continue;
+  for (const node of classes) {
+    if (nestedInClass(node)) continue;
     const { model, columns } = readClass(node);
     models.push(model);
     kinds.set(model.name, model.kind);
@@ -164,8 +164,9 @@ function bodyField(assignment: Node): { field: FoundField; column: boolean } | u
 function aliasesIn(node: Node | null): string[] {
   if (!node) return [];
   const aliases: string[] = [];
-  for (const n of descendants(node)) {
-    if (n.type !== 'call' || simpleName(n) !== 'Field') continue;
+  const calls = node.type === 'call' ? [node, ...node.descendantsOfType('call')] : node.descendantsOfType('call');
+  for (const n of calls) {
+    if (simpleName(n) !== 'Field') continue;
     const { keywords } = callArgs(n);
     for (const key of ALIAS_KEYWORDS) {
       const value = stringValue(keywords.get(key));

@@ -4,17 +4,18 @@
  * register_blueprint, mount, and `register(app)` calls into functions that register on a parameter).
  */
 import type { Node } from 'web-tree-sitter';
-import { descendants, lineOf, namedChildren, stringValue } from './nodes';
+import { lineOf, namedChildren, stringValue } from './nodes';
 import {
   callArgs,
   dottedName,
-  enclosingFunction,
+  FunctionScopes,
   literalOrConstant,
-  parameterNames,
   simpleName,
   type CallArgs,
+  type PythonNodes,
 } from './pythonNodes';
 import type { FileFacts, RouterDecl } from './types';
+import { passedRouters } from './pythonPasses';
 import { asViewMethods, decoratedClass, resourceMethods, viewClasses } from './pythonViews';
 
 const CONSTRUCTORS = new Map<string, { kind: RouterDecl['kind']; prefixKeyword?: string; framework?: string }>(
@@ -40,6 +41,8 @@ const METHODS_LIST = new Map<string, string>(
   }),
 );
 const MOUNT_CALLS = new Set(['include_router', 'register_blueprint', 'mount', 'add_namespace']);
+/** Calls on a router that take another router or a view: never a router handed to a function. */
+const ROUTER_METHODS = new Set([...MOUNT_CALLS, 'add_api_route', 'add_url_rule', 'add_resource']);
 
 /** The keywords naming the child and its prefix; the prefix of register_blueprint and add_namespace replaces the child's own. */
 const MOUNT_KEYWORDS = {
@@ -52,6 +55,7 @@ interface Scope {
   facts: FileFacts;
   constants: Map<string, string>;
   views: Map<string, string[]>;
+  functions: FunctionScopes;
 }
 
 /** Module-level string constants (`PREFIX = "/api"`), the only names a path may be given by. */
@@ -68,18 +72,16 @@ export function moduleConstants(root: Node): Map<string, string> {
 }
 
 /** Routers, registrations and mounts of the file, added to `facts`. */
-export function extractRoutes(root: Node, facts: FileFacts): void {
-  const scope: Scope = { facts, constants: moduleConstants(root), views: viewClasses(root) };
-  const calls: Node[] = [];
-  for (const node of descendants(root)) {
-    if (node.type === 'assignment') routerDecl(node, scope);
-    else if (node.type === 'call') calls.push(node);
-  }
+export function extractRoutes(root: Node, nodes: PythonNodes, facts: FileFacts): void {
+  const functions = new FunctionScopes(nodes.functions, nodes.classes);
+  const scope: Scope = { facts, constants: moduleConstants(root), views: viewClasses(nodes.classes), functions };
+  const { calls } = nodes;
+  for (const assignment of nodes.assignments) routerDecl(assignment, scope);
   for (const call of calls) {
     const fn = call.childForFieldName('function');
     const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
     if (method === 'init_app') initApp(call, scope);
-    const role = method ? callRole(call, method) : undefined;
+    const role = method ? callRole(method, nodes.decoratorCalls.has(call.id)) : undefined;
     const target = role ? routerName(fn?.childForFieldName('object') ?? null, call, scope) : undefined;
     if (!role || !target || !method) continue;
     if (role === 'decorator') decoratorRegistration(call, target, method, scope);
@@ -88,13 +90,13 @@ export function extractRoutes(root: Node, facts: FileFacts): void {
     else mount(call, target, method, scope);
   }
   // After the pass above, every parameter routes are registered on is known.
-  passedRouters(calls, scope);
+  passedRouters(calls, nodes.decoratorCalls, facts, scope.functions, ROUTER_METHODS);
 }
 
 type Role = 'decorator' | 'registration' | 'resource' | 'mount';
 
-function callRole(call: Node, method: string): Role | undefined {
-  if (call.parent?.type === 'decorator')
+function callRole(method: string, decorator: boolean): Role | undefined {
+  if (decorator)
     return METHOD_DECORATORS.has(method) || method === 'api_route' || method === 'route' ? 'decorator' : undefined;
   if (method === 'add_api_route' || method === 'add_url_rule') return 'registration';
   if (method === 'add_resource') return 'resource';
@@ -103,9 +105,9 @@ function callRole(call: Node, method: string): Role | undefined {
 
 /** `app = FastAPI()`, `router: APIRouter = APIRouter(prefix="/x")`, `bp = Blueprint("n", __name__, url_prefix="/x")`. */
 function routerDecl(assignment: Node, scope: Scope): void {
-  const left = assignment.childForFieldName('left');
   const right = assignment.childForFieldName('right');
   const ctor = right?.type === 'call' ? CONSTRUCTORS.get(simpleName(right) ?? '') : undefined;
+  const left = ctor && assignment.childForFieldName('left');
   if (left?.type !== 'identifier' || !right || !ctor) return;
   const args = callArgs(right);
   const prefixNode = ctor.prefixKeyword ? args.keywords.get(ctor.prefixKeyword) : undefined;
@@ -134,12 +136,12 @@ export function addFramework(facts: FileFacts, framework: string): void {
 function routerName(node: Node | null, at: Node, scope: Scope): string | undefined {
   const name = dottedName(node);
   if (!name || node?.type !== 'identifier') return name;
-  const fn = enclosingFunction(at);
-  const index = fn ? parameterNames(fn).indexOf(name) : -1;
+  const fn = scope.functions.at(at);
+  const index = fn ? fn.params.indexOf(name) : -1;
   if (!fn || index < 0) return name;
-  const param = `${fn.childForFieldName('name')?.text ?? ''}(${index})`;
+  const param = `${fn.name}(${index})`;
   if (!scope.facts.routers.some((r) => r.name === param))
-    scope.facts.routers.push({ name: param, kind: 'param', prefix: '', line: lineOf(fn) });
+    scope.facts.routers.push({ name: param, kind: 'param', prefix: '', line: fn.line });
   return param;
 }
 
@@ -223,67 +225,4 @@ function mount(call: Node, parent: string, method: string, scope: Scope): void {
     ...(replaces && { replacesPrefix: true }),
     line,
   });
-}
-
-/**
- * `register(app)` / `routes.register(app)`: a router handed to a function that may register routes on
- * its parameter. Classes (`CORS(app)`, `Mangum(app)`) and the router's own methods are not such calls.
- * A parameter handed on (`def create(app): register(app)`) is a router itself when the function it is
- * handed to registers on its parameter in this file.
- */
-function passedRouters(calls: Node[], scope: Scope): void {
-  const routers = scope.facts.routers;
-  const known = (name: string): boolean => routers.some((r) => r.name === name);
-  // A router's own methods (`app.include_router(router)`) hand nothing to a function.
-  const onRouter = (call: Node): boolean => {
-    const fn = call.childForFieldName('function');
-    return fn?.type === 'attribute' && known(dottedName(fn.childForFieldName('object')) ?? '');
-  };
-  const passes = calls.flatMap((call) =>
-    call.parent?.type === 'decorator' || onRouter(call) ? [] : routerPasses(call),
-  );
-  for (let added = true; added;) {
-    added = false;
-    for (const pass of passes) {
-      if (pass.param && !known(pass.parent) && known(pass.child)) {
-        routers.push({ name: pass.parent, kind: 'param', prefix: '', line: pass.paramLine });
-        added = true;
-      }
-    }
-  }
-  for (const pass of passes) {
-    if (!known(pass.parent)) continue;
-    scope.facts.mounts.push({
-      parent: pass.parent,
-      child: { name: pass.child, line: pass.line },
-      prefix: '',
-      line: pass.line,
-    });
-  }
-}
-
-interface RouterPass {
-  parent: string;
-  child: string;
-  param: boolean;
-  paramLine: number;
-  line: number;
-}
-
-function routerPasses(call: Node): RouterPass[] {
-  const fn = call.childForFieldName('function');
-  const callee = dottedName(fn);
-  const last = simpleName(fn);
-  if (!callee || !last || /^[A-Z]/.test(last) || MOUNT_CALLS.has(last) || METHODS_LIST.has(last)) return [];
-  const scopeFn = enclosingFunction(call);
-  const params = scopeFn ? parameterNames(scopeFn) : [];
-  const passes: RouterPass[] = [];
-  callArgs(call).positional.forEach((arg, index) => {
-    if (arg.type !== 'identifier') return;
-    const param = params.indexOf(arg.text);
-    const parent = scopeFn && param >= 0 ? `${scopeFn.childForFieldName('name')?.text ?? ''}(${param})` : arg.text;
-    const paramLine = scopeFn ? lineOf(scopeFn) : 0;
-    passes.push({ parent, child: `${callee}(${index})`, param: param >= 0, paramLine, line: lineOf(call) });
-  });
-  return passes;
 }

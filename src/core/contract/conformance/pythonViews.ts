@@ -3,16 +3,15 @@
  * Such a class serves the HTTP methods it defines (`def get`, `def post`), whatever route names it.
  */
 import type { Node } from 'web-tree-sitter';
-import { descendants, namedChildren } from './nodes';
+import { namedChildren } from './nodes';
 import { simpleName } from './pythonNodes';
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 
 /** Each class of the file with the HTTP methods it defines, upper-case. */
-export function viewClasses(root: Node): Map<string, string[]> {
+export function viewClasses(classes: Node[]): Map<string, string[]> {
   const views = new Map<string, string[]>();
-  for (const node of descendants(root)) {
-    if (node.type !== 'class_definition') continue;
+  for (const node of classes) {
     const name = node.childForFieldName('name')?.text;
     if (name) views.set(name, classMethods(node));
   }
