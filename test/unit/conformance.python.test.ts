@@ -1,7 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkConformance } from '../../src/core/contract/conformance/check';
 import { loadGrammars } from '../../src/core/contract/conformance/grammars';
 import { extractPython } from '../../src/core/contract/conformance/python';
-import type { FileFacts, FoundModel } from '../../src/core/contract/conformance/types';
+import type { ConformanceReport, FileFacts, FoundModel } from '../../src/core/contract/conformance/types';
 
 async function facts(source: string, file = 'app/x.py'): Promise<FileFacts> {
   const tree = (await loadGrammars()).parser('python').parse(source);
@@ -629,5 +633,236 @@ describe('conformance: Python extractor, class-based views', () => {
     );
     assert.deepEqual(routes(f), ['tasks GET /<int:id>']);
     assert.deepEqual(f.frameworks, ['flask']);
+  });
+});
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/conformance');
+
+/**
+ * A copy of a fixture project with `edits` applied (file → [old, new] pairs) and `added` files written,
+ * checked against its contract.
+ */
+async function checkVariant(
+  fixture: 'fastapi' | 'flask',
+  edits: Record<string, [string, string][]> = {},
+  added: Record<string, string> = {},
+): Promise<ConformanceReport> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `turbo-conf-${fixture}-`));
+  try {
+    cpSync(path.join(FIXTURES, fixture, 'project'), dir, { recursive: true });
+    for (const [file, pairs] of Object.entries(edits)) {
+      let text = readFileSync(path.join(dir, file), 'utf8');
+      for (const [from, to] of pairs) {
+        assert.ok(text.includes(from), `${file} has ${JSON.stringify(from)}`);
+        text = text.replace(from, to);
+      }
+      writeFileSync(path.join(dir, file), text);
+    }
+    for (const [file, text] of Object.entries(added)) writeFileSync(path.join(dir, file), text);
+    return await checkConformance(readFileSync(path.join(FIXTURES, fixture, 'contract.md'), 'utf8'), dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every clause's status, by name. */
+const statuses = (report: ConformanceReport) => Object.fromEntries(report.clauses.map((c) => [c.name, c.status]));
+
+/** The clauses not met, by name: everything else must be met. */
+function unmet(report: ConformanceReport): Record<string, string> {
+  return Object.fromEntries(report.clauses.filter((c) => c.status !== 'met').map((c) => [c.name, c.status]));
+}
+
+const clause = (report: ConformanceReport, name: string) => {
+  const found = report.clauses.find((c) => c.name === name);
+  assert.ok(found, `a clause ${name}`);
+  return found;
+};
+
+const TASK_ROUTES = ['POST /tasks', 'GET /tasks', 'GET /tasks/{id}', 'PATCH /tasks/{id}', 'DELETE /tasks/{id}'];
+
+describe('conformance: the FastAPI fixture, end to end', () => {
+  it('finds the conformant project fully met: every model, field (inherited ones too) and route', async () => {
+    const report = await checkVariant('fastapi');
+    assert.deepEqual(unmet(report), {});
+    assert.equal(report.total, 20);
+    assert.equal(report.met, 20);
+    assert.deepEqual(report.languages, ['python']);
+    assert.deepEqual(report.frameworks, ['fastapi']);
+    assert.deepEqual(
+      Object.keys(statuses(report)).filter((n) => n.includes(' ')),
+      [...TASK_ROUTES, 'POST /reset'],
+    );
+    const title = clause(report, 'Task.title');
+    assert.deepEqual([title.file, title.line], ['app/models.py', 8], 'found on the base model');
+    const one = clause(report, 'GET /tasks/{id}');
+    assert.deepEqual([one.file, one.line], ['app/routers/tasks.py', 31]);
+    const reset = clause(report, 'POST /reset');
+    assert.deepEqual([reset.file, reset.line], ['app/main.py', 11]);
+  });
+
+  it('a missing field: only that field is missing', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/models.py': [['    completed: bool = False\n    created_at', '    created_at']],
+    });
+    assert.deepEqual(unmet(report), { 'Task.completed': 'missing' });
+  });
+
+  it('a renamed field is missing under its contract name', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/models.py': [['created_at: datetime', 'createdAt: datetime']],
+    });
+    assert.deepEqual(unmet(report), { 'Task.created_at': 'missing' });
+  });
+
+  it('a changed type (bool to str) is a mismatch that says both types and where', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/models.py': [['    completed: bool = False\n    created_at', '    completed: str = "no"\n    created_at']],
+    });
+    assert.deepEqual(unmet(report), { 'Task.completed': 'mismatch' });
+    const c = clause(report, 'Task.completed');
+    assert.deepEqual([c.file, c.line], ['app/models.py', 24]);
+    assert.match(c.detail ?? '', /bool/);
+    assert.match(c.detail ?? '', /str/);
+  });
+
+  it('a missing model: the model and its fields are missing, the rest met', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/models.py': [
+        [
+          'class TaskUpdate(BaseModel):\n    title: Optional[str] = None\n    completed: Optional[bool] = None\n\n\n',
+          '',
+        ],
+      ],
+    });
+    assert.deepEqual(unmet(report), {
+      TaskUpdate: 'missing',
+      'TaskUpdate.title': 'missing',
+      'TaskUpdate.completed': 'missing',
+    });
+  });
+
+  it('a missing route: only that route is missing', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/routers/tasks.py': [['@router.delete("/{id}")\n', '']],
+    });
+    assert.deepEqual(unmet(report), { 'DELETE /tasks/{id}': 'missing' });
+  });
+
+  it('a route under another method is missing, and the detail names the method found', async () => {
+    const report = await checkVariant('fastapi', { 'app/routers/tasks.py': [['@router.patch(', '@router.put(']] });
+    assert.deepEqual(unmet(report), { 'PATCH /tasks/{id}': 'missing' });
+    assert.match(clause(report, 'PATCH /tasks/{id}').detail ?? '', /PUT/);
+  });
+
+  it('the router’s prefix changed: every route under it is missing, /reset on the app still met', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/routers/tasks.py': [['APIRouter(prefix="/tasks"', 'APIRouter(prefix="/todos"']],
+    });
+    assert.deepEqual(unmet(report), Object.fromEntries(TASK_ROUTES.map((r) => [r, 'missing'])));
+  });
+
+  it('the router no longer included: its routes are missing, and the detail says nothing mounts it', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/main.py': [['app.include_router(tasks.router)\n', '']],
+    });
+    assert.deepEqual(unmet(report), Object.fromEntries(TASK_ROUTES.map((r) => [r, 'missing'])));
+    assert.match(clause(report, 'GET /tasks/{id}').detail ?? '', /mount/);
+  });
+
+  it('the router included under an extra prefix: its routes are missing at the contract’s paths', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/main.py': [['app.include_router(tasks.router)', 'app.include_router(tasks.router, prefix="/api")']],
+    });
+    assert.deepEqual(unmet(report), Object.fromEntries(TASK_ROUTES.map((r) => [r, 'missing'])));
+  });
+
+  it('a path parameter under another name ({task_id}) is still met', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/routers/tasks.py': [
+        ['@router.get("/{id}"', '@router.get("/{task_id}"'],
+        ['@router.delete("/{id}")', '@router.delete("/{task_id}")'],
+      ],
+    });
+    assert.deepEqual(unmet(report), {});
+  });
+
+  it('the prefix given at include_router instead of on the APIRouter is met too', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/routers/tasks.py': [['APIRouter(prefix="/tasks", tags=["tasks"])', 'APIRouter(tags=["tasks"])']],
+      'app/main.py': [['app.include_router(tasks.router)', 'app.include_router(tasks.router, prefix="/tasks")']],
+    });
+    assert.deepEqual(unmet(report), {});
+  });
+
+  it('a route registered by a function of another module that takes the app (admin.register(app)) is met', async () => {
+    const main = [
+      ['from app.routers import tasks', 'from app import admin\nfrom app.routers import tasks'],
+      [
+        '@app.post("/reset")\ndef reset() -> dict:\n    storage.clear()\n    return {"status": "ok"}\n',
+        'admin.register(app)\n',
+      ],
+    ] as [string, string][];
+    const admin = code(
+      'from fastapi import FastAPI',
+      'from app import storage',
+      'def register(app: FastAPI) -> None:',
+      '    @app.post("/reset")',
+      '    def reset() -> dict:',
+      '        storage.clear()',
+      '        return {"status": "ok"}',
+    );
+    const report = await checkVariant('fastapi', { 'app/main.py': main }, { 'app/admin.py': admin });
+    assert.deepEqual(unmet(report), {});
+    const reset = clause(report, 'POST /reset');
+    assert.deepEqual([reset.file, reset.line], ['app/admin.py', 4]);
+    const uncalled = await checkVariant(
+      'fastapi',
+      { 'app/main.py': [main[0], [main[1][0], '']] },
+      { 'app/admin.py': admin },
+    );
+    assert.deepEqual(unmet(uncalled), { 'POST /reset': 'unknown' }, 'a function nobody calls may be called elsewhere');
+  });
+});
+
+describe('conformance: the Flask fixture, end to end', () => {
+  it('finds the conformant project fully met: column types, <int:id> parameters, the blueprint prefix, add_url_rule', async () => {
+    const report = await checkVariant('flask');
+    assert.deepEqual(unmet(report), {});
+    assert.equal(report.total, 12);
+    assert.deepEqual(report.frameworks, ['flask']);
+    const done = clause(report, 'Task.done');
+    assert.deepEqual([done.file, done.line], ['tasks_app/models.py', 12]);
+  });
+
+  it('a column of another type is a mismatch', async () => {
+    const report = await checkVariant('flask', {
+      'tasks_app/models.py': [['done = db.Column(db.Boolean', 'done = db.Column(db.String(5)']],
+    });
+    assert.deepEqual(unmet(report), { 'Task.done': 'mismatch' });
+  });
+
+  it('register_blueprint with its own url_prefix replaces the blueprint’s: the task routes are missing', async () => {
+    const report = await checkVariant('flask', {
+      'tasks_app/__init__.py': [
+        ['app.register_blueprint(tasks_bp)', 'app.register_blueprint(tasks_bp, url_prefix="/api")'],
+      ],
+    });
+    assert.deepEqual(
+      unmet(report),
+      Object.fromEntries(
+        ['GET /tasks', 'POST /tasks', 'GET /tasks/{id}', 'PUT /tasks/{id}', 'DELETE /tasks/{id}'].map((r) => [
+          r,
+          'missing',
+        ]),
+      ),
+    );
+  });
+
+  it('a route registered for another method is missing', async () => {
+    const report = await checkVariant('flask', {
+      'tasks_app/routes.py': [['methods=["PUT"]', 'methods=["POST"]']],
+    });
+    assert.deepEqual(unmet(report), { 'PUT /tasks/{id}': 'missing' });
   });
 });
