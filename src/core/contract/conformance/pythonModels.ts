@@ -92,7 +92,7 @@ function readClass(node: Node): { model: FoundModel; columns: boolean } {
 function classKind(node: Node, bases: string[], table: boolean): string {
   const decorated = node.parent?.type === 'decorated_definition' ? node.parent : undefined;
   const decorators = decorated ? namedChildren(decorated).filter((d) => d.type === 'decorator') : [];
-  if (decorators.some((d) => simpleName(d.namedChildren[0]) === 'dataclass')) return 'dataclass';
+  if (decorators.some((d) => simpleName(d.firstNamedChild) === 'dataclass')) return 'dataclass';
   if (bases.includes('SQLModel')) return table ? 'SQLModel table' : 'SQLModel model';
   for (const base of bases) {
     const kind = KIND_BY_BASE.get(base);
@@ -162,10 +162,11 @@ function bodyField(assignment: Node): { field: FoundField; column: boolean } | u
 
 /** Aliases from `Field(alias=…)`, as a default or inside `Annotated[str, Field(alias=…)]`. */
 function aliasesIn(node: Node | null): string[] {
-  if (!node) return [];
+  // Most annotations and defaults call no Field: the text test only spares the walk.
+  if (!node?.text.includes('Field')) return [];
   const aliases: string[] = [];
-  const calls = node.type === 'call' ? [node, ...node.descendantsOfType('call')] : node.descendantsOfType('call');
-  for (const n of calls) {
+  // descendantsOfType includes the node itself.
+  for (const n of node.descendantsOfType('call')) {
     if (simpleName(n) !== 'Field') continue;
     const { keywords } = callArgs(n);
     for (const key of ALIAS_KEYWORDS) {
@@ -209,7 +210,7 @@ function initFields(init: Node): FoundField[] {
   const paramTypes = new Map<string, string>();
   for (const p of namedChildren(init.childForFieldName('parameters') as Node)) {
     const type = p.childForFieldName('type')?.text;
-    const name = p.type === 'typed_parameter' ? p.namedChildren[0]?.text : p.childForFieldName('name')?.text;
+    const name = p.type === 'typed_parameter' ? p.firstNamedChild?.text : p.childForFieldName('name')?.text;
     if (type && name) paramTypes.set(name, type);
   }
   const fields: FoundField[] = [];

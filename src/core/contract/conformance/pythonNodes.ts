@@ -95,7 +95,7 @@ export function simpleName(node: Node | null | undefined): string | undefined {
       return simpleName(node.childForFieldName('function'));
     case 'generic_type':
     case 'type':
-      return simpleName(node.namedChildren[0]);
+      return simpleName(node.firstNamedChild);
     default:
       return undefined;
   }
@@ -169,6 +169,6 @@ export class FunctionScopes {
 /** The assignment a statement holds (`x = 1`, `x: int = 1`, `x: int`), if it is one. */
 export function assignmentOf(statement: Node): Node | undefined {
   if (statement.type !== 'expression_statement') return undefined;
-  const first = statement.namedChildren[0];
+  const first = statement.firstNamedChild;
   return first?.type === 'assignment' ? first : undefined;
 }

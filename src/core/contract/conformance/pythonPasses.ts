@@ -29,6 +29,8 @@ export function passedRouters(
   routerMethods: ReadonlySet<string>,
 ): void {
   const routers = facts.routers;
+  // Without a router of its own, a file hands none on (and most files are models or services).
+  if (routers.length === 0) return;
   const known = (name: string): boolean => routers.some((r) => r.name === name);
   const declared = routers.filter((r) => r.kind !== 'param').map((r) => r.name);
   const passes: RouterPass[] = [];

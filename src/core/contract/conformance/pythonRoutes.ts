@@ -62,10 +62,11 @@ interface Scope {
 export function moduleConstants(root: Node): Map<string, string> {
   const constants = new Map<string, string>();
   for (const statement of namedChildren(root)) {
-    const assignment = statement.type === 'expression_statement' ? statement.namedChildren[0] : null;
+    const assignment = statement.type === 'expression_statement' ? statement.firstNamedChild : null;
     if (assignment?.type !== 'assignment') continue;
-    const left = assignment.childForFieldName('left');
-    const value = stringValue(assignment.childForFieldName('right'));
+    const right = assignment.childForFieldName('right');
+    const value = right?.type === 'string' ? stringValue(right) : undefined;
+    const left = value !== undefined ? assignment.childForFieldName('left') : undefined;
     if (left?.type === 'identifier' && value !== undefined) constants.set(left.text, value);
   }
   return constants;
