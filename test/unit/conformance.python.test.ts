@@ -291,7 +291,7 @@ describe('conformance: Python extractor, FastAPI routing', () => {
     assert.deepEqual(f.frameworks, ['fastapi']);
   });
 
-  it('leaves the path undefined when it is not a literal or a module constant', async () => {
+  it('leaves the path undefined when it or its router’s prefix is not a literal or a module constant', async () => {
     const f = await facts(
       code(
         'def build():',
@@ -308,9 +308,25 @@ describe('conformance: Python extractor, FastAPI routing', () => {
         'def e(): ...',
         '@app.get(f"/static")',
         'def g(): ...',
+        'unread = APIRouter(prefix=settings.PREFIX)',
+        '@unread.get("/x")',
+        'def h(): ...',
       ),
     );
-    assert.deepEqual(routes(f), ['app GET ?', 'app GET ?', 'app GET ?', 'app GET ?', 'app GET ?', 'app GET /static']);
+    assert.deepEqual(routes(f), [
+      'app GET ?',
+      'app GET ?',
+      'app GET ?',
+      'app GET ?',
+      'app GET ?',
+      'app GET /static',
+      'unread GET ?',
+    ]);
+    assert.deepEqual(
+      f.routers,
+      [{ name: 'unread', kind: 'router', prefix: '', line: 15 }],
+      'under a prefix it cannot read',
+    );
   });
 
   it('reads include_router with or without a prefix, a module’s router, a prefix it cannot read, and mount', async () => {
@@ -775,6 +791,13 @@ describe('conformance: the FastAPI fixture, end to end', () => {
       'app/main.py': [['app.include_router(tasks.router)', 'app.include_router(tasks.router, prefix="/api")']],
     });
     assert.deepEqual(unmet(report), Object.fromEntries(TASK_ROUTES.map((r) => [r, 'missing'])));
+  });
+
+  it('a router prefix Turbo cannot read makes its routes unknown, not missing', async () => {
+    const report = await checkVariant('fastapi', {
+      'app/routers/tasks.py': [['APIRouter(prefix="/tasks"', 'APIRouter(prefix=settings.TASKS_PREFIX']],
+    });
+    assert.deepEqual(unmet(report), Object.fromEntries(TASK_ROUTES.map((r) => [r, 'unknown'])));
   });
 
   it('a path parameter under another name ({task_id}) is still met', async () => {

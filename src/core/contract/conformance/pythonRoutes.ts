@@ -56,6 +56,8 @@ interface Scope {
   constants: Map<string, string>;
   views: Map<string, string[]>;
   functions: FunctionScopes;
+  /** Routers whose own prefix Turbo cannot read (`APIRouter(prefix=settings.PREFIX)`). */
+  unreadPrefix: Set<string>;
 }
 
 /** Module-level string constants (`PREFIX = "/api"`), the only names a path may be given by. */
@@ -75,7 +77,8 @@ export function moduleConstants(root: Node): Map<string, string> {
 /** Routers, registrations and mounts of the file, added to `facts`. */
 export function extractRoutes(root: Node, nodes: PythonNodes, facts: FileFacts): void {
   const functions = new FunctionScopes(nodes.functions, nodes.classes);
-  const scope: Scope = { facts, constants: moduleConstants(root), views: viewClasses(nodes.classes), functions };
+  const constants = moduleConstants(root);
+  const scope: Scope = { facts, constants, views: viewClasses(nodes.classes), functions, unreadPrefix: new Set() };
   const { calls } = nodes;
   for (const assignment of nodes.assignments) routerDecl(assignment, scope);
   for (const call of calls) {
@@ -112,8 +115,9 @@ function routerDecl(assignment: Node, scope: Scope): void {
   if (left?.type !== 'identifier' || !right || !ctor) return;
   const args = callArgs(right);
   const prefixNode = ctor.prefixKeyword ? args.keywords.get(ctor.prefixKeyword) : undefined;
-  // RouterDecl.prefix has no "unreadable" value: a prefix Turbo cannot read counts as none.
   let prefix = literalOrConstant(prefixNode, scope.constants) ?? '';
+  // RouterDecl.prefix has no "unreadable" value: the paths of its routes are what becomes unreadable.
+  if (prefixNode && literalOrConstant(prefixNode, scope.constants) === undefined) scope.unreadPrefix.add(left.text);
   // A flask-restx Namespace without a path serves under its name.
   if (ctor.prefixKeyword === 'path' && !prefixNode) prefix = `/${stringValue(args.positional[0]) ?? ''}`;
   const line = lineOf(assignment);
@@ -150,7 +154,7 @@ function decoratorRegistration(call: Node, router: string, method: string, scope
   if (METHOD_DECORATORS.has(method)) {
     const args = callArgs(call);
     const path = pathArg(args, 'path', scope) ?? pathArg(args, 'rule', scope);
-    scope.facts.registrations.push({ router, method: method.toUpperCase(), path, line: lineOf(call) });
+    addRegistration(scope, router, method.toUpperCase(), path, call);
   } else if (method === 'api_route' || method === 'route') {
     registration(call, router, method, scope);
   }
@@ -171,7 +175,7 @@ function resource(call: Node, router: string, scope: Scope): void {
   const methods = resourceMethods(cls, scope.views);
   for (const node of paths) {
     const path = literalOrConstant(node, scope.constants);
-    for (const m of methods) scope.facts.registrations.push({ router, method: m, path, line: lineOf(call) });
+    for (const m of methods) addRegistration(scope, router, m, path, call);
   }
 }
 
@@ -187,7 +191,13 @@ function registration(call: Node, router: string, method: string, scope: Scope):
   const view = args.keywords.get('view_func') ?? args.positional[2];
   const defaults = cls ? resourceMethods(cls.childForFieldName('name'), scope.views) : asViewMethods(view, scope.views);
   const methods = methodsNode ? methodList(methodsNode) : (defaults ?? ['GET']);
-  for (const m of methods) scope.facts.registrations.push({ router, method: m, path, line: lineOf(call) });
+  for (const m of methods) addRegistration(scope, router, m, path, call);
+}
+
+function addRegistration(scope: Scope, router: string, method: string | undefined, path: string | undefined, at: Node) {
+  // Under a prefix Turbo cannot read, the full path is not known either.
+  const known = scope.unreadPrefix.has(router) ? undefined : path;
+  scope.facts.registrations.push({ router, method, path: known, line: lineOf(at) });
 }
 
 function pathArg(args: CallArgs, keyword: string, scope: Scope): string | undefined {
