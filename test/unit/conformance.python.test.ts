@@ -118,7 +118,7 @@ describe('conformance: Python extractor, models', () => {
     assert.deepEqual(fieldsOf(model(f, 'F')), ['id:int | None']);
   });
 
-  it('gives a class built on a model of the same file that model’s kind, and keeps the base’s name', async () => {
+  it('gives a class built on a model of the same file that model’s kind (a table with table=True), and keeps the base’s name', async () => {
     const f = await facts(
       code(
         'class TaskBase(BaseModel):',
@@ -127,6 +127,16 @@ describe('conformance: Python extractor, models', () => {
         '    pass',
         'class Task(TaskCreate):',
         '    id: str',
+        'class Row(Base):',
+        '    id = Column(Integer)',
+        'class AuditedRow(Row):',
+        '    pass',
+        'class ItemBase(SQLModel):',
+        '    title: str',
+        'class Item(ItemBase, table=True):',
+        '    id: int',
+        'class Settings(BaseSettings):',
+        '    api_prefix: str = "/api"',
       ),
     );
     assert.deepEqual(
@@ -135,6 +145,11 @@ describe('conformance: Python extractor, models', () => {
         ['TaskBase', 'pydantic model', ['BaseModel']],
         ['TaskCreate', 'pydantic model', ['TaskBase']],
         ['Task', 'pydantic model', ['TaskCreate']],
+        ['Row', 'SQLAlchemy model', ['Base']],
+        ['AuditedRow', 'SQLAlchemy model', ['Row']],
+        ['ItemBase', 'SQLModel model', ['SQLModel']],
+        ['Item', 'SQLModel table', ['ItemBase']],
+        ['Settings', 'pydantic settings', ['BaseSettings']],
       ],
     );
     assert.deepEqual(fieldsOf(model(f, 'Task')), ['id:str'], 'inherited fields are the resolver’s, not repeated');

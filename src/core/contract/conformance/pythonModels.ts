@@ -45,6 +45,7 @@ const KIND_BY_BASE = new Map<string, string>(
   Object.entries({
     BaseModel: 'pydantic model',
     RootModel: 'pydantic model',
+    BaseSettings: 'pydantic settings',
     TypedDict: 'TypedDict',
     NamedTuple: 'NamedTuple',
     Model: 'SQLAlchemy model',
@@ -59,14 +60,16 @@ const KIND_BY_BASE = new Map<string, string>(
 export function extractModels(classes: Node[]): FoundModel[] {
   const models: FoundModel[] = [];
   const kinds = new Map<string, string>();
+  const tables = new Set<string>();
   for (const node of classes) {
     if (nestedInClass(node)) continue;
-    const { model, columns } = readClass(node);
+    const { model, columns, table } = readClass(node);
     models.push(model);
-    kinds.set(model.name, model.kind);
     if (model.kind === 'class' && columns) model.kind = 'SQLAlchemy model';
+    kinds.set(model.name, model.kind);
+    if (table) tables.add(model.name);
   }
-  inheritKinds(models, kinds);
+  inheritKinds(models, kinds, tables);
   return models;
 }
 
@@ -75,7 +78,7 @@ function nestedInClass(node: Node): boolean {
   return false;
 }
 
-function readClass(node: Node): { model: FoundModel; columns: boolean } {
+function readClass(node: Node): { model: FoundModel; columns: boolean; table: boolean } {
   const name = node.childForFieldName('name')?.text ?? '';
   const superclasses = node.childForFieldName('superclasses');
   const args = superclasses ? namedChildren(superclasses) : [];
@@ -86,7 +89,7 @@ function readClass(node: Node): { model: FoundModel; columns: boolean } {
   const table = args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'table');
   const { fields, columns } = classFields(node);
   const model = { name, kind: classKind(node, bases, table), bases, fields, line: lineOf(node) };
-  return { model, columns };
+  return { model, columns, table };
 }
 
 function classKind(node: Node, bases: string[], table: boolean): string {
@@ -101,13 +104,17 @@ function classKind(node: Node, bases: string[], table: boolean): string {
   return 'class';
 }
 
-/** A class built on another class of the same file is the same kind of model (`class Task(TaskBase)`). */
-function inheritKinds(models: FoundModel[], kinds: Map<string, string>): void {
+/**
+ * A class built on another class of the same file is the same kind of model (`class Task(TaskBase)`);
+ * `table=True` on a class built on an SQLModel model makes it a table.
+ */
+function inheritKinds(models: FoundModel[], kinds: Map<string, string>, tables: ReadonlySet<string>): void {
   for (let round = 0; round < models.length; round++) {
     let changed = false;
     for (const model of models) {
       if (model.kind !== 'class') continue;
-      const inherited = model.bases.map((b) => kinds.get(b)).find((k) => k && k !== 'class');
+      let inherited = model.bases.map((b) => kinds.get(b)).find((k) => k && k !== 'class');
+      if (inherited === 'SQLModel model' && tables.has(model.name)) inherited = 'SQLModel table';
       if (inherited) {
         model.kind = inherited;
         kinds.set(model.name, inherited);
