@@ -1,0 +1,105 @@
+/**
+ * How a TypeScript/JavaScript file names things, for the Express reader: the module a `require()` loads,
+ * the function a parameter belongs to (and that function's name, `default` when exported anonymously),
+ * and what the module exports by default.
+ */
+import type { Node } from 'web-tree-sitter';
+import { namedChildren, stringValue } from './nodes';
+
+const FUNCTIONS = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'function_expression',
+  'generator_function',
+  'arrow_function',
+  'method_definition',
+]);
+
+/** A module of the project itself, not a package: relative, absolute, or a usual path alias. */
+export const isProjectModule = (m: string): boolean => /^(\.|\/|@\/|~\/|#)/.test(m);
+
+/** The module of a `require('x')` call, or undefined for any other node. */
+export function requiredModule(node: Node | null | undefined): string | undefined {
+  if (node?.type !== 'call_expression' || node.childForFieldName('function')?.text !== 'require') return undefined;
+  const args = node.childForFieldName('arguments');
+  return args?.namedChildCount === 1 ? stringValue(namedChildren(args)[0]) : undefined;
+}
+
+/** The identifiers a function declares as parameters, by position (undefined for a destructured one). */
+function params(fn: Node): (Node | undefined)[] {
+  const single = fn.childForFieldName('parameter');
+  if (single) return [single];
+  const list = fn.childForFieldName('parameters');
+  return (list ? namedChildren(list) : [])
+    .filter((p) => p.type !== 'comment')
+    .map((p) => {
+      const pattern = p.type === 'identifier' ? p : p.childForFieldName('pattern');
+      return pattern?.type === 'identifier' ? pattern : undefined;
+    });
+}
+
+export const paramPattern = (fn: Node, index: number): Node | undefined => params(fn)[index];
+
+/**
+ * The function whose parameter an identifier refers to, and the parameter's position; undefined when it
+ * is no parameter (a name of the module).
+ */
+export function paramOf(identifier: Node): { fn: Node; index: number } | undefined {
+  for (let node = identifier.parent; node; node = node.parent) {
+    if (!FUNCTIONS.has(node.type)) continue;
+    const index = params(node).findIndex((p) => p?.text === identifier.text);
+    if (index >= 0) return { fn: node, index };
+  }
+  return undefined;
+}
+
+/** A parameter typed as an Express app or router (`app: Express`, `router: express.Router`). */
+export function paramRouterTyped(fn: Node, index: number): boolean {
+  const annotation = paramPattern(fn, index)?.parent?.childForFieldName('type');
+  return !!annotation && /\b(Express|Application|Router|IRouter)\b/.test(annotation.text);
+}
+
+/**
+ * The name a function goes by from outside: its own, the variable or export it is assigned to, `default`
+ * for `export default` and `module.exports =`. Undefined for methods and callbacks.
+ */
+export function functionName(fn: Node): string | undefined {
+  if (fn.type === 'function_declaration' || fn.type === 'generator_function_declaration')
+    return fn.childForFieldName('name')?.text;
+  if (fn.type === 'method_definition') return undefined;
+  const parent = fn.parent;
+  if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.text;
+  if (parent?.type === 'export_statement') return 'default';
+  if (parent?.type === 'assignment_expression') {
+    const left = parent.childForFieldName('left');
+    if (left?.text === 'module.exports') return 'default';
+    if (left?.type === 'identifier') return left.text;
+    const object = left?.childForFieldName('object')?.text;
+    if (object === 'exports' || object === 'module.exports') return left?.childForFieldName('property')?.text;
+  }
+  return undefined;
+}
+
+const isDefaultExport = (node: Node): boolean =>
+  node.type === 'export_statement' && node.children.some((c) => c?.type === 'default');
+
+/**
+ * The local name of the default export (`export default router`, `module.exports = router`,
+ * `export { router as default }`); a function that registers on a parameter is named by that
+ * parameter (`registerRoutes(0)`), which `paramRouter` gives.
+ */
+export function defaultExport(nodes: Node[], paramRouter: (fn: string) => string | undefined): string | undefined {
+  let found: string | undefined;
+  const named = (name: string | undefined) => (name ? (paramRouter(name) ?? name) : undefined);
+  for (const node of nodes) {
+    let value: Node | null = null;
+    if (isDefaultExport(node)) value = node.childForFieldName('value') ?? node.childForFieldName('declaration');
+    else if (node.type === 'assignment_expression' && node.childForFieldName('left')?.text === 'module.exports')
+      value = node.childForFieldName('right');
+    else if (node.type === 'export_specifier' && node.childForFieldName('alias')?.text === 'default')
+      found = node.childForFieldName('name')?.text;
+    if (value?.type === 'identifier') found = named(value.text);
+    else if (value && FUNCTIONS.has(value.type)) found = named(functionName(value));
+  }
+  return found;
+}

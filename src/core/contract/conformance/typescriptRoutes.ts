@@ -1,0 +1,266 @@
+/**
+ * Express in TypeScript/JavaScript: apps (`express()`) and routers (`express.Router()`, `Router()`), the
+ * routes registered on them (`app.get`, `router.route('/p').get().post()`), what they mount
+ * (`app.use('/api', router)`), functions that register on a parameter (`registerRoutes(app)`) and what
+ * the module exports by default.
+ */
+import type { Node } from 'web-tree-sitter';
+import { lineOf, namedChildren, stringValue } from './nodes';
+import type { FileFacts, ImportBinding, Mount, Ref, Registration, RouterDecl } from './types';
+import {
+  defaultExport,
+  functionName,
+  isProjectModule,
+  paramOf,
+  paramPattern,
+  paramRouterTyped,
+  requiredModule,
+} from './typescriptNames';
+
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
+
+type RouteFacts = Pick<FileFacts, 'routers' | 'registrations' | 'mounts' | 'defaultExport'>;
+
+/** A call on something that may be a router: confirmed once the receiver is known to be one. */
+interface Use {
+  receiver: string;
+  /** Set when the receiver is a parameter: `register(0)` with its function and index. */
+  param?: { fn: Node; index: number };
+  emit: (facts: RouteFacts) => void;
+  /** A path literal starting with `/`: evidence that an unknown receiver is a router. */
+  routeLike: boolean;
+}
+
+interface Ctx {
+  express: Set<string>;
+  routerFactories: Set<string>;
+  project: Set<string>;
+  consts: Map<string, string | undefined>;
+  routers: Map<string, RouterDecl>;
+}
+
+export function readRoutes(nodes: Node[], imports: ImportBinding[]): RouteFacts {
+  const fromExpress = imports.filter((i) => i.module === 'express');
+  const ctx: Ctx = {
+    express: new Set(fromExpress.filter((i) => i.name === 'default' || i.name === '*').map((i) => i.local)),
+    routerFactories: new Set(fromExpress.filter((i) => i.name === 'Router').map((i) => i.local)),
+    project: new Set(imports.filter((i) => isProjectModule(i.module)).map((i) => i.local)),
+    consts: readConsts(nodes),
+    routers: new Map(),
+  };
+  for (const node of nodes) declareRouter(node, ctx);
+  const uses = nodes.flatMap((node) => (node.type === 'call_expression' ? routerUses(node, ctx) : []));
+  // A parameter or an imported name is a router when something is registered on it with a route path.
+  for (const use of uses) if (!ctx.routers.has(use.receiver) && (use.routeLike || typedParam(use))) confirm(use, ctx);
+  const facts: RouteFacts = { routers: [], registrations: [], mounts: [] };
+  for (const use of uses) if (ctx.routers.has(use.receiver) || isImported(use.receiver, ctx)) use.emit(facts);
+  for (const node of nodes) if (node.type === 'call_expression') passedOn(node, ctx, facts);
+  facts.routers = [...ctx.routers.values()];
+  facts.defaultExport = defaultExport(
+    nodes,
+    (fn) => facts.routers.find((r) => r.kind === 'param' && r.name.startsWith(`${fn}(`))?.name,
+  );
+  return facts;
+}
+
+const typedParam = (use: Use): boolean => use.param !== undefined && paramRouterTyped(use.param.fn, use.param.index);
+
+function confirm(use: Pick<Use, 'receiver' | 'param'>, ctx: Ctx): void {
+  if (!use.param) return;
+  const pattern = paramPattern(use.param.fn, use.param.index);
+  ctx.routers.set(use.receiver, {
+    name: use.receiver,
+    kind: 'param',
+    prefix: '',
+    line: pattern ? lineOf(pattern) : lineOf(use.param.fn),
+  });
+}
+
+const isImported = (name: string, ctx: Ctx): boolean => ctx.project.has(name.split('.')[0]);
+
+/** Same-file `const NAME = '/x'`; a name given two different values reads as unknown. */
+function readConsts(nodes: Node[]): Map<string, string | undefined> {
+  const consts = new Map<string, string | undefined>();
+  for (const node of nodes) {
+    if (node.type !== 'variable_declarator' || node.parent?.child(0)?.type !== 'const') continue;
+    const name = node.childForFieldName('name');
+    const value = stringValue(node.childForFieldName('value'));
+    if (name?.type !== 'identifier' || value === undefined) continue;
+    consts.set(name.text, consts.has(name.text) && consts.get(name.text) !== value ? undefined : value);
+  }
+  return consts;
+}
+
+/** `express()`, `require('express')()` → app; `express.Router()`, `Router()` (from express) → router. */
+function routerKind(value: Node | null, ctx: Ctx): RouterDecl['kind'] | undefined {
+  if (value?.type !== 'call_expression' && value?.type !== 'new_expression') return undefined;
+  const fn = value.childForFieldName(value.type === 'call_expression' ? 'function' : 'constructor');
+  const isExpress = (n: Node | null) =>
+    (n?.type === 'identifier' && ctx.express.has(n.text)) || requiredModule(n) === 'express';
+  if (isExpress(fn)) return 'app';
+  if (fn?.type === 'identifier' && ctx.routerFactories.has(fn.text)) return 'router';
+  if (fn?.type === 'member_expression' && fn.childForFieldName('property')?.text === 'Router')
+    return isExpress(fn.childForFieldName('object')) ? 'router' : undefined;
+  return undefined;
+}
+
+/** `const app = express()`, `app = express()`, `this.app = express()`, a class field `router = Router()`. */
+function declareRouter(node: Node, ctx: Ctx): void {
+  let target: Node | null = null;
+  let value: Node | null = null;
+  if (node.type === 'variable_declarator' || node.type === 'public_field_definition') {
+    target = node.childForFieldName('name');
+    value = node.childForFieldName('value');
+  } else if (node.type === 'assignment_expression') {
+    target = node.childForFieldName('left');
+    value = node.childForFieldName('right');
+  }
+  const kind = routerKind(value, ctx);
+  if (!kind || !target) return;
+  const name =
+    node.type === 'public_field_definition' && target.type === 'property_identifier'
+      ? `this.${target.text}`
+      : refName(target)?.name;
+  if (name && !ctx.routers.has(name)) ctx.routers.set(name, { name, kind, prefix: '', line: lineOf(target) });
+}
+
+/**
+ * How this file names a router: `app`, `this.app`, `tasks.router`, a parameter as `register(0)`, or the
+ * router a registration returns (`app.get(…).post(…)`). Undefined when it cannot be named.
+ */
+function refName(node: Node | null): { name: string; param?: { fn: Node; index: number } } | undefined {
+  if (!node) return undefined;
+  if (node.type === 'identifier') {
+    const param = paramOf(node);
+    if (!param) return { name: node.text };
+    const fnName = functionName(param.fn);
+    return fnName ? { name: `${fnName}(${param.index})`, param } : undefined;
+  }
+  if (node.type === 'member_expression') {
+    const object = node.childForFieldName('object');
+    const property = node.childForFieldName('property');
+    if (!property || (object?.type !== 'this' && object?.type !== 'identifier')) return undefined;
+    return { name: `${object.text}.${property.text}` };
+  }
+  if (node.type === 'call_expression') {
+    const fn = node.childForFieldName('function');
+    const method = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
+    if (method && (VERBS.has(method) || method === 'use')) return refName(fn?.childForFieldName('object') ?? null);
+  }
+  return undefined;
+}
+
+const argsOf = (call: Node): Node[] => namedChildren(call.childForFieldName('arguments') ?? call);
+
+/** Every path a path argument names: a literal, a same-file const, `'/a' + '/b'`, each element of an array. */
+function pathValues(node: Node | undefined, ctx: Ctx): (string | undefined)[] {
+  if (!node) return [undefined];
+  if (node.type === 'array') return namedChildren(node).flatMap((n) => pathValues(n, ctx));
+  if (node.type === 'identifier') return [ctx.consts.get(node.text)];
+  if (node.type === 'binary_expression' && node.child(1)?.type === '+') {
+    const [left] = pathValues(node.childForFieldName('left') ?? undefined, ctx);
+    const [right] = pathValues(node.childForFieldName('right') ?? undefined, ctx);
+    return [left !== undefined && right !== undefined ? left + right : undefined];
+  }
+  return [stringValue(node)];
+}
+
+const isPathArg = (node: Node | undefined, ctx: Ctx): boolean =>
+  !!node &&
+  (['string', 'template_string', 'regex', 'binary_expression'].includes(node.type) ||
+    (node.type === 'array' && isPathArg(namedChildren(node)[0], ctx)) ||
+    (node.type === 'identifier' && ctx.consts.has(node.text)));
+
+const routeLike = (paths: (string | undefined)[]): boolean => paths.some((p) => p?.startsWith('/'));
+
+/** The registrations and mounts a call makes on a router (`.get`, `.route().get()`, `.use`). */
+function routerUses(call: Node, ctx: Ctx): Use[] {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'member_expression') return [];
+  const method = fn.childForFieldName('property')?.text ?? '';
+  const ref = refName(fn.childForFieldName('object'));
+  if (!ref) return [];
+  const args = argsOf(call);
+  const on = { receiver: ref.name, param: ref.param };
+  if (VERBS.has(method) && args.length >= 2) {
+    const paths = pathValues(args[0], ctx);
+    const line = lineOf(fn.childForFieldName('property') ?? call);
+    const emit = (f: RouteFacts) =>
+      f.registrations.push(...paths.map((path) => registration(ref.name, method, path, line)));
+    return [{ ...on, emit, routeLike: routeLike(paths) }];
+  }
+  if (method === 'route' && args.length >= 1) {
+    const paths = pathValues(args[0], ctx);
+    const chained = chain(call).flatMap(([verb, line]) => paths.map((p) => registration(ref.name, verb, p, line)));
+    return [{ ...on, emit: (f) => f.registrations.push(...chained), routeLike: routeLike(paths) }];
+  }
+  if (method === 'use' && args.length >= 1) {
+    const hasPath = isPathArg(args[0], ctx);
+    const prefixes = hasPath ? pathValues(args[0], ctx) : [''];
+    const children = args.slice(hasPath ? 1 : 0).flatMap(childRefs);
+    const mounts = prefixes.flatMap((prefix) =>
+      children.map((child): Mount => ({ parent: ref.name, child, prefix, line: lineOf(call) })),
+    );
+    return [{ ...on, emit: (f) => f.mounts.push(...mounts), routeLike: hasPath && routeLike(prefixes) }];
+  }
+  return [];
+}
+
+function registration(router: string, verb: string, path: string | undefined, line: number): Registration {
+  return { router, method: verb === 'all' ? '*' : verb.toUpperCase(), path, line };
+}
+
+/** The methods chained on `x.route('/p')`: `.get(h).post(h)` → [['get', line], ['post', line]]. */
+function chain(route: Node): [string, number][] {
+  const verbs: [string, number][] = [];
+  let current = route;
+  for (;;) {
+    const member = current.parent;
+    const call = member?.parent;
+    const verb = member?.childForFieldName('property');
+    if (member?.type !== 'member_expression' || call?.type !== 'call_expression' || !verb || !VERBS.has(verb.text))
+      return verbs;
+    verbs.push([verb.text, lineOf(verb)]);
+    current = call;
+  }
+}
+
+/** What `app.use(…)` mounts: names, `tasks.router`, `require('./r')` (its module.exports), arrays of those. */
+function childRefs(node: Node): Ref[] {
+  const line = lineOf(node);
+  if (node.type === 'array') return namedChildren(node).flatMap(childRefs);
+  const required = requiredModule(node);
+  if (required !== undefined) return isProjectModule(required) ? [{ name: 'default', module: required, line }] : [];
+  if (node.type === 'member_expression') {
+    const module = requiredModule(node.childForFieldName('object'));
+    const property = node.childForFieldName('property')?.text;
+    if (module !== undefined && property) return isProjectModule(module) ? [{ name: property, module, line }] : [];
+  }
+  if (node.type !== 'identifier' && node.type !== 'member_expression') return [];
+  const ref = refName(node);
+  return ref ? [{ name: ref.name, line }] : [];
+}
+
+/**
+ * `registerRoutes(app)`, `routes.register(app)`: a router passed to a function of this file that
+ * registers on its parameter, or to one the project imports, mounts that function's parameter router.
+ */
+function passedOn(call: Node, ctx: Ctx, facts: RouteFacts): void {
+  const fn = call.childForFieldName('function');
+  const object = fn?.type === 'member_expression' ? fn.childForFieldName('object') : undefined;
+  if (!fn || (fn.type !== 'identifier' && object?.type !== 'identifier')) return;
+  const callee = fn.text;
+  // `app.use(router)` is a mount read elsewhere, not a call that hands `router` on.
+  const method = fn.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
+  if (object && (ctx.routers.has(object.text) || (method && (VERBS.has(method) || method === 'use')))) return;
+  const local = [...ctx.routers.values()].some((r) => r.kind === 'param' && r.name.startsWith(`${callee}(`));
+  if (!local && !ctx.project.has(callee.split('.')[0])) return;
+  argsOf(call).forEach((arg, i) => {
+    const ref = arg.type === 'identifier' || arg.type === 'member_expression' ? refName(arg) : undefined;
+    if (!ref || (!ctx.routers.has(ref.name) && !ref.param)) return;
+    // A parameter handed on to another registering function is a router too.
+    if (!ctx.routers.has(ref.name)) confirm({ receiver: ref.name, param: ref.param }, ctx);
+    const line = lineOf(call);
+    facts.mounts.push({ parent: ref.name, child: { name: `${callee}(${i})`, line }, prefix: '', line });
+  });
+}
