@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { lineOf, namedChildren, stringValue } from './nodes';
 import type { FoundField, FoundModel, ImportBinding } from './types';
+import { isProjectModule } from './typescriptNames';
 import { keyName, zodModel, type Zod } from './typescriptZod';
 
 /** Utility types whose fields are (at most) those of their first argument. */
@@ -15,7 +16,9 @@ const INFER = new Set(['infer', 'input', 'output', 'TypeOf']);
 
 export function readModels(nodes: Node[], imports: ImportBinding[]): FoundModel[] {
   const locals = new Set(imports.filter((i) => i.module === 'zod' && i.name !== 'ZodError').map((i) => i.local));
-  const zod: Zod = { locals: locals.size ? locals : new Set(['z']), imported: locals.size > 0, schemas: new Set() };
+  // A schema can extend one imported from the project, in a file that works with zod.
+  const project = imports.filter((i) => locals.size > 0 && isProjectModule(i.module));
+  const zod: Zod = { locals: locals.size ? locals : new Set(['z']), schemas: new Set(project.map((i) => i.local)) };
   const models: FoundModel[] = [];
   for (const node of nodes) {
     const model =

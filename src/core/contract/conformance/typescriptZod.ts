@@ -3,10 +3,9 @@ import type { Node } from 'web-tree-sitter';
 import { lineOf, namedChildren, stringValue } from './nodes';
 import type { FoundModel } from './types';
 
-/** How this file names zod (`z` by default), and the zod schemas it has declared so far. */
+/** How this file names zod (`z` by default), and the names that may be schemas: declared so far, or imported. */
 export interface Zod {
   locals: Set<string>;
-  imported: boolean;
   schemas: Set<string>;
 }
 
@@ -23,7 +22,7 @@ const DERIVED = new Set(['extend', 'merge', 'partial', 'required', 'omit', 'stri
 
 /**
  * `const Task = z.object({ … })`, with `.extend({ … })`, `.merge(Other)`, `.strict()` and the like around
- * it, or derived from another schema (`Base.extend({ … })`): one of this file, or any when the file imports zod.
+ * it, or derived from another schema (`Base.extend({ … })`) of this file or imported from the project.
  */
 export function zodModel(node: Node, zod: Zod): FoundModel | undefined {
   const name = node.childForFieldName('name');
@@ -44,7 +43,7 @@ export function zodModel(node: Node, zod: Zod): FoundModel | undefined {
     if (method === 'extend' && args[0]?.type === 'object') zodShape(args[0], zod, model);
     if (method === 'merge' && args[0]?.type === 'identifier') model.bases.push(args[0].text);
     if (object.type === 'identifier') {
-      const derived = DERIVED.has(method) && (zod.schemas.has(object.text) || zod.imported);
+      const derived = DERIVED.has(method) && zod.schemas.has(object.text);
       if (!derived) return undefined;
       model.bases.push(object.text);
       return model;

@@ -1,0 +1,564 @@
+import * as assert from 'node:assert/strict';
+import { loadGrammars, type GrammarName } from '../../src/core/contract/conformance/grammars';
+import { extractTypeScript } from '../../src/core/contract/conformance/typescript';
+import type { FileFacts } from '../../src/core/contract/conformance/types';
+
+async function facts(source: string, grammar: GrammarName = 'typescript'): Promise<FileFacts> {
+  const tree = (await loadGrammars()).parser(grammar).parse(source);
+  assert.ok(tree);
+  try {
+    return extractTypeScript(tree.rootNode, 'src/x.ts');
+  } finally {
+    tree.delete();
+  }
+}
+
+/** `Task: Base | title:string@2 tags:string[]@3` — a model in one line, to compare many at once. */
+const model = (m: FileFacts['models'][number]) =>
+  `${m.name}@${m.line} ${m.kind}${m.bases.length ? ` <${m.bases.join(',')}>` : ''}: ` +
+  m.fields.map((f) => `${f.name}:${f.type ?? '?'}@${f.line}`).join(' ');
+
+const routes = (f: FileFacts) => f.registrations.map((r) => `${r.router} ${r.method} ${r.path ?? '?'} @${r.line}`);
+const mounts = (f: FileFacts) =>
+  f.mounts.map(
+    (m) =>
+      `${m.parent} ${m.prefix === undefined ? '?' : `'${m.prefix}'`} ${m.child.module ? `${m.child.module}#` : ''}${m.child.name}`,
+  );
+const routers = (f: FileFacts) => f.routers.map((r) => `${r.name}:${r.kind}@${r.line}`);
+
+describe('conformance: the TypeScript/JavaScript extractor', () => {
+  describe('models', () => {
+    it('reads interfaces: extends as bases, quoted and readonly names, no methods or index signatures', async () => {
+      const f = await facts(
+        [
+          'export interface Task extends Base, Omit<Other, "id">, ns.Stamped {',
+          '  title: string;',
+          "  'created-at'?: Date | string;",
+          '  readonly tags: Array<string>;',
+          '  rename(to: string): void;',
+          '  [key: string]: unknown;',
+          '}',
+          'interface Empty {}',
+        ].join('\n'),
+      );
+      assert.deepEqual(f.models.map(model), [
+        'Task@1 interface <Base,Other,Stamped>: title:string@2 created-at:Date | string@3 tags:Array<string>@4',
+        'Empty@8 interface: ',
+      ]);
+      assert.equal(f.language, 'typescript');
+      assert.equal(f.file, 'src/x.ts');
+    });
+
+    it('reads object type aliases and intersections; unions and primitives are not models', async () => {
+      const f = await facts(
+        [
+          'type Base = { id: string };',
+          'export type Task = Base & Stamped & {',
+          '  done: boolean;',
+          '  priority: {',
+          '    level: number',
+          '  };',
+          '};',
+          "type Status = 'todo' | 'done';",
+          'type Id = string;',
+          'type Handler = (x: number) => void;',
+          'type Alias = Task;',
+        ].join('\n'),
+      );
+      assert.deepEqual(f.models.map(model), [
+        'Base@1 type alias: id:string@1',
+        'Task@2 type alias <Base,Stamped>: done:boolean@3 priority:{ level: number }@4',
+        'Alias@11 type alias <Task>: ',
+      ]);
+    });
+
+    it('reads utility types: Omit/Partial take the fields of their model, Pick only the picked names, z.infer the schema', async () => {
+      const f = await facts(
+        [
+          "type TaskCreate = Omit<Task, 'id' | 'createdAt'>;",
+          'type TaskPatch = Partial<TaskCreate>;',
+          "type Title = Pick<Task, 'title' | 'done'>;",
+          'type Inferred = z.infer<typeof TaskSchema>;',
+        ].join('\n'),
+      );
+      assert.deepEqual(f.models.map(model), [
+        'TaskCreate@1 type alias <Task>: ',
+        'TaskPatch@2 type alias <TaskCreate>: ',
+        'Title@3 type alias: title:?@3 done:?@3',
+        'Inferred@4 type alias <TaskSchema>: ',
+      ]);
+    });
+
+    it('reads classes: public fields and parameter properties, not private, protected, static or #private', async () => {
+      const f = await facts(
+        [
+          'export class Task extends Entity {',
+          '  @Column() title: string;',
+          '  public done = false;',
+          '  private secret: string;',
+          '  protected internal: number;',
+          '  static count = 0;',
+          '  #hidden = 1;',
+          '  constructor(public id: string, readonly createdAt: Date, private store: Store, plain: number) {',
+          '    super();',
+          '  }',
+          '  toggle(): void {}',
+          '}',
+        ].join('\n'),
+      );
+      assert.deepEqual(f.models.map(model), [
+        'Task@1 class <Entity>: title:string@2 done:?@3 id:string@8 createdAt:Date@8',
+      ]);
+    });
+
+    it('reads JavaScript classes from what the constructor assigns to this', async () => {
+      const f = await facts(
+        [
+          'class Task {',
+          '  done = false;',
+          '  constructor(title, tags) {',
+          '    this.title = title;',
+          '    this.tags = tags || [];',
+          '    this.done = true;',
+          '    helper(this);',
+          '  }',
+          '}',
+        ].join('\n'),
+      );
+      assert.deepEqual(f.models.map(model), ['Task@1 class: done:?@2 title:?@4 tags:?@5']);
+    });
+
+    it('reads zod schemas with field types spelled as TypeScript would', async () => {
+      const f = await facts(
+        [
+          "import { z } from 'zod';",
+          'export const TaskSchema = z.object({',
+          '  title: z.string().min(1),',
+          '  tags: z.array(z.string()),',
+          '  done: z.boolean().optional(),',
+          '  note: z.string().nullable().default(null),',
+          '  due: z.coerce.date(),',
+          "  status: z.enum(['todo', 'done']),",
+          "  kind: z.literal('task'),",
+          '  score: z.union([z.number(), z.string()]),',
+          '  ids: z.number().int().array(),',
+          '  meta: z.record(z.string(), z.unknown()),',
+          '  owner: UserSchema,',
+          "  'created-at': z.string().datetime(),",
+          '  odd: z.lazy(() => TaskSchema),',
+          '});',
+        ].join('\n'),
+      );
+      assert.deepEqual(f.models.map(model), [
+        'TaskSchema@2 zod schema: title:string@3 tags:string[]@4 done:boolean@5 note:string@6 due:Date@7 ' +
+          "status:'todo' | 'done'@8 kind:'task'@9 score:number | string@10 ids:number[]@11 " +
+          'meta:Record<string, unknown>@12 owner:UserSchema@13 created-at:string@14 odd:?@15',
+      ]);
+    });
+
+    it('reads schemas derived from others: extend, merge, a spread shape, chained modifiers', async () => {
+      const f = await facts(
+        [
+          "import * as zod from 'zod';",
+          "import { Stamped } from './stamped';",
+          'const Base = zod.object({ id: zod.string() }).strict();',
+          'const Task = Base.extend({ title: zod.string() });',
+          'const Full = zod.object({ ...Task.shape, done: zod.boolean() }).merge(Stamps);',
+          'const Patch = Task.partial();',
+          'const notASchema = _.extend({ a: 1 });',
+          'const alsoNot = zod.string();',
+          'const Stamp = Stamped.extend({ at: zod.date() });',
+        ].join('\n'),
+      );
+      assert.deepEqual(f.models.map(model), [
+        'Base@3 zod schema: id:string@3',
+        'Task@4 zod schema <Base>: title:string@4',
+        'Full@5 zod schema <Stamps,Task>: done:boolean@5',
+        'Patch@6 zod schema <Task>: ',
+        'Stamp@9 zod schema <Stamped>: at:Date@9',
+      ]);
+    });
+
+    it('takes `z` for zod when the file imports it under no other name, and no extend from an unknown object then', async () => {
+      const f = await facts(
+        ['const Task = z.object({ done: z.boolean() });', 'const Other = thing.extend({ a: z.string() });'].join('\n'),
+      );
+      assert.deepEqual(f.models.map(model), ['Task@1 zod schema: done:boolean@1']);
+    });
+  });
+
+  describe('Express apps and routers', () => {
+    it('finds apps and routers however express is imported', async () => {
+      const esm = await facts(
+        [
+          "import express, { Router as makeRouter } from 'express';",
+          'export const app = express();',
+          'const router = express.Router();',
+          'const api = makeRouter({ mergeParams: true });',
+          'let later;',
+          'later = express();',
+          'const notExpress = fastify();',
+        ].join('\n'),
+      );
+      assert.deepEqual(routers(esm), ['app:app@2', 'router:router@3', 'api:router@4', 'later:app@6']);
+      const cjs = await facts(
+        [
+          "const express = require('express');",
+          "const { Router } = require('express');",
+          'const app = express();',
+          'const r1 = Router();',
+          "const r2 = require('express').Router();",
+          "const app2 = require('express')();",
+        ].join('\n'),
+      );
+      assert.deepEqual(routers(cjs), ['app:app@3', 'r1:router@4', 'r2:router@5', 'app2:app@6']);
+      const ns = await facts(["import * as express from 'express';", 'const app = express();'].join('\n'));
+      assert.deepEqual(routers(ns), ['app:app@2']);
+    });
+
+    it('finds an app kept on a class', async () => {
+      const f = await facts(
+        [
+          "import express from 'express';",
+          'class Server {',
+          '  public app = express();',
+          '  router: express.Router;',
+          '  constructor() {',
+          '    this.router = express.Router();',
+          "    this.router.get('/tasks', list);",
+          "    this.app.use('/api', this.router);",
+          '  }',
+          '}',
+        ].join('\n'),
+      );
+      assert.deepEqual(routers(f), ['this.app:app@3', 'this.router:router@6']);
+      assert.deepEqual(routes(f), ['this.router GET /tasks @7']);
+      assert.deepEqual(mounts(f), ["this.app '/api' this.router"]);
+    });
+
+    it('reads every method, all as *, route() chains, arrays of paths and path constants', async () => {
+      const f = await facts(
+        [
+          "import express from 'express';",
+          'const app = express();',
+          "const TASK = '/tasks/:id';",
+          "app.get('/tasks', list);",
+          "app.post('/tasks', validate, create);",
+          'app.put(TASK, replace);',
+          'app.patch(`/tasks/:id`, patch);',
+          "app.delete('/tasks/:id', async (req, res) => { res.end(); });",
+          "app.head('/h', h); app.options('/o', o); app.all('/any', any);",
+          "app.route('/items')",
+          '  .get(listItems)',
+          '  .post(createItem);',
+          "app.get(['/a', '/b'], h);",
+          "app.get('/x' + '/y', h);",
+        ].join('\n'),
+      );
+      assert.deepEqual(routes(f), [
+        'app GET /tasks @4',
+        'app POST /tasks @5',
+        'app PUT /tasks/:id @6',
+        'app PATCH /tasks/:id @7',
+        'app DELETE /tasks/:id @8',
+        'app HEAD /h @9',
+        'app OPTIONS /o @9',
+        'app * /any @9',
+        'app GET /items @11',
+        'app POST /items @12',
+        'app GET /a @13',
+        'app GET /b @13',
+        'app GET /x/y @14',
+      ]);
+    });
+
+    it('gives no path for a regex, a template with substitutions or an unknown name', async () => {
+      const f = await facts(
+        [
+          "import express from 'express';",
+          'const app = express();',
+          'app.get(/^\\/tasks$/, h);',
+          'app.get(`${base}/tasks`, h);',
+          'app.get(config.path, h);',
+          'let mutable = "/m";',
+          'app.get(mutable, h);',
+        ].join('\n'),
+      );
+      assert.deepEqual(routes(f), ['app GET ? @3', 'app GET ? @4', 'app GET ? @5', 'app GET ? @7']);
+    });
+
+    it('does not take settings reads, HTTP clients or maps for routes', async () => {
+      const f = await facts(
+        [
+          "import express from 'express';",
+          "import axios from 'axios';",
+          'const app = express();',
+          "const env = app.get('env');",
+          "axios.get('/tasks', { params });",
+          'const cache = new Map();',
+          "cache.delete('/tasks', 1);",
+          "res.get('Content-Type');",
+        ].join('\n'),
+      );
+      assert.deepEqual(routes(f), []);
+      assert.deepEqual(
+        f.routers.map((r) => r.name),
+        ['app'],
+      );
+    });
+
+    it('reads mounts: with and without a prefix, sub-routers, require(), module members; middleware calls are not mounts', async () => {
+      const f = await facts(
+        [
+          "import express from 'express';",
+          "import tasks from './routes/tasks';",
+          "import * as users from './routes/users';",
+          'const app = express();',
+          'const router = express.Router();',
+          'const sub = express.Router();',
+          "const API = '/api';",
+          'app.use(express.json());',
+          'app.use(cors());',
+          'app.use(API, router);',
+          'app.use(tasks);',
+          "router.use('/sub', sub);",
+          "app.use('/v1', require('./routes/legacy'));",
+          "app.use('/v2', require('./routes/v2').router);",
+          "app.use('/pkg', require('some-package'));",
+          "app.use('/users', users.router);",
+          "app.use(['/a', '/b'], auth, [sub, tasks]);",
+          'app.use(prefixFrom(env), router);',
+        ].join('\n'),
+      );
+      assert.deepEqual(mounts(f), [
+        "app '/api' router",
+        "app '' tasks",
+        "router '/sub' sub",
+        "app '/v1' ./routes/legacy#default",
+        "app '/v2' ./routes/v2#router",
+        "app '/users' users.router",
+        "app '/a' auth",
+        "app '/a' sub",
+        "app '/a' tasks",
+        "app '/b' auth",
+        "app '/b' sub",
+        "app '/b' tasks",
+        "app '' router",
+      ]);
+      assert.equal(f.mounts[0].line, 10);
+      assert.equal(f.mounts[0].child.line, 10);
+    });
+
+    it('gives an unreadable mount prefix as undefined', async () => {
+      const f = await facts(
+        ["import express from 'express';", 'const app = express();', 'app.use(`/${version}`, router);'].join('\n'),
+      );
+      assert.deepEqual(mounts(f), ['app ? router']);
+    });
+
+    it('registers on routers imported from the project, not on names from packages', async () => {
+      const f = await facts(
+        [
+          "import app from './app';",
+          "import { api } from 'some-client';",
+          "app.get('/health', h);",
+          "api.post('/tasks', body);",
+        ].join('\n'),
+      );
+      assert.deepEqual(routes(f), ['app GET /health @3']);
+      assert.deepEqual(f.routers, []);
+    });
+  });
+
+  describe('functions that register on a parameter', () => {
+    it('names the parameter router after its function and mounts it where the function is called', async () => {
+      const f = await facts(
+        [
+          "import express, { Express } from 'express';",
+          "import * as more from './more';",
+          "import { registerUsers } from './users';",
+          'export function registerRoutes(app: Express, store: Store) {',
+          "  app.get('/tasks', (req, res) => res.json(store.all()));",
+          "  app.route('/tasks/:id').delete(remove);",
+          '}',
+          'const app = express();',
+          'registerRoutes(app, store);',
+          'more.registerMore(app);',
+          'registerUsers(app);',
+          'console.log(app);',
+          'app.listen(3000);',
+        ].join('\n'),
+      );
+      assert.deepEqual(routers(f), ['app:app@8', 'registerRoutes(0):param@4']);
+      assert.deepEqual(routes(f), ['registerRoutes(0) GET /tasks @5', 'registerRoutes(0) DELETE /tasks/:id @6']);
+      assert.deepEqual(mounts(f), [
+        "app '' registerRoutes(0)",
+        "app '' more.registerMore(0)",
+        "app '' registerUsers(0)",
+      ]);
+    });
+
+    it('names a default-exported anonymous function default, and exports that name', async () => {
+      const f = await facts(['export default (router) => {', "  router.post('/reset', reset);", '};'].join('\n'));
+      assert.deepEqual(routers(f), ['default(0):param@1']);
+      assert.deepEqual(routes(f), ['default(0) POST /reset @2']);
+      assert.equal(f.defaultExport, 'default(0)');
+    });
+
+    it('reads CommonJS: module.exports = function (app), exports.name = (app) =>, a typed parameter with no route path', async () => {
+      const cjs = await facts(['module.exports = function (app) {', "  app.get('/tasks', list);", '};'].join('\n'));
+      assert.deepEqual(routes(cjs), ['default(0) GET /tasks @2']);
+      assert.equal(cjs.defaultExport, 'default(0)');
+      const named = await facts(
+        [
+          'exports.mount = (deps, app) => {',
+          "  app.post('/tasks', create);",
+          '};',
+          'export const wire = (router: Router) => {',
+          '  router.get(PATH, h);',
+          '};',
+        ].join('\n'),
+      );
+      assert.deepEqual(routers(named), ['mount(1):param@1', 'wire(0):param@4']);
+      assert.deepEqual(routes(named), ['mount(1) POST /tasks @2', 'wire(0) GET ? @5']);
+    });
+
+    it('does not take an untyped parameter for a router without a route path, nor a method or callback parameter', async () => {
+      const f = await facts(
+        [
+          'function lookup(map, key) {',
+          '  return map.get(key, fallback);',
+          '}',
+          'class Routes {',
+          '  register(app: Express) {',
+          "    app.get('/in-class', h);",
+          '  }',
+          '}',
+          "items.forEach((app) => app.get('/cb', h));",
+        ].join('\n'),
+      );
+      assert.deepEqual(f.routers, []);
+      assert.deepEqual(routes(f), []);
+    });
+
+    it('makes a parameter handed on to a registering function a router too', async () => {
+      const f = await facts(
+        [
+          "import { taskRoutes } from './tasks';",
+          'export function routes(app) {',
+          '  taskRoutes(app);',
+          '}',
+          'export default routes;',
+        ].join('\n'),
+      );
+      assert.deepEqual(routers(f), ['routes(0):param@2']);
+      assert.deepEqual(mounts(f), ["routes(0) '' taskRoutes(0)"]);
+      assert.equal(f.defaultExport, 'routes(0)');
+    });
+  });
+
+  describe('imports, default export and frameworks', () => {
+    it('reads ES imports and CommonJS requires', async () => {
+      const f = await facts(
+        [
+          "import tasks from './routes/tasks';",
+          "import { a as b, c } from './r';",
+          "import * as ns from './ns';",
+          "import type { Task } from './models';",
+          "import legacy = require('./legacy');",
+          "import './side-effect';",
+          "const x = require('./x');",
+          "const { router, other: renamed } = require('./y');",
+          "const member = require('./z').router;",
+          "const express = require('express');",
+          "require('./only-run');",
+        ].join('\n'),
+      );
+      assert.deepEqual(
+        f.imports.map((i) => `${i.local}=${i.module}#${i.name}`),
+        [
+          'tasks=./routes/tasks#default',
+          'b=./r#a',
+          'c=./r#c',
+          'ns=./ns#*',
+          'Task=./models#Task',
+          'legacy=./legacy#default',
+          'x=./x#default',
+          'router=./y#router',
+          'renamed=./y#other',
+          'member=./z#router',
+          'express=express#default',
+        ],
+      );
+    });
+
+    it('reads the default export in its forms', async () => {
+      const cases: [string, string | undefined][] = [
+        ["import { Router } from 'express';\nconst router = Router();\nexport default router;", 'router'],
+        ["const express = require('express');\nconst router = express.Router();\nmodule.exports = router;", 'router'],
+        ['const app = 1;\nexport { app as default };', 'app'],
+        ["export default function registerRoutes(app) {\n  app.get('/x', h);\n}", 'registerRoutes(0)'],
+        ['export default function helper() {}', 'helper'],
+        ['export const router = 1;\nexport function f() {}', undefined],
+        ['module.exports = { router };', undefined],
+      ];
+      for (const [source, expected] of cases) assert.equal((await facts(source)).defaultExport, expected, source);
+    });
+
+    it('names express, and the frameworks it does not read so the check can say unknown', async () => {
+      const cases: [string, string[]][] = [
+        ["import express from 'express';", ['express']],
+        ["const express = require('express');", ['express']],
+        ["const app = require('express')();", ['express']],
+        ["import Fastify from 'fastify';", ['fastify']],
+        ["import Koa from 'koa';\nimport Router from '@koa/router';", ['koa']],
+        ["import { Controller, Get } from '@nestjs/common';", ['nestjs']],
+        ["import { Hono } from 'hono';", ['hono']],
+        ["const Hapi = require('@hapi/hapi');", ['hapi']],
+        ["import { NextResponse } from 'next/server';", ['next']],
+        ["import { z } from 'zod';\nimport './x';", []],
+      ];
+      for (const [source, expected] of cases) assert.deepEqual((await facts(source)).frameworks, expected, source);
+    });
+  });
+
+  describe('odd code', () => {
+    const SAMPLE = [
+      "import express, { Router } from 'express';",
+      "import tasks from './routes/tasks';",
+      'export interface Task extends Base { title: string; tags: string[] }',
+      'type T = A & { done: boolean };',
+      'class C { constructor(public id: string) {} }',
+      'const S = z.object({ a: z.array(z.string()).optional() });',
+      'const app = express();',
+      'const router = Router();',
+      "router.route('/tasks/:id').get(h).put(h);",
+      "app.use('/api', router, require('./r'));",
+      "export default function register(app) { app.get('/x', h); }",
+      'module.exports = router;',
+    ].join('\n');
+
+    it('never throws on a file cut anywhere, and still reads what comes before the cut', async () => {
+      for (let cut = 0; cut <= SAMPLE.length; cut += 3) await facts(SAMPLE.slice(0, cut));
+      const half = await facts(SAMPLE.slice(0, SAMPLE.indexOf('const app')) + 'const app = express(;\n');
+      assert.deepEqual(
+        half.models.map((m) => m.name),
+        ['Task', 'T', 'C', 'S'],
+      );
+    });
+
+    it('reads .tsx and .jsx with the TSX grammar', async () => {
+      const f = await facts(
+        [
+          "import express from 'express';",
+          'const app = express();',
+          'app.get(\'/page\', (req, res) => res.send(render(<Page title="x" />)));',
+          'interface Props { title: string }',
+        ].join('\n'),
+        'tsx',
+      );
+      assert.deepEqual(routes(f), ['app GET /page @3']);
+      assert.deepEqual(f.models.map(model), ['Props@4 interface: title:string@4']);
+    });
+  });
+});
