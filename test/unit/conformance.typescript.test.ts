@@ -79,6 +79,8 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
           'type TaskPatch = Partial<TaskCreate>;',
           "type Title = Pick<Task, 'title' | 'done'>;",
           'type Inferred = z.infer<typeof TaskSchema>;',
+          "type TaskUpdate = Partial<Pick<Task, 'title'>> & Readonly<{ note: string }>;",
+          "interface Titled extends Pick<Task, 'title'> {}",
         ].join('\n'),
       );
       assert.deepEqual(f.models.map(model), [
@@ -86,6 +88,8 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
         'TaskPatch@2 type alias <TaskCreate>: ',
         'Title@3 type alias: title:?@3 done:?@3',
         'Inferred@4 type alias <TaskSchema>: ',
+        'TaskUpdate@5 type alias: title:?@5 note:string@5',
+        'Titled@6 interface <Task>: ',
       ]);
     });
 
@@ -409,6 +413,11 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
       const cjs = await facts(['module.exports = function (app) {', "  app.get('/tasks', list);", '};'].join('\n'));
       assert.deepEqual(routes(cjs), ['default(0) GET /tasks @2']);
       assert.equal(cjs.defaultExport, 'default(0)');
+      const own = await facts(
+        ['module.exports = function registerRoutes(app) {', "  app.get('/tasks', list);", '};'].join('\n'),
+      );
+      assert.deepEqual(routers(own), ['registerRoutes(0):param@1']);
+      assert.equal(own.defaultExport, 'registerRoutes(0)');
       const named = await facts(
         [
           'exports.mount = (deps, app) => {',

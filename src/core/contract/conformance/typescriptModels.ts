@@ -76,7 +76,7 @@ function baseName(node: Node | null | undefined): string | undefined {
     case 'generic_type': {
       const name = baseName(node.childForFieldName('name'));
       const args = namedChildren(node.childForFieldName('type_arguments') ?? node);
-      if (name && (NARROWING.has(name) || INFER.has(name))) return baseName(args[0]);
+      if (name && (NARROWING.has(name) || INFER.has(name) || name === 'Pick')) return baseName(args[0]);
       return name;
     }
     default:
@@ -99,11 +99,14 @@ function interfaceModel(node: Node): FoundModel | undefined {
   };
 }
 
-/** The parts of `A & B & { … }` (parentheses dropped). */
+/** The parts of `A & B & { … }` (parentheses dropped, and `Partial<…>` and the like: only names are compared). */
 function intersectionParts(node: Node): Node[] {
   if (node.type === 'intersection_type') return namedChildren(node).flatMap(intersectionParts);
   if (node.type === 'parenthesized_type' && node.namedChildCount === 1)
     return intersectionParts(namedChildren(node)[0]);
+  const args = node.type === 'generic_type' ? node.childForFieldName('type_arguments') : null;
+  if (args && NARROWING.has(node.childForFieldName('name')?.text ?? '') && args.namedChildCount > 0)
+    return intersectionParts(namedChildren(args)[0]);
   return [node];
 }
 

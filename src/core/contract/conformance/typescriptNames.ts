@@ -60,8 +60,8 @@ export function paramRouterTyped(fn: Node, index: number): boolean {
 }
 
 /**
- * The name a function goes by from outside: its own, the variable or export it is assigned to, `default`
- * for `export default` and `module.exports =`. Undefined for methods and callbacks.
+ * The name a function goes by from outside: the variable or export it is assigned to, its own, `default`
+ * for an anonymous `export default` or `module.exports =`. Undefined for methods and callbacks.
  */
 export function functionName(fn: Node): string | undefined {
   if (fn.type === 'function_declaration' || fn.type === 'generator_function_declaration')
@@ -69,10 +69,12 @@ export function functionName(fn: Node): string | undefined {
   if (fn.type === 'method_definition') return undefined;
   const parent = fn.parent;
   if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.text;
-  if (parent?.type === 'export_statement') return 'default';
+  // `module.exports = function registerRoutes(app)` reads as `export default function registerRoutes(app)`.
+  const own = fn.childForFieldName('name')?.text;
+  if (parent?.type === 'export_statement') return own ?? 'default';
   if (parent?.type === 'assignment_expression') {
     const left = parent.childForFieldName('left');
-    if (left?.text === 'module.exports') return 'default';
+    if (left?.text === 'module.exports') return own ?? 'default';
     if (left?.type === 'identifier') return left.text;
     const object = left?.childForFieldName('object')?.text;
     if (object === 'exports' || object === 'module.exports') return left?.childForFieldName('property')?.text;
