@@ -1,7 +1,8 @@
 /** One extractor per language Turbo reads: tree in, facts out (see types.ts). */
 import type { Node } from 'web-tree-sitter';
 import type { CodeLanguage, FileFacts } from './types';
+import { extractTypeScript } from './typescript';
 
 export type Extractor = (root: Node, file: string) => FileFacts;
 
-export const EXTRACTORS: Partial<Record<CodeLanguage, Extractor>> = {};
+export const EXTRACTORS: Partial<Record<CodeLanguage, Extractor>> = { typescript: extractTypeScript };
