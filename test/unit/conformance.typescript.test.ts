@@ -1,7 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { checkConformance } from '../../src/core/contract/conformance/check';
 import { loadGrammars, type GrammarName } from '../../src/core/contract/conformance/grammars';
 import { extractTypeScript } from '../../src/core/contract/conformance/typescript';
-import type { FileFacts } from '../../src/core/contract/conformance/types';
+import type { ConformanceReport, FileFacts } from '../../src/core/contract/conformance/types';
 
 async function facts(source: string, grammar: GrammarName = 'typescript'): Promise<FileFacts> {
   const tree = (await loadGrammars()).parser(grammar).parse(source);
@@ -519,6 +523,10 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
         ["import express from 'express';", ['express']],
         ["const express = require('express');", ['express']],
         ["const app = require('express')();", ['express']],
+        ["import { json, Request } from 'express';", ['express']],
+        // Types only, as NestJS controllers import them: express is not what serves the routes.
+        ["import { Request, Response } from 'express';\nimport { Controller } from '@nestjs/common';", ['nestjs']],
+        ["import type express from 'express';", []],
         ["import Fastify from 'fastify';", ['fastify']],
         ["import Koa from 'koa';\nimport Router from '@koa/router';", ['koa']],
         ["import { Controller, Get } from '@nestjs/common';", ['nestjs']],
@@ -569,5 +577,169 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
       assert.deepEqual(routes(f), ['app GET /page @3']);
       assert.deepEqual(f.models.map(model), ['Props@4 interface: title:string@4']);
     });
+  });
+});
+
+describe('conformance: generated Express projects end to end', () => {
+  const FIXTURE = path.resolve(__dirname, '../fixtures/conformance/express');
+  const CONTRACT = readFileSync(path.join(FIXTURE, 'contract.md'), 'utf8');
+  const ROUTES = [
+    'POST /tasks',
+    'GET /tasks',
+    'GET /tasks/{id}',
+    'PATCH /tasks/{id}',
+    'DELETE /tasks/{id}',
+    'POST /reset',
+  ];
+  const FIELDS = ['TaskCreate.title', 'TaskCreate.description', 'TaskCreate.tags'];
+  const TASK_FIELDS = ['Task.id', 'Task.title', 'Task.description', 'Task.tags', 'Task.completed', 'Task.createdAt'];
+  const CLAUSES = ['TaskCreate', ...FIELDS, 'Task', ...TASK_FIELDS, ...ROUTES];
+  let dir: string;
+
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A copy of one of the fixture projects, to plant a deviation in. */
+  function copy(project: 'project' | 'project-cjs'): void {
+    dir = mkdtempSync(path.join(tmpdir(), 'turbo-conformance-express-'));
+    cpSync(path.join(FIXTURE, project), dir, { recursive: true });
+  }
+
+  function edit(file: string, from: string, to: string): void {
+    const full = path.join(dir, file);
+    const text = readFileSync(full, 'utf8');
+    assert.ok(text.includes(from), `${file} has ${from}`);
+    writeFileSync(full, text.split(from).join(to));
+  }
+
+  /** Every clause's status: the ones named as given, every other one met. */
+  function assertStatuses(report: ConformanceReport, unmet: Record<string, string>): void {
+    const actual = Object.fromEntries(report.clauses.map((c) => [c.name, c.status]));
+    const expected = Object.fromEntries(CLAUSES.map((name) => [name, unmet[name] ?? 'met']));
+    assert.deepEqual(actual, expected);
+    assert.equal(report.met, CLAUSES.length - Object.keys(unmet).length);
+  }
+
+  const clause = (report: ConformanceReport, name: string) => report.clauses.find((c) => c.name === name);
+
+  for (const project of ['project', 'project-cjs'] as const)
+    it(`meets every clause on the conformant ${project}`, async () => {
+      copy(project);
+      const report = await checkConformance(CONTRACT, dir);
+      assertStatuses(report, {});
+      assert.equal(report.total, 17);
+      assert.deepEqual(report.frameworks, ['express']);
+      assert.deepEqual(report.languages, ['typescript']);
+    });
+
+  it('says where each met clause is in the code, inherited fields included', async () => {
+    copy('project');
+    const report = await checkConformance(CONTRACT, dir);
+    const where = (name: string) => `${clause(report, name)?.file}:${clause(report, name)?.line}`;
+    assert.equal(where('Task'), 'src/models.ts:8');
+    assert.equal(where('Task.title'), 'src/models.ts:3');
+    assert.equal(where('GET /tasks/{id}'), 'src/routes/tasks.ts:8');
+    assert.equal(where('POST /reset'), 'src/app.ts:13');
+  });
+
+  it('a missing field', async () => {
+    copy('project');
+    edit('src/models.ts', '  completed: boolean;\n', '');
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, { 'Task.completed': 'missing' });
+  });
+
+  it('a renamed field is missing', async () => {
+    copy('project');
+    edit('src/models.ts', 'createdAt: Date;', 'created: Date;');
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, { 'Task.createdAt': 'missing' });
+  });
+
+  it('a changed type is a mismatch, said where', async () => {
+    copy('project');
+    edit('src/models.ts', 'completed: boolean;', 'completed: string;');
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, { 'Task.completed': 'mismatch' });
+    assert.equal(clause(report, 'Task.completed')?.detail, 'declared boolean, found string in src/models.ts:10');
+  });
+
+  it('a missing model, with its fields', async () => {
+    copy('project');
+    edit('src/models.ts', 'TaskCreate', 'NewTask');
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, Object.fromEntries(['TaskCreate', ...FIELDS].map((n) => [n, 'missing'])));
+  });
+
+  it('a missing route', async () => {
+    copy('project');
+    edit('src/routes/tasks.ts', "router.patch('/:id', updateTask);\n", '');
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, { 'PATCH /tasks/{id}': 'missing' });
+  });
+
+  it('a route under another method is missing', async () => {
+    copy('project');
+    edit('src/routes/tasks.ts', 'router.patch(', 'router.put(');
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, { 'PATCH /tasks/{id}': 'missing' });
+    assert.match(
+      clause(report, 'PATCH /tasks/{id}')?.detail ?? '',
+      /^\/tasks\/\{id\} is registered for [A-Z, ]*PUT[A-Z, ]*, not PATCH/,
+    );
+  });
+
+  it('the router mounted under another prefix misses every route on it', async () => {
+    copy('project');
+    edit('src/app.ts', "app.use('/tasks', tasksRouter);", "app.use('/api/tasks', tasksRouter);");
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, Object.fromEntries(ROUTES.slice(0, 5).map((r) => [r, 'missing'])));
+  });
+
+  it('a path parameter with another name still meets the route', async () => {
+    copy('project');
+    edit('src/routes/tasks.ts', "'/:id'", "'/:taskId'");
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, {});
+  });
+
+  it('CommonJS: a zod field of another type is a mismatch', async () => {
+    copy('project-cjs');
+    edit('src/models.js', 'completed: z.boolean()', 'completed: z.string()');
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, { 'Task.completed': 'mismatch' });
+    assert.equal(clause(report, 'Task.completed')?.detail, 'declared boolean, found string in src/models.js:12');
+  });
+
+  it('CommonJS: routes registered in a function nothing calls are not met', async () => {
+    copy('project-cjs');
+    edit('src/server.js', 'registerRoutes(app);\n', '');
+    const report = await checkConformance(CONTRACT, dir);
+    // Turbo may have missed a call, so a route registered right on the parameter is unknown, not missing.
+    assert.equal(clause(report, 'POST /reset')?.status, 'unknown');
+    assert.match(clause(report, 'POST /reset')?.detail ?? '', /registerRoutes/);
+    for (const route of ROUTES.slice(0, 5)) assert.notEqual(clause(report, route)?.status, 'met', route);
+    assert.equal(report.met, 11);
+  });
+
+  it('answers unknown for the routes of a framework it does not read', async () => {
+    copy('project');
+    for (const gone of ['src/routes', 'src/controllers']) rmSync(path.join(dir, gone), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'src/app.ts'),
+      [
+        "import Fastify from 'fastify';",
+        "import { listTasks, resetTasks } from './store';",
+        'const app = Fastify();',
+        "app.get('/tasks', async () => listTasks());",
+        "app.post('/reset', async () => { resetTasks(); return { status: 'ok' }; });",
+        'export default app;',
+      ].join('\n'),
+    );
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, Object.fromEntries(ROUTES.map((r) => [r, 'unknown'])));
+    assert.deepEqual(report.frameworks, ['fastify']);
+    assert.match(clause(report, 'GET /tasks')?.detail ?? '', /fastify/);
   });
 });

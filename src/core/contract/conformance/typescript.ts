@@ -36,8 +36,9 @@ export function extractTypeScript(root: Node, file: string): FileFacts {
       const requireClause = namedChildren(node).find((c) => c.type === 'import_require_clause');
       const source = stringValue((requireClause ?? node).childForFieldName('source'));
       if (source === undefined) continue;
-      modules.push(source);
-      facts.imports.push(...esImports(node, source));
+      const bindings = esImports(node, source);
+      if (source !== 'express' || usesExpress(node, bindings)) modules.push(source);
+      facts.imports.push(...bindings);
     } else if (node.type === 'call_expression') {
       const module = requiredModule(node);
       if (module === undefined) continue;
@@ -49,6 +50,14 @@ export function extractTypeScript(root: Node, file: string): FileFacts {
   facts.models = readModels(nodes, facts.imports);
   Object.assign(facts, readRoutes(nodes, facts.imports));
   return facts;
+}
+
+/** What express exports besides types: a file that imports only types from it (NestJS does) does not run it. */
+const EXPRESS_VALUES = new Set(['default', '*', 'Router', 'json', 'urlencoded', 'static', 'raw', 'text']);
+
+function usesExpress(node: Node, bindings: ImportBinding[]): boolean {
+  if (node.children.some((c) => c?.type === 'type')) return false;
+  return bindings.some((b) => EXPRESS_VALUES.has(b.name));
 }
 
 /** `next/server` → `next`, `@nestjs/common/x` → `@nestjs/common`. */
