@@ -470,6 +470,61 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
     });
   });
 
+  describe('functions that make and return a router', () => {
+    it('names the router after the function, and mounts a call of it', async () => {
+      const f = await facts(
+        [
+          "import { Router } from 'express';",
+          "import express from 'express';",
+          "import * as users from './users';",
+          "import { itemsRouter } from './items';",
+          'export function tasksRouter(store: Store): Router {',
+          '  const router = Router();',
+          "  router.get('/', (req, res) => res.json(store.all()));",
+          "  router.route('/:id').get(one);",
+          '  return router;',
+          '}',
+          'const notesRouter = () => {',
+          '  const router = express.Router();',
+          "  router.post('/', create);",
+          '  return router;',
+          '};',
+          'const app = express();',
+          "app.use('/tasks', tasksRouter(store));",
+          "app.use('/notes', notesRouter());",
+          "app.use('/users', users.router());",
+          "app.use('/items', itemsRouter(db));",
+          'app.use(cors());',
+          'app.use(localMiddleware());',
+          'export default tasksRouter;',
+        ].join('\n'),
+      );
+      assert.deepEqual(routers(f), ['tasksRouter():router@6', 'notesRouter():router@12', 'app:app@16']);
+      assert.deepEqual(routes(f), ['tasksRouter() GET / @7', 'tasksRouter() GET /:id @8', 'notesRouter() POST / @13']);
+      assert.deepEqual(mounts(f), [
+        "app '/tasks' tasksRouter()",
+        "app '/notes' notesRouter()",
+        "app '/users' users.router()",
+        "app '/items' itemsRouter()",
+      ]);
+      assert.equal(f.defaultExport, 'tasksRouter()');
+    });
+
+    it('keeps a router that is not returned under its own name', async () => {
+      const f = await facts(
+        [
+          "import { Router } from 'express';",
+          'function setup() {',
+          '  const router = Router();',
+          "  router.get('/x', h);",
+          '  app.use(router);',
+          '}',
+        ].join('\n'),
+      );
+      assert.deepEqual(routers(f), ['router:router@3']);
+    });
+  });
+
   describe('imports, default export and frameworks', () => {
     it('reads ES imports and CommonJS requires', async () => {
       const f = await facts(
@@ -695,6 +750,21 @@ describe('conformance: generated Express projects end to end', () => {
     edit('src/app.ts', "app.use('/tasks', tasksRouter);", "app.use('/api/tasks', tasksRouter);");
     const report = await checkConformance(CONTRACT, dir);
     assertStatuses(report, Object.fromEntries(ROUTES.slice(0, 5).map((r) => [r, 'missing'])));
+  });
+
+  it('a router made by a function in another file, mounted by calling it, meets its routes', async () => {
+    copy('project');
+    edit(
+      'src/routes/tasks.ts',
+      'const router = Router();',
+      'export function tasksRouter(): Router {\n  const router = Router();',
+    );
+    edit('src/routes/tasks.ts', 'export default router;', '  return router;\n}');
+    edit('src/app.ts', "import tasksRouter from './routes/tasks';", "import { tasksRouter } from './routes/tasks';");
+    edit('src/app.ts', "app.use('/tasks', tasksRouter);", "app.use('/tasks', tasksRouter());");
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, {});
+    assert.equal(clause(report, 'GET /tasks/{id}')?.line, 9);
   });
 
   it('a path parameter with another name still meets the route', async () => {

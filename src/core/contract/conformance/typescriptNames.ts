@@ -4,7 +4,7 @@
  * and what the module exports by default.
  */
 import type { Node } from 'web-tree-sitter';
-import { namedChildren, stringValue } from './nodes';
+import { descendants, namedChildren, stringValue } from './nodes';
 
 const FUNCTIONS = new Set([
   'function_declaration',
@@ -53,6 +53,27 @@ export function paramOf(identifier: Node): { fn: Node; index: number } | undefin
   return undefined;
 }
 
+/** The function a node is inside of, if any. */
+export function enclosingFunction(node: Node): Node | undefined {
+  for (let up = node.parent; up; up = up.parent) if (FUNCTIONS.has(up.type)) return up;
+  return undefined;
+}
+
+/** Whether a function returns the local `name` (`return router;`, or an arrow whose body is `router`). */
+export function returnsLocal(fn: Node, name: string): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  if (body.type === 'identifier') return body.text === name;
+  for (const node of descendants(body))
+    if (
+      node.type === 'return_statement' &&
+      namedChildren(node)[0]?.text === name &&
+      enclosingFunction(node)?.id === fn.id
+    )
+      return true;
+  return false;
+}
+
 /** A parameter typed as an Express app or router (`app: Express`, `router: express.Router`). */
 export function paramRouterTyped(fn: Node, index: number): boolean {
   const annotation = paramPattern(fn, index)?.parent?.childForFieldName('type');
@@ -88,7 +109,7 @@ const isDefaultExport = (node: Node): boolean =>
 /**
  * The local name of the default export (`export default router`, `module.exports = router`,
  * `export { router as default }`); a function that registers on a parameter is named by that
- * parameter (`registerRoutes(0)`), which `paramRouter` gives.
+ * parameter (`registerRoutes(0)`), one that returns a router by the call (`tasksRouter()`): `paramRouter` gives those.
  */
 export function defaultExport(nodes: Node[], paramRouter: (fn: string) => string | undefined): string | undefined {
   let found: string | undefined;

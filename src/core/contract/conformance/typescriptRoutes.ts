@@ -5,17 +5,20 @@
  * the module exports by default.
  */
 import type { Node } from 'web-tree-sitter';
-import { lineOf, namedChildren, stringValue } from './nodes';
+import { lineOf, namedChildren } from './nodes';
 import type { FileFacts, ImportBinding, Mount, Ref, Registration, RouterDecl } from './types';
 import {
   defaultExport,
+  enclosingFunction,
   functionName,
   isProjectModule,
   paramOf,
   paramPattern,
   paramRouterTyped,
   requiredModule,
+  returnsLocal,
 } from './typescriptNames';
+import { isPathArg, pathValues, readConsts, routeLike, type Consts } from './typescriptPaths';
 
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
 
@@ -35,8 +38,10 @@ interface Ctx {
   express: Set<string>;
   routerFactories: Set<string>;
   project: Set<string>;
-  consts: Map<string, string | undefined>;
+  consts: Consts;
   routers: Map<string, RouterDecl>;
+  /** Routers a function makes and returns (`function tasksRouter() { const router = Router(); …; return router; }`). */
+  factories: { fn: Node; local: string; name: string }[];
 }
 
 export function readRoutes(nodes: Node[], imports: ImportBinding[]): RouteFacts {
@@ -47,6 +52,7 @@ export function readRoutes(nodes: Node[], imports: ImportBinding[]): RouteFacts 
     project: new Set(imports.filter((i) => isProjectModule(i.module)).map((i) => i.local)),
     consts: readConsts(nodes),
     routers: new Map(),
+    factories: [],
   };
   for (const node of nodes) declareRouter(node, ctx);
   const uses = nodes.flatMap((node) => (node.type === 'call_expression' ? routerUses(node, ctx) : []));
@@ -56,10 +62,7 @@ export function readRoutes(nodes: Node[], imports: ImportBinding[]): RouteFacts 
   for (const use of uses) if (ctx.routers.has(use.receiver) || isImported(use.receiver, ctx)) use.emit(facts);
   for (const node of nodes) if (node.type === 'call_expression') passedOn(node, ctx, facts);
   facts.routers = [...ctx.routers.values()];
-  facts.defaultExport = defaultExport(
-    nodes,
-    (fn) => facts.routers.find((r) => r.kind === 'param' && r.name.startsWith(`${fn}(`))?.name,
-  );
+  facts.defaultExport = defaultExport(nodes, (fn) => facts.routers.find((r) => r.name.startsWith(`${fn}(`))?.name);
   return facts;
 }
 
@@ -77,19 +80,6 @@ function confirm(use: Pick<Use, 'receiver' | 'param'>, ctx: Ctx): void {
 }
 
 const isImported = (name: string, ctx: Ctx): boolean => ctx.project.has(name.split('.')[0]);
-
-/** Same-file `const NAME = '/x'`; a name given two different values reads as unknown. */
-function readConsts(nodes: Node[]): Map<string, string | undefined> {
-  const consts = new Map<string, string | undefined>();
-  for (const node of nodes) {
-    if (node.type !== 'variable_declarator' || node.parent?.child(0)?.type !== 'const') continue;
-    const name = node.childForFieldName('name');
-    const value = stringValue(node.childForFieldName('value'));
-    if (name?.type !== 'identifier' || value === undefined) continue;
-    consts.set(name.text, consts.has(name.text) && consts.get(name.text) !== value ? undefined : value);
-  }
-  return consts;
-}
 
 /** `express()`, `require('express')()` → app; `express.Router()`, `Router()` (from express) → router. */
 function routerKind(value: Node | null, ctx: Ctx): RouterDecl['kind'] | undefined {
@@ -120,19 +110,28 @@ function declareRouter(node: Node, ctx: Ctx): void {
   const name =
     node.type === 'public_field_definition' && target.type === 'property_identifier'
       ? `this.${target.text}`
-      : refName(target)?.name;
+      : (factory(node, target, ctx) ?? refName(target, ctx)?.name);
   if (name && !ctx.routers.has(name)) ctx.routers.set(name, { name, kind, prefix: '', line: lineOf(target) });
+}
+
+/** A router a function declares and returns is named by a call of that function: `tasksRouter()`. */
+function factory(node: Node, target: Node, ctx: Ctx): string | undefined {
+  const fn = node.type === 'variable_declarator' ? enclosingFunction(node) : undefined;
+  const fnName = fn && functionName(fn);
+  if (!fn || !fnName || target.type !== 'identifier' || !returnsLocal(fn, target.text)) return undefined;
+  ctx.factories.push({ fn, local: target.text, name: `${fnName}()` });
+  return `${fnName}()`;
 }
 
 /**
  * How this file names a router: `app`, `this.app`, `tasks.router`, a parameter as `register(0)`, or the
  * router a registration returns (`app.get(…).post(…)`). Undefined when it cannot be named.
  */
-function refName(node: Node | null): { name: string; param?: { fn: Node; index: number } } | undefined {
+function refName(node: Node | null, ctx: Ctx): { name: string; param?: { fn: Node; index: number } } | undefined {
   if (!node) return undefined;
   if (node.type === 'identifier') {
     const param = paramOf(node);
-    if (!param) return { name: node.text };
+    if (!param) return { name: factoryLocal(node, ctx) ?? node.text };
     const fnName = functionName(param.fn);
     return fnName ? { name: `${fnName}(${param.index})`, param } : undefined;
   }
@@ -145,59 +144,38 @@ function refName(node: Node | null): { name: string; param?: { fn: Node; index: 
   if (node.type === 'call_expression') {
     const fn = node.childForFieldName('function');
     const method = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
-    if (method && (VERBS.has(method) || method === 'use')) return refName(fn?.childForFieldName('object') ?? null);
+    if (method && (VERBS.has(method) || method === 'use')) return refName(fn?.childForFieldName('object') ?? null, ctx);
   }
   return undefined;
 }
 
 const argsOf = (call: Node): Node[] => namedChildren(call.childForFieldName('arguments') ?? call);
 
-/** Every path a path argument names: a literal, a same-file const, `'/a' + '/b'`, each element of an array. */
-function pathValues(node: Node | undefined, ctx: Ctx): (string | undefined)[] {
-  if (!node) return [undefined];
-  if (node.type === 'array') return namedChildren(node).flatMap((n) => pathValues(n, ctx));
-  if (node.type === 'identifier') return [ctx.consts.get(node.text)];
-  if (node.type === 'binary_expression' && node.child(1)?.type === '+') {
-    const [left] = pathValues(node.childForFieldName('left') ?? undefined, ctx);
-    const [right] = pathValues(node.childForFieldName('right') ?? undefined, ctx);
-    return [left !== undefined && right !== undefined ? left + right : undefined];
-  }
-  return [stringValue(node)];
-}
-
-const isPathArg = (node: Node | undefined, ctx: Ctx): boolean =>
-  !!node &&
-  (['string', 'template_string', 'regex', 'binary_expression'].includes(node.type) ||
-    (node.type === 'array' && isPathArg(namedChildren(node)[0], ctx)) ||
-    (node.type === 'identifier' && ctx.consts.has(node.text)));
-
-const routeLike = (paths: (string | undefined)[]): boolean => paths.some((p) => p?.startsWith('/'));
-
 /** The registrations and mounts a call makes on a router (`.get`, `.route().get()`, `.use`). */
 function routerUses(call: Node, ctx: Ctx): Use[] {
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'member_expression') return [];
   const method = fn.childForFieldName('property')?.text ?? '';
-  const ref = refName(fn.childForFieldName('object'));
+  const ref = refName(fn.childForFieldName('object'), ctx);
   if (!ref) return [];
   const args = argsOf(call);
   const on = { receiver: ref.name, param: ref.param };
   if (VERBS.has(method) && args.length >= 2) {
-    const paths = pathValues(args[0], ctx);
+    const paths = pathValues(args[0], ctx.consts);
     const line = lineOf(fn.childForFieldName('property') ?? call);
     const emit = (f: RouteFacts) =>
       f.registrations.push(...paths.map((path) => registration(ref.name, method, path, line)));
     return [{ ...on, emit, routeLike: routeLike(paths) }];
   }
   if (method === 'route' && args.length >= 1) {
-    const paths = pathValues(args[0], ctx);
+    const paths = pathValues(args[0], ctx.consts);
     const chained = chain(call).flatMap(([verb, line]) => paths.map((p) => registration(ref.name, verb, p, line)));
     return [{ ...on, emit: (f) => f.registrations.push(...chained), routeLike: routeLike(paths) }];
   }
   if (method === 'use' && args.length >= 1) {
-    const hasPath = isPathArg(args[0], ctx);
-    const prefixes = hasPath ? pathValues(args[0], ctx) : [''];
-    const children = args.slice(hasPath ? 1 : 0).flatMap(childRefs);
+    const hasPath = isPathArg(args[0], ctx.consts);
+    const prefixes = hasPath ? pathValues(args[0], ctx.consts) : [''];
+    const children = args.slice(hasPath ? 1 : 0).flatMap((arg) => childRefs(arg, ctx));
     const mounts = prefixes.flatMap((prefix) =>
       children.map((child): Mount => ({ parent: ref.name, child, prefix, line: lineOf(call) })),
     );
@@ -225,10 +203,29 @@ function chain(route: Node): [string, number][] {
   }
 }
 
-/** What `app.use(…)` mounts: names, `tasks.router`, `require('./r')` (its module.exports), arrays of those. */
-function childRefs(node: Node): Ref[] {
+/** The factory name of a local router inside the function that returns it. */
+function factoryLocal(identifier: Node, ctx: Ctx): string | undefined {
+  if (!ctx.factories.length) return undefined;
+  for (let fn = enclosingFunction(identifier); fn; fn = enclosingFunction(fn)) {
+    const made = ctx.factories.find((f) => f.fn.id === fn?.id && f.local === identifier.text);
+    if (made) return made.name;
+  }
+  return undefined;
+}
+
+/**
+ * What `app.use(…)` mounts: names, `tasks.router`, `require('./r')` (its module.exports), the router a
+ * factory of this file or of the project returns (`tasksRouter(store)`), arrays of those.
+ */
+function childRefs(node: Node, ctx: Ctx): Ref[] {
   const line = lineOf(node);
-  if (node.type === 'array') return namedChildren(node).flatMap(childRefs);
+  if (node.type === 'array') return namedChildren(node).flatMap((n) => childRefs(n, ctx));
+  const callee = node.type === 'call_expression' ? node.childForFieldName('function') : null;
+  if (callee?.type === 'identifier' || callee?.type === 'member_expression') {
+    const name = `${callee.text}()`;
+    const known = ctx.routers.has(name) || ctx.project.has(callee.text.split('.')[0]);
+    if (known && /^[\w$]+(\.[\w$]+)?$/.test(callee.text)) return [{ name, line }];
+  }
   const required = requiredModule(node);
   if (required !== undefined) return isProjectModule(required) ? [{ name: 'default', module: required, line }] : [];
   if (node.type === 'member_expression') {
@@ -237,7 +234,7 @@ function childRefs(node: Node): Ref[] {
     if (module !== undefined && property) return isProjectModule(module) ? [{ name: property, module, line }] : [];
   }
   if (node.type !== 'identifier' && node.type !== 'member_expression') return [];
-  const ref = refName(node);
+  const ref = refName(node, ctx);
   return ref ? [{ name: ref.name, line }] : [];
 }
 
@@ -256,7 +253,7 @@ function passedOn(call: Node, ctx: Ctx, facts: RouteFacts): void {
   const local = [...ctx.routers.values()].some((r) => r.kind === 'param' && r.name.startsWith(`${callee}(`));
   if (!local && !ctx.project.has(callee.split('.')[0])) return;
   argsOf(call).forEach((arg, i) => {
-    const ref = arg.type === 'identifier' || arg.type === 'member_expression' ? refName(arg) : undefined;
+    const ref = arg.type === 'identifier' || arg.type === 'member_expression' ? refName(arg, ctx) : undefined;
     if (!ref || (!ctx.routers.has(ref.name) && !ref.param)) return;
     // A parameter handed on to another registering function is a router too.
     if (!ctx.routers.has(ref.name)) confirm({ receiver: ref.name, param: ref.param }, ctx);
