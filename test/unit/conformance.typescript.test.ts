@@ -550,12 +550,12 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
           'c=./r#c',
           'ns=./ns#*',
           'Task=./models#Task',
-          'legacy=./legacy#default',
-          'x=./x#default',
+          'legacy=./legacy#*',
+          'x=./x#*',
           'router=./y#router',
           'renamed=./y#other',
           'member=./z#router',
-          'express=express#default',
+          'express=express#*',
         ],
       );
     });
@@ -770,6 +770,19 @@ describe('conformance: generated Express projects end to end', () => {
   it('a path parameter with another name still meets the route', async () => {
     copy('project');
     edit('src/routes/tasks.ts', "'/:id'", "'/:taskId'");
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, {});
+  });
+
+  it('CommonJS: a router exported as a property of module.exports and mounted as tasks.router', async () => {
+    copy('project-cjs');
+    edit('src/routes/tasks.js', 'module.exports = router;', 'module.exports = { router };');
+    edit(
+      'src/routes/index.js',
+      "const { resetTasks } = require('../store');",
+      "const { resetTasks } = require('../store');\nconst tasks = require('./tasks');",
+    );
+    edit('src/routes/index.js', "app.use('/tasks', require('./tasks'));", "app.use('/tasks', tasks.router);");
     const report = await checkConformance(CONTRACT, dir);
     assertStatuses(report, {});
   });

@@ -72,7 +72,7 @@ function esImports(node: Node, module: string): ImportBinding[] {
     if (clause.type === 'import_require_clause') {
       // `import x = require('./r')`: module.exports, as with require.
       const local = namedChildren(clause).find((c) => c.type === 'identifier');
-      if (local) bindings.push({ local: local.text, module, name: 'default' });
+      if (local) bindings.push({ local: local.text, module, name: '*' });
     }
     if (clause.type !== 'import_clause') continue;
     for (const part of namedChildren(clause)) {
@@ -94,12 +94,13 @@ function esImports(node: Node, module: string): ImportBinding[] {
 }
 
 /**
- * `const x = require('./r')` (module.exports, named 'default'), `const { router, a: b } = require('./r')`,
- * `const router = require('./r').router`.
+ * `const x = require('./r')`, `const { router, a: b } = require('./r')`, `const router = require('./r').router`.
+ * A required module is bound as `*`, the module itself: `x` then names what `module.exports =` gave (the
+ * default export) and `x.router` a property of `module.exports = { router }`.
  */
 function requireBindings(call: Node, module: string): ImportBinding[] {
   let holder = call.parent;
-  let name = 'default';
+  let name = '*';
   if (holder?.type === 'member_expression' && holder.childForFieldName('object')?.id === call.id) {
     name = holder.childForFieldName('property')?.text ?? name;
     holder = holder.parent;
@@ -107,7 +108,7 @@ function requireBindings(call: Node, module: string): ImportBinding[] {
   if (holder?.type !== 'variable_declarator' && holder?.type !== 'assignment_expression') return [];
   const target = holder.childForFieldName(holder.type === 'variable_declarator' ? 'name' : 'left');
   if (target?.type === 'identifier') return [{ local: target.text, module, name }];
-  if (target?.type !== 'object_pattern' || name !== 'default') return [];
+  if (target?.type !== 'object_pattern' || name !== '*') return [];
   return namedChildren(target).flatMap((entry): ImportBinding[] => {
     if (entry.type === 'shorthand_property_identifier_pattern')
       return [{ local: entry.text, module, name: entry.text }];
