@@ -239,9 +239,38 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
           '}',
         ].join('\n'),
       );
-      assert.deepEqual(routers(f), ['this.app:app@3', 'this.router:router@6']);
-      assert.deepEqual(routes(f), ['this.router GET /tasks @7']);
-      assert.deepEqual(mounts(f), ["this.app '/api' this.router"]);
+      assert.deepEqual(routers(f), ['Server.app:app@3', 'Server.router:router@6']);
+      assert.deepEqual(routes(f), ['Server.router GET /tasks @7']);
+      assert.deepEqual(mounts(f), ["Server.app '/api' Server.router"]);
+    });
+
+    it('names a router kept on a class by the class, as new X().router and other files reach it', async () => {
+      const f = await facts(
+        [
+          "import { Router } from 'express';",
+          "import { UserRoutes } from './users';",
+          'export class TaskRoutes {',
+          '  public router: Router = Router();',
+          '  constructor() {',
+          '    this.init();',
+          '  }',
+          '  private init(): void {',
+          "    this.router.get('/', list);",
+          '  }',
+          '}',
+          'export class Registrar {',
+          '  static register(app: Express) {',
+          "    app.use('/users', new UserRoutes().router);",
+          '  }',
+          '}',
+          'Registrar.register(app);',
+          'export default new TaskRoutes().router;',
+        ].join('\n'),
+      );
+      assert.deepEqual(routers(f), ['TaskRoutes.router:router@4', 'Registrar.register(0):param@13']);
+      assert.deepEqual(routes(f), ['TaskRoutes.router GET / @9']);
+      assert.deepEqual(mounts(f), ["Registrar.register(0) '/users' UserRoutes.router"]);
+      assert.equal(f.defaultExport, 'TaskRoutes.router');
     });
 
     it('reads every method, all as *, route() chains, arrays of paths and path constants', async () => {
@@ -436,18 +465,14 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
       assert.deepEqual(routes(named), ['mount(1) POST /tasks @2', 'wire(0) GET ? @5']);
     });
 
-    it('does not take an untyped parameter for a router without a route path, nor a method or callback parameter', async () => {
+    it('does not take an untyped parameter for a router without a route path, nor a callback or anonymous class parameter', async () => {
       const f = await facts(
         [
           'function lookup(map, key) {',
           '  return map.get(key, fallback);',
           '}',
-          'class Routes {',
-          '  register(app: Express) {',
-          "    app.get('/in-class', h);",
-          '  }',
-          '}',
           "items.forEach((app) => app.get('/cb', h));",
+          "const anonymous = class { register(app: Express) { app.get('/anon', h); } };",
         ].join('\n'),
       );
       assert.deepEqual(f.routers, []);
@@ -765,6 +790,20 @@ describe('conformance: generated Express projects end to end', () => {
     const report = await checkConformance(CONTRACT, dir);
     assertStatuses(report, {});
     assert.equal(clause(report, 'GET /tasks/{id}')?.line, 9);
+  });
+
+  it('a router kept on a class and exported as new TaskRoutes().router meets its routes', async () => {
+    copy('project');
+    edit(
+      'src/routes/tasks.ts',
+      'const router = Router();\n',
+      'class TaskRoutes {\n  public router: Router = Router();\n  constructor() {\n',
+    );
+    for (const verb of ['post', 'get', 'patch', 'delete'])
+      edit('src/routes/tasks.ts', `router.${verb}(`, `    this.router.${verb}(`);
+    edit('src/routes/tasks.ts', 'export default router;', '  }\n}\n\nexport default new TaskRoutes().router;');
+    const report = await checkConformance(CONTRACT, dir);
+    assertStatuses(report, {});
   });
 
   it('a path parameter with another name still meets the route', async () => {

@@ -80,14 +80,29 @@ export function paramRouterTyped(fn: Node, index: number): boolean {
   return !!annotation && /\b(Express|Application|Router|IRouter)\b/.test(annotation.text);
 }
 
+const CLASSES = new Set(['class_declaration', 'abstract_class_declaration', 'class']);
+
+/**
+ * A class member as other files reach it: `this.router` inside `class TaskRoutes` and `new TaskRoutes().router`
+ * are both `TaskRoutes.router` (`this.router` in an anonymous class).
+ */
+export function memberOfClass(node: Node, member: string): string {
+  for (let up = node.parent; up; up = up.parent)
+    if (CLASSES.has(up.type)) return `${up.childForFieldName('name')?.text ?? 'this'}.${member}`;
+  return `this.${member}`;
+}
+
 /**
  * The name a function goes by from outside: the variable or export it is assigned to, its own, `default`
- * for an anonymous `export default` or `module.exports =`. Undefined for methods and callbacks.
+ * for an anonymous `export default` or `module.exports =`, `Class.method` for a method. Undefined for callbacks.
  */
 export function functionName(fn: Node): string | undefined {
   if (fn.type === 'function_declaration' || fn.type === 'generator_function_declaration')
     return fn.childForFieldName('name')?.text;
-  if (fn.type === 'method_definition') return undefined;
+  if (fn.type === 'method_definition') {
+    const name = memberOfClass(fn, fn.childForFieldName('name')?.text ?? '');
+    return name.startsWith('this.') ? undefined : name;
+  }
   const parent = fn.parent;
   if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.text;
   // `module.exports = function registerRoutes(app)` reads as `export default function registerRoutes(app)`.
@@ -108,12 +123,17 @@ const isDefaultExport = (node: Node): boolean =>
 
 /**
  * The local name of the default export (`export default router`, `module.exports = router`,
- * `export { router as default }`); a function that registers on a parameter is named by that
- * parameter (`registerRoutes(0)`), one that returns a router by the call (`tasksRouter()`): `paramRouter` gives those.
+ * `export { router as default }`, `export default new TaskRoutes().router`); a function that registers
+ * on a parameter is named by that parameter (`registerRoutes(0)`), one that returns a router by the call
+ * (`tasksRouter()`): `ofFunction` gives those, `ofMember` the name of a member expression.
  */
-export function defaultExport(nodes: Node[], paramRouter: (fn: string) => string | undefined): string | undefined {
+export function defaultExport(
+  nodes: Node[],
+  ofFunction: (fn: string) => string | undefined,
+  ofMember: (node: Node) => string | undefined,
+): string | undefined {
   let found: string | undefined;
-  const named = (name: string | undefined) => (name ? (paramRouter(name) ?? name) : undefined);
+  const named = (name: string | undefined) => (name ? (ofFunction(name) ?? name) : undefined);
   for (const node of nodes) {
     let value: Node | null = null;
     if (isDefaultExport(node)) value = node.childForFieldName('value') ?? node.childForFieldName('declaration');
@@ -122,6 +142,7 @@ export function defaultExport(nodes: Node[], paramRouter: (fn: string) => string
     else if (node.type === 'export_specifier' && node.childForFieldName('alias')?.text === 'default')
       found = node.childForFieldName('name')?.text;
     if (value?.type === 'identifier') found = named(value.text);
+    else if (value?.type === 'member_expression') found = ofMember(value);
     else if (value && FUNCTIONS.has(value.type)) found = named(functionName(value));
   }
   return found;

@@ -12,6 +12,7 @@ import {
   enclosingFunction,
   functionName,
   isProjectModule,
+  memberOfClass,
   paramOf,
   paramPattern,
   paramRouterTyped,
@@ -62,7 +63,11 @@ export function readRoutes(nodes: Node[], imports: ImportBinding[]): RouteFacts 
   for (const use of uses) if (ctx.routers.has(use.receiver) || isImported(use.receiver, ctx)) use.emit(facts);
   for (const node of nodes) if (node.type === 'call_expression') passedOn(node, ctx, facts);
   facts.routers = [...ctx.routers.values()];
-  facts.defaultExport = defaultExport(nodes, (fn) => facts.routers.find((r) => r.name.startsWith(`${fn}(`))?.name);
+  facts.defaultExport = defaultExport(
+    nodes,
+    (fn) => facts.routers.find((r) => r.name.startsWith(`${fn}(`))?.name,
+    (member) => refName(member, ctx)?.name,
+  );
   return facts;
 }
 
@@ -94,7 +99,7 @@ function routerKind(value: Node | null, ctx: Ctx): RouterDecl['kind'] | undefine
   return undefined;
 }
 
-/** `const app = express()`, `app = express()`, `this.app = express()`, a class field `router = Router()`. */
+/** `const app = express()`, `app = express()`, `this.app = express()`, a class field `router = Router()` (`Class.router`). */
 function declareRouter(node: Node, ctx: Ctx): void {
   let target: Node | null = null;
   let value: Node | null = null;
@@ -109,7 +114,7 @@ function declareRouter(node: Node, ctx: Ctx): void {
   if (!kind || !target) return;
   const name =
     node.type === 'public_field_definition' && target.type === 'property_identifier'
-      ? `this.${target.text}`
+      ? memberOfClass(node, target.text)
       : (factory(node, target, ctx) ?? refName(target, ctx)?.name);
   if (name && !ctx.routers.has(name)) ctx.routers.set(name, { name, kind, prefix: '', line: lineOf(target) });
 }
@@ -124,7 +129,7 @@ function factory(node: Node, target: Node, ctx: Ctx): string | undefined {
 }
 
 /**
- * How this file names a router: `app`, `this.app`, `tasks.router`, a parameter as `register(0)`, or the
+ * How this file names a router: `app`, `Server.app` (`this.app` in class Server), `tasks.router`, a parameter as `register(0)`, or the
  * router a registration returns (`app.get(…).post(…)`). Undefined when it cannot be named.
  */
 function refName(node: Node | null, ctx: Ctx): { name: string; param?: { fn: Node; index: number } } | undefined {
@@ -138,8 +143,11 @@ function refName(node: Node | null, ctx: Ctx): { name: string; param?: { fn: Nod
   if (node.type === 'member_expression') {
     const object = node.childForFieldName('object');
     const property = node.childForFieldName('property');
-    if (!property || (object?.type !== 'this' && object?.type !== 'identifier')) return undefined;
-    return { name: `${object.text}.${property.text}` };
+    if (!property || !object) return undefined;
+    if (object.type === 'this') return { name: memberOfClass(node, property.text) };
+    if (object.type === 'identifier') return { name: `${object.text}.${property.text}` };
+    const made = object.type === 'new_expression' ? object.childForFieldName('constructor') : null;
+    return made?.type === 'identifier' ? { name: `${made.text}.${property.text}` } : undefined;
   }
   if (node.type === 'call_expression') {
     const fn = node.childForFieldName('function');
