@@ -483,13 +483,17 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
       const f = await facts(
         [
           "import { taskRoutes } from './tasks';",
+          "import { validate } from './validate';",
           'export function routes(app) {',
           '  taskRoutes(app);',
           '}',
           'export default routes;',
+          'export function addTask(req, res) {',
+          '  validate(req);',
+          '}',
         ].join('\n'),
       );
-      assert.deepEqual(routers(f), ['routes(0):param@2']);
+      assert.deepEqual(routers(f), ['routes(0):param@3']);
       assert.deepEqual(mounts(f), ["routes(0) '' taskRoutes(0)"]);
       assert.equal(f.defaultExport, 'routes(0)');
     });

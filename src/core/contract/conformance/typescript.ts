@@ -5,11 +5,11 @@
  * can say it does not read them.
  */
 import type { Node } from 'web-tree-sitter';
-import { descendants, namedChildren, stringValue } from './nodes';
+import { namedChildren, stringValue } from './nodes';
 import { emptyFacts, type FileFacts, type ImportBinding } from './types';
-import { readModels } from './typescriptModels';
-import { requiredModule } from './typescriptNames';
-import { readRoutes } from './typescriptRoutes';
+import { MODEL_NODES, readModels } from './typescriptModels';
+import { nodesOf as walk, requiredModule } from './typescriptNames';
+import { readRoutes, ROUTE_NODES } from './typescriptRoutes';
 
 /** Packages that name a framework; only Express is read, the others make the check answer `unknown`. */
 const FRAMEWORKS: Record<string, string> = {
@@ -29,17 +29,17 @@ const FRAMEWORKS: Record<string, string> = {
 
 export function extractTypeScript(root: Node, file: string): FileFacts {
   const facts = emptyFacts(file, 'typescript');
-  const nodes = [...descendants(root)];
+  const nodesOf = walk(root, [...new Set(['import_statement', ...MODEL_NODES, ...ROUTE_NODES])]);
   const modules: string[] = [];
-  for (const node of nodes) {
-    if (node.type === 'import_statement') {
+  for (const { node, type } of nodesOf('import_statement', 'call_expression')) {
+    if (type === 'import_statement') {
       const requireClause = namedChildren(node).find((c) => c.type === 'import_require_clause');
       const source = stringValue((requireClause ?? node).childForFieldName('source'));
       if (source === undefined) continue;
       const bindings = esImports(node, source);
       if (source !== 'express' || usesExpress(node, bindings)) modules.push(source);
       facts.imports.push(...bindings);
-    } else if (node.type === 'call_expression') {
+    } else {
       const module = requiredModule(node);
       if (module === undefined) continue;
       modules.push(module);
@@ -47,8 +47,8 @@ export function extractTypeScript(root: Node, file: string): FileFacts {
     }
   }
   facts.frameworks = [...new Set(modules.map(packageOf).flatMap((p) => (FRAMEWORKS[p] ? [FRAMEWORKS[p]] : [])))];
-  facts.models = readModels(nodes, facts.imports);
-  Object.assign(facts, readRoutes(nodes, facts.imports));
+  facts.models = readModels(nodesOf(...MODEL_NODES), facts.imports);
+  Object.assign(facts, readRoutes(nodesOf, facts.imports));
   return facts;
 }
 

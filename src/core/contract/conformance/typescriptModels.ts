@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { lineOf, namedChildren, stringValue } from './nodes';
 import type { FoundField, FoundModel, ImportBinding } from './types';
-import { isProjectModule } from './typescriptNames';
+import { isProjectModule, type Typed } from './typescriptNames';
 import { keyName, zodModel, type Zod } from './typescriptZod';
 
 /** Utility types whose fields are (at most) those of their first argument. */
@@ -14,21 +14,29 @@ const NARROWING = new Set(['Omit', 'Partial', 'Required', 'Readonly', 'NonNullab
 /** `z.infer<typeof Schema>` and its synonyms: the type is the schema's. */
 const INFER = new Set(['infer', 'input', 'output', 'TypeOf']);
 
-export function readModels(nodes: Node[], imports: ImportBinding[]): FoundModel[] {
+export const MODEL_NODES = [
+  'interface_declaration',
+  'type_alias_declaration',
+  'class_declaration',
+  'abstract_class_declaration',
+  'variable_declarator',
+];
+
+export function readModels(nodes: Typed[], imports: ImportBinding[]): FoundModel[] {
   const locals = new Set(imports.filter((i) => i.module === 'zod' && i.name !== 'ZodError').map((i) => i.local));
   // A schema can extend one imported from the project, in a file that works with zod.
   const project = imports.filter((i) => locals.size > 0 && isProjectModule(i.module));
   const zod: Zod = { locals: locals.size ? locals : new Set(['z']), schemas: new Set(project.map((i) => i.local)) };
   const models: FoundModel[] = [];
-  for (const node of nodes) {
+  for (const { node, type } of nodes) {
     const model =
-      node.type === 'interface_declaration'
+      type === 'interface_declaration'
         ? interfaceModel(node)
-        : node.type === 'type_alias_declaration'
+        : type === 'type_alias_declaration'
           ? aliasModel(node)
-          : node.type === 'class_declaration' || node.type === 'abstract_class_declaration'
+          : type === 'class_declaration' || type === 'abstract_class_declaration'
             ? classModel(node)
-            : node.type === 'variable_declarator'
+            : type === 'variable_declarator'
               ? zodModel(node, zod)
               : undefined;
     if (model) models.push(model);

@@ -15,6 +15,20 @@ const FUNCTIONS = new Set([
   'method_definition',
 ]);
 
+/** A node with its type, read once: every read of a node's property crosses into WebAssembly. */
+export interface Typed {
+  node: Node;
+  type: string;
+}
+
+/** The nodes of the given types, in document order. */
+export type NodesOf = (...types: string[]) => Typed[];
+
+/** One walk of the tree (in WebAssembly) for every node type the extractor looks at. */
+export function nodesOf(root: Node, wanted: string[]): NodesOf {
+  const found = root.descendantsOfType(wanted).map((node) => ({ node, type: node.type }));
+  return (...types) => found.filter((f) => types.includes(f.type));
+}
 /** A module of the project itself, not a package: relative, absolute, or a usual path alias. */
 export const isProjectModule = (m: string): boolean => /^(\.|\/|@\/|~\/|#)/.test(m);
 
@@ -118,8 +132,7 @@ export function functionName(fn: Node): string | undefined {
   return undefined;
 }
 
-const isDefaultExport = (node: Node): boolean =>
-  node.type === 'export_statement' && node.children.some((c) => c?.type === 'default');
+const isDefaultExport = (node: Node): boolean => node.children.some((c) => c?.type === 'default');
 
 /**
  * The local name of the default export (`export default router`, `module.exports = router`,
@@ -128,18 +141,19 @@ const isDefaultExport = (node: Node): boolean =>
  * (`tasksRouter()`): `ofFunction` gives those, `ofMember` the name of a member expression.
  */
 export function defaultExport(
-  nodes: Node[],
+  nodes: Typed[],
   ofFunction: (fn: string) => string | undefined,
   ofMember: (node: Node) => string | undefined,
 ): string | undefined {
   let found: string | undefined;
   const named = (name: string | undefined) => (name ? (ofFunction(name) ?? name) : undefined);
-  for (const node of nodes) {
+  for (const { node, type } of nodes) {
     let value: Node | null = null;
-    if (isDefaultExport(node)) value = node.childForFieldName('value') ?? node.childForFieldName('declaration');
-    else if (node.type === 'assignment_expression' && node.childForFieldName('left')?.text === 'module.exports')
+    if (type === 'export_statement') {
+      if (isDefaultExport(node)) value = node.childForFieldName('value') ?? node.childForFieldName('declaration');
+    } else if (type === 'assignment_expression' && node.childForFieldName('left')?.text === 'module.exports')
       value = node.childForFieldName('right');
-    else if (node.type === 'export_specifier' && node.childForFieldName('alias')?.text === 'default')
+    else if (type === 'export_specifier' && node.childForFieldName('alias')?.text === 'default')
       found = node.childForFieldName('name')?.text;
     if (value?.type === 'identifier') found = named(value.text);
     else if (value?.type === 'member_expression') found = ofMember(value);

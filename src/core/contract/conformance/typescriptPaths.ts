@@ -5,10 +5,10 @@ import { namedChildren, stringValue } from './nodes';
 /** Same-file `const NAME = '/x'`; a name given two different values reads as unknown. */
 export type Consts = Map<string, string | undefined>;
 
-export function readConsts(nodes: Node[]): Consts {
+export function readConsts(declarators: Node[]): Consts {
   const consts: Consts = new Map();
-  for (const node of nodes) {
-    if (node.type !== 'variable_declarator' || node.parent?.child(0)?.type !== 'const') continue;
+  for (const node of declarators) {
+    if (node.parent?.child(0)?.type !== 'const') continue;
     const name = node.childForFieldName('name');
     const value = stringValue(node.childForFieldName('value'));
     if (name?.type !== 'identifier' || value === undefined) continue;

@@ -13,6 +13,7 @@ import {
   functionName,
   isProjectModule,
   memberOfClass,
+  type NodesOf,
   paramOf,
   paramPattern,
   paramRouterTyped,
@@ -45,26 +46,37 @@ interface Ctx {
   factories: { fn: Node; local: string; name: string }[];
 }
 
-export function readRoutes(nodes: Node[], imports: ImportBinding[]): RouteFacts {
+export const ROUTE_NODES = [
+  'variable_declarator',
+  'public_field_definition',
+  'assignment_expression',
+  'call_expression',
+  'export_statement',
+  'export_specifier',
+];
+
+export function readRoutes(nodesOf: NodesOf, imports: ImportBinding[]): RouteFacts {
   const fromExpress = imports.filter((i) => i.module === 'express');
   const ctx: Ctx = {
     express: new Set(fromExpress.filter((i) => i.name === 'default' || i.name === '*').map((i) => i.local)),
     routerFactories: new Set(fromExpress.filter((i) => i.name === 'Router').map((i) => i.local)),
     project: new Set(imports.filter((i) => isProjectModule(i.module)).map((i) => i.local)),
-    consts: readConsts(nodes),
+    consts: readConsts(nodesOf('variable_declarator').map((n) => n.node)),
     routers: new Map(),
     factories: [],
   };
-  for (const node of nodes) declareRouter(node, ctx);
-  const uses = nodes.flatMap((node) => (node.type === 'call_expression' ? routerUses(node, ctx) : []));
+  for (const { node, type } of nodesOf('variable_declarator', 'public_field_definition', 'assignment_expression'))
+    declareRouter(node, type, ctx);
+  const calls = nodesOf('call_expression').map((n) => n.node);
+  const uses = calls.flatMap((node) => routerUses(node, ctx));
   // A parameter or an imported name is a router when something is registered on it with a route path.
   for (const use of uses) if (!ctx.routers.has(use.receiver) && (use.routeLike || typedParam(use))) confirm(use, ctx);
   const facts: RouteFacts = { routers: [], registrations: [], mounts: [] };
   for (const use of uses) if (ctx.routers.has(use.receiver) || isImported(use.receiver, ctx)) use.emit(facts);
-  for (const node of nodes) if (node.type === 'call_expression') passedOn(node, ctx, facts);
+  for (const node of calls) passedOn(node, ctx, facts);
   facts.routers = [...ctx.routers.values()];
   facts.defaultExport = defaultExport(
-    nodes,
+    nodesOf('export_statement', 'assignment_expression', 'export_specifier'),
     (fn) => facts.routers.find((r) => r.name.startsWith(`${fn}(`))?.name,
     (member) => refName(member, ctx)?.name,
   );
@@ -100,20 +112,20 @@ function routerKind(value: Node | null, ctx: Ctx): RouterDecl['kind'] | undefine
 }
 
 /** `const app = express()`, `app = express()`, `this.app = express()`, a class field `router = Router()` (`Class.router`). */
-function declareRouter(node: Node, ctx: Ctx): void {
+function declareRouter(node: Node, type: string, ctx: Ctx): void {
   let target: Node | null = null;
   let value: Node | null = null;
-  if (node.type === 'variable_declarator' || node.type === 'public_field_definition') {
+  if (type === 'variable_declarator' || type === 'public_field_definition') {
     target = node.childForFieldName('name');
     value = node.childForFieldName('value');
-  } else if (node.type === 'assignment_expression') {
+  } else {
     target = node.childForFieldName('left');
     value = node.childForFieldName('right');
   }
   const kind = routerKind(value, ctx);
   if (!kind || !target) return;
   const name =
-    node.type === 'public_field_definition' && target.type === 'property_identifier'
+    type === 'public_field_definition' && target.type === 'property_identifier'
       ? memberOfClass(node, target.text)
       : (factory(node, target, ctx) ?? refName(target, ctx)?.name);
   if (name && !ctx.routers.has(name)) ctx.routers.set(name, { name, kind, prefix: '', line: lineOf(target) });
@@ -164,6 +176,8 @@ function routerUses(call: Node, ctx: Ctx): Use[] {
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'member_expression') return [];
   const method = fn.childForFieldName('property')?.text ?? '';
+  const count = call.childForFieldName('arguments')?.namedChildCount ?? 0;
+  if (!(VERBS.has(method) && count >= 2) && !((method === 'route' || method === 'use') && count >= 1)) return [];
   const ref = refName(fn.childForFieldName('object'), ctx);
   if (!ref) return [];
   const args = argsOf(call);
@@ -247,6 +261,17 @@ function childRefs(node: Node, ctx: Ctx): Ref[] {
 }
 
 /**
+ * Whether a parameter handed to another function is a router: typed as one, handed to a function of this
+ * file that registers on it, or named like one (`app`, `router`, `tasksRouter`); a request handed to a
+ * validator is not.
+ */
+function routerParam(param: { fn: Node; index: number }, toLocalRegistrar: boolean): boolean {
+  if (toLocalRegistrar || paramRouterTyped(param.fn, param.index)) return true;
+  const name = paramPattern(param.fn, param.index)?.text ?? '';
+  return /^(app|application|router|server|api)$|(Router|App)$/i.test(name);
+}
+
+/**
  * `registerRoutes(app)`, `routes.register(app)`: a router passed to a function of this file that
  * registers on its parameter, or to one the project imports, mounts that function's parameter router.
  */
@@ -262,7 +287,7 @@ function passedOn(call: Node, ctx: Ctx, facts: RouteFacts): void {
   if (!local && !ctx.project.has(callee.split('.')[0])) return;
   argsOf(call).forEach((arg, i) => {
     const ref = arg.type === 'identifier' || arg.type === 'member_expression' ? refName(arg, ctx) : undefined;
-    if (!ref || (!ctx.routers.has(ref.name) && !ref.param)) return;
+    if (!ref || (!ctx.routers.has(ref.name) && !(ref.param && routerParam(ref.param, local)))) return;
     // A parameter handed on to another registering function is a router too.
     if (!ctx.routers.has(ref.name)) confirm({ receiver: ref.name, param: ref.param }, ctx);
     const line = lineOf(call);
