@@ -95,6 +95,10 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
         'TaskUpdate@5 type alias: title:?@5 note:string@5',
         'Titled@6 interface <Task>: ',
       ]);
+      const self = await facts(
+        ['type Task = z.infer<typeof Task>;', 'const Task = z.object({ title: z.string() });'].join('\n'),
+      );
+      assert.deepEqual(self.models.map(model), ['Task@2 zod schema: title:string@2']);
     });
 
     it('reads classes: public fields and parameter properties, not private, protected, static or #private', async () => {
@@ -598,6 +602,7 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
         ['export default function helper() {}', 'helper'],
         ['export const router = 1;\nexport function f() {}', undefined],
         ['module.exports = { router };', undefined],
+        ["import express = require('express');\nconst router = express.Router();\nexport = router;", 'router'],
       ];
       for (const [source, expected] of cases) assert.equal((await facts(source)).defaultExport, expected, source);
     });

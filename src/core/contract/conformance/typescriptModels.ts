@@ -132,7 +132,9 @@ function aliasModel(node: Node): FoundModel | undefined {
       if (base) model.bases.push(base);
     } else return undefined;
   }
-  return model;
+  // `type Task = z.infer<typeof Task>` names the schema of the same name: it adds nothing, and read first it would hide it.
+  model.bases = model.bases.filter((b) => b !== model.name);
+  return model.bases.length || model.fields.length ? model : undefined;
 }
 
 const isPick = (node: Node): boolean => node.type === 'generic_type' && node.childForFieldName('name')?.text === 'Pick';

@@ -132,10 +132,8 @@ export function functionName(fn: Node): string | undefined {
   return undefined;
 }
 
-const isDefaultExport = (node: Node): boolean => node.children.some((c) => c?.type === 'default');
-
 /**
- * The local name of the default export (`export default router`, `module.exports = router`,
+ * The local name of the default export (`export default router`, `module.exports = router`, `export = router`,
  * `export { router as default }`, `export default new TaskRoutes().router`); a function that registers
  * on a parameter is named by that parameter (`registerRoutes(0)`), one that returns a router by the call
  * (`tasksRouter()`): `ofFunction` gives those, `ofMember` the name of a member expression.
@@ -150,7 +148,10 @@ export function defaultExport(
   for (const { node, type } of nodes) {
     let value: Node | null = null;
     if (type === 'export_statement') {
-      if (isDefaultExport(node)) value = node.childForFieldName('value') ?? node.childForFieldName('declaration');
+      const tokens = node.children.map((c) => c?.type);
+      if (tokens.includes('default')) value = node.childForFieldName('value') ?? node.childForFieldName('declaration');
+      // TypeScript's `export = router`: CommonJS module.exports.
+      else if (tokens.includes('=')) value = namedChildren(node)[0] ?? null;
     } else if (type === 'assignment_expression' && node.childForFieldName('left')?.text === 'module.exports')
       value = node.childForFieldName('right');
     else if (type === 'export_specifier' && node.childForFieldName('alias')?.text === 'default')
