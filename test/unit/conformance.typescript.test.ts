@@ -397,16 +397,18 @@ describe('conformance: the TypeScript/JavaScript extractor', () => {
       assert.deepEqual(mounts(f), ['app ? router']);
     });
 
-    it('registers on routers imported from the project, not on names from packages', async () => {
+    it('registers on routers imported from the project with a route path, not on names from packages', async () => {
       const f = await facts(
         [
           "import app from './app';",
           "import { api } from 'some-client';",
+          "import { cache } from './cache';",
           "app.get('/health', h);",
           "api.post('/tasks', body);",
+          "cache.delete('key', true);",
         ].join('\n'),
       );
-      assert.deepEqual(routes(f), ['app GET /health @3']);
+      assert.deepEqual(routes(f), ['app GET /health @4']);
       assert.deepEqual(f.routers, []);
     });
   });

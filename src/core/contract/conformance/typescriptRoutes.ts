@@ -72,7 +72,8 @@ export function readRoutes(nodesOf: NodesOf, imports: ImportBinding[]): RouteFac
   // A parameter or an imported name is a router when something is registered on it with a route path.
   for (const use of uses) if (!ctx.routers.has(use.receiver) && (use.routeLike || typedParam(use))) confirm(use, ctx);
   const facts: RouteFacts = { routers: [], registrations: [], mounts: [] };
-  for (const use of uses) if (ctx.routers.has(use.receiver) || isImported(use.receiver, ctx)) use.emit(facts);
+  for (const use of uses)
+    if (ctx.routers.has(use.receiver) || (use.routeLike && isImported(use.receiver, ctx))) use.emit(facts);
   for (const node of calls) passedOn(node, ctx, facts);
   facts.routers = [...ctx.routers.values()];
   facts.defaultExport = defaultExport(
@@ -141,8 +142,9 @@ function factory(node: Node, target: Node, ctx: Ctx): string | undefined {
 }
 
 /**
- * How this file names a router: `app`, `Server.app` (`this.app` in class Server), `tasks.router`, a parameter as `register(0)`, or the
- * router a registration returns (`app.get(…).post(…)`). Undefined when it cannot be named.
+ * How this file names a router: `app`, `Server.app` (`this.app` in class Server), `tasks.router`, a
+ * parameter as `register(0)`, or the router a registration returns (`app.get(…).post(…)`). Undefined when
+ * it cannot be named.
  */
 function refName(node: Node | null, ctx: Ctx): { name: string; param?: { fn: Node; index: number } } | undefined {
   if (!node) return undefined;
