@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { namedChildren, stringValue } from './nodes';
 import { emptyFacts, type FileFacts, type ImportBinding } from './types';
 import { MODEL_NODES, readModels } from './typescriptModels';
-import { nodesOf as walk, requiredModule } from './typescriptNames';
+import { nodesOf as walk, readCall, requiredBy } from './typescriptNames';
 import { readRoutes, ROUTE_NODES } from './typescriptRoutes';
 
 /** Packages that name a framework; only Express is read, the others make the check answer `unknown`. */
@@ -31,24 +31,24 @@ export function extractTypeScript(root: Node, file: string): FileFacts {
   const facts = emptyFacts(file, 'typescript');
   const nodesOf = walk(root, [...new Set(['import_statement', ...MODEL_NODES, ...ROUTE_NODES])]);
   const modules: string[] = [];
-  for (const { node, type } of nodesOf('import_statement', 'call_expression')) {
-    if (type === 'import_statement') {
-      const requireClause = namedChildren(node).find((c) => c.type === 'import_require_clause');
-      const source = stringValue((requireClause ?? node).childForFieldName('source'));
-      if (source === undefined) continue;
-      const bindings = esImports(node, source);
-      if (source !== 'express' || usesExpress(node, bindings)) modules.push(source);
-      facts.imports.push(...bindings);
-    } else {
-      const module = requiredModule(node);
-      if (module === undefined) continue;
-      modules.push(module);
-      facts.imports.push(...requireBindings(node, module));
-    }
+  for (const { node } of nodesOf('import_statement')) {
+    const requireClause = namedChildren(node).find((c) => c.type === 'import_require_clause');
+    const source = stringValue((requireClause ?? node).childForFieldName('source'));
+    if (source === undefined) continue;
+    const bindings = esImports(node, source);
+    if (source !== 'express' || usesExpress(node, bindings)) modules.push(source);
+    facts.imports.push(...bindings);
+  }
+  const calls = nodesOf('call_expression').map(({ node }) => readCall(node));
+  for (const call of calls) {
+    const module = requiredBy(call);
+    if (module === undefined) continue;
+    modules.push(module);
+    facts.imports.push(...requireBindings(call.node, module));
   }
   facts.frameworks = [...new Set(modules.map(packageOf).flatMap((p) => (FRAMEWORKS[p] ? [FRAMEWORKS[p]] : [])))];
   facts.models = readModels(nodesOf(...MODEL_NODES), facts.imports);
-  Object.assign(facts, readRoutes(nodesOf, facts.imports));
+  Object.assign(facts, readRoutes(nodesOf, calls, facts.imports));
   return facts;
 }
 

@@ -32,6 +32,33 @@ export function nodesOf(root: Node, wanted: string[]): NodesOf {
 /** A module of the project itself, not a package: relative, absolute, or a usual path alias. */
 export const isProjectModule = (m: string): boolean => /^(\.|\/|@\/|~\/|#)/.test(m);
 
+/** A call with its callee read once: every read of a node crosses into WebAssembly, and calls are many. */
+export interface Call {
+  node: Node;
+  /** The callee when it is a name: `require`, `registerRoutes`. */
+  name?: string;
+  /** A method call: `get` in `app.get(…)`, its node, and the object it is called on. */
+  method?: string;
+  methodNode?: Node;
+  object?: Node;
+}
+
+export function readCall(node: Node): Call {
+  const fn = node.childForFieldName('function');
+  const type = fn?.type;
+  if (type === 'identifier') return { node, name: fn?.text };
+  if (type !== 'member_expression') return { node };
+  const methodNode = fn?.childForFieldName('property') ?? undefined;
+  return { node, method: methodNode?.text, methodNode, object: fn?.childForFieldName('object') ?? undefined };
+}
+
+/** The module of a `require('x')` call. */
+export function requiredBy(call: Call): string | undefined {
+  if (call.name !== 'require') return undefined;
+  const args = call.node.childForFieldName('arguments');
+  return args?.namedChildCount === 1 ? stringValue(namedChildren(args)[0]) : undefined;
+}
+
 /** The module of a `require('x')` call, or undefined for any other node. */
 export function requiredModule(node: Node | null | undefined): string | undefined {
   if (node?.type !== 'call_expression' || node.childForFieldName('function')?.text !== 'require') return undefined;

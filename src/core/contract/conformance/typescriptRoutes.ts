@@ -13,6 +13,7 @@ import {
   functionName,
   isProjectModule,
   memberOfClass,
+  type Call,
   type NodesOf,
   paramOf,
   paramPattern,
@@ -55,7 +56,7 @@ export const ROUTE_NODES = [
   'export_specifier',
 ];
 
-export function readRoutes(nodesOf: NodesOf, imports: ImportBinding[]): RouteFacts {
+export function readRoutes(nodesOf: NodesOf, calls: Call[], imports: ImportBinding[]): RouteFacts {
   const fromExpress = imports.filter((i) => i.module === 'express');
   const ctx: Ctx = {
     express: new Set(fromExpress.filter((i) => i.name === 'default' || i.name === '*').map((i) => i.local)),
@@ -67,14 +68,13 @@ export function readRoutes(nodesOf: NodesOf, imports: ImportBinding[]): RouteFac
   };
   for (const { node, type } of nodesOf('variable_declarator', 'public_field_definition', 'assignment_expression'))
     declareRouter(node, type, ctx);
-  const calls = nodesOf('call_expression').map((n) => n.node);
-  const uses = calls.flatMap((node) => routerUses(node, ctx));
+  const uses = calls.flatMap((call) => routerUses(call, ctx));
   // A parameter or an imported name is a router when something is registered on it with a route path.
   for (const use of uses) if (!ctx.routers.has(use.receiver) && (use.routeLike || typedParam(use))) confirm(use, ctx);
   const facts: RouteFacts = { routers: [], registrations: [], mounts: [] };
   for (const use of uses)
     if (ctx.routers.has(use.receiver) || (use.routeLike && isImported(use.receiver, ctx))) use.emit(facts);
-  for (const node of calls) passedOn(node, ctx, facts);
+  for (const call of calls) passedOn(call, ctx, facts);
   facts.routers = [...ctx.routers.values()];
   facts.defaultExport = defaultExport(
     nodesOf('export_statement', 'assignment_expression', 'export_specifier'),
@@ -174,19 +174,17 @@ function refName(node: Node | null, ctx: Ctx): { name: string; param?: { fn: Nod
 const argsOf = (call: Node): Node[] => namedChildren(call.childForFieldName('arguments') ?? call);
 
 /** The registrations and mounts a call makes on a router (`.get`, `.route().get()`, `.use`). */
-function routerUses(call: Node, ctx: Ctx): Use[] {
-  const fn = call.childForFieldName('function');
-  if (fn?.type !== 'member_expression') return [];
-  const method = fn.childForFieldName('property')?.text ?? '';
+function routerUses({ node: call, method = '', methodNode, object }: Call, ctx: Ctx): Use[] {
+  if (!VERBS.has(method) && method !== 'route' && method !== 'use') return [];
   const count = call.childForFieldName('arguments')?.namedChildCount ?? 0;
-  if (!(VERBS.has(method) && count >= 2) && !((method === 'route' || method === 'use') && count >= 1)) return [];
-  const ref = refName(fn.childForFieldName('object'), ctx);
+  if (count < (VERBS.has(method) ? 2 : 1)) return [];
+  const ref = refName(object ?? null, ctx);
   if (!ref) return [];
   const args = argsOf(call);
   const on = { receiver: ref.name, param: ref.param };
   if (VERBS.has(method) && args.length >= 2) {
     const paths = pathValues(args[0], ctx.consts);
-    const line = lineOf(fn.childForFieldName('property') ?? call);
+    const line = lineOf(methodNode ?? call);
     const emit = (f: RouteFacts) =>
       f.registrations.push(...paths.map((path) => registration(ref.name, method, path, line)));
     return [{ ...on, emit, routeLike: routeLike(paths) }];
@@ -277,14 +275,12 @@ function routerParam(param: { fn: Node; index: number }, toLocalRegistrar: boole
  * `registerRoutes(app)`, `routes.register(app)`: a router passed to a function of this file that
  * registers on its parameter, or to one the project imports, mounts that function's parameter router.
  */
-function passedOn(call: Node, ctx: Ctx, facts: RouteFacts): void {
-  const fn = call.childForFieldName('function');
-  const object = fn?.type === 'member_expression' ? fn.childForFieldName('object') : undefined;
-  if (!fn || (fn.type !== 'identifier' && object?.type !== 'identifier')) return;
-  const callee = fn.text;
+function passedOn({ node: call, name, method, object }: Call, ctx: Ctx, facts: RouteFacts): void {
   // `app.use(router)` is a mount read elsewhere, not a call that hands `router` on.
-  const method = fn.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
-  if (object && (ctx.routers.has(object.text) || (method && (VERBS.has(method) || method === 'use')))) return;
+  if (method && (VERBS.has(method) || method === 'use' || method === 'route')) return;
+  const owner = method && object?.type === 'identifier' ? object.text : undefined;
+  const callee = name ?? (owner && `${owner}.${method}`);
+  if (!callee || (owner && ctx.routers.has(owner))) return;
   const local = [...ctx.routers.values()].some((r) => r.kind === 'param' && r.name.startsWith(`${callee}(`));
   if (!local && !ctx.project.has(callee.split('.')[0])) return;
   argsOf(call).forEach((arg, i) => {
