@@ -3,10 +3,12 @@ import type { Node } from 'web-tree-sitter';
 import { extractGo } from './go';
 import { extractPython } from './python';
 import type { CodeLanguage, FileFacts } from './types';
+import { extractTypeScript } from './typescript';
 
 export type Extractor = (root: Node, file: string) => FileFacts;
 
 export const EXTRACTORS: Partial<Record<CodeLanguage, Extractor>> = {
   go: extractGo,
   python: extractPython,
+  typescript: extractTypeScript,
 };

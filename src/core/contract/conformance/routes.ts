@@ -58,7 +58,7 @@ class Resolver {
     if (this.routers.has(key(file, name))) return key(file, name);
     const facts = this.facts.get(file);
     if (!facts || depth > MAX_DEPTH) return undefined;
-    const call = /\(\d+\)$/.exec(name)?.[0] ?? '';
+    const call = /\(\d*\)$/.exec(name)?.[0] ?? '';
     const segments = name.slice(0, name.length - call.length).split('.');
     for (let k = segments.length; k > 0; k--) {
       const local = segments.slice(0, k).join('.');
@@ -102,15 +102,15 @@ class Resolver {
     if (!name.startsWith('default')) return this.name(file, name, depth);
     const target = this.facts.get(file)?.defaultExport;
     if (!target) return this.routers.has(key(file, name)) ? key(file, name) : undefined;
-    const call = /\(\d+\)$/.exec(name)?.[0] ?? '';
-    return this.name(file, /\(\d+\)$/.test(target) ? target : target + call, depth);
+    const call = /\(\d*\)$/.exec(name)?.[0] ?? '';
+    return this.name(file, /\(\d*\)$/.test(target) ? target : target + call, depth);
   }
 
   /** Whether a name comes from a package outside the folder (not a router of the project). */
   external(file: string, ref: Ref): boolean {
     const facts = this.facts.get(file);
     if (!facts) return false;
-    const first = ref.name.split('.')[0].replace(/\(\d+\)$/, '');
+    const first = ref.name.split('.')[0].replace(/\(\d*\)$/, '');
     const module = ref.module ?? facts.imports.find((i) => i.local === first)?.module;
     if (module === undefined || this.modules.resolve(file, module, facts.language).length) return false;
     return this.modules.isPackage(module, facts.language);

@@ -34,7 +34,10 @@ export interface ConformanceReport {
 
 export type CodeLanguage = 'python' | 'typescript' | 'go';
 
-/** A name as a file refers to it: `router`, `tasks.router` (a module alias, then a name), `register(0)`. */
+/**
+ * A name as a file refers to it: `router`, `tasks.router` (a module alias, then a name), `register(0)`,
+ * `tasksRouter()` (the router a function makes and returns; its RouterDecl has that name too).
+ */
 export interface Ref {
   name: string;
   /** Set when the reference is to an imported module itself (`app.use('/x', require('./r'))`). */
