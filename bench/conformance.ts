@@ -12,14 +12,12 @@ import type { Row } from './answerParser';
 const PER_LANGUAGE = 33;
 
 function project(): { files: Record<string, string>; contract: string } {
+  const ids = [...Array(PER_LANGUAGE).keys()];
   const files: Record<string, string> = {
-    'app/main.py':
-      'from fastapi import FastAPI\nfrom app.routers import r0\n\napp = FastAPI()\napp.include_router(r0.router)\n',
-    'src/app.ts':
-      "import express from 'express';\nimport r0 from './routes/r0';\n\nconst app = express();\napp.use('/ts', r0);\n",
+    'app/main.py': `from fastapi import FastAPI\nfrom app.routers import ${ids.map((i) => `r${i}`).join(', ')}\n\napp = FastAPI()\n${ids.map((i) => `app.include_router(r${i}.router)\n`).join('')}`,
+    'src/app.ts': `import express from 'express';\n${ids.map((i) => `import r${i} from './routes/r${i}';\n`).join('')}\nconst app = express();\n${ids.map((i) => `app.use(r${i});\n`).join('')}`,
     'go.mod': 'module example.com/bench\n\ngo 1.22\n',
-    'main.go':
-      'package main\n\nimport "net/http"\n\nfunc main() {\n\tmux := http.NewServeMux()\n\tregister(mux)\n\thttp.ListenAndServe(":8080", mux)\n}\n',
+    'main.go': `package main\n\nimport "net/http"\n\nfunc main() {\n\tmux := http.NewServeMux()\n${ids.map((i) => `\tregister${i}(mux)\n`).join('')}\thttp.ListenAndServe(":8080", mux)\n}\n`,
   };
   const contract = ['# Bench', '', '## DATA CONTRACT', ''];
   const routes = ['## API CONTRACT', ''];
@@ -45,7 +43,9 @@ function project(): { files: Record<string, string>; contract: string } {
         '    tags: list[str]',
         '',
       );
-      routes.push(`GET /py${i}/{id} -> Py${i}`, `POST /py${i} -> Py${i}`);
+      contract.push(`interface Ts${i} {`, '  id: string;', '  tags: string[];', '}', '');
+      contract.push(`type Go${i} struct {`, '\tID string `json:"id"`', '\tDone bool `json:"done"`', '}', '');
+      routes.push(`GET /py${i}/{id} -> Py${i}`, `POST /py${i} -> Py${i}`, `GET /ts${i}/{id}`, `POST /go${i}`);
     }
   }
   return { files, contract: [...contract, ...routes, ''].join('\n') };

@@ -259,6 +259,39 @@ describe('conformance: judging the facts against the contract', () => {
     assert.equal(c['Task.done'].status, 'mismatch');
   });
 
+  it('a case-only rename outside Go is simply missing (no json-tag wording)', () => {
+    const ts = facts('src/models.ts', 'typescript', {
+      models: [
+        {
+          name: 'Task',
+          kind: 'interface',
+          bases: [],
+          line: 1,
+          fields: [{ name: 'ID', aliases: [], type: 'string', line: 2 }],
+        },
+      ],
+    });
+    const c = run(CONTRACT, [ts])['Task.id'];
+    assert.deepEqual([c.status, c.detail], ['missing', 'not found in the generated code']);
+  });
+
+  it('a router mounted only inside a function nothing calls is unknown, like routes on its parameter', () => {
+    const all = [
+      facts('src/app.ts', 'typescript', {
+        routers: [
+          { name: 'registerRoutes(0)', kind: 'param', prefix: '', line: 3 },
+          { name: 'router', kind: 'router', prefix: '', line: 1 },
+        ],
+        mounts: [{ parent: 'registerRoutes(0)', child: { name: 'router', line: 4 }, prefix: '/api/tasks', line: 4 }],
+        registrations: [{ router: 'router', method: 'GET', path: '/:id', line: 2 }],
+        frameworks: ['express'],
+      }),
+    ];
+    const c = run(CONTRACT, all)['GET /api/tasks/{id}'];
+    assert.equal(c.status, 'unknown');
+    assert.match(c.detail ?? '', /mounted in `registerRoutes`, which nothing calls with an app/);
+  });
+
   it('routes of a framework Turbo does not read are unknown', () => {
     const c = run(CONTRACT, [facts('src/main.ts', 'typescript', { frameworks: ['nestjs'] })]);
     assert.equal(c['GET /api/tasks/{id}'].status, 'unknown');

@@ -155,10 +155,10 @@ function fieldVerdict(
   return { ...where, status: 'met', detail: null };
 }
 
-/** A field the model does not have; a Go field that differs only in case and has no json tag is named. */
+/** A field the model does not have; a Go field that differs only in case and has no json tag is named (a rename elsewhere is just missing). */
 function unfound(decl: ModelDecl, field: Field, fields: { field: FoundField; file: string }[]): Verdict {
   const untagged = fields.find((f) => f.field.name.toLowerCase() === field.name.toLowerCase());
-  if (untagged && decl.language !== 'go' && untagged.field.aliases.length === 0)
+  if (untagged && decl.language !== 'go' && untagged.file.endsWith('.go') && untagged.field.aliases.length === 0)
     return {
       status: 'mismatch',
       detail: `found ${untagged.field.name} without a json tag in ${untagged.file}:${untagged.field.line}: it is encoded as "${untagged.field.name}"`,

@@ -135,6 +135,7 @@ export function resolveRoutes(all: FileFacts[], goModules: readonly { module: st
   const index: RouteIndex = { served: [], unmounted: [], unreadable: [] };
   const { edges, children, unfollowed } = mountGraph(all, resolver, index);
   const { prefixes, unknownPrefix } = propagate(resolver, edges, children);
+  const paramAbove = paramAncestor(resolver, edges);
   for (const facts of all)
     for (const reg of facts.registrations) {
       const router = resolver.name(facts.file, reg.router);
@@ -146,6 +147,7 @@ export function resolveRoutes(all: FileFacts[], goModules: readonly { module: st
           prefixes: prefixes.get(router),
           unknownPrefix: unknownPrefix.has(router),
           uncertain: unfollowed > 0,
+          param: paramAbove(router),
         });
     }
   return index;
@@ -167,7 +169,7 @@ function place(
   route: ServedRoute,
   routerKey: string,
   router: RouterDecl,
-  how: { prefixes: Set<string> | undefined; unknownPrefix: boolean; uncertain: boolean },
+  how: { prefixes: Set<string> | undefined; unknownPrefix: boolean; uncertain: boolean; param: string | undefined },
 ): void {
   if (how.prefixes?.size) {
     for (const prefix of how.prefixes) index.served.push({ ...route, path: joinPaths(prefix, route.path) });
@@ -182,15 +184,19 @@ function place(
     return;
   }
   const name = routerKey.slice(routerKey.indexOf('#') + 1);
+  const fn = (key: string) => key.slice(key.indexOf('#') + 1).replace(/\(\d*\)$/, '');
   const why =
     router.kind === 'param'
-      ? `registered in \`${name.replace(/\(\d+\)$/, '')}\`, which nothing calls with an app`
-      : `registered on \`${name}\`, which nothing mounts`;
+      ? `registered in \`${fn(routerKey)}\`, which nothing calls with an app`
+      : how.param
+        ? `registered on \`${name}\`, mounted in \`${fn(how.param)}\`, which nothing calls with an app`
+        : `registered on \`${name}\`, which nothing mounts`;
   index.unmounted.push({
     ...route,
     path: joinPaths(router.prefix, route.path),
     why,
-    uncertain: how.uncertain || router.kind === 'param',
+    // What a function does with the app it is given depends on a caller Turbo did not find.
+    uncertain: how.uncertain || router.kind === 'param' || how.param !== undefined,
   });
 }
 
@@ -221,6 +227,24 @@ function mountGraph(all: FileFacts[], resolver: Resolver, index: RouteIndex) {
       edges.set(parent, list);
     }
   return { edges, children, unfollowed };
+}
+
+/** For a router no app reaches: the function parameter it hangs from, if any (its caller is unknown). */
+function paramAncestor(resolver: Resolver, edges: Map<string, Edge[]>): (key: string) => string | undefined {
+  const parents = new Map<string, string[]>();
+  for (const [parent, list] of edges)
+    for (const e of list) parents.set(e.child, [...(parents.get(e.child) ?? []), parent]);
+  return (start) => {
+    const seen = new Set<string>();
+    const queue = [...(parents.get(start) ?? [])];
+    for (let key = queue.shift(); key !== undefined && seen.size < 100; key = queue.shift()) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (resolver.routers.get(key)?.kind === 'param') return key;
+      queue.push(...(parents.get(key) ?? []));
+    }
+    return undefined;
+  };
 }
 
 /** Every prefix each router is served under, walking from the apps that nothing mounts. */
