@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
 import { abortingOnCancel } from '../../core/oneAtATime';
@@ -8,6 +7,7 @@ import { safeText } from '../../core/terminalText';
 import { keySourceText, type KeySource } from '../apiKey';
 import { count, progressMessage, summaryMessage } from '../progressText';
 import { contractToGenerate } from '../contract/chooseContract';
+import { outputFolder } from '../contract/outputFolder';
 import { runGeneration } from '../runGeneration';
 import { nearestTestFolder } from '../testing/testableContext';
 import type { Services } from '../services';
@@ -15,6 +15,7 @@ import { setApiKeyThenRetry } from './setApiKey';
 import { runOrWarnBusy, warnBusy, type BusyText } from '../busyWarning';
 
 const PROGRESS_INTERVAL_MS = 100;
+const OUTPUT_DIALOG = { openLabel: 'Generate Here', title: 'Turbo: choose the output folder' };
 
 /**
  * "Turbo: Generate from Contract" on the contract it was invoked on, the active one, or one the person
@@ -48,7 +49,7 @@ async function generateWith(
   const contract = document.getText();
   const settings = readSettings(document.uri);
   if (refuseOnBadSettings(settings)) return undefined;
-  const outputRoot = await outputFolder(document, settings.outputDirectory);
+  const outputRoot = await outputFolder(document, settings.outputDirectory, OUTPUT_DIALOG);
   if (!outputRoot) return undefined;
 
   const key = await services.keys.get();
@@ -148,25 +149,6 @@ async function showOutcome(
   // The base URL, or the deadline when that is what ran out.
   else if (answer === 'Open Settings')
     await openSettingsAt(/deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
-}
-
-/** `turbo.outputDirectory` relative to the contract's workspace folder; empty means the contract's own folder. */
-async function outputFolder(document: vscode.TextDocument, setting: string): Promise<vscode.Uri | undefined> {
-  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-  if (setting) {
-    if (path.isAbsolute(setting)) return vscode.Uri.file(setting);
-    const base = folder?.uri ?? (document.isUntitled ? undefined : vscode.Uri.joinPath(document.uri, '..'));
-    if (base) return vscode.Uri.joinPath(base, ...setting.split(/[\\/]/));
-  } else if (!document.isUntitled) {
-    return vscode.Uri.joinPath(document.uri, '..');
-  }
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true,
-    canSelectFiles: false,
-    openLabel: 'Generate Here',
-    title: 'Turbo: choose the output folder',
-  });
-  return picked?.[0];
 }
 
 /**

@@ -6,7 +6,8 @@ import type { PromptOptions } from '../../generation/prompt';
 import { editRequest, editSystemPrompt, filesSection } from '../../testing/fix';
 import { admission, MAX_FILE_BYTES, MAX_FILES } from '../../testing/fixFiles';
 import { requestEdits, type FixAttempt, type FixContext } from '../../testing/loop';
-import type { Clause, ClauseStatus, ConformanceReport } from './types';
+import { clauseMessage, unmetClauses } from './clauses';
+import type { Clause, ConformanceReport } from './types';
 
 /**
  * The follow-up request for the clauses the check found unmet: it names each clause with what the
@@ -21,35 +22,6 @@ export const CONFORMANCE_SYSTEM_PROMPT = editSystemPrompt(
     'Keep edits small: leave what already meets the contract as it is. Do not rename, reformat or rewrite files.',
   ],
 );
-
-/** What a clause's status says when the check gave no detail. */
-const STATUS_TEXT: Record<ClauseStatus, string> = {
-  met: 'met',
-  missing: 'not found in the generated code',
-  mismatch: 'does not match the contract',
-  unknown: 'not checked: Turbo cannot read this language or framework',
-};
-
-/**
- * A fix acts on the clauses the code contradicts or lacks. `unknown` ones are left out: Turbo could
- * not judge them, so asking the model to "meet" them would ask for a guess.
- */
-export function unmetClauses(report: Pick<ConformanceReport, 'clauses'>): Clause[] {
-  return report.clauses.filter((c) => c.status === 'missing' || c.status === 'mismatch');
-}
-
-/** `Task.completed: not found in the generated code`, `Task.completed: declared bool, found str in app/models.py:12`. */
-export function clauseMessage(clause: Clause): string {
-  const detail = clause.detail ?? STATUS_TEXT[clause.status];
-  const where = clause.file && !detail.includes(clause.file) ? ` in ${clauseLocation(clause)}` : '';
-  return `${clause.name}: ${detail}${where}`;
-}
-
-/** `app/models.py:12`, or the file alone when the clause has no line; undefined without a file. */
-export function clauseLocation(clause: Clause): string | undefined {
-  if (!clause.file) return undefined;
-  return clause.line ? `${clause.file}:${clause.line}` : clause.file;
-}
 
 export interface ConformanceFixInput {
   /** The contract the report was checked against (sent whole: it is the source of truth). */
