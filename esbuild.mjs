@@ -1,7 +1,9 @@
 // Bundles the extension, the CLI and the integration suites. `--production` minifies and drops
 // source maps (vscode:prepublish); `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -106,6 +108,19 @@ if (production && existsSync('dist')) {
   // Source maps from an earlier development build must not sit beside release bundles.
   for (const name of readdirSync('dist').filter((n) => n.endsWith('.map'))) rmSync(`dist/${name}`);
 }
+
+/**
+ * The conformance check's tree-sitter runtime and grammars are WebAssembly files read at run time: they
+ * sit in dist/grammars/ beside the bundles (listed in src/core/contract/conformance/grammars.json).
+ */
+function copyGrammars() {
+  const require = createRequire(import.meta.url);
+  const wasm = JSON.parse(readFileSync('src/core/contract/conformance/grammars.json', 'utf8'));
+  mkdirSync('dist/grammars', { recursive: true });
+  for (const { pkg, file } of Object.values(wasm))
+    copyFileSync(require.resolve(`${pkg}/${file}`), path.join('dist/grammars', file));
+}
+copyGrammars();
 
 if (watch) {
   // The lines VS Code's watch task waits for (.vscode/tasks.json) before F5 starts the extension.

@@ -1,26 +1,18 @@
 /**
  * tree-sitter through web-tree-sitter: WebAssembly, no native build. The runtime and the grammars are
  * loaded once, on the first check (about 50 ms), never on activation. The bundles carry the `.wasm`
- * files in `dist/grammars/` (esbuild.mjs copies them); from source they come from node_modules.
+ * files listed in grammars.json in `dist/grammars/` (esbuild.mjs copies them); from source they come from node_modules.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Language, Parser } from 'web-tree-sitter';
+import wasmFiles from './grammars.json';
 import type { CodeLanguage } from './types';
 
 /** Which grammar reads a file: `.tsx`/`.jsx` need the TSX grammar; JavaScript reads as TypeScript. */
 export type GrammarName = 'python' | 'typescript' | 'tsx' | 'go';
 
-const WASM: Record<GrammarName | 'runtime', { pkg: string; file: string }> = {
-  runtime: { pkg: 'web-tree-sitter', file: 'web-tree-sitter.wasm' },
-  python: { pkg: 'tree-sitter-python', file: 'tree-sitter-python.wasm' },
-  typescript: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-typescript.wasm' },
-  tsx: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-tsx.wasm' },
-  go: { pkg: 'tree-sitter-go', file: 'tree-sitter-go.wasm' },
-};
-
-/** Every `.wasm` file the check needs, as `package/file`: esbuild.mjs copies these. */
-export const WASM_FILES = Object.values(WASM).map((w) => `${w.pkg}/${w.file}`);
+const WASM: Record<GrammarName | 'runtime', { pkg: string; file: string }> = wasmFiles;
 
 export const GRAMMAR_LANGUAGE: Record<GrammarName, CodeLanguage> = {
   python: 'python',
@@ -52,7 +44,9 @@ function wasmPath(entry: { pkg: string; file: string }): string {
 }
 
 async function load(): Promise<Grammars> {
-  const { Parser, Language } = await import('web-tree-sitter');
+  // require, not import(): esbuild would pick the package's ES module build, which needs import.meta.url.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Parser, Language } = require('web-tree-sitter') as typeof import('web-tree-sitter');
   await Parser.init({ locateFile: () => wasmPath(WASM.runtime) });
   const names = ['python', 'typescript', 'tsx', 'go'] as const;
   const languages = await Promise.all(names.map((n) => Language.load(wasmPath(WASM[n]))));

@@ -1,0 +1,7 @@
+/** One extractor per language Turbo reads: tree in, facts out (see types.ts). */
+import type { Node } from 'web-tree-sitter';
+import type { CodeLanguage, FileFacts } from './types';
+
+export type Extractor = (root: Node, file: string) => FileFacts;
+
+export const EXTRACTORS: Partial<Record<CodeLanguage, Extractor>> = {};

@@ -1,0 +1,234 @@
+/**
+ * The contract's models, fields and routes judged against what the code declares and serves: one clause
+ * each, met / missing / mismatch / unknown, with where the code has it. `unknown` when Turbo cannot
+ * tell (no code it reads, a framework it does not read, a route it could not follow), never a guess.
+ */
+import type { ContractDoc, Field, ModelDecl, Route } from '../language';
+import type { RouteIndex, ServedRoute } from './routes';
+import { pathShape, underSubtree } from './paths';
+import { compareTypes, readType, shownType } from './typeText';
+import type { Clause, ClauseStatus, FileFacts, FoundField, FoundModel } from './types';
+
+/** What the code says, gathered from every file. */
+export interface CodeIndex {
+  facts: FileFacts[];
+  routes: RouteIndex;
+  /** Frameworks Turbo reads routes of, and others it only recognises. */
+  frameworks: Set<string>;
+  folderName: string;
+  /** Files whose extractor failed: what they declare is not known, so nothing is called missing. */
+  unread: string[];
+}
+
+export const READ_FRAMEWORKS = ['fastapi', 'flask', 'express', 'net/http', 'gin'];
+
+interface Located {
+  model: FoundModel;
+  file: string;
+}
+
+export function judge(doc: ContractDoc, code: CodeIndex): Clause[] {
+  const models = new Map<string, Located[]>();
+  for (const f of code.facts)
+    for (const model of f.models) models.set(model.name, [...(models.get(model.name) ?? []), { model, file: f.file }]);
+  const contractModels = new Set(doc.models.map((m) => m.name));
+  const clauses: Clause[] = [];
+  for (const decl of doc.models) clauses.push(...modelClauses(decl, models, contractModels, code));
+  for (const route of doc.routes) clauses.push(routeClause(route, code));
+  if (code.unread.length)
+    for (const c of clauses)
+      if (c.status === 'missing') {
+        c.status = 'unknown';
+        c.detail = `${c.detail}; Turbo could not read ${code.unread.length} file(s), e.g. ${code.unread[0]}`;
+      }
+  return clauses.sort((a, b) => a.contractLine - b.contractLine);
+}
+
+const noCode = (code: CodeIndex) =>
+  `no Python, TypeScript, JavaScript or Go source files in ${code.folderName} (tests are not read)`;
+
+function modelClauses(
+  decl: ModelDecl,
+  models: Map<string, Located[]>,
+  contractModels: ReadonlySet<string>,
+  code: CodeIndex,
+): Clause[] {
+  const at = (line: number) => line + 1;
+  const found = models.get(decl.name)?.[0];
+  const base = { kind: 'model' as const, name: decl.name, contractLine: at(decl.span.line) };
+  if (!found) {
+    const status: ClauseStatus = code.facts.length === 0 ? 'unknown' : 'missing';
+    const detail = code.facts.length === 0 ? noCode(code) : missingModelText(decl.name, models);
+    return [
+      { ...base, status, detail, file: null, line: null },
+      ...decl.fields.map((field) => ({
+        kind: 'field' as const,
+        name: `${decl.name}.${field.name}`,
+        contractLine: at(field.span.line),
+        status,
+        detail: code.facts.length === 0 ? detail : `model ${decl.name} not found`,
+        file: null,
+        line: null,
+      })),
+    ];
+  }
+  const fields = fieldsOf(found, models);
+  return [
+    { ...base, status: 'met', detail: null, file: found.file, line: found.model.line },
+    ...decl.fields.map((field) => fieldClause(decl, field, fields, contractModels, at(field.span.line))),
+  ];
+}
+
+function missingModelText(name: string, models: Map<string, Located[]>): string {
+  const near = [...models.keys()].find((n) => n.toLowerCase() === name.toLowerCase());
+  const where = near ? models.get(near)?.[0] : undefined;
+  return where
+    ? `not found in the generated code (there is ${near} in ${where.file}:${where.model.line})`
+    : 'not found in the generated code';
+}
+
+/** A model's fields with those of the models it extends or embeds (the nearest declaration wins). */
+function fieldsOf(start: Located, models: Map<string, Located[]>): { field: FoundField; file: string }[] {
+  const out: { field: FoundField; file: string }[] = [];
+  const seen = new Set<string>();
+  const queue = [start];
+  for (let m = queue.shift(); m && seen.size < 50; m = queue.shift()) {
+    if (seen.has(m.model.name)) continue;
+    seen.add(m.model.name);
+    for (const field of m.model.fields) out.push({ field, file: m.file });
+    for (const base of m.model.bases) {
+      const next = models.get(base)?.find((b) => b.file === m?.file) ?? models.get(base)?.[0];
+      if (next) queue.push(next);
+    }
+  }
+  return out;
+}
+
+function fieldClause(
+  decl: ModelDecl,
+  field: Field,
+  fields: { field: FoundField; file: string }[],
+  contractModels: ReadonlySet<string>,
+  contractLine: number,
+): Clause {
+  const name = `${decl.name}.${field.name}`;
+  const base = { kind: 'field' as const, name, contractLine };
+  const hit =
+    fields.find((f) => f.field.name === field.name) ?? fields.find((f) => f.field.aliases.includes(field.name));
+  if (!hit) {
+    const untagged = fields.find((f) => f.field.name.toLowerCase() === field.name.toLowerCase());
+    if (untagged && decl.language !== 'go' && untagged.field.aliases.length === 0)
+      return {
+        ...base,
+        status: 'mismatch',
+        detail: `found ${untagged.field.name} without a json tag in ${untagged.file}:${untagged.field.line}: it is encoded as "${untagged.field.name}"`,
+        file: untagged.file,
+        line: untagged.field.line,
+      };
+    return { ...base, status: 'missing', detail: 'not found in the generated code', file: null, line: null };
+  }
+  const where = { file: hit.file, line: hit.field.line };
+  if (field.type && hit.field.type) {
+    const verdict = compareTypes(readType(field.type), readType(hit.field.type), contractModels);
+    if (verdict === 'different')
+      return {
+        ...base,
+        ...where,
+        status: 'mismatch',
+        detail: `declared ${shownType(field.type)}, found ${shownType(hit.field.type)} in ${hit.file}:${hit.field.line}`,
+      };
+  }
+  return { ...base, ...where, status: 'met', detail: null };
+}
+
+function routeClause(route: Route, code: CodeIndex): Clause {
+  const name = `${route.method} ${route.path}`;
+  const base = { kind: 'route' as const, name, contractLine: route.span.line + 1 };
+  const shape = pathShape(route.path);
+  const same = code.routes.served.filter((s) => !s.subtree && pathShape(s.path) === shape);
+  const at = (s: { file: string; line: number }) => ({ file: s.file, line: s.line });
+  const exact = same.find((s) => s.method === route.method || s.method === '*');
+  if (exact) return { ...base, ...at(exact), status: 'met', detail: null };
+  const open = same.find((s) => s.method === undefined);
+  if (open) return openRoute(base, route, open);
+  if (same.length)
+    return {
+      ...base,
+      ...at(same[0]),
+      status: 'missing',
+      detail: `${route.path} is registered for ${[...new Set(same.map((s) => s.method))].join(', ')}, not ${route.method} (${same[0].file}:${same[0].line})`,
+    };
+  return unservedRoute(base, route, code);
+}
+
+/** A registration that names no method (a Go pattern without one): the handler's own checks decide. */
+function openRoute(base: Omit<Clause, 'status' | 'detail' | 'file' | 'line'>, route: Route, s: ServedRoute): Clause {
+  const where = { file: s.file, line: s.line };
+  if (!s.handlerMethods)
+    return {
+      ...base,
+      ...where,
+      status: 'unknown',
+      detail: `${route.path} is registered for every method in ${s.file}:${s.line}; Turbo cannot tell whether its handler answers ${route.method}`,
+    };
+  if (s.handlerMethods.includes(route.method)) return { ...base, ...where, status: 'met', detail: null };
+  return {
+    ...base,
+    ...where,
+    status: 'missing',
+    detail: `the handler of ${route.path} (${s.file}:${s.line}) answers ${s.handlerMethods.join(', ')}, not ${route.method}`,
+  };
+}
+
+function unservedRoute(
+  base: Omit<Clause, 'status' | 'detail' | 'file' | 'line'>,
+  route: Route,
+  code: CodeIndex,
+): Clause {
+  const shape = pathShape(route.path);
+  const unknown = (detail: string, file: string | null = null, line: number | null = null): Clause => ({
+    ...base,
+    status: 'unknown',
+    detail,
+    file,
+    line,
+  });
+  if (code.facts.length === 0) return unknown(noCode(code));
+  const subtree = code.routes.served.find((s) => s.subtree && underSubtree(s.path, route.path));
+  if (subtree)
+    return unknown(
+      `served by the pattern ${subtree.path} in ${subtree.file}:${subtree.line}; Turbo cannot tell which paths its handler answers`,
+      subtree.file,
+      subtree.line,
+    );
+  // A router nothing mounts lacks the prefix a mount would add: its paths are compared by their tail.
+  const parked = code.routes.unmounted.find((u) => {
+    const tail = pathShape(u.path);
+    const method = u.method === undefined || u.method === '*' || u.method === route.method;
+    return method && (shape === tail || (tail !== '/' && shape.endsWith(tail)));
+  });
+  if (parked) {
+    const detail = `found ${parked.method ?? 'a route for'} ${parked.path} in ${parked.file}:${parked.line}, but it is ${parked.why}`;
+    return { ...base, status: parked.uncertain ? 'unknown' : 'missing', detail, file: parked.file, line: parked.line };
+  }
+  const unread = code.routes.unreadable[0];
+  if (unread)
+    return unknown(
+      `not found, but Turbo could not read ${code.routes.unreadable.length} registration(s), e.g. ${unread.why} in ${unread.file}:${unread.line}`,
+    );
+  const others = [...code.frameworks].filter((f) => !READ_FRAMEWORKS.includes(f));
+  const readsAny = [...code.frameworks].some((f) => READ_FRAMEWORKS.includes(f));
+  if (others.length && !readsAny)
+    return unknown(
+      `the code uses ${others.join(', ')}; Turbo reads routes of FastAPI, Flask, Express, net/http and gin`,
+    );
+  return { ...base, status: 'missing', detail: missingRouteText(route, code), file: null, line: null };
+}
+
+function missingRouteText(route: Route, code: CodeIndex): string {
+  const last = pathShape(route.path).split('/').pop();
+  const near = code.routes.served.find((s) => s.method === route.method && pathShape(s.path).endsWith(`/${last}`));
+  return near
+    ? `not registered (the nearest is ${near.method} ${near.path} in ${near.file}:${near.line})`
+    : 'not registered in the generated code';
+}
