@@ -139,21 +139,29 @@ describe('conformance fix: one follow-up request for the unmet clauses, through 
     assert.equal(await fs.readFile(path.join(root, 'app/models.py'), 'utf8'), before);
   });
 
-  it('sends the project sources when an unmet clause has nowhere of its own to go, never a denied file', async () => {
+  it('sends the source files the check reads when an unmet clause has nowhere of its own to go', async () => {
     const report: ConformanceReport = {
       ...REPORT,
       clauses: [clause({ kind: 'route', name: 'POST /reset', status: 'missing', contractLine: 14 })],
     };
     standin.enqueue({ content: editBlocks([FIX[1]]) });
-    await fixConformance(ctx(), {
-      contract: CONTRACT,
-      report,
-      sources: ['app/main.py', 'app/models.py', '.env', '../outside.py'],
-    });
+    await fixConformance(ctx(), { contract: CONTRACT, report });
     const sent = userMessage();
     assert.match(sent, /app\/main\.py\n```/);
     assert.match(sent, /app\/models\.py\n```/);
-    assert.doesNotMatch(sent, /SECRET/);
+    assert.doesNotMatch(sent, /README|SECRET/);
+  });
+
+  it('never sends a denied file or one outside the folder, whatever names it', async () => {
+    const report: ConformanceReport = {
+      ...REPORT,
+      clauses: [clause({ kind: 'route', name: 'POST /reset', status: 'missing', contractLine: 14 })],
+    };
+    standin.enqueue({ content: editBlocks([FIX[1]]) });
+    await fixConformance(ctx(), { contract: CONTRACT, report, sources: ['.env', '../outside.py', 'app/main.py'] });
+    const sent = userMessage();
+    assert.match(sent, /app\/main\.py\n```/);
+    assert.doesNotMatch(sent, /SECRET|outside/);
   });
 
   it('refuses to ask when nothing is unmet (unknown clauses are not asked for) or nothing can be sent', async () => {

@@ -176,17 +176,25 @@ export class ConformanceService implements vscode.Disposable {
   }
 
   /**
-   * A contract whose last tab closed counts as closed (VS Code disposes the document itself much
-   * later, if at all); one opened again is checked again against the folder it was checked against.
+   * A contract whose last tab the person closed counts as closed (VS Code disposes the document itself
+   * much later, if at all). A preview tab replaced by the next file opened does not: that is the
+   * person going to the code a diagnostic points at, and the diagnostics must stay. A contract opened
+   * again is checked again against the folder it was checked against.
    */
   private followTabs(e: vscode.TabChangeEvent): void {
-    const shown = new Set<string>();
-    for (const group of vscode.window.tabGroups.all)
-      for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputText) shown.add(tab.input.uri.toString());
-    if (e.closed.length > 0)
-      for (const state of [...this.checked.values()])
-        if (!shown.has(state.contract.toString())) this.forget(state.contract);
-    for (const tab of e.opened) if (tab.input instanceof vscode.TabInputText) this.wake(tab.input.uri);
+    const uriOf = (tab: vscode.Tab) => (tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined);
+    const closed = new Set(e.closed.filter((t) => !t.isPreview).map((t) => uriOf(t)?.toString()));
+    if (closed.size > 0) {
+      const shown = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => uriOf(t)?.toString())));
+      for (const state of [...this.checked.values()]) {
+        const key = state.contract.toString();
+        if (closed.has(key) && !shown.has(key)) this.forget(state.contract);
+      }
+    }
+    for (const tab of e.opened) {
+      const uri = uriOf(tab);
+      if (uri) this.wake(uri);
+    }
   }
 
   private wake(contract: vscode.Uri): void {

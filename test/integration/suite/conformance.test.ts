@@ -152,8 +152,19 @@ describe('Contract conformance in the editor', () => {
 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await diagnosticsUntil(contract, (d) => d.length === 0, 'closing the contract did not clear its diagnostics');
-    await openContract();
+    const open = (uri: vscode.Uri) =>
+      vscode.workspace.openTextDocument(uri).then((d) => vscode.window.showTextDocument(d, { preview: true }));
+    await open(contract);
     await diagnosticsUntil(contract, (d) => d.length === 1, 'reopening the contract did not check it again');
+    // Going to the code in the same group replaces the contract's preview tab: that is no close.
+    await open(models);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    assert.ok(
+      !tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === contract.toString()),
+      'the preview tab was replaced',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(ours(contract).length, 1, 'the diagnostics stay');
   });
 
   it('Check Contract with no contract in front of you, or on another file, says what it needs', async () => {

@@ -7,6 +7,7 @@ import { editRequest, editSystemPrompt, filesSection } from '../../testing/fix';
 import { admission, MAX_FILE_BYTES, MAX_FILES } from '../../testing/fixFiles';
 import { requestEdits, type FixAttempt, type FixContext } from '../../testing/loop';
 import { clauseMessage, unmetClauses } from './clauses';
+import { readSources } from './sources';
 import type { Clause, ConformanceReport } from './types';
 
 /**
@@ -30,6 +31,7 @@ export interface ConformanceFixInput {
   /**
    * The project's source files (relative, `/`-separated), sent when some unmet clause has no file
    * of its own nor of its kind to go in (a missing route in a project where no route was found).
+   * By default the files the check reads.
    */
   sources?: readonly string[];
 }
@@ -39,13 +41,8 @@ export async function fixConformance(ctx: FixContext, input: ConformanceFixInput
   const unmet = unmetClauses(input.report);
   if (unmet.length === 0)
     throw new TurboError('format', 'Every clause Turbo can check is met: there is nothing to fix.');
-  const files = await conformanceFiles(
-    ctx.root,
-    input.report,
-    ctx.readFile,
-    ctx.deny ?? DEFAULT_DENY,
-    input.sources ?? [],
-  );
+  const sources = input.sources ?? (await readSources(ctx.root, ctx.signal)).files.map((f) => f.rel);
+  const files = await conformanceFiles(ctx.root, input.report, ctx.readFile, ctx.deny ?? DEFAULT_DENY, sources);
   if (files.length === 0)
     throw new TurboError(
       'format',
