@@ -10,7 +10,9 @@ export const CONFORMANCE_SOURCE = 'turbo-conformance';
  * what it says, and the person may still run it. One Turbo could not judge (a language or framework
  * it cannot read) is Information: nothing is known to be wrong.
  */
-const SEVERITY: Record<Exclude<Clause['status'], 'met'>, vscode.DiagnosticSeverity> = {
+type Unmet = Exclude<Clause['status'], 'met'>;
+
+const SEVERITY: Record<Unmet, vscode.DiagnosticSeverity> = {
   missing: vscode.DiagnosticSeverity.Warning,
   mismatch: vscode.DiagnosticSeverity.Warning,
   unknown: vscode.DiagnosticSeverity.Information,
@@ -28,24 +30,27 @@ export function conformanceDiagnostics(
   const out: vscode.Diagnostic[] = [];
   for (const clause of report.clauses) {
     if (clause.status === 'met') continue;
+    const status = clause.status;
     const d = new vscode.Diagnostic(lineRange(document, clause.contractLine), safeText(clauseMessage(clause)));
-    d.severity = SEVERITY[clause.status];
+    d.severity = SEVERITY[status];
     d.source = CONFORMANCE_SOURCE;
     d.code = clause.status;
     if (clause.file) {
       const at = new vscode.Position(Math.max(0, (clause.line ?? 1) - 1), 0);
       const where = new vscode.Location(vscode.Uri.joinPath(folder, ...clause.file.split('/')), at);
-      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(where, safeText(relatedText(clause)))];
+      const related = `${clause.name}: ${RELATED[status]}`;
+      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(where, safeText(related))];
     }
     out.push(d);
   }
   return out;
 }
 
-function relatedText(clause: Clause): string {
-  if (clause.status === 'mismatch') return `${clause.name} in the code`;
-  return `where Turbo looked for ${clause.name}`;
-}
+const RELATED: Record<Unmet, string> = {
+  mismatch: 'in the code',
+  missing: 'what the code has instead',
+  unknown: 'what Turbo could not judge',
+};
 
 /** The declaring line's text, without its indentation; the last line when the contract got shorter. */
 function lineRange(document: vscode.TextDocument, contractLine: number): vscode.Range {

@@ -69,8 +69,11 @@ export async function regenerateToMeet(
       const checked = await conformance.check(document.uri, folder);
       if (!checked) return undefined;
       if (unmetClauses(checked.report).length === 0) {
+        const { met, total } = checked.report;
         void vscode.window.showInformationMessage(
-          `Turbo: nothing to regenerate: ${checked.report.met}/${checked.report.total} clauses met, and Turbo cannot check the rest.`,
+          met === total
+            ? `Turbo: all ${total} clauses are met; nothing to regenerate.`
+            : `Turbo: nothing to regenerate: ${met}/${total} clauses met, and Turbo could not check the other ${total - met}.`,
         );
         return undefined;
       }

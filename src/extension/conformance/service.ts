@@ -96,7 +96,8 @@ export class ConformanceService implements vscode.Disposable {
     try {
       report = await checkConformance(document.getText(), state.folder.fsPath, { signal: abort.signal });
     } catch (err) {
-      if (run !== state.run) return undefined;
+      // Overtaken by a later check, or the contract closed: nobody waits for this one.
+      if (run !== state.run || abort.signal.aborted) return undefined;
       this.services.log.warn(
         `Could not check ${safeInline(path.basename(state.contract.path))} against the code: ${err instanceof Error ? err.message : String(err)}`,
       );

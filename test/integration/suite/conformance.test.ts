@@ -147,8 +147,20 @@ describe('Contract conformance in the editor', () => {
       (d) => d.some((x) => /^TaskCreate: /.test(x.message)),
       'deleting models.py did not make its models missing',
     );
-    await vscode.workspace.fs.writeFile(models, new TextEncoder().encode(MODELS_WITHOUT_COMPLETED));
-    await diagnosticsUntil(contract, (d) => d.length === 1, 'writing models.py back was not seen');
+    // Written back with the field under another type: a mismatch, pointing at the code.
+    const write = (text: string) => vscode.workspace.fs.writeFile(models, new TextEncoder().encode(text));
+    await write(MODELS_WITHOUT_COMPLETED.replace('    title: str\n', '    title: str\n    completed: str\n'));
+    const [mismatch] = await diagnosticsUntil(
+      contract,
+      (d) => d.length === 1 && d[0].code === 'mismatch',
+      'writing models.py back was not seen',
+    );
+    assert.equal(mismatch.message, 'Task.completed: declared bool, found str in app/models.py:7');
+    assert.equal(mismatch.range.start.line, COMPLETED_LINE);
+    assert.equal(mismatch.relatedInformation?.[0].location.uri.toString(), models.toString());
+    assert.equal(mismatch.relatedInformation?.[0].location.range.start.line, 6);
+    await write(MODELS_WITHOUT_COMPLETED);
+    await diagnosticsUntil(contract, (d) => d.length === 1 && d[0].code === 'missing', 'the missing field is back');
 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await diagnosticsUntil(contract, (d) => d.length === 0, 'closing the contract did not clear its diagnostics');
