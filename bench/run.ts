@@ -4,7 +4,7 @@
  *
  *   npm run bench               everything (about 3 minutes)
  *   npm run bench -- --quick    fewer runs, no VS Code
- *   npm run bench -- --only=parsers   one part (sizes, generation, manyfiles, parsers, vscode)
+ *   npm run bench -- --only=parsers   one part (sizes, generation, manyfiles, parsers, conformance, vscode)
  */
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
@@ -21,11 +21,12 @@ import { buildChatRequest } from '../src/core/generation/prompt';
 import { parseTestOutput, type RunnerName } from '../src/core/testing/parsers';
 import { fileBlocks, type Scenario } from '../test/standin/server';
 import { answerParserRows, type Row } from './answerParser';
+import { conformanceRows } from './conformance';
 import { runSample, sampleRuns } from '../test/support/sampleRuns';
 
 const repo = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
-/** `--only generation,parsers`: run those parts (sizes, generation, manyfiles, parsers, vscode), for profiling one. */
+/** `--only generation,parsers`: run those parts (sizes, generation, manyfiles, parsers, conformance, vscode), for profiling one. */
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = (part: string) => !onlyArg || onlyArg.split(',').includes(part);
 const CONTRACT = 'Build the project described here.';
@@ -493,6 +494,7 @@ async function main() {
     answerParserRows(add, quick, median);
     await testParsers();
   }
+  if (only('conformance')) await conformanceRows(add, quick, median);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   if (only('generation') || only('manyfiles') || only('parsers'))
     add({ section: 'memory', name: 'peak RSS of the bench process', value: peakRss / 2 ** 20, unit: 'MiB' });

@@ -8,7 +8,8 @@ import { cleanUpOnSignals } from '../core/tempFiles';
 import { turboVersion } from '../core/version';
 import { UsageError } from './args';
 import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
-import { FIX_HELP, GENERATE_HELP, MAIN_HELP, MCP_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
+import { CHECK_HELP, FIX_HELP, GENERATE_HELP, MAIN_HELP, MCP_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
+import { runCheckCli } from './checkCommand';
 import { runFixCli, runParseOutputCli, runTestCli } from './testCommands';
 
 export async function main(argv: string[], rawIo: CliIO): Promise<number> {
@@ -36,6 +37,8 @@ export async function main(argv: string[], rawIo: CliIO): Promise<number> {
         return await runParseOutputCli(rest, io, io.readStdin ?? readProcessStdin);
       case 'fix':
         return await runFixCli(rest, io);
+      case 'check':
+        return await runCheckCli(rest, io);
       case 'mcp':
         if (rest.length > 0 && !['-h', '--help'].includes(rest[0]))
           throw new UsageError(`unexpected argument ${rest[0]}`);
@@ -76,6 +79,7 @@ const HELP: Record<string, string> = {
   test: TEST_HELP,
   'parse-output': PARSE_OUTPUT_HELP,
   fix: FIX_HELP,
+  check: CHECK_HELP,
   mcp: MCP_HELP,
 };
 

@@ -8,6 +8,7 @@ Usage:
   turbo test [--cwd DIR] [--cmd "..."] [--json]
   turbo parse-output [--cwd DIR] [--runner R] [--json] < OUTPUT_FILE
   turbo fix [--cwd DIR] [--rounds N] [--json]
+  turbo check CONTRACT_FILE --dir DIR [--json]
   turbo mcp
   turbo help [COMMAND]
   turbo --version
@@ -18,7 +19,9 @@ Commands:
   parse-output
              Read captured test output (or a JUnit XML file) and print its failures.
   fix        Run the tests, ask the model for surgical SEARCH/REPLACE fixes, re-test until green.
-  mcp        Serve the MCP tools (generate, generate_and_write_files, run_tests, check_status) over stdio.
+  check      Check the code in DIR against the contract's models, fields and routes (no model call).
+  mcp        Serve the MCP tools (generate, generate_and_write_files, run_tests, check_contract,
+             check_status) over stdio.
   help       Show help for a command.
 
 Environment:
@@ -188,4 +191,36 @@ Options:
 Exit status: 0 the tests pass at the end; 1 otherwise; 2 wrong command line, CEREBRAS_MODEL
 or CEREBRAS_BASE_URL.
 Needs CEREBRAS_API_KEY (and optionally CEREBRAS_BASE_URL), as turbo generate.
+`;
+
+export const CHECK_HELP = `turbo check CONTRACT_FILE --dir DIR [--json]
+
+Checks the code in DIR against the contract without a model call: every model the contract
+declares must exist (a class, interface, type or struct of that name), with every field
+(a clearly different type is a mismatch: bool vs str, int vs string; list[Task], List[Task],
+Task[], Array<Task> and []Task are the same), and every route must be registered with its
+method and path (path parameters match by position, whatever their name).
+
+Reads Python (FastAPI, Flask, Pydantic, dataclasses, SQLAlchemy), TypeScript and JavaScript
+(Express, interfaces, types, classes, zod) and Go (net/http 1.22 patterns, gin, structs with
+json tags) with tree-sitter. Test files, dependencies and build output are not read.
+What it cannot tell is "unknown", never a guess. Behaviour is the tests' job.
+
+Options:
+  --dir DIR        the folder the code is in (required)
+  --json           print one JSON object on stdout
+  -h, --help       show this help
+
+Exit status: 0 every clause met; 1 a clause is missing, mismatched or unknown, or the
+contract could not be read; 2 wrong command line.
+
+Lines (without --json): CONTRACT_FILE:LINE: STATUS: NAME: DETAIL for each unmet clause, then
+"N/M clauses met".
+
+JSON output (--json):
+  {"clauses":[{"kind":"model|field|route","name":"Task.title","contract_line":7,
+    "status":"met|missing|mismatch|unknown","detail":"declared bool, found str in app/models.py:12",
+    "file":"app/models.py","line":12}],"met":11,"total":13,"files_read":4,
+    "languages":["python"],"frameworks":["fastapi"],"duration_ms":23}
+  (file and line are null when the code does not have the clause)
 `;

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs/promises';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { ChatRequest } from '../core/generation/modelClient';
@@ -12,7 +13,10 @@ import { detectTestCommand } from '../core/testing/detect';
 import { envDenyFromEnv } from '../core/testing/env';
 import { testJson } from '../core/testing/report';
 import { runTests } from '../core/testing/loop';
+import { checkConformance } from '../core/contract/conformance/check';
+import { conformanceJson, conformanceSummary } from '../core/contract/conformance/report';
 import { checkPromptSize, MAX_PROMPT_BYTES, readSettings } from './settings';
+import { readContractArg } from './contractArg';
 import { checkStatus } from './status';
 import { text, toolContext, type McpOptions, type ToolContext } from './toolContext';
 
@@ -29,6 +33,7 @@ export function createMcpServer(options: McpOptions): McpServer {
   registerGenerate(server, tools);
   registerGenerateAndWrite(server, tools);
   registerRunTests(server, tools);
+  registerCheckContract(server, tools);
   registerCheckStatus(server, tools);
   return server;
 }
@@ -75,7 +80,9 @@ function registerGenerateAndWrite(server: McpServer, tools: ToolContext): void {
     {
       description:
         'Implement a contract prompt with the Cerebras model and write the files into output_dir. Returns metadata only ' +
-        '(files written, each with overwritten true/false, files replaced, line counts, errors, usage, cost), never the code. ' +
+        '(files written, each with overwritten true/false, files replaced, line counts, errors, usage, cost, and ' +
+        "conformance: how many of the contract's models, fields and routes the written code has, with the unmet ones by " +
+        'name), never the code. ' +
         "output_dir must lie inside the client's MCP roots (else the server's working directory) or TURBO_ALLOWED_DIRS; " +
         'paths that would leave output_dir are refused.',
       inputSchema: {
@@ -106,7 +113,11 @@ function registerGenerateAndWrite(server: McpServer, tools: ToolContext): void {
           maxContinuations: settings.maxContinuations,
           signal: extra.signal,
         });
-        const result = metadataResult(report, root, apiKeyFromEnv(tools.env));
+        const conformance =
+          report.files.length > 0
+            ? conformanceSummary(await checkConformance(prompt, root, { signal: extra.signal }))
+            : null;
+        const result = { ...metadataResult(report, root, apiKeyFromEnv(tools.env)), conformance };
         return text(JSON.stringify(result, null, 2), result.status === 'error');
       }),
   );
@@ -157,6 +168,41 @@ function registerRunTests(server: McpServer, tools: ToolContext): void {
           denyEnv: envDenyFromEnv(tools.env),
         });
         return text(JSON.stringify(testJson(report), null, 2));
+      }),
+  );
+}
+
+function registerCheckContract(server: McpServer, tools: ToolContext): void {
+  server.registerTool(
+    'check_contract',
+    {
+      description:
+        "Check the code in output_dir against a contract's models, fields and routes, without a model call. Returns one " +
+        'clause per model, field and route: status met, missing, mismatch (a clearly different type) or unknown (code ' +
+        'Turbo does not read), with the contract line and where the code has it. Give the contract as prompt or as ' +
+        'contract_path (a file inside the allowed roots).',
+      inputSchema: {
+        prompt: promptText('prompt').optional().describe('The contract text (or give contract_path)'),
+        contract_path: z
+          .string()
+          .optional()
+          .describe('A contract file inside the allowed roots (as output_dir), instead of prompt'),
+        output_dir: z
+          .string()
+          .describe(
+            "The folder the code is in, inside the allowed roots; relative paths resolve against the server's working directory",
+          ),
+      },
+    },
+    async ({ prompt, contract_path, output_dir }, extra) =>
+      tools.attempt(tools.jsonFailure, async () => {
+        const settings = await readSettings(tools.env);
+        const contract = await readContractArg(tools, { prompt, contract_path }, settings.allowedDirs, extra.signal);
+        const root = await tools.confined('output_dir', output_dir, settings.allowedDirs, extra.signal);
+        if (!(await fs.stat(root).catch(() => undefined))?.isDirectory())
+          return tools.jsonFailure(`output_dir ${root} is not a folder.`);
+        const report = await checkConformance(contract, root, { signal: extra.signal });
+        return text(JSON.stringify(conformanceJson(report), null, 2));
       }),
   );
 }
