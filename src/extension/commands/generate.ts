@@ -12,7 +12,7 @@ import { runGeneration } from '../runGeneration';
 import { nearestTestFolder } from '../testing/testableContext';
 import type { Services } from '../services';
 import { setApiKeyThenRetry } from './setApiKey';
-import { runOrWarnBusy, warnBusy, type BusyText } from '../busyWarning';
+import { GENERATING, runOrWarnBusy, warnedBusy } from '../busyWarning';
 
 const PROGRESS_INTERVAL_MS = 100;
 const OUTPUT_DIALOG = { openLabel: 'Generate Here', title: 'Turbo: choose the output folder' };
@@ -25,21 +25,12 @@ export async function generateFromContract(
   services: Services,
   target?: unknown,
 ): Promise<GenerationReport | undefined> {
-  if (services.generation.running) {
-    warnBusy(services.generation, GENERATING);
-    return undefined;
-  }
+  if (warnedBusy(services.generation, GENERATING)) return undefined;
   // Chosen and checked before the one generation slot is claimed: the person may take a while.
   const document = await contractToGenerate(services, target);
   if (!document) return undefined;
   return runOrWarnBusy(services.generation, (abort) => generateWith(services, document, abort), GENERATING);
 }
-
-const GENERATING: BusyText = {
-  busy: 'Turbo is already generating. Wait for it to finish or cancel it.',
-  stop: 'Cancel It',
-  finished: 'Turbo: that generation has already finished.',
-};
 
 async function generateWith(
   services: Services,

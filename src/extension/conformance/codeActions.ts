@@ -15,7 +15,7 @@ export class ConformanceActions implements vscode.CodeActionProvider {
 
   provideCodeActions(
     document: vscode.TextDocument,
-    _range: vscode.Range,
+    _: unknown,
     context: vscode.CodeActionContext,
   ): vscode.CodeAction[] {
     const fixable = (d: vscode.Diagnostic) => d.source === CONFORMANCE_SOURCE && FIXABLE_CODES.includes(String(d.code));

@@ -5,7 +5,7 @@ import { formatCost } from '../../core/generation/models';
 import { abortingOnCancel } from '../../core/oneAtATime';
 import type { FixAttempt } from '../../core/testing/loop';
 import { safeInline, safeText } from '../../core/terminalText';
-import { runOrWarnBusy, warnBusy, type BusyText } from '../busyWarning';
+import { GENERATING, runOrWarnBusy, warnedBusy } from '../busyWarning';
 import { setApiKeyThenRetry } from '../commands/setApiKey';
 import { readSettings, refuseOnBadSettings, type TurboSettings } from '../config';
 import type { GenerationRecord } from '../generationHistory';
@@ -25,12 +25,6 @@ export interface ConformanceFixResult {
   record: GenerationRecord;
 }
 
-const BUSY: BusyText = {
-  busy: 'Turbo is already generating. Wait for it to finish or cancel it.',
-  stop: 'Cancel It',
-  finished: 'Turbo: that generation has already finished.',
-};
-
 /**
  * "Regenerate to meet this clause": one follow-up request for every unmet clause of the contract,
  * its SEARCH/REPLACE edits applied as one WorkspaceEdit (recorded for Review Changes and Undo), then
@@ -41,10 +35,7 @@ export async function regenerateToMeet(
   conformance: ConformanceService,
   target?: unknown,
 ): Promise<ConformanceFixResult | undefined> {
-  if (services.generation.running) {
-    warnBusy(services.generation, BUSY);
-    return undefined;
-  }
+  if (warnedBusy(services.generation, GENERATING)) return undefined;
   const document = await contractToCheck(services, target);
   const folder = document && (await folderToCheck(services, conformance, document));
   if (!document || !folder) return undefined;
@@ -87,7 +78,7 @@ export async function regenerateToMeet(
           ),
       );
     },
-    BUSY,
+    GENERATING,
   );
 }
 

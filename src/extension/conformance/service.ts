@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { conformanceCounts } from '../../core/contract/conformance/report';
 import type { ConformanceReport } from '../../core/contract/conformance/types';
 import { safeInline } from '../../core/terminalText';
 import type { Services } from '../services';
@@ -110,7 +111,7 @@ export class ConformanceService implements vscode.Disposable {
     const log = explicit ? this.services.log.info : this.services.log.debug;
     log.call(
       this.services.log,
-      `Checked ${safeInline(path.basename(state.contract.path))} against ${safeInline(state.folder.fsPath)}: ${report.met}/${report.total} clauses met (${report.filesRead} files read, ${Math.round(report.durationMs)} ms).`,
+      `Checked ${safeInline(path.basename(state.contract.path))} against ${safeInline(state.folder.fsPath)}: ${conformanceCounts(report)}.`,
     );
     return { report, folder: state.folder, document };
   }
