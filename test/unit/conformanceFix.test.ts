@@ -6,6 +6,7 @@ import { CerebrasClient } from '../../src/core/generation/client';
 import { TurboError } from '../../src/core/errors';
 import { conformanceFiles, fixConformance } from '../../src/core/contract/conformance/fix';
 import { clauseMessage, unmetClauses } from '../../src/core/contract/conformance/clauses';
+import { checkConformance } from '../../src/core/contract/conformance/check';
 import type { Clause, ConformanceReport } from '../../src/core/contract/conformance/types';
 import { applyChangesOnDisk, readTextFile } from '../../src/core/testing/fixOnDisk';
 import type { FixContext } from '../../src/core/testing/loop';
@@ -128,6 +129,20 @@ describe('conformance fix: one follow-up request for the unmet clauses, through 
     assert.match(systemMessage(), /<<<<<<< SEARCH/);
     assert.match(await fs.readFile(path.join(root, 'app/models.py'), 'utf8'), /completed: bool = False/);
     assert.match(await fs.readFile(path.join(root, 'app/main.py'), 'utf8'), /@app\.delete\("\/tasks\/\{task_id\}"\)/);
+  });
+
+  it('end to end: the check finds the missing field and route, the fix adds them, the check then finds every clause met', async () => {
+    const before = await checkConformance(CONTRACT, root);
+    assert.deepEqual(
+      before.clauses.filter((c) => c.status !== 'met').map((c) => `${c.contractLine} ${c.name} ${c.status}`),
+      ['8 Task.completed missing', '13 DELETE /tasks/{id} missing'],
+    );
+    standin.enqueue({ content: editBlocks(FIX) });
+    const attempt = await fixConformance(ctx(), { contract: CONTRACT, report: before });
+    assert.equal(attempt.changes.length, 2);
+    const after = await checkConformance(CONTRACT, root);
+    assert.equal(after.met, after.total);
+    assert.equal(after.total, before.total);
   });
 
   it('applies nothing when one edit does not apply, and says why', async () => {
