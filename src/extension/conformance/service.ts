@@ -77,9 +77,11 @@ export class ConformanceService implements vscode.Disposable {
     this.dormant.delete(key);
     let state = this.checked.get(key);
     if (!state || state.folder.toString() !== folder.toString()) {
-      clearTimeout(state?.timer);
-      state = { contract, folder, report: state?.report, run: state?.run ?? 0 };
+      const before = state;
+      clearTimeout(before?.timer);
+      state = { contract, folder, report: undefined, run: before?.run ?? 0 };
       this.checked.set(key, state);
+      if (before) this.release(before.folder);
       this.watch(folder);
     }
     return this.run(state, explicit);
@@ -99,6 +101,10 @@ export class ConformanceService implements vscode.Disposable {
     } catch (err) {
       // Overtaken by a later check, or the contract closed: nobody waits for this one.
       if (run !== state.run || abort.signal.aborted) return undefined;
+      // No report is better than one about code that is no longer there.
+      state.report = undefined;
+      this.collection.delete(state.contract);
+      this.changed.fire(state.contract);
       this.services.log.warn(
         `Could not check ${safeInline(path.basename(state.contract.path))} against the code: ${err instanceof Error ? err.message : String(err)}`,
       );
@@ -170,11 +176,15 @@ export class ConformanceService implements vscode.Disposable {
     this.dormant.set(key, state.folder);
     this.collection.delete(contract);
     this.changed.fire(contract);
-    const folder = state.folder.toString();
-    if (![...this.checked.values()].some((s) => s.folder.toString() === folder)) {
-      this.watchers.get(folder)?.dispose();
-      this.watchers.delete(folder);
-    }
+    this.release(state.folder);
+  }
+
+  /** Stops watching a folder no checked contract uses any more. */
+  private release(folder: vscode.Uri): void {
+    const key = folder.toString();
+    if ([...this.checked.values()].some((s) => s.folder.toString() === key)) return;
+    this.watchers.get(key)?.dispose();
+    this.watchers.delete(key);
   }
 
   /**
