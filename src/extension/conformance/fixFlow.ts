@@ -139,7 +139,10 @@ async function fixWith(
   return { attempt, before: report, after, record };
 }
 
-/** `Turbo: all 4 clauses met. app/models.py changed · 3 → 4 met · $0.0012`, with Show Diff and Undo. */
+/**
+ * `Turbo: all 10 clauses met. app/models.py changed · $0.0012`, or `Turbo: app/main.py changed · 7 → 9/10
+ * clauses met · $0.0012. Still unmet: GET /tasks/{id}.`, with Show Diff and Undo.
+ */
 function announce(
   before: ConformanceReport,
   after: ConformanceReport | undefined,
@@ -147,16 +150,20 @@ function announce(
   attempt: FixAttempt,
   record: GenerationRecord,
 ): void {
-  const text = `${changed} changed · ${before.met} → ${after?.met ?? '?'} of ${after?.total ?? before.total} clauses met · ${formatCost(attempt.costUsd)}`;
+  const cost = formatCost(attempt.costUsd);
   if (after && after.met === after.total) {
     void vscode.window
-      .showInformationMessage(safeText(`Turbo: all ${after.total} clauses met. ${text}`), ...FIX_ACTIONS)
+      .showInformationMessage(
+        safeText(`Turbo: all ${after.total} clauses met. ${changed} changed · ${cost}`),
+        ...FIX_ACTIONS,
+      )
       .then((b) => fixAction(b, record));
     return;
   }
+  const counts = after ? `${before.met} → ${after.met}/${after.total} clauses met` : 'not checked again';
   const left = after ? unmetClauses(after).map((c) => c.name) : [];
   const still = left.length ? ` Still unmet: ${left.slice(0, 3).join(', ')}${left.length > 3 ? ' …' : ''}.` : '';
   void vscode.window
-    .showWarningMessage(safeText(`Turbo: ${text}.${still}`), ...FIX_ACTIONS)
+    .showWarningMessage(safeText(`Turbo: ${changed} changed · ${counts} · ${cost}.${still}`), ...FIX_ACTIONS)
     .then((b) => fixAction(b, record));
 }

@@ -99,7 +99,7 @@ describe('Contract conformance in the editor', () => {
     assert.deepEqual(ours(contract), [], 'no unmet clause is left');
     assert.equal((await clauseLens(contract))?.replace(/^\$\([\w-]+\) /, ''), `${total}/${total} clauses met`);
     assert.match(await readText(models), /completed: bool = False/);
-    const shown = await notificationShown(`all ${total} clauses met`);
+    const shown = await notificationShown(`Turbo: all ${total} clauses met. app/models.py changed`);
     if (shown !== undefined) assert.equal(shown, true, 'the outcome is on screen');
 
     // One undo in the file puts it back; saving it brings the diagnostic back (the report is never stale).
