@@ -81,6 +81,8 @@ export class ConformanceService implements vscode.Disposable {
       clearTimeout(before?.timer);
       state = { contract, folder, report: undefined, run: before?.run ?? 0 };
       this.checked.set(key, state);
+      // What was found in the other folder says nothing about this one.
+      this.collection.delete(contract);
       if (before) this.release(before.folder);
       this.watch(folder);
     }
