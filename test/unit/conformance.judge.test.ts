@@ -212,6 +212,53 @@ describe('conformance: judging the facts against the contract', () => {
     assert.match(c['Task.id'].detail ?? '', /without a json tag/);
   });
 
+  it("a Go contract's json tag is the field's name on the wire: another tag, or none, is a mismatch", () => {
+    const contract = '## DATA CONTRACT\n\ntype Task struct {\n\tDone bool `json:"completed"`\n}\n';
+    const go = (aliases: string[]) => [
+      facts('models.go', 'go', {
+        models: [
+          {
+            name: 'Task',
+            kind: 'struct',
+            bases: [],
+            line: 3,
+            fields: [{ name: 'Done', aliases, type: 'bool', line: 4 }],
+          },
+        ],
+      }),
+    ];
+    assert.equal(run(contract, go(['completed']))['Task.Done'].status, 'met');
+    let c = run(contract, go(['is_completed']))['Task.Done'];
+    assert.equal(c.status, 'mismatch');
+    assert.equal(c.detail, 'declared json:"completed", found json:"is_completed" in models.go:4');
+    c = run(contract, go([]))['Task.Done'];
+    assert.equal(c.detail, 'declared json:"completed", found no json tag in models.go:4');
+  });
+
+  it('judges a field against every model of that name (an SQLAlchemy Task beside a Pydantic Task)', () => {
+    const orm = {
+      name: 'Task',
+      kind: 'SQLAlchemy model',
+      bases: [],
+      line: 3,
+      fields: [{ name: 'done', aliases: [], type: 'str', line: 5 }],
+    };
+    const schema = {
+      name: 'Task',
+      kind: 'pydantic model',
+      bases: [],
+      line: 9,
+      fields: [{ name: 'done', aliases: [], type: 'bool', line: 10 }],
+    };
+    let c = run(CONTRACT, [
+      facts('db.py', 'python', { models: [orm] }),
+      facts('schemas.py', 'python', { models: [schema] }),
+    ]);
+    assert.deepEqual([c['Task.done'].status, c['Task.done'].file], ['met', 'schemas.py']);
+    c = run(CONTRACT, [facts('db.py', 'python', { models: [orm] })]);
+    assert.equal(c['Task.done'].status, 'mismatch');
+  });
+
   it('routes of a framework Turbo does not read are unknown', () => {
     const c = run(CONTRACT, [facts('src/main.ts', 'typescript', { frameworks: ['nestjs'] })]);
     assert.equal(c['GET /api/tasks/{id}'].status, 'unknown');
@@ -233,6 +280,9 @@ describe('conformance: types and paths', () => {
       ['datetime', 'time.Time'],
       ['dict[str, Any]', 'map[string]interface{}'],
       ['Mapped[Optional[int]]', 'int64'],
+      ['so.Mapped[int]', 'number'],
+      ['Annotated[str, Field(max_length=5)]', 'string'],
+      ['Mapped[list["Task"]]', 'Task[]'],
       ['int', 'number'],
       ['bool', 'boolean'],
     ])
@@ -246,6 +296,8 @@ describe('conformance: types and paths', () => {
       ['list[str]', 'str'],
       ['Task', 'str'],
       ['Task', 'User'],
+      ['so.Mapped[int]', 'str'],
+      ['Annotated[str, Field(max_length=5)]', 'bool'],
     ])
       assert.equal(same(a, b), 'different', `${a} vs ${b}`);
     for (const [a, b] of [

@@ -35,6 +35,43 @@ const FILES = {
   'SECRET_MARKER.txt': 'content-that-must-not-leak\n',
 };
 
+const GO_CONTRACT = `# Tasks in Go
+
+## DATA CONTRACT
+
+type Task struct {
+\tID    string \`json:"id"\`
+\tTitle string \`json:"title"\`
+\tDone  bool   \`json:"done"\`
+}
+
+## API CONTRACT
+
+GET /tasks/{id} -> Task
+`;
+
+/** A Go answer that forgets Task.Done. */
+const GO_FILES = {
+  'go.mod': 'module example.com/tasks\n\ngo 1.22\n',
+  'main.go': `package main
+
+import "net/http"
+
+type Task struct {
+\tID    string \`json:"id"\`
+\tTitle string \`json:"title"\`
+}
+
+func main() {
+\tmux := http.NewServeMux()
+\t// GET /tasks/{id}
+\t_ = mux
+\tmux.HandleFunc("GET /tasks/{id}", func(w http.ResponseWriter, r *http.Request) {})
+\thttp.ListenAndServe(":8080", mux)
+}
+`,
+};
+
 describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   const standin = new CerebrasStandIn();
   let cwd: string;
@@ -56,12 +93,24 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   });
   after(() => standin.close());
 
-  it("lists the seed's three tools with the seed's argument names, and run_tests", async () => {
+  it("lists the seed's three tools with the seed's argument names, run_tests and check_contract", async () => {
     const { tools } = await client.listTools();
     const byName = Object.fromEntries(
       tools.map((t) => [t.name, t.inputSchema as { properties?: Record<string, unknown>; required?: string[] }]),
     );
-    assert.deepEqual(Object.keys(byName).sort(), ['check_status', 'generate', 'generate_and_write_files', 'run_tests']);
+    assert.deepEqual(Object.keys(byName).sort(), [
+      'check_contract',
+      'check_status',
+      'generate',
+      'generate_and_write_files',
+      'run_tests',
+    ]);
+    assert.deepEqual(Object.keys(byName.check_contract.properties ?? {}).sort(), [
+      'contract_path',
+      'output_dir',
+      'prompt',
+    ]);
+    assert.deepEqual(byName.check_contract.required, ['output_dir']);
     assert.deepEqual(byName.run_tests.required, ['project_dir']);
     assert.deepEqual(Object.keys(byName.generate.properties ?? {}).sort(), ['max_tokens', 'prompt', 'system_prompt']);
     assert.deepEqual(byName.generate.required, ['prompt']);
@@ -102,6 +151,59 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
     assert.ok(!result.content[0].text.includes('content-that-must-not-leak'), 'no file content in the result');
     assert.ok(!result.content[0].text.includes('FastAPI()'), 'no file content in the result');
     assert.ok(!result.content[0].text.includes(standin.apiKey));
+    assert.deepEqual(meta.conformance, { met: 0, total: 0, unmet: [] }, 'the contract declares no models or routes');
+  });
+
+  it('generate_and_write_files says which clauses of the contract the written code misses', async () => {
+    standin.enqueue({ content: fileBlocks(GO_FILES), chunkSize: 64 });
+    const result = await call(client, 'generate_and_write_files', { prompt: GO_CONTRACT, output_dir: 'api' });
+    const meta = JSON.parse(result.content[0].text);
+    assert.equal(meta.status, 'success');
+    assert.deepEqual(meta.conformance, { met: 4, total: 5, unmet: ['Task.Done'] });
+  });
+
+  it('check_contract returns the clauses, from a prompt or a contract file inside the roots, and refuses one outside', async () => {
+    for (const [p, c] of Object.entries(GO_FILES)) {
+      await fs.mkdir(path.dirname(path.join(cwd, 'api', p)), { recursive: true });
+      await fs.writeFile(path.join(cwd, 'api', p), c);
+    }
+    await fs.writeFile(path.join(cwd, 'tasks.contract.md'), GO_CONTRACT);
+    const byPath = await call(client, 'check_contract', { contract_path: 'tasks.contract.md', output_dir: 'api' });
+    assert.equal(byPath.isError, undefined, byPath.content[0].text);
+    const report = JSON.parse(byPath.content[0].text);
+    assert.equal(report.met, 4);
+    assert.equal(report.total, 5);
+    const done = report.clauses.find((c: { name: string }) => c.name === 'Task.Done');
+    assert.deepEqual(done, {
+      kind: 'field',
+      name: 'Task.Done',
+      contract_line: 8,
+      status: 'missing',
+      detail: 'not found in the generated code',
+      file: null,
+      line: null,
+    });
+    const route = report.clauses.find((c: { name: string }) => c.name === 'GET /tasks/{id}');
+    assert.deepEqual([route.status, route.file, route.line], ['met', 'main.go', 14]);
+    const byPrompt = JSON.parse(
+      (await call(client, 'check_contract', { prompt: GO_CONTRACT, output_dir: 'api' })).content[0].text,
+    );
+    assert.deepEqual(byPrompt.clauses, report.clauses);
+
+    const both = await call(client, 'check_contract', {
+      prompt: 'x',
+      contract_path: 'tasks.contract.md',
+      output_dir: 'api',
+    });
+    assert.equal(both.isError, true);
+    assert.match(JSON.parse(both.content[0].text).message, /either as "prompt".*or as "contract_path"/);
+    const outside = await call(client, 'check_contract', { contract_path: '/etc/passwd', output_dir: 'api' });
+    assert.equal(outside.isError, true);
+    assert.match(JSON.parse(outside.content[0].text).message, /contract_path/);
+    assert.ok(!outside.content[0].text.includes('root:'), 'nothing of the file outside is read');
+    const noFolder = await call(client, 'check_contract', { prompt: GO_CONTRACT, output_dir: 'nowhere' });
+    assert.equal(noFolder.isError, true);
+    assert.match(JSON.parse(noFolder.content[0].text).message, /is not a folder/);
   });
 
   it('refuses hostile paths and writes nothing outside output_dir', async () => {

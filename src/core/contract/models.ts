@@ -10,6 +10,8 @@ export interface Field {
   name: string;
   type: string | undefined;
   span: Span;
+  /** A Go field's json tag name (`json:"created_at"`): the name it has on the wire. */
+  jsonName?: string;
 }
 
 export interface ModelDecl {
@@ -73,9 +75,15 @@ export function fieldOf(language: ModelLanguage, line: string, i: number): Field
     const start = indent + (m[1]?.length ?? 0);
     return { name: m[2], type: m[4]?.trim() || undefined, span: { line: i, start, end: start + m[2].length } };
   }
-  const m = /^([A-Za-z_]\w*)(?:\s+([^`/]+?))?\s*(?:`[^`]*`)?\s*(?:\/\/.*)?$/.exec(trimmed);
+  const m = /^([A-Za-z_]\w*)(?:\s+([^`/]+?))?\s*(?:`([^`]*)`)?\s*(?:\/\/.*)?$/.exec(trimmed);
   if (!m) return undefined;
-  return { name: m[1], type: m[2]?.trim() || undefined, span: { line: i, start: indent, end: indent + m[1].length } };
+  const jsonName = /(?:^|\s)json:"([^",]*)/.exec(m[3] ?? '')?.[1] || undefined;
+  return {
+    name: m[1],
+    type: m[2]?.trim() || undefined,
+    span: { line: i, start: indent, end: indent + m[1].length },
+    ...(jsonName ? { jsonName } : {}),
+  };
 }
 
 const BUILTIN_TYPES = new Set([

@@ -72,10 +72,10 @@ function modelClauses(
       })),
     ];
   }
-  const fields = fieldsOf(found, models);
+  const candidates = (models.get(decl.name) ?? []).map((m) => fieldsOf(m, models));
   return [
     { ...base, status: 'met', detail: null, file: found.file, line: found.model.line },
-    ...decl.fields.map((field) => fieldClause(decl, field, fields, contractModels, at(field.span.line))),
+    ...decl.fields.map((field) => fieldClause(decl, field, candidates, contractModels, at(field.span.line))),
   ];
 }
 
@@ -104,41 +104,68 @@ function fieldsOf(start: Located, models: Map<string, Located[]>): { field: Foun
   return out;
 }
 
+/**
+ * A field judged against every model of the contract's name (an SQLAlchemy `Task` and a Pydantic `Task` may
+ * both exist): met in any of them is met; otherwise the clearest problem is reported.
+ */
 function fieldClause(
+  decl: ModelDecl,
+  field: Field,
+  candidates: { field: FoundField; file: string }[][],
+  contractModels: ReadonlySet<string>,
+  contractLine: number,
+): Clause {
+  const base = { kind: 'field' as const, name: `${decl.name}.${field.name}`, contractLine };
+  const verdicts = candidates.map((fields) => ({ ...base, ...fieldVerdict(decl, field, fields, contractModels) }));
+  return verdicts.find((v) => v.status === 'met') ?? verdicts.find((v) => v.status === 'mismatch') ?? verdicts[0];
+}
+
+type Verdict = Pick<Clause, 'status' | 'detail' | 'file' | 'line'>;
+
+function fieldVerdict(
   decl: ModelDecl,
   field: Field,
   fields: { field: FoundField; file: string }[],
   contractModels: ReadonlySet<string>,
-  contractLine: number,
-): Clause {
-  const name = `${decl.name}.${field.name}`;
-  const base = { kind: 'field' as const, name, contractLine };
+): Verdict {
   const hit =
-    fields.find((f) => f.field.name === field.name) ?? fields.find((f) => f.field.aliases.includes(field.name));
-  if (!hit) {
-    const untagged = fields.find((f) => f.field.name.toLowerCase() === field.name.toLowerCase());
-    if (untagged && decl.language !== 'go' && untagged.field.aliases.length === 0)
-      return {
-        ...base,
-        status: 'mismatch',
-        detail: `found ${untagged.field.name} without a json tag in ${untagged.file}:${untagged.field.line}: it is encoded as "${untagged.field.name}"`,
-        file: untagged.file,
-        line: untagged.field.line,
-      };
-    return { ...base, status: 'missing', detail: 'not found in the generated code', file: null, line: null };
-  }
+    fields.find((f) => f.field.name === field.name) ??
+    fields.find((f) => f.field.aliases.includes(field.jsonName ?? field.name));
+  if (!hit) return unfound(decl, field, fields);
   const where = { file: hit.file, line: hit.field.line };
+  const at = `${hit.file}:${hit.field.line}`;
+  if (field.jsonName) {
+    const wire = hit.field.aliases[0] ?? hit.field.name;
+    if (wire !== field.jsonName)
+      return {
+        ...where,
+        status: 'mismatch',
+        detail: `declared json:"${field.jsonName}", found ${hit.field.aliases.length ? `json:"${wire}"` : 'no json tag'} in ${at}`,
+      };
+  }
   if (field.type && hit.field.type) {
     const verdict = compareTypes(readType(field.type), readType(hit.field.type), contractModels);
     if (verdict === 'different')
       return {
-        ...base,
         ...where,
         status: 'mismatch',
-        detail: `declared ${shownType(field.type)}, found ${shownType(hit.field.type)} in ${hit.file}:${hit.field.line}`,
+        detail: `declared ${shownType(field.type)}, found ${shownType(hit.field.type)} in ${at}`,
       };
   }
-  return { ...base, ...where, status: 'met', detail: null };
+  return { ...where, status: 'met', detail: null };
+}
+
+/** A field the model does not have; a Go field that differs only in case and has no json tag is named. */
+function unfound(decl: ModelDecl, field: Field, fields: { field: FoundField; file: string }[]): Verdict {
+  const untagged = fields.find((f) => f.field.name.toLowerCase() === field.name.toLowerCase());
+  if (untagged && decl.language !== 'go' && untagged.field.aliases.length === 0)
+    return {
+      status: 'mismatch',
+      detail: `found ${untagged.field.name} without a json tag in ${untagged.file}:${untagged.field.line}: it is encoded as "${untagged.field.name}"`,
+      file: untagged.file,
+      line: untagged.field.line,
+    };
+  return { status: 'missing', detail: 'not found in the generated code', file: null, line: null };
 }
 
 function routeClause(route: Route, code: CodeIndex): Clause {

@@ -100,7 +100,9 @@ class Reader {
         : { k: 'list', of };
     }
     if (t === '{') return this.objectType();
-    if (/^["'\d-]/.test(t)) return { k: 'any' };
+    // A quoted name is a forward reference (`list["Task"]`); a number is a literal.
+    if (/^["']/.test(t)) return readType(t.slice(1, -1));
+    if (/^[\d-]/.test(t)) return { k: 'any' };
     return this.named(t);
   }
 
@@ -130,7 +132,9 @@ class Reader {
       return { k: 'any' };
     }
     const args = this.args();
-    const bare = name.replace(/^(typing|typing_extensions|pydantic|sqlalchemy\.orm)\./, '');
+    // `typing.List`, `so.Mapped`, `t.Optional`: the module prefix does not matter, except in dotted names
+    // that are types of their own (`time.Time`, `json.RawMessage`).
+    const bare = PRIMS[name] || ANYS.has(name) ? name : name.slice(name.lastIndexOf('.') + 1);
     if (WRAPPERS.has(bare)) return args[0] ?? { k: 'any' };
     if (bare === 'Union') return simplify(args);
     if (bare === 'Literal' || bare === 'ClassVar' || bare === 'Promise') return { k: 'any' };
@@ -154,12 +158,31 @@ class Reader {
     const args: TypeShape[] = [];
     while (this.peek() !== close) {
       if (this.peek() === '...') this.take();
-      else args.push(this.union());
+      else args.push(this.argument(close));
       if (this.peek() === ',') this.take();
       else break;
     }
     this.take(close);
     return args;
+  }
+
+  /** One argument; one that is not a type (`Field(max_length=5)` in Annotated) is skipped as `any`. */
+  private argument(close: string): TypeShape {
+    const start = this.at;
+    try {
+      const shape = this.union();
+      if (this.peek() === ',' || this.peek() === close) return shape;
+    } catch {
+      // Not a type: skipped below.
+    }
+    this.at = start;
+    for (let depth = 0; this.at < this.tokens.length; this.at++) {
+      const t = this.tokens[this.at];
+      if (depth === 0 && (t === ',' || t === close)) break;
+      if ('([{<'.includes(t)) depth++;
+      else if (')]}>'.includes(t)) depth--;
+    }
+    return { k: 'any' };
   }
 }
 
