@@ -15,6 +15,20 @@ export function warnBusy(slot: OneAtATime, text: { busy: string; stop: string; f
 
 export type BusyText = Parameters<typeof warnBusy>[1];
 
+/** What the generation slot says when it is taken (a generation, or a fix that regenerates code). */
+export const GENERATING: BusyText = {
+  busy: 'Turbo is already generating. Wait for it to finish or cancel it.',
+  stop: 'Cancel It',
+  finished: 'Turbo: that generation has already finished.',
+};
+
+/** True, with the person told, when `slot` is taken: checked before asking anything that may take a while. */
+export function warnedBusy(slot: OneAtATime, text: BusyText): boolean {
+  if (!slot.running) return false;
+  warnBusy(slot, text);
+  return true;
+}
+
 /** Runs `work` in `slot`, or tells the person the slot is taken (undefined then). */
 export async function runOrWarnBusy<T>(
   slot: OneAtATime,

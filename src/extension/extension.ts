@@ -2,6 +2,9 @@ import { vscodeLoadedAt } from './loadMark';
 import * as vscode from 'vscode';
 import { safeText } from '../core/terminalText';
 import { registerCommands } from './commands';
+import { ConformanceActions } from './conformance/codeActions';
+import { ConformanceService } from './conformance/service';
+import { CONTRACT_SELECTOR } from './contract/documents';
 import { registerContractEditor } from './contract/register';
 import { registerLanguageModelTool } from './lmTool';
 import { Services } from './services';
@@ -50,13 +53,20 @@ export function activate(context: vscode.ExtensionContext): TurboApi {
       }),
     );
     const testingView = new TestingView(tests, services);
-    context.subscriptions.push(testingView);
-    registerCommands(services, tests);
+    const conformance = new ConformanceService(services);
+    context.subscriptions.push(
+      testingView,
+      conformance,
+      vscode.languages.registerCodeActionsProvider(CONTRACT_SELECTOR, new ConformanceActions(conformance), {
+        providedCodeActionKinds: ConformanceActions.providedCodeActionKinds,
+      }),
+    );
+    registerCommands(services, tests, conformance);
     context.subscriptions.push(
       createStatusBar(services),
       warmOnContractOpen(services),
       registerLanguageModelTool(services),
-      registerContractEditor(),
+      registerContractEditor(conformance),
       trackTestableEditor(),
       trackWalkthroughProgress(services, tests.onDidRun),
     );

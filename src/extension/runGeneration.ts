@@ -63,6 +63,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
   services.addCost(report.costUsd);
   services.lastRun = { report, contract: req.contractUri, outputRoot, record };
   logOutcome(services.log, report);
+  if (req.contractUri && report.files.length > 0) services.didGenerate({ contract: req.contractUri, outputRoot });
   return report;
 }
 

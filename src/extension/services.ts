@@ -31,6 +31,7 @@ export class Services implements vscode.Disposable {
       this.log,
       this.keys,
       this.costChanged,
+      this.generated,
       this.keys.onDidChange(() => (this.client = undefined)),
     );
   }
@@ -39,6 +40,14 @@ export class Services implements vscode.Disposable {
   sessionCostUsd = 0;
   private readonly costChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeCost = this.costChanged.event;
+
+  private readonly generated = new vscode.EventEmitter<{ contract: vscode.Uri; outputRoot: vscode.Uri }>();
+  /** Fires after a generation from a contract document wrote files: the conformance check follows it. */
+  readonly onDidGenerate = this.generated.event;
+
+  didGenerate(run: { contract: vscode.Uri; outputRoot: vscode.Uri }): void {
+    this.generated.fire(run);
+  }
 
   addCost(dollars: number | undefined): void {
     if (dollars === undefined) return;

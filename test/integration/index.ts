@@ -17,6 +17,7 @@ import './suite/editorLoop.test';
 import './suite/messages.test';
 import './suite/contractTrust.test';
 import './suite/testingView.test';
+import './suite/conformance.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -5,7 +5,16 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { mocha } from './mochaSetup';
-import { EXTENSION_ID, exists, notificationShown, openContract, theStandIn, turboLog, workspaceRoot } from './helpers';
+import {
+  EXTENSION_ID,
+  exists,
+  notificationShown,
+  openContract,
+  theStandIn,
+  turboLog,
+  waitForLog,
+  workspaceRoot,
+} from './helpers';
 
 describe('Restricted Mode (workspace trust on, folder not trusted)', () => {
   it('the workspace is not trusted and Turbo still activates for contracts', async () => {
@@ -81,6 +90,15 @@ describe('Restricted Mode (workspace trust on, folder not trusted)', () => {
     assert.equal(await vscode.commands.executeCommand('turbo.runTests', project), undefined);
     assert.equal(await vscode.commands.executeCommand('turbo.fixUntilGreen', project), undefined);
     assert.equal(await exists(marker), false, 'the test script did not run');
+  });
+
+  it('Check Contract reads the code in Restricted Mode (it writes nothing); Regenerate to Meet is refused', async () => {
+    const editor = await openContract();
+    const report = (await vscode.commands.executeCommand('turbo.checkContract')) as { total: number; met: number };
+    assert.ok(report.total > 0, 'the contract was checked');
+    const logBefore = (await turboLog()).length;
+    assert.equal(await vscode.commands.executeCommand('turbo.fixConformance', editor.document.uri), undefined);
+    await waitForLog(/Refused in Restricted Mode: fix/, logBefore);
   });
 });
 

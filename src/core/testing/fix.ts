@@ -7,9 +7,11 @@ import type { TestFailure } from './parsers';
 
 /**
  * Surgical fixes: the model answers with SEARCH/REPLACE blocks; each SEARCH must occur exactly once
- * in its file, and a fix applies whole or not at all.
+ * in its file, and a fix applies whole or not at all. Every request for edits (a test fix, a
+ * conformance fix) states its task and its own rules around the same answer format.
  */
-export const FIX_SYSTEM_PROMPT = `You fix failing tests with the smallest possible change to the code.
+export function editSystemPrompt(task: string, rules: string[]): string {
+  return `${task}
 
 Answer only with edits in this exact format, one block per change, and nothing else:
 
@@ -23,10 +25,17 @@ the replacement lines
 Rules:
 - The path is relative to the project root, on its own line right before the block.
 - SEARCH must copy the current file's lines exactly, including indentation, and must match exactly one place in the file: include enough surrounding lines to make it unique.
-- Keep edits small: change only the lines that cause the failure. Do not reformat or rewrite files.
-- The contract, when given, is the source of truth: fix the implementation to satisfy it. Change a test only when the test contradicts the contract.
-- To create a new file, leave SEARCH empty.
+${rules.map((r) => `- ${r}\n`).join('')}- To create a new file, leave SEARCH empty.
 - No explanations.`;
+}
+
+export const FIX_SYSTEM_PROMPT = editSystemPrompt(
+  'You fix failing tests with the smallest possible change to the code.',
+  [
+    'Keep edits small: change only the lines that cause the failure. Do not reformat or rewrite files.',
+    'The contract, when given, is the source of truth: fix the implementation to satisfy it. Change a test only when the test contradicts the contract.',
+  ],
+);
 
 export interface SearchReplace {
   file: string;
@@ -252,23 +261,33 @@ export function buildFixRequest(input: FixRequestInput): ChatRequest {
     })
     .join('\n');
   const output = input.output.length > OUTPUT_TAIL ? `…\n${input.output.slice(-OUTPUT_TAIL)}` : input.output;
-  const files = input.files
-    .map((f) => `${f.path}\n\`\`\`\n${f.content}${f.content.endsWith('\n') ? '' : '\n'}\`\`\``)
-    .join('\n\n');
   const parts = [
     input.contract ? `## Contract\n\n${input.contract.trim()}` : undefined,
     `## Failing tests (\`${input.command}\`)\n\n${failures}`,
     `## Test output (tail)\n\n\`\`\`\n${output.trim()}\n\`\`\``,
-    `## Current files\n\n${files}`,
-  ].filter(Boolean);
+    filesSection(input.files),
+  ].filter((p) => p !== undefined);
+  return editRequest(input, FIX_SYSTEM_PROMPT, parts.join('\n\n'));
+}
+
+/** The files a request for edits shows the model, each under its project-relative path. */
+export function filesSection(files: { path: string; content: string }[]): string {
+  const shown = files
+    .map((f) => `${f.path}\n\`\`\`\n${f.content}${f.content.endsWith('\n') ? '' : '\n'}\`\`\``)
+    .join('\n\n');
+  return `## Current files\n\n${shown}`;
+}
+
+/** A request for SEARCH/REPLACE edits: the system prompt (unless the options replace it) and one user message. */
+export function editRequest(options: PromptOptions, systemPrompt: string, user: string): ChatRequest {
   return {
-    model: input.model || DEFAULT_MODEL,
+    model: options.model || DEFAULT_MODEL,
     messages: [
-      { role: 'system', content: input.systemPrompt ?? FIX_SYSTEM_PROMPT },
-      { role: 'user', content: parts.join('\n\n') },
+      { role: 'system', content: options.systemPrompt ?? systemPrompt },
+      { role: 'user', content: user },
     ],
-    max_completion_tokens: input.maxCompletionTokens ?? 8192,
-    ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
-    ...(input.reasoningEffort ? { reasoning_effort: input.reasoningEffort } : {}),
+    max_completion_tokens: options.maxCompletionTokens ?? 8192,
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.reasoningEffort ? { reasoning_effort: options.reasoningEffort } : {}),
   };
 }

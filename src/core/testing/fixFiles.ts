@@ -8,8 +8,8 @@ import type { TestFailure } from './parsers';
  * admitted only when it really lies inside the project and the deny list allows it.
  */
 
-const MAX_FILES = 8;
-const MAX_FILE_BYTES = 100_000;
+export const MAX_FILES = 8;
+export const MAX_FILE_BYTES = 100_000;
 
 /**
  * The files a fix needs to see: each failure's location and related frames, then the project files
@@ -52,7 +52,7 @@ export async function gatherFiles(
 }
 
 /** The project-relative path to send a file under, or undefined when it must not be read at all. */
-function admission(root: string, deny: readonly string[]): (abs: string) => Promise<string | undefined> {
+export function admission(root: string, deny: readonly string[]): (abs: string) => Promise<string | undefined> {
   return async (abs) => {
     const rel = path.relative(root, abs);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;

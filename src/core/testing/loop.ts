@@ -1,4 +1,4 @@
-import type { ModelClient } from '../generation/modelClient';
+import type { ChatRequest, ModelClient } from '../generation/modelClient';
 import { completeText } from '../generation/complete';
 import { TurboError } from '../errors';
 import { buildFixRequest, parseEdits, planEdits, type FileChange } from './fix';
@@ -113,6 +113,14 @@ export async function fixFailures(
     command: report.command,
     files,
   });
+  return requestEdits(ctx, request);
+}
+
+/**
+ * The step every fix shares: complete the request, read its SEARCH/REPLACE edits, plan them against
+ * the current files, and apply them whole or not at all.
+ */
+export async function requestEdits(ctx: FixContext, request: ChatRequest): Promise<FixAttempt> {
   const answer = await completeText(ctx.client, request, ctx.signal);
   const base = { usage: answer.usage, costUsd: costOf(answer.model, answer.usage), model: answer.model };
   const { edits, problems } = parseEdits(answer.text);

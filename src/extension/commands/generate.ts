@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
 import { abortingOnCancel } from '../../core/oneAtATime';
@@ -8,13 +7,15 @@ import { safeText } from '../../core/terminalText';
 import { keySourceText, type KeySource } from '../apiKey';
 import { count, progressMessage, summaryMessage } from '../progressText';
 import { contractToGenerate } from '../contract/chooseContract';
+import { outputFolder } from '../contract/outputFolder';
 import { runGeneration } from '../runGeneration';
 import { nearestTestFolder } from '../testing/testableContext';
 import type { Services } from '../services';
 import { setApiKeyThenRetry } from './setApiKey';
-import { runOrWarnBusy, warnBusy, type BusyText } from '../busyWarning';
+import { GENERATING, runOrWarnBusy, warnedBusy } from '../busyWarning';
 
 const PROGRESS_INTERVAL_MS = 100;
+const OUTPUT_DIALOG = { openLabel: 'Generate Here', title: 'Turbo: choose the output folder' };
 
 /**
  * "Turbo: Generate from Contract" on the contract it was invoked on, the active one, or one the person
@@ -24,21 +25,12 @@ export async function generateFromContract(
   services: Services,
   target?: unknown,
 ): Promise<GenerationReport | undefined> {
-  if (services.generation.running) {
-    warnBusy(services.generation, GENERATING);
-    return undefined;
-  }
+  if (warnedBusy(services.generation, GENERATING)) return undefined;
   // Chosen and checked before the one generation slot is claimed: the person may take a while.
   const document = await contractToGenerate(services, target);
   if (!document) return undefined;
   return runOrWarnBusy(services.generation, (abort) => generateWith(services, document, abort), GENERATING);
 }
-
-const GENERATING: BusyText = {
-  busy: 'Turbo is already generating. Wait for it to finish or cancel it.',
-  stop: 'Cancel It',
-  finished: 'Turbo: that generation has already finished.',
-};
 
 async function generateWith(
   services: Services,
@@ -48,7 +40,7 @@ async function generateWith(
   const contract = document.getText();
   const settings = readSettings(document.uri);
   if (refuseOnBadSettings(settings)) return undefined;
-  const outputRoot = await outputFolder(document, settings.outputDirectory);
+  const outputRoot = await outputFolder(document, settings.outputDirectory, OUTPUT_DIALOG);
   if (!outputRoot) return undefined;
 
   const key = await services.keys.get();
@@ -148,25 +140,6 @@ async function showOutcome(
   // The base URL, or the deadline when that is what ran out.
   else if (answer === 'Open Settings')
     await openSettingsAt(/deadline/.test(message) ? 'turbo.requestTimeout' : 'turbo.baseUrl');
-}
-
-/** `turbo.outputDirectory` relative to the contract's workspace folder; empty means the contract's own folder. */
-async function outputFolder(document: vscode.TextDocument, setting: string): Promise<vscode.Uri | undefined> {
-  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-  if (setting) {
-    if (path.isAbsolute(setting)) return vscode.Uri.file(setting);
-    const base = folder?.uri ?? (document.isUntitled ? undefined : vscode.Uri.joinPath(document.uri, '..'));
-    if (base) return vscode.Uri.joinPath(base, ...setting.split(/[\\/]/));
-  } else if (!document.isUntitled) {
-    return vscode.Uri.joinPath(document.uri, '..');
-  }
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true,
-    canSelectFiles: false,
-    openLabel: 'Generate Here',
-    title: 'Turbo: choose the output folder',
-  });
-  return picked?.[0];
 }
 
 /**

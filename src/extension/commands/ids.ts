@@ -4,6 +4,8 @@
  */
 export const COMMAND_IDS = [
   'turbo.generate',
+  'turbo.checkContract',
+  'turbo.fixConformance',
   'turbo.cancelGeneration',
   'turbo.newContract',
   'turbo.selectModel',

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { TestingService } from '../testing/service';
+import type { ConformanceService } from '../conformance/service';
+import { regenerateToMeet } from '../conformance/fixFlow';
+import { checkContract } from './checkContract';
 import { fixFailure, folderArgument } from './tests';
 import { requireTrust } from '../trust';
 import { ChangeReview } from '../review';
@@ -16,7 +19,7 @@ import { showLog } from './showLog';
 import { undoLastGeneration } from './undoLastGeneration';
 
 /** The registry only registers: each command lives in its own file. */
-export function registerCommands(services: Services, tests: TestingService): void {
+export function registerCommands(services: Services, tests: TestingService, conformance: ConformanceService): void {
   const review = new ChangeReview(services);
   services.context.subscriptions.push(review);
   // Internal callers (notification buttons) pass the record to review; the palette passes nothing.
@@ -28,6 +31,10 @@ export function registerCommands(services: Services, tests: TestingService): voi
       requireTrust(services, 'generate')
         ? countGeneration(services, await (await import('./generate')).generateFromContract(services, target))
         : undefined,
+    // Reading the code is safe in Restricted Mode; the fix writes files, so it waits for trust.
+    'turbo.checkContract': (target) => checkContract(services, conformance, target),
+    'turbo.fixConformance': (target) =>
+      requireTrust(services, 'fix') ? regenerateToMeet(services, conformance, target) : undefined,
     'turbo.cancelGeneration': () => cancelGeneration(services),
     'turbo.newContract': (folder, options) => newContract(services, folder, (options ?? {}) as NewContractOptions),
     'turbo.selectModel': (model) => selectModel(services, model),

@@ -9,19 +9,33 @@ export function promptTokens(document: vscode.TextDocument): number {
   return estimateTokens(SYSTEM_PROMPT) + estimateTokens(document.getText());
 }
 
-/** "Generate · model gpt-oss-120b · ~N prompt tokens" above the first heading of a contract. */
+/** What the lens shows of the last conformance check (the ConformanceService). */
+export interface ClauseCounts {
+  reportFor(contract: vscode.Uri): { report: { met: number; total: number }; folder: vscode.Uri } | undefined;
+  readonly onDidChange: vscode.Event<unknown>;
+}
+
+/**
+ * "Generate · model gpt-oss-120b · ~N prompt tokens" above the first heading of a contract and, once
+ * the contract has been checked against its code, "12/13 clauses met" beside it.
+ */
 export class ContractCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly onConfig = vscode.workspace.onDidChangeConfiguration(
     (e) => e.affectsConfiguration('turbo.model') && this.changed.fire(),
   );
+  private readonly onCheck: vscode.Disposable | undefined;
+
+  constructor(private readonly clauses?: ClauseCounts) {
+    this.onCheck = clauses?.onDidChange(() => this.changed.fire());
+  }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const first = contractOf(document).sections[0]?.heading.line ?? 0;
     const range = new vscode.Range(first, 0, first, 0);
     const { model } = readSettings(document.uri);
-    return [
+    const lenses = [
       new vscode.CodeLens(range, {
         title: `$(rocket) Generate · model ${model} · ~${fmt.format(promptTokens(document))} prompt tokens`,
         command: 'turbo.generate',
@@ -29,9 +43,23 @@ export class ContractCodeLensProvider implements vscode.CodeLensProvider {
         tooltip: 'Turbo: Generate from Contract',
       }),
     ];
+    const checked = this.clauses?.reportFor(document.uri);
+    if (checked && checked.report.total > 0) {
+      const { met, total } = checked.report;
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `${met === total ? '$(pass)' : '$(warning)'} ${met}/${total} clauses met`,
+          command: 'turbo.checkContract',
+          arguments: [document.uri],
+          tooltip: `Turbo: the contract checked against the code in ${vscode.workspace.asRelativePath(checked.folder)}, without a model. Click to check again.`,
+        }),
+      );
+    }
+    return lenses;
   }
 
   dispose(): void {
+    this.onCheck?.dispose();
     this.onConfig.dispose();
     this.changed.dispose();
   }

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { createPromptSizeStatus, ContractCodeLensProvider } from './codeLens';
+import { createPromptSizeStatus, ContractCodeLensProvider, type ClauseCounts } from './codeLens';
 import { ContractCompletionProvider } from './completion';
 import { ContractCodeActionProvider, registerContractDiagnostics } from './diagnostics';
 import { CONTRACT_SELECTOR } from './documents';
 import { ContractDefinitionProvider, ContractFoldingProvider, ContractSymbolProvider } from './navigation';
 
 /** The contract editor: completion, outline, folding, go-to-definition, checks, quick fixes, CodeLens. */
-export function registerContractEditor(): vscode.Disposable {
-  const lens = new ContractCodeLensProvider();
+export function registerContractEditor(clauses?: ClauseCounts): vscode.Disposable {
+  const lens = new ContractCodeLensProvider(clauses);
   return vscode.Disposable.from(
     vscode.languages.registerCompletionItemProvider(
       CONTRACT_SELECTOR,

@@ -13,7 +13,8 @@ import type { GenerationRecord } from '../generationHistory';
 const SHOW_DIFF = 'Show Diff';
 const UNDO = 'Undo';
 const SHOW_DETAILS = 'Show Details';
-const FIX_ACTIONS = [SHOW_DIFF, UNDO];
+/** The buttons after a fix that changed files (any fix: of tests, of the contract's clauses). */
+export const FIX_ACTIONS = [SHOW_DIFF, UNDO];
 
 /** One fix round in the output channel: what changed, the tokens and the cost, and what did not apply. */
 export function logAttempt(
@@ -83,7 +84,7 @@ export function announceFixLoop(output: vscode.OutputChannel, loop: FixLoopRepor
 }
 
 /** The notification buttons after a fix: its diff, or its undo (checked against later edits). */
-function fixAction(button: string | undefined, record: GenerationRecord): void {
+export function fixAction(button: string | undefined, record: GenerationRecord): void {
   if (button === SHOW_DIFF) void vscode.commands.executeCommand('turbo.reviewChanges', record);
   if (button === UNDO) void vscode.commands.executeCommand('turbo.revertChanges', record);
 }
