@@ -211,8 +211,9 @@ Options:
   --json           print one JSON object on stdout
   -h, --help       show this help
 
-Exit status: 0 every clause met; 1 a clause is missing, mismatched or unknown, or the
-contract could not be read; 2 wrong command line.
+Exit status: 0 every clause met; 1 a clause is missing, mismatched or unknown, the contract
+declares no models or routes, or it could not be read; 2 wrong command line (a source file
+given as the contract included).
 
 Lines (without --json): CONTRACT_FILE:LINE: STATUS: NAME: DETAIL for each unmet clause, then
 "N/M clauses met".

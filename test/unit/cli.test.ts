@@ -157,7 +157,7 @@ describe('turbo CLI', () => {
     const help = await runInProcess(['--help'], {});
     assert.equal(help.code, 0);
     assert.match(help.stdout, /turbo generate CONTRACT_FILE --out DIR/);
-    for (const command of ['test', 'parse-output', 'fix']) {
+    for (const command of ['test', 'parse-output', 'fix', 'check']) {
       const h = await runInProcess(['help', command], {});
       assert.match(h.stdout, new RegExp(`^turbo ${command} `));
       assert.match(h.stdout, /Exit status/);
@@ -165,6 +165,47 @@ describe('turbo CLI', () => {
     const gen = await runInProcess(['help', 'generate'], {});
     for (const flag of ['--out', '--model', '--json', '--overwrite', '--max-tokens'])
       assert.match(gen.stdout, new RegExp(flag));
+  });
+
+  it('check: the contract against the code, as a real process, with lines, JSON and honest exit codes', async () => {
+    const fixture = path.resolve(__dirname, '../fixtures/conformance/fastapi');
+    const code = path.join(dir, 'code');
+    await fs.cp(path.join(fixture, 'project'), code, { recursive: true });
+    const good = await runProcess(['check', path.join(fixture, 'contract.md'), '--dir', code], {});
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, /^(\d+)\/\1 clauses met · \d+ files read \(python; fastapi\)/m);
+    const models = path.join(code, 'app/models.py');
+    await fs.writeFile(models, (await fs.readFile(models, 'utf8')).replace(/completed: bool/, 'completed: str'));
+    const bad = await runProcess(['check', path.join(fixture, 'contract.md'), '--dir', code, '--json'], {});
+    assert.equal(bad.code, 1);
+    const report = JSON.parse(bad.stdout);
+    const completed = report.clauses.find((c: { name: string }) => c.name.endsWith('.completed'));
+    assert.equal(completed.status, 'mismatch');
+    assert.match(completed.detail, /^declared bool, found str in app\/models.py:\d+$/);
+    assert.equal(report.met, report.total - 1);
+
+    // A swapped argument (the code as the contract) or a file that declares nothing is never a pass.
+    const swapped = await runInProcess(['check', models, '--dir', code], {});
+    assert.equal(swapped.code, 2);
+    assert.match(swapped.stderr, /is source code, not a contract/);
+    const prose = await runInProcess(['check', contract, '--dir', code], {});
+    assert.equal(prose.code, 1);
+    assert.match(prose.stderr, /declares no models or routes Turbo can read, so nothing was checked/);
+    const noDir = await runInProcess(['check', contract], {});
+    assert.equal(noDir.code, 2);
+    assert.match(noDir.stderr, /check needs --dir DIR/);
+  });
+
+  it('check: a file name cannot start a line of its own in the text output', async () => {
+    const code = path.join(dir, 'code');
+    await fs.mkdir(code);
+    await fs.writeFile(path.join(code, 'm\nALL CLAUSES MET x.py'), 'class task:\n    id: str\n');
+    const c = path.join(dir, 'c.md');
+    await fs.writeFile(c, '## DATA CONTRACT\n\nclass Task(BaseModel):\n    id: str\n');
+    const run = await runInProcess(['check', c, '--dir', code], {});
+    assert.equal(run.code, 1);
+    assert.ok(!run.stdout.split('\n').some((l) => l.startsWith('ALL CLAUSES MET')), run.stdout);
+    assert.match(run.stdout, /there is task in m\\nALL CLAUSES MET x\.py:1/);
   });
 
   it('uses --model and CEREBRAS_MODEL', async () => {

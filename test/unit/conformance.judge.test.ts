@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkConformance } from '../../src/core/contract/conformance/check';
 import { parseContract } from '../../src/core/contract/language';
 import { judge } from '../../src/core/contract/conformance/judge';
 import { resolveRoutes } from '../../src/core/contract/conformance/routes';
@@ -336,7 +340,7 @@ describe('conformance: types and paths', () => {
     for (const [a, b] of [
       ['Status', 'str'],
       ['Literal["a", "b"]', 'str'],
-      ['Union[int, str]', 'int'],
+      ['Union[int, Color]', 'bool'],
       ['weird<<', 'str'],
     ])
       assert.equal(same(a, b), 'unknown', `${a} vs ${b}`);
@@ -352,5 +356,76 @@ describe('conformance: types and paths', () => {
     ])
       assert.equal(pathShape(p), '/tasks/{}', p);
     assert.notEqual(pathShape('/tasks/id'), '/tasks/{}');
+  });
+});
+
+describe('conformance: what Turbo did not read is never called missing', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-conformance-'));
+    await fs.writeFile(
+      path.join(dir, 'main.py'),
+      'from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get("/api/tasks/{id}")\ndef one(id: str): ...\n\n@app.post("/api/tasks")\ndef add(): ...\n',
+    );
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+  const MODELS =
+    'from pydantic import BaseModel\n\nclass Task(BaseModel):\n    id: str\n    title: str\n    done: bool\n    tags: list[str]\n';
+
+  it('reads the model when it is a plain file, and says unknown when it is over 1 MB, not text, or a link', async () => {
+    await fs.writeFile(path.join(dir, 'models.py'), MODELS);
+    let report = await checkConformance(CONTRACT, dir);
+    assert.equal(report.met, report.total);
+    const cases: [string, () => Promise<void>, RegExp][] = [
+      [
+        'over 1 MB',
+        () => fs.writeFile(path.join(dir, 'models.py'), MODELS + '#' + 'x'.repeat(1_100_000) + '\n'),
+        /models\.py \(over 1 MB\)/,
+      ],
+      ['not text', () => fs.writeFile(path.join(dir, 'models.py'), MODELS + '# \0\n'), /models\.py \(not text\)/],
+      [
+        'a link',
+        async () => {
+          await fs.mkdir(path.join(dir, '.shared'));
+          await fs.writeFile(path.join(dir, '.shared/real.py'), MODELS);
+          await fs.symlink(path.join(dir, '.shared/real.py'), path.join(dir, 'models.py'));
+        },
+        /models\.py \(a symbolic link, not followed\)/,
+      ],
+    ];
+    for (const [what, plant, detail] of cases) {
+      await fs.rm(path.join(dir, 'models.py'), { force: true });
+      await fs.rm(path.join(dir, '.shared'), { recursive: true, force: true });
+      await plant();
+      report = await checkConformance(CONTRACT, dir);
+      const task = report.clauses.find((c) => c.name === 'Task');
+      assert.equal(task?.status, 'unknown', what);
+      assert.match(task?.detail ?? '', detail, what);
+      assert.equal(
+        report.clauses.find((c) => c.name === 'GET /api/tasks/{id}')?.status,
+        'met',
+        `${what}: the routes are still read`,
+      );
+    }
+  });
+
+  it('a union whose members all clearly differ is a mismatch; a type it cannot compare is met and says so', async () => {
+    await fs.writeFile(
+      path.join(dir, 'models.py'),
+      MODELS.replace('done: bool', 'done: str | int').replace('title: str', 'title: Color'),
+    );
+    const report = await checkConformance(CONTRACT, dir);
+    const byName = Object.fromEntries(report.clauses.map((c) => [c.name, c]));
+    assert.equal(byName['Task.done'].status, 'mismatch');
+    assert.equal(byName['Task.done'].detail, 'declared bool, found str | int in models.py:6');
+    assert.equal(byName['Task.title'].status, 'met');
+    assert.equal(byName['Task.title'].detail, 'declared str, found Color: the types are not compared');
+  });
+
+  it('a hostile type string is not compared, at once', () => {
+    assert.deepEqual(readType('A['.repeat(20_000) + 'x'), { k: 'any' });
+    assert.deepEqual(readType('"' + 'A['.repeat(150) + 'x'), { k: 'any' });
+    // Past 16 levels the rest is not read: the outer levels stay a list.
+    assert.equal(readType('list[' + 'list['.repeat(40) + 'int' + ']'.repeat(41)).k, 'list');
   });
 });

@@ -28,7 +28,9 @@ export async function checkConformance(
   const started = performance.now();
   const doc = typeof contract === 'string' ? parseContract(contract) : contract;
   const sources = await readSources(folder, options.signal);
-  const { facts, unread } = await extractAll(sources.files, options.signal);
+  const extracted = await extractAll(sources.files, options.signal);
+  const { facts } = extracted;
+  const unread = [...sources.skipped.map((s) => `${s.rel} (${s.why})`), ...extracted.unread];
   const frameworks = new Set(facts.flatMap((f) => f.frameworks));
   const clauses = judge(doc, {
     facts,

@@ -1,4 +1,5 @@
 /** The conformance report as the CLI prints it and as the CLI's --json and the MCP tools return it. */
+import { safeInline } from '../../terminalText';
 import type { Clause, ConformanceReport } from './types';
 
 export interface ClauseJson {
@@ -46,10 +47,17 @@ export function conformanceSummary(report: ConformanceReport) {
 
 /** `contract.md:7: missing: Task.completed: not found in the generated code`, one line per unmet clause. */
 export function unmetLines(contractName: string, report: ConformanceReport): string {
-  return report.clauses
-    .filter((c) => c.status !== 'met')
-    .map((c) => `${contractName}:${c.contractLine}: ${c.status}: ${c.name}${c.detail ? `: ${c.detail}` : ''}\n`)
-    .join('');
+  return (
+    report.clauses
+      .filter((c) => c.status !== 'met')
+      // Names and details come from files: a newline in a file name must not start a line of its own.
+      .map(
+        (c) =>
+          safeInline(`${contractName}:${c.contractLine}: ${c.status}: ${c.name}${c.detail ? `: ${c.detail}` : ''}`) +
+          '\n',
+      )
+      .join('')
+  );
 }
 
 /** `12/13 clauses met · 4 files read (python; fastapi) · 23 ms` */

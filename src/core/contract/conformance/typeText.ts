@@ -21,7 +21,8 @@ export type { Prim } from './typeNames';
 
 /** Reads a type string; anything it cannot read is `any` (never compared). */
 export function readType(text: string | undefined): TypeShape {
-  if (!text) return { k: 'any' };
+  // A real field type is a few tokens; a hostile one (thousands of unclosed `A[`) is not compared.
+  if (!text || text.length > MAX_TYPE_CHARS) return { k: 'any' };
   try {
     const reader = new Reader(text.replace(/^\s*readonly\s+/, ''));
     const shape = reader.union();
@@ -33,7 +34,12 @@ export function readType(text: string | undefined): TypeShape {
 
 const TOKEN_RE = /\s*(\.\.\.|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|"[^"]*"|'[^']*'|-?\d+(?:\.\d+)?|\S)/y;
 
+const MAX_TYPE_CHARS = 400;
+const MAX_DEPTH = 16;
+
 class Reader {
+  private depth = 0;
+
   private readonly tokens: string[] = [];
   private at = 0;
 
@@ -62,6 +68,15 @@ class Reader {
   }
 
   union(): TypeShape {
+    if (++this.depth > MAX_DEPTH) throw new Error('too deep');
+    try {
+      return this.options();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private options(): TypeShape {
     const options = [this.postfix()];
     while (this.peek() === '|') {
       this.take();
@@ -217,13 +232,21 @@ export function compareTypes(
   b: TypeShape,
   models: ReadonlySet<string>,
 ): 'same' | 'different' | 'unknown' {
-  if (a.k === 'any' || b.k === 'any' || a.k === 'none' || b.k === 'none' || a.k === 'union' || b.k === 'union')
-    return a.k === b.k && a.k !== 'union' ? 'same' : 'unknown';
+  if (a.k === 'union' || b.k === 'union') return compareUnion(a, b, models);
+  if (a.k === 'any' || b.k === 'any' || a.k === 'none' || b.k === 'none') return a.k === b.k ? 'same' : 'unknown';
   if (a.k === 'named' || b.k === 'named') return compareNamed(a, b, models);
   if (a.k !== b.k) return 'different';
   if (a.k === 'list' && b.k === 'list') return compareTypes(a.of, b.of, models);
   if (a.k === 'prim' && b.k === 'prim') return COMPATIBLE[a.name].includes(b.name) ? 'same' : 'different';
   return 'same';
+}
+
+/** A union is the same when a member is, different when every member clearly differs, else not compared. */
+function compareUnion(a: TypeShape, b: TypeShape, models: ReadonlySet<string>): 'same' | 'different' | 'unknown' {
+  const [union, other] = a.k === 'union' ? [a, b] : [b as { k: 'union'; options: TypeShape[] }, a];
+  const verdicts = union.options.map((o) => compareTypes(o, other, models));
+  if (verdicts.includes('same')) return 'same';
+  return verdicts.every((v) => v === 'different') ? 'different' : 'unknown';
 }
 
 function compareNamed(a: TypeShape, b: TypeShape, models: ReadonlySet<string>): 'same' | 'different' | 'unknown' {
