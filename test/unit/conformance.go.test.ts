@@ -160,6 +160,27 @@ type Status string
       );
     });
 
+    it('marks lower-case fields unexported (encoding/json never encodes them), embedded structs aside', () => {
+      const f = facts(`package models
+type base struct { Kind string }
+type Task struct {
+	base
+	ID     string \`json:"id"\`
+	title  string \`json:"title"\`
+	_      int
+	Ünïcode, done bool
+}
+`);
+      assert.deepEqual(
+        f.models.map((m) => [m.name, m.bases, m.fields.map((x) => `${x.name}${x.unexported ? ' unexported' : ''}`)]),
+        [
+          ['base', [], ['Kind']],
+          ['Task', ['base'], ['ID', 'title unexported', '_ unexported', 'Ünïcode', 'done unexported']],
+        ],
+      );
+      assert.ok(!('unexported' in f.models[1].fields[0]), 'exported fields carry no flag');
+    });
+
     it('reads the json name of a struct tag', () => {
       assert.equal(jsonName('json:"created_at,omitempty"'), 'created_at');
       assert.equal(jsonName('db:"x" json:"due"'), 'due');
@@ -364,11 +385,137 @@ func main() {
       assert.deepEqual(regs(f), [
         'mux - /tasks [GET,POST,PUT]',
         'mux - /reset [POST]',
-        'mux - /tasks/ … [DELETE,HEAD]',
-        'mux - /inline [PATCH]',
+        // An == comparison may reject as well as serve: Turbo does not guess which.
+        'mux - /tasks/ …',
+        'mux - /inline',
         'mux - /plain',
         'mux - /elsewhere',
         'mux GET /typed',
+      ]);
+    });
+
+    it('reads served methods only from a switch on r.Method and an early-return != guard', () => {
+      const f = facts(`package main
+import "net/http"
+type Server struct{}
+func readOnly(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost || r.Method == http.MethodDelete {
+		http.Error(w, "read-only", 405)
+		return
+	}
+	list(w)
+}
+func rejecting(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		list(w)
+	case http.MethodDelete:
+		w.Header().Set("Allow", "GET")
+		http.Error(w, "no", http.StatusMethodNotAllowed)
+	case "PUT":
+		w.WriteHeader(405)
+		return
+	}
+}
+func servingDefault(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodPost:
+		http.Error(w, "no", http.StatusMethodNotAllowed)
+	default:
+		list(w)
+	}
+}
+func fallsOut(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		list(w)
+		return
+	case http.MethodPost:
+		create(w, r)
+		return
+	}
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+}
+func servesAfter(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		list(w)
+		return
+	}
+	create(w, r)
+}
+func twoGuards(w http.ResponseWriter, r *http.Request) {
+	// Only GET and HEAD get past this.
+	if r.Method != http.MethodGet && (r.Method != "HEAD") {
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
+	list(w)
+}
+func guardThenEquals(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return
+	}
+	if r.Method == http.MethodPost {
+		create(w, r)
+	}
+}
+func noReturn(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		http.Error(w, "GET only", 405)
+	}
+	list(w)
+}
+func unreadValue(w http.ResponseWriter, r *http.Request, method string) {
+	if r.Method != method {
+		return
+	}
+}
+func fallsThrough(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodHead:
+		fallthrough
+	case http.MethodGet:
+		list(w)
+	}
+}
+func (s *Server) handleReset() http.HandlerFunc {
+	s.count++
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "POST only", http.StatusMethodNotAllowed)
+			return
+		}
+		reset(w)
+	}
+}
+func main() {
+	s := &Server{}
+	http.HandleFunc("/tasks", readOnly)
+	http.HandleFunc("/rejecting", rejecting)
+	http.HandleFunc("/default", servingDefault)
+	http.HandleFunc("/falls-out", fallsOut)
+	http.HandleFunc("/serves-after", servesAfter)
+	http.HandleFunc("/two-guards", twoGuards)
+	http.HandleFunc("/guard-then-equals", guardThenEquals)
+	http.HandleFunc("/no-return", noReturn)
+	http.HandleFunc("/unread", unreadValue)
+	http.HandleFunc("/falls-through", fallsThrough)
+	http.HandleFunc("/reset", s.handleReset())
+}
+`);
+      assert.deepEqual(regs(f), [
+        'http - /tasks',
+        'http - /rejecting [GET]',
+        'http - /default',
+        'http - /falls-out [GET,POST]',
+        'http - /serves-after',
+        'http - /two-guards [GET,HEAD]',
+        'http - /guard-then-equals',
+        'http - /no-return',
+        'http - /unread',
+        'http - /falls-through',
+        'http - /reset [POST]',
       ]);
     });
 
@@ -698,6 +845,11 @@ describe('Go conformance check on generated projects', () => {
       assertOnly(await check('go-nethttp', [edit]), { 'Task.Completed': 'mismatch' });
     });
 
+    it('calls a field made unexported a mismatch, json tag or not', async () => {
+      const edit = { file: MODELS, from: 'ID          string ', to: 'id          string ' };
+      assertOnly(await check('go-nethttp', [edit]), { 'Task.ID': 'mismatch' });
+    });
+
     it('calls a removed struct missing, and its fields with it', async () => {
       const edit = {
         file: MODELS,
@@ -754,6 +906,39 @@ describe('Go conformance check on generated projects', () => {
       assertOnly(await check('go-nethttp', [checked]), {});
       const wrong = { ...checked, to: checked.to.replace('MethodPost', 'MethodDelete') };
       assertOnly(await check('go-nethttp', [wrong]), { 'POST /reset': 'missing' });
+    });
+
+    it('cannot tell which methods a handler serves when it only rejects some with ==, and reads a switch', async () => {
+      const both =
+        '\tmux.HandleFunc("POST /tasks", ts.createTaskHandler)\n\tmux.HandleFunc("GET /tasks", ts.listTasksHandler)\n';
+      const handler = (body: string[]) => ({
+        file: SERVER,
+        from: both,
+        to: ['\tmux.HandleFunc("/tasks", func(w http.ResponseWriter, r *http.Request) {', ...body, '\t})', ''].join(
+          '\n',
+        ),
+      });
+      const readOnly = handler([
+        '\t\tif r.Method == http.MethodPost || r.Method == http.MethodDelete {',
+        '\t\t\thttp.Error(w, "read-only", http.StatusMethodNotAllowed)',
+        '\t\t\treturn',
+        '\t\t}',
+        '\t\tts.listTasksHandler(w, r)',
+      ]);
+      assertOnly(await check('go-nethttp', [readOnly]), { 'POST /tasks': 'unknown', 'GET /tasks': 'unknown' });
+      const switched = handler([
+        '\t\tswitch r.Method {',
+        '\t\tcase http.MethodGet:',
+        '\t\t\tts.listTasksHandler(w, r)',
+        '\t\tcase http.MethodPost:',
+        '\t\t\tts.createTaskHandler(w, r)',
+        '\t\tdefault:',
+        '\t\t\thttp.Error(w, "method not allowed", http.StatusMethodNotAllowed)',
+        '\t\t}',
+      ]);
+      assertOnly(await check('go-nethttp', [switched]), {});
+      const refused = { ...switched, to: switched.to.replace('ts.createTaskHandler(w, r)', 'w.WriteHeader(405)') };
+      assertOnly(await check('go-nethttp', [refused]), { 'POST /tasks': 'missing' });
     });
 
     it('follows a mux mounted under http.StripPrefix: its routes move under the prefix', async () => {

@@ -216,6 +216,26 @@ describe('conformance: judging the facts against the contract', () => {
     assert.match(c['Task.id'].detail ?? '', /without a json tag/);
   });
 
+  it('an unexported Go field is a mismatch: encoding/json never encodes it, unless the Go contract has it lower-case too', () => {
+    const go = (fields: FileFacts['models'][0]['fields']) => [
+      facts('models.go', 'go', { models: [{ name: 'Task', kind: 'struct', bases: [], line: 3, fields }] }),
+    ];
+    const id = { name: 'id', aliases: ['id'], type: 'string', line: 4, unexported: true };
+    let c = run(CONTRACT, go([id]));
+    assert.equal(c['Task.id'].status, 'mismatch');
+    assert.equal(c['Task.id'].detail, 'found id unexported in models.go:4: encoding/json never encodes it');
+    assert.equal(c['Task.id'].line, 4);
+    c = run(CONTRACT, go([{ ...id, aliases: [] }]));
+    assert.equal(c['Task.id'].detail, 'found id unexported in models.go:4: encoding/json never encodes it');
+    c = run(CONTRACT, go([{ ...id, name: 'iD', aliases: [] }]));
+    assert.equal(c['Task.id'].detail, 'found iD unexported in models.go:4: encoding/json never encodes it');
+    c = run(CONTRACT, go([id, { name: 'ID', aliases: ['id'], type: 'string', line: 5 }]));
+    assert.equal(c['Task.id'].status, 'met', 'an exported field with that json name wins');
+    const goContract = (name: string) => `## DATA CONTRACT\n\ntype Task struct {\n\t${name} string \`json:"id"\`\n}\n`;
+    assert.equal(run(goContract('ID'), go([id]))['Task.ID'].status, 'mismatch');
+    assert.equal(run(goContract('id'), go([id]))['Task.id'].status, 'met', 'an internal struct the contract declares');
+  });
+
   it("a Go contract's json tag is the field's name on the wire: another tag, or none, is a mismatch", () => {
     const contract = '## DATA CONTRACT\n\ntype Task struct {\n\tDone bool `json:"completed"`\n}\n';
     const go = (aliases: string[]) => [

@@ -7,7 +7,7 @@ import { FUNCTION_PARTS, readRoutes } from './goRoutes';
 import { addRouter, isAppType, routerFamily } from './goScope';
 import type { GoFile } from './goValues';
 import { lineOf, namedChildren, stringValue } from './nodes';
-import { emptyFacts, type FileFacts, type FoundModel } from './types';
+import { emptyFacts, type FileFacts, type FoundField, type FoundModel } from './types';
 
 /** Router packages Turbo does not read, by module path (without a major version suffix) → the name reported. */
 const FOREIGN: Record<string, string> = {
@@ -118,8 +118,15 @@ function readField(decl: Node, model: FoundModel): void {
     else if (base) model.bases.push(base);
     return;
   }
-  for (const name of names) model.fields.push({ name: name.text, aliases, type: type?.text, line: lineOf(name) });
+  for (const name of names) {
+    const field: FoundField = { name: name.text, aliases, type: type?.text, line: lineOf(name) };
+    if (!isExported(name.text)) field.unexported = true;
+    model.fields.push(field);
+  }
 }
+
+/** Go exports a name that starts with an upper-case letter (Unicode's Lu, as the spec says). */
+const isExported = (name: string): boolean => /^\p{Lu}/u.test(name);
 
 /**
  * A field holding a router (`router *gin.Engine`) is the router `Server.router` wherever a method of

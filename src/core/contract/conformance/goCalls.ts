@@ -4,7 +4,8 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { defaultMux, fieldRouter, isRouter, type Known, noteNetHttp, type Scope } from './goScope';
-import { argsOf, type GoFile, goString, handlerMethods, methodValue, parsePattern } from './goValues';
+import { handlerMethods } from './goMethods';
+import { argsOf, type GoFile, goString, methodValue, parsePattern } from './goValues';
 import { lineOf } from './nodes';
 import type { Ref, Registration } from './types';
 
@@ -86,7 +87,7 @@ function netRegistration(args: Node[], go: GoFile): Omit<Registration, 'router' 
   }
   if (!reg.method && handler) {
     const methods = handlerMethods(handler, go);
-    if (methods.length) reg.handlerMethods = methods;
+    if (methods?.length) reg.handlerMethods = methods;
   }
   return reg;
 }

@@ -1,7 +1,6 @@
 /**
  * What the Go extractor knows about one file while it reads it, and the readers of values it needs
- * everywhere: strings (literals and same-file constants), HTTP methods, ServeMux patterns, and the
- * methods a handler compares `r.Method` with.
+ * everywhere: strings (literals and same-file constants), HTTP methods and ServeMux patterns.
  */
 import type { Node } from 'web-tree-sitter';
 import { namedChildren, stringValue } from './nodes';
@@ -72,65 +71,8 @@ export function parsePattern(pattern: string): Pattern {
   return { method, path: rest, subtree: rest.endsWith('/') };
 }
 
-/** The methods a handler compares `r.Method` with (`==`, `!=`, `switch r.Method`), sorted; empty when it compares none. */
-export function handlerMethods(handler: Node, go: GoFile): string[] {
-  const found = new Set<string>();
-  for (const body of handlerBodies(handler, go, 0))
-    for (const node of body.descendantsOfType(['binary_expression', 'expression_switch_statement']))
-      for (const m of comparedMethods(node, go)) found.add(m);
-  return [...found].sort();
-}
-
-function comparedMethods(node: Node, go: GoFile): string[] {
-  if (node.type === 'binary_expression') {
-    const op = node.childForFieldName('operator')?.type;
-    if (op !== '==' && op !== '!=') return [];
-    const left = node.childForFieldName('left');
-    const right = node.childForFieldName('right');
-    const value = isMethodField(left) ? right : isMethodField(right) ? left : undefined;
-    const m = methodValue(value, go);
-    return m ? [m] : [];
-  }
-  if (node.type === 'expression_switch_statement' && isMethodField(node.childForFieldName('value'))) {
-    const values = namedChildren(node)
-      .filter((c) => c.type === 'expression_case')
-      .flatMap((c) => c.childrenForFieldName('value').flatMap(namedChildren));
-    return values.map((v) => methodValue(v, go)).filter((m): m is string => m !== undefined);
-  }
-  return [];
-}
-
 /** The arguments of a call expression. */
 export const argsOf = (call: Node): Node[] => {
   const list = call.childForFieldName('arguments');
   return list ? namedChildren(list) : [];
 };
-
-const isMethodField = (node: Node | null | undefined): boolean =>
-  node?.type === 'selector_expression' && node.childForFieldName('field')?.text === 'Method';
-
-/**
- * The bodies that decide what a handler does: a func literal's, a same-file function's or method's,
- * and through a call (`http.HandlerFunc(f)`, `s.handleTasks()`, `logged(f)`) the callee's and its arguments'.
- */
-function handlerBodies(node: Node | null | undefined, go: GoFile, depth: number): Node[] {
-  if (!node || depth > 3) return [];
-  switch (node.type) {
-    case 'func_literal':
-      return [node.childForFieldName('body')].filter((b): b is Node => b !== null);
-    case 'identifier':
-      return go.bodies.get(node.text) ?? [];
-    case 'selector_expression': {
-      const operand = node.childForFieldName('operand');
-      if (operand?.type === 'identifier' && go.imports.has(operand.text)) return [];
-      return go.bodies.get(node.childForFieldName('field')?.text ?? '') ?? [];
-    }
-    case 'parenthesized_expression':
-      return handlerBodies(node.namedChildren[0], go, depth + 1);
-    case 'call_expression': {
-      return [node.childForFieldName('function'), ...argsOf(node)].flatMap((n) => handlerBodies(n, go, depth + 1));
-    }
-    default:
-      return [];
-  }
-}

@@ -128,12 +128,20 @@ function fieldVerdict(
   fields: { field: FoundField; file: string }[],
   contractModels: ReadonlySet<string>,
 ): Verdict {
+  const named = (f: { field: FoundField }) => f.field.name === field.name;
+  const tagged = (f: { field: FoundField }) => f.field.aliases.includes(field.jsonName ?? field.name);
+  // Go allows `ID` beside `id`: the exported one is what goes on the wire.
   const hit =
-    fields.find((f) => f.field.name === field.name) ??
-    fields.find((f) => f.field.aliases.includes(field.jsonName ?? field.name));
+    fields.find((f) => !f.field.unexported && named(f)) ??
+    fields.find((f) => !f.field.unexported && tagged(f)) ??
+    fields.find(named) ??
+    fields.find(tagged);
   if (!hit) return unfound(decl, field, fields);
   const where = { file: hit.file, line: hit.field.line };
   const at = `${hit.file}:${hit.field.line}`;
+  // A Go contract that declares the field lower-case describes an internal struct: nothing is encoded.
+  const internal = decl.language === 'go' && !/^\p{Lu}/u.test(field.name);
+  if (hit.field.unexported && !internal) return { ...where, status: 'mismatch', detail: unexportedText(hit) };
   if (field.jsonName) {
     const wire = hit.field.aliases[0] ?? hit.field.name;
     if (wire !== field.jsonName)
@@ -153,9 +161,14 @@ function fieldVerdict(
   return { ...where, status: 'met', detail: null };
 }
 
-/** A field the model does not have; a Go field that differs only in case and has no json tag is named (a rename elsewhere is just missing). */
+/**
+ * A field the model does not have; a Go field that differs only in case, unexported or without a json tag,
+ * is named (a rename elsewhere is just missing).
+ */
 function unfound(decl: ModelDecl, field: Field, fields: { field: FoundField; file: string }[]): Verdict {
   const untagged = fields.find((f) => f.field.name.toLowerCase() === field.name.toLowerCase());
+  if (untagged?.field.unexported)
+    return { status: 'mismatch', detail: unexportedText(untagged), file: untagged.file, line: untagged.field.line };
   if (untagged && decl.language !== 'go' && untagged.file.endsWith('.go') && untagged.field.aliases.length === 0)
     return {
       status: 'mismatch',
@@ -165,6 +178,9 @@ function unfound(decl: ModelDecl, field: Field, fields: { field: FoundField; fil
     };
   return { status: 'missing', detail: 'not found in the generated code', file: null, line: null };
 }
+
+const unexportedText = (f: { field: FoundField; file: string }) =>
+  `found ${f.field.name} unexported in ${f.file}:${f.field.line}: encoding/json never encodes it`;
 
 function routeClause(route: Route, code: CodeIndex): Clause {
   const name = `${route.method} ${route.path}`;

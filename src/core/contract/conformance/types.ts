@@ -52,6 +52,8 @@ export interface FoundField {
   /** The type as written, or as read from a column declaration (`Column(String)` gives `str`); undefined when not written. */
   type: string | undefined;
   line: number;
+  /** A lower-case Go field: encoding/json never encodes it, whatever its tag says. */
+  unexported?: boolean;
 }
 
 export interface FoundModel {
@@ -86,7 +88,10 @@ export interface Registration {
    * when it names none and the handler decides (a Go pattern without a method): see handlerMethods.
    */
   method: string | undefined;
-  /** For a registration without a method: the methods its handler compares r.Method with, when Turbo could read them. */
+  /**
+   * For a registration without a method: the methods its handler serves, read from a `switch r.Method` or
+   * an early-return `if r.Method != X` guard; absent when Turbo cannot be sure (see goMethods.ts).
+   */
   handlerMethods?: string[];
   /** The path as registered, or undefined when it is not a literal Turbo can read. */
   path: string | undefined;
