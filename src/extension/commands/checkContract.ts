@@ -47,6 +47,18 @@ function showOutcome({ report, folder, document }: CheckResult): void {
     void vscode.window.showInformationMessage('Turbo: the contract declares no models or routes to check.');
     return;
   }
+  if (report.filesRead === 0) {
+    const generate = 'Generate';
+    void vscode.window
+      .showInformationMessage(
+        safeText(
+          `Turbo: there is no code to check in ${where} yet (no Python, TypeScript, JavaScript or Go files). Generate from the contract first.`,
+        ),
+        generate,
+      )
+      .then((b) => b === generate && vscode.commands.executeCommand('turbo.generate', document.uri));
+    return;
+  }
   if (report.met === report.total) {
     void vscode.window.showInformationMessage(
       safeText(`Turbo: all ${report.total} clauses of the contract are met in ${where}.`),

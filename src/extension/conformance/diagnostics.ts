@@ -21,29 +21,54 @@ const SEVERITY: Record<Unmet, vscode.DiagnosticSeverity> = {
 /** The clauses "Regenerate to meet this clause" acts on: their diagnostics carry these codes. */
 export const FIXABLE_CODES: readonly string[] = ['missing', 'mismatch'];
 
-/** One diagnostic per unmet clause, on the contract line that declares it, pointing at the code when it can. */
+/**
+ * One diagnostic per unmet clause, on the contract line that declares it, pointing at the code when it can.
+ * None when no source file was read: every clause would only say "no code here", which the CodeLens and
+ * Check Contract say once.
+ */
 export function conformanceDiagnostics(
   report: ConformanceReport,
   document: vscode.TextDocument,
   folder: vscode.Uri,
 ): vscode.Diagnostic[] {
+  if (report.filesRead === 0) return [];
   const out: vscode.Diagnostic[] = [];
   for (const clause of report.clauses) {
     if (clause.status === 'met') continue;
-    const status = clause.status;
     const d = new vscode.Diagnostic(lineRange(document, clause.contractLine), safeText(clauseMessage(clause)));
-    d.severity = SEVERITY[status];
+    d.severity = SEVERITY[clause.status];
     d.source = CONFORMANCE_SOURCE;
     d.code = clause.status;
-    if (clause.file) {
-      const at = new vscode.Position(Math.max(0, (clause.line ?? 1) - 1), 0);
-      const where = new vscode.Location(vscode.Uri.joinPath(folder, ...clause.file.split('/')), at);
-      const related = `${clause.name}: ${RELATED[status]}`;
-      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(where, safeText(related))];
-    }
+    const related = relatedTo(clause, clause.status, report, folder);
+    if (related) d.relatedInformation = [related];
     out.push(d);
   }
   return out;
+}
+
+/**
+ * Where the code has the clause; for a field the code lacks, the model that lacks it (found, so that
+ * is where the field goes).
+ */
+function relatedTo(
+  clause: Clause,
+  status: Unmet,
+  report: ConformanceReport,
+  folder: vscode.Uri,
+): vscode.DiagnosticRelatedInformation | undefined {
+  const at = (c: Clause, text: string) =>
+    new vscode.DiagnosticRelatedInformation(
+      new vscode.Location(
+        vscode.Uri.joinPath(folder, ...c.file!.split('/')),
+        new vscode.Position(Math.max(0, (c.line ?? 1) - 1), 0),
+      ),
+      safeText(`${clause.name}: ${text}`),
+    );
+  if (clause.file) return at(clause, RELATED[status]);
+  if (clause.kind !== 'field' || status !== 'missing') return undefined;
+  const model = clause.name.split('.')[0];
+  const found = report.clauses.find((c) => c.kind === 'model' && c.name === model && c.status === 'met' && c.file);
+  return found && at(found, 'the model in the code');
 }
 
 const RELATED: Record<Unmet, string> = {

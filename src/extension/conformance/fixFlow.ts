@@ -119,7 +119,9 @@ async function fixWith(
       { contract, report },
     );
   } catch (err) {
-    reportFixError(services.log, err, key);
+    // VS Code's progress notification already went away on Cancel: the log keeps the trace.
+    if (abort.signal.aborted) services.log.info(cancelledText(record));
+    else reportFixError(services.log, err, key);
     return undefined;
   } finally {
     services.history.commit(record);
@@ -137,6 +139,13 @@ async function fixWith(
   const after = (await conformance.check(document.uri, folder))?.report;
   announce(report, after, changed, attempt, record);
   return { attempt, before: report, after, record };
+}
+
+function cancelledText(record: GenerationRecord): string {
+  const written = record.created.length + record.overwritten.length;
+  return written
+    ? `Regenerate to meet the contract cancelled after changing ${count(written, 'file')}; Review Changes shows them.`
+    : 'Regenerate to meet the contract cancelled; nothing was changed.';
 }
 
 /**

@@ -3,11 +3,23 @@ import * as vscode from 'vscode';
 import { conformanceCounts } from '../../core/contract/conformance/report';
 import type { ConformanceReport } from '../../core/contract/conformance/types';
 import { safeInline } from '../../core/terminalText';
+import { readSettings } from '../config';
+import { isContract } from '../contract/documents';
+import { configuredFolder } from '../contract/outputFolder';
 import type { Services } from '../services';
 import { conformanceDiagnostics, CONFORMANCE_SOURCE } from './diagnostics';
 
 /** Long enough to let a burst of saves or keystrokes settle; the check itself takes milliseconds. */
 const DEBOUNCE_MS = 200;
+
+/** workspaceState: contract Uri → the folder it was last checked against, so a reload keeps the pairing. */
+const FOLDERS_KEY = 'turbo.conformance.folders';
+
+/**
+ * A contract checked on opening shows its report only when the code is its code: some files read and
+ * some clause met. A folder of unrelated code (or none) would otherwise open as a wall of warnings.
+ */
+const saysSomething = (report: ConformanceReport) => report.filesRead > 0 && report.met > 0;
 
 interface Checked {
   contract: vscode.Uri;
@@ -17,6 +29,8 @@ interface Checked {
   run: number;
   abort?: AbortController;
   timer?: ReturnType<typeof setTimeout>;
+  /** Set while a check on opening has shown nothing yet: a report it rejects drops the state. */
+  quiet?: (report: ConformanceReport) => boolean;
 }
 
 export interface CheckResult {
@@ -28,9 +42,9 @@ export interface CheckResult {
 /**
  * The conformance check in the editor: which contracts are checked against which folder, their
  * "turbo-conformance" diagnostics, and the re-checks that keep them current. A contract is checked
- * after every generation from it that wrote files and on demand; after that it is checked again when
- * it changes or when a file under its folder is saved, created or deleted, and forgotten when its
- * editor closes.
+ * after every generation from it that wrote files, on demand, and when it opens (shown only when the
+ * code is its code); after that it is checked again when it changes or when a file under its folder
+ * is saved, created or deleted, and forgotten when its editor closes.
  */
 export class ConformanceService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(CONFORMANCE_SOURCE);
@@ -51,9 +65,10 @@ export class ConformanceService implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.scheduleContract(e.document.uri)),
       vscode.workspace.onDidSaveTextDocument((d) => this.scheduleFolderOf(d.uri)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
-      vscode.workspace.onDidOpenTextDocument((d) => this.wake(d.uri)),
       vscode.window.tabGroups.onDidChangeTabs((e) => this.followTabs(e)),
     ];
+    // After a reload the contracts are open before Turbo activates: no tab event will come for them.
+    for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) this.opened(tab);
   }
 
   /** The last report for a contract, and the folder it was checked against. */
@@ -62,17 +77,33 @@ export class ConformanceService implements vscode.Disposable {
     return state?.report ? { report: state.report, folder: state.folder } : undefined;
   }
 
-  /** The folder a contract was last checked against. */
+  /** The folder a contract was last checked against, in this window or before a reload. */
   folderOf(contract: vscode.Uri): vscode.Uri | undefined {
-    return this.checked.get(contract.toString())?.folder ?? this.dormant.get(contract.toString());
+    const key = contract.toString();
+    const saved = this.services.context.workspaceState.get<Record<string, string>>(FOLDERS_KEY, {})[key];
+    return this.checked.get(key)?.folder ?? this.dormant.get(key) ?? (saved ? vscode.Uri.parse(saved) : undefined);
+  }
+
+  private remember(state: Checked): void {
+    if (state.contract.scheme !== 'file') return;
+    const saved = this.services.context.workspaceState.get<Record<string, string>>(FOLDERS_KEY, {});
+    const [key, folder] = [state.contract.toString(), state.folder.toString()];
+    if (saved[key] !== folder)
+      void this.services.context.workspaceState.update(FOLDERS_KEY, { ...saved, [key]: folder });
   }
 
   /**
    * Checks the contract (its open document's text, saved or not) against the folder now and shows the
    * result; from then on keeps it checked. Throws when the check fails; undefined when a later check
-   * or the contract closing overtook it.
+   * or the contract closing overtook it. With `quiet`, a report it rejects is not shown and the contract
+   * is left unchecked (a failure too, without throwing).
    */
-  async check(contract: vscode.Uri, folder: vscode.Uri, explicit = true): Promise<CheckResult | undefined> {
+  async check(
+    contract: vscode.Uri,
+    folder: vscode.Uri,
+    explicit = true,
+    quiet?: (report: ConformanceReport) => boolean,
+  ): Promise<CheckResult | undefined> {
     const key = contract.toString();
     this.dormant.delete(key);
     let state = this.checked.get(key);
@@ -86,6 +117,7 @@ export class ConformanceService implements vscode.Disposable {
       if (before) this.release(before.folder);
       this.watch(folder);
     }
+    state.quiet = quiet;
     return this.run(state, explicit);
   }
 
@@ -103,6 +135,8 @@ export class ConformanceService implements vscode.Disposable {
     } catch (err) {
       // Overtaken by a later check, or the contract closed: nobody waits for this one.
       if (run !== state.run || abort.signal.aborted) return undefined;
+      if (state.quiet)
+        return this.drop(state, `could not check it: ${err instanceof Error ? err.message : String(err)}`);
       // No report is better than one about code that is no longer there.
       state.report = undefined;
       this.collection.delete(state.contract);
@@ -113,6 +147,8 @@ export class ConformanceService implements vscode.Disposable {
       throw err;
     }
     if (run !== state.run || this.checked.get(state.contract.toString()) !== state) return undefined;
+    if (state.quiet && !state.quiet(report)) return this.drop(state, `${conformanceCounts(report)}; nothing shown`);
+    state.quiet = undefined;
     state.report = report;
     this.collection.set(state.contract, conformanceDiagnostics(report, document, state.folder));
     this.changed.fire(state.contract);
@@ -121,7 +157,21 @@ export class ConformanceService implements vscode.Disposable {
       this.services.log,
       `Checked ${safeInline(path.basename(state.contract.path))} against ${safeInline(state.folder.fsPath)}: ${conformanceCounts(report)}.`,
     );
+    this.remember(state);
     return { report, folder: state.folder, document };
+  }
+
+  /** A check on opening that says nothing about the contract's code: as if it had not run. */
+  private drop(state: Checked, why: string): undefined {
+    clearTimeout(state.timer);
+    this.checked.delete(state.contract.toString());
+    this.collection.delete(state.contract);
+    this.changed.fire(state.contract);
+    this.release(state.folder);
+    this.services.log.debug(
+      `Opened ${safeInline(path.basename(state.contract.path))}, checked against ${safeInline(state.folder.fsPath)}: ${why}.`,
+    );
+    return undefined;
   }
 
   /** Checks again after a pause: edits and saves come in bursts. */
@@ -205,15 +255,27 @@ export class ConformanceService implements vscode.Disposable {
         if (closed.has(key) && !shown.has(key)) this.forget(state.contract);
       }
     }
-    for (const tab of e.opened) {
-      const uri = uriOf(tab);
-      if (uri) this.wake(uri);
-    }
+    for (const tab of e.opened) this.opened(tab);
   }
 
-  private wake(contract: vscode.Uri): void {
-    const folder = this.dormant.get(contract.toString());
-    if (folder) void this.check(contract, folder, false).catch(() => undefined);
+  /**
+   * A contract shown with no check state is checked against the folder it was last checked against,
+   * else where Generate would write without asking; shown only when that says something about it.
+   */
+  private opened(tab: vscode.Tab): void {
+    const contract = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+    if (!contract || !['file', 'untitled'].includes(contract.scheme) || this.checked.has(contract.toString())) return;
+    void (async () => {
+      const key = contract.toString();
+      const document =
+        vscode.workspace.textDocuments.find((d) => d.uri.toString() === key) ??
+        (/\.contract\.md$/i.test(contract.path) ? await vscode.workspace.openTextDocument(contract) : undefined);
+      if (!document || !isContract(document)) return;
+      const folder = this.folderOf(contract) ?? configuredFolder(document, readSettings(contract).outputDirectory);
+      const stat = folder && (await Promise.resolve(vscode.workspace.fs.stat(folder)).catch(() => undefined));
+      if (!folder || !stat || !(stat.type & vscode.FileType.Directory) || this.checked.has(key)) return;
+      await this.check(contract, folder, false, saysSomething);
+    })().catch(() => undefined);
   }
 
   dispose(): void {

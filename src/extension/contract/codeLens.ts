@@ -11,7 +11,9 @@ export function promptTokens(document: vscode.TextDocument): number {
 
 /** What the lens shows of the last conformance check (the ConformanceService). */
 export interface ClauseCounts {
-  reportFor(contract: vscode.Uri): { report: { met: number; total: number }; folder: vscode.Uri } | undefined;
+  reportFor(
+    contract: vscode.Uri,
+  ): { report: { met: number; total: number; filesRead: number }; folder: vscode.Uri } | undefined;
   readonly onDidChange: vscode.Event<unknown>;
 }
 
@@ -45,13 +47,17 @@ export class ContractCodeLensProvider implements vscode.CodeLensProvider {
     ];
     const checked = this.clauses?.reportFor(document.uri);
     if (checked && checked.report.total > 0) {
-      const { met, total } = checked.report;
+      const { met, total, filesRead } = checked.report;
+      const where = vscode.workspace.asRelativePath(checked.folder);
       lenses.push(
         new vscode.CodeLens(range, {
-          title: `${met === total ? '$(pass)' : '$(warning)'} ${met}/${total} clauses met`,
+          title:
+            filesRead === 0
+              ? `$(warning) no code to check in ${where}`
+              : `${met === total ? '$(pass)' : '$(warning)'} ${met}/${total} clauses met`,
           command: 'turbo.checkContract',
           arguments: [document.uri],
-          tooltip: `Turbo: the contract checked against the code in ${vscode.workspace.asRelativePath(checked.folder)}, without a model. Click to check again.`,
+          tooltip: `Turbo: the contract checked against the code in ${where}, without a model. Click to check again.`,
         }),
       );
     }

@@ -4,7 +4,17 @@ import type { ConformanceReport } from '../../../src/core/contract/conformance/t
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import type { ConformanceFixResult } from '../../../src/extension/conformance/fixFlow';
 import { editBlocks, fileBlocks } from '../../standin/server';
-import { notificationShown, openContract, readText, turboLog, useStandIn, waitForLog } from '../helpers';
+import {
+  notificationShown,
+  openContract,
+  readText,
+  screenShows,
+  setSetting,
+  turboLog,
+  useStandIn,
+  waitForLog,
+  workspaceRoot,
+} from '../helpers';
 
 /**
  * The generated Task API (after test/fixtures/tasks.answer.txt) with `completed` left out of Task: the
@@ -43,7 +53,7 @@ async function diagnosticsUntil(
 
 async function clauseLens(uri: vscode.Uri): Promise<string | undefined> {
   const lenses = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 10)) as vscode.CodeLens[];
-  return lenses.map((l) => l.command?.title ?? '').find((t) => /clauses met/.test(t));
+  return lenses.map((l) => l.command?.title ?? '').find((t) => /clauses met|no code to check/.test(t));
 }
 
 describe('Contract conformance in the editor', () => {
@@ -72,6 +82,11 @@ describe('Contract conformance in the editor', () => {
     assert.match(missing.message, /^Task\.completed: /);
     assert.equal(missing.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(missing.code, 'missing');
+    // The field is missing, its model is not: the diagnostic leads to where the field goes.
+    const [model] = missing.relatedInformation ?? [];
+    assert.equal(model?.message, 'Task.completed: the model in the code');
+    assert.equal(model?.location.uri.toString(), models.toString());
+    assert.equal(model?.location.range.start.line, 3, 'class Task is on line 4');
     const lens = await clauseLens(contract);
     const total = Number(/\/(\d+) clauses met/.exec(lens ?? '')?.[1]);
     assert.equal(lens?.replace(/^\$\([\w-]+\) /, ''), `${total - 1}/${total} clauses met`);
@@ -179,6 +194,28 @@ describe('Contract conformance in the editor', () => {
     assert.equal(ours(contract).length, 1, 'the diagnostics stay');
   });
 
+  it('cancelling Regenerate to Meet changes nothing and leaves a line in the log, nothing more on screen', async () => {
+    const { standin } = await useStandIn('out-conformance');
+    const before = await readText(models);
+    const logBefore = (await turboLog()).length;
+    const requests = standin.chatRequests.length;
+    standin.enqueue({ content: editBlocks([ADD_COMPLETED]), delayMs: 10_000 });
+    const running = vscode.commands.executeCommand('turbo.fixConformance', contract) as Thenable<unknown>;
+    for (
+      const started = Date.now();
+      standin.chatRequests.length === requests;
+      await new Promise((r) => setTimeout(r, 20))
+    )
+      assert.ok(Date.now() - started < 15_000, 'the fix request was never sent');
+    assert.equal(await vscode.commands.executeCommand('turbo.cancelGeneration'), true);
+    assert.equal(await running, undefined);
+    await waitForLog(/Regenerate to meet the contract cancelled; nothing was changed\./, logBefore);
+    assert.equal(await readText(models), before);
+    const toasts = '.notifications-center .notification-list-item, .notification-toast';
+    const shown = await screenShows(toasts, 'Regenerate to meet the contract cancelled', 2_000);
+    if (shown !== undefined) assert.equal(shown, false, 'the log says it, not a notification');
+  });
+
   it('Check Contract with no contract in front of you, or on another file, says what it needs', async () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(models));
     const logBefore = (await turboLog()).length;
@@ -190,6 +227,70 @@ describe('Contract conformance in the editor', () => {
     await waitForLog(/Refused to check .*models\.py: not a contract/, logBefore);
     const refused = await notificationShown('Turbo: models.py is not a contract. Check Contract works on contracts');
     if (refused !== undefined) assert.equal(refused, true, 'the refusal is on screen');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
+
+describe('Contract conformance when a contract opens', () => {
+  const root = () => workspaceRoot();
+  const write = (uri: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  /** The template contract in a folder of its own, with these files beside it; the contract's Uri. */
+  async function contractIn(folder: string, files: Record<string, string>): Promise<vscode.Uri> {
+    const dir = vscode.Uri.joinPath(root(), folder);
+    const uri = vscode.Uri.joinPath(dir, 'tasks.contract.md');
+    await write(uri, await readText(vscode.Uri.joinPath(root(), 'contracts', 'tasks.contract.md')));
+    for (const [file, text] of Object.entries(files)) await write(vscode.Uri.joinPath(dir, ...file.split('/')), text);
+    return uri;
+  }
+  const show = async (uri: vscode.Uri) => vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  async function lensUntil(uri: vscode.Uri, wanted: string): Promise<void> {
+    let seen: string | undefined;
+    for (const started = Date.now(); Date.now() - started < 15_000; await new Promise((r) => setTimeout(r, 50)))
+      if ((seen = await clauseLens(uri)) === wanted) return;
+    assert.fail(`the CodeLens never read ${JSON.stringify(wanted)}; last ${JSON.stringify(seen)}`);
+  }
+
+  before(async () => {
+    // Where Generate would write with no setting: beside the contract.
+    await setSetting('outputDirectory', '');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a contract whose folder holds its code (not generated in this window) shows what it misses, unasked', async () => {
+    const opened = await contractIn('conformance-open', PROJECT);
+    await show(opened);
+    const [missing] = await diagnosticsUntil(opened, (d) => d.length > 0, 'opening the contract did not check it');
+    assert.equal(ours(opened).length, 1);
+    assert.match(missing.message, /^Task\.completed: /);
+    const [, met, total] = /^\$\(warning\) (\d+)\/(\d+) clauses met$/.exec((await clauseLens(opened)) ?? '') ?? [];
+    assert.equal(Number(met), Number(total) - 1, 'the clause count is on the contract');
+
+    // The code goes (deleted output): the re-check clears the warnings, and the lens says why.
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(opened, '..', 'app'), { recursive: true });
+    await diagnosticsUntil(opened, (d) => d.length === 0, 'emptying the folder did not clear the diagnostics');
+    await lensUntil(opened, '$(warning) no code to check in conformance-open');
+  });
+
+  it('a contract beside no code, or beside code that is not its own, shows nothing until checked', async () => {
+    const empty = await contractIn('conformance-open-empty', {});
+    const other = await contractIn('conformance-open-other', { 'tool.py': 'def main():\n    print("hello")\n' });
+    await show(other);
+    await show(empty);
+    await new Promise((r) => setTimeout(r, 1_500));
+    for (const uri of [empty, other]) {
+      assert.deepEqual(ours(uri), [], `${uri.path}: no warnings`);
+      assert.equal(await clauseLens(uri), undefined, `${uri.path}: no clause count`);
+    }
+
+    // Asked, Check Contract says once that there is nothing to check, not once per clause.
+    const report = (await vscode.commands.executeCommand('turbo.checkContract', empty)) as ConformanceReport;
+    assert.equal(report.filesRead, 0);
+    assert.deepEqual(ours(empty), []);
+    await lensUntil(empty, '$(warning) no code to check in conformance-open-empty');
+    const shown = await notificationShown(
+      'Turbo: there is no code to check in conformance-open-empty yet (no Python, TypeScript, JavaScript or Go files). Generate from the contract first.',
+    );
+    if (shown !== undefined) assert.equal(shown, true, 'the message is on screen');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
