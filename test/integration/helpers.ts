@@ -88,6 +88,14 @@ export async function screenShows(
   return (await bridgeAnswer(dir, id, looks + 10_000)).found;
 }
 
+/**
+ * Waits until the quick pick shows `text` (undefined without the UI bridge). A quick pick announced in
+ * the log may not be on screen yet, and "select next" on no quick pick does nothing.
+ */
+export function quickPickShows(text: string): Promise<boolean | undefined> {
+  return screenShows('.quick-input-widget', text);
+}
+
 /** Clears toasts left by earlier tests, so a check sees only what the current one shows. */
 export async function clearNotifications(): Promise<void> {
   await vscode.commands.executeCommand('notifications.clearAll');

@@ -11,6 +11,7 @@ import {
   notificationShown,
   openContract,
   readText,
+  quickPickShows,
   screenShows,
   setSetting,
   turboLog,
@@ -278,6 +279,7 @@ describe('Undo Last Generation keeps what the person changed since', () => {
       kept: vscode.Uri[];
     }>;
     await waitForLog(/Undo: 1 file changed since the generation/, logBefore);
+    await quickPickShows('Undo Everything');
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const result = await undoing;
@@ -494,7 +496,7 @@ describe('Review and undo, as walked by a person', () => {
     const logBefore = (await turboLog()).length;
     const reverting = vscode.commands.executeCommand('turbo.revertFiles') as Thenable<number>;
     await waitForLog(/Revert Files: asking which of 2 files to put back/, logBefore);
-    await new Promise((r) => setTimeout(r, 300));
+    await quickPickShows('a.txt');
     // Ticks the first file (a.txt), as Down then Space do in the list.
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.quickPickManyToggle');

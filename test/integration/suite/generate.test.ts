@@ -9,6 +9,7 @@ import {
   listTree,
   notificationShown,
   openContract,
+  quickPickShows,
   readText,
   setSetting,
   turboLog,
@@ -93,6 +94,7 @@ describe('Generate from Contract', () => {
       kept: unknown[];
     }>;
     await waitForLog(/Undo: 1 file changed since the generation: out-undo\/pkg\/deep\/new\.py/, logBefore);
+    await quickPickShows('Undo Everything');
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const result = await undoing;

@@ -2,7 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
-import { listTree, openContract, readText, setSetting, turboLog, useStandIn, waitForLog } from '../helpers';
+import {
+  listTree,
+  openContract,
+  quickPickShows,
+  readText,
+  setSetting,
+  turboLog,
+  useStandIn,
+  waitForLog,
+} from '../helpers';
 
 const ANSWER = fileBlocks({ 'exists.txt': 'generated\n', 'fresh.txt': 'fresh\n' });
 
@@ -27,6 +36,7 @@ async function generateAndAnswer(folder: string, answer: number | 'escape') {
   if (answer === 'escape') {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   } else {
+    await quickPickShows('Overwrite All');
     for (let i = 0; i < answer; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
   }
