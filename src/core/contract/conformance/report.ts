@@ -1,5 +1,6 @@
 /** The conformance report as the CLI prints it and as the CLI's --json and the MCP tools return it. */
 import { safeInline } from '../../terminalText';
+import { clauseMessage } from './clauses';
 import type { Clause, ConformanceReport } from './types';
 
 export interface ClauseJson {
@@ -51,11 +52,7 @@ export function unmetLines(contractName: string, report: ConformanceReport): str
     report.clauses
       .filter((c) => c.status !== 'met')
       // Names and details come from files: a newline in a file name must not start a line of its own.
-      .map(
-        (c) =>
-          safeInline(`${contractName}:${c.contractLine}: ${c.status}: ${c.name}${c.detail ? `: ${c.detail}` : ''}`) +
-          '\n',
-      )
+      .map((c) => safeInline(`${contractName}:${c.contractLine}: ${c.status}: ${clauseMessage(c)}`) + '\n')
       .join('')
   );
 }
