@@ -417,7 +417,11 @@ describe('Contract editor settings, keys and walkthrough', () => {
     const before = (await turboLog()).length;
     await clickGenerate();
     // Narrowed to this contract by name, as a person would type it: which contract is newest is not this test's subject.
+    // Keys go to whatever has focus, so the pick must be on screen first (a CI run typed them into the walkthrough
+    // and then accepted the unfiltered list's first contract).
+    assert.equal(await quickPickShows('Turbo: Generate from Contract'), true, 'the contract pick is on screen');
     assert.equal(await typeText('walkthrough.contract', false), true);
+    assert.equal(await quickPickShows('walkthrough.contract.md'), true, 'the pick is narrowed to the contract');
     await acceptQuickPickUntil(/Generating from .*walkthrough\.contract\.md/, before);
     await waitForLog(/Finished: 1 files/, before);
     await openWalkthrough();
