@@ -88,6 +88,8 @@ export interface RaceOptions extends PromptOptions {
   protectedPaths?: readonly string[];
   /** How many tests ran in the last run before the race, when a front end knows it. */
   baselineRan?: number;
+  /** Current text of a folder file (the editor answers from open documents, the CLI from disk); default: disk. */
+  readFile?: (absPath: string) => Promise<string | undefined>;
   /** Where the winner lands: FsSink on disk, the WorkspaceEdit sink in the editor (its overwrite policy applies). */
   sink: FileSink;
   signal?: AbortSignal;
@@ -110,6 +112,11 @@ export interface RaceReport {
   candidates: CandidateResult[];
   /** The winner's landing, as a generation report (files written, skipped by the overwrite policy …). */
   landed: GenerationReport | undefined;
+  /**
+   * What each path any candidate wrote held in the folder just before the winner landed (null: no such
+   * file), so a front end can swap to another candidate, or diff against the folder, without guessing.
+   */
+  original: Record<string, string | null>;
   /** The baseline test count a green run had to reach (undefined: none known). */
   baselineRan: number | undefined;
   /** `max_completion_tokens` each request reserved. */

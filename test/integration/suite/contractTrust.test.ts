@@ -9,6 +9,7 @@ import {
   clickNotificationButton,
   listTree,
   notificationShown,
+  quickPickShows,
   screenShows,
   turboLog,
   typeText,
