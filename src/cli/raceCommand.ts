@@ -175,7 +175,7 @@ function candidateLine(c: CandidateResult): string {
   const tests = c.error
     ? `failed: ${safeInline(c.error)}`
     : c.passed !== undefined || c.failed !== undefined
-      ? `${c.passed ?? 0} passed, ${c.failed ?? 0} failed`
+      ? `${c.passed ?? 0} passed, ${c.failed ?? 0} failed${c.loads ? '' : ', does not load'}`
       : c.conformance
         ? `${c.conformance.met}/${c.conformance.total} clauses met`
         : c.loads

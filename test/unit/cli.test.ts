@@ -567,7 +567,7 @@ describe('turbo race', () => {
     const rows = run.stdout.split('\n').filter((l) => /^ {2}\d {2}/.test(l));
     assert.equal(rows.length, 2, run.stdout);
     assert.ok(
-      rows.some((l) => /^ {2}\d {2}✗ {5}3 passed, 1 failed · 4 lines · \d+ tokens · \d+\.\d s · \$0\.\d{4}$/.test(l)),
+      rows.some((l) => /^ {2}\d {2}✗ +3 passed, 1 failed · 4 lines · \d+ tokens · \d+\.\d s · \$0\.\d{4}$/.test(l)),
       run.stdout,
     );
     assert.match(run.stdout, /^No candidate is green; the best, candidate \d \(3 passed, 1 failed\), was written\.$/m);
