@@ -178,9 +178,11 @@ function candidateLine(c: CandidateResult): string {
       ? `${c.passed ?? 0} passed, ${c.failed ?? 0} failed${c.loads ? '' : ', does not load'}`
       : c.conformance
         ? `${c.conformance.met}/${c.conformance.total} clauses met`
-        : c.loads
-          ? 'no test counts'
-          : 'does not load';
+        : !c.test
+          ? 'not tested'
+          : c.loads
+            ? 'no test counts'
+            : 'does not load';
   const tokens = c.usage ? `${c.usage.completion_tokens} tokens` : 'tokens unknown';
   const refused = c.refused.length > 0 ? ` · ${c.refused.length} refused` : '';
   const because = c.notGreenBecause ? ` — ${safeInline(c.notGreenBecause)}` : '';

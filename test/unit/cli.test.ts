@@ -575,6 +575,16 @@ describe('turbo race', () => {
     assert.match(run.stdout, /^1 file, 4 lines written to .*calc \(2 candidates in \d+\.\d\d s, \$0\.\d{4}\)$/m);
   });
 
+  it('a folder without a test setup: says so, the shorter candidate lands, and nothing is green (exit 1)', async () => {
+    const bare = path.join(dir, 'bare');
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'a\nb\n' }) }, { content: fileBlocks({ 'a.txt': 'a\n' }) });
+    const run = await runInProcess(['race', contract, '--out', bare, '--candidates', '2'], env);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /no test command found in .*bare .*scored by the contract check, then fewer lines/);
+    assert.equal((run.stdout.match(/^ {2}\d {2}✗ +not tested · /gm) ?? []).length, 2, run.stdout);
+    assert.equal(await fs.readFile(path.join(bare, 'a.txt'), 'utf8'), 'a\n');
+  });
+
   it('--candidates outside 2-8 is a usage error (exit 2) that says the range, before any request', async () => {
     const before = standin.chatRequests.length;
     for (const n of ['9', '1', 'three']) {
