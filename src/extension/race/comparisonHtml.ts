@@ -59,7 +59,7 @@ export function comparisonHtml(model: ComparisonModel, page: { nonce: string; cs
 ${notices ? `<ul class="notices">${notices}</ul>` : ''}
 <table>
 <caption>${model.candidates.length === 1 ? '1 candidate' : `${model.candidates.length} candidates`}, ${model.hadTests ? 'scored by the tests' : 'scored by the contract check (no test command)'}</caption>
-<thead><tr><th scope="col">Candidate</th><th scope="col">Verdict</th><th scope="col">${model.hadTests ? 'Tests' : 'Contract'}</th><th scope="col">Lines</th><th scope="col">Tokens</th><th scope="col">Time</th><th scope="col">Cost</th><th scope="col">Refused</th><th scope="col">Actions</th></tr></thead>
+<thead><tr><th scope="col">Candidate</th><th scope="col">Actions</th><th scope="col">Verdict</th><th scope="col">${model.hadTests ? 'Tests' : 'Contract'}</th><th scope="col">Lines</th><th scope="col">Tokens</th><th scope="col">Time</th><th scope="col">Cost</th><th scope="col">Refused</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -91,14 +91,14 @@ function row(model: ComparisonModel, c: CandidateResult): string {
   const tokens = c.usage?.completion_tokens;
   return `<tr data-candidate="${n}"${n === model.applied ? ' class="applied-row"' : ''}>
 <th scope="row">#${n}</th>
+<td class="actions">${buttons(model, c)}</td>
 <td>${status}</td>
 <td>${escapeHtml(verdictText(c, model.hadTests))}${c.error && c.files.length > 0 ? `<div class="error">${escapeHtml(c.error)}</div>` : ''}</td>
-<td>${fmt.format(c.lines)}</td>
-<td>${tokens === undefined ? '—' : fmt.format(tokens)}</td>
-<td>${seconds(c.durationMs)}</td>
-<td>${escapeHtml(formatCost(c.costUsd))}</td>
+<td class="num">${fmt.format(c.lines)}</td>
+<td class="num">${tokens === undefined ? '—' : fmt.format(tokens)}</td>
+<td class="num">${seconds(c.durationMs)}</td>
+<td class="num">${escapeHtml(formatCost(c.costUsd))}</td>
 <td>${refused}</td>
-<td class="actions">${buttons(model, c)}</td>
 </tr>`;
 }
 
@@ -139,6 +139,8 @@ tr.applied-row { background: var(--vscode-list-inactiveSelectionBackground); }
 .error { color: var(--vscode-errorForeground); }
 ul { margin: 0; padding-left: 16px; }
 .notices { margin-bottom: 8px; color: var(--vscode-descriptionForeground); }
+td.num { white-space: nowrap; }
+.actions button { display: block; width: 100%; text-align: left; }
 button { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); border: 1px solid var(--vscode-button-border, transparent); padding: 3px 8px; margin: 2px 0; cursor: pointer; font: inherit; }
 button:hover { background: var(--vscode-button-secondaryHoverBackground); }
 button[data-action="use"], button[data-action="fix"] { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }

@@ -116,7 +116,7 @@ export class RaceComparison implements vscode.Disposable {
     const kept = swap.kept.length ? ` ${count(swap.kept.length, 'file')} kept as they were (see the log).` : '';
     void vscode.window.showInformationMessage(
       safeText(
-        `Turbo: candidate ${n} is in the folder now (${count(swap.changed.length, 'file')} changed).${kept} Undo (Ctrl+Z in one of them) puts candidate ${from} back.`,
+        `Turbo: candidate ${n} is in the folder now (${count(swap.changed.length, 'file')} changed).${kept} Undo in one of its files puts candidate ${from} back.`,
       ),
     );
     this.render();
