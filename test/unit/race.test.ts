@@ -92,6 +92,11 @@ describe('race: several candidates, the project’s tests pick', function () {
     assert.equal(broken.green, false);
     assert.equal(broken.passed ?? 0, 0);
     assert.equal(
+      broken.loads,
+      false,
+      'node --test counts the file that fails to load as one failure: fewer than 4 ran',
+    );
+    assert.equal(
       await fs.readFile(path.join(folder, 'src/calc.js'), 'utf8'),
       'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\n',
     );
@@ -116,6 +121,34 @@ describe('race: several candidates, the project’s tests pick', function () {
     assert.equal(cheater.failed, 4, 'its own tests ran against the original test file');
     assert.notEqual(report.winner, cheater.candidate);
     assert.equal(await fs.readFile(path.join(folder, 'test/calc.test.js'), 'utf8'), PROJECT['test/calc.test.js']);
+  });
+
+  it('a candidate that passes but also tried to rewrite a test is never green and cannot win', async () => {
+    const folder = await project();
+    const cheat = fileBlocks({
+      'src/calc.js': 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\n',
+      'test/calc.test.js': "require('node:test')('passes', () => {});\n",
+    });
+    const report = await race(options(folder, [{ content: cheat }, { content: BUGGY }]));
+    const cheater = report.candidates.find((c) => c.touchedTests.length > 0)!;
+    assert.deepEqual(cheater.touchedTests, ['test/calc.test.js']);
+    assert.equal(cheater.passed, 4, 'its code passes the real tests');
+    assert.equal(cheater.green, false);
+    assert.match(cheater.notGreenBecause ?? '', /tried to change test\/calc\.test\.js/);
+    assert.notEqual(report.winner, cheater.candidate);
+    assert.equal(report.green, false, 'the buggy one is the winner, and it is not green');
+  });
+
+  it('when every candidate tried to rewrite a test, nothing is written', async () => {
+    const folder = await project();
+    const cheat = fileBlocks({
+      'src/calc.js': 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\n',
+      'test/calc.test.js': "require('node:test')('passes', () => {});\n",
+    });
+    const report = await race(options(folder, [{ content: cheat }, { content: cheat }]));
+    assert.equal(report.winner, undefined);
+    assert.match(report.error ?? '', /tried to change the tests/);
+    assert.deepEqual((await fs.readdir(folder)).sort(), ['package.json', 'test']);
   });
 
   it('a candidate that makes tests vanish is not green, even though its command exits 0', async () => {

@@ -13,6 +13,7 @@ function candidate(n: number, over: Partial<CandidateResult> = {}): CandidateRes
     loads: true,
     conformance: undefined,
     refused: [],
+    touchedTests: [],
     files: [{ path: 'src/calc.js', content: 'x\n', lines: 1, bytes: 2 }],
     lines: 1,
     usage: { prompt_tokens: 10, completion_tokens: 1234, total_tokens: 1244 },

@@ -15,6 +15,8 @@ export class CandidateSink implements FileSink {
   private readonly kept = new Map<string, { file: CandidateFile; order: number }>();
   /** Writes finish out of order: files are listed in the order the model wrote them. */
   private arrived = 0;
+  /** Protected paths the candidate tried to write. */
+  readonly touched = new Set<string>();
 
   constructor(
     dir: string,
@@ -26,7 +28,10 @@ export class CandidateSink implements FileSink {
   async write(file: ParsedFile): Promise<WriteOutcome> {
     const order = this.arrived++;
     const refused = this.protection.refuse(file.path);
-    if (refused) return { status: 'rejected', reason: refused };
+    if (refused) {
+      this.touched.add(file.path);
+      return { status: 'rejected', reason: refused };
+    }
     const newTest = this.protection.isNewTest(file.path);
     const outcome = newTest ? ({ status: 'created' } as const) : await this.disk.write(file);
     if (outcome.status === 'created' || outcome.status === 'overwritten') {

@@ -123,6 +123,7 @@ async function runCandidate(ctx: RaceContext, n: number): Promise<CandidateResul
       files: sink.files,
       lines: sink.files.reduce((sum, f) => sum + (f.newTest ? 0 : f.lines), 0),
       refused: generation.rejected,
+      touchedTests: [...sink.touched],
       usage: generation.usage,
       costUsd: generation.costUsd,
       error: generation.error?.message ?? null,
@@ -162,7 +163,6 @@ async function judge(ctx: RaceContext, result: CandidateResult, dir: string, pro
     result.test = test;
     result.passed = test.passed;
     result.failed = test.failed;
-    result.loads = (testsRan(test) ?? 0) > 0;
     progress.passed = test.passed;
     progress.failed = test.failed;
     if (test.timedOut) result.error ??= `The tests timed out after ${Math.round(test.durationMs / 1000)} s.`;
@@ -179,15 +179,7 @@ async function judge(ctx: RaceContext, result: CandidateResult, dir: string, pro
 async function finish(ctx: RaceContext, candidates: CandidateResult[], started: number): Promise<RaceReport> {
   const { options } = ctx;
   const baselineRan = baselineOf(options.baselineRan, candidates);
-  for (const c of candidates) {
-    if (c.test) {
-      const verdict = countVerdict(c.test, baselineRan);
-      c.green = verdict.green && !c.generation?.error;
-      if (c.test.green && !verdict.green) c.notGreenBecause = verdict.why;
-    } else if (!options.testCommand && c.conformance) {
-      c.green = c.conformance.met === c.conformance.total && !c.generation?.error;
-    }
-  }
+  for (const c of candidates) verdictOf(c, options, baselineRan);
   const cancelled = ctx.signal.aborted;
   const winner = cancelled ? undefined : pickWinner(candidates);
   const report: RaceReport = {
@@ -221,6 +213,26 @@ async function finish(ctx: RaceContext, candidates: CandidateResult[], started: 
   return report;
 }
 
+/**
+ * Green, and whether the code loads: a run that reached fewer tests than the baseline did not load all of
+ * them (a test file that fails to import is one failure to node --test, a collection error to pytest).
+ */
+function verdictOf(c: CandidateResult, options: RaceOptions, baselineRan: number | undefined): void {
+  if (c.test) {
+    const verdict = countVerdict(c.test, baselineRan);
+    const ran = testsRan(c.test) ?? 0;
+    c.loads = ran > 0 && (baselineRan === undefined || ran >= baselineRan);
+    c.green = verdict.green && !c.generation?.error;
+    if (c.test.green && !verdict.green) c.notGreenBecause = verdict.why;
+  } else if (!options.testCommand && c.conformance) {
+    c.green = c.conformance.met === c.conformance.total && !c.generation?.error;
+  }
+  if (c.touchedTests.length > 0) {
+    c.green = false;
+    c.notGreenBecause = `it tried to change ${c.touchedTests.join(', ')}, which the tests' judgement depends on`;
+  }
+}
+
 /** The most tests any run reached, or the front end's last run before the race: fewer is not green. */
 function baselineOf(before: number | undefined, candidates: CandidateResult[]): number | undefined {
   const counts = candidates.map((c) => (c.test ? testsRan(c.test) : undefined)).filter((n) => n !== undefined);
@@ -229,6 +241,8 @@ function baselineOf(before: number | undefined, candidates: CandidateResult[]): 
 }
 
 function noWinnerText(candidates: CandidateResult[]): string {
+  if (candidates.some((c) => c.files.length > 0))
+    return 'Every candidate that wrote files also tried to change the tests, so none was written.';
   const first = candidates.find((c) => c.error)?.error;
   return `No candidate wrote any file, so nothing was written${first ? `. ${first}` : '.'}`;
 }
@@ -266,6 +280,7 @@ function emptyResult(n: number): CandidateResult {
     loads: false,
     conformance: undefined,
     refused: [],
+    touchedTests: [],
     files: [],
     lines: 0,
     usage: undefined,

@@ -31,7 +31,10 @@ function complete(c: CandidateResult): number {
   return c.files.length > 0 && !c.generation?.error ? 1 : 0;
 }
 
-/** The winner: the best candidate that has files to write; undefined when none has. */
+/**
+ * The winner: the best candidate that has files to write and left the tests alone; undefined when none
+ * has (a candidate that tried to change a test never wins, however its run went).
+ */
 export function pickWinner(candidates: readonly CandidateResult[]): CandidateResult | undefined {
-  return [...candidates].sort(compareCandidates).find((c) => c.files.length > 0);
+  return [...candidates].sort(compareCandidates).find((c) => c.files.length > 0 && c.touchedTests.length === 0);
 }

@@ -54,6 +54,11 @@ export interface CandidateResult {
   loads: boolean;
   /** Met contract clauses and their total, when the contract declares models or routes. */
   conformance: { met: number; total: number } | undefined;
+  /**
+   * Protected files (tests, `turbo.protectedPaths`) the candidate tried to write. Such a candidate is never
+   * green and cannot win: the judge it tried to change is the one that would have scored it.
+   */
+  touchedTests: string[];
   /** Writes refused because they touched the tests (or `turbo.protectedPaths`), and other rejected files. */
   refused: RejectedFile[];
   files: CandidateFile[];
