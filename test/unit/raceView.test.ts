@@ -115,6 +115,28 @@ describe('The race in the editor: progress and the comparison view', () => {
     assert.match(html, /Candidate 2 is applied instead/);
   });
 
+  it('without a test command the page offers no Fix Until Green, in the headline or a button', () => {
+    const html = comparisonHtml(
+      model({ hadTests: false, candidates: [candidate(1), candidate(2)], winner: 1, applied: 1 }),
+      page,
+    );
+    assert.match(html, /No candidate is green; the best, candidate 1, was applied\./);
+    assert.doesNotMatch(html, /Fix Until Green/);
+  });
+
+  it('when the folder holds none of the candidates (not written, undone, edited) the page does not say one is applied', () => {
+    const html = comparisonHtml(model({ applied: undefined }), page);
+    assert.doesNotMatch(html, /It is applied|is applied instead|class="badge applied"/);
+    assert.match(html, /Candidate 1 won: it is green, but the folder does not hold it now/);
+    assert.match(rowOf(html, 1), /data-action="use" data-candidate="1"/, 'the winner can be written again');
+    const best = comparisonHtml(
+      model({ winner: 2, applied: undefined, candidates: [candidate(1, { loads: false }), candidate(2)] }),
+      page,
+    );
+    assert.match(best, /No candidate is green; the best is candidate 2, but the folder does not hold it now/);
+    assert.doesNotMatch(best, /<button[^>]*data-action="fix"/, 'a fix would work on files that are no candidate');
+  });
+
   it('a strict policy with a nonce, no remote content, every outside string escaped', () => {
     const evil = '<img src=x onerror="alert(1)">\u001b[31m';
     const html = comparisonHtml(

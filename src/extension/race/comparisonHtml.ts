@@ -72,10 +72,16 @@ ${rows}
 function headline(model: ComparisonModel): string {
   const winner = model.candidates.find((c) => c.candidate === model.winner);
   if (!winner) return 'No candidate could be written; nothing in the folder was changed.';
-  const applied = model.applied === model.winner ? 'It is applied.' : `Candidate ${model.applied} is applied instead.`;
-  return winner.green
-    ? `Candidate ${winner.candidate} won: it is green. ${applied}`
-    : `No candidate is green; the best, candidate ${winner.candidate}, was applied. ${model.applied === model.winner ? 'Fix Until Green can take it from there.' : applied}`;
+  const n = winner.candidate;
+  // The folder is read again after every change, so the page never claims what is not on disk.
+  if (model.applied === undefined)
+    return winner.green
+      ? `Candidate ${n} won: it is green, but the folder does not hold it now (not written, undone or edited since). Use This One Instead writes it.`
+      : `No candidate is green; the best is candidate ${n}, but the folder does not hold it now (not written, undone or edited since).`;
+  const applied = model.applied === n ? 'It is applied.' : `Candidate ${model.applied} is applied instead.`;
+  if (winner.green) return `Candidate ${n} won: it is green. ${applied}`;
+  const next = model.applied !== n ? applied : model.hadTests ? 'Fix Until Green can take it from there.' : '';
+  return `No candidate is green; the best, candidate ${n}, was applied. ${next}`.trimEnd();
 }
 
 function row(model: ComparisonModel, c: CandidateResult): string {

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RaceReport } from '../../core/race/types';
+import type { CandidateResult, RaceReport } from '../../core/race/types';
 import { safeInline, safeText } from '../../core/terminalText';
 import type { OverwritePolicy } from '../../core/generation/choices';
 import type { Services } from '../services';
 import { count } from '../progressText';
+import { readAsEditor } from '../testing/applyChanges';
 import { swapCandidate, type CandidateDocuments, type Swap } from './candidateFiles';
 import { comparisonHtml, PANEL_ACTIONS, type ComparisonModel, type PanelAction } from './comparisonHtml';
 
@@ -18,16 +19,23 @@ export interface RaceContext {
   deny: readonly string[];
 }
 
+const FOLLOW_DELAY_MS = 150;
+
+/** The view open for each output folder: a new race there replaces it, so no page speaks for an older race. */
+const views = new Map<string, RaceComparison>();
+
 /**
  * The comparison view of one race: a webview panel with a row per candidate. Its buttons post
  * messages that land here; the integration suites call the same methods.
  */
 export class RaceComparison implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
+  private disposed = false;
   /** The candidate whose files are in the folder now. */
   applied: number | undefined;
   private readonly id: string;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private following: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly services: Services,
@@ -36,17 +44,68 @@ export class RaceComparison implements vscode.Disposable {
   ) {
     this.applied = race.report.winner;
     this.id = documents.add(race.report);
+    const earlier = views.get(race.root.fsPath);
+    const column = earlier?.panel.viewColumn;
+    earlier?.dispose();
+    views.set(race.root.fsPath, this);
     this.panel = vscode.window.createWebviewPanel(
       'turbo.race',
       `Turbo: Race (${path.basename(race.contract.path)})`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      { viewColumn: column ?? vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: true },
     );
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(race.root, '**/*'));
+    const follow = () => this.follow();
     this.subscriptions.push(
       this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       this.panel.onDidDispose(() => this.dispose()),
+      watcher,
+      watcher.onDidChange(follow),
+      watcher.onDidCreate(follow),
+      watcher.onDidDelete(follow),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.fsPath.startsWith(race.root.fsPath + path.sep)) follow();
+      }),
     );
     this.render();
+    this.follow();
+  }
+
+  /**
+   * Reads the folder again (soon, once for a burst of changes): an Undo, an edit or a winner that was
+   * not written (a file open with unsaved changes) changes which candidate the folder holds.
+   */
+  follow(): void {
+    clearTimeout(this.following);
+    this.following = setTimeout(() => void this.refresh(), FOLLOW_DELAY_MS);
+  }
+
+  /** Which candidate the folder holds now; re-renders when that changed. Returns it. */
+  async refresh(): Promise<number | undefined> {
+    const now = await this.holding();
+    if (now !== this.applied && !this.disposed) {
+      this.applied = now;
+      this.render();
+    }
+    return now;
+  }
+
+  /** The candidate whose every file the folder (or its open editor) holds, the one applied before first. */
+  private async holding(): Promise<number | undefined> {
+    const { report, root } = this.race;
+    const texts = new Map<string, Promise<string | undefined>>();
+    const read = (p: string) => {
+      if (!texts.has(p)) texts.set(p, readAsEditor(path.join(root.fsPath, ...p.split('/'))));
+      return texts.get(p)!;
+    };
+    const holds = async (c: CandidateResult) =>
+      c.files.length > 0 &&
+      (await Promise.all(c.files.map(async (f) => (await read(f.path)) === f.content))).every(Boolean);
+    for (const n of new Set([this.applied, report.winner, ...report.candidates.map((c) => c.candidate)])) {
+      const c = report.candidates.find((x) => x.candidate === n);
+      if (c && (await holds(c))) return n;
+    }
+    return undefined;
   }
 
   get model(): ComparisonModel {
@@ -114,9 +173,15 @@ export class RaceComparison implements vscode.Disposable {
       `Candidate ${n} is in ${this.race.root.fsPath} instead of candidate ${from}: ${swap.changed.join(', ') || 'no file differed'}.`,
     );
     const kept = swap.kept.length ? ` ${count(swap.kept.length, 'file')} kept as they were (see the log).` : '';
+    const undo =
+      swap.changed.length === 0
+        ? ` Its files are the same as ${from === undefined ? "the folder's" : `candidate ${from}'s`}: nothing was changed.`
+        : from === undefined
+          ? ` Undo in one of its files puts the folder's files back.`
+          : ` Undo in one of its files puts candidate ${from} back.`;
     void vscode.window.showInformationMessage(
       safeText(
-        `Turbo: candidate ${n} is in the folder now (${count(swap.changed.length, 'file')} changed).${kept} Undo in one of its files puts candidate ${from} back.`,
+        `Turbo: candidate ${n} is in the folder now (${count(swap.changed.length, 'file')} changed).${kept}${undo}`,
       ),
     );
     this.render();
@@ -124,6 +189,10 @@ export class RaceComparison implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.following);
+    if (views.get(this.race.root.fsPath) === this) views.delete(this.race.root.fsPath);
     this.documents.forget(this.id);
     this.subscriptions.forEach((s) => s.dispose());
     this.subscriptions.length = 0;

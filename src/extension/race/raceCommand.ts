@@ -202,6 +202,18 @@ async function announce(
     return;
   }
   const how = `candidate ${winner.candidate} of ${report.ran} (${verdictText(winner, hadTests)})`;
+  const notWritten = report.landed?.rejected ?? [];
+  if (notWritten.length > 0) {
+    const which = notWritten.map((r) => `${r.path} (${r.reason})`).join(', ');
+    const answer = await vscode.window.showWarningMessage(
+      safeText(
+        `Turbo: ${how} ${report.green ? 'won' : 'was the best'}, but not all of it is in ${folder}: not written ${which}.`,
+      ),
+      openLog,
+    );
+    if (answer === openLog) services.log.show();
+    return;
+  }
   if (report.green) {
     void vscode.window.showInformationMessage(safeText(`Turbo: ${how} won and is in ${folder}.`));
     return;

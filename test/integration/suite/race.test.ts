@@ -124,8 +124,48 @@ describe('Race Candidates in the editor', () => {
     await until(() => doc.getText() === PASSING, `undo restored calc.js; it holds ${JSON.stringify(doc.getText())}`);
     await until(() => exists(helpers()), 'undo brought helpers.js back');
     assert.equal(await readText(helpers()), HELPERS);
+    await until(
+      () => view.applied === passing.candidate && /It is applied\./.test(view.panel.webview.html),
+      `after the Undo the view says the winner is applied again; it says candidate ${view.applied}`,
+    );
     await doc.save();
     view.dispose();
+  });
+
+  it('a winner that could not be written (its file is open with unsaved changes) is not called applied', async () => {
+    const { standin } = await useStandIn('out-race');
+    const doc = await vscode.workspace.openTextDocument(calc());
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// mine, not saved\n'));
+    assert.equal(doc.isDirty, true);
+    const other = PASSING.replace('a + b', 'b + a');
+    standin.enqueue(
+      { content: fileBlocks({ 'src/calc.js': other }) },
+      { content: fileBlocks({ 'src/calc.js': BUGGY }) },
+      { content: fileBlocks({ 'src/calc.js': BROKEN }) },
+    );
+    await openContract();
+    const outcome = (await vscode.commands.executeCommand('turbo.raceCandidates')) as RaceOutcome | undefined;
+    try {
+      assert.ok(outcome?.view, 'the comparison view opened');
+      const { report, view } = outcome;
+      assert.equal(report.green, true);
+      assert.deepEqual(
+        report.landed?.rejected.map((r) => r.path),
+        ['src/calc.js'],
+      );
+      await until(
+        () => view.applied === undefined && /the folder does not hold it now/.test(view.panel.webview.html),
+        `the view does not call the winner applied; it says candidate ${view.applied}`,
+      );
+      assert.doesNotMatch(view.panel.webview.html, /It is applied/);
+      const told = await notificationShown('but not all of it is in out-race: not written src/calc.js');
+      if (told !== undefined) assert.equal(told, true);
+      view.dispose();
+    } finally {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 
   it('cancelling mid-race leaves the folder as it was and no scratch copy behind', async () => {
