@@ -176,6 +176,13 @@ describe('package.json declares what is tested', () => {
     assert.match(fs.readFileSync(path.join(root, '.ci/run'), 'utf8'), /^npm run test:integration:minimum$/m);
   });
 
+  it('Race Candidates is in the Command Palette wherever Generate is: both pick a contract when none is open', () => {
+    // Hidden outside a contract, its name typed in the palette ran a "similar command" (Clear API Key).
+    const palette = (manifest.contributes.menus.commandPalette ?? []) as { command?: string; when?: string }[];
+    const when = (id: string) => palette.find((m) => m.command === id)?.when;
+    assert.equal(when('turbo.raceCandidates'), when('turbo.generate'));
+  });
+
   it("the Copilot tool's candidates argument takes the race's bounds", () => {
     const tools = (manifest.contributes as unknown as Record<string, { inputSchema: { properties: object } }[]>)
       .languageModelTools;
