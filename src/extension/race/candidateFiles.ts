@@ -8,7 +8,7 @@ const METADATA = { label: 'Turbo: use another race candidate', needsConfirmation
 
 /**
  * Serves each candidate's files, kept in memory by the race, as read-only documents
- * (`turbo-race:/<race>/<candidate>/<path>`), so VS Code's diff editors can show them beside the
+ * (`turbo-race:<real path>?<race>/<candidate>/<path>`), so VS Code's diff editors can show them beside the
  * folder's files without writing anything.
  */
 export class CandidateDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -27,13 +27,17 @@ export class CandidateDocuments implements vscode.TextDocumentContentProvider, v
     this.races.delete(id);
   }
 
-  /** A candidate's file; `none` is an empty document (the side of a diff that has no such file). */
-  uri(id: string, candidate: number | 'none', path: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: SCHEME, path: `/${id}/${candidate}/${path}` });
+  /**
+   * A candidate's file. Its path is the file's real path and the race, candidate and relative path ride
+   * in the query: the diff editor marks a pair whose paths differ as renamed and shows the path's folder.
+   */
+  uri(id: string, candidate: number, root: vscode.Uri, path: string): vscode.Uri {
+    const real = vscode.Uri.joinPath(root, ...path.split('/'));
+    return vscode.Uri.from({ scheme: SCHEME, path: real.path, query: `${id}/${candidate}/${path}` });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const [, id, candidate, ...rest] = uri.path.split('/');
+    const [id, candidate, ...rest] = uri.query.split('/');
     const path = rest.join('/');
     const report = this.races.get(id);
     const file = report?.candidates.find((c) => String(c.candidate) === candidate)?.files.find((f) => f.path === path);
@@ -56,16 +60,19 @@ export class CandidateDocuments implements vscode.TextDocumentContentProvider, v
       ]),
     ].sort();
     const has = (c: typeof candidate | undefined, p: string) => c?.files.some((f) => f.path === p) ?? false;
-    const resources: [vscode.Uri, vscode.Uri, vscode.Uri][] = [];
+    // A side without the file is left out, so the diff marks the file added or deleted.
+    const resources: [vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined][] = [];
     for (const p of paths) {
       const onDisk = vscode.Uri.joinPath(root, ...p.split('/'));
       const left =
         against === 'winner'
-          ? this.uri(id, has(winner, p) ? winner!.candidate : 'none', p)
+          ? has(winner, p)
+            ? this.uri(id, winner!.candidate, root, p)
+            : undefined
           : (await exists(onDisk))
             ? onDisk
-            : this.uri(id, 'none', p);
-      resources.push([onDisk, left, this.uri(id, has(candidate, p) ? n : 'none', p)]);
+            : undefined;
+      resources.push([onDisk, left, has(candidate, p) ? this.uri(id, n, root, p) : undefined]);
     }
     const title =
       against === 'winner'

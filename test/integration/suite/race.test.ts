@@ -110,6 +110,16 @@ describe('Race Candidates in the editor', () => {
     // Pictures are taken when TURBO_SCREENSHOTS_DIR names a folder; the test output says where.
     if (process.env.TURBO_SCREENSHOTS_DIR && pictured !== undefined) assert.equal(pictured, true);
 
+    // Open Diff vs Winner: each file under its folder's name, one the winner alone has marked deleted, none "renamed".
+    assert.equal(await view.act('diffWinner', buggy.candidate), true);
+    const labelled = await screenShows('.multiDiffEntry .label-description', 'out-race/src');
+    if (labelled !== undefined) assert.equal(labelled, true, "the diff names the files' folder");
+    const deleted = await screenShows('.multiDiffEntry .status.deleted', 'D');
+    if (deleted !== undefined) assert.equal(deleted, true, 'helpers.js, which only the winner has, is marked deleted');
+    const renamed = await screenShows('.multiDiffEntry .status.renamed', 'R', 3000, 3000);
+    if (renamed !== undefined) assert.equal(renamed, false, 'no file of the diff is marked renamed');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
     // "Use This One Instead" on the buggy candidate (the view's button calls the same method).
     assert.equal(await view.use(buggy.candidate), true);
     assert.equal(view.applied, buggy.candidate);
