@@ -137,6 +137,17 @@ describe('The race in the editor: progress and the comparison view', () => {
     assert.doesNotMatch(best, /<button[^>]*data-action="fix"/, 'a fix would work on files that are no candidate');
   });
 
+  it('readable in a narrow panel and a light theme: cells name their column, verdict colours are text colours', () => {
+    const html = comparisonHtml(model(), page);
+    const heads = [...html.matchAll(/<th scope="col">([^<]+)<\/th>/g)].map((m) => m[1]);
+    const labels = [...rowOf(html, 2).matchAll(/<td[^>]* data-label="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(labels, heads.slice(1), 'each cell of a row says its column, for the stacked layout');
+    assert.match(html, /@media \(max-width: \d+px\)[^]*td::before \{ content: attr\(data-label\)/);
+    // The testing icon colours are for icons: light green on white cannot be read as text.
+    assert.match(html, /\.green \{ color: var\(--vscode-charts-green/);
+    assert.match(html, /\.red \{ color: var\(--vscode-errorForeground/);
+  });
+
   it('a strict policy with a nonce, no remote content, every outside string escaped', () => {
     const evil = '<img src=x onerror="alert(1)">\u001b[31m';
     const html = comparisonHtml(

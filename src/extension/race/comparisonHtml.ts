@@ -97,14 +97,14 @@ function row(model: ComparisonModel, c: CandidateResult): string {
   const tokens = c.usage?.completion_tokens;
   return `<tr data-candidate="${n}"${n === model.applied ? ' class="applied-row"' : ''}>
 <th scope="row">#${n}</th>
-<td class="actions">${buttons(model, c)}</td>
-<td>${status}</td>
-<td>${escapeHtml(verdictText(c, model.hadTests))}${c.error && c.files.length > 0 ? `<div class="error">${escapeHtml(c.error)}</div>` : ''}</td>
-<td class="num">${fmt.format(c.lines)}</td>
-<td class="num">${tokens === undefined ? '—' : fmt.format(tokens)}</td>
-<td class="num">${seconds(c.durationMs)}</td>
-<td class="num">${escapeHtml(formatCost(c.costUsd))}</td>
-<td>${refused}</td>
+<td class="actions" data-label="Actions">${buttons(model, c)}</td>
+<td data-label="Verdict">${status}</td>
+<td data-label="${model.hadTests ? 'Tests' : 'Contract'}">${escapeHtml(verdictText(c, model.hadTests))}${c.error && c.files.length > 0 ? `<div class="error">${escapeHtml(c.error)}</div>` : ''}</td>
+<td class="num" data-label="Lines">${fmt.format(c.lines)}</td>
+<td class="num" data-label="Tokens">${tokens === undefined ? '—' : fmt.format(tokens)}</td>
+<td class="num" data-label="Time">${seconds(c.durationMs)}</td>
+<td class="num" data-label="Cost">${escapeHtml(formatCost(c.costUsd))}</td>
+<td data-label="Refused">${refused}</td>
 </tr>`;
 }
 
@@ -138,8 +138,8 @@ caption { text-align: left; padding: 4px 0; color: var(--vscode-descriptionForeg
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); }
 thead th { color: var(--vscode-descriptionForeground); font-weight: 600; }
 tr.applied-row { background: var(--vscode-list-inactiveSelectionBackground); }
-.green { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); font-weight: 600; }
-.red { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); font-weight: 600; }
+.green { color: var(--vscode-charts-green, var(--vscode-testing-iconPassed)); font-weight: 600; }
+.red { color: var(--vscode-errorForeground, var(--vscode-testing-iconFailed)); font-weight: 600; }
 .badge { border: 1px solid var(--vscode-badge-background); border-radius: 3px; padding: 0 4px; }
 .badge.applied { background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 .error { color: var(--vscode-errorForeground); }
@@ -153,6 +153,14 @@ button[data-action="use"], button[data-action="fix"] { color: var(--vscode-butto
 button[data-action="use"]:hover, button[data-action="fix"]:hover { background: var(--vscode-button-hoverBackground); }
 button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
 button:disabled { opacity: 0.5; cursor: default; }
+@media (max-width: 760px) {
+  thead { display: none; }
+  tr { display: block; padding: 6px 0; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); }
+  th[scope="row"], td { display: block; border: none; padding: 2px 8px; }
+  td::before { content: attr(data-label) ": "; color: var(--vscode-descriptionForeground); }
+  td.actions::before { content: none; }
+  .actions button { display: inline-block; width: auto; margin-right: 4px; }
+}
 `;
 
 // Buttons are disabled while the extension works on a request, so a double click does not swap twice.
