@@ -90,12 +90,12 @@ export class RaceComparison implements vscode.Disposable {
     return now;
   }
 
-  /** The candidate whose every file the folder (or its open editor) holds, the one applied before first. */
+  /** The candidate whose every file the folder holds (saved), the one applied before first. */
   private async holding(): Promise<number | undefined> {
     const { report, root } = this.race;
     const texts = new Map<string, Promise<string | undefined>>();
     const read = (p: string) => {
-      if (!texts.has(p)) texts.set(p, readAsEditor(path.join(root.fsPath, ...p.split('/'))));
+      if (!texts.has(p)) texts.set(p, savedText(path.join(root.fsPath, ...p.split('/'))));
       return texts.get(p)!;
     };
     const holds = async (c: CandidateResult) =>
@@ -198,4 +198,14 @@ export class RaceComparison implements vscode.Disposable {
     this.subscriptions.length = 0;
     this.panel.dispose();
   }
+}
+
+/**
+ * A file's text as the tests would read it; undefined while it is open with unsaved changes (an Undo
+ * leaves the file unsaved: the editor shows one candidate, the disk holds another).
+ */
+async function savedText(absPath: string): Promise<string | undefined> {
+  const uri = vscode.Uri.file(absPath);
+  if (vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.toString() === uri.toString())) return undefined;
+  return readAsEditor(absPath);
 }
