@@ -12,6 +12,7 @@ import { validateSettings } from '../../src/extension/settingsCheck';
 import { RUNNER_NAMES } from '../../src/core/testing/parsers';
 import { PARSE_OUTPUT_HELP } from '../../src/cli/help';
 import { MAX_CANDIDATES, MIN_CANDIDATES } from '../../src/core/race/types';
+import { VIEW_TYPE } from '../../src/extension/race/comparisonHtml';
 
 interface Manifest {
   contributes: {
@@ -181,6 +182,10 @@ describe('package.json declares what is tested', () => {
     const palette = (manifest.contributes.menus.commandPalette ?? []) as { command?: string; when?: string }[];
     const when = (id: string) => palette.find((m) => m.command === id)?.when;
     assert.equal(when('turbo.raceCandidates'), when('turbo.generate'));
+  });
+
+  it('a race view VS Code restores after a reload activates Turbo, whose serializer closes it', () => {
+    assert.ok(manifest.activationEvents?.includes(`onWebviewPanel:${VIEW_TYPE}`), String(manifest.activationEvents));
   });
 
   it("the Copilot tool's candidates argument takes the race's bounds", () => {

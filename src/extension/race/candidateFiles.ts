@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { checkRealLocation } from '../../core/generation/pathGuard';
 import type { OverwritePolicy } from '../../core/generation/choices';
 import type { RaceReport } from '../../core/race/types';
+import { VIEW_TYPE } from './comparisonHtml';
 
 const SCHEME = 'turbo-race';
 const METADATA = { label: 'Turbo: use another race candidate', needsConfirmation: false };
@@ -15,6 +16,11 @@ export class CandidateDocuments implements vscode.TextDocumentContentProvider, v
   private readonly races = new Map<string, RaceReport>();
   private next = 0;
   private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, this);
+  // The candidates live in memory only: a comparison view VS Code brings back after a reload has
+  // nothing to show, and without a serializer it would leave an empty editor group, so it is closed.
+  private readonly restored = vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+    deserializeWebviewPanel: async (panel) => panel.dispose(),
+  });
 
   /** Keeps a race's candidates until `forget`; returns its id. */
   add(report: RaceReport): string {
@@ -84,6 +90,7 @@ export class CandidateDocuments implements vscode.TextDocumentContentProvider, v
 
   dispose(): void {
     this.registration.dispose();
+    this.restored.dispose();
     this.races.clear();
   }
 }

@@ -21,6 +21,9 @@ export interface ComparisonModel {
   candidates: readonly CandidateResult[];
 }
 
+/** The comparison view's webview type (package.json activates on it, so a restored view reaches Turbo). */
+export const VIEW_TYPE = 'turbo.race';
+
 /** What a button asks of the extension. */
 export type PanelAction = 'diffWinner' | 'diffFolder' | 'use' | 'fix';
 export const PANEL_ACTIONS: readonly PanelAction[] = ['diffWinner', 'diffFolder', 'use', 'fix'];

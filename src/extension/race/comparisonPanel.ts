@@ -8,7 +8,7 @@ import type { Services } from '../services';
 import { count } from '../progressText';
 import { readAsEditor } from '../testing/applyChanges';
 import { swapCandidate, type CandidateDocuments, type Swap } from './candidateFiles';
-import { comparisonHtml, PANEL_ACTIONS, type ComparisonModel, type PanelAction } from './comparisonHtml';
+import { comparisonHtml, PANEL_ACTIONS, VIEW_TYPE, type ComparisonModel, type PanelAction } from './comparisonHtml';
 
 export interface RaceContext {
   report: RaceReport;
@@ -49,7 +49,7 @@ export class RaceComparison implements vscode.Disposable {
     earlier?.dispose();
     views.set(race.root.fsPath, this);
     this.panel = vscode.window.createWebviewPanel(
-      'turbo.race',
+      VIEW_TYPE,
       `Turbo: Race (${path.basename(race.contract.path)})`,
       { viewColumn: column ?? vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: true },
