@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { FixAttempt, FixContext, FixLoopReport, TestReport } from '../../core/testing/loop';
 import type { TestFailure } from '../../core/testing/parsers';
 import { safeInline, safeText } from '../../core/terminalText';
+import { GENERATING, warnedBusy } from '../busyWarning';
 import { readSettings, refuseOnBadSettings } from '../config';
 import type { GenerationRecord } from '../generationHistory';
 import type { Services } from '../services';
@@ -72,6 +73,8 @@ export class TestFixer {
     folder: string | undefined,
     only?: TestFailure,
   ): Promise<{ attempt: FixAttempt; report: TestReport } | undefined> {
+    // A fix writes files: never beside a generation or a race that writes them too.
+    if (warnedBusy(this.services.generation, GENERATING)) return undefined;
     folder ??= this.tests.last;
     const state = folder ? this.tests.folders.get(folder) : undefined;
     if (!state || state.report.failures.length === 0) {
@@ -141,6 +144,7 @@ export class TestFixer {
 
   /** "Turbo: Fix Until Green": test → fix → re-test, at most turbo.maxFixRounds rounds. */
   async fixUntilGreen(target?: unknown): Promise<FixLoopReport | undefined> {
+    if (warnedBusy(this.services.generation, GENERATING)) return undefined;
     const folder = await this.tests.pickFolder(target);
     if (!folder || refuseOnBadSettings(readSettings(vscode.Uri.file(folder)))) return undefined;
     const command = this.tests.folders.get(folder)?.command ?? (await this.tests.commandFor(folder));

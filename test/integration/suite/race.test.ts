@@ -204,6 +204,26 @@ describe('Race Candidates in the editor', () => {
     if (told !== undefined) assert.equal(told, true);
   });
 
+  it('Fix Until Green is refused while a race runs: both would write the same folder', async () => {
+    const { standin } = await useStandIn('out-race');
+    await openContract();
+    const slow = { content: fileBlocks({ 'src/calc.js': `${PASSING}// ${'x'.repeat(2000)}\n` }), tokensPerSecond: 40 };
+    standin.enqueue(slow, slow, slow);
+    const before = standin.chatRequests.length;
+    const running = vscode.commands.executeCommand('turbo.raceCandidates') as Thenable<RaceOutcome | undefined>;
+    await until(() => standin.chatRequests.length >= before + 3, "the race's three requests were sent");
+    const requests = standin.chatRequests.length;
+    try {
+      assert.equal(await vscode.commands.executeCommand('turbo.fixUntilGreen', out), undefined);
+      assert.equal(standin.chatRequests.length, requests, 'the fix sent nothing');
+      const told = await notificationShown('Turbo is already generating');
+      if (told !== undefined) assert.equal(told, true);
+    } finally {
+      await vscode.commands.executeCommand('turbo.cancelGeneration');
+      await running;
+    }
+  });
+
   it('a race from a file that is not a contract is refused with a clear message', async () => {
     const { standin } = await useStandIn('out-race');
     const requests = standin.chatRequests.length;
