@@ -4,7 +4,7 @@
  *
  *   npm run bench               everything (about 3 minutes)
  *   npm run bench -- --quick    fewer runs, no VS Code
- *   npm run bench -- --only=parsers   one part (sizes, generation, manyfiles, parsers, conformance, vscode)
+ *   npm run bench -- --only=parsers   one part (sizes, generation, manyfiles, parsers, conformance, race, vscode)
  */
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
@@ -22,11 +22,12 @@ import { parseTestOutput, type RunnerName } from '../src/core/testing/parsers';
 import { fileBlocks, type Scenario } from '../test/standin/server';
 import { answerParserRows, type Row } from './answerParser';
 import { conformanceRows } from './conformance';
+import { raceRows } from './race';
 import { runSample, sampleRuns } from '../test/support/sampleRuns';
 
 const repo = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
-/** `--only generation,parsers`: run those parts (sizes, generation, manyfiles, parsers, conformance, vscode), for profiling one. */
+/** `--only generation,parsers`: run those parts (sizes, generation, manyfiles, parsers, conformance, race, vscode), for profiling one. */
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = (part: string) => !onlyArg || onlyArg.split(',').includes(part);
 const CONTRACT = 'Build the project described here.';
@@ -496,6 +497,14 @@ async function main() {
     await testParsers();
   }
   if (only('conformance')) await conformanceRows(add, quick, median);
+  if (only('race')) {
+    const standin = await startStandIn();
+    try {
+      await raceRows(add, quick, median, standin);
+    } finally {
+      standin.stop();
+    }
+  }
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   if (only('generation') || only('manyfiles') || only('parsers'))
     add({ section: 'memory', name: 'peak RSS of the bench process', value: peakRss / 2 ** 20, unit: 'MiB' });

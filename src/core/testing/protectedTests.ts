@@ -181,7 +181,8 @@ const isFolder = (abs: string) =>
 /** Tests that ran: passed + failed when the runner's counts were read; undefined otherwise. Skipped tests do not count. */
 export function testsRan(report: { passed: number | undefined; failed: number | undefined }): number | undefined {
   // Every parser counts skipped (pending, ignored) tests apart from `passed`.
-  return report.passed === undefined ? undefined : report.passed + (report.failed ?? 0);
+  if (report.passed === undefined && report.failed === undefined) return undefined;
+  return (report.passed ?? 0) + (report.failed ?? 0);
 }
 
 /**
@@ -192,7 +193,8 @@ export function testsRan(report: { passed: number | undefined; failed: number | 
 export function countVerdict(report: TestReport, baselineRan: number | undefined): { green: boolean; why?: string } {
   if (!report.green) return { green: false };
   if (baselineRan === undefined || baselineRan <= 0) return { green: true };
-  const ran = testsRan(report);
+  // A green run's `failed` is 0 whatever the output said: without `passed`, nothing was counted.
+  const ran = report.passed === undefined ? undefined : testsRan(report);
   const before = `${baselineRan} ran before the change`;
   if (ran === undefined)
     return { green: false, why: `the test command passed but Turbo could not read how many tests ran; ${before}` };
