@@ -116,9 +116,14 @@ interface Listing {
 /**
  * Lists the folder's existing files once (bounded) and answers from that. `globs` are
  * `turbo.protectedPaths` (relative to root), read like `turbo.denyPatterns`; a `!glob` there
- * re-allows a path that only looks like a test (a product file named `test.js`).
+ * re-allows a path that only looks like a test (a product file named `test.js`). `writer` names
+ * who is refused in the sentences ("a fix", "a candidate").
  */
-export async function protectionFor(root: string, globs: readonly string[] = []): Promise<Protection> {
+export async function protectionFor(
+  root: string,
+  globs: readonly string[] = [],
+  writer = 'a fix',
+): Promise<Protection> {
   const listing = await listFiles(root);
   const protect = globMatcher(globs.filter((g) => !g.trim().startsWith('!')));
   const allow = globMatcher(globs.filter((g) => g.trim().startsWith('!')).map((g) => g.trim().slice(1)));
@@ -132,11 +137,13 @@ export async function protectionFor(root: string, globs: readonly string[] = [])
       const rel = clean(raw);
       const glob = protect.match(rel);
       if (glob !== undefined)
-        return `${rel} is protected by turbo.protectedPaths (${JSON.stringify(glob)}): the tests are the judge, so a fix may not change it`;
+        return `${rel} is protected (${JSON.stringify(glob)} in turbo.protectedPaths or --protect): the tests are the judge, so ${writer} may not change it`;
       if (!isTest(rel)) return undefined;
       if (path.posix.basename(rel).toLowerCase() === 'conftest.py')
-        return `${rel} is a pytest conftest.py, which changes how the tests around it run: the tests are the judge, so a fix may not write it`;
-      return existed(rel) ? `${rel} is a test file: the tests are the judge, so a fix may not change them` : undefined;
+        return `${rel} is a pytest conftest.py, which changes how the tests around it run: the tests are the judge, so ${writer} may not write it`;
+      return existed(rel)
+        ? `${rel} is a test file: the tests are the judge, so ${writer} may not change them`
+        : undefined;
     },
     isNewTest(raw) {
       const rel = clean(raw);
