@@ -8,7 +8,17 @@ import { cleanUpOnSignals } from '../core/tempFiles';
 import { turboVersion } from '../core/version';
 import { UsageError } from './args';
 import { EXIT_FAILED, EXIT_USAGE, runGenerate, type CliIO } from './generateCommand';
-import { CHECK_HELP, FIX_HELP, GENERATE_HELP, MAIN_HELP, MCP_HELP, PARSE_OUTPUT_HELP, TEST_HELP } from './help';
+import {
+  CHECK_HELP,
+  FIX_HELP,
+  GENERATE_HELP,
+  MAIN_HELP,
+  MCP_HELP,
+  PARSE_OUTPUT_HELP,
+  RACE_HELP,
+  TEST_HELP,
+} from './help';
+import { runRaceCli } from './raceCommand';
 import { runCheckCli } from './checkCommand';
 import { runFixCli, runParseOutputCli, runTestCli } from './testCommands';
 
@@ -31,6 +41,8 @@ export async function main(argv: string[], rawIo: CliIO): Promise<number> {
         return 0;
       case 'generate':
         return await runGenerate(rest, io);
+      case 'race':
+        return await runRaceCli(rest, io);
       case 'test':
         return await runTestCli(rest, io);
       case 'parse-output':
@@ -76,6 +88,7 @@ function terminalSafe(io: CliIO): CliIO {
 
 const HELP: Record<string, string> = {
   generate: GENERATE_HELP,
+  race: RACE_HELP,
   test: TEST_HELP,
   'parse-output': PARSE_OUTPUT_HELP,
   fix: FIX_HELP,

@@ -114,7 +114,7 @@ export function warnIfRetired(io: CliIO, model: string): void {
 }
 
 /** The contract's text, or undefined after saying why it cannot be used. */
-async function readContract(file: string, io: CliIO): Promise<string | undefined> {
+export async function readContract(file: string, io: CliIO): Promise<string | undefined> {
   let contract: string;
   try {
     contract = await fs.readFile(file, 'utf8');
@@ -152,7 +152,7 @@ function exitCode(io: CliIO, report: GenerationReport, apiKey: string): number {
   return EXIT_FAILED;
 }
 
-function askOnTerminal(io: CliIO, prompt: NonNullable<CliIO['prompt']>): OverwriteQuestion {
+export function askOnTerminal(io: CliIO, prompt: NonNullable<CliIO['prompt']>): OverwriteQuestion {
   return async (existing) => {
     io.stderr(
       `${existing.length === 1 ? 'This generated file already exists' : `These ${existing.length} generated files already exist`}:\n${existing.map((p) => `  ${safeInline(p)}`).join('\n')}\n`,

@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import { RUNNER_NAMES } from '../core/testing/parsers/types';
+import { DEFAULT_CANDIDATES, MAX_CANDIDATES, MIN_CANDIDATES } from '../core/race/types';
 
 export const MAIN_HELP = `turbo — contract-driven code generation on Cerebras Inference
 
 Usage:
   turbo generate CONTRACT_FILE --out DIR [options]
+  turbo race CONTRACT_FILE --out DIR [--candidates N] [--cmd "..."] [--json]
   turbo test [--cwd DIR] [--cmd "..."] [--json]
   turbo parse-output [--cwd DIR] [--runner R] [--json] < OUTPUT_FILE
   turbo fix [--cwd DIR] [--rounds N] [--json]
@@ -15,13 +17,15 @@ Usage:
 
 Commands:
   generate   Stream an implementation of CONTRACT_FILE from the model and write its files into DIR.
+  race       Generate N candidates side by side, run the tests in a scratch copy of DIR for each,
+             and write the best one into DIR.
   test       Run the folder's tests and print the failures as file:line:col diagnostics.
   parse-output
              Read captured test output (or a JUnit XML file) and print its failures.
   fix        Run the tests, ask the model for surgical SEARCH/REPLACE fixes, re-test until green.
   check      Check the code in DIR against the contract's models, fields and routes (no model call).
-  mcp        Serve the MCP tools (generate, generate_and_write_files, run_tests, check_contract,
-             check_status) over stdio.
+  mcp        Serve the MCP tools (generate, generate_and_write_files, race_and_write_files,
+             run_tests, check_contract, check_status) over stdio.
   help       Show help for a command.
 
 Environment:
@@ -79,6 +83,59 @@ JSON output (--json):
   On failure an "error":{"kind":"auth","message":"..."} member is added.
 `;
 
+export const RACE_HELP = `turbo race CONTRACT_FILE --out DIR [options]
+
+Sends the contract to the model N times side by side. Each candidate is written into its own
+scratch copy of DIR (in the system temp folder; large folders such as node_modules are linked,
+not copied), and the project's test command runs in each copy. The best candidate is written
+into DIR: green first (the command exited 0 and at least as many tests ran as before), then
+more tests passed, code that loads, more contract clauses met, fewer lines. Existing test
+files are the judge: a candidate may not change them (such writes are refused and reported).
+Every scratch copy is removed afterwards, also on an error or Ctrl+C.
+
+Without --cmd the command is detected in DIR as for turbo test (npm test, pytest, go test
+./..., cargo test) and named on stderr with the reason; with no command at all the contract
+check (turbo check) and then fewer lines decide.
+
+Options:
+  --out DIR                  the project folder the winner is written into   [required]
+  --candidates N             how many candidates, ${MIN_CANDIDATES}-${MAX_CANDIDATES}                           [default: ${DEFAULT_CANDIDATES}]
+  --cmd "..."                test command line, run by the shell in each copy
+  --model M                  model id (default: $CEREBRAS_MODEL or gpt-oss-120b)
+  --overwrite ask|always|never
+                             the winner's files that already exist in DIR, as
+                             for turbo generate                               [default: ask]
+  --timeout S                per test run, in seconds, 1-86400                [default: 300]
+  --max-continuations N      follow-up requests per candidate when its answer
+                             is cut off, 0-10                                 [default: 2]
+  --json                     print one JSON object with the result on stdout
+  -q, --quiet                print nothing but errors (and the JSON with --json)
+  -h, --help                 show this help
+
+Lines (without --json): one per candidate (number, green or ✗, passed/failed, lines,
+tokens, seconds, cost, refused writes), the winner, the files written.
+
+Exit status:
+  0  a green winner was written
+  1  no candidate is green (the best one is still written), or the race failed
+  2  wrong command line (--candidates outside ${MIN_CANDIDATES}-${MAX_CANDIDATES} included)
+  130 interrupted (Ctrl+C): the scratch copies are removed first
+
+JSON output (--json):
+  {"winner":2,"green":true,
+   "candidates":[{"candidate":1,"green":false,"passed":3,"failed":1,
+     "refused":[{"path":"test/calc.test.js","reason":"..."}],
+     "files":[{"path":"src/calc.js","lines":17,"bytes":300}],"error":null,
+     "loads":true,"conformance":null,"not_green_because":null,"new_tests":[],
+     "lines":17,"tokens":410,"duration_ms":1900,"cost_usd":0.0004}, ...],
+   "files":[{"path":"src/calc.js","lines":15,"bytes":280,"overwritten":true}],
+   "duration_ms":2300,"usage":{"prompt_tokens":900,"completion_tokens":1300},"cost_usd":0.0013,
+   "output_dir":"/abs/DIR","asked":3,"ran":3,"not_written":[],"baseline_ran":4,
+   "max_completion_tokens":8192,"cancelled":false,"error":null,"notices":[]}
+  "winner" is null when no candidate could be written; "files" are the winner's files as
+  written into DIR; "not_written" the ones the overwrite policy kept out. Never the code.
+`;
+
 export const MCP_HELP = `turbo mcp
 
 Serves Turbo as an MCP server over stdio (the same as \`node dist/mcp.js\`), for coding agents.
@@ -86,6 +143,9 @@ Tools, with the names and arguments of the speed-run plugin's Turbo MCP server:
   generate(prompt, system_prompt?, max_tokens?)             the model's text answer
   generate_and_write_files(prompt, output_dir, system_prompt?)
                                                             writes the files; returns metadata only
+  race_and_write_files(prompt, output_dir, candidates?, test_command?)
+                                                            2-8 candidates, each tested in a scratch
+                                                            copy; the best is written; metadata only
   run_tests(project_dir, command?, timeout_seconds?)        located test failures as JSON
   check_status()                                            configuration and the models your key has
 

@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { metadataResult } from '../core/generation/agentResult';
 import { isInside } from '../core/generation/pathGuard';
 import { abortingOnCancel } from '../core/oneAtATime';
+import { parseNumber } from '../core/inputs';
+import { raceJson } from '../core/race/json';
+import { MAX_CANDIDATES, MIN_CANDIDATES } from '../core/race/types';
 import { readSettings, settingsProblemText } from './config';
 import type { Services } from './services';
 
@@ -10,6 +13,8 @@ export const TOOL_NAME = 'turbo_generate_and_write_files';
 export interface GenerateFilesInput {
   prompt: string;
   output_dir: string;
+  /** 2–8: race that many candidates, scored by the project's tests, instead of generating once. */
+  candidates?: number;
 }
 
 /**
@@ -24,6 +29,17 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
   ): vscode.PreparedToolInvocation {
     const { model } = readSettings();
     const target = describeTarget(options.input.output_dir);
+    const n = options.input.candidates;
+    if (n !== undefined)
+      return {
+        invocationMessage: `Racing ${n} candidates into ${target} with ${model}`,
+        confirmationMessages: {
+          title: 'Turbo: race candidates and write the best',
+          message: new vscode.MarkdownString(
+            `Send this contract (${options.input.prompt.length.toLocaleString()} characters) to **${model}** ${n} times, run the project's tests on each candidate in a scratch copy, and write the best one into **${target}**?`,
+          ),
+        },
+      };
     return {
       invocationMessage: `Generating into ${target} with ${model}`,
       confirmationMessages: {
@@ -40,6 +56,10 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
     token: vscode.CancellationToken,
   ): Promise<vscode.LanguageModelToolResult> {
     const { prompt, output_dir } = options.input;
+    const candidates =
+      options.input.candidates === undefined
+        ? undefined
+        : parseNumber(options.input.candidates, 'candidates', { min: MIN_CANDIDATES, max: MAX_CANDIDATES });
     if (!vscode.workspace.isTrusted)
       throw new Error(
         'The workspace is in Restricted Mode: Turbo writes no files until the user trusts it (Manage Workspace Trust).',
@@ -52,6 +72,16 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
     if (badSettings) throw new Error(badSettings);
     const key = await this.services.keys.get();
     if (!key) throw new Error('No Cerebras API key is set. Ask the user to run "Turbo: Set API Key".');
+    if (candidates !== undefined) {
+      const run = { contract: prompt, outputRoot, settings, apiKey: key, candidates };
+      const raced = await this.services.generation.run((abort) =>
+        abortingOnCancel(token, abort, async () =>
+          (await import('./lmRace')).raceForTool(this.services, { ...run, signal: abort.signal }),
+        ),
+      );
+      if (raced === 'busy') throw new Error('Turbo is already generating; try again when it has finished.');
+      return textResult(raceJson(raced, outputRoot.fsPath, key.key));
+    }
     const result = await this.services.generation.run((abort) =>
       abortingOnCancel(token, abort, async () => {
         // Loaded on first use: it pulls in the Cerebras SDK, which activation does not need.
@@ -67,9 +97,12 @@ export class GenerateFilesTool implements vscode.LanguageModelTool<GenerateFiles
       }),
     );
     if (result === 'busy') throw new Error('Turbo is already generating; try again when it has finished.');
-    const meta = metadataResult(result, outputRoot.fsPath, key.key);
-    return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(meta, null, 2))]);
+    return textResult(metadataResult(result, outputRoot.fsPath, key.key));
   }
+}
+
+function textResult(meta: unknown): vscode.LanguageModelToolResult {
+  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(meta, null, 2))]);
 }
 
 function workspaceRoot(): vscode.Uri {

@@ -52,6 +52,21 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     onFile: (f) =>
       services.log.info(`${f.overwritten ? 'Replaced' : 'Wrote'} ${f.path} (${f.lines} lines, ${f.bytes} bytes).`),
   });
+  return finishRun(services, req, record, report);
+}
+
+/**
+ * The bookkeeping after files landed through `workspaceSink` (a generation, or a race's winner): the
+ * files of a discarded run removed again, the undo record, the cost, the last run, the log.
+ */
+export async function finishRun(
+  services: Services,
+  req: Pick<RunRequest, 'contractUri' | 'outputRoot'>,
+  record: GenerationRecord,
+  report: GenerationReport,
+  costUsd = report.costUsd,
+): Promise<GenerationReport> {
+  const { outputRoot } = req;
   if (report.error?.kind === 'discarded') {
     // Cancel in the overwrite question: the files this run already created go too.
     const reverted = await revertGeneration(record);
@@ -60,7 +75,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
   } else {
     services.history.commit(record);
   }
-  services.addCost(report.costUsd);
+  services.addCost(costUsd);
   services.lastRun = { report, contract: req.contractUri, outputRoot, record };
   logOutcome(services.log, report);
   if (req.contractUri && report.files.length > 0) services.didGenerate({ contract: req.contractUri, outputRoot });
@@ -71,7 +86,11 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
  * The sink that writes through WorkspaceEdits. When it waits for the person (the overwrite question,
  * the Refactor Preview) it says so in the log and beside the progress.
  */
-function workspaceSink(services: Services, req: RunRequest, record: GenerationRecord): WorkspaceEditSink {
+export function workspaceSink(
+  services: Services,
+  req: Pick<RunRequest, 'outputRoot' | 'settings' | 'signal' | 'onNotice'>,
+  record: GenerationRecord,
+): WorkspaceEditSink {
   const { settings } = req;
   return new WorkspaceEditSink(
     req.outputRoot,

@@ -16,6 +16,7 @@ import { optionalChoice, optionalNumber, type NumberRule } from '../core/inputs'
 import { checkDenyPatterns, DEFAULT_DENY } from '../core/generation/denyGlobs';
 import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/generation/prompt';
 import { hasUnsafeChars, safeInline } from '../core/terminalText';
+import { DEFAULT_CANDIDATES, MAX_CANDIDATES, MIN_CANDIDATES } from '../core/race/types';
 
 export interface TurboSettings {
   model: string;
@@ -39,6 +40,8 @@ export interface TurboSettings {
   /** Variables removed from test commands' environment, besides CEREBRAS_API_KEY. */
   testEnvDeny: string[];
   maxFixRounds: number;
+  /** Candidates "Turbo: Race Candidates" generates side by side (turbo.raceCandidates, 2–8). */
+  raceCandidates: number;
   /** Settings that failed their check; the commands that act refuse to start while any is listed. */
   problems: SettingProblem[];
 }
@@ -76,6 +79,11 @@ export function validateSettings(get: (key: string) => unknown): {
     ...outputSettings(checked),
     ...requestSettings(checked),
     ...guardAndTestSettings(checked),
+    raceCandidates: checked(
+      'raceCandidates',
+      DEFAULT_CANDIDATES,
+      num({ min: MIN_CANDIDATES, max: MAX_CANDIDATES }, DEFAULT_CANDIDATES),
+    ),
     problems,
   };
   return { settings, problems };

@@ -18,6 +18,7 @@ import { conformanceJson, conformanceSummary } from '../core/contract/conformanc
 import { checkPromptSize, MAX_PROMPT_BYTES, readSettings } from './settings';
 import { readContractArg } from './contractArg';
 import { checkStatus } from './status';
+import { registerRaceAndWrite } from './raceTool';
 import { text, toolContext, type McpOptions, type ToolContext } from './toolContext';
 
 export type { McpOptions } from './toolContext';
@@ -32,6 +33,7 @@ export function createMcpServer(options: McpOptions): McpServer {
   const tools = toolContext(server, options);
   registerGenerate(server, tools);
   registerGenerateAndWrite(server, tools);
+  registerRaceAndWrite(server, tools);
   registerRunTests(server, tools);
   registerCheckContract(server, tools);
   registerCheckStatus(server, tools);

@@ -18,6 +18,7 @@ import './suite/messages.test';
 import './suite/contractTrust.test';
 import './suite/testingView.test';
 import './suite/conformance.test';
+import './suite/race.test';
 
 export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

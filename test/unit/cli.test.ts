@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -448,3 +448,201 @@ describe("turbo's arguments (node:util parseArgs, strict)", () => {
     assert.match(refused(['--timeout', '-5']), /--timeout needs a value \(got -5; .* write --timeout=VALUE\)/);
   });
 });
+
+/** A real node --test project: four tests of src/calc.js, which the contract asks for. */
+const CALC_TESTS = `const test = require('node:test');
+const assert = require('node:assert/strict');
+const calc = require('../src/calc.js');
+test('add', () => assert.equal(calc.add(2, 3), 5));
+test('sub', () => assert.equal(calc.sub(5, 3), 2));
+test('mul', () => assert.equal(calc.mul(2, 3), 6));
+test('div', () => assert.equal(calc.div(6, 3), 2));
+`;
+const GOOD_CALC =
+  'exports.add = (a, b) => a + b;\nexports.sub = (a, b) => a - b;\nexports.mul = (a, b) => a * b;\nexports.div = (a, b) => a / b;\n';
+const BUGGY_CALC = GOOD_CALC.replace('a * b', 'a + b');
+const BROKEN_CALC = 'exports.add = (a, b) => {\n';
+
+describe('turbo race', () => {
+  const standin = new CerebrasStandIn();
+  let dir: string;
+  let project: string;
+  let contract: string;
+  let env: Record<string, string>;
+  before(async () => {
+    await standin.start();
+    env = { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url, PATH: process.env.PATH ?? '' };
+  });
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-cli-race-'));
+    project = path.join(dir, 'calc');
+    await fs.mkdir(path.join(project, 'test'), { recursive: true });
+    await fs.writeFile(
+      path.join(project, 'package.json'),
+      '{ "private": true, "scripts": { "test": "node --test" } }\n',
+    );
+    await fs.writeFile(path.join(project, 'test/calc.test.js'), CALC_TESTS);
+    contract = path.join(dir, 'calc.contract.md');
+    await fs.writeFile(
+      contract,
+      '# Calculator\n\nsrc/calc.js (CommonJS) exports add, sub, mul and div of two numbers.\n',
+    );
+  });
+  afterEach(async () => {
+    standin.clearQueue();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  after(() => standin.close());
+
+  const answer = (calc: string) => ({ content: fileBlocks({ 'src/calc.js': calc }), chunkSize: 64 });
+
+  it('the passing candidate wins over a buggy one: exit 0, the JSON shape, the detected command named', async () => {
+    standin.enqueue(answer(BUGGY_CALC), answer(GOOD_CALC));
+    const run = await runInProcess(['race', contract, '--out', project, '--candidates', '2', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /testing each candidate with "npm test" \(package\.json has a test script \("node --test"\)\)/,
+    );
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(Object.keys(report), [
+      'winner',
+      'green',
+      'candidates',
+      'files',
+      'duration_ms',
+      'usage',
+      'cost_usd',
+      'output_dir',
+      'asked',
+      'ran',
+      'not_written',
+      'baseline_ran',
+      'max_completion_tokens',
+      'cancelled',
+      'error',
+      'notices',
+    ]);
+    assert.equal(report.green, true);
+    assert.deepEqual([report.asked, report.ran, report.cancelled, report.error], [2, 2, false, null]);
+    assert.equal(report.output_dir, project);
+    const bytes = Buffer.byteLength(GOOD_CALC);
+    assert.deepEqual(report.files, [{ path: 'src/calc.js', lines: 4, bytes, overwritten: false }]);
+    const winner = report.candidates.find((c: { candidate: number }) => c.candidate === report.winner);
+    const loser = report.candidates.find((c: { candidate: number }) => c.candidate !== report.winner);
+    assert.deepEqual(Object.keys(winner).slice(0, 7), [
+      'candidate',
+      'green',
+      'passed',
+      'failed',
+      'refused',
+      'files',
+      'error',
+    ]);
+    assert.deepEqual(
+      [winner.green, winner.passed, winner.failed, winner.refused, winner.error, winner.loads],
+      [true, 4, 0, [], null, true],
+    );
+    assert.deepEqual(winner.files, [{ path: 'src/calc.js', lines: 4, bytes }]);
+    assert.deepEqual([loser.green, loser.passed, loser.failed], [false, 3, 1]);
+    for (const c of report.candidates) {
+      assert.ok(c.tokens > 0 && c.duration_ms > 0 && c.cost_usd > 0, JSON.stringify(c));
+      assert.ok('not_green_because' in c && 'conformance' in c && 'new_tests' in c);
+    }
+    assert.ok(report.usage.completion_tokens > 0 && report.cost_usd > 0);
+    assert.equal(await fs.readFile(path.join(project, 'src/calc.js'), 'utf8'), GOOD_CALC);
+    assert.ok(!run.stdout.includes('a * b'), 'never the code');
+    assert.deepEqual((await fs.readdir(project)).sort(), ['package.json', 'src', 'test'], 'nothing but the winner');
+  });
+
+  it('no green candidate: exit 1, the best is still written, one line per candidate', async () => {
+    standin.enqueue(answer(BROKEN_CALC), answer(BUGGY_CALC));
+    const run = await runInProcess(
+      ['race', contract, '--out', project, '--candidates', '2', '--cmd', 'node --test'],
+      env,
+    );
+    assert.equal(run.code, 1, run.stderr);
+    assert.doesNotMatch(run.stderr, /testing each candidate with/, '--cmd is used as given');
+    assert.equal(await fs.readFile(path.join(project, 'src/calc.js'), 'utf8'), BUGGY_CALC);
+    const rows = run.stdout.split('\n').filter((l) => /^ {2}\d {2}/.test(l));
+    assert.equal(rows.length, 2, run.stdout);
+    assert.ok(
+      rows.some((l) => /^ {2}\d {2}✗ +3 passed, 1 failed · 4 lines · \d+ tokens · \d+\.\d s · \$0\.\d{4}$/.test(l)),
+      run.stdout,
+    );
+    assert.match(run.stdout, /^No candidate is green; the best, candidate \d \(3 passed, 1 failed\), was written\.$/m);
+    assert.match(run.stdout, /^ {2}\+ src\/calc\.js \(4 lines\)$/m);
+    assert.match(run.stdout, /^1 file, 4 lines written to .*calc \(2 candidates in \d+\.\d\d s, \$0\.\d{4}\)$/m);
+  });
+
+  it('a folder without a test setup: says so, the shorter candidate lands, and nothing is green (exit 1)', async () => {
+    const bare = path.join(dir, 'bare');
+    standin.enqueue({ content: fileBlocks({ 'a.txt': 'a\nb\n' }) }, { content: fileBlocks({ 'a.txt': 'a\n' }) });
+    const run = await runInProcess(['race', contract, '--out', bare, '--candidates', '2'], env);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /no test command found in .*bare .*scored by the contract check, then fewer lines/);
+    assert.equal((run.stdout.match(/^ {2}\d {2}✗ +not tested · /gm) ?? []).length, 2, run.stdout);
+    assert.equal(await fs.readFile(path.join(bare, 'a.txt'), 'utf8'), 'a\n');
+  });
+
+  it('--candidates outside 2-8 is a usage error (exit 2) that says the range, before any request', async () => {
+    const before = standin.chatRequests.length;
+    for (const n of ['9', '1', 'three']) {
+      const run = await runInProcess(['race', contract, '--out', project, '--candidates', n], env);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, new RegExp(`--candidates takes a whole number from 2 to 8; got "?${n}"?`));
+    }
+    const noOut = await runInProcess(['race', contract], env);
+    assert.equal(noOut.code, 2);
+    assert.match(noOut.stderr, /race needs --out DIR/);
+    assert.equal(standin.chatRequests.length, before);
+    const help = await runInProcess(['help', 'race'], {});
+    assert.match(help.stdout, /^turbo race CONTRACT_FILE --out DIR/);
+    assert.match((await runInProcess(['--help'], {})).stdout, /turbo race CONTRACT_FILE/);
+  });
+
+  it('Ctrl+C mid-race, as a real process: every scratch copy is removed and the exit is non-zero', async () => {
+    await fs.access(CLI).catch(() => assert.fail('dist/cli.js is missing: run npm run build first'));
+    const tmp = path.join(dir, 'tmp');
+    await fs.mkdir(tmp);
+    let release = () => undefined as void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    const held = {
+      content: fileBlocks({ 'src/calc.js': GOOD_CALC }),
+      chunkSize: 8,
+      pauseAfterChunks: { chunks: 2, until },
+    };
+    standin.enqueue(held, { ...held });
+    const before = standin.chatRequests.length;
+    const child = spawn(
+      process.execPath,
+      [CLI, 'race', contract, '--out', project, '--candidates', '2', '--cmd', 'node --test'],
+      { env: { ...env, TMPDIR: tmp, TEMP: tmp, TMP: tmp }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const scratch = async () => (await fs.readdir(tmp)).filter((n) => n.startsWith('turbo-race-'));
+      await waitFor(async () => standin.chatRequests.length - before === 2 && (await scratch()).length > 0);
+      child.kill('SIGINT');
+      const code = await exited;
+      assert.notEqual(code, 0, stderr);
+      assert.equal(code, 130, stderr);
+      assert.deepEqual(await scratch(), [], 'no scratch copy is left in the temp folder');
+      await assert.rejects(fs.access(path.join(project, 'src/calc.js')), 'nothing landed');
+    } finally {
+      release();
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+/** Polls until `check` is true (10 s at most). */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

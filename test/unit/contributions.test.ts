@@ -11,6 +11,7 @@ import { COMMAND_IDS } from '../../src/extension/commands/ids';
 import { validateSettings } from '../../src/extension/settingsCheck';
 import { RUNNER_NAMES } from '../../src/core/testing/parsers';
 import { PARSE_OUTPUT_HELP } from '../../src/cli/help';
+import { MAX_CANDIDATES, MIN_CANDIDATES } from '../../src/core/race/types';
 
 interface Manifest {
   contributes: {
@@ -173,6 +174,18 @@ describe('package.json declares what is tested', () => {
     assert.equal(majorMinor(raw.devDependencies['@types/vscode']), majorMinor(editors.minimum.vscode));
     assert.match(raw.scripts['test:integration:minimum'], /runCodeServer\.mjs --editor=minimum$/);
     assert.match(fs.readFileSync(path.join(root, '.ci/run'), 'utf8'), /^npm run test:integration:minimum$/m);
+  });
+
+  it("the Copilot tool's candidates argument takes the race's bounds", () => {
+    const tools = (manifest.contributes as unknown as Record<string, { inputSchema: { properties: object } }[]>)
+      .languageModelTools;
+    const candidates = (tools[0].inputSchema.properties as Record<string, unknown>).candidates;
+    assert.deepEqual(candidates && { ...candidates, description: undefined }, {
+      type: 'integer',
+      minimum: MIN_CANDIDATES,
+      maximum: MAX_CANDIDATES,
+      description: undefined,
+    });
   });
 
   it('every setting has a scope, and its declared minimum, maximum and type are the bounds the code checks', () => {

@@ -72,6 +72,16 @@ func main() {
 `,
 };
 
+/** A real node --test project's tests, and two answers: one passes both, one fails mul. */
+const CALC_TESTS = `const test = require('node:test');
+const assert = require('node:assert/strict');
+const calc = require('../src/calc.js');
+test('add', () => assert.equal(calc.add(2, 3), 5));
+test('mul', () => assert.equal(calc.mul(2, 3), 6));
+`;
+const GOOD_CALC = 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\n';
+const BUGGY_CALC = 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a + b;\n';
+
 describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
   const standin = new CerebrasStandIn();
   let cwd: string;
@@ -103,6 +113,7 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
       'check_status',
       'generate',
       'generate_and_write_files',
+      'race_and_write_files',
       'run_tests',
     ]);
     assert.deepEqual(Object.keys(byName.check_contract.properties ?? {}).sort(), [
@@ -120,6 +131,65 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
       'system_prompt',
     ]);
     assert.deepEqual([...(byName.generate_and_write_files.required ?? [])].sort(), ['output_dir', 'prompt']);
+    assert.deepEqual(Object.keys(byName.race_and_write_files.properties ?? {}).sort(), [
+      'candidates',
+      'output_dir',
+      'prompt',
+      'test_command',
+    ]);
+    assert.deepEqual([...(byName.race_and_write_files.required ?? [])].sort(), ['output_dir', 'prompt']);
+  });
+
+  it('race_and_write_files: the passing candidate lands, the result is the race metadata, never the code', async () => {
+    const project = path.join(cwd, 'calc');
+    await fs.mkdir(path.join(project, 'test'), { recursive: true });
+    await fs.writeFile(
+      path.join(project, 'package.json'),
+      '{ "private": true, "scripts": { "test": "node --test" } }\n',
+    );
+    await fs.writeFile(path.join(project, 'test/calc.test.js'), CALC_TESTS);
+    standin.enqueue(
+      { content: fileBlocks({ 'src/calc.js': BUGGY_CALC }), chunkSize: 64 },
+      { content: fileBlocks({ 'src/calc.js': GOOD_CALC }), chunkSize: 64 },
+    );
+    const result = await call(client, 'race_and_write_files', {
+      prompt: '# Calculator\n\nsrc/calc.js (CommonJS) exports add and mul.\n',
+      output_dir: 'calc',
+      candidates: 2,
+    });
+    assert.equal(result.isError, undefined, result.content[0].text);
+    const meta = JSON.parse(result.content[0].text);
+    assert.equal(meta.green, true);
+    assert.equal(meta.test_command, 'npm test');
+    assert.match(meta.test_command_reason, /package\.json has a test script/);
+    assert.equal(meta.output_dir, path.join(await fs.realpath(cwd), 'calc'));
+    assert.deepEqual(meta.files, [
+      { path: 'src/calc.js', lines: 2, bytes: Buffer.byteLength(GOOD_CALC), overwritten: false },
+    ]);
+    const byNumber = new Map(meta.candidates.map((c: { candidate: number }) => [c.candidate, c]));
+    assert.deepEqual([...byNumber.keys()].sort(), [1, 2]);
+    const loser = meta.candidates.find((c: { candidate: number }) => c.candidate !== meta.winner);
+    assert.deepEqual([loser.green, loser.passed, loser.failed], [false, 1, 1]);
+    assert.equal(await fs.readFile(path.join(project, 'src/calc.js'), 'utf8'), GOOD_CALC);
+    assert.ok(!result.content[0].text.includes('a * b') && !result.content[0].text.includes('a + b'), 'no code');
+    assert.ok(!result.content[0].text.includes(standin.apiKey));
+  });
+
+  it('race_and_write_files refuses an output_dir outside the allowed roots and a candidate count outside 2-8', async () => {
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-mcp-outside-'));
+    const before = standin.chatRequests.length;
+    try {
+      const refused = await call(client, 'race_and_write_files', { prompt: 'x', output_dir: outside });
+      assert.equal(refused.isError, true);
+      assert.match(JSON.parse(refused.content[0].text).message, /output_dir .* is outside the allowed folders/);
+      const nine = await call(client, 'race_and_write_files', { prompt: 'x', output_dir: 'out', candidates: 9 });
+      assert.equal(nine.isError, true);
+      assert.match(nine.content[0].text, /candidates takes a whole number from 2 to 8/);
+      assert.equal(standin.chatRequests.length, before, 'no request was sent');
+      assert.deepEqual(await fs.readdir(outside), []);
+    } finally {
+      await fs.rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('generate_and_write_files writes exact files and returns metadata only', async () => {

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/errors';
 import { abortingOnCancel } from '../../core/oneAtATime';
 import type { GenerationProgress, GenerationReport } from '../../core/generation/pipeline';
-import { openSettingsAt, readSettings, refuseOnBadSettings } from '../config';
+import { openSettingsAt, readSettings, refuseOnBadSettings, type TurboSettings } from '../config';
+import type { CommandId } from './ids';
 import { safeText } from '../../core/terminalText';
 import { keySourceText, type KeySource } from '../apiKey';
 import { count, progressMessage, summaryMessage } from '../progressText';
@@ -38,26 +39,9 @@ async function generateWith(
   abort: AbortController,
 ): Promise<GenerationReport | undefined> {
   const contract = document.getText();
-  const settings = readSettings(document.uri);
-  if (refuseOnBadSettings(settings)) return undefined;
-  const outputRoot = await outputFolder(document, settings.outputDirectory, OUTPUT_DIALOG);
-  if (!outputRoot) return undefined;
-
-  const key = await services.keys.get();
-  if (!key) {
-    const set = 'Set API Key';
-    void vscode.window
-      .showErrorMessage(
-        'Turbo needs a Cerebras API key. Set one, or start VS Code with CEREBRAS_API_KEY in the environment.',
-        set,
-      )
-      .then((b) =>
-        b === set
-          ? setApiKeyThenRetry(services, () => vscode.commands.executeCommand('turbo.generate', document.uri))
-          : undefined,
-      );
-    return undefined;
-  }
+  const prepared = await prepareRun(services, document, 'turbo.generate', OUTPUT_DIALOG);
+  if (!prepared) return undefined;
+  const { settings, outputRoot, key } = prepared;
 
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Turbo', cancellable: true },
@@ -90,6 +74,34 @@ async function generateWith(
   );
   void showOutcome(services, report, key);
   return report;
+}
+
+/**
+ * What a run from a contract needs before it starts: checked settings, the output folder and the key.
+ * Undefined, with the person told, when one is missing; Set API Key then runs `retry` on the contract.
+ */
+export async function prepareRun(
+  services: Services,
+  document: vscode.TextDocument,
+  retry: CommandId,
+  dialog: { openLabel: string; title: string },
+): Promise<{ settings: TurboSettings; outputRoot: vscode.Uri; key: { key: string; source: KeySource } } | undefined> {
+  const settings = readSettings(document.uri);
+  if (refuseOnBadSettings(settings)) return undefined;
+  const outputRoot = await outputFolder(document, settings.outputDirectory, dialog);
+  if (!outputRoot) return undefined;
+  const key = await services.keys.get();
+  if (key) return { settings, outputRoot, key };
+  const set = 'Set API Key';
+  void vscode.window
+    .showErrorMessage(
+      'Turbo needs a Cerebras API key. Set one, or start VS Code with CEREBRAS_API_KEY in the environment.',
+      set,
+    )
+    .then((b) =>
+      b === set ? setApiKeyThenRetry(services, () => vscode.commands.executeCommand(retry, document.uri)) : undefined,
+    );
+  return undefined;
 }
 
 async function showOutcome(
@@ -178,7 +190,10 @@ async function successActions(services: Services, report: GenerationReport): Pro
  * At most one update per interval, and the last one always shown: a file that lands while the
  * stream pauses must not stay uncounted until the next chunk.
  */
-function throttle<T>(show: (value: T) => void, intervalMs: number): { push: (value: T) => void; drop: () => void } {
+export function throttle<T>(
+  show: (value: T) => void,
+  intervalMs: number,
+): { push: (value: T) => void; drop: () => void } {
   let last = Number.NEGATIVE_INFINITY;
   let pending: { value: T } | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -4,6 +4,7 @@
  */
 export const COMMAND_IDS = [
   'turbo.generate',
+  'turbo.raceCandidates',
   'turbo.checkContract',
   'turbo.fixConformance',
   'turbo.cancelGeneration',

@@ -17,11 +17,13 @@ import { selectModel } from './selectModel';
 import { setApiKey } from './setApiKey';
 import { showLog } from './showLog';
 import { undoLastGeneration } from './undoLastGeneration';
+import { CandidateDocuments } from '../race/candidateFiles';
 
 /** The registry only registers: each command lives in its own file. */
 export function registerCommands(services: Services, tests: TestingService, conformance: ConformanceService): void {
   const review = new ChangeReview(services);
-  services.context.subscriptions.push(review);
+  const candidates = new CandidateDocuments();
+  services.context.subscriptions.push(review, candidates);
   // Internal callers (notification buttons) pass the record to review; the palette passes nothing.
   const record = (arg: unknown) =>
     arg && typeof arg === 'object' && 'written' in arg ? (arg as GenerationRecord) : undefined;
@@ -30,6 +32,11 @@ export function registerCommands(services: Services, tests: TestingService, conf
     'turbo.generate': async (target) =>
       requireTrust(services, 'generate')
         ? countGeneration(services, await (await import('./generate')).generateFromContract(services, target))
+        : undefined,
+    // The race and its comparison view are loaded on first use too.
+    'turbo.raceCandidates': async (target) =>
+      requireTrust(services, 'race candidates')
+        ? (await import('../race/raceCommand')).raceFromContract(services, tests, candidates, target)
         : undefined,
     // Reading the code is safe in Restricted Mode; the fix writes files, so it waits for trust.
     'turbo.checkContract': (target) => checkContract(services, conformance, target),

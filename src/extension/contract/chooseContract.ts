@@ -16,19 +16,26 @@ const MAX_LISTED = 200;
 export async function contractToGenerate(
   services: Services,
   target: unknown,
+  action = 'Generate',
 ): Promise<vscode.TextDocument | undefined> {
-  const document = await chosenContract(services, target);
+  const document = await chosenContract(services, target, action);
   if (!document) return undefined;
   return (await readyToSend(services, document)) ? document : undefined;
 }
 
-async function chosenContract(services: Services, target: unknown): Promise<vscode.TextDocument | undefined> {
+async function chosenContract(
+  services: Services,
+  target: unknown,
+  action: string,
+): Promise<vscode.TextDocument | undefined> {
   if (target instanceof vscode.Uri) {
     const given = await vscode.workspace.openTextDocument(target);
     if (isContract(given)) return given;
-    services.log.info(`Refused to generate from ${safeInline(target.fsPath || target.toString())}: not a contract.`);
+    services.log.info(
+      `Refused to ${action.toLowerCase()} from ${safeInline(target.fsPath || target.toString())}: not a contract.`,
+    );
     void vscode.window.showErrorMessage(
-      `Turbo: ${safeInline(path.basename(target.path))} is not a contract. Generate works on contracts, files named like tasks.contract.md.`,
+      `Turbo: ${safeInline(path.basename(target.path))} is not a contract. ${action} works on contracts, files named like tasks.contract.md.`,
     );
     return undefined;
   }

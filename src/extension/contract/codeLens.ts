@@ -25,7 +25,8 @@ export class ContractCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly onConfig = vscode.workspace.onDidChangeConfiguration(
-    (e) => e.affectsConfiguration('turbo.model') && this.changed.fire(),
+    (e) =>
+      (e.affectsConfiguration('turbo.model') || e.affectsConfiguration('turbo.raceCandidates')) && this.changed.fire(),
   );
   private readonly onCheck: vscode.Disposable | undefined;
 
@@ -36,13 +37,19 @@ export class ContractCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const first = contractOf(document).sections[0]?.heading.line ?? 0;
     const range = new vscode.Range(first, 0, first, 0);
-    const { model } = readSettings(document.uri);
+    const { model, raceCandidates } = readSettings(document.uri);
     const lenses = [
       new vscode.CodeLens(range, {
         title: `$(rocket) Generate · model ${model} · ~${fmt.format(promptTokens(document))} prompt tokens`,
         command: 'turbo.generate',
         arguments: [document.uri],
         tooltip: 'Turbo: Generate from Contract',
+      }),
+      new vscode.CodeLens(range, {
+        title: `$(rocket) Race ${raceCandidates}`,
+        command: 'turbo.raceCandidates',
+        arguments: [document.uri],
+        tooltip: `Turbo: Race Candidates: ${raceCandidates} candidates side by side, scored by the tests; the best lands (turbo.raceCandidates)`,
       }),
     ];
     const checked = this.clauses?.reportFor(document.uri);

@@ -53,22 +53,36 @@ async function isDirectory(uri: vscode.Uri): Promise<boolean> {
 
 /** The command for a folder: the setting, or the detected one once the person has confirmed it. */
 export async function testCommandFor(services: Services, folder: string): Promise<string | undefined> {
+  const found = await findTestCommand(services, folder);
+  if (found !== NO_TEST_SETUP) return found;
+  const open = 'Set Test Command';
+  void vscode.window
+    .showErrorMessage(
+      safeText(
+        `Turbo found no test setup in ${folder} (package.json test script, pytest config, go.mod or Cargo.toml). Set "turbo.testCommand".`,
+      ),
+      open,
+    )
+    .then((b) => b === open && openSettingsAt('turbo.testCommand', vscode.Uri.file(folder), 'workspace'));
+  return undefined;
+}
+
+/** The folder has neither `turbo.testCommand` nor a setup Turbo recognises. */
+export const NO_TEST_SETUP = Symbol('no test setup');
+
+/**
+ * As testCommandFor, but a folder without a test setup is an answer (a race then scores by the
+ * contract check), not an error. Undefined when the person backed out of the confirmation.
+ */
+export async function findTestCommand(
+  services: Services,
+  folder: string,
+): Promise<string | typeof NO_TEST_SETUP | undefined> {
   const settings = readSettings(vscode.Uri.file(folder));
   if (settings.testCommand) return settings.testCommand;
   const { detectTestCommand } = await import('../../core/testing/detect');
   const detected = await detectTestCommand(folder);
-  if (!detected) {
-    const open = 'Set Test Command';
-    void vscode.window
-      .showErrorMessage(
-        safeText(
-          `Turbo found no test setup in ${folder} (package.json test script, pytest config, go.mod or Cargo.toml). Set "turbo.testCommand".`,
-        ),
-        open,
-      )
-      .then((b) => b === open && openSettingsAt('turbo.testCommand', vscode.Uri.file(folder), 'workspace'));
-    return undefined;
-  }
+  if (!detected) return NO_TEST_SETUP;
   const state = services.context.workspaceState;
   const confirmed = state.get<Record<string, string>>(CONFIRMED_KEY, {});
   if (confirmed[folder] === detected.command) return detected.command;

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RaceReport } from '../../core/race/types';
+import { safeInline, safeText } from '../../core/terminalText';
+import type { OverwritePolicy } from '../../core/generation/choices';
+import type { Services } from '../services';
+import { count } from '../progressText';
+import { swapCandidate, type CandidateDocuments, type Swap } from './candidateFiles';
+import { comparisonHtml, PANEL_ACTIONS, type ComparisonModel, type PanelAction } from './comparisonHtml';
+
+export interface RaceContext {
+  report: RaceReport;
+  contract: vscode.Uri;
+  root: vscode.Uri;
+  hadTests: boolean;
+  policy: OverwritePolicy;
+  deny: readonly string[];
+}
+
+/**
+ * The comparison view of one race: a webview panel with a row per candidate. Its buttons post
+ * messages that land here; the integration suites call the same methods.
+ */
+export class RaceComparison implements vscode.Disposable {
+  readonly panel: vscode.WebviewPanel;
+  /** The candidate whose files are in the folder now. */
+  applied: number | undefined;
+  private readonly id: string;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly services: Services,
+    private readonly documents: CandidateDocuments,
+    private readonly race: RaceContext,
+  ) {
+    this.applied = race.report.winner;
+    this.id = documents.add(race.report);
+    this.panel = vscode.window.createWebviewPanel(
+      'turbo.race',
+      `Turbo: Race (${path.basename(race.contract.path)})`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: true },
+    );
+    this.subscriptions.push(
+      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+    this.render();
+  }
+
+  get model(): ComparisonModel {
+    const { report, contract, root, hadTests } = this.race;
+    return {
+      contract: path.basename(contract.path),
+      folder: vscode.workspace.asRelativePath(root, false),
+      winner: report.winner,
+      applied: this.applied,
+      hadTests,
+      notices: report.notices,
+      candidates: report.candidates,
+    };
+  }
+
+  private render(): void {
+    const nonce = randomBytes(16).toString('base64');
+    this.panel.webview.html = comparisonHtml(this.model, { nonce, cspSource: this.panel.webview.cspSource });
+  }
+
+  /** Messages come from the page: checked before anything is done with them. */
+  private async onMessage(message: unknown): Promise<void> {
+    const m = message as { action?: unknown; candidate?: unknown } | undefined;
+    const action = PANEL_ACTIONS.find((a) => a === m?.action);
+    const n = typeof m?.candidate === 'number' ? m.candidate : NaN;
+    if (!action || !this.race.report.candidates.some((c) => c.candidate === n)) {
+      this.services.log.warn(`The race view sent a message Turbo does not know: ${safeInline(JSON.stringify(m))}.`);
+      return;
+    }
+    try {
+      await this.act(action, n);
+    } finally {
+      void this.panel.webview.postMessage({ type: 'done' });
+    }
+  }
+
+  /** What a button does; returns whether it did it. */
+  async act(action: PanelAction, n: number): Promise<boolean> {
+    if (action === 'diffWinner' || action === 'diffFolder')
+      return (
+        (await this.documents.openDiff(this.id, this.race.root, n, action === 'diffWinner' ? 'winner' : 'folder')) > 0
+      );
+    if (action === 'fix') {
+      await vscode.commands.executeCommand('turbo.fixUntilGreen', this.race.root);
+      return true;
+    }
+    return this.use(n);
+  }
+
+  /** "Use This One Instead": the folder's files become candidate `n`'s, in one undo step. */
+  async use(n: number): Promise<boolean> {
+    const from = this.applied;
+    let swap: Swap;
+    try {
+      swap = await swapCandidate(this.race.root, this.race.report, from, n, this.race);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      this.services.log.warn(`Did not swap to candidate ${n}: ${why}.`);
+      void vscode.window.showErrorMessage(safeText(`Turbo: candidate ${n} was not applied: ${why}.`));
+      return false;
+    }
+    this.applied = n;
+    for (const k of swap.kept) this.services.log.warn(`Swap to candidate ${n}: kept ${k.path} (${k.reason}).`);
+    this.services.log.info(
+      `Candidate ${n} is in ${this.race.root.fsPath} instead of candidate ${from}: ${swap.changed.join(', ') || 'no file differed'}.`,
+    );
+    const kept = swap.kept.length ? ` ${count(swap.kept.length, 'file')} kept as they were (see the log).` : '';
+    void vscode.window.showInformationMessage(
+      safeText(
+        `Turbo: candidate ${n} is in the folder now (${count(swap.changed.length, 'file')} changed).${kept} Undo in one of its files puts candidate ${from} back.`,
+      ),
+    );
+    this.render();
+    return true;
+  }
+
+  dispose(): void {
+    this.documents.forget(this.id);
+    this.subscriptions.forEach((s) => s.dispose());
+    this.subscriptions.length = 0;
+    this.panel.dispose();
+  }
+}

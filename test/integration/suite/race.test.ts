@@ -1,0 +1,167 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RaceOutcome } from '../../../src/extension/race/raceCommand';
+import { fileBlocks } from '../../standin/server';
+import {
+  acceptQuickPickUntil,
+  exists,
+  listTree,
+  notificationShown,
+  openContract,
+  readText,
+  screenShows,
+  screenshot,
+  turboLog,
+  useStandIn,
+  waitForLog,
+} from '../helpers';
+
+const PACKAGE = '{ "name": "calc", "private": true, "scripts": { "test": "node --test" } }\n';
+const TEST =
+  "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { add, mul } = require('../src/calc');\n\n" +
+  "test('adds', () => assert.equal(add(2, 3), 5));\ntest('multiplies', () => assert.equal(mul(2, 3), 6));\n";
+const PASSING =
+  "const { twice } = require('./helpers');\n\nmodule.exports = { add: (a, b) => a + b, mul: (a, b) => twice(a * b) / 2 };\n";
+const HELPERS = 'module.exports = { twice: (n) => n * 2 };\n';
+const BUGGY = 'module.exports = { add: (a, b) => a + b, mul: (a, b) => a + b };\n';
+const BROKEN = 'module.exports = { add: (a, b) => a + b,, };\n';
+
+const encode = (text: string) => new TextEncoder().encode(text);
+const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('turbo-race-')));
+
+async function until<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; await new Promise((r) => setTimeout(r, 50))) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+  }
+  assert.fail(what);
+}
+
+describe('Race Candidates in the editor', () => {
+  let out: vscode.Uri;
+  const calc = () => vscode.Uri.joinPath(out, 'src', 'calc.js');
+  const helpers = () => vscode.Uri.joinPath(out, 'src', 'helpers.js');
+
+  it('races three candidates from the contract editor: the passing one lands, the view compares, a swap is undone in one step', async () => {
+    const used = await useStandIn('out-race');
+    out = used.out;
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, 'package.json'), encode(PACKAGE));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(out, 'test', 'calc.test.js'), encode(TEST));
+    const editor = await openContract();
+    const lenses = (await vscode.commands.executeCommand(
+      'vscode.executeCodeLensProvider',
+      editor.document.uri,
+      10,
+    )) as vscode.CodeLens[];
+    const lens = lenses.find((l) => l.command?.command === 'turbo.raceCandidates');
+    assert.equal(lens?.command?.title, '$(rocket) Race 3', 'the lens beside Generate says how many race');
+
+    used.standin.enqueue(
+      { content: fileBlocks({ 'src/calc.js': BUGGY }) },
+      { content: fileBlocks({ 'src/calc.js': PASSING, 'src/helpers.js': HELPERS }) },
+      { content: fileBlocks({ 'src/calc.js': BROKEN }) },
+    );
+    const requests = used.standin.chatRequests.length;
+    const logBefore = (await turboLog()).length;
+    const running = vscode.commands.executeCommand('turbo.raceCandidates') as Thenable<RaceOutcome>;
+    // Run Tests' confirmation of the detected command, once for the folder.
+    await waitForLog(/Asking to confirm the detected test command/, logBefore);
+    await acceptQuickPickUntil(/Racing 3 candidates/, logBefore);
+    const { report, view } = await running;
+    assert.equal(used.standin.chatRequests.length, requests + 3, 'three requests');
+    assert.equal(report.candidates.length, 3);
+    const byContent = (text: string) =>
+      report.candidates.find((c) => c.files.some((f) => f.path === 'src/calc.js' && f.content === text))!;
+    const [passing, buggy, broken] = [byContent(PASSING), byContent(BUGGY), byContent(BROKEN)];
+    const summary = JSON.stringify(
+      report.candidates.map((c) => [
+        c.candidate,
+        c.green,
+        c.passed,
+        c.failed,
+        c.loads,
+        c.error,
+        c.notGreenBecause,
+        c.refused,
+      ]),
+    );
+    assert.equal(report.winner, passing.candidate, `the passing candidate wins: ${summary}`);
+    assert.equal(report.green, true);
+    assert.deepEqual([buggy.green, buggy.passed, buggy.failed], [false, 1, 1]);
+    assert.equal(broken.green, false);
+    assert.equal(await readText(calc()), PASSING, "the winner's files are in the folder");
+    assert.equal(await readText(helpers()), HELPERS);
+    assert.deepEqual(await listTree(out), ['package.json', 'src/calc.js', 'src/helpers.js', 'test/calc.test.js']);
+
+    // The comparison view: one row per candidate, the winner applied.
+    assert.ok(view, 'the comparison view opened');
+    const html = view.panel.webview.html;
+    assert.equal((html.match(/<tr data-candidate=/g) ?? []).length, 3);
+    assert.match(html, new RegExp(`Candidate ${passing.candidate} won: it is green\\. It is applied\\.`));
+    assert.match(html, /1 passed, 1 failed/);
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('Turbo: Race'));
+    assert.ok(tab?.input instanceof vscode.TabInputWebview, 'the view is a webview tab');
+    const shown = await screenShows('.tabs-container', 'Turbo: Race (tasks.contract.md)');
+    if (shown !== undefined) assert.equal(shown, true, 'the view is on screen');
+    const pictured = await screenshot('race-comparison.png', { text: 'Turbo: Race (tasks.contract.md)' });
+    // Pictures are taken when TURBO_SCREENSHOTS_DIR names a folder; the test output says where.
+    if (process.env.TURBO_SCREENSHOTS_DIR && pictured !== undefined) assert.equal(pictured, true);
+
+    // "Use This One Instead" on the buggy candidate (the view's button calls the same method).
+    assert.equal(await view.use(buggy.candidate), true);
+    assert.equal(view.applied, buggy.candidate);
+    assert.equal(await readText(calc()), BUGGY);
+    assert.equal(await exists(helpers()), false, 'the file only the winner had is gone: the folder held none before');
+    assert.match(view.panel.webview.html, new RegExp(`Candidate ${buggy.candidate} is applied instead`));
+
+    // One Undo puts the winner back, in both files.
+    const doc = await vscode.workspace.openTextDocument(calc());
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await until(() => doc.getText() === PASSING, `undo restored calc.js; it holds ${JSON.stringify(doc.getText())}`);
+    await until(() => exists(helpers()), 'undo brought helpers.js back');
+    assert.equal(await readText(helpers()), HELPERS);
+    await doc.save();
+    view.dispose();
+  });
+
+  it('cancelling mid-race leaves the folder as it was and no scratch copy behind', async () => {
+    const { standin } = await useStandIn('out-race');
+    await openContract();
+    const before = await listTree(out);
+    const calcBefore = await readText(calc());
+    const earlier = scratchDirs();
+    const slow = { content: fileBlocks({ 'src/calc.js': `${BUGGY}// ${'x'.repeat(2000)}\n` }), tokensPerSecond: 40 };
+    standin.enqueue(slow, slow, slow);
+    const running = vscode.commands.executeCommand('turbo.raceCandidates') as Thenable<RaceOutcome | undefined>;
+    const copies = await until(() => {
+      const now = [...scratchDirs()].filter((d) => !earlier.has(d));
+      return now.length >= 3 ? now : undefined;
+    }, 'three scratch copies appeared in the temp folder');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await vscode.commands.executeCommand('turbo.cancelGeneration'), true);
+    const outcome = await running;
+    assert.equal(outcome?.report.cancelled, true);
+    assert.equal(outcome?.view, undefined);
+    assert.deepEqual(await listTree(out), before);
+    assert.equal(await readText(calc()), calcBefore);
+    for (const dir of copies) assert.equal(fs.existsSync(path.join(os.tmpdir(), dir)), false, `${dir} was removed`);
+    const told = await notificationShown('Turbo: race cancelled.');
+    if (told !== undefined) assert.equal(told, true);
+  });
+
+  it('a race from a file that is not a contract is refused with a clear message', async () => {
+    const { standin } = await useStandIn('out-race');
+    const requests = standin.chatRequests.length;
+    const logBefore = (await turboLog()).length;
+    const file = vscode.Uri.joinPath(out, 'package.json');
+    assert.equal(await vscode.commands.executeCommand('turbo.raceCandidates', file), undefined);
+    await waitForLog(/Refused to race candidates from .*package\.json: not a contract/, logBefore);
+    assert.equal(standin.chatRequests.length, requests, 'nothing was sent');
+    const told = await notificationShown('package.json is not a contract. Race Candidates works on contracts');
+    if (told !== undefined) assert.equal(told, true);
+  });
+});
