@@ -32,6 +32,8 @@ export interface TurboSettings {
   /** How long one attempt waits for the response headers (turbo.requestTimeout, seconds 1–600). */
   requestTimeoutMs: number;
   denyPatterns: string[];
+  /** Globs (relative to the folder) no fix or race candidate may write, besides the tests themselves. */
+  protectedPaths: string[];
   /** Empty: detect from the folder (confirmed once per folder). */
   testCommand: string;
   testTimeoutMs: number;
@@ -148,9 +150,13 @@ function requestSettings(checked: Checked): RequestSettings {
 
 function guardAndTestSettings(
   checked: Checked,
-): Pick<TurboSettings, 'denyPatterns' | 'testCommand' | 'testTimeoutMs' | 'testEnvDeny' | 'maxFixRounds'> {
+): Pick<
+  TurboSettings,
+  'denyPatterns' | 'protectedPaths' | 'testCommand' | 'testTimeoutMs' | 'testEnvDeny' | 'maxFixRounds'
+> {
   return {
     denyPatterns: checked('denyPatterns', [...DEFAULT_DENY], (raw, source) => globs(raw, source)),
+    protectedPaths: checked('protectedPaths', [], (raw, source) => globs(raw, source, [])),
     testCommand: checked('testCommand', '', (raw, source) => text(raw, source, 'a command line').trim()),
     testTimeoutMs: checked('testTimeout', 300, num({ min: 1, max: 86_400, integer: false }, 300)) * 1000,
     testEnvDeny: checked('testEnvDeny', [], (raw, source) => names(raw, source)),
@@ -180,13 +186,13 @@ function text(raw: unknown, source: string, what: string, printable = false): st
   throw new TurboError('config', `${source} takes ${what}; got ${shown(raw)}.`);
 }
 
-/** The person's list adds to DEFAULT_DENY (the path guard applies both); a bad one keeps the defaults. */
-function globs(raw: unknown, source: string): string[] {
-  if (raw === undefined || raw === null) return [...DEFAULT_DENY];
+/** The person's list adds to `base` (DEFAULT_DENY for the path guard, which applies both); a bad one keeps the base. */
+function globs(raw: unknown, source: string, base: readonly string[] = DEFAULT_DENY): string[] {
+  if (raw === undefined || raw === null) return [...base];
   if (!Array.isArray(raw) || raw.some((p) => typeof p !== 'string'))
     throw new TurboError('config', `${source} takes a list of globs such as ["dist/**"]; got ${shown(raw)}.`);
   checkDenyPatterns(raw as string[], source);
-  return [...new Set([...DEFAULT_DENY, ...(raw as string[]).filter((p) => p.trim() !== '')])];
+  return [...new Set([...base, ...(raw as string[]).filter((p) => p.trim() !== '')])];
 }
 
 /** Environment variable names; a malformed one is a problem rather than a name that never matches. */

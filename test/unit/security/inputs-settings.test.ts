@@ -38,6 +38,11 @@ describe('editor settings: every number and word is checked, and a bad one is na
     assert.equal(settings.testTimeoutMs, 300_000);
     assert.equal(settings.maxFixRounds, 3);
     assert.deepEqual(settings.denyPatterns, [...DEFAULT_DENY]);
+    assert.deepEqual(settings.protectedPaths, []);
+    assert.deepEqual(check({ protectedPaths: ['fixtures/**', ' ', '!src/test.js'] }).settings.protectedPaths, [
+      'fixtures/**',
+      '!src/test.js',
+    ]);
   });
 
   it('an absent value (no declared default) falls back to the built-in one', () => {
@@ -92,6 +97,8 @@ describe('editor settings: every number and word is checked, and a bad one is na
     ['previewBeforeWrite', 'yes', /^turbo\.previewBeforeWrite takes true or false/],
     ['denyPatterns', '.env', /^turbo\.denyPatterns takes a list of globs/],
     ['denyPatterns', ['.env', 3], /^turbo\.denyPatterns takes a list of globs/],
+    ['protectedPaths', 'fixtures/**', /^turbo\.protectedPaths takes a list of globs/],
+    ['protectedPaths', ['fixtures/[ab'], /^turbo\.protectedPaths takes globs .*"\[" without its pair/],
     ['baseUrl', 'file:///etc', /^turbo\.baseUrl takes an http:\/\/ or https:\/\/ URL/],
     ['model', 'gpt\u001b[2J', /^turbo\.model takes a model id/],
     ['testCommand', ['npm', 'test'], /^turbo\.testCommand takes a command line/],
