@@ -108,6 +108,9 @@ Options:
   --timeout S                per test run, in seconds, 1-86400                [default: 300]
   --max-continuations N      follow-up requests per candidate when its answer
                              is cut off, 0-10                                 [default: 2]
+  --protect GLOB             no candidate may write files matching GLOB either
+                             (repeatable; as turbo.protectedPaths); existing
+                             test files are always protected
   --json                     print one JSON object with the result on stdout
   -q, --quiet                print nothing but errors (and the JSON with --json)
   -h, --help                 show this help

@@ -198,7 +198,7 @@ async function fixOptions(args: ParsedArgs, io: CliIO) {
 }
 
 /** `--protect GLOB`, repeatable: globs read like turbo.protectedPaths; a bad one is a usage error. */
-function protectFlag(args: ParsedArgs): string[] {
+export function protectFlag(args: ParsedArgs): string[] {
   const globs = args.lists.get('protect') ?? [];
   checkDenyPatterns(globs, '--protect');
   return globs;

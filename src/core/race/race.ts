@@ -61,7 +61,7 @@ export async function race(options: RaceOptions): Promise<RaceReport> {
     progress: [],
     scratches: new Set(),
     tests: semaphore(Math.max(1, options.testConcurrency ?? os.availableParallelism())),
-    protection: await protectionFor(options.folder, options.protectedPaths),
+    protection: await protectionFor(options.folder, options.protectedPaths, 'a candidate'),
     notices,
   };
   try {

@@ -147,6 +147,7 @@ async function raceUnderProgress(services: Services, run: RaceRun): Promise<Race
           denyEnv: settings.testEnvDeny,
           secrets: [key],
           deny: settings.denyPatterns,
+          protectedPaths: settings.protectedPaths,
           baselineRan: run.baselineRan,
           readFile: readAsEditor,
           sink: workspaceSink(services, { outputRoot, settings, signal: abort.signal, onNotice: say }, record),
