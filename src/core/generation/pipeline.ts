@@ -239,7 +239,7 @@ function streamOptions(options: GenerateOptions): StreamOptions {
   };
 }
 
-function emptyReport(model: string): GenerationReport {
+export function emptyReport(model: string): GenerationReport {
   return {
     model,
     files: [],

@@ -1,6 +1,7 @@
 import { TurboError } from '../errors';
 import type { ParsedFile } from './fileParser';
 import { ioErrorText } from '../fsIo';
+import { semaphore } from '../semaphore';
 import { checkRelativePath } from './pathGuard';
 import type { GenerateOptions, GenerationReport, WrittenFile } from './pipeline';
 import { countLines, type Settlement, type WriteOutcome } from './sink';
@@ -11,6 +12,9 @@ import { countLines, type Settlement, type WriteOutcome } from './sink';
  */
 
 const bytesOf = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** What the writes need of a generation's options: where files go, and whom to tell. */
+export type WriteTarget = Pick<GenerateOptions, 'sink' | 'onFile'>;
 
 interface WriteResult {
   file: ParsedFile;
@@ -32,7 +36,7 @@ export class WriteQueue {
   private readonly recorded: Recorded;
 
   constructor(
-    private readonly options: GenerateOptions,
+    private readonly options: WriteTarget,
     private readonly deny: readonly string[],
     report: GenerationReport,
     private readonly onRecorded: () => void,
@@ -68,7 +72,7 @@ export class WriteQueue {
   }
 }
 
-async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readonly string[]): Promise<WriteResult> {
+async function writeOne(file: ParsedFile, options: WriteTarget, deny: readonly string[]): Promise<WriteResult> {
   const verdict = checkRelativePath(file.path, deny);
   if (!verdict.ok) return { file, outcome: { status: 'rejected', reason: verdict.reason } };
   const guarded = { path: verdict.path, content: file.content };
@@ -86,32 +90,13 @@ async function writeOne(file: ParsedFile, options: GenerateOptions, deny: readon
   }
 }
 
-/** At most `limit` tasks at once; a finished task hands its slot straight to the next in line. */
-function semaphore(limit: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      if (active < limit) active++;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-      try {
-        return await task();
-      } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else active--;
-      }
-    },
-  };
-}
-
 /** The report and, by path, what it lists: a file repeated by the model is found without a search. */
 interface Recorded {
   report: GenerationReport;
   byPath: Map<string, WrittenFile>;
 }
 
-function record({ file, outcome, error }: WriteResult, options: GenerateOptions, recorded: Recorded): void {
+function record({ file, outcome, error }: WriteResult, options: WriteTarget, recorded: Recorded): void {
   const { report } = recorded;
   report.error ??= error;
   if (outcome.status === 'deferred') return;
@@ -137,7 +122,7 @@ function record({ file, outcome, error }: WriteResult, options: GenerateOptions,
 }
 
 /** Lets the sink settle what it held back (one question about existing files, or a preview). */
-async function settle(options: GenerateOptions, recorded: Recorded): Promise<void> {
+async function settle(options: WriteTarget, recorded: Recorded): Promise<void> {
   const report = recorded.report;
   if (!options.sink.settle) return;
   let settlement: Settlement;

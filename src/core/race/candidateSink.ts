@@ -1,0 +1,52 @@
+import { FsSink } from '../generation/fsSink';
+import type { ParsedFile } from '../generation/fileParser';
+import { countLines, type FileSink, type WriteOutcome } from '../generation/sink';
+import type { Protection } from '../testing/protectedTests';
+import type { CandidateFile } from './types';
+
+/**
+ * Where one candidate's files go: its scratch copy, on disk. The tests are the judge, so a write to a
+ * protected file is refused; a test-looking file the candidate adds is kept (it lands if the candidate
+ * wins) but not put in the copy, so it cannot count towards the candidate's own score.
+ */
+export class CandidateSink implements FileSink {
+  readonly concurrency = 8;
+  private readonly disk: FsSink;
+  private readonly kept = new Map<string, { file: CandidateFile; order: number }>();
+  /** Writes finish out of order: files are listed in the order the model wrote them. */
+  private arrived = 0;
+
+  constructor(
+    dir: string,
+    private readonly protection: Protection,
+  ) {
+    this.disk = new FsSink(dir, 'always');
+  }
+
+  async write(file: ParsedFile): Promise<WriteOutcome> {
+    const order = this.arrived++;
+    const refused = this.protection.refuse(file.path);
+    if (refused) return { status: 'rejected', reason: refused };
+    const newTest = this.protection.isNewTest(file.path);
+    const outcome = newTest ? ({ status: 'created' } as const) : await this.disk.write(file);
+    if (outcome.status === 'created' || outcome.status === 'overwritten') {
+      // A file the model repeats takes the place of its last version.
+      const earlier = this.kept.get(file.path);
+      if (earlier && earlier.order > order) return outcome;
+      const kept = {
+        path: file.path,
+        content: file.content,
+        lines: countLines(file.content),
+        bytes: Buffer.byteLength(file.content, 'utf8'),
+        ...(newTest ? { newTest: true } : {}),
+      };
+      this.kept.set(file.path, { file: kept, order });
+    }
+    return outcome;
+  }
+
+  /** The candidate's files as it wrote them, in order. */
+  get files(): CandidateFile[] {
+    return [...this.kept.values()].sort((a, b) => a.order - b.order).map((k) => k.file);
+  }
+}

@@ -1,0 +1,217 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CerebrasClient } from '../../src/core/generation/client';
+import { FsSink } from '../../src/core/generation/fsSink';
+import { race } from '../../src/core/race/race';
+import { SCRATCH_PREFIX } from '../../src/core/race/scratch';
+import type { RaceOptions } from '../../src/core/race/types';
+import { CerebrasStandIn, fileBlocks, type Scenario } from '../standin/server';
+
+/** A Node project whose own tests (node --test) judge `src/calc.js`, which the contract asks for. */
+const PROJECT: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'calc', version: '1.0.0', scripts: { test: 'node --test' } }, null, 2),
+  'test/calc.test.js': [
+    "const test = require('node:test');",
+    "const assert = require('node:assert');",
+    "const { add, mul } = require('../src/calc.js');",
+    "test('adds', () => assert.strictEqual(add(2, 3), 5));",
+    "test('adds negatives', () => assert.strictEqual(add(-2, -3), -5));",
+    "test('multiplies', () => assert.strictEqual(mul(2, 3), 6));",
+    "test('multiplies by zero', () => assert.strictEqual(mul(7, 0), 0));",
+    '',
+  ].join('\n'),
+};
+
+const CONTRACT = 'Write src/calc.js (CommonJS) exporting add(a, b) and mul(a, b).\n';
+
+const GOOD = fileBlocks({ 'src/calc.js': 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\n' });
+const BUGGY = fileBlocks({ 'src/calc.js': 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a + b;\n' });
+const BROKEN = fileBlocks({ 'src/calc.js': 'exports.add = (a, b) => {\n' });
+
+async function project(files: Record<string, string> = PROJECT): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-rt-project-'));
+  for (const [rel, content] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await fs.writeFile(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+async function scratchFolders(): Promise<string[]> {
+  return (await fs.readdir(os.tmpdir())).filter((n) => n.startsWith(SCRATCH_PREFIX));
+}
+
+describe('race: several candidates, the project’s tests pick', function () {
+  this.timeout(60_000);
+  const standin = new CerebrasStandIn();
+  let client: CerebrasClient;
+  let existing: string[];
+
+  before(async () => {
+    await standin.start();
+    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
+  });
+  beforeEach(async () => {
+    standin.clearQueue();
+    standin.requests.length = 0;
+    existing = await scratchFolders();
+  });
+  afterEach(async () => {
+    const left = (await scratchFolders()).filter((n) => !existing.includes(n));
+    assert.deepEqual(left, [], 'every scratch copy is removed');
+  });
+  after(() => standin.close());
+
+  const options = (folder: string, scenarios: Scenario[], more: Partial<RaceOptions> = {}): RaceOptions => {
+    standin.enqueue(...scenarios);
+    return {
+      client,
+      contract: CONTRACT,
+      folder,
+      candidates: scenarios.length,
+      testCommand: 'npm test',
+      sink: new FsSink(folder, 'always'),
+      ...more,
+    };
+  };
+
+  it('the passing candidate wins over a buggy one and one that does not load, and only its files land', async () => {
+    const folder = await project();
+    const report = await race(options(folder, [{ content: BROKEN }, { content: BUGGY }, { content: GOOD }]));
+    assert.equal(report.error, null);
+    assert.equal(report.green, true);
+    assert.equal(standin.chatRequests.length, 3);
+    const byContent = (answer: string) =>
+      report.candidates.find((c) => answer.includes(c.files[0]?.content ?? '\u0000'))!;
+    const [good, buggy, broken] = [byContent(GOOD), byContent(BUGGY), byContent(BROKEN)];
+    assert.equal(report.winner, good.candidate);
+    assert.deepEqual([good.green, good.passed, good.failed, good.loads], [true, 4, 0, true]);
+    assert.deepEqual([buggy.green, buggy.passed, buggy.failed, buggy.loads], [false, 2, 2, true]);
+    assert.equal(broken.green, false);
+    assert.equal(broken.passed ?? 0, 0);
+    assert.equal(
+      await fs.readFile(path.join(folder, 'src/calc.js'), 'utf8'),
+      'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\n',
+    );
+    assert.deepEqual((await fs.readdir(folder)).sort(), ['package.json', 'src', 'test']);
+    assert.deepEqual(
+      report.landed?.files.map((f) => f.path),
+      ['src/calc.js'],
+    );
+    assert.deepEqual(report.original, { 'src/calc.js': null });
+  });
+
+  it('a candidate that rewrites a test file is refused there and cannot win with it', async () => {
+    const folder = await project();
+    const cheat = fileBlocks({
+      'src/calc.js': 'exports.add = () => -1;\nexports.mul = () => -1;\n',
+      'test/calc.test.js': "require('node:test')('passes', () => {});\n",
+    });
+    const report = await race(options(folder, [{ content: cheat }, { content: BUGGY }]));
+    const cheater = report.candidates.find((c) => c.refused.some((r) => r.path === 'test/calc.test.js'))!;
+    assert.ok(cheater, 'the test file write is reported as refused');
+    assert.equal(cheater.green, false);
+    assert.equal(cheater.failed, 4, 'its own tests ran against the original test file');
+    assert.notEqual(report.winner, cheater.candidate);
+    assert.equal(await fs.readFile(path.join(folder, 'test/calc.test.js'), 'utf8'), PROJECT['test/calc.test.js']);
+  });
+
+  it('a candidate that makes tests vanish is not green, even though its command exits 0', async () => {
+    const folder = await project();
+    // Exits 0 as soon as it is loaded: the test file's remaining tests never run.
+    const vanish = fileBlocks({ 'src/calc.js': 'exports.add = (a, b) => a + b;\nprocess.exit(0);\n' });
+    const report = await race(options(folder, [{ content: vanish }, { content: GOOD }]));
+    const vanished = report.candidates.find((c) => c.files[0]?.content.includes('process.exit'))!;
+    assert.equal(vanished.test?.exitCode, 0);
+    assert.equal(vanished.green, false);
+    assert.match(vanished.notGreenBecause ?? '', /ran/);
+    assert.equal(report.candidates.find((c) => c !== vanished)!.green, true);
+  });
+
+  it('new test files a candidate adds are kept out of its score, and land with it when it wins', async () => {
+    const folder = await project();
+    const extra = fileBlocks({
+      'src/calc.js': 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\n',
+      'test/extra.test.js': "require('node:test')('fails', () => { throw new Error('no'); });\n",
+    });
+    const report = await race(options(folder, [{ content: extra }, { content: BUGGY }]));
+    const winner = report.candidates.find((c) => c.candidate === report.winner)!;
+    assert.equal(winner.green, true, 'the failing test it added did not run');
+    assert.equal(winner.passed, 4);
+    assert.deepEqual(
+      winner.files.map((f) => [f.path, f.newTest === true]),
+      [
+        ['src/calc.js', false],
+        ['test/extra.test.js', true],
+      ],
+    );
+    assert.ok((await fs.stat(path.join(folder, 'test/extra.test.js'))).isFile());
+  });
+
+  it('cancelling mid-race writes nothing and removes every scratch copy', async () => {
+    const folder = await project();
+    const controller = new AbortController();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const hold = { content: GOOD, chunkSize: 8, pauseAfterChunks: { chunks: 2, until: held } };
+    const running = race(options(folder, [hold, { ...hold }], { signal: controller.signal }));
+    while (standin.chatRequests.length < 2) await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    const report = await running;
+    release();
+    assert.equal(report.cancelled, true);
+    assert.equal(report.winner, undefined);
+    assert.deepEqual((await fs.readdir(folder)).sort(), ['package.json', 'test']);
+  });
+
+  it('a candidate whose request fails does not stop the others', async () => {
+    const folder = await project();
+    const report = await race(options(folder, [{ status: 400 }, { content: GOOD }]));
+    assert.equal(report.green, true);
+    const failed = report.candidates.find((c) => c.files.length === 0)!;
+    assert.match(failed.error ?? '', /./);
+    assert.equal(report.ran, 2);
+  });
+
+  it('without tests, the contract check scores: the candidate that meets more clauses wins', async () => {
+    const folder = await project({});
+    const contract = [
+      'Build a task API with FastAPI.',
+      '',
+      '## DATA CONTRACT (use exactly these models):',
+      '',
+      'class Task(BaseModel):',
+      '    id: str',
+      '    title: str',
+      '    completed: bool = False',
+      '',
+    ].join('\n');
+    const full = fileBlocks({
+      'app/models.py':
+        'from pydantic import BaseModel\n\n\nclass Task(BaseModel):\n    id: str\n    title: str\n    completed: bool = False\n',
+    });
+    const partial = fileBlocks({
+      'app/models.py': 'from pydantic import BaseModel\n\n\nclass Task(BaseModel):\n    id: str\n',
+    });
+    const report = await race(
+      options(folder, [{ content: partial }, { content: full }], { contract, testCommand: undefined }),
+    );
+    const winner = report.candidates.find((c) => c.candidate === report.winner)!;
+    assert.ok(
+      winner,
+      JSON.stringify(report, (k, v) => (k === 'generation' ? undefined : v), 1),
+    );
+    assert.deepEqual(winner.conformance, { met: 4, total: 4 });
+    assert.equal(report.green, true);
+    assert.match(await fs.readFile(path.join(folder, 'app/models.py'), 'utf8'), /completed/);
+  });
+
+  it('refuses a candidate count outside 2–8 before any request', async () => {
+    const folder = await project();
+    await assert.rejects(race({ ...options(folder, []), candidates: 9 }), /candidates.*from 2 to 8/);
+    await assert.rejects(race({ ...options(folder, []), candidates: 1 }), /from 2 to 8/);
+    assert.equal(standin.chatRequests.length, 0);
+  });
+});
