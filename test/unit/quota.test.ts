@@ -1,7 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CerebrasClient, type StreamEvent } from '../../src/core/generation/client';
+import { FsSink } from '../../src/core/generation/fsSink';
+import { race } from '../../src/core/race/race';
 import { TurboError } from '../../src/core/errors';
 import { buildChatRequest } from '../../src/core/generation/prompt';
 import {
@@ -12,7 +16,7 @@ import {
   sizeCompletionTokens,
   type RateLimit,
 } from '../../src/core/generation/quota';
-import { CerebrasStandIn } from '../standin/server';
+import { CerebrasStandIn, fileBlocks } from '../standin/server';
 
 const repo = path.resolve(__dirname, '../..');
 
@@ -274,5 +278,70 @@ describe('rate limits from the real SDK and the stand-in', () => {
     assert.match(err.message, /Requests per day limit exceeded/);
     assert.ok(Date.now() - started < 5000, 'a day-long retry-after is not waited for');
     assert.equal(client.lastRateLimit?.limitRequestsDay, 1);
+  });
+});
+
+describe('a race sized by the quota (stand-in with a simulated quota)', function () {
+  this.timeout(60_000);
+  const standin = new CerebrasStandIn();
+  const CONTRACT = 'Write src/calc.js (CommonJS) exporting add(a, b).\n';
+  const GOOD = fileBlocks({ 'src/calc.js': 'exports.add = (a, b) => a + b;\n' });
+  let folder: string;
+  before(() => standin.start());
+  beforeEach(async () => {
+    standin.requests.length = 0;
+    standin.clearQueue();
+    folder = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-quota-race-'));
+    await fs.mkdir(path.join(folder, 'test'));
+    await fs.writeFile(
+      path.join(folder, 'test/calc.test.js'),
+      "const test = require('node:test');\nconst assert = require('node:assert');\n" +
+        "test('adds', () => assert.strictEqual(require('../src/calc.js').add(2, 3), 5));\n",
+    );
+  });
+  afterEach(() => fs.rm(folder, { recursive: true, force: true }));
+  after(() => standin.close());
+
+  const raceOf = (client: CerebrasClient, notices: string[]) =>
+    race({
+      client,
+      contract: CONTRACT,
+      folder,
+      candidates: 3,
+      testCommand: 'node --test',
+      sink: new FsSink(folder, 'always'),
+      onNotice: (m) => notices.push(m),
+    });
+
+  it('starts fewer candidates when the last answer said the minute is nearly spent, and says why', async () => {
+    standin.quota = { tokensPerMinute: 20_000 };
+    const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
+    standin.enqueue({ content: 'warm-up' }, { content: GOOD }, { content: GOOD }, { content: GOOD });
+    for await (const e of client.stream(buildChatRequest(CONTRACT))) void e;
+    const notices: string[] = [];
+    const report = await raceOf(client, notices);
+    assert.equal(report.maxCompletionTokens, 8192, 'each candidate is sized from the contract, not 32768');
+    assert.equal(report.asked, 3);
+    assert.equal(report.ran, 1);
+    assert.equal(report.winner, 1);
+    assert.match(
+      notices[0],
+      /^The Cerebras quota has 11,[0-9]{3} tokens left this minute; each candidate reserves 8,[0-9]{3}, so 1 of 3 runs\.$/,
+    );
+    assert.equal(standin.chatRequests.length, 2, 'no request was sent only to be refused');
+  });
+
+  it("lowers the plan from the first candidate's headers before the others start", async () => {
+    standin.quota = { tokensPerMinute: 20_000 };
+    const client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
+    standin.enqueue({ content: GOOD }, { content: GOOD }, { content: GOOD });
+    const notices: string[] = [];
+    const report = await raceOf(client, notices);
+    assert.equal(report.ran, 2);
+    assert.ok(report.green);
+    assert.match(notices.join('\n'), /tokens left this minute; each candidate reserves 8,[0-9]{3}, so 2 of 3 run\./);
+    assert.equal(report.candidates[2].generation, undefined);
+    assert.match(report.candidates[2].error ?? '', /so 2 of 3 run/);
+    assert.equal(standin.chatRequests.length, 2);
   });
 });
