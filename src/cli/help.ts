@@ -58,7 +58,9 @@ Options:
                              files that already exist in DIR: ask once at the end
                              (only at a terminal; otherwise keep them), always
                              replace them, or never                           [default: ask]
-  --max-tokens N             cap on completion tokens per request, 1-1000000  [default: 32768]
+  --max-tokens N             cap on completion tokens per request, 1-1000000,
+                             reserved from the per-minute quota
+                                         [default: sized from the contract, 8192-32768]
   --max-continuations N      follow-up requests when the answer is cut off,
                              0-10; 0 turns continuation off                   [default: 2]
   --idle-timeout S           abort when the stream sends nothing for S seconds,

@@ -14,7 +14,7 @@ import { checkBaseUrl, checkModel } from '../core/generation/clientConfig';
 import { TurboError } from '../core/errors';
 import { optionalChoice, optionalNumber, type NumberRule } from '../core/inputs';
 import { checkDenyPatterns, DEFAULT_DENY } from '../core/generation/denyGlobs';
-import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/generation/prompt';
+import { DEFAULT_MODEL } from '../core/generation/prompt';
 import { hasUnsafeChars, safeInline } from '../core/terminalText';
 import { DEFAULT_CANDIDATES, MAX_CANDIDATES, MIN_CANDIDATES } from '../core/race/types';
 
@@ -25,7 +25,8 @@ export interface TurboSettings {
   overwrite: OverwritePolicy;
   previewBeforeWrite: boolean;
   maxContinuations: number;
-  maxCompletionTokens: number;
+  /** Undefined (the default): sized from the contract for each request. */
+  maxCompletionTokens: number | undefined;
   temperature: number | undefined;
   reasoningEffort: ReasoningEffort | undefined;
   streamIdleTimeoutMs: number;
@@ -129,10 +130,12 @@ type RequestSettings = Pick<
 >;
 
 function requestSettings(checked: Checked): RequestSettings {
-  const tokens = DEFAULT_MAX_COMPLETION_TOKENS;
   return {
     maxContinuations: checked('maxContinuations', 2, num({ min: 0, max: 10 }, 2)),
-    maxCompletionTokens: checked('maxCompletionTokens', tokens, num({ min: 256, max: 1_000_000 }, tokens)),
+    maxCompletionTokens: checked('maxCompletionTokens', undefined, (raw, source) => {
+      const rule = { min: 256, max: 1_000_000 };
+      return optionalNumber(numeric(raw, source, rule), source, rule);
+    }),
     temperature: checked('temperature', undefined, (raw, source) => {
       const rule = { min: 0, max: 2, integer: false };
       return optionalNumber(numeric(raw, source, rule), source, rule);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_DENY } from '../../../src/core/generation/pathGuard';
-import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../../../src/core/generation/prompt';
+import { DEFAULT_MODEL } from '../../../src/core/generation/prompt';
 import { validateSettings } from '../../../src/extension/settingsCheck';
 
 /** What VS Code's getConfiguration('turbo').get(key) returns: the user's value, else the declared default. */
@@ -12,7 +12,7 @@ const DEFAULTS: Record<string, unknown> = {
   overwrite: 'ask',
   previewBeforeWrite: false,
   maxContinuations: 2,
-  maxCompletionTokens: 32768,
+  maxCompletionTokens: null,
   temperature: null,
   reasoningEffort: '',
   streamIdleTimeout: 60,
@@ -31,7 +31,8 @@ describe('editor settings: every number and word is checked, and a bad one is na
     assert.equal(settings.model, DEFAULT_MODEL);
     assert.equal(settings.overwrite, 'ask');
     assert.equal(settings.maxContinuations, 2);
-    assert.equal(settings.maxCompletionTokens, DEFAULT_MAX_COMPLETION_TOKENS);
+    // Unset: each request is sized from its contract (sizeCompletionTokens), not a flat 32768.
+    assert.equal(settings.maxCompletionTokens, undefined);
     assert.equal(settings.temperature, undefined);
     assert.equal(settings.reasoningEffort, undefined);
     assert.equal(settings.streamIdleTimeoutMs, 60_000);
