@@ -39,7 +39,8 @@ export async function planRace(options: RaceOptions, notice: (message: string) =
     contract,
     clauses,
     afterFirst: async (progress, emit) => {
-      if (plan.run <= 1) return;
+      // A limit read within its window already decided: the others need not wait for one more.
+      if (plan.run <= 1 || (known && Date.now() - known.at < (known.resetTokensMinuteS ?? 60) * 1000)) return;
       const limit = await firstHeaders(options, known, progress[0]);
       if (!limit || limit.remainingTokensMinute === undefined) return;
       // The first candidate's own reservation is already taken from what is left: count it back in.
