@@ -140,7 +140,11 @@ describe('race red team: hostile candidates and folders', function () {
     const folder = await project();
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const slow = { content: GOOD, chunkSize: 8, pauseAfterChunks: { chunks: 2, until: held } };
+    const marker = `${folder}-late-run`;
+    const late = fileBlocks({
+      'src/calc.js': `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n${GOOD_CALC}`,
+    });
+    const slow = { content: late, chunkSize: 8, pauseAfterChunks: { chunks: 2, until: held } };
     let thrown = false;
     const report = await race(
       options(folder, [{ content: GOOD }, slow], {
@@ -157,8 +161,16 @@ describe('race red team: hostile candidates and folders', function () {
     assert.match(report.error ?? '', /progress view is gone/);
     const after = standin.requests.length;
     release();
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 4000));
     assert.deepEqual((await fs.readdir(folder)).sort(), ['package.json', 'test'], 'nothing landed');
+    assert.equal(
+      await fs.stat(marker).then(
+        () => true,
+        () => false,
+      ),
+      false,
+      'no candidate was tested after the race returned',
+    );
     assert.equal(standin.requests.length, after, 'no request after the race returned');
     assert.deepEqual(
       (await scratchFolders()).filter((n) => !existing.includes(n)),
