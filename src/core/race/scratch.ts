@@ -83,6 +83,18 @@ export async function checkCopyable(folder: string): Promise<void> {
 }
 
 /**
+ * The absolute target of a relative link that leads out of `folder`, which the copy must point at
+ * by its absolute path; undefined for links that stay inside (they keep pointing into the copy).
+ */
+function leavingTarget(folder: string, link: string): string | undefined {
+  const target = fsSync.readlinkSync(link);
+  if (path.isAbsolute(target)) return undefined;
+  const resolved = path.resolve(path.dirname(link), target);
+  const rel = path.relative(folder, resolved);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)) ? undefined : resolved;
+}
+
+/**
  * Copies `folder` (which may not exist yet: the copy is then empty) into a new temp folder; files keep
  * their bytes and modes, links stay links, dependency folders become links to the originals.
  */
@@ -102,6 +114,7 @@ export async function createScratch(folder: string): Promise<Scratch> {
   };
   try {
     const linked: string[] = [];
+    const escaping: { rel: string; target: string }[] = [];
     const exists = await fs.stat(folder).then(
       (s) => s.isDirectory(),
       () => false,
@@ -116,14 +129,24 @@ export async function createScratch(folder: string): Promise<Scratch> {
           const name = path.basename(source);
           if (source === folder) return true;
           if (LEFT_OUT.has(name)) return false;
-          if (LINKED.has(name) && fsSync.lstatSync(source).isDirectory()) {
+          const stat = fsSync.lstatSync(source);
+          if (LINKED.has(name) && stat.isDirectory()) {
             linked.push(path.relative(folder, source));
             return false;
+          }
+          if (stat.isSymbolicLink()) {
+            const escapes = leavingTarget(folder, source);
+            if (escapes) escaping.push({ rel: path.relative(folder, source), target: escapes });
           }
           return true;
         },
       });
     for (const rel of linked) await fs.symlink(path.join(folder, rel), path.join(dir, rel), 'dir');
+    // Kept verbatim, `../shared` would point into the temp folder, where anyone could put a file by that name.
+    for (const { rel, target } of escaping) {
+      await fs.rm(path.join(dir, rel), { force: true });
+      await fs.symlink(target, path.join(dir, rel));
+    }
   } catch (err) {
     await scratch.remove();
     throw new TurboError('io', `Could not copy the output folder for a candidate: ${ioErrorText(err)}.`, {
