@@ -241,8 +241,9 @@ describe('race red team: files that decide how the tests run', () => {
       assert.ok(judgeFileRefusal(rel, 'x', 'y'), rel);
     for (const rel of ['src/calc.js', 'src/testing.js', 'src/contest.js', 'README.md', 'app/main.py'])
       assert.equal(judgeFileRefusal(rel, 'x', 'y'), undefined, rel);
-    assert.equal(keptOutWhenNew('package.json', JSON.stringify({ name: 'a', dependencies: {} })), false);
-    assert.equal(keptOutWhenNew('package.json', JSON.stringify({ scripts: { test: 'echo' } })), true);
-    assert.equal(keptOutWhenNew('pytest.ini', '[pytest]\n'), true);
+    // New runner configuration goes into the copy (a new project needs it to load); new node --test names stay out.
+    for (const rel of ['package.json', 'pytest.ini', 'pyproject.toml', 'jest.config.js'])
+      assert.equal(keptOutWhenNew(rel), false, rel);
+    for (const rel of ['test-calc.js', 'src/more-test.js', 'src/calc_test.ts']) assert.equal(keptOutWhenNew(rel), true, rel);
   });
 });

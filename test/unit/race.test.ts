@@ -163,6 +163,47 @@ describe('race: several candidates, the project’s tests pick', function () {
     assert.equal(report.candidates.find((c) => c !== vanished)!.green, true);
   });
 
+  it('the folder’s own run before the race sets the bar: candidates that all make tests vanish are not green', async () => {
+    // The folder already has a working implementation: its run reaches all 4 tests.
+    const folder = await project({
+      ...PROJECT,
+      'src/calc.js': 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\n',
+    });
+    const vanish = fileBlocks({ 'src/calc.js': 'exports.add = (a, b) => a + b;\nprocess.exit(0);\n' });
+    const report = await race(options(folder, [{ content: vanish }, { content: vanish }]));
+    assert.equal(report.baselineRan, 4);
+    assert.deepEqual(
+      report.candidates.map((c) => c.green),
+      [false, false],
+    );
+    assert.match(report.candidates[0].notGreenBecause ?? '', /4 ran before/);
+  });
+
+  it('a front end’s last run before the race is the bar', async () => {
+    const folder = await project();
+    const report = await race(options(folder, [{ content: GOOD }, { content: BUGGY }], { baselineRan: 6 }));
+    assert.equal(report.baselineRan, 6);
+    assert.equal(report.green, false, 'only 4 tests ran; 6 ran before');
+  });
+
+  it('a new project’s own setup goes into its copy: an ES module package.json, a root conftest.py', async () => {
+    const folder = await project({
+      'test/calc.test.mjs':
+        "import test from 'node:test';\nimport assert from 'node:assert';\nimport { add } from '../src/calc.js';\ntest('adds', () => assert.strictEqual(add(2, 3), 5));\n",
+    });
+    const esm = fileBlocks({
+      'package.json': '{ "name": "calc", "type": "module" }\n',
+      'src/calc.js': 'export const add = (a, b) => a + b;\n',
+      'conftest.py': 'import sys\n',
+    });
+    const report = await race(
+      options(folder, [{ content: esm }, { content: BROKEN }], { testCommand: 'node --test test/' }),
+    );
+    const winner = report.candidates.find((c) => c.candidate === report.winner)!;
+    assert.deepEqual([winner.green, winner.passed, winner.touchedTests], [true, 1, []]);
+    assert.equal(winner.files.filter((f) => f.newTest).length, 0);
+  });
+
   it('new test files a candidate adds are kept out of its score, and land with it when it wins', async () => {
     const folder = await project();
     const extra = fileBlocks({

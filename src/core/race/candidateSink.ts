@@ -30,18 +30,22 @@ export class CandidateSink implements FileSink {
 
   async write(file: ParsedFile): Promise<WriteOutcome> {
     const order = this.arrived++;
-    const refused = this.protection.refuse(file.path);
-    if (refused) {
-      this.touched.add(file.path);
-      return { status: 'rejected', reason: refused };
-    }
     if (!this.before.has(file.path)) this.before.set(file.path, readBefore(this.dir, file.path));
     const before = await this.before.get(file.path)!;
+    const refused = this.protection.refuse(file.path);
+    // A new root conftest.py is how a Python candidate makes its package importable: it is the candidate's
+    // own setup, like a new pyproject.toml, not the judge (one that fakes results is hostile code, see README).
+    const ownSetup = before === undefined && file.path.toLowerCase() === 'conftest.py';
+    if (refused && !ownSetup) {
+      // Only a file the folder had is the judge: trying to change it disqualifies the candidate.
+      if (before !== undefined || this.protection.isNewTest(file.path)) this.touched.add(file.path);
+      return { status: 'rejected', reason: refused };
+    }
     // Runner configuration and node --test's own test names: the judge, whatever the test-file rule says.
     const judge = before === undefined ? undefined : judgeFileRefusal(file.path, before, file.content);
     if (judge) return { status: 'rejected', reason: judge };
     const newTest =
-      this.protection.isNewTest(file.path) || (before === undefined && keptOutWhenNew(file.path, file.content));
+      !ownSetup && (this.protection.isNewTest(file.path) || (before === undefined && keptOutWhenNew(file.path)));
     const outcome = newTest ? ({ status: 'created' } as const) : await this.disk.write(file);
     if (outcome.status === 'created' || outcome.status === 'overwritten') {
       // A file the model repeats takes the place of its last version.

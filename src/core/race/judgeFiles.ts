@@ -33,11 +33,14 @@ export function judgeFileRefusal(rel: string, before: string, after: string): st
   return decidesTheRun(rel) ? `${rel} decides how the tests run, and a candidate may not change it` : undefined;
 }
 
-/** A new file of this kind is kept out of the candidate's copy (it lands with it if it wins). */
-export function keptOutWhenNew(rel: string, content: string): boolean {
-  if (path.posix.basename(rel) === 'package.json')
-    return PACKAGE_JUDGE_KEYS.some((key) => jsonKey(content, key) !== undefined);
-  return decidesTheRun(rel);
+/**
+ * A new file of this kind is kept out of the candidate's copy (it lands with it if it wins): a name only
+ * node --test treats as a test. New runner configuration (a package.json, a pyproject.toml) goes in: a new
+ * project needs it to load at all (`"type": "module"`, pytest's `pythonpath`), and the test command was
+ * chosen from the folder as it was, not from what a candidate adds.
+ */
+export function keptOutWhenNew(rel: string): boolean {
+  return NODE_TEST_NAME.test(rel);
 }
 
 /** The text the folder held at `rel` (read from the copy, which holds the folder as it was). */

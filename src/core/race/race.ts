@@ -14,6 +14,7 @@ import { planRace, type RacePlan } from './plan';
 import { pickWinner } from './score';
 import { baselineOf, emptyResult, noWinnerText, notRun, verdictOf } from './verdict';
 import { readOriginals, sumCost, sumUsage } from './totals';
+import { runBefore } from './runBefore';
 import {
   MAX_CANDIDATES,
   MIN_CANDIDATES,
@@ -66,13 +67,16 @@ export async function race(options: RaceOptions): Promise<RaceReport> {
   };
   try {
     await checkCopyable(options.folder);
+    const before = runBefore(options, ctx.signal, ctx.tests, ctx.scratches);
     const candidates = await runAll(ctx);
-    return await finish(ctx, candidates, started);
+    return await finish(ctx, candidates, started, await before);
   } catch (err) {
     const error = err instanceof TurboError ? err : new TurboError('io', String((err as Error)?.message ?? err));
     if (error.kind === 'config') throw error;
     return failedRace(ctx, error, started);
   } finally {
+    // Whatever ended the race (a front end's callback that threw, say), no stream or test run goes on.
+    controller.abort();
     options.signal?.removeEventListener('abort', abort);
     await Promise.all([...ctx.scratches].map((s) => s.remove().catch(() => undefined)));
   }
@@ -177,9 +181,14 @@ async function judge(ctx: RaceContext, result: CandidateResult, dir: string, pro
 }
 
 /** Decides green (with the baseline every candidate's count is held to), the winner, and lands it. */
-async function finish(ctx: RaceContext, candidates: CandidateResult[], started: number): Promise<RaceReport> {
+async function finish(
+  ctx: RaceContext,
+  candidates: CandidateResult[],
+  started: number,
+  before: number | undefined,
+): Promise<RaceReport> {
   const { options } = ctx;
-  const baselineRan = baselineOf(options.baselineRan, candidates);
+  const baselineRan = baselineOf(before, candidates);
   for (const c of candidates) verdictOf(c, options, baselineRan);
   const cancelled = ctx.signal.aborted;
   const winner = cancelled ? undefined : pickWinner(candidates);
