@@ -51,10 +51,16 @@ const byFile = (report: Awaited<ReturnType<typeof race>>, content: string) =>
 describe('race red team: hostile candidates and folders', function () {
   this.timeout(60_000);
   const standin = new CerebrasStandIn();
+  let savedTmp: string | undefined;
+  let privateTmp: string;
   let client: CerebrasClient;
   let existing: string[];
 
   before(async () => {
+    // Scratch copies go to a temp folder of this suite's own: other programs racing on the machine leave theirs elsewhere.
+    savedTmp = process.env.TMPDIR;
+    privateTmp = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-race-suite-'));
+    process.env.TMPDIR = privateTmp;
     await standin.start();
     client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
   });
@@ -66,6 +72,11 @@ describe('race red team: hostile candidates and folders', function () {
   afterEach(async () => {
     const left = (await scratchFolders()).filter((n) => !existing.includes(n));
     assert.deepEqual(left, [], 'every scratch copy is removed');
+  });
+  after(async () => {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+    await fs.rm(privateTmp, { recursive: true, force: true });
   });
   after(() => standin.close());
 
@@ -244,6 +255,7 @@ describe('race red team: files that decide how the tests run', () => {
     // New runner configuration goes into the copy (a new project needs it to load); new node --test names stay out.
     for (const rel of ['package.json', 'pytest.ini', 'pyproject.toml', 'jest.config.js'])
       assert.equal(keptOutWhenNew(rel), false, rel);
-    for (const rel of ['test-calc.js', 'src/more-test.js', 'src/calc_test.ts']) assert.equal(keptOutWhenNew(rel), true, rel);
+    for (const rel of ['test-calc.js', 'src/more-test.js', 'src/calc_test.ts'])
+      assert.equal(keptOutWhenNew(rel), true, rel);
   });
 });

@@ -46,10 +46,16 @@ async function scratchFolders(): Promise<string[]> {
 describe('race: several candidates, the project’s tests pick', function () {
   this.timeout(60_000);
   const standin = new CerebrasStandIn();
+  let savedTmp: string | undefined;
+  let privateTmp: string;
   let client: CerebrasClient;
   let existing: string[];
 
   before(async () => {
+    // Scratch copies go to a temp folder of this suite's own: other programs racing on the machine leave theirs elsewhere.
+    savedTmp = process.env.TMPDIR;
+    privateTmp = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-race-suite-'));
+    process.env.TMPDIR = privateTmp;
     await standin.start();
     client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
   });
@@ -61,6 +67,11 @@ describe('race: several candidates, the project’s tests pick', function () {
   afterEach(async () => {
     const left = (await scratchFolders()).filter((n) => !existing.includes(n));
     assert.deepEqual(left, [], 'every scratch copy is removed');
+  });
+  after(async () => {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+    await fs.rm(privateTmp, { recursive: true, force: true });
   });
   after(() => standin.close());
 
