@@ -119,6 +119,21 @@ describe('race: several candidates, the project’s tests pick', function () {
     assert.deepEqual(report.original, { 'src/calc.js': null });
   });
 
+  it('sends the N requests side by side: no answer ends before every request has arrived', async () => {
+    const folder = await project();
+    // Were the requests sent one after another, the first answer would wait for ever: the test would time out.
+    const allIn = (async () => {
+      while (standin.chatRequests.length < 3) await new Promise((r) => setTimeout(r, 5));
+    })();
+    const held = { content: GOOD, chunkSize: 8, pauseAfterChunks: { chunks: 1, until: allIn } };
+    const report = await race(options(folder, [held, { ...held }, { ...held }]));
+    assert.equal(report.ran, 3);
+    assert.deepEqual(
+      report.candidates.map((c) => c.green),
+      [true, true, true],
+    );
+  });
+
   it('a candidate that rewrites a test file is refused there and cannot win with it', async () => {
     const folder = await project();
     const cheat = fileBlocks({
