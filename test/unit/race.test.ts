@@ -308,6 +308,19 @@ describe('race: several candidates, the project’s tests pick', function () {
     assert.match(await fs.readFile(path.join(folder, 'app/models.py'), 'utf8'), /completed/);
   });
 
+  it('refuses a folder too large to copy per candidate, before any request, and says what to do', async () => {
+    const folder = await project();
+    // Sparse: 201 MB by its size, nothing on disk.
+    const big = await fs.open(path.join(folder, 'data.bin'), 'w');
+    await big.truncate(201 * 1024 * 1024);
+    await big.close();
+    const report = await race(options(folder, [{ content: GOOD }, { content: GOOD }]));
+    standin.clearQueue();
+    assert.equal(report.winner, undefined);
+    assert.match(report.error ?? '', /more than 20,000 files or 200 MB .*Race into a smaller folder, or generate once/);
+    assert.equal(standin.chatRequests.length, 0);
+  });
+
   it('refuses a candidate count outside 2–8 before any request', async () => {
     const folder = await project();
     await assert.rejects(race({ ...options(folder, []), candidates: 9 }), /candidates.*from 2 to 8/);

@@ -76,8 +76,9 @@ async function measure(folder: string): Promise<Plan> {
 export async function checkCopyable(folder: string): Promise<void> {
   const plan = await measure(folder);
   if (plan.files > MAX_COPIED_FILES || plan.bytes > MAX_COPIED_BYTES)
+    // Not 'config': the race reports it (exit 1 at the CLI), as it does any folder it cannot copy.
     throw new TurboError(
-      'config',
+      'io',
       `The output folder holds more than ${MAX_COPIED_FILES.toLocaleString('en-US')} files or ${MAX_COPIED_BYTES / 1024 / 1024} MB (besides installed dependencies), too much to copy once per candidate. Race into a smaller folder, or generate once.`,
     );
 }
