@@ -115,6 +115,16 @@ describe('The race in the editor: progress and the comparison view', () => {
     assert.match(html, /Candidate 2 is applied instead/);
   });
 
+  it('when the folder holds no candidate as written (an edit, an undo), no row says applied and every one can be used', () => {
+    const html = comparisonHtml(model({ applied: undefined }), page);
+    assert.match(html, /The folder’s files have changed since: no candidate is in it as it was\./);
+    assert.doesNotMatch(html, /Candidate undefined/);
+    for (const n of [1, 2, 3]) {
+      assert.doesNotMatch(rowOf(html, n), /badge applied/);
+      assert.match(rowOf(html, n), new RegExp(`data-action="use" data-candidate="${n}"`));
+    }
+  });
+
   it('a strict policy with a nonce, no remote content, every outside string escaped', () => {
     const evil = '<img src=x onerror="alert(1)">\u001b[31m';
     const html = comparisonHtml(

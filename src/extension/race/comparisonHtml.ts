@@ -72,7 +72,12 @@ ${rows}
 function headline(model: ComparisonModel): string {
   const winner = model.candidates.find((c) => c.candidate === model.winner);
   if (!winner) return 'No candidate could be written; nothing in the folder was changed.';
-  const applied = model.applied === model.winner ? 'It is applied.' : `Candidate ${model.applied} is applied instead.`;
+  const applied =
+    model.applied === undefined
+      ? 'The folder’s files have changed since: no candidate is in it as it was.'
+      : model.applied === model.winner
+        ? 'It is applied.'
+        : `Candidate ${model.applied} is applied instead.`;
   return winner.green
     ? `Candidate ${winner.candidate} won: it is green. ${applied}`
     : `No candidate is green; the best, candidate ${winner.candidate}, was applied. ${model.applied === model.winner ? 'Fix Until Green can take it from there.' : applied}`;

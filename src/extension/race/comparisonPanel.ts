@@ -6,8 +6,12 @@ import { safeInline, safeText } from '../../core/terminalText';
 import type { OverwritePolicy } from '../../core/generation/choices';
 import type { Services } from '../services';
 import { count } from '../progressText';
+import { readAsEditor } from '../testing/applyChanges';
 import { swapCandidate, type CandidateDocuments, type Swap } from './candidateFiles';
 import { comparisonHtml, PANEL_ACTIONS, type ComparisonModel, type PanelAction } from './comparisonHtml';
+
+/** Changes come in bursts (a save, a swap of several files): one look after they settle. */
+const RECHECK_MS = 300;
 
 export interface RaceContext {
   report: RaceReport;
@@ -45,8 +49,64 @@ export class RaceComparison implements vscode.Disposable {
     this.subscriptions.push(
       this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       this.panel.onDidDispose(() => this.dispose()),
+      ...this.watchFolder(),
     );
     this.render();
+  }
+
+  /**
+   * The view must not say "applied" about files that changed since (an Undo, an edit, git): each change
+   * to a candidate's path makes it look again at which candidate, if any, the folder holds.
+   */
+  private watchFolder(): vscode.Disposable[] {
+    const paths = new Set(this.race.report.candidates.flatMap((c) => c.files.map((f) => f.path)));
+    const touches = (uri: vscode.Uri) => {
+      const rel = path.relative(this.race.root.fsPath, uri.fsPath).split(path.sep).join('/');
+      if (paths.has(rel)) this.recheckSoon();
+    };
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.race.root, '**/*'));
+    return [
+      watcher,
+      watcher.onDidChange(touches),
+      watcher.onDidCreate(touches),
+      watcher.onDidDelete(touches),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && touches(e.document.uri)),
+      { dispose: () => clearTimeout(this.recheckTimer) },
+    ];
+  }
+
+  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private recheckSoon(): void {
+    clearTimeout(this.recheckTimer);
+    this.recheckTimer = setTimeout(() => void this.recheck(), RECHECK_MS);
+  }
+
+  /** The candidate whose every file the folder holds as written (the last applied one first), else undefined. */
+  async recheck(): Promise<number | undefined> {
+    const { report, root } = this.race;
+    const order = [this.applied, ...report.candidates.map((c) => c.candidate)];
+    let found: number | undefined;
+    for (const n of new Set(order)) {
+      const c = report.candidates.find((x) => x.candidate === n);
+      if (!c || c.files.length === 0) continue;
+      let all = true;
+      for (const f of c.files) {
+        if ((await readAsEditor(path.join(root.fsPath, f.path))) !== f.content) {
+          all = false;
+          break;
+        }
+      }
+      if (all) {
+        found = n;
+        break;
+      }
+    }
+    if (found !== this.applied) {
+      this.applied = found;
+      this.render();
+    }
+    return found;
   }
 
   get model(): ComparisonModel {
@@ -111,12 +171,12 @@ export class RaceComparison implements vscode.Disposable {
     this.applied = n;
     for (const k of swap.kept) this.services.log.warn(`Swap to candidate ${n}: kept ${k.path} (${k.reason}).`);
     this.services.log.info(
-      `Candidate ${n} is in ${this.race.root.fsPath} instead of candidate ${from}: ${swap.changed.join(', ') || 'no file differed'}.`,
+      `Candidate ${n} is in ${this.race.root.fsPath}${from === undefined ? '' : ` instead of candidate ${from}`}: ${swap.changed.join(', ') || 'no file differed'}.`,
     );
     const kept = swap.kept.length ? ` ${count(swap.kept.length, 'file')} kept as they were (see the log).` : '';
     void vscode.window.showInformationMessage(
       safeText(
-        `Turbo: candidate ${n} is in the folder now (${count(swap.changed.length, 'file')} changed).${kept} Undo in one of its files puts candidate ${from} back.`,
+        `Turbo: candidate ${n} is in the folder now (${count(swap.changed.length, 'file')} changed).${kept} Undo in one of its files puts ${from === undefined ? 'the folder' : `candidate ${from}`} back.`,
       ),
     );
     this.render();

@@ -128,6 +128,17 @@ describe('Race Candidates in the editor', () => {
     await until(() => exists(helpers()), 'undo brought helpers.js back');
     assert.equal(await readText(helpers()), HELPERS);
     await doc.save();
+    // The view follows: after the Undo it says the winner is applied again, not the candidate it swapped to.
+    await until(async () => view.applied === passing.candidate, `the view says candidate ${view.applied} is applied`);
+    assert.match(view.panel.webview.html, /It is applied\./);
+    // An edit of the person's own: no candidate is in the folder as it was.
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(calc(), new vscode.Position(0, 0), '// mine\n');
+    await vscode.workspace.applyEdit(edit);
+    await until(async () => view.applied === undefined, 'the view noticed the edit');
+    assert.match(view.panel.webview.html, /no candidate is in it as it was/);
+    await vscode.commands.executeCommand('undo');
+    await doc.save();
     view.dispose();
   });
 
