@@ -4,6 +4,8 @@ import { parseChoice, parseNumber, type NumberRule } from '../core/inputs';
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string | true>;
+  /** The values of repeatable flags (`--protect a --protect b`), in order. */
+  lists: Map<string, string[]>;
 }
 
 export class UsageError extends Error {}
@@ -16,17 +18,27 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * so `--cmd --json` is a forgotten value, not a command named --json. One-letter names (`q`, `h`)
  * are the short forms `-q`, `-h`.
  */
-export function parseArgs(argv: string[], spec: { boolean: string[]; value: string[] }): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  spec: { boolean: string[]; value: string[]; repeatable?: string[] },
+): ParsedArgs {
   const options: Options = {};
   for (const name of spec.boolean) options[name] = { type: 'boolean' };
   for (const name of spec.value) options[name] = { type: 'string' };
+  for (const name of spec.repeatable ?? []) options[name] = { type: 'string', multiple: true };
   try {
     const { values, positionals } = parseNodeArgs({ args: argv, options, strict: true, allowPositionals: true });
     const flags = new Map<string, string | true>();
+    const lists = new Map<string, string[]>();
     for (const [name, value] of Object.entries(values)) {
       if (typeof value === 'string' || value === true) flags.set(name, value);
+      else if (Array.isArray(value))
+        lists.set(
+          name,
+          value.filter((v): v is string => typeof v === 'string'),
+        );
     }
-    return { positionals, flags };
+    return { positionals, flags, lists };
   } catch (err) {
     if (!String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw err;
     throw new UsageError(usageProblem(argv, options) ?? (err as Error).message);

@@ -58,7 +58,9 @@ Options:
                              files that already exist in DIR: ask once at the end
                              (only at a terminal; otherwise keep them), always
                              replace them, or never                           [default: ask]
-  --max-tokens N             cap on completion tokens per request, 1-1000000  [default: 32768]
+  --max-tokens N             cap on completion tokens per request, 1-1000000,
+                             reserved from the per-minute quota
+                                         [default: sized from the contract, 8192-32768]
   --max-continuations N      follow-up requests when the answer is cut off,
                              0-10; 0 turns continuation off                   [default: 2]
   --idle-timeout S           abort when the stream sends nothing for S seconds,
@@ -108,6 +110,9 @@ Options:
   --timeout S                per test run, in seconds, 1-86400                [default: 300]
   --max-continuations N      follow-up requests per candidate when its answer
                              is cut off, 0-10                                 [default: 2]
+  --protect GLOB             no candidate may write files matching GLOB either
+                             (repeatable; as turbo.protectedPaths); existing
+                             test files are always protected
   --json                     print one JSON object with the result on stdout
   -q, --quiet                print nothing but errors (and the JSON with --json)
   -h, --help                 show this help
@@ -235,7 +240,10 @@ The test loop, headless: runs the tests, sends the failures, the test output and
 they point at to the model, asks for minimal SEARCH/REPLACE edits, applies them (each SEARCH
 must match exactly once; a fix applies whole or not at all; files are replaced atomically),
 and re-runs the tests. It stops when the tests pass, when a round does not reduce the
-failures, or after N rounds.
+failures, or after N rounds. The tests are the judge: an edit to a file that exists and looks
+like a test (test_*.py, *_test.py, conftest.py, *.test.*, *.spec.*, *_test.go, anything in
+tests/, test/, __tests__/ …) or that adds one is refused, and a run that passes with fewer
+tests than the first run is not green.
 
 Options:
   --cwd DIR        project folder                                        [default: .]
@@ -244,6 +252,7 @@ Options:
   --contract FILE  the contract the code implements (sent as the source of truth)
   --model M        model id (default: $CEREBRAS_MODEL or gpt-oss-120b)
   --timeout S      per test run, in seconds, 1-86400                     [default: 300]
+  --protect GLOB   never write files matching GLOB either (repeatable; as turbo.protectedPaths)
   --json           print one JSON object: outcome, rounds (changed files, cost), final run
   -q, --quiet      print only the summary
   -h, --help       show this help

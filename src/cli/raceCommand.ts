@@ -22,6 +22,7 @@ import {
   type RaceReport,
 } from '../core/race/types';
 import { choiceFlag, numberFlag, parseArgs, UsageError, type ParsedArgs } from './args';
+import { protectFlag } from './testCommands';
 import {
   askOnTerminal,
   EXIT_FAILED,
@@ -38,6 +39,7 @@ export async function runRaceCli(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, {
     boolean: ['json', 'quiet', 'q', 'help', 'h'],
     value: ['out', 'candidates', 'cmd', 'model', 'overwrite', 'timeout', 'max-continuations'],
+    repeatable: ['protect'],
   });
   if (args.flags.has('help') || args.flags.has('h')) {
     io.stdout(RACE_HELP);
@@ -64,6 +66,7 @@ export async function runRaceCli(argv: string[], io: CliIO): Promise<number> {
     denyEnv: envDenyFromEnv(io.env),
     secrets: [apiKey],
     maxContinuations: options.maxContinuations,
+    protectedPaths: options.protect,
     sink: new FsSink(
       root,
       options.overwrite,
@@ -102,6 +105,7 @@ function raceOptions(args: ParsedArgs, env: EnvLike) {
     quiet: args.flags.has('quiet') || args.flags.has('q'),
     model: resolveModel(args.flags.get('model') as string | undefined, env, DEFAULT_MODEL),
     baseUrl: resolveBaseUrl(undefined, env),
+    protect: protectFlag(args),
   };
 }
 

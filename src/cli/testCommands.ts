@@ -11,6 +11,8 @@ import { safeInline, safeJson, safeStream } from '../core/terminalText';
 import { detectTestCommand } from '../core/testing/detect';
 import { countsText, diagnosticsJson, diagnosticsText, OUTCOME_TEXT, testJson } from '../core/testing/report';
 import { envDenyFromEnv } from '../core/testing/env';
+import { protectionFor } from '../core/testing/protectedTests';
+import { checkDenyPatterns } from '../core/generation/denyGlobs';
 import {
   fixUntilGreen,
   runTests,
@@ -141,6 +143,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, {
     boolean: ['json', 'quiet', 'q', 'help', 'h'],
     value: ['cwd', 'cmd', 'rounds', 'contract', 'model', 'timeout'],
+    repeatable: ['protect'],
   });
   if (wantsHelp(args.flags, io, FIX_HELP)) return EXIT_OK;
   if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
@@ -165,6 +168,7 @@ export async function runFixCli(argv: string[], io: CliIO): Promise<number> {
       signal: io.signal,
       secrets: [apiKey],
       denyEnv: options.denyEnv,
+      protection: await protectionFor(cwd, options.protect),
       readFile: readTextFile,
       applyChanges: (changes) => applyChangesOnDisk(cwd, changes),
       onProgress: quiet ? undefined : (p) => io.stderr(progressLine(p)),
@@ -189,7 +193,15 @@ async function fixOptions(args: ParsedArgs, io: CliIO) {
     model: resolveModel(args.flags.get('model') as string | undefined, io.env, DEFAULT_MODEL),
     baseUrl: resolveBaseUrl(undefined, io.env),
     cwd: await folder(args.flags.get('cwd')),
+    protect: protectFlag(args),
   };
+}
+
+/** `--protect GLOB`, repeatable: globs read like turbo.protectedPaths; a bad one is a usage error. */
+export function protectFlag(args: ParsedArgs): string[] {
+  const globs = args.lists.get('protect') ?? [];
+  checkDenyPatterns(globs, '--protect');
+  return globs;
 }
 
 function progressLine(p: Parameters<NonNullable<FixLoopOptions['onProgress']>>[0]): string {
@@ -210,7 +222,8 @@ function printFixReport(io: CliIO, report: FixLoopReport): void {
   for (const r of report.rounds) io.stdout(roundLine(r));
   printReport(io, report.final);
   const rounds = `${report.rounds.length} round${report.rounds.length === 1 ? '' : 's'}`;
-  io.stdout(`${OUTCOME_TEXT[report.outcome]} (${rounds}, ${formatCost(report.costUsd)})\n`);
+  const why = report.notGreenBecause ? `: ${safeInline(report.notGreenBecause)}` : '';
+  io.stdout(`${OUTCOME_TEXT[report.outcome]}${why} (${rounds}, ${formatCost(report.costUsd)})\n`);
 }
 
 export function roundLine(r: FixLoopReport['rounds'][number]): string {
@@ -222,6 +235,7 @@ export function roundLine(r: FixLoopReport['rounds'][number]): string {
 export function fixJson(report: FixLoopReport) {
   return {
     outcome: report.outcome,
+    not_green_because: report.notGreenBecause ?? null,
     rounds: report.rounds.map((r) => ({
       round: r.round,
       failing_before: r.failingBefore,

@@ -41,6 +41,7 @@ export async function raceForTool(services: Services, req: ToolRaceRequest): Pro
     denyEnv: settings.testEnvDeny,
     secrets: [req.apiKey.key],
     deny: settings.denyPatterns,
+    protectedPaths: settings.protectedPaths,
     readFile: readAsEditor,
     sink: workspaceSink(services, { outputRoot, settings, signal: req.signal }, record),
     signal: req.signal,

@@ -37,7 +37,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     client,
     contract: req.contract,
     model: settings.model,
-    maxCompletionTokens: settings.maxCompletionTokens,
+    maxCompletionTokens: services.completionTokensFor(req.contract, req.contractUri, settings.maxCompletionTokens),
     maxContinuations: settings.maxContinuations,
     temperature: settings.temperature,
     reasoningEffort: settings.reasoningEffort,
@@ -52,6 +52,7 @@ export async function runGeneration(services: Services, req: RunRequest): Promis
     onFile: (f) =>
       services.log.info(`${f.overwritten ? 'Replaced' : 'Wrote'} ${f.path} (${f.lines} lines, ${f.bytes} bytes).`),
   });
+  services.noteAnswer(req.contractUri, report.usage?.completion_tokens);
   return finishRun(services, req, record, report);
 }
 

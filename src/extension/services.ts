@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { sizeCompletionTokens } from '../core/generation/quota';
 import type { ModelClient } from '../core/generation/modelClient';
 import type { GenerationReport } from '../core/generation/pipeline';
 import { resolveBaseUrl } from '../core/generation/clientConfig';
@@ -19,6 +20,24 @@ export class Services implements vscode.Disposable {
   lastRun:
     | { report: GenerationReport; contract: vscode.Uri | undefined; outputRoot: vscode.Uri; record: GenerationRecord }
     | undefined;
+  /**
+   * Completion tokens of the last answer per contract (its URI): the next request from that contract is
+   * sized from it (1.5×), so an answer that was cut off gets more room, and a short one reserves less quota.
+   */
+  readonly answerTokens = new Map<string, number>();
+
+  /** `max_completion_tokens` for a request from this contract: the setting when set, else sized. */
+  completionTokensFor(contract: string, contractUri: vscode.Uri | undefined, setting: number | undefined): number {
+    if (setting !== undefined) return setting;
+    const previousCompletionTokens = contractUri ? this.answerTokens.get(contractUri.toString()) : undefined;
+    return sizeCompletionTokens(contract, { previousCompletionTokens });
+  }
+
+  /** Remembers how long the answer from this contract was (the longest candidate's, after a race). */
+  noteAnswer(contractUri: vscode.Uri | undefined, completionTokens: number | undefined): void {
+    if (contractUri && completionTokens) this.answerTokens.set(contractUri.toString(), completionTokens);
+  }
+
   /** The one generation under way, so "Turbo: Cancel Generation" can stop it; `turbo.generating` while it runs. */
   readonly generation = new OneAtATime(
     (busy) => void vscode.commands.executeCommand('setContext', 'turbo.generating', busy),

@@ -14,7 +14,7 @@ import { checkBaseUrl, checkModel } from '../core/generation/clientConfig';
 import { TurboError } from '../core/errors';
 import { optionalChoice, optionalNumber, type NumberRule } from '../core/inputs';
 import { checkDenyPatterns, DEFAULT_DENY } from '../core/generation/denyGlobs';
-import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../core/generation/prompt';
+import { DEFAULT_MODEL } from '../core/generation/prompt';
 import { hasUnsafeChars, safeInline } from '../core/terminalText';
 import { DEFAULT_CANDIDATES, MAX_CANDIDATES, MIN_CANDIDATES } from '../core/race/types';
 
@@ -25,13 +25,16 @@ export interface TurboSettings {
   overwrite: OverwritePolicy;
   previewBeforeWrite: boolean;
   maxContinuations: number;
-  maxCompletionTokens: number;
+  /** Undefined (the default): sized from the contract for each request. */
+  maxCompletionTokens: number | undefined;
   temperature: number | undefined;
   reasoningEffort: ReasoningEffort | undefined;
   streamIdleTimeoutMs: number;
   /** How long one attempt waits for the response headers (turbo.requestTimeout, seconds 1–600). */
   requestTimeoutMs: number;
   denyPatterns: string[];
+  /** Globs (relative to the folder) no fix or race candidate may write, besides the tests themselves. */
+  protectedPaths: string[];
   /** Empty: detect from the folder (confirmed once per folder). */
   testCommand: string;
   testTimeoutMs: number;
@@ -127,10 +130,12 @@ type RequestSettings = Pick<
 >;
 
 function requestSettings(checked: Checked): RequestSettings {
-  const tokens = DEFAULT_MAX_COMPLETION_TOKENS;
   return {
     maxContinuations: checked('maxContinuations', 2, num({ min: 0, max: 10 }, 2)),
-    maxCompletionTokens: checked('maxCompletionTokens', tokens, num({ min: 256, max: 1_000_000 }, tokens)),
+    maxCompletionTokens: checked('maxCompletionTokens', undefined, (raw, source) => {
+      const rule = { min: 256, max: 1_000_000 };
+      return optionalNumber(numeric(raw, source, rule), source, rule);
+    }),
     temperature: checked('temperature', undefined, (raw, source) => {
       const rule = { min: 0, max: 2, integer: false };
       return optionalNumber(numeric(raw, source, rule), source, rule);
@@ -148,9 +153,13 @@ function requestSettings(checked: Checked): RequestSettings {
 
 function guardAndTestSettings(
   checked: Checked,
-): Pick<TurboSettings, 'denyPatterns' | 'testCommand' | 'testTimeoutMs' | 'testEnvDeny' | 'maxFixRounds'> {
+): Pick<
+  TurboSettings,
+  'denyPatterns' | 'protectedPaths' | 'testCommand' | 'testTimeoutMs' | 'testEnvDeny' | 'maxFixRounds'
+> {
   return {
     denyPatterns: checked('denyPatterns', [...DEFAULT_DENY], (raw, source) => globs(raw, source)),
+    protectedPaths: checked('protectedPaths', [], (raw, source) => globs(raw, source, [])),
     testCommand: checked('testCommand', '', (raw, source) => text(raw, source, 'a command line').trim()),
     testTimeoutMs: checked('testTimeout', 300, num({ min: 1, max: 86_400, integer: false }, 300)) * 1000,
     testEnvDeny: checked('testEnvDeny', [], (raw, source) => names(raw, source)),
@@ -180,13 +189,13 @@ function text(raw: unknown, source: string, what: string, printable = false): st
   throw new TurboError('config', `${source} takes ${what}; got ${shown(raw)}.`);
 }
 
-/** The person's list adds to DEFAULT_DENY (the path guard applies both); a bad one keeps the defaults. */
-function globs(raw: unknown, source: string): string[] {
-  if (raw === undefined || raw === null) return [...DEFAULT_DENY];
+/** The person's list adds to `base` (DEFAULT_DENY for the path guard, which applies both); a bad one keeps the base. */
+function globs(raw: unknown, source: string, base: readonly string[] = DEFAULT_DENY): string[] {
+  if (raw === undefined || raw === null) return [...base];
   if (!Array.isArray(raw) || raw.some((p) => typeof p !== 'string'))
     throw new TurboError('config', `${source} takes a list of globs such as ["dist/**"]; got ${shown(raw)}.`);
   checkDenyPatterns(raw as string[], source);
-  return [...new Set([...DEFAULT_DENY, ...(raw as string[]).filter((p) => p.trim() !== '')])];
+  return [...new Set([...base, ...(raw as string[]).filter((p) => p.trim() !== '')])];
 }
 
 /** Environment variable names; a malformed one is a problem rather than a name that never matches. */

@@ -61,9 +61,12 @@ function answer(bridgeDir, id, json) {
  * found:false at once. `text` must first be on screen inside an element matching `within` (default:
  * the window), so a picture never shows the wrong moment. `scope` crops the picture to the first
  * element it matches (plus `pad` pixels), `clip` to a rectangle. A name ending in .jpg is a JPEG.
+ * `evidence`: a picture that is part of a test's output, taken in every run, into
+ * .vscode-test/evidence/ unless TURBO_SCREENSHOTS_DIR names a folder.
  */
-async function takeScreenshot(page, { name, text, within, scope, clip, pad = 0 }) {
-  const dir = process.env.TURBO_SCREENSHOTS_DIR;
+async function takeScreenshot(page, { name, text, within, scope, clip, pad = 0, evidence = false }) {
+  const dir =
+    process.env.TURBO_SCREENSHOTS_DIR ?? (evidence ? path.join(repoRoot, '.vscode-test', 'evidence') : undefined);
   if (!dir) return { found: false };
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9-]*\.(png|jpg)$/.test(name))
     return { found: false, error: `not a picture name: ${name}` };
@@ -89,7 +92,7 @@ async function takeScreenshot(page, { name, text, within, scope, clip, pad = 0 }
   const file = path.join(dir, name);
   const type = name.endsWith('.jpg') ? { type: 'jpeg', quality: 85 } : {};
   await page.screenshot({ path: file, ...(bounded ? { clip: bounded } : {}), ...type, animations: 'disabled' });
-  return { found: true, bytes: fs.statSync(file).size };
+  return { found: true, bytes: fs.statSync(file).size, path: path.relative(repoRoot, file) };
 }
 
 /** The box of the first element matching `selector` (the window without one) that shows `text`; null when none does within 10 s. */
@@ -118,7 +121,9 @@ async function answerUiQuery(page, bridgeDir, query) {
   if (query.kind === 'screenshot') {
     const result = await takeScreenshot(page, query);
     if (result.error || result.found)
-      console.log(`picture ${query.name}: ${result.error ?? `${Math.round(result.bytes / 1024)} KB`}`);
+      console.log(
+        `picture ${query.name}: ${result.error ?? `${Math.round(result.bytes / 1024)} KB${result.path ? ` (${result.path})` : ''}`}`,
+      );
     answer(bridgeDir, query.id, JSON.stringify(result));
     return;
   }

@@ -172,6 +172,8 @@ export interface ScreenshotOptions {
   scope?: string;
   pad?: number;
   clip?: { x: number; y: number; width: number; height: number };
+  /** Part of the test's output: taken in every run (into .vscode-test/evidence/), not only for the README. */
+  evidence?: boolean;
 }
 
 /**

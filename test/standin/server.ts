@@ -1,11 +1,14 @@
 /**
  * A local stand-in for Cerebras Inference that speaks its wire protocol (see CEREBRAS-API.md):
  * SSE `chat.completion.chunk`s with a final chunk carrying `finish_reason`, `usage` and
- * `time_info`, flat error bodies, `retry-after` headers, `/v1/models` and `/v1/tcp_warming`.
+ * `time_info`, flat error bodies, `retry-after` and `x-ratelimit-*` headers, `/v1/models` and `/v1/tcp_warming`.
  * The real SDK talks to it unchanged; scenarios choose the faults a test needs.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { QuotaBucket, type StandInQuota } from './quotaBucket';
+
+export type { StandInQuota } from './quotaBucket';
 
 export interface Scenario {
   /** The assistant's whole answer, streamed in pieces. */
@@ -73,6 +76,23 @@ export class CerebrasStandIn {
   private readonly queue: Scenario[] = [];
   private server: http.Server | undefined;
   private readonly sockets = new Set<import('node:net').Socket>();
+  private simulatedQuota: StandInQuota | undefined;
+  private bucket = new QuotaBucket(undefined);
+
+  /**
+   * A per-minute token quota (and optionally a daily request quota) as Cerebras applies it: each chat
+   * request reserves its `max_completion_tokens` plus its prompt before it is answered, and one that does
+   * not fit gets the service's 429 (`token_quota_exceeded`) without using up a queued scenario. Setting it
+   * starts a fresh minute and day. Unset (the default): limits so large nothing is ever refused.
+   */
+  get quota(): StandInQuota | undefined {
+    return this.simulatedQuota;
+  }
+
+  set quota(quota: StandInQuota | undefined) {
+    this.simulatedQuota = quota;
+    this.bucket = new QuotaBucket(quota);
+  }
 
   /** Forgets scenarios queued but not used (a test that failed early leaves none for the next). */
   clearQueue(): void {
@@ -123,19 +143,35 @@ export class CerebrasStandIn {
 
     if (path === '/v1/tcp_warming') return json(res, 200, {});
     if (path === '/public/v1/models') return json(res, 200, { object: 'list', data: this.models.map(modelEntry) });
+    const authorized = req.headers.authorization === `Bearer ${this.apiKey}`;
+    const request = body as {
+      model?: string;
+      stream?: boolean;
+      messages?: { content: string }[];
+      max_completion_tokens?: unknown;
+    };
+    const messages = Array.isArray(request?.messages) ? request.messages : [];
+    const promptTokens = Math.ceil(messages.reduce((n, m) => n + String(m?.content ?? '').length, 0) / 4);
+    let limits: Record<string, string> = {};
+    if (path === '/v1/chat/completions' && req.method === 'POST' && authorized) {
+      const cap = request?.max_completion_tokens;
+      const reserved = this.bucket.reserve(typeof cap === 'number' ? cap : undefined, promptTokens);
+      if (!reserved.ok) return json(res, 429, reserved.body, reserved.headers);
+      limits = reserved.headers;
+    }
     // A queued scenario belongs to the next chat request, even one that fails authentication.
     const scenario = (path === '/v1/chat/completions' ? this.queue.shift() : undefined) ?? this.defaultScenario;
-    if (req.headers.authorization !== `Bearer ${this.apiKey}`) return json(res, 401, ERRORS[401]);
+    if (!authorized) return json(res, 401, ERRORS[401]);
     if (scenario.delayMs) await new Promise((r) => setTimeout(r, scenario.delayMs));
     if (path === '/v1/models' && req.method === 'GET')
       return json(res, 200, { object: 'list', data: this.models.map(modelEntry) });
     if (path !== '/v1/chat/completions' || req.method !== 'POST') return json(res, 404, ERRORS[404]);
 
-    const request = body as { model?: string; stream?: boolean; messages?: { content: string }[] };
     if (scenario.status) {
       const errorBody = scenario.errorBody ?? ERRORS[scenario.status] ?? ERRORS[500];
       res.writeHead(scenario.status, {
         'content-type': typeof errorBody === 'string' ? 'text/plain' : 'application/json',
+        ...limits,
         ...scenario.headers,
       });
       res.end(typeof errorBody === 'string' ? errorBody : JSON.stringify(errorBody));
@@ -149,14 +185,18 @@ export class CerebrasStandIn {
         code: 'model_not_found',
       });
     }
-    const promptTokens = Math.ceil(
-      (request.messages ?? []).reduce((n, m) => n + String(m.content ?? '').length, 0) / 4,
-    );
-    if (request.stream) await this.stream(res, request.model, scenario, promptTokens);
-    else this.complete(res, request.model, scenario, promptTokens);
+    const headers = { ...limits, ...scenario.headers };
+    if (request.stream) await this.stream(res, request.model, scenario, promptTokens, headers);
+    else this.complete(res, request.model, scenario, promptTokens, headers);
   }
 
-  private complete(res: http.ServerResponse, model: string, s: Scenario, promptTokens: number): void {
+  private complete(
+    res: http.ServerResponse,
+    model: string,
+    s: Scenario,
+    promptTokens: number,
+    headers: Record<string, string>,
+  ): void {
     const content = s.content ?? '';
     const completionTokens = Math.ceil((content.length + (s.reasoning ?? '').length) / 4);
     json(
@@ -178,12 +218,18 @@ export class CerebrasStandIn {
         usage: usage(promptTokens, completionTokens),
         time_info: timeInfo(completionTokens, s.tokensPerSecond),
       },
-      s.headers,
+      headers,
     );
   }
 
-  private async stream(res: http.ServerResponse, model: string, s: Scenario, promptTokens: number): Promise<void> {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...s.headers });
+  private async stream(
+    res: http.ServerResponse,
+    model: string,
+    s: Scenario,
+    promptTokens: number,
+    headers: Record<string, string>,
+  ): Promise<void> {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
     const id = `chatcmpl-${Date.now()}`;
     const created = Math.floor(Date.now() / 1000);
     const send = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}) =>

@@ -10,6 +10,7 @@ import { checkConformance } from '../../src/core/contract/conformance/check';
 import type { Clause, ConformanceReport } from '../../src/core/contract/conformance/types';
 import { applyChangesOnDisk, readTextFile } from '../../src/core/testing/fixOnDisk';
 import type { FixContext } from '../../src/core/testing/loop';
+import { protectionFor } from '../../src/core/testing/protectedTests';
 import { CerebrasStandIn, editBlocks } from '../standin/server';
 
 const CONTRACT = `Build a task API with FastAPI.
@@ -152,6 +153,26 @@ describe('conformance fix: one follow-up request for the unmet clauses, through 
     assert.deepEqual(attempt.changes, []);
     assert.match(attempt.problems.join('\n'), /app\/main\.py: the SEARCH text does not occur/);
     assert.equal(await fs.readFile(path.join(root, 'app/models.py'), 'utf8'), before);
+  });
+
+  it('refuses the whole fix when an edit touches a test file or a protected path, and changes nothing', async () => {
+    await fs.mkdir(path.join(root, 'tests'));
+    const test = 'from app.models import Task\n\n\ndef test_task():\n    assert Task\n';
+    await fs.writeFile(path.join(root, 'tests/test_models.py'), test);
+    const before = await fs.readFile(path.join(root, 'app/models.py'), 'utf8');
+    const weaken = { file: 'tests/test_models.py', search: '    assert Task\n', replace: '    pass\n' };
+    standin.enqueue({ content: editBlocks([FIX[0], weaken]) }, { content: editBlocks([FIX[1]]) });
+    const protection = await protectionFor(root, ['app/main.py']);
+    const tests = await fixConformance(ctx({ protection }), { contract: CONTRACT, report: REPORT });
+    assert.deepEqual(tests.changes, []);
+    assert.deepEqual(tests.problems, [
+      'tests/test_models.py is a test file: the tests are the judge, so a fix may not change them',
+    ]);
+    const globbed = await fixConformance(ctx({ protection }), { contract: CONTRACT, report: REPORT });
+    assert.deepEqual(globbed.changes, []);
+    assert.match(globbed.problems[0], /^app\/main\.py is protected \("app\/main\.py" in turbo\.protectedPaths/);
+    assert.equal(await fs.readFile(path.join(root, 'app/models.py'), 'utf8'), before);
+    assert.equal(await fs.readFile(path.join(root, 'tests/test_models.py'), 'utf8'), test);
   });
 
   it('sends the source files the check reads when an unmet clause has nowhere of its own to go', async () => {

@@ -8,9 +8,11 @@ import { parseEdits, planEdits, smallestChange } from '../../src/core/testing/fi
 import { gatherFiles } from '../../src/core/testing/fixFiles';
 import { atomicWrite } from '../../src/core/generation/fsSink';
 import { fixUntilGreen, runTests } from '../../src/core/testing/loop';
+import { protectionFor } from '../../src/core/testing/protectedTests';
 import { CerebrasStandIn, editBlocks } from '../standin/server';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/projects/node-test');
+const PYTEST_FIXTURE = path.resolve(__dirname, '../fixtures/projects/py-pytest');
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const NODE_TEST = `"${process.execPath}" --test`;
 const read = (abs: string) => fs.readFile(abs, 'utf8').catch(() => undefined);
@@ -108,6 +110,37 @@ describe('SEARCH/REPLACE edits', () => {
     assert.equal(plan.changes[0].after, 'X = 1\n');
   });
 
+  it('refuses the whole fix when an edit touches a test file, by its name or through a link', async () => {
+    await fs.mkdir(path.join(root, 'tests'));
+    await fs.writeFile(path.join(root, 'tests', 'test_a.py'), 'def test_f():\n    assert f() == 2\n');
+    await fs.symlink(path.join(root, 'tests', 'test_a.py'), path.join(root, 'helper.py'));
+    const good = { file: 'a.py', search: 'def f():\n    return 1\n', replace: 'def f():\n    return 2\n' };
+    const weaken = { file: 'tests/test_a.py', search: '    assert f() == 2\n', replace: '    assert True\n' };
+    const viaLink = { file: 'helper.py', search: '    assert f() == 2\n', replace: '    assert True\n' };
+    const added = { file: 'tests/test_new.py', search: '', replace: 'def test_x():\n    pass\n' };
+    // Without a protection, every test-looking path is refused, old or new.
+    const plain = await planEdits(root, [good, weaken, added], read);
+    assert.ok(!plain.ok);
+    assert.deepEqual(plain.problems, [
+      'tests/test_a.py looks like a test file: the tests are the judge, so a fix may not add or change them',
+      'tests/test_new.py looks like a test file: the tests are the judge, so a fix may not add or change them',
+    ]);
+    const protection = await protectionFor(root, ['a.py']);
+    const guarded = await planEdits(root, [weaken, viaLink], read, undefined, protection);
+    assert.ok(!guarded.ok);
+    assert.deepEqual(guarded.problems, [
+      'tests/test_a.py is a test file: the tests are the judge, so a fix may not change them',
+    ]);
+    const link = await planEdits(root, [viaLink], read, undefined, protection);
+    assert.ok(!link.ok);
+    assert.match(link.problems.join('\n'), /^tests\/test_a\.py is a test file/);
+    const globbed = await planEdits(root, [good], read, undefined, protection);
+    assert.ok(!globbed.ok);
+    assert.match(globbed.problems[0], /^a\.py is protected \("a\.py" in turbo\.protectedPaths or --protect\)/);
+    const fresh = await planEdits(root, [added], read, undefined, protection);
+    assert.ok(!fresh.ok, 'a fix may not add a test either');
+  });
+
   it('smallestChange keeps the common prefix and suffix', () => {
     assert.deepEqual(smallestChange('abcdef', 'abXYef'), { start: 2, end: 4, text: 'XY' });
     assert.deepEqual(smallestChange('aaa', 'aaaa'), { start: 3, end: 3, text: 'a' });
@@ -182,6 +215,58 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
     assert.equal(await fs.readFile(path.join(root, 'lib.js'), 'utf8'), before);
   });
 
+  it('an edit to an existing test file refuses the whole fix, and nothing changes on disk', async () => {
+    const files = ['lib.js', 'test/lib.test.js'];
+    const before = await Promise.all(files.map((f) => fs.readFile(path.join(root, f), 'utf8')));
+    const test = before[1];
+    const line = test.split('\n').find((l) => l.includes('assert'))!;
+    standin.enqueue({
+      content: editBlocks([GOOD_FIX[0], { file: 'test/lib.test.js', search: line, replace: '  // (no check)' }]),
+    });
+    const report = await loop({ protection: await protectionFor(root) });
+    assert.equal(report.outcome, 'edits_refused');
+    assert.deepEqual(report.rounds[0].problems, [
+      'test/lib.test.js is a test file: the tests are the judge, so a fix may not change them',
+    ]);
+    assert.deepEqual(await Promise.all(files.map((f) => fs.readFile(path.join(root, f), 'utf8'))), before);
+    const sent = JSON.stringify(standin.chatRequests[0].body);
+    assert.ok(sent.includes('never the tests'), 'the model is told the tests are read-only');
+  });
+
+  it('a fix after which fewer tests run is not green, though the command passes', async () => {
+    standin.enqueue({
+      content: editBlocks([
+        { file: 'lib.js', search: 'function slugify(text) {', replace: 'process.exit(0);\nfunction slugify(text) {' },
+      ]),
+    });
+    const report = await loop({ protection: await protectionFor(root) });
+    assert.equal(report.final.green, true, 'the command exited 0');
+    assert.equal(report.outcome, 'tests_vanished');
+    assert.equal(report.notGreenBecause, 'only 1 test ran; 3 ran before the change');
+    assert.equal(standin.chatRequests.length, 1, 'no second round');
+  });
+
+  it('a fix that makes pytest skip the tests is not green (skips do not count)', async () => {
+    const py = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-fixskip-')));
+    try {
+      await fs.cp(PYTEST_FIXTURE, py, { recursive: true });
+      // The two failing tests now skip themselves from inside the implementation: pytest exits 0.
+      const skip = '    import pytest\n\n    pytest.skip("later")';
+      standin.enqueue({
+        content: editBlocks([
+          { file: 'calc.py', search: 'def add(a, b):', replace: `def add(a, b):\n${skip}` },
+          { file: 'calc.py', search: 'def mean(values):', replace: `def mean(values):\n${skip}` },
+        ]),
+      });
+      const report = await loop({ root: py, command: 'python3 -m pytest -p no:cacheprovider' });
+      assert.equal(report.outcome, 'tests_vanished', report.rounds[0]?.problems.join('; '));
+      assert.equal(report.notGreenBecause, 'only 1 test ran; 3 ran before the change');
+      assert.match(report.final.output, /1 passed, 2 skipped/);
+    } finally {
+      await fs.rm(py, { recursive: true, force: true });
+    }
+  });
+
   it('stops when a round does not reduce the failures', async () => {
     standin.enqueue({
       content: editBlocks([
@@ -246,6 +331,34 @@ describe('the fix loop, on real failing tests, with the stand-in answering', () 
     const again = await run(['test', '--cwd', root, '--cmd', NODE_TEST]);
     assert.equal(again.code, 0);
     assert.match(again.stdout, /✓ 3 passed \(node\)/);
+  });
+
+  it('turbo fix --protect GLOB refuses edits to the files it names; a bad glob is a usage error', async () => {
+    await fs.access(CLI).catch(() => assert.fail('dist/cli.js is missing: run npm run build first'));
+    const env = { PATH: process.env.PATH ?? '', CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_BASE_URL: standin.url };
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [CLI, 'fix', '--cwd', root, '--cmd', NODE_TEST, ...args],
+          { env },
+          (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+    const before = await fs.readFile(path.join(root, 'lib.js'), 'utf8');
+    standin.enqueue({ content: editBlocks(GOOD_FIX) });
+    const fix = await run(['--protect', 'docs/**', '--protect', '/lib.js', '--json']);
+    assert.equal(fix.code, 1, fix.stderr);
+    const json = JSON.parse(fix.stdout);
+    assert.equal(json.outcome, 'edits_refused');
+    assert.match(
+      json.rounds[0].problems[0],
+      /^lib\.js is protected \("\/lib\.js" in turbo\.protectedPaths or --protect\)/,
+    );
+    assert.equal(await fs.readFile(path.join(root, 'lib.js'), 'utf8'), before);
+    const bad = await run(['--protect', 'src/[ab']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--protect takes globs .*"src\/\[ab" has a "\[" without its pair/);
   });
 
   it('cancelling while the model answers stops the loop and changes nothing', async () => {

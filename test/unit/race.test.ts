@@ -46,10 +46,16 @@ async function scratchFolders(): Promise<string[]> {
 describe('race: several candidates, the project’s tests pick', function () {
   this.timeout(60_000);
   const standin = new CerebrasStandIn();
+  let savedTmp: string | undefined;
+  let privateTmp: string;
   let client: CerebrasClient;
   let existing: string[];
 
   before(async () => {
+    // Scratch copies go to a temp folder of this suite's own: other programs racing on the machine leave theirs elsewhere.
+    savedTmp = process.env.TMPDIR;
+    privateTmp = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-race-suite-'));
+    process.env.TMPDIR = privateTmp;
     await standin.start();
     client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
   });
@@ -61,6 +67,11 @@ describe('race: several candidates, the project’s tests pick', function () {
   afterEach(async () => {
     const left = (await scratchFolders()).filter((n) => !existing.includes(n));
     assert.deepEqual(left, [], 'every scratch copy is removed');
+  });
+  after(async () => {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+    await fs.rm(privateTmp, { recursive: true, force: true });
   });
   after(() => standin.close());
 
@@ -106,6 +117,21 @@ describe('race: several candidates, the project’s tests pick', function () {
       ['src/calc.js'],
     );
     assert.deepEqual(report.original, { 'src/calc.js': null });
+  });
+
+  it('sends the N requests side by side: no answer ends before every request has arrived', async () => {
+    const folder = await project();
+    // Were the requests sent one after another, the first answer would wait for ever: the test would time out.
+    const allIn = (async () => {
+      while (standin.chatRequests.length < 3) await new Promise((r) => setTimeout(r, 5));
+    })();
+    const held = { content: GOOD, chunkSize: 8, pauseAfterChunks: { chunks: 1, until: allIn } };
+    const report = await race(options(folder, [held, { ...held }, { ...held }]));
+    assert.equal(report.ran, 3);
+    assert.deepEqual(
+      report.candidates.map((c) => c.green),
+      [true, true, true],
+    );
   });
 
   it('a candidate that rewrites a test file is refused there and cannot win with it', async () => {
@@ -161,6 +187,47 @@ describe('race: several candidates, the project’s tests pick', function () {
     assert.equal(vanished.green, false);
     assert.match(vanished.notGreenBecause ?? '', /ran/);
     assert.equal(report.candidates.find((c) => c !== vanished)!.green, true);
+  });
+
+  it('the folder’s own run before the race sets the bar: candidates that all make tests vanish are not green', async () => {
+    // The folder already has a working implementation: its run reaches all 4 tests.
+    const folder = await project({
+      ...PROJECT,
+      'src/calc.js': 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\n',
+    });
+    const vanish = fileBlocks({ 'src/calc.js': 'exports.add = (a, b) => a + b;\nprocess.exit(0);\n' });
+    const report = await race(options(folder, [{ content: vanish }, { content: vanish }]));
+    assert.equal(report.baselineRan, 4);
+    assert.deepEqual(
+      report.candidates.map((c) => c.green),
+      [false, false],
+    );
+    assert.match(report.candidates[0].notGreenBecause ?? '', /4 ran before/);
+  });
+
+  it('a front end’s last run before the race is the bar', async () => {
+    const folder = await project();
+    const report = await race(options(folder, [{ content: GOOD }, { content: BUGGY }], { baselineRan: 6 }));
+    assert.equal(report.baselineRan, 6);
+    assert.equal(report.green, false, 'only 4 tests ran; 6 ran before');
+  });
+
+  it('a new project’s own setup goes into its copy: an ES module package.json, a root conftest.py', async () => {
+    const folder = await project({
+      'test/calc.test.mjs':
+        "import test from 'node:test';\nimport assert from 'node:assert';\nimport { add } from '../src/calc.js';\ntest('adds', () => assert.strictEqual(add(2, 3), 5));\n",
+    });
+    const esm = fileBlocks({
+      'package.json': '{ "name": "calc", "type": "module" }\n',
+      'src/calc.js': 'export const add = (a, b) => a + b;\n',
+      'conftest.py': 'import sys\n',
+    });
+    const report = await race(
+      options(folder, [{ content: esm }, { content: BROKEN }], { testCommand: 'node --test test/' }),
+    );
+    const winner = report.candidates.find((c) => c.candidate === report.winner)!;
+    assert.deepEqual([winner.green, winner.passed, winner.touchedTests], [true, 1, []]);
+    assert.equal(winner.files.filter((f) => f.newTest).length, 0);
   });
 
   it('new test files a candidate adds are kept out of its score, and land with it when it wins', async () => {
@@ -239,6 +306,19 @@ describe('race: several candidates, the project’s tests pick', function () {
     assert.deepEqual(winner.conformance, { met: 4, total: 4 });
     assert.equal(report.green, true);
     assert.match(await fs.readFile(path.join(folder, 'app/models.py'), 'utf8'), /completed/);
+  });
+
+  it('refuses a folder too large to copy per candidate, before any request, and says what to do', async () => {
+    const folder = await project();
+    // Sparse: 201 MB by its size, nothing on disk.
+    const big = await fs.open(path.join(folder, 'data.bin'), 'w');
+    await big.truncate(201 * 1024 * 1024);
+    await big.close();
+    const report = await race(options(folder, [{ content: GOOD }, { content: GOOD }]));
+    standin.clearQueue();
+    assert.equal(report.winner, undefined);
+    assert.match(report.error ?? '', /more than 20,000 files or 200 MB .*Race into a smaller folder, or generate once/);
+    assert.equal(standin.chatRequests.length, 0);
   });
 
   it('refuses a candidate count outside 2–8 before any request', async () => {

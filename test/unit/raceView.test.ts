@@ -127,13 +127,16 @@ describe('The race in the editor: progress and the comparison view', () => {
   it('when the folder holds none of the candidates (not written, undone, edited) the page does not say one is applied', () => {
     const html = comparisonHtml(model({ applied: undefined }), page);
     assert.doesNotMatch(html, /It is applied|is applied instead|class="badge applied"/);
-    assert.match(html, /Candidate 1 won: it is green, but the folder does not hold it now/);
+    assert.match(html, /Candidate 1 won: it is green\. No candidate is in the folder as it was written/);
     assert.match(rowOf(html, 1), /data-action="use" data-candidate="1"/, 'the winner can be written again');
     const best = comparisonHtml(
       model({ winner: 2, applied: undefined, candidates: [candidate(1, { loads: false }), candidate(2)] }),
       page,
     );
-    assert.match(best, /No candidate is green; the best is candidate 2, but the folder does not hold it now/);
+    assert.match(
+      best,
+      /No candidate is green; the best is candidate 2\. No candidate is in the folder as it was written/,
+    );
     assert.doesNotMatch(best, /<button[^>]*data-action="fix"/, 'a fix would work on files that are no candidate');
   });
 
@@ -146,6 +149,16 @@ describe('The race in the editor: progress and the comparison view', () => {
     // The testing icon colours are for icons: light green on white cannot be read as text.
     assert.match(html, /\.green \{ color: var\(--vscode-charts-green/);
     assert.match(html, /\.red \{ color: var\(--vscode-errorForeground/);
+  });
+
+  it('when the folder holds no candidate as written (an edit, an undo), no row says applied and every one can be used', () => {
+    const html = comparisonHtml(model({ applied: undefined }), page);
+    assert.match(html, /No candidate is in the folder as it was written \(not written, or changed since/);
+    assert.doesNotMatch(html, /Candidate undefined/);
+    for (const n of [1, 2, 3]) {
+      assert.doesNotMatch(rowOf(html, n), /badge applied/);
+      assert.match(rowOf(html, n), new RegExp(`data-action="use" data-candidate="${n}"`));
+    }
   });
 
   it('a strict policy with a nonce, no remote content, every outside string escaped', () => {

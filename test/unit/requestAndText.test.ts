@@ -31,7 +31,9 @@ describe('buildChatRequest', () => {
       { role: 'system', content: SYSTEM_PROMPT },
       { role: 'user', content: '## RULES\n- x\n' },
     ]);
-    assert.ok(req.max_completion_tokens && req.max_completion_tokens > 0);
+    // No cap set: sized from the contract; a short one gets the floor, not a flat 32768.
+    assert.equal(req.max_completion_tokens, 8192);
+    assert.equal(buildChatRequest('## RULES\n- x\n', { maxCompletionTokens: 300 }).max_completion_tokens, 300);
     assert.equal(buildChatRequest('c', { model: 'llama-3.3-70b', systemPrompt: 'S' }).messages[0].content, 'S');
   });
 });

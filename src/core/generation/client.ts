@@ -5,6 +5,7 @@ import '@cerebras/cerebras_cloud_sdk/shims/web';
 import Cerebras, {
   APIConnectionError,
   APIConnectionTimeoutError,
+  APIError,
   APIUserAbortError,
 } from '@cerebras/cerebras_cloud_sdk';
 import { attemptsFor, formatWait, jsonErrorMessage, mapError, retryWaitMs, type RequestContext } from './clientErrors';
@@ -14,6 +15,7 @@ import { fetchFor } from './http';
 import { DEFAULT_BASE_URL, normalizeBaseUrl } from './clientConfig';
 import { clampTimerMs, shownUrl } from '../inputs';
 import { safeInline } from '../terminalText';
+import { readRateLimit, type RateLimit } from './quota';
 import type {
   ChatRequest,
   ClientOptions,
@@ -55,6 +57,7 @@ export class CerebrasClient implements ModelClient {
   private readonly requestDeadlineMs: number;
   private readonly maxRetries: number;
   private readonly maxRetryWaitMs: number;
+  private rateLimit: RateLimit | undefined;
 
   constructor(private readonly options: ClientOptions) {
     if (!options.apiKey) throw new TurboError('config', 'No Cerebras API key is set.');
@@ -80,6 +83,18 @@ export class CerebrasClient implements ModelClient {
     return normalizeBaseUrl(this.options.baseUrl) ?? DEFAULT_BASE_URL;
   }
 
+  get lastRateLimit(): RateLimit | undefined {
+    return this.rateLimit;
+  }
+
+  /** Keeps the quota a response (or a 429) reported and tells the caller; a response without the headers changes nothing. */
+  private noteRateLimit(headers: { get(name: string): string | null }, options: StreamOptions): void {
+    const limit = readRateLimit(headers);
+    if (!limit) return;
+    this.rateLimit = limit;
+    options.onRateLimit?.(limit);
+  }
+
   private context(path: string): RequestContext {
     // Named in messages: without the user and password a base URL may carry.
     return { url: shownUrl(`${this.baseUrl}/v1${path}`), headersTimeoutMs: this.headersTimeoutMs };
@@ -97,13 +112,18 @@ export class CerebrasClient implements ModelClient {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          for await (const event of this.once(request, guard, context)) {
+          for await (const event of this.once(request, guard, context, options)) {
             if (event.type !== 'end') yielded = true;
             yield event;
           }
           return;
         } catch (err) {
           if (guard.aborted || err instanceof APIUserAbortError) throw guard.reason();
+          // A 429's headers say how much is left and when it refills: worth keeping even though the call failed.
+          if (err instanceof APIError && err.headers) {
+            const headers = err.headers;
+            this.noteRateLimit({ get: (name) => headers[name] ?? null }, options);
+          }
           // Once content has arrived a new attempt would repeat it: only failures before it are retried.
           if (yielded) throw mapError(err, context);
           await this.waitToRetry(err, attempt, { guard, context, options });
@@ -143,8 +163,9 @@ export class CerebrasClient implements ModelClient {
     request: ChatRequest,
     guard: RequestGuard,
     context: RequestContext,
+    options: StreamOptions,
   ): AsyncGenerator<StreamEvent, void, undefined> {
-    const sdkStream = await this.open(request, guard, context);
+    const sdkStream = await this.open(request, guard, context, options);
     const end: StreamEnd = {};
     guard.idle.touch();
     try {
@@ -167,10 +188,11 @@ export class CerebrasClient implements ModelClient {
   }
 
   /** Sends the request; an answer that is JSON instead of an event stream is an error here, not an early close. */
-  private async open(request: ChatRequest, guard: RequestGuard, context: RequestContext) {
+  private async open(request: ChatRequest, guard: RequestGuard, context: RequestContext, options: StreamOptions) {
     const { data, response } = await this.sdk.chat.completions
       .create({ ...request, stream: true }, { signal: guard.signal })
       .withResponse();
+    this.noteRateLimit(response.headers, options);
     const type = response.headers.get('content-type') ?? '';
     if (!type.includes('text/event-stream') && type.includes('json'))
       throw await jsonInsteadOfStream(response, context);

@@ -99,8 +99,17 @@ export function denyMatcher(extra: readonly string[]): DenyMatcher {
   return m;
 }
 
+/** A matcher for `globs` alone, by the same rules (turbo.protectedPaths); compiled on each call. */
+export function globMatcher(globs: readonly string[]): DenyMatcher {
+  return compileGlobs(globs);
+}
+
 function compileDeny(extra: readonly string[]): DenyMatcher {
-  const all = [...new Set([...DEFAULT_DENY, ...extra.filter((g) => typeof g === 'string').map((g) => g.trim())])];
+  return compileGlobs([...DEFAULT_DENY, ...extra]);
+}
+
+function compileGlobs(globs: readonly string[]): DenyMatcher {
+  const all = [...new Set(globs.filter((g) => typeof g === 'string').map((g) => g.trim()))];
   const deny = all.filter((g) => g !== '' && !g.startsWith('!'));
   const allow = all.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
   const anyDeny = anyOf(deny);

@@ -1,5 +1,6 @@
 import type { ReasoningEffort } from './choices';
 import type { ProxySettings } from './http';
+import type { RateLimit } from './quota';
 
 /**
  * The seam between Turbo and the model service: what the pipeline, the fix loop and the front ends need
@@ -9,6 +10,8 @@ import type { ProxySettings } from './http';
 export interface ModelClient {
   /** The service's base URL in effect, without `/v1`, for messages and logs. */
   readonly baseUrl: string;
+  /** The most recent `x-ratelimit-*` headers this client saw (an answer's or a 429's); none before the first. */
+  readonly lastRateLimit?: RateLimit;
   /**
    * Streams one chat completion. The iterable ends with exactly one `end` event, or throws a
    * TurboError: a stream that closes without `finish_reason` is `incomplete`, never a silent success.
@@ -55,6 +58,8 @@ export interface StreamOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Told when a retry has been sent, after its wait: the progress can stop saying "retrying in …". */
   onRetrySent?: (info: { attempt: number; attempts: number }) => void;
+  /** Told the quota as soon as an answer's headers arrive (before its content), and on a 429's. */
+  onRateLimit?: (limit: RateLimit) => void;
 }
 
 export interface RetryInfo {

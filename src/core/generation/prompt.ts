@@ -1,9 +1,13 @@
 import type { ReasoningEffort } from './choices';
 import type { ChatRequest } from './modelClient';
+import { MAX_COMPLETION_TOKENS, sizeCompletionTokens } from './quota';
 
 export const DEFAULT_MODEL = 'gpt-oss-120b';
-/** Always sent: the service reserves this many tokens against the per-minute quota before it starts. */
-export const DEFAULT_MAX_COMPLETION_TOKENS = 32_768;
+/**
+ * The most a request asks for when nobody set a cap and the contract is large (gpt-oss-120b's free-tier
+ * output limit). Smaller contracts get less: see sizeCompletionTokens (quota.ts).
+ */
+export const DEFAULT_MAX_COMPLETION_TOKENS = MAX_COMPLETION_TOKENS;
 
 /**
  * The system prompt asks for `<FILE path="…">` blocks, as the speed-run plugin's Turbo MCP
@@ -28,6 +32,7 @@ Rules:
 export interface PromptOptions {
   model?: string;
   systemPrompt?: string;
+  /** Always sent, since the service reserves it against the per-minute quota; unset: sized from the contract. */
   maxCompletionTokens?: number;
   temperature?: number;
   /** gpt-oss only; other models reject it, so it is sent only when set. */
@@ -41,7 +46,7 @@ export function buildChatRequest(contract: string, options: PromptOptions = {}):
       { role: 'system', content: options.systemPrompt ?? SYSTEM_PROMPT },
       { role: 'user', content: contract },
     ],
-    max_completion_tokens: options.maxCompletionTokens ?? DEFAULT_MAX_COMPLETION_TOKENS,
+    max_completion_tokens: options.maxCompletionTokens ?? sizeCompletionTokens(contract),
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.reasoningEffort ? { reasoning_effort: options.reasoningEffort } : {}),
   };

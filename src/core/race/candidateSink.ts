@@ -2,6 +2,7 @@ import { FsSink } from '../generation/fsSink';
 import type { ParsedFile } from '../generation/fileParser';
 import { countLines, type FileSink, type WriteOutcome } from '../generation/sink';
 import type { Protection } from '../testing/protectedTests';
+import { judgeFileRefusal, keptOutWhenNew, readBefore } from './judgeFiles';
 import type { CandidateFile } from './types';
 
 /**
@@ -17,9 +18,11 @@ export class CandidateSink implements FileSink {
   private arrived = 0;
   /** Protected paths the candidate tried to write. */
   readonly touched = new Set<string>();
+  /** What the folder held at each path the candidate writes, read from the copy before its first write there. */
+  private readonly before = new Map<string, Promise<string | undefined>>();
 
   constructor(
-    dir: string,
+    private readonly dir: string,
     private readonly protection: Protection,
   ) {
     this.disk = new FsSink(dir, 'always');
@@ -27,12 +30,22 @@ export class CandidateSink implements FileSink {
 
   async write(file: ParsedFile): Promise<WriteOutcome> {
     const order = this.arrived++;
+    if (!this.before.has(file.path)) this.before.set(file.path, readBefore(this.dir, file.path));
+    const before = await this.before.get(file.path)!;
     const refused = this.protection.refuse(file.path);
-    if (refused) {
-      this.touched.add(file.path);
+    // A new root conftest.py is how a Python candidate makes its package importable: it is the candidate's
+    // own setup, like a new pyproject.toml, not the judge (one that fakes results is hostile code, see README).
+    const ownSetup = before === undefined && file.path.toLowerCase() === 'conftest.py';
+    if (refused && !ownSetup) {
+      // Only a file the folder had is the judge: trying to change it disqualifies the candidate.
+      if (before !== undefined || this.protection.isNewTest(file.path)) this.touched.add(file.path);
       return { status: 'rejected', reason: refused };
     }
-    const newTest = this.protection.isNewTest(file.path);
+    // Runner configuration and node --test's own test names: the judge, whatever the test-file rule says.
+    const judge = before === undefined ? undefined : judgeFileRefusal(file.path, before, file.content);
+    if (judge) return { status: 'rejected', reason: judge };
+    const newTest =
+      !ownSetup && (this.protection.isNewTest(file.path) || (before === undefined && keptOutWhenNew(file.path)));
     const outcome = newTest ? ({ status: 'created' } as const) : await this.disk.write(file);
     if (outcome.status === 'created' || outcome.status === 'overwritten') {
       // A file the model repeats takes the place of its last version.

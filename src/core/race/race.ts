@@ -6,13 +6,15 @@ import { generate } from '../generation/pipeline';
 import { landFiles } from '../generation/landFiles';
 import { DEFAULT_MODEL } from '../generation/prompt';
 import { runTests } from '../testing/loop';
-import { countVerdict, protectionFor, testsRan } from '../testing/protectedTests';
+import { protectionFor } from '../testing/protectedTests';
 import { semaphore } from '../semaphore';
 import { CandidateSink } from './candidateSink';
 import { checkCopyable, createScratch, type Scratch } from './scratch';
 import { planRace, type RacePlan } from './plan';
 import { pickWinner } from './score';
+import { baselineOf, emptyResult, noWinnerText, notRun, verdictOf } from './verdict';
 import { readOriginals, sumCost, sumUsage } from './totals';
+import { runBefore } from './runBefore';
 import {
   MAX_CANDIDATES,
   MIN_CANDIDATES,
@@ -60,18 +62,21 @@ export async function race(options: RaceOptions): Promise<RaceReport> {
     progress: [],
     scratches: new Set(),
     tests: semaphore(Math.max(1, options.testConcurrency ?? os.availableParallelism())),
-    protection: await protectionFor(options.folder, options.protectedPaths),
+    protection: await protectionFor(options.folder, options.protectedPaths, 'a candidate'),
     notices,
   };
   try {
     await checkCopyable(options.folder);
+    const before = runBefore(options, ctx.signal, ctx.tests, ctx.scratches);
     const candidates = await runAll(ctx);
-    return await finish(ctx, candidates, started);
+    return await finish(ctx, candidates, started, await before);
   } catch (err) {
     const error = err instanceof TurboError ? err : new TurboError('io', String((err as Error)?.message ?? err));
     if (error.kind === 'config') throw error;
     return failedRace(ctx, error, started);
   } finally {
+    // Whatever ended the race (a front end's callback that threw, say), no stream or test run goes on.
+    controller.abort();
     options.signal?.removeEventListener('abort', abort);
     await Promise.all([...ctx.scratches].map((s) => s.remove().catch(() => undefined)));
   }
@@ -176,9 +181,14 @@ async function judge(ctx: RaceContext, result: CandidateResult, dir: string, pro
 }
 
 /** Decides green (with the baseline every candidate's count is held to), the winner, and lands it. */
-async function finish(ctx: RaceContext, candidates: CandidateResult[], started: number): Promise<RaceReport> {
+async function finish(
+  ctx: RaceContext,
+  candidates: CandidateResult[],
+  started: number,
+  before: number | undefined,
+): Promise<RaceReport> {
   const { options } = ctx;
-  const baselineRan = baselineOf(options.baselineRan, candidates);
+  const baselineRan = baselineOf(before, candidates);
   for (const c of candidates) verdictOf(c, options, baselineRan);
   const cancelled = ctx.signal.aborted;
   const winner = cancelled ? undefined : pickWinner(candidates);
@@ -213,40 +223,6 @@ async function finish(ctx: RaceContext, candidates: CandidateResult[], started: 
   return report;
 }
 
-/**
- * Green, and whether the code loads: a run that reached fewer tests than the baseline did not load all of
- * them (a test file that fails to import is one failure to node --test, a collection error to pytest).
- */
-function verdictOf(c: CandidateResult, options: RaceOptions, baselineRan: number | undefined): void {
-  if (c.test) {
-    const verdict = countVerdict(c.test, baselineRan);
-    const ran = testsRan(c.test) ?? 0;
-    c.loads = ran > 0 && (baselineRan === undefined || ran >= baselineRan);
-    c.green = verdict.green && !c.generation?.error;
-    if (c.test.green && !verdict.green) c.notGreenBecause = verdict.why;
-  } else if (!options.testCommand && c.conformance) {
-    c.green = c.conformance.met === c.conformance.total && !c.generation?.error;
-  }
-  if (c.touchedTests.length > 0) {
-    c.green = false;
-    c.notGreenBecause = `it tried to change ${c.touchedTests.join(', ')}, which the tests' judgement depends on`;
-  }
-}
-
-/** The most tests any run reached, or the front end's last run before the race: fewer is not green. */
-function baselineOf(before: number | undefined, candidates: CandidateResult[]): number | undefined {
-  const counts = candidates.map((c) => (c.test ? testsRan(c.test) : undefined)).filter((n) => n !== undefined);
-  if (before === undefined && counts.length === 0) return undefined;
-  return Math.max(before ?? 0, ...counts);
-}
-
-function noWinnerText(candidates: CandidateResult[]): string {
-  if (candidates.some((c) => c.files.length > 0))
-    return 'Every candidate that wrote files also tried to change the tests, so none was written.';
-  const first = candidates.find((c) => c.error)?.error;
-  return `No candidate wrote any file, so nothing was written${first ? `. ${first}` : '.'}`;
-}
-
 function failedRace(ctx: RaceContext, error: TurboError, started: number): RaceReport {
   return {
     winner: undefined,
@@ -269,29 +245,4 @@ function failedRace(ctx: RaceContext, error: TurboError, started: number): RaceR
 
 function emit(ctx: RaceContext): void {
   ctx.options.onProgress?.(ctx.progress.map((p) => ({ ...p })));
-}
-
-function emptyResult(n: number): CandidateResult {
-  return {
-    candidate: n,
-    green: false,
-    passed: undefined,
-    failed: undefined,
-    loads: false,
-    conformance: undefined,
-    refused: [],
-    touchedTests: [],
-    files: [],
-    lines: 0,
-    usage: undefined,
-    costUsd: undefined,
-    durationMs: 0,
-    error: null,
-    test: undefined,
-    generation: undefined,
-  };
-}
-
-function notRun(n: number, why: string | undefined): CandidateResult {
-  return { ...emptyResult(n), error: why ?? 'Not run: the Cerebras quota left no room for it.' };
 }

@@ -76,10 +76,23 @@ async function measure(folder: string): Promise<Plan> {
 export async function checkCopyable(folder: string): Promise<void> {
   const plan = await measure(folder);
   if (plan.files > MAX_COPIED_FILES || plan.bytes > MAX_COPIED_BYTES)
+    // Not 'config': the race reports it (exit 1 at the CLI), as it does any folder it cannot copy.
     throw new TurboError(
-      'config',
+      'io',
       `The output folder holds more than ${MAX_COPIED_FILES.toLocaleString('en-US')} files or ${MAX_COPIED_BYTES / 1024 / 1024} MB (besides installed dependencies), too much to copy once per candidate. Race into a smaller folder, or generate once.`,
     );
+}
+
+/**
+ * The absolute target of a relative link that leads out of `folder`, which the copy must point at
+ * by its absolute path; undefined for links that stay inside (they keep pointing into the copy).
+ */
+function leavingTarget(folder: string, link: string): string | undefined {
+  const target = fsSync.readlinkSync(link);
+  if (path.isAbsolute(target)) return undefined;
+  const resolved = path.resolve(path.dirname(link), target);
+  const rel = path.relative(folder, resolved);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)) ? undefined : resolved;
 }
 
 /**
@@ -102,6 +115,7 @@ export async function createScratch(folder: string): Promise<Scratch> {
   };
   try {
     const linked: string[] = [];
+    const escaping: { rel: string; target: string }[] = [];
     const exists = await fs.stat(folder).then(
       (s) => s.isDirectory(),
       () => false,
@@ -116,14 +130,24 @@ export async function createScratch(folder: string): Promise<Scratch> {
           const name = path.basename(source);
           if (source === folder) return true;
           if (LEFT_OUT.has(name)) return false;
-          if (LINKED.has(name) && fsSync.lstatSync(source).isDirectory()) {
+          const stat = fsSync.lstatSync(source);
+          if (LINKED.has(name) && stat.isDirectory()) {
             linked.push(path.relative(folder, source));
             return false;
+          }
+          if (stat.isSymbolicLink()) {
+            const escapes = leavingTarget(folder, source);
+            if (escapes) escaping.push({ rel: path.relative(folder, source), target: escapes });
           }
           return true;
         },
       });
     for (const rel of linked) await fs.symlink(path.join(folder, rel), path.join(dir, rel), 'dir');
+    // Kept verbatim, `../shared` would point into the temp folder, where anyone could put a file by that name.
+    for (const { rel, target } of escaping) {
+      await fs.rm(path.join(dir, rel), { force: true });
+      await fs.symlink(target, path.join(dir, rel));
+    }
   } catch (err) {
     await scratch.remove();
     throw new TurboError('io', `Could not copy the output folder for a candidate: ${ioErrorText(err)}.`, {

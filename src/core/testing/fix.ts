@@ -1,41 +1,10 @@
 import * as path from 'node:path';
-import type { ChatRequest } from '../generation/modelClient';
 import { whyNotText } from './fixOnDisk';
 import { checkRealLocation, checkRelativePath, DEFAULT_DENY } from '../generation/pathGuard';
-import { DEFAULT_MODEL, type PromptOptions } from '../generation/prompt';
-import type { TestFailure } from './parsers';
+import { looksLikeTest, type Protection } from './protectedTests';
 
-/**
- * Surgical fixes: the model answers with SEARCH/REPLACE blocks; each SEARCH must occur exactly once
- * in its file, and a fix applies whole or not at all. Every request for edits (a test fix, a
- * conformance fix) states its task and its own rules around the same answer format.
- */
-export function editSystemPrompt(task: string, rules: string[]): string {
-  return `${task}
-
-Answer only with edits in this exact format, one block per change, and nothing else:
-
-path/to/file.ext
-<<<<<<< SEARCH
-exact lines copied from the current file
-=======
-the replacement lines
->>>>>>> REPLACE
-
-Rules:
-- The path is relative to the project root, on its own line right before the block.
-- SEARCH must copy the current file's lines exactly, including indentation, and must match exactly one place in the file: include enough surrounding lines to make it unique.
-${rules.map((r) => `- ${r}\n`).join('')}- To create a new file, leave SEARCH empty.
-- No explanations.`;
-}
-
-export const FIX_SYSTEM_PROMPT = editSystemPrompt(
-  'You fix failing tests with the smallest possible change to the code.',
-  [
-    'Keep edits small: change only the lines that cause the failure. Do not reformat or rewrite files.',
-    'The contract, when given, is the source of truth: fix the implementation to satisfy it. Change a test only when the test contradicts the contract.',
-  ],
-);
+export { buildFixRequest, editRequest, editSystemPrompt, filesSection, FIX_SYSTEM_PROMPT } from './fixRequest';
+export type { FixRequestInput } from './fixRequest';
 
 export interface SearchReplace {
   file: string;
@@ -117,20 +86,22 @@ interface EditedText {
 
 /**
  * Checks every edit against the current files (read through `readFile`, which the editor answers
- * from open documents) and returns the changes only when all of them apply.
+ * from open documents) and returns the changes only when all of them apply. Test files are never
+ * written: `protection` names the protected ones; without it, every path that looks like a test is.
  */
 export async function planEdits(
   root: string,
   edits: SearchReplace[],
   readFile: (absPath: string) => Promise<string | undefined>,
   deny: readonly string[] = DEFAULT_DENY,
+  protection?: Protection,
 ): Promise<FixPlan> {
   const problems: string[] = [];
   // Keyed by where the file really is: two names of one file (a symlink beside its target) are one text.
   const texts = new Map<string, EditedText>();
   const refused = new Set<string>();
   for (const edit of edits) {
-    const target = await editTarget(root, edit, deny, readFile, { texts, refused, problems });
+    const target = await editTarget(root, edit, deny, readFile, { texts, refused, problems, protection });
     if (!target) continue;
     const problem = applyEdit(target, edit);
     if (problem) problems.push(problem);
@@ -154,7 +125,7 @@ async function editTarget(
   edit: SearchReplace,
   deny: readonly string[],
   readFile: (absPath: string) => Promise<string | undefined>,
-  plan: { texts: Map<string, EditedText>; refused: Set<string>; problems: string[] },
+  plan: { texts: Map<string, EditedText>; refused: Set<string>; problems: string[]; protection?: Protection },
 ): Promise<EditedText | undefined> {
   const verdict = checkRelativePath(edit.file, deny);
   if (!verdict.ok) {
@@ -171,6 +142,15 @@ async function editTarget(
   if (plan.refused.has(key)) return undefined;
   const known = plan.texts.get(key);
   if (known) return known;
+  // By both names: a link with an innocent name may lead to a test file.
+  const guarded =
+    testProblem(rel, plan.protection) ??
+    (real.realRel !== rel ? testProblem(real.realRel, plan.protection) : undefined);
+  if (guarded) {
+    plan.refused.add(key);
+    plan.problems.push(guarded);
+    return undefined;
+  }
   const absPath = path.join(root, rel);
   const before = await readFile(absPath);
   // Unreadable is not missing: a binary or non-UTF-8 file is refused, never replaced or damaged.
@@ -183,6 +163,17 @@ async function editTarget(
   const entry = { rel, absPath, before, now: before ?? '' };
   plan.texts.set(key, entry);
   return entry;
+}
+
+/**
+ * Why a fix may not write `rel`: a protected file, or a new test (a fix's run is scored whole, so a
+ * test it adds could stand in for one it made vanish).
+ */
+function testProblem(rel: string, protection: Protection | undefined): string | undefined {
+  const refused = protection ? protection.refuse(rel) : undefined;
+  if (refused) return refused;
+  if (protection ? !protection.isNewTest(rel) : !looksLikeTest(rel)) return undefined;
+  return `${rel} looks like a test file: the tests are the judge, so a fix may not add or change them`;
 }
 
 /** Applies one edit to the text; the problem when it cannot (its SEARCH must occur exactly once). */
@@ -237,57 +228,4 @@ export function smallestChange(before: string, after: string): FileChange['range
   )
     tail++;
   return { start, end: before.length - tail, text: after.slice(start, after.length - tail) };
-}
-
-export interface FixRequestInput extends PromptOptions {
-  failures: TestFailure[];
-  root: string;
-  /** The test run's output; its tail is sent. */
-  output: string;
-  command: string;
-  /** The contract of the last generation, when known. */
-  contract?: string;
-  files: { path: string; content: string }[];
-}
-
-const OUTPUT_TAIL = 12_000;
-
-export function buildFixRequest(input: FixRequestInput): ChatRequest {
-  const rel = (f: string) => path.relative(input.root, f).split(path.sep).join('/');
-  const failures = input.failures
-    .map((f) => {
-      const related = f.related.map((r) => `\n  related: ${rel(r.file)}:${r.line} ${r.message}`).join('');
-      return `- ${f.test ?? 'failure'} at ${rel(f.location.file)}:${f.location.line}:${f.location.column}\n  ${f.message.replace(/\n/g, '\n  ')}${related}`;
-    })
-    .join('\n');
-  const output = input.output.length > OUTPUT_TAIL ? `…\n${input.output.slice(-OUTPUT_TAIL)}` : input.output;
-  const parts = [
-    input.contract ? `## Contract\n\n${input.contract.trim()}` : undefined,
-    `## Failing tests (\`${input.command}\`)\n\n${failures}`,
-    `## Test output (tail)\n\n\`\`\`\n${output.trim()}\n\`\`\``,
-    filesSection(input.files),
-  ].filter((p) => p !== undefined);
-  return editRequest(input, FIX_SYSTEM_PROMPT, parts.join('\n\n'));
-}
-
-/** The files a request for edits shows the model, each under its project-relative path. */
-export function filesSection(files: { path: string; content: string }[]): string {
-  const shown = files
-    .map((f) => `${f.path}\n\`\`\`\n${f.content}${f.content.endsWith('\n') ? '' : '\n'}\`\`\``)
-    .join('\n\n');
-  return `## Current files\n\n${shown}`;
-}
-
-/** A request for SEARCH/REPLACE edits: the system prompt (unless the options replace it) and one user message. */
-export function editRequest(options: PromptOptions, systemPrompt: string, user: string): ChatRequest {
-  return {
-    model: options.model || DEFAULT_MODEL,
-    messages: [
-      { role: 'system', content: options.systemPrompt ?? systemPrompt },
-      { role: 'user', content: user },
-    ],
-    max_completion_tokens: options.maxCompletionTokens ?? 8192,
-    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
-    ...(options.reasoningEffort ? { reasoning_effort: options.reasoningEffort } : {}),
-  };
 }

@@ -7,6 +7,7 @@ import { costOf } from '../generation/models';
 import { DEFAULT_DENY } from '../generation/pathGuard';
 import type { PromptOptions } from '../generation/prompt';
 import { parseTestOutput, type RunnerName, type TestFailure } from './parsers';
+import { countVerdict, testsRan, type Protection } from './protectedTests';
 import { runTestCommand } from './runner';
 
 export interface TestReport {
@@ -81,6 +82,8 @@ export interface FixContext extends PromptOptions {
   /** Applies all changes at once (one WorkspaceEdit in the editor). */
   applyChanges: (changes: FileChange[]) => Promise<void>;
   deny?: readonly string[];
+  /** The tests and `turbo.protectedPaths`, never written (`protectionFor`); without it, every test-looking path is refused. */
+  protection?: Protection;
 }
 
 export interface FixAttempt {
@@ -125,7 +128,7 @@ export async function requestEdits(ctx: FixContext, request: ChatRequest): Promi
   const base = { usage: answer.usage, costUsd: costOf(answer.model, answer.usage), model: answer.model };
   const { edits, problems } = parseEdits(answer.text);
   if (problems.length && edits.length === 0) return { ...base, changes: [], problems };
-  const plan = await planEdits(ctx.root, edits, ctx.readFile, ctx.deny);
+  const plan = await planEdits(ctx.root, edits, ctx.readFile, ctx.deny, ctx.protection);
   if (!plan.ok) return { ...base, changes: [], problems: [...problems, ...plan.problems] };
   if (problems.length) return { ...base, changes: [], problems };
   if (ctx.signal?.aborted) throw new TurboError('cancelled', 'Cancelled.');
@@ -148,10 +151,19 @@ export interface FixRound {
 }
 
 export type FixLoopOutcome =
-  'green' | 'no_progress' | 'rounds_exhausted' | 'edits_refused' | 'unreadable' | 'cancelled';
+  | 'green'
+  | 'no_progress'
+  | 'rounds_exhausted'
+  | 'edits_refused'
+  | 'unreadable'
+  | 'cancelled'
+  // The command passed, but fewer tests ran than in the first run (they were deleted, skipped or not collected).
+  | 'tests_vanished';
 
 export interface FixLoopReport {
   outcome: FixLoopOutcome;
+  /** With `tests_vanished`: what fell short ("only 1 test ran; 3 ran before the change"). */
+  notGreenBecause?: string;
   rounds: FixRound[];
   final: TestReport;
   costUsd: number | undefined;
@@ -178,12 +190,23 @@ export async function fixUntilGreen(options: FixLoopOptions): Promise<FixLoopRep
     return report;
   };
   let report = options.initial ?? (await test(1));
+  // The tests are the judge only if they still run: a later green run must count at least as many.
+  const baseline = testsRan(report);
   const cost = () =>
     rounds.reduce<number | undefined>((sum, r) => (r.costUsd === undefined ? sum : (sum ?? 0) + r.costUsd), undefined);
-  const done = (outcome: FixLoopOutcome): FixLoopReport => ({ outcome, rounds, final: report, costUsd: cost() });
+  const done = (outcome: FixLoopOutcome, why?: string): FixLoopReport => ({
+    outcome,
+    rounds,
+    final: report,
+    costUsd: cost(),
+    ...(why ? { notGreenBecause: why } : {}),
+  });
   for (let round = 1; ; round++) {
     if (report.cancelled || options.signal?.aborted) return done('cancelled');
-    if (report.green) return done('green');
+    if (report.green) {
+      const verdict = countVerdict(report, baseline);
+      return verdict.green ? done('green') : done('tests_vanished', verdict.why);
+    }
     if (report.failures.length === 0) return done('unreadable');
     if (round > options.rounds) return done('rounds_exhausted');
     const before = report.failures.length;

@@ -63,6 +63,7 @@ export const OUTCOME_TEXT: Record<FixLoopOutcome, string> = {
   edits_refused: 'Stopped: the model’s edits did not apply, and nothing was changed',
   unreadable: 'Stopped: the tests fail but Turbo could not locate the failures in the output',
   cancelled: 'Cancelled',
+  tests_vanished: 'Not green: the tests pass, but fewer of them ran than before the change',
 };
 
 /** `turbo test --json` and the MCP `run_tests` result. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { uriExists } from '../uriExists';
 import type { Services } from '../services';
 
 interface Template {
@@ -76,7 +77,7 @@ async function contractName(
     const name = bare(value);
     if (!name) return 'Give the contract a name.';
     if (/[\\/:*?"<>|\u0000-\u001f]/.test(name)) return 'A name cannot contain / \\ : * ? " < > |.';
-    if (await exists(vscode.Uri.joinPath(folder, `${name}.contract.md`)))
+    if (await uriExists(vscode.Uri.joinPath(folder, `${name}.contract.md`)))
       return `${name}.contract.md already exists here.`;
     return undefined;
   };
@@ -96,15 +97,6 @@ async function contractName(
     return undefined;
   }
   return bare(name);
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function targetFolder(arg: unknown): Promise<vscode.Uri | undefined> {

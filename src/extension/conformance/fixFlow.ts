@@ -102,6 +102,7 @@ async function fixWith(
   let attempt: FixAttempt;
   try {
     const { fixConformance } = await import('../../core/contract/conformance/fix');
+    const { protectionFor } = await import('../../core/testing/protectedTests');
     const contract = document.getText();
     attempt = await fixConformance(
       {
@@ -113,6 +114,7 @@ async function fixWith(
         temperature: settings.temperature,
         reasoningEffort: settings.reasoningEffort,
         deny: settings.denyPatterns,
+        protection: await protectionFor(folder.fsPath, settings.protectedPaths),
         readFile: readAsEditor,
         applyChanges: recordingApply(record, settings.previewBeforeWrite, (m) => services.log.info(m)),
       },

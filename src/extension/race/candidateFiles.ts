@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { uriExists } from '../uriExists';
 import { checkRealLocation } from '../../core/generation/pathGuard';
 import type { OverwritePolicy } from '../../core/generation/choices';
 import type { RaceReport } from '../../core/race/types';
@@ -75,7 +76,7 @@ export class CandidateDocuments implements vscode.TextDocumentContentProvider, v
           ? has(winner, p)
             ? this.uri(id, winner!.candidate, root, p)
             : undefined
-          : (await exists(onDisk))
+          : (await uriExists(onDisk))
             ? onDisk
             : undefined;
       resources.push([onDisk, left, has(candidate, p) ? this.uri(id, n, root, p) : undefined]);
@@ -136,7 +137,7 @@ export async function swapCandidate(
       continue;
     }
     const uri = vscode.Uri.joinPath(root, ...path.split('/'));
-    const document = (await exists(uri)) ? await vscode.workspace.openTextDocument(uri) : undefined;
+    const document = (await uriExists(uri)) ? await vscode.workspace.openTextDocument(uri) : undefined;
     if (document?.isDirty) throw new Error(`${path} is open with unsaved changes: save or revert it first`);
     if ((document?.getText() ?? null) === text) continue;
     swap.changed.push(path);
@@ -153,13 +154,4 @@ export async function swapCandidate(
   // The tests and the person's tools read the disk: the text changes are saved (Undo still restores them).
   for (const document of edited) if (document.isDirty) await document.save();
   return swap;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -79,8 +79,8 @@ function headline(model: ComparisonModel): string {
   // The folder is read again after every change, so the page never claims what is not on disk.
   if (model.applied === undefined)
     return winner.green
-      ? `Candidate ${n} won: it is green, but the folder does not hold it now (not written, or changed since: an Undo, an edit, unsaved changes). Use This One Instead writes it.`
-      : `No candidate is green; the best is candidate ${n}, but the folder does not hold it now (not written, or changed since: an Undo, an edit, unsaved changes).`;
+      ? `Candidate ${n} won: it is green. No candidate is in the folder as it was written (not written, or changed since: an Undo, an edit, unsaved changes); Use This One Instead writes one.`
+      : `No candidate is green; the best is candidate ${n}. No candidate is in the folder as it was written (not written, or changed since: an Undo, an edit, unsaved changes).`;
   const applied = model.applied === n ? 'It is applied.' : `Candidate ${model.applied} is applied instead.`;
   if (winner.green) return `Candidate ${n} won: it is green. ${applied}`;
   const next = model.applied !== n ? applied : model.hadTests ? 'Fix Until Green can take it from there.' : '';

@@ -10,6 +10,9 @@ import { readAsEditor } from '../testing/applyChanges';
 import { swapCandidate, type CandidateDocuments, type Swap } from './candidateFiles';
 import { comparisonHtml, PANEL_ACTIONS, VIEW_TYPE, type ComparisonModel, type PanelAction } from './comparisonHtml';
 
+/** Changes come in bursts (a save, a swap of several files): one look after they settle. */
+const RECHECK_MS = 300;
+
 export interface RaceContext {
   report: RaceReport;
   contract: vscode.Uri;
@@ -18,8 +21,6 @@ export interface RaceContext {
   policy: OverwritePolicy;
   deny: readonly string[];
 }
-
-const FOLLOW_DELAY_MS = 150;
 
 /** The view open for each output folder: a new race there replaces it, so no page speaks for an older race. */
 const views = new Map<string, RaceComparison>();
@@ -35,7 +36,6 @@ export class RaceComparison implements vscode.Disposable {
   applied: number | undefined;
   private readonly id: string;
   private readonly subscriptions: vscode.Disposable[] = [];
-  private following: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly services: Services,
@@ -54,44 +54,49 @@ export class RaceComparison implements vscode.Disposable {
       { viewColumn: column ?? vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: true },
     );
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(race.root, '**/*'));
-    const follow = () => this.follow();
     this.subscriptions.push(
       this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       this.panel.onDidDispose(() => this.dispose()),
-      watcher,
-      watcher.onDidChange(follow),
-      watcher.onDidCreate(follow),
-      watcher.onDidDelete(follow),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.fsPath.startsWith(race.root.fsPath + path.sep)) follow();
-      }),
+      ...this.watchFolder(),
     );
     this.render();
-    this.follow();
+    // The winner may not be in the folder at all (a file open with unsaved changes is never replaced).
+    this.recheckSoon();
   }
 
   /**
-   * Reads the folder again (soon, once for a burst of changes): an Undo, an edit or a winner that was
-   * not written (a file open with unsaved changes) changes which candidate the folder holds.
+   * The view must not say "applied" about files that changed since (an Undo, an edit, git): each change
+   * to a candidate's path makes it look again at which candidate, if any, the folder holds.
    */
-  follow(): void {
-    clearTimeout(this.following);
-    this.following = setTimeout(() => void this.refresh(), FOLLOW_DELAY_MS);
+  private watchFolder(): vscode.Disposable[] {
+    const paths = new Set(this.race.report.candidates.flatMap((c) => c.files.map((f) => f.path)));
+    const touches = (uri: vscode.Uri) => {
+      const rel = path.relative(this.race.root.fsPath, uri.fsPath).split(path.sep).join('/');
+      if (paths.has(rel)) this.recheckSoon();
+    };
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.race.root, '**/*'));
+    return [
+      watcher,
+      watcher.onDidChange(touches),
+      watcher.onDidCreate(touches),
+      watcher.onDidDelete(touches),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && touches(e.document.uri)),
+      { dispose: () => clearTimeout(this.recheckTimer) },
+    ];
   }
 
-  /** Which candidate the folder holds now; re-renders when that changed. Returns it. */
-  async refresh(): Promise<number | undefined> {
-    const now = await this.holding();
-    if (now !== this.applied && !this.disposed) {
-      this.applied = now;
-      this.render();
-    }
-    return now;
+  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private recheckSoon(): void {
+    clearTimeout(this.recheckTimer);
+    this.recheckTimer = setTimeout(() => void this.recheck(), RECHECK_MS);
   }
 
-  /** The candidate whose every file the folder holds (saved), the one applied before first. */
-  private async holding(): Promise<number | undefined> {
+  /**
+   * The candidate whose every file the folder holds as written and saved (the one applied before first,
+   * then the winner), else undefined; re-renders when that changed.
+   */
+  async recheck(): Promise<number | undefined> {
     const { report, root } = this.race;
     const texts = new Map<string, Promise<string | undefined>>();
     const read = (p: string) => {
@@ -101,11 +106,19 @@ export class RaceComparison implements vscode.Disposable {
     const holds = async (c: CandidateResult) =>
       c.files.length > 0 &&
       (await Promise.all(c.files.map(async (f) => (await read(f.path)) === f.content))).every(Boolean);
+    let found: number | undefined;
     for (const n of new Set([this.applied, report.winner, ...report.candidates.map((c) => c.candidate)])) {
       const c = report.candidates.find((x) => x.candidate === n);
-      if (c && (await holds(c))) return n;
+      if (c && (await holds(c))) {
+        found = n;
+        break;
+      }
     }
-    return undefined;
+    if (found !== this.applied && !this.disposed) {
+      this.applied = found;
+      this.render();
+    }
+    return found;
   }
 
   get model(): ComparisonModel {
@@ -170,7 +183,7 @@ export class RaceComparison implements vscode.Disposable {
     this.applied = n;
     for (const k of swap.kept) this.services.log.warn(`Swap to candidate ${n}: kept ${k.path} (${k.reason}).`);
     this.services.log.info(
-      `Candidate ${n} is in ${this.race.root.fsPath} instead of candidate ${from}: ${swap.changed.join(', ') || 'no file differed'}.`,
+      `Candidate ${n} is in ${this.race.root.fsPath}${from === undefined ? '' : ` instead of candidate ${from}`}: ${swap.changed.join(', ') || 'no file differed'}.`,
     );
     const kept = swap.kept.length ? ` ${count(swap.kept.length, 'file')} kept as they were (see the log).` : '';
     const undo =
@@ -191,7 +204,7 @@ export class RaceComparison implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.following);
+    clearTimeout(this.recheckTimer);
     if (views.get(this.race.root.fsPath) === this) views.delete(this.race.root.fsPath);
     this.documents.forget(this.id);
     this.subscriptions.forEach((s) => s.dispose());

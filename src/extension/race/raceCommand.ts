@@ -1,3 +1,4 @@
+import { testsRan } from '../../core/testing/protectedTests';
 import * as vscode from 'vscode';
 import { abortingOnCancel } from '../../core/oneAtATime';
 import type { CandidateProgress, RaceReport } from '../../core/race/types';
@@ -75,6 +76,7 @@ async function raceWith(
   );
   const report = await raceUnderProgress(services, {
     contract,
+    contractUri: document.uri,
     outputRoot,
     settings,
     key: key.key,
@@ -83,9 +85,10 @@ async function raceWith(
     client,
     record,
     abort,
-    baselineRan: known && !known.stale ? (known.report.passed ?? 0) + (known.report.failed ?? 0) : undefined,
+    baselineRan: known && !known.stale ? testsRan(known.report) : undefined,
   });
   if (noTests) report.notices.unshift(noTests);
+  services.noteAnswer(document.uri, Math.max(0, ...report.candidates.map((c) => c.usage?.completion_tokens ?? 0)));
   logCandidates(services, report, !!testCommand);
   if (report.landed)
     await finishRun(services, { contractUri: document.uri, outputRoot }, record, report.landed, report.costUsd);
@@ -107,6 +110,7 @@ async function raceWith(
 
 interface RaceRun {
   contract: string;
+  contractUri: vscode.Uri;
   outputRoot: vscode.Uri;
   settings: TurboSettings;
   key: string;
@@ -147,12 +151,13 @@ async function raceUnderProgress(services: Services, run: RaceRun): Promise<Race
           denyEnv: settings.testEnvDeny,
           secrets: [key],
           deny: settings.denyPatterns,
+          protectedPaths: settings.protectedPaths,
           baselineRan: run.baselineRan,
           readFile: readAsEditor,
           sink: workspaceSink(services, { outputRoot, settings, signal: abort.signal, onNotice: say }, record),
           signal: abort.signal,
           model: settings.model,
-          maxCompletionTokens: settings.maxCompletionTokens,
+          maxCompletionTokens: services.completionTokensFor(contract, run.contractUri, settings.maxCompletionTokens),
           maxContinuations: settings.maxContinuations,
           temperature: settings.temperature,
           reasoningEffort: settings.reasoningEffort,

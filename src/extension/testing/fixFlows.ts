@@ -4,6 +4,7 @@ import type { FixAttempt, FixContext, FixLoopReport, TestReport } from '../../co
 import type { TestFailure } from '../../core/testing/parsers';
 import { safeInline, safeText } from '../../core/terminalText';
 import { GENERATING, warnedBusy } from '../busyWarning';
+import { protectionFor } from '../../core/testing/protectedTests';
 import { readSettings, refuseOnBadSettings } from '../config';
 import type { GenerationRecord } from '../generationHistory';
 import type { Services } from '../services';
@@ -62,6 +63,7 @@ export class TestFixer {
         temperature: settings.temperature,
         reasoningEffort: settings.reasoningEffort,
         deny: settings.denyPatterns,
+        protection: await protectionFor(folder, settings.protectedPaths),
         readFile: readAsEditor,
         applyChanges: recordingApply(record, settings.previewBeforeWrite, (m) => this.services.log.info(m)),
       },
@@ -111,7 +113,9 @@ export class TestFixer {
       const changed = attempt.changes.map((c) => safeInline(c.file)).join(', ');
       say(safeText(`Changed ${changed}; re-running ${state.command}…`));
       const report = await this.tests.run(state.folder, state.command, abort.signal);
-      announceFix(report, known.failures.length, attempt, record);
+      const { countVerdict, testsRan } = await import('../../core/testing/protectedTests');
+      const verdict = countVerdict(report, testsRan(known));
+      announceFix(report, known.failures.length, attempt, record, verdict.why);
       return { attempt, report };
     });
   }

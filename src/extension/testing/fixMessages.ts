@@ -54,9 +54,22 @@ export function refused(output: vscode.OutputChannel, attempt: FixAttempt): void
 }
 
 /** After one fix and its re-run: all green, or what still fails with Fix Until Green offered. */
-export function announceFix(report: TestReport, before: number, attempt: FixAttempt, record: GenerationRecord): void {
+export function announceFix(
+  report: TestReport,
+  before: number,
+  attempt: FixAttempt,
+  record: GenerationRecord,
+  /** Why a run that exited 0 is still not green (fewer tests ran than before the fix). */
+  notGreenBecause?: string,
+): void {
   const after = report.green ? 0 : report.failures.length;
   const text = `${attempt.changes.map((c) => safeInline(c.file)).join(', ')} changed · ${before} → ${after} failing · ${formatCost(attempt.costUsd)}`;
+  if (notGreenBecause) {
+    void vscode.window
+      .showWarningMessage(`Turbo: not green: ${notGreenBecause}. ${text}`, ...FIX_ACTIONS)
+      .then((b) => fixAction(b, record));
+    return;
+  }
   if (report.green) {
     void vscode.window
       .showInformationMessage(`Turbo: all tests pass. ${text}`, ...FIX_ACTIONS)
@@ -75,7 +88,8 @@ export function announceFix(report: TestReport, before: number, attempt: FixAtte
 
 /** Fix Until Green's outcome, with its diff and undo when it changed anything. */
 export function announceFixLoop(output: vscode.OutputChannel, loop: FixLoopReport, record: GenerationRecord): void {
-  const summary = `${OUTCOME_TEXT[loop.outcome]} after ${loop.rounds.length} round${loop.rounds.length === 1 ? '' : 's'} · ${countsText(loop.final)} · ${formatCost(loop.costUsd)}`;
+  const why = loop.notGreenBecause ? ` (${loop.notGreenBecause})` : '';
+  const summary = `${OUTCOME_TEXT[loop.outcome]}${why} after ${loop.rounds.length} round${loop.rounds.length === 1 ? '' : 's'} · ${countsText(loop.final)} · ${formatCost(loop.costUsd)}`;
   const show = loop.outcome === 'green' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   const changed = record.created.length + record.overwritten.length > 0;
   void show(`Turbo: ${summary}`, ...(changed ? FIX_ACTIONS : []), SHOW_DETAILS).then((b) =>

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_DENY } from '../../../src/core/generation/pathGuard';
-import { DEFAULT_MAX_COMPLETION_TOKENS, DEFAULT_MODEL } from '../../../src/core/generation/prompt';
+import { DEFAULT_MODEL } from '../../../src/core/generation/prompt';
 import { validateSettings } from '../../../src/extension/settingsCheck';
 
 /** What VS Code's getConfiguration('turbo').get(key) returns: the user's value, else the declared default. */
@@ -12,7 +12,7 @@ const DEFAULTS: Record<string, unknown> = {
   overwrite: 'ask',
   previewBeforeWrite: false,
   maxContinuations: 2,
-  maxCompletionTokens: 32768,
+  maxCompletionTokens: null,
   temperature: null,
   reasoningEffort: '',
   streamIdleTimeout: 60,
@@ -31,13 +31,19 @@ describe('editor settings: every number and word is checked, and a bad one is na
     assert.equal(settings.model, DEFAULT_MODEL);
     assert.equal(settings.overwrite, 'ask');
     assert.equal(settings.maxContinuations, 2);
-    assert.equal(settings.maxCompletionTokens, DEFAULT_MAX_COMPLETION_TOKENS);
+    // Unset: each request is sized from its contract (sizeCompletionTokens), not a flat 32768.
+    assert.equal(settings.maxCompletionTokens, undefined);
     assert.equal(settings.temperature, undefined);
     assert.equal(settings.reasoningEffort, undefined);
     assert.equal(settings.streamIdleTimeoutMs, 60_000);
     assert.equal(settings.testTimeoutMs, 300_000);
     assert.equal(settings.maxFixRounds, 3);
     assert.deepEqual(settings.denyPatterns, [...DEFAULT_DENY]);
+    assert.deepEqual(settings.protectedPaths, []);
+    assert.deepEqual(check({ protectedPaths: ['fixtures/**', ' ', '!src/test.js'] }).settings.protectedPaths, [
+      'fixtures/**',
+      '!src/test.js',
+    ]);
   });
 
   it('an absent value (no declared default) falls back to the built-in one', () => {
@@ -92,6 +98,8 @@ describe('editor settings: every number and word is checked, and a bad one is na
     ['previewBeforeWrite', 'yes', /^turbo\.previewBeforeWrite takes true or false/],
     ['denyPatterns', '.env', /^turbo\.denyPatterns takes a list of globs/],
     ['denyPatterns', ['.env', 3], /^turbo\.denyPatterns takes a list of globs/],
+    ['protectedPaths', 'fixtures/**', /^turbo\.protectedPaths takes a list of globs/],
+    ['protectedPaths', ['fixtures/[ab'], /^turbo\.protectedPaths takes globs .*"\[" without its pair/],
     ['baseUrl', 'file:///etc', /^turbo\.baseUrl takes an http:\/\/ or https:\/\/ URL/],
     ['model', 'gpt\u001b[2J', /^turbo\.model takes a model id/],
     ['testCommand', ['npm', 'test'], /^turbo\.testCommand takes a command line/],

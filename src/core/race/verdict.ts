@@ -1,0 +1,61 @@
+import { countVerdict, testsRan } from '../testing/protectedTests';
+import type { CandidateResult, RaceOptions } from './types';
+
+/**
+ * Green, and whether the code loads: a run that reached fewer tests than the baseline did not load all of
+ * them (a test file that fails to import is one failure to node --test, a collection error to pytest).
+ */
+export function verdictOf(c: CandidateResult, options: RaceOptions, baselineRan: number | undefined): void {
+  if (c.test) {
+    const verdict = countVerdict(c.test, baselineRan);
+    const ran = testsRan(c.test) ?? 0;
+    c.loads = ran > 0 && (baselineRan === undefined || ran >= baselineRan);
+    c.green = verdict.green && !c.generation?.error;
+    if (c.test.green && !verdict.green) c.notGreenBecause = verdict.why;
+  } else if (!options.testCommand && c.conformance) {
+    c.green = c.conformance.met === c.conformance.total && !c.generation?.error;
+  }
+  if (c.touchedTests.length > 0) {
+    c.green = false;
+    c.notGreenBecause = `it tried to change ${c.touchedTests.join(', ')}, which the tests' judgement depends on`;
+  }
+}
+
+/** The most tests any run reached, or the front end's last run before the race: fewer is not green. */
+export function baselineOf(before: number | undefined, candidates: CandidateResult[]): number | undefined {
+  const counts = candidates.map((c) => (c.test ? testsRan(c.test) : undefined)).filter((n) => n !== undefined);
+  if (before === undefined && counts.length === 0) return undefined;
+  return Math.max(before ?? 0, ...counts);
+}
+
+export function noWinnerText(candidates: CandidateResult[]): string {
+  if (candidates.some((c) => c.files.length > 0))
+    return 'Every candidate that wrote files also tried to change the tests, so none was written.';
+  const first = candidates.find((c) => c.error)?.error;
+  return `No candidate wrote any file, so nothing was written${first ? `. ${first}` : '.'}`;
+}
+
+export function emptyResult(n: number): CandidateResult {
+  return {
+    candidate: n,
+    green: false,
+    passed: undefined,
+    failed: undefined,
+    loads: false,
+    conformance: undefined,
+    refused: [],
+    touchedTests: [],
+    files: [],
+    lines: 0,
+    usage: undefined,
+    costUsd: undefined,
+    durationMs: 0,
+    error: null,
+    test: undefined,
+    generation: undefined,
+  };
+}
+
+export function notRun(n: number, why: string | undefined): CandidateResult {
+  return { ...emptyResult(n), error: why ?? 'Not run: the Cerebras quota left no room for it.' };
+}
