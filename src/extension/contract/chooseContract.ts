@@ -41,7 +41,7 @@ async function chosenContract(
   }
   const active = vscode.window.activeTextEditor?.document;
   if (active && isContract(active)) return active;
-  return pickContract(services);
+  return pickContract(services, action);
 }
 
 interface ContractItem extends vscode.QuickPickItem {
@@ -50,7 +50,7 @@ interface ContractItem extends vscode.QuickPickItem {
 }
 
 /** A quick pick of the workspace's contracts, most recently changed first, and New Contract…. */
-async function pickContract(services: Services): Promise<vscode.TextDocument | undefined> {
+async function pickContract(services: Services, action: string): Promise<vscode.TextDocument | undefined> {
   const found = await contractsInWorkspace();
   const newContract: ContractItem = {
     label: '$(new-file) New Contract…',
@@ -68,12 +68,13 @@ async function pickContract(services: Services): Promise<vscode.TextDocument | u
   }));
   if (items.length > 0) items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push(newContract);
-  services.log.info(`Asking which contract to generate from (${found.length} in the workspace).`);
+  services.log.info(`Asking which contract to ${action.toLowerCase()} from (${found.length} in the workspace).`);
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'Turbo: Generate from Contract',
+    // Race Candidates asks the same question under its own name.
+    title: action === 'Generate' ? 'Turbo: Generate from Contract' : `Turbo: ${action}`,
     placeHolder:
       found.length > 0
-        ? 'Generate from which contract? The active editor is not a contract.'
+        ? `${action} from which contract? The active editor is not a contract.`
         : 'This workspace has no contract yet: start one.',
     matchOnDescription: true,
     matchOnDetail: true,

@@ -11,6 +11,7 @@ import {
   listTree,
   notificationShown,
   openContract,
+  quickPickShows,
   readText,
   screenShows,
   screenshot,
@@ -233,6 +234,18 @@ describe('Race Candidates in the editor', () => {
       await vscode.commands.executeCommand('turbo.cancelGeneration');
       await running;
     }
+  });
+
+  it('Race Candidates from the palette outside a contract asks which contract, under its own name', async () => {
+    await useStandIn('out-race');
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(out, 'package.json'));
+    const logBefore = (await turboLog()).length;
+    const running = vscode.commands.executeCommand('turbo.raceCandidates') as Thenable<RaceOutcome | undefined>;
+    await waitForLog(/Asking which contract to race candidates from/, logBefore);
+    const shown = await quickPickShows('Turbo: Race Candidates');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await running, undefined);
+    if (shown !== undefined) assert.equal(shown, true, 'the pick is titled Turbo: Race Candidates');
   });
 
   it('a race from a file that is not a contract is refused with a clear message', async () => {
