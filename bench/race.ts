@@ -40,7 +40,9 @@ const ANSWER = fileBlocks({
 });
 
 /** About 2,000 tokens of reasoning before the answer, as gpt-oss writes on a small task. */
-const REASONING = 'We need to implement twenty doubling functions and make sure each returns twice its input. '.repeat(90);
+const REASONING = 'We need to implement twenty doubling functions and make sure each returns twice its input. '.repeat(
+  90,
+);
 
 async function project(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-bench-race-'));
@@ -90,7 +92,12 @@ export async function raceRows(
   }
   const one = median(once);
   const four = median(raced);
-  add({ section: 'race', name: 'one generation + one test run (2,000 reasoning + 1,500 code tokens, 20 tests)', value: one, unit: 'ms' });
+  add({
+    section: 'race',
+    name: 'one generation + one test run (2,000 reasoning + 1,500 code tokens, 20 tests)',
+    value: one,
+    unit: 'ms',
+  });
   add({ section: 'race', name: `race of 4 on ${os.availableParallelism()} cores`, value: four, unit: 'ms' });
   const ratio = four / one;
   add({
