@@ -176,22 +176,24 @@ export function raceText(report: RaceReport, root: string): string {
 
 function candidateLine(c: CandidateResult): string {
   const verdict = c.green ? 'green' : '✗    ';
-  const tests = c.error
-    ? `failed: ${safeInline(c.error)}`
-    : c.passed !== undefined || c.failed !== undefined
-      ? `${c.passed ?? 0} passed, ${c.failed ?? 0} failed${c.loads ? '' : ', does not load'}`
-      : c.conformance
-        ? `${c.conformance.met}/${c.conformance.total} clauses met`
-        : !c.test
-          ? 'not tested'
-          : c.loads
-            ? 'no test counts'
-            : 'does not load';
+  const tests = c.test?.cancelled
+    ? 'cancelled while testing'
+    : c.error
+      ? `failed: ${safeInline(c.error)}`
+      : c.passed !== undefined || c.failed !== undefined
+        ? `${c.passed ?? 0} passed, ${c.failed ?? 0} failed${c.loads ? '' : ', does not load'}`
+        : c.conformance
+          ? `${c.conformance.met}/${c.conformance.total} clauses met`
+          : !c.test
+            ? 'not tested'
+            : c.loads
+              ? 'no test counts'
+              : 'does not load';
   const tokens = c.usage ? `${c.usage.completion_tokens} tokens` : 'tokens unknown';
   const refused = c.refused.length > 0 ? ` · ${c.refused.length} refused` : '';
   const because = c.notGreenBecause ? ` — ${safeInline(c.notGreenBecause)}` : '';
   return (
-    `  ${c.candidate}  ${verdict}  ${tests} · ${c.lines} lines · ${tokens} · ${(c.durationMs / 1000).toFixed(1)} s · ` +
+    `  ${c.candidate}  ${verdict}  ${tests} · ${c.lines} line${c.lines === 1 ? '' : 's'} · ${tokens} · ${(c.durationMs / 1000).toFixed(1)} s · ` +
     `${formatCost(c.costUsd)}${refused}${because}\n`
   );
 }

@@ -266,6 +266,28 @@ describe('race: several candidates, the project’s tests pick', function () {
     assert.deepEqual((await fs.readdir(folder)).sort(), ['package.json', 'test']);
   });
 
+  it('cancelling while the tests run says so: the candidates were cancelled, not code that does not load', async () => {
+    const folder = await project();
+    const controller = new AbortController();
+    const running = race(
+      options(folder, [{ content: GOOD }, { content: GOOD }], {
+        testCommand: 'node -e "setTimeout(() => {}, 20000)"',
+        baselineRan: 4,
+        signal: controller.signal,
+        onProgress: (ps) => ps.some((p) => p.phase === 'testing') && controller.abort(),
+      }),
+    );
+    const report = await running;
+    assert.equal(report.cancelled, true);
+    const tested = report.candidates.filter((c) => c.test);
+    assert.ok(tested.length > 0, 'a candidate was testing when the race was cancelled');
+    for (const c of tested) {
+      assert.equal(c.test?.cancelled, true);
+      assert.equal(c.error, 'Cancelled while its tests ran.');
+    }
+    assert.deepEqual((await fs.readdir(folder)).sort(), ['package.json', 'test']);
+  });
+
   it('a candidate whose request fails does not stop the others', async () => {
     const folder = await project();
     const report = await race(options(folder, [{ status: 400 }, { content: GOOD }]));

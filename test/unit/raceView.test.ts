@@ -161,6 +161,12 @@ describe('The race in the editor: progress and the comparison view', () => {
     }
   });
 
+  it('a candidate whose tests were cancelled reads "cancelled while testing", not "does not load"', () => {
+    const test = { cancelled: true } as CandidateResult['test'];
+    assert.equal(verdictText(candidate(1, { loads: false, test }), true), 'cancelled while testing');
+    assert.equal(verdictText(candidate(1, { loads: false }), true), 'does not load');
+  });
+
   it('a strict policy with a nonce, no remote content, every outside string escaped', () => {
     const evil = '<img src=x onerror="alert(1)">\u001b[31m';
     const html = comparisonHtml(

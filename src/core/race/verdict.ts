@@ -6,6 +6,7 @@ import type { CandidateResult, RaceOptions } from './types';
  * them (a test file that fails to import is one failure to node --test, a collection error to pytest).
  */
 export function verdictOf(c: CandidateResult, options: RaceOptions, baselineRan: number | undefined): void {
+  if (c.test?.cancelled) c.error ??= 'Cancelled while its tests ran.';
   if (c.test) {
     const verdict = countVerdict(c.test, baselineRan);
     const ran = testsRan(c.test) ?? 0;

@@ -1,3 +1,4 @@
+import { count } from '../progressText';
 import { testsRan } from '../../core/testing/protectedTests';
 import * as vscode from 'vscode';
 import { abortingOnCancel } from '../../core/oneAtATime';
@@ -173,7 +174,7 @@ async function raceUnderProgress(services: Services, run: RaceRun): Promise<Race
 function logCandidates(services: Services, report: RaceReport, hadTests: boolean): void {
   for (const c of report.candidates)
     services.log.info(
-      `Candidate ${c.candidate}: ${c.green ? 'green' : 'not green'}, ${verdictText(c, hadTests)}, ${c.lines} lines, ${c.durationMs} ms${c.refused.length ? `, refused ${c.refused.map((r) => `${r.path} (${r.reason})`).join(', ')}` : ''}.`,
+      `Candidate ${c.candidate}: ${c.green ? 'green' : 'not green'}, ${verdictText(c, hadTests)}, ${count(c.lines, 'line')}, ${c.durationMs} ms${c.refused.length ? `, refused ${c.refused.map((r) => (r.reason.startsWith(r.path) ? r.reason : `${r.path} (${r.reason})`)).join(', ')}` : ''}.`,
     );
   services.log.info(
     `Race finished in ${report.durationMs} ms: ${report.ran} of ${report.asked} candidates ran; winner ${report.winner ?? 'none'}${report.green ? ' (green)' : ''}.`,

@@ -43,6 +43,7 @@ export function progressLine(candidates: readonly CandidateProgress[]): string {
 export function verdictText(c: CandidateResult, hadTests: boolean): string {
   if (c.error && c.files.length === 0) return safeInline(c.error);
   if (hadTests) {
+    if (c.test?.cancelled) return 'cancelled while testing';
     if (!c.loads) return 'does not load';
     const counts = `${c.passed ?? 0} passed, ${c.failed ?? 0} failed`;
     return c.notGreenBecause ? `${counts} (${safeInline(c.notGreenBecause)})` : counts;
