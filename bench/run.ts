@@ -465,7 +465,8 @@ async function sizes() {
   if (pack.status !== 0) throw new Error(pack.stderr || pack.stdout);
   const kb = (await fs.stat(vsix)).size / 1024;
   // 590 KB before the conformance check; its tree-sitter runtime and four grammars add about 480 KB compressed.
-  add({ section: 'size', name: '.vsix', value: kb, unit: 'KB', target: '≤ 1200', ok: kb <= 1200 });
+  // 1206 KB before the race (issue 17), which adds about 40 KB: the race is in all three bundles.
+  add({ section: 'size', name: '.vsix', value: kb, unit: 'KB', target: '≤ 1300', ok: kb <= 1300 });
   await fs.rm(vsix, { force: true });
   // Leave the development build (with source maps) the tests expect.
   spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo });
