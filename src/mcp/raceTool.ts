@@ -83,7 +83,8 @@ export function registerRaceAndWrite(server: McpServer, tools: ToolContext): voi
             ? 'given as test_command'
             : (detected?.reason ?? 'none found: the contract check and then fewer lines decided'),
         };
-        return text(JSON.stringify(result, null, 2), report.winner === undefined);
+        // An error for the agent when nothing landed: no winner, or every file of it refused (overwrite never).
+        return text(JSON.stringify(result, null, 2), report.winner === undefined || !report.landed?.files.length);
       }),
   );
 }

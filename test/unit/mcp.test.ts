@@ -175,6 +175,31 @@ describe('MCP server (dist/mcp.js) through the MCP SDK client', () => {
     assert.ok(!result.content[0].text.includes(standin.apiKey));
   });
 
+  it('race_and_write_files is an error for the agent when nothing landed (TURBO_OVERWRITE=never, the file exists)', async () => {
+    const never = await connect(
+      [path.join(DIST, 'mcp.js')],
+      { CEREBRAS_API_KEY: standin.apiKey, CEREBRAS_URL: `${standin.url}/v1`, TURBO_OVERWRITE: 'never' },
+      cwd,
+    );
+    try {
+      const project = path.join(cwd, 'calc');
+      await fs.mkdir(path.join(project, 'src'), { recursive: true });
+      await fs.writeFile(path.join(project, 'src/calc.js'), 'mine\n');
+      standin.enqueue(
+        { content: fileBlocks({ 'src/calc.js': GOOD_CALC }), chunkSize: 64 },
+        { content: fileBlocks({ 'src/calc.js': GOOD_CALC }), chunkSize: 64 },
+      );
+      const result = await call(never, 'race_and_write_files', { prompt: 'x', output_dir: 'calc', candidates: 2 });
+      assert.equal(result.isError, true, result.content[0].text);
+      const meta = JSON.parse(result.content[0].text);
+      assert.deepEqual(meta.files, []);
+      assert.equal(meta.not_written[0].path, 'src/calc.js');
+      assert.equal(await fs.readFile(path.join(project, 'src/calc.js'), 'utf8'), 'mine\n');
+    } finally {
+      await never.close();
+    }
+  });
+
   it('race_and_write_files refuses an output_dir outside the allowed roots and a candidate count outside 2-8', async () => {
     const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-mcp-outside-'));
     const before = standin.chatRequests.length;

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -340,6 +341,31 @@ describe('race: several candidates, the project’s tests pick', function () {
     standin.clearQueue();
     assert.equal(report.winner, undefined);
     assert.match(report.error ?? '', /more than 20,000 files or 200 MB .*Race into a smaller folder, or generate once/);
+    assert.equal(standin.chatRequests.length, 0);
+  });
+
+  it('tests a candidate puts in its own code raise the bar, and the others are told whose run set it', async () => {
+    const folder = await project();
+    const inSource = fileBlocks({
+      'src/calc.js':
+        "exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b;\nfor (let i = 0; i < 3; i++) require('node:test')('self ' + i, () => {});\n",
+    });
+    const report = await race(options(folder, [{ content: GOOD }, { content: inSource }]));
+    const plain = report.candidates.find((c) => !c.files[0].content.includes('self'))!;
+    const inflating = report.candidates.find((c) => c !== plain)!;
+    assert.equal(report.baselineRan, 7);
+    assert.equal(report.winner, inflating.candidate);
+    assert.equal(plain.green, false);
+    assert.equal(plain.notGreenBecause, `only 4 tests ran; candidate ${inflating.candidate}'s run reached 7`);
+  });
+
+  it('refuses a folder holding a pipe, before any request, naming it', async () => {
+    const folder = await project();
+    execFileSync('mkfifo', [path.join(folder, 'events.pipe')]);
+    const report = await race(options(folder, [{ content: GOOD }, { content: GOOD }]));
+    standin.clearQueue();
+    assert.equal(report.winner, undefined);
+    assert.match(report.error ?? '', /events\.pipe, which is not a regular file/);
     assert.equal(standin.chatRequests.length, 0);
   });
 

@@ -12,7 +12,7 @@ import { CandidateSink } from './candidateSink';
 import { checkCopyable, createScratch, type Scratch } from './scratch';
 import { planRace, type RacePlan } from './plan';
 import { pickWinner } from './score';
-import { baselineOf, emptyResult, noWinnerText, notRun, verdictOf } from './verdict';
+import { barOf, emptyResult, noWinnerText, notRun, verdictOf } from './verdict';
 import { readOriginals, sumCost, sumUsage } from './totals';
 import { runBefore } from './runBefore';
 import {
@@ -104,7 +104,16 @@ async function runCandidate(ctx: RaceContext, n: number): Promise<CandidateResul
   const { options } = ctx;
   const progress = ctx.progress[n - 1];
   const result = emptyResult(n);
-  const scratch = await createScratch(options.folder);
+  let scratch: Scratch;
+  try {
+    scratch = await createScratch(options.folder);
+  } catch (err) {
+    // A copy that failed (a file it may not read) is this candidate's failure, not the race's.
+    result.error = err instanceof Error ? err.message : String(err);
+    progress.phase = 'failed';
+    emit(ctx);
+    return result;
+  }
   ctx.scratches.add(scratch);
   try {
     progress.phase = 'streaming';
@@ -188,8 +197,9 @@ async function finish(
   before: number | undefined,
 ): Promise<RaceReport> {
   const { options } = ctx;
-  const baselineRan = baselineOf(before, candidates);
-  for (const c of candidates) verdictOf(c, options, baselineRan);
+  const bar = barOf(before, candidates);
+  const baselineRan = bar?.ran;
+  for (const c of candidates) verdictOf(c, options, baselineRan, bar);
   const cancelled = ctx.signal.aborted;
   const winner = cancelled ? undefined : pickWinner(candidates);
   const report: RaceReport = {

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TurboError } from '../errors';
 import { ioErrorText } from '../fsIo';
+import { safeInline } from '../terminalText';
 
 /**
  * Scratch copies of the output folder, one per race candidate, in the system temp folder: a candidate
@@ -49,6 +50,8 @@ export interface Scratch {
 interface Plan {
   files: number;
   bytes: number;
+  /** A pipe, socket or device: nothing a copy can hold (reading a pipe would wait for ever). */
+  special?: string;
 }
 
 /** Walks `folder` as the copy will, to refuse a folder too large before copying anything. */
@@ -61,7 +64,10 @@ async function measure(folder: string): Promise<Plan> {
     for (const entry of entries) {
       if (LEFT_OUT.has(entry.name) || (entry.isDirectory() && LINKED.has(entry.name))) continue;
       if (entry.isDirectory()) stack.push(path.join(dir, entry.name));
-      else {
+      else if (!entry.isFile() && !entry.isSymbolicLink()) {
+        plan.special = path.relative(folder, path.join(dir, entry.name)).split(path.sep).join('/');
+        return plan;
+      } else {
         plan.files++;
         if (entry.isFile())
           plan.bytes += (await fs.lstat(path.join(dir, entry.name)).catch(() => undefined))?.size ?? 0;
@@ -75,6 +81,11 @@ async function measure(folder: string): Promise<Plan> {
 /** Checks that the folder can be copied once per candidate; throws a TurboError saying why not. */
 export async function checkCopyable(folder: string): Promise<void> {
   const plan = await measure(folder);
+  if (plan.special)
+    throw new TurboError(
+      'io',
+      `The output folder holds ${safeInline(plan.special)}, which is not a regular file (a pipe, socket or device), so it cannot be copied once per candidate. Move it out of the folder, or generate once.`,
+    );
   if (plan.files > MAX_COPIED_FILES || plan.bytes > MAX_COPIED_BYTES)
     // Not 'config': the race reports it (exit 1 at the CLI), as it does any folder it cannot copy.
     throw new TurboError(

@@ -5,14 +5,23 @@ import type { CandidateResult, RaceOptions } from './types';
  * Green, and whether the code loads: a run that reached fewer tests than the baseline did not load all of
  * them (a test file that fails to import is one failure to node --test, a collection error to pytest).
  */
-export function verdictOf(c: CandidateResult, options: RaceOptions, baselineRan: number | undefined): void {
+export function verdictOf(
+  c: CandidateResult,
+  options: RaceOptions,
+  baselineRan: number | undefined,
+  bar: Bar | undefined = undefined,
+): void {
   if (c.test?.cancelled) c.error ??= 'Cancelled while its tests ran.';
   if (c.test) {
     const verdict = countVerdict(c.test, baselineRan);
     const ran = testsRan(c.test) ?? 0;
     c.loads = ran > 0 && (baselineRan === undefined || ran >= baselineRan);
     c.green = verdict.green && !c.generation?.error;
-    if (c.test.green && !verdict.green) c.notGreenBecause = verdict.why;
+    if (c.test.green && !verdict.green)
+      c.notGreenBecause =
+        bar?.candidate !== undefined && bar.candidate !== c.candidate
+          ? `only ${ran} test${ran === 1 ? '' : 's'} ran; candidate ${bar.candidate}'s run reached ${bar.ran}`
+          : verdict.why;
   } else if (!options.testCommand && c.conformance) {
     c.green = c.conformance.met === c.conformance.total && !c.generation?.error;
   }
@@ -22,11 +31,25 @@ export function verdictOf(c: CandidateResult, options: RaceOptions, baselineRan:
   }
 }
 
-/** The most tests any run reached, or the front end's last run before the race: fewer is not green. */
-export function baselineOf(before: number | undefined, candidates: CandidateResult[]): number | undefined {
-  const counts = candidates.map((c) => (c.test ? testsRan(c.test) : undefined)).filter((n) => n !== undefined);
-  if (before === undefined && counts.length === 0) return undefined;
-  return Math.max(before ?? 0, ...counts);
+/** The bar a green run must reach, and the candidate whose run set it (undefined: the run before the race). */
+export interface Bar {
+  ran: number;
+  candidate: number | undefined;
+}
+
+/**
+ * The most tests any run reached, or the run before the race: fewer is not green. A candidate's run sets
+ * the bar too, because a new project's run before the race loads nothing (one failure), and a candidate that
+ * makes tests vanish must not be green beside one that ran them all. The price: tests a candidate puts in
+ * its own code (Rust `#[cfg(test)]`, doctests) raise the bar for the others (README).
+ */
+export function barOf(before: number | undefined, candidates: CandidateResult[]): Bar | undefined {
+  let bar: Bar | undefined = before === undefined ? undefined : { ran: before, candidate: undefined };
+  for (const c of candidates) {
+    const ran = c.test ? testsRan(c.test) : undefined;
+    if (ran !== undefined && ran > (bar?.ran ?? -1)) bar = { ran, candidate: c.candidate };
+  }
+  return bar;
 }
 
 export function noWinnerText(candidates: CandidateResult[]): string {

@@ -170,7 +170,8 @@ export class RaceComparison implements vscode.Disposable {
 
   /** "Use This One Instead": the folder's files become candidate `n`'s, in one undo step. */
   async use(n: number): Promise<boolean> {
-    const from = this.applied;
+    // A folder that holds no candidate as written is swapped from the winner: its files are the ones to take back.
+    const from = this.applied ?? this.race.report.winner;
     let swap: Swap;
     try {
       swap = await swapCandidate(this.race.root, this.race.report, from, n, this.race);

@@ -149,7 +149,17 @@ describe('Race Candidates in the editor', () => {
     await vscode.workspace.applyEdit(edit);
     await until(async () => view.applied === undefined, 'the view noticed the edit');
     assert.match(view.panel.webview.html, /No candidate is in the folder as it was written/);
+    // Using another candidate from there swaps from the winner: the file only the winner had goes back too.
+    await doc.save();
+    assert.equal(await view.use(buggy.candidate), true);
+    assert.equal(await readText(calc()), BUGGY);
+    assert.equal(await exists(helpers()), false, 'the winner-only file went back to what the folder held: none');
     await vscode.commands.executeCommand('undo');
+    await until(() => exists(helpers()), 'undo of the swap brought helpers.js back');
+    await until(() => doc.getText().startsWith('// mine\n'), 'undo of the swap restored the edited calc.js');
+    await doc.save();
+    await vscode.commands.executeCommand('undo');
+    await until(() => doc.getText() === PASSING, 'the edit undone');
     await doc.save();
     view.dispose();
   });
