@@ -165,11 +165,13 @@ async function answerUiQuery(page, bridgeDir, query) {
   // As long as the suite waits for the answer (a check that something is NOT shown ends sooner).
   const until = Date.now() + (query.waitMs ?? 10_000);
   while (!found && Date.now() < until) {
-    found = await page.evaluate(({ text, scope }) => {
+    found = await page.evaluate(({ text, scope, visible }) => {
       const nodes = document.querySelectorAll(
         scope ?? '.notifications-center .notification-list-item, .notification-toast',
       );
-      return [...nodes].some((n) => (n.textContent ?? '').includes(text));
+      // `visible`: only what is on screen now; a hidden quick pick keeps the text of its last use.
+      const shown = (n) => !visible || (n.getBoundingClientRect().width > 0 && n.getBoundingClientRect().height > 0);
+      return [...nodes].some((n) => shown(n) && (n.textContent ?? '').includes(text));
     }, query);
     if (!found) await new Promise((r) => setTimeout(r, 150));
   }

@@ -77,6 +77,7 @@ export async function screenShows(
   text: string,
   timeoutMs = 15_000,
   waitMs?: number,
+  visible = false,
 ): Promise<boolean | undefined> {
   const dir = process.env.TURBO_UI_BRIDGE;
   if (!dir) return undefined;
@@ -84,7 +85,7 @@ export async function screenShows(
   // The bridge looks for as long as the caller says (a "not shown" check ends sooner); its answer may
   // take a while longer to come back on a busy machine.
   const looks = waitMs ?? Math.max(100, Math.min(10_000, timeoutMs));
-  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text, waitMs: looks })}`);
+  console.log(`TURBO_UI_QUERY ${JSON.stringify({ id, kind: 'text', scope, text, waitMs: looks, visible })}`);
   return (await bridgeAnswer(dir, id, looks + 10_000)).found;
 }
 
@@ -93,7 +94,17 @@ export async function screenShows(
  * the log may not be on screen yet, and "select next" on no quick pick does nothing.
  */
 export function quickPickShows(text: string): Promise<boolean | undefined> {
-  return screenShows('.quick-input-widget', text);
+  // Only a pick on screen: a hidden one keeps the text of its last use.
+  return screenShows('.quick-input-widget', text, 15_000, undefined, true);
+}
+
+/**
+ * Accepts the quick pick's selected item once a quick pick is on screen: the log line that announces one
+ * comes before it shows, and "accept" on no quick pick does nothing (the command then waits for ever).
+ */
+export async function acceptQuickPick(): Promise<void> {
+  await quickPickShows('');
+  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
 }
 
 /** Clears toasts left by earlier tests, so a check sees only what the current one shows. */
@@ -241,6 +252,7 @@ export function waitFor<T>(
  * not be on screen yet when the accept arrives, and then the accept does nothing.
  */
 export async function acceptQuickPickUntil(pattern: RegExp, after: number): Promise<void> {
+  await quickPickShows('');
   for (let attempt = 0; attempt < 20; attempt++) {
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     try {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
 import {
+  acceptQuickPick,
   acceptQuickPickUntil,
   clearNotifications,
   clickIn,
@@ -98,7 +99,7 @@ describe('Generate works on contracts only', () => {
     standin.enqueue({ content: fileBlocks({ 'add.py': 'def add(a, b):\n    return a + b\n' }) });
     const sent = standin.chatRequests.length;
     const { running } = await generateUntil(ASKS_CONTRACT);
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
     const report = await running;
     assert.equal(report?.error, undefined);
     assert.equal(standin.chatRequests.length, sent + 1);
@@ -361,7 +362,7 @@ describe('Contract editor settings, keys and walkthrough', () => {
     const logBefore = (await turboLog()).length;
     const running = vscode.commands.executeCommand('turbo.runTests', project);
     await waitForLog(/Asking to confirm the detected test command "npm test"/, logBefore);
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
     await running;
     const openWalkthrough = () =>
       vscode.commands.executeCommand('workbench.action.openWalkthrough', 'turbo-dev.turbo#turbo.gettingStarted', false);

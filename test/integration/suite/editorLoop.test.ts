@@ -4,14 +4,15 @@ import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import type { FixLoopReport, TestReport } from '../../../src/core/testing/loop';
 import { editBlocks, fileBlocks } from '../../standin/server';
 import {
-  clickIn,
+  acceptQuickPick,
   clearNotifications,
+  clickIn,
   clickNotificationButton,
   listTree,
   notificationShown,
   openContract,
-  readText,
   quickPickShows,
+  readText,
   screenShows,
   setSetting,
   turboLog,
@@ -247,7 +248,7 @@ describe('Undo Last Generation keeps what the person changed since', () => {
       /Undo: 2 files changed since the generation: out-undo-kept\/a\.txt, out-undo-kept\/replaced\.txt\./,
       logBefore,
     );
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
     const result = await undoing;
     assert.ok(result);
     assert.deepEqual([result.removed, result.restored, result.kept.length], [1, 0, 2]);
@@ -281,7 +282,7 @@ describe('Undo Last Generation keeps what the person changed since', () => {
     await waitForLog(/Undo: 1 file changed since the generation/, logBefore);
     await quickPickShows('Undo Everything');
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
     const result = await undoing;
     assert.deepEqual([result.removed, result.kept.length], [2, 0]);
     assert.deepEqual(await listTree(out), []);
@@ -350,7 +351,7 @@ describe('Cancel means stop; time is stream time', () => {
     const running = vscode.commands.executeCommand('turbo.generate') as Thenable<GenerationReport>;
     await waitForLog(/Asking about 1 existing file/, logBefore);
     await new Promise((r) => setTimeout(r, 2_000));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
     const report = await running;
     assert.equal(report.error, undefined);
     assert.ok(
@@ -500,7 +501,7 @@ describe('Review and undo, as walked by a person', () => {
     // Ticks the first file (a.txt), as Down then Space do in the list.
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.quickPickManyToggle');
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
     assert.equal(await reverting, 1);
     assert.equal(await readText(vscode.Uri.joinPath(out, 'a.txt')), 'old a\n');
     assert.equal(await readText(vscode.Uri.joinPath(out, 'b.txt')), 'new b\n');

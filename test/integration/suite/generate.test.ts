@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
 import {
+  acceptQuickPick,
   clearNotifications,
   clickNotificationButton,
   exists,
@@ -96,7 +97,7 @@ describe('Generate from Contract', () => {
     await waitForLog(/Undo: 1 file changed since the generation: out-undo\/pkg\/deep\/new\.py/, logBefore);
     await quickPickShows('Undo Everything');
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
     const result = await undoing;
     assert.deepEqual([result.removed, result.restored, result.kept.length], [1, 1, 0]);
     assert.equal(await readText(keep), 'original\n');

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import { fileBlocks } from '../../standin/server';
 import {
+  acceptQuickPick,
   listTree,
   openContract,
   quickPickShows,
@@ -38,7 +39,7 @@ async function generateAndAnswer(folder: string, answer: number | 'escape') {
   } else {
     await quickPickShows('Overwrite All');
     for (let i = 0; i < answer; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
   }
   return { report: await running, out, exists };
 }

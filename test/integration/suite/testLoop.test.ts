@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { GenerationReport } from '../../../src/core/generation/pipeline';
 import type { FixLoopReport, TestReport } from '../../../src/core/testing/loop';
 import { editBlocks, fileBlocks } from '../../standin/server';
-import { openContract, readText, screenShows, turboLog, useStandIn, waitForLog } from '../helpers';
+import { acceptQuickPick, openContract, readText, screenShows, turboLog, useStandIn, waitForLog } from '../helpers';
 
 /** A small generated project whose tests fail twice: a wrong separator, and a missing default. */
 const PROJECT: Record<string, string> = {
@@ -44,7 +44,7 @@ describe('Test loop: run the tests, diagnostics, Fix with Turbo, Fix Until Green
     const running = vscode.commands.executeCommand('turbo.runTests', out) as Thenable<TestReport>;
     // The detected command ("npm test", from package.json) is confirmed once for the folder.
     await waitForLog(/Asking to confirm the detected test command "npm test"/, logBefore);
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
     const report = await running;
     assert.equal(report.command, 'npm test');
     assert.equal(report.runner, 'node');

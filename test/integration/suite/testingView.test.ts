@@ -4,6 +4,7 @@ import type { FixLoopReport, TestReport } from '../../../src/core/testing/loop';
 import { editBlocks } from '../../standin/server';
 import type { ShownTestItem } from '../../../src/extension/testing/testingView';
 import {
+  acceptQuickPick,
   clickIn,
   EXTENSION_ID,
   screenShows,
@@ -54,7 +55,7 @@ describe("Testing view: Turbo's runs in VS Code's Testing view", () => {
     const logBefore = (await turboLog()).length;
     const running = vscode.commands.executeCommand('turbo.runTests', folder) as Thenable<TestReport>;
     await waitForLog(/Asking to confirm the detected test command "npm test"/, logBefore);
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await acceptQuickPick();
     const report = await running;
     assert.deepEqual([report.runner, report.passed, report.failed], ['node', 1, 2]);
 
