@@ -2,13 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CerebrasClient } from '../../src/core/generation/client';
-import { FsSink } from '../../src/core/generation/fsSink';
-import { judgeFileRefusal, keptOutWhenNew } from '../../src/core/race/judgeFiles';
+import { judgeFileRefusal } from '../../src/core/race/judgeFiles';
+import { looksLikeTest } from '../../src/core/testing/protectedTests';
 import { race } from '../../src/core/race/race';
-import { createScratch, SCRATCH_PREFIX } from '../../src/core/race/scratch';
-import type { RaceOptions } from '../../src/core/race/types';
-import { CerebrasStandIn, fileBlocks, type Scenario } from '../standin/server';
+import { createScratch } from '../../src/core/race/scratch';
+import { raceSuite, scratchFolders, writeProject } from '../support/raceSuite';
+import { fileBlocks } from '../standin/server';
 
 /**
  * Hostile candidates and hostile folders against the race's judge: each test is an attack that
@@ -32,66 +31,16 @@ const GOOD_CALC = 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a * b
 const BUGGY_CALC = 'exports.add = (a, b) => a + b;\nexports.mul = (a, b) => a + b;\n';
 const GOOD = fileBlocks({ 'src/calc.js': GOOD_CALC });
 
-async function project(files: Record<string, string> = PROJECT): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-rt-redteam-'));
-  for (const [rel, content] of Object.entries(files)) {
-    await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-    await fs.writeFile(path.join(dir, rel), content);
-  }
-  return dir;
-}
-
-async function scratchFolders(): Promise<string[]> {
-  return (await fs.readdir(os.tmpdir())).filter((n) => n.startsWith(SCRATCH_PREFIX));
-}
-
 const byFile = (report: Awaited<ReturnType<typeof race>>, content: string) =>
   report.candidates.find((c) => c.files.some((f) => f.content === content))!;
 
+async function project(files: Record<string, string> = PROJECT): Promise<string> {
+  return writeProject(files);
+}
+
 describe('race red team: hostile candidates and folders', function () {
   this.timeout(60_000);
-  const standin = new CerebrasStandIn();
-  let savedTmp: string | undefined;
-  let privateTmp: string;
-  let client: CerebrasClient;
-  let existing: string[];
-
-  before(async () => {
-    // Scratch copies go to a temp folder of this suite's own: other programs racing on the machine leave theirs elsewhere.
-    savedTmp = process.env.TMPDIR;
-    privateTmp = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-race-suite-'));
-    process.env.TMPDIR = privateTmp;
-    await standin.start();
-    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
-  });
-  beforeEach(async () => {
-    standin.clearQueue();
-    standin.requests.length = 0;
-    existing = await scratchFolders();
-  });
-  afterEach(async () => {
-    const left = (await scratchFolders()).filter((n) => !existing.includes(n));
-    assert.deepEqual(left, [], 'every scratch copy is removed');
-  });
-  after(async () => {
-    if (savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmp;
-    await fs.rm(privateTmp, { recursive: true, force: true });
-  });
-  after(() => standin.close());
-
-  const options = (folder: string, scenarios: Scenario[], more: Partial<RaceOptions> = {}): RaceOptions => {
-    standin.enqueue(...scenarios);
-    return {
-      client,
-      contract: 'Write src/calc.js (CommonJS) exporting add(a, b) and mul(a, b).\n',
-      folder,
-      candidates: scenarios.length,
-      testCommand: 'npm test',
-      sink: new FsSink(folder, 'always'),
-      ...more,
-    };
-  };
+  const { standin, options, existing } = raceSuite('Write src/calc.js (CommonJS) exporting add(a, b) and mul(a, b).\n');
 
   it('a candidate that rewrites the test script in package.json is refused there and cannot win by it', async () => {
     const folder = await project();
@@ -184,7 +133,7 @@ describe('race red team: hostile candidates and folders', function () {
     );
     assert.equal(standin.requests.length, after, 'no request after the race returned');
     assert.deepEqual(
-      (await scratchFolders()).filter((n) => !existing.includes(n)),
+      (await scratchFolders()).filter((n) => !existing().includes(n)),
       [],
       'no scratch copy reappears after the race returned',
     );
@@ -248,14 +197,15 @@ describe('race red team: files that decide how the tests run', () => {
     assert.match(judgeFileRefusal('package.json', before, 'not json') ?? '', /scripts/);
     for (const rel of ['pytest.ini', 'sub/pyproject.toml', 'jest.config.js', '.mocharc.yml', '.cargo/config.toml'])
       assert.ok(judgeFileRefusal(rel, 'x', 'y'), rel);
+    // node --test's own names are test files: the protected-tests rule refuses them when they exist.
     for (const rel of ['test-calc.js', 'src/calc-test.mjs', 'src/calc_test.ts', 'test.cjs'])
-      assert.ok(judgeFileRefusal(rel, 'x', 'y'), rel);
+      assert.ok(looksLikeTest(rel), rel);
     for (const rel of ['src/calc.js', 'src/testing.js', 'src/contest.js', 'README.md', 'app/main.py'])
       assert.equal(judgeFileRefusal(rel, 'x', 'y'), undefined, rel);
     // New runner configuration goes into the copy (a new project needs it to load); new node --test names stay out.
     for (const rel of ['package.json', 'pytest.ini', 'pyproject.toml', 'jest.config.js'])
-      assert.equal(keptOutWhenNew(rel), false, rel);
+      assert.equal(looksLikeTest(rel), false, rel);
     for (const rel of ['test-calc.js', 'src/more-test.js', 'src/calc_test.ts'])
-      assert.equal(keptOutWhenNew(rel), true, rel);
+      assert.equal(looksLikeTest(rel), true, rel);
   });
 });

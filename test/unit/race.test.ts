@@ -1,14 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { CerebrasClient } from '../../src/core/generation/client';
-import { FsSink } from '../../src/core/generation/fsSink';
 import { race } from '../../src/core/race/race';
-import { SCRATCH_PREFIX } from '../../src/core/race/scratch';
-import type { RaceOptions } from '../../src/core/race/types';
-import { CerebrasStandIn, fileBlocks, type Scenario } from '../standin/server';
+import { raceSuite, writeProject } from '../support/raceSuite';
+import { fileBlocks } from '../standin/server';
 
 /** A Node project whose own tests (node --test) judge `src/calc.js`, which the contract asks for. */
 const PROJECT: Record<string, string> = {
@@ -32,62 +28,12 @@ const BUGGY = fileBlocks({ 'src/calc.js': 'exports.add = (a, b) => a + b;\nexpor
 const BROKEN = fileBlocks({ 'src/calc.js': 'exports.add = (a, b) => {\n' });
 
 async function project(files: Record<string, string> = PROJECT): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-rt-project-'));
-  for (const [rel, content] of Object.entries(files)) {
-    await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-    await fs.writeFile(path.join(dir, rel), content);
-  }
-  return dir;
-}
-
-async function scratchFolders(): Promise<string[]> {
-  return (await fs.readdir(os.tmpdir())).filter((n) => n.startsWith(SCRATCH_PREFIX));
+  return writeProject(files);
 }
 
 describe('race: several candidates, the project’s tests pick', function () {
   this.timeout(60_000);
-  const standin = new CerebrasStandIn();
-  let savedTmp: string | undefined;
-  let privateTmp: string;
-  let client: CerebrasClient;
-  let existing: string[];
-
-  before(async () => {
-    // Scratch copies go to a temp folder of this suite's own: other programs racing on the machine leave theirs elsewhere.
-    savedTmp = process.env.TMPDIR;
-    privateTmp = await fs.mkdtemp(path.join(os.tmpdir(), 'turbo-race-suite-'));
-    process.env.TMPDIR = privateTmp;
-    await standin.start();
-    client = new CerebrasClient({ apiKey: standin.apiKey, baseUrl: standin.url, warmConnection: false });
-  });
-  beforeEach(async () => {
-    standin.clearQueue();
-    standin.requests.length = 0;
-    existing = await scratchFolders();
-  });
-  afterEach(async () => {
-    const left = (await scratchFolders()).filter((n) => !existing.includes(n));
-    assert.deepEqual(left, [], 'every scratch copy is removed');
-  });
-  after(async () => {
-    if (savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmp;
-    await fs.rm(privateTmp, { recursive: true, force: true });
-  });
-  after(() => standin.close());
-
-  const options = (folder: string, scenarios: Scenario[], more: Partial<RaceOptions> = {}): RaceOptions => {
-    standin.enqueue(...scenarios);
-    return {
-      client,
-      contract: CONTRACT,
-      folder,
-      candidates: scenarios.length,
-      testCommand: 'npm test',
-      sink: new FsSink(folder, 'always'),
-      ...more,
-    };
-  };
+  const { standin, options } = raceSuite(CONTRACT);
 
   it('the passing candidate wins over a buggy one and one that does not load, and only its files land', async () => {
     const folder = await project();

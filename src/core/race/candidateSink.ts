@@ -2,7 +2,7 @@ import { FsSink } from '../generation/fsSink';
 import type { ParsedFile } from '../generation/fileParser';
 import { countLines, type FileSink, type WriteOutcome } from '../generation/sink';
 import type { Protection } from '../testing/protectedTests';
-import { judgeFileRefusal, keptOutWhenNew, readBefore } from './judgeFiles';
+import { judgeFileRefusal, readBefore } from './judgeFiles';
 import type { CandidateFile } from './types';
 
 /**
@@ -44,8 +44,7 @@ export class CandidateSink implements FileSink {
     // Runner configuration and node --test's own test names: the judge, whatever the test-file rule says.
     const judge = before === undefined ? undefined : judgeFileRefusal(file.path, before, file.content);
     if (judge) return { status: 'rejected', reason: judge };
-    const newTest =
-      !ownSetup && (this.protection.isNewTest(file.path) || (before === undefined && keptOutWhenNew(file.path)));
+    const newTest = !ownSetup && this.protection.isNewTest(file.path);
     const outcome = newTest ? ({ status: 'created' } as const) : await this.disk.write(file);
     if (outcome.status === 'created' || outcome.status === 'overwritten') {
       // A file the model repeats takes the place of its last version.

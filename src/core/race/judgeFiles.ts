@@ -3,21 +3,14 @@ import * as path from 'node:path';
 
 /**
  * Files besides the tests that decide what a test run reports, so a candidate may not change them
- * for its own run (a race-local rule until the protected-tests rules cover it, see issue 17):
- * - runner configuration: a `pytest.ini` with `addopts = -p plugin`, a jest reporter, `.cargo/config.toml`'s
- *   runner, or a package.json whose test script prints a fake summary would be judged by itself;
- * - files only node --test treats as tests (`test-x.js`, `x-test.js`, `x_test.js`, `test.js`): the
- *   generic test-file rule misses them, so a candidate could pad its count with them.
+ * for its own run: a `pytest.ini` with `addopts = -p plugin`, a jest reporter, `.cargo/config.toml`'s
+ * runner, or a package.json whose test script prints a fake summary would be judged by itself. (Test
+ * files, node --test's names included, are the protected-tests rule's: src/core/testing/protectedTests.ts.)
  */
 const RUNNER_CONFIG =
-  /(^|\/)(pytest\.ini|tox\.ini|setup\.cfg|pyproject\.toml|conftest\.py|\.mocharc(\.[^/]+)?|(jest|vitest|vite|playwright|ava|babel)\.config\.[^/]+|\.babelrc(\.[^/]+)?|\.cargo\/config(\.toml)?)$/;
-const NODE_TEST_NAME = /(^|\/)(test|test-[^/]*|[^/]*[-_]test)\.[cm]?[jt]sx?$/;
+  /(^|\/)(pytest\.ini|tox\.ini|setup\.cfg|pyproject\.toml|\.mocharc(\.[^/]+)?|(jest|vitest|vite|playwright|ava|babel)\.config\.[^/]+|\.babelrc(\.[^/]+)?|\.cargo\/config(\.toml)?)$/;
 /** package.json keys that choose or configure the test run; the others (dependencies, type …) may change. */
 const PACKAGE_JUDGE_KEYS = ['scripts', 'jest', 'mocha', 'ava', 'tap', 'c8', 'nyc', 'babel'];
-
-export function decidesTheRun(rel: string): boolean {
-  return RUNNER_CONFIG.test(rel) || NODE_TEST_NAME.test(rel);
-}
 
 /**
  * Why the candidate may not write `rel` over the file the folder had (`before`), or undefined when it
@@ -30,17 +23,7 @@ export function judgeFileRefusal(rel: string, before: string, after: string): st
       ? undefined
       : `${rel}: its ${changed.join(', ')} decide how the tests run, and a candidate may not change them`;
   }
-  return decidesTheRun(rel) ? `${rel} decides how the tests run, and a candidate may not change it` : undefined;
-}
-
-/**
- * A new file of this kind is kept out of the candidate's copy (it lands with it if it wins): a name only
- * node --test treats as a test. New runner configuration (a package.json, a pyproject.toml) goes in: a new
- * project needs it to load at all (`"type": "module"`, pytest's `pythonpath`), and the test command was
- * chosen from the folder as it was, not from what a candidate adds.
- */
-export function keptOutWhenNew(rel: string): boolean {
-  return NODE_TEST_NAME.test(rel);
+  return RUNNER_CONFIG.test(rel) ? `${rel} decides how the tests run, and a candidate may not change it` : undefined;
 }
 
 /** The text the folder held at `rel` (read from the copy, which holds the folder as it was). */

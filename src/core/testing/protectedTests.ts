@@ -36,8 +36,9 @@ const TEST_FILE_NAMES: readonly RegExp[] = [
   /^.+_test\.py$/, // pytest
   /^conftest\.py$/, // pytest: hooks and fixtures for every test below it
   new RegExp(String.raw`^.+\.(test|spec)\.${CODE}$`), // jest, vitest, mocha, Angular, node --test
-  /^.+[-_]test\.[cm]?js$/, // node --test
-  /^test(-.+)?\.[cm]?js$/, // node --test
+  // node --test; TypeScript too, which Node 22.6+ runs with type stripping
+  /^.+[-_]test\.[cm]?[jt]sx?$/, // node --test
+  /^test(-.+)?\.[cm]?[jt]sx?$/, // node --test
   /^.+_test\.go$/, // go test
   /^.+\.snap$/, // jest snapshots
   /^.+_(spec|test)\.rb$/, // RSpec, minitest
