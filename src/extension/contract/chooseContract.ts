@@ -78,6 +78,9 @@ async function pickContract(services: Services, action: string): Promise<vscode.
         : 'This workspace has no contract yet: start one.',
     matchOnDescription: true,
     matchOnDetail: true,
+    // Opened from a walkthrough button, the page takes focus back a moment later: without this the pick
+    // closed at once, now and then, and Generate did nothing (Escape still closes it).
+    ignoreFocusOut: true,
   });
   if (!picked) return undefined;
   if (picked === newContract) {
